@@ -1,0 +1,186 @@
+// A confd stand-in for the test stack (real confd is not in the registries
+// reachable here). It reads the same files users give confd: conf.d/*.toml
+// template resources and templates/, takes confd's flags for the redis backend,
+// and keeps confd's semantics: render to a staged file beside dest, skip when
+// in sync, run check_cmd on the staged file, rename into place, run reload_cmd;
+// -watch through keyspace notifications, otherwise poll every -interval seconds.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { parse as parseToml } from 'smol-toml';
+import { render } from './template.js';
+
+const run = promisify(execFile);
+
+// confd's redis backend re-reads the keys after these keyspace events.
+const WATCHED_EVENTS = new Set(['del', 'append', 'rename_from', 'rename_to', 'expire', 'set', 'incrby', 'incrbyfloat', 'hset', 'hincrby', 'hincrbyfloat', 'hdel']);
+
+interface Resource {
+  name: string;
+  src: string;
+  dest: string;
+  keys: string[];
+  mode: number;
+  checkCmd: string;
+  reloadCmd: string;
+}
+
+function log(level: 'INFO' | 'ERROR' | 'DEBUG', message: string): void {
+  process.stdout.write(`${new Date().toISOString()} confd[${process.pid}]: ${level} ${message}\n`);
+}
+
+function flags(): { node: string; confdir: string; watch: boolean; interval: number; onetime: boolean; prefix: string } {
+  // confd uses Go's flag package: -name value, single dash.
+  const args = process.argv.slice(2).map((a) => (/^-[a-z]/.test(a) ? `-${a}` : a));
+  const { values } = parseArgs({
+    args,
+    options: {
+      backend: { type: 'string', default: 'redis' },
+      node: { type: 'string', default: '127.0.0.1:6379' },
+      confdir: { type: 'string', default: '/etc/confd' },
+      watch: { type: 'boolean', default: false },
+      interval: { type: 'string', default: '600' },
+      onetime: { type: 'boolean', default: false },
+      prefix: { type: 'string', default: '' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  if (values.backend !== 'redis') throw new Error(`backend ${values.backend} is not supported by this stand-in (redis only)`);
+  return { node: values.node, confdir: values.confdir, watch: values.watch, interval: Number(values.interval), onetime: values.onetime, prefix: values.prefix };
+}
+
+async function loadResources(confdir: string, prefix: string): Promise<Resource[]> {
+  const dir = join(confdir, 'conf.d');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.toml')).sort();
+  return Promise.all(files.map(async (file) => {
+    const doc = parseToml(await readFile(join(dir, file), 'utf8')) as { template?: Record<string, unknown> };
+    const t = doc.template;
+    if (!t || typeof t.src !== 'string' || typeof t.dest !== 'string' || !Array.isArray(t.keys)) {
+      throw new Error(`${file}: [template] needs src, dest and keys`);
+    }
+    const resourcePrefix = typeof t.prefix === 'string' ? t.prefix : prefix;
+    return {
+      name: file,
+      src: join(confdir, 'templates', t.src),
+      dest: t.dest,
+      keys: (t.keys as string[]).map((k) => (resourcePrefix + k).replace(/\/+/g, '/')),
+      mode: typeof t.mode === 'string' ? parseInt(t.mode, 8) : -1,
+      checkCmd: typeof t.check_cmd === 'string' ? t.check_cmd : '',
+      reloadCmd: typeof t.reload_cmd === 'string' ? t.reload_cmd : '',
+    };
+  }));
+}
+
+/** confd's redis GetValues: each key itself and every key below it. */
+async function fetchValues(redis: Redis, keys: string[]): Promise<Map<string, string>> {
+  const store = new Map<string, string>();
+  const read = async (key: string): Promise<void> => {
+    const type = await redis.type(key);
+    if (type === 'string') store.set(key, (await redis.get(key)) ?? '');
+    else if (type === 'hash') for (const [f, v] of Object.entries(await redis.hgetall(key))) store.set(`${key}/${f}`, v);
+  };
+  for (const key of keys) {
+    await read(key);
+    for (const sub of await redis.keys(`${key.replace(/\/$/, '')}/*`)) await read(sub);
+  }
+  return store;
+}
+
+async function sameConfig(dest: string, content: string, mode: number): Promise<boolean> {
+  try {
+    const [current, info] = await Promise.all([readFile(dest, 'utf8'), stat(dest)]);
+    return current === content && (info.mode & 0o7777) === mode;
+  } catch {
+    return false;
+  }
+}
+
+async function shell(command: string): Promise<void> {
+  const { stdout, stderr } = await run('/bin/sh', ['-c', command]);
+  if (stdout.trim()) log('DEBUG', stdout.trim());
+  if (stderr.trim()) log('DEBUG', stderr.trim());
+}
+
+async function processResource(redis: Redis, r: Resource): Promise<void> {
+  const store = await fetchValues(redis, r.keys);
+  const content = render(await readFile(r.src, 'utf8'), store);
+  const mode = r.mode >= 0 ? r.mode : await stat(r.dest).then((s) => s.mode & 0o7777, () => 0o644);
+  const staged = join(dirname(r.dest), `.${basename(r.dest)}${randomBytes(5).toString('hex')}`);
+  await writeFile(staged, content);
+  await chmod(staged, mode);
+  try {
+    if (await sameConfig(r.dest, content, mode)) {
+      log('DEBUG', `Target config ${r.dest} in sync`);
+      return;
+    }
+    log('INFO', `Target config ${r.dest} out of sync`);
+    if (r.checkCmd) {
+      try {
+        await shell(r.checkCmd.replaceAll('{{.src}}', staged));
+      } catch (e) {
+        throw new Error(`Config check failed: ${(e as { stderr?: string }).stderr?.trim() || String(e)}`);
+      }
+    }
+    await rename(staged, r.dest);
+    if (r.reloadCmd) await shell(r.reloadCmd.replaceAll('{{.src}}', r.dest));
+    log('INFO', `Target config ${r.dest} has been updated`);
+  } finally {
+    await unlink(staged).catch(() => undefined);
+  }
+}
+
+/** Runs one resource at a time; a change seen while it runs triggers one more run. */
+function serialised(work: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const kick = (): void => {
+    if (running) { again = true; return; }
+    running = true;
+    work().catch((e: unknown) => log('ERROR', e instanceof Error ? e.message : String(e))).finally(() => {
+      running = false;
+      if (again) { again = false; kick(); }
+    });
+  };
+  return kick;
+}
+
+async function main(): Promise<void> {
+  const opts = flags();
+  const [hostPort, db = '0'] = opts.node.split('/');
+  const [host, port] = hostPort.split(':');
+  const connect = (): Redis => new Redis({ host, port: Number(port), db: Number(db), lazyConnect: true, maxRetriesPerRequest: 1 });
+  const resources = await loadResources(opts.confdir, opts.prefix);
+  const redis = connect();
+  await redis.connect();
+  if (opts.onetime) {
+    for (const r of resources) await processResource(redis, r);
+    redis.disconnect();
+    return;
+  }
+  const runners = resources.map((r) => serialised(() => processResource(redis, r)));
+  runners.forEach((kick) => kick());
+  if (opts.watch) {
+    const subscriber = connect();
+    await subscriber.connect();
+    const patterns = resources.flatMap((r, i) => r.keys.map((k) => ({ pattern: `__keyspace@${db}__:${k}*`, kick: runners[i] })));
+    subscriber.on('pmessage', (pattern: string, _channel: string, event: string) => {
+      if (!WATCHED_EVENTS.has(event)) return;
+      for (const p of patterns) if (p.pattern === pattern) p.kick();
+    });
+    await subscriber.psubscribe(...new Set(patterns.map((p) => p.pattern)));
+    // After a lost connection events may have been missed: sync again.
+    subscriber.on('ready', () => runners.forEach((kick) => kick()));
+    log('INFO', `watching ${patterns.map((p) => p.pattern).join(', ')}`);
+  } else {
+    setInterval(() => runners.forEach((kick) => kick()), opts.interval * 1000);
+    log('INFO', `polling every ${opts.interval}s`);
+  }
+}
+
+main().catch((e: unknown) => {
+  log('ERROR', e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

