@@ -1,0 +1,87 @@
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+import { build, parse, type Argv, type ContainerState, type ContainerSummary, type ImageSummary, type RunSpec } from './docker.js';
+import type { PullPolicy } from './inputs.js';
+import type { ExecResult, RemoteShell } from './ssh/connection.js';
+
+export interface DrainState {
+  shuttingDownWorkers: number;
+  connections: number;
+}
+
+export interface DockerHost {
+  login(registry: string, username: string, password: string): Promise<void>;
+  /** Makes the image present as the policy says; returns its digest. */
+  pull(image: string, policy: PullPolicy): Promise<string>;
+  appContainers(app: string): Promise<ContainerSummary[]>;
+  listeningPorts(): Promise<Set<number>>;
+  writePrivateFile(path: string, content: string): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  run(spec: RunSpec): Promise<string>;
+  inspect(id: string, containerPort: number): Promise<ContainerState>;
+  logs(id: string, lines: number): Promise<string>;
+  stop(id: string, seconds: number): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  images(repository: string): Promise<ImageSummary[]>;
+  removeImages(refs: string[]): Promise<void>;
+  drainState(port: number): Promise<DrainState>;
+}
+
+export class RemoteCommandError extends Error {
+  constructor(readonly argv: Argv, readonly result: ExecResult) {
+    super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+  }
+}
+
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+
+export function remoteDockerHost(shell: RemoteShell): DockerHost {
+  const ok = async (argv: Argv, options: { stdin?: string; timeoutMs?: number } = {}): Promise<string> => {
+    const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+    if (result.code !== 0) throw new RemoteCommandError(argv, result);
+    return result.stdout;
+  };
+  const digestOf = async (image: string): Promise<string | undefined> => {
+    const argv = build.imageDigest(image);
+    const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+    if (result.code === 0) return parse.imageDigest(result.stdout);
+    if (/no such image/i.test(result.stderr)) return undefined;
+    throw new RemoteCommandError(argv, result);
+  };
+
+  return {
+    async login(registry, username, password) {
+      await ok(build.login(registry, username), { stdin: `${password}\n` });
+    },
+    async pull(image, policy) {
+      if (policy !== 'always') {
+        const present = await digestOf(image);
+        if (present) return present;
+        if (policy === 'never') throw new Error(`image ${image} is not on the server and pull is "never"`);
+      }
+      await ok(build.pull(image), { timeoutMs: PULL_TIMEOUT_MS });
+      const digest = await digestOf(image);
+      if (!digest) throw new Error(`image ${image} is missing right after docker pull`);
+      return digest;
+    },
+    appContainers: async (app) => parse.appContainers(await ok(build.appContainers(app))),
+    listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+    async writePrivateFile(path, content) { await ok(build.writePrivateFile(path), { stdin: content }); },
+    async removeFile(path) { await ok(build.removeFile(path)); },
+    run: async (spec) => (await ok(build.run(spec))).trim(),
+    inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
+    async logs(id, lines) {
+      const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+      return `${result.stdout}${result.stderr}`.trimEnd();
+    },
+    async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+    async remove(ids) { if (ids.length > 0) await ok(build.remove(ids)); },
+    images: async (repository) => parse.images(await ok(build.images(repository))),
+    async removeImages(refs) { if (refs.length > 0) await ok(build.removeImages(refs)); },
+    async drainState(port) {
+      const [ps, ss] = await Promise.all([ok(build.processes()), ok(build.connectionsTo(port))]);
+      return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: parse.lineCount(ss) };
+    },
+  };
+}

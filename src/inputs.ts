@@ -1,0 +1,290 @@
+// Raw action inputs -> one validated, typed config. Pure: the caller supplies
+// the inputs; every problem is reported at once, naming the input, the bad value
+// (unless it is secret) and what is accepted.
+import ms from 'ms';
+import { KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
+
+export type PullPolicy = 'always' | 'missing' | 'never';
+
+export interface RedisTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  username?: string;
+  password?: string;
+  db: number;
+}
+
+export interface Config {
+  connection: {
+    host: string;
+    port: number;
+    username: string;
+    privateKey: string;
+    passphrase?: string;
+    knownHosts: KnownHost[];
+    hostFingerprints: string[];
+    insecureSkipHostKeyCheck: boolean;
+  };
+  container: {
+    image: string;
+    app: string;
+    containerPort: number;
+    bindAddress: string;
+    portRange?: { first: number; last: number };
+    env: Array<[string, string]>;
+    envFile?: string;
+    runArgs: string[];
+    registry?: string;
+    registryUsername?: string;
+    registryPassword?: string;
+    pull: PullPolicy;
+  };
+  switch: {
+    redis: RedisTarget;
+    redisKey: string;
+    redisValue: string;
+    probeUrl: URL;
+    probeHost?: string;
+    upstreamHeader: string;
+    probeSuccesses: number;
+    healthPath: string;
+  };
+  timing: {
+    healthTimeoutMs: number;
+    switchTimeoutMs: number;
+    drainTimeoutMs: number;
+    stopTimeoutMs: number;
+    timeoutMs: number;
+  };
+  keepImages: number;
+}
+
+/** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
+export const DEFAULTS: Readonly<Record<string, string>> = {
+  port: '22',
+  'insecure-skip-host-key-check': 'false',
+  'bind-address': '127.0.0.1',
+  pull: 'always',
+  'redis-url': 'redis://127.0.0.1:6379',
+  'redis-value': '{port}',
+  'probe-url': 'http://127.0.0.1/',
+  'upstream-header': 'X-Upstream',
+  'probe-successes': '3',
+  'health-path': '/',
+  'health-timeout': '60s',
+  'switch-timeout': '60s',
+  'drain-timeout': '30s',
+  'stop-timeout': '30s',
+  timeout: '900s',
+  'keep-images': '3',
+};
+
+/** Inputs whose values never appear in logs or errors. */
+export const SECRET_INPUTS = ['private-key', 'passphrase', 'registry-password'] as const;
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+// Docker's reference grammar (distribution/reference), anchored.
+const DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const IMAGE_RE = new RegExp(String.raw`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6_RE = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
+const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
+const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// docker run options this action sets itself; a run-arg may not override them.
+const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
+
+/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
+export function parseDuration(value: string): number | undefined {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text)) return undefined;
+  return ms(text as ms.StringValue);
+}
+
+export function isHostAddress(value: string): boolean {
+  return HOSTNAME_RE.test(value) || IPV4_RE.test(value) || IPV6_RE.test(value);
+}
+
+/** The app name a bare image implies: its last path component. */
+export function appFromImage(image: string): string {
+  const match = IMAGE_RE.exec(image);
+  return match ? match[2].split('/').pop() ?? '' : '';
+}
+
+export function parseInputs(raw: (name: string) => string): Config {
+  const problems: string[] = [];
+  const get = (name: string): string => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
+  const fail = <T>(name: string, message: string, fallback: T): T => {
+    problems.push(`${name}: ${message}`);
+    return fallback;
+  };
+  const shown = (name: string, value: string): string =>
+    (SECRET_INPUTS as readonly string[]).includes(name) ? '(secret)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  const required = (name: string): string => get(name) || fail(name, 'is required', '');
+  const integer = (name: string, min: number, max: number): number => {
+    const value = get(name);
+    if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
+    return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+  };
+  const duration = (name: string): number => {
+    const value = get(name);
+    const parsed = parseDuration(value);
+    if (parsed !== undefined && parsed > 0) return parsed;
+    return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
+  };
+  const matching = (name: string, re: RegExp, accepted: string, value = get(name)): string =>
+    !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
+  const optional = (value: string): string | undefined => value || undefined;
+
+  // Connection
+  const host = required('host');
+  if (host && (!isHostAddress(host) || host.startsWith('-'))) fail('host', `${shown('host', host)} is not a host name or IP address`, '');
+  const privateKey = required('private-key');
+  if (privateKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    fail('private-key', 'is not a private key (expected a "-----BEGIN ... PRIVATE KEY-----" block)', '');
+  } else if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(privateKey)) {
+    fail('private-key', 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+  }
+  let knownHosts: KnownHost[] = [];
+  try {
+    knownHosts = parseKnownHosts(get('known-hosts'));
+  } catch (e) {
+    if (!(e instanceof KnownHostsError)) throw e;
+    fail('known-hosts', `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
+  }
+  const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+  for (const fp of hostFingerprints) matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
+  const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+
+  // Container
+  const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
+  const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
+  const bindAddress = get('bind-address');
+  if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress)) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
+  let portRange: Config['container']['portRange'];
+  const rangeText = get('port-range');
+  if (rangeText) {
+    const m = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+    if (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535) portRange = { first: Number(m[1]), last: Number(m[2]) };
+    else fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 49000-49099`, undefined);
+  }
+  const env: Array<[string, string]> = [];
+  get('env').split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim() || line.trim().startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const name = eq > 0 ? line.slice(0, eq).trim() : '';
+    if (!ENV_NAME_RE.test(name)) fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
+    else env.push([name, line.slice(eq + 1)]);
+  });
+  const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+  const runArgs = get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean);
+  runArgs.forEach((arg, i) => {
+    const option = arg.split('=')[0];
+    if (MANAGED_RUN_OPTIONS.includes(option)) fail('run-args', `${shown('run-args', arg)} is set by this action itself; accepted: other docker run options, one a line`, undefined);
+    else if (!arg.startsWith('-') && !(i > 0 && runArgs[i - 1].startsWith('-') && !runArgs[i - 1].includes('='))) {
+      fail('run-args', `${shown('run-args', arg)} is neither an option nor the value of the option before it; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data)`, undefined);
+    }
+  });
+  const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
+  const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never') as PullPolicy;
+
+  // Switch
+  const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
+  const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
+  const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
+  let probeUrl = new URL('http://127.0.0.1/');
+  try {
+    probeUrl = new URL(get('probe-url'));
+    if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password) throw new Error('scheme');
+  } catch {
+    fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
+  }
+  const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
+  const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+  const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
+
+  const config: Config = {
+    connection: {
+      host,
+      port: integer('port', 1, 65535),
+      username: matching('username', USER_RE, 'a Unix user name', required('username')),
+      privateKey,
+      passphrase: optional(raw('passphrase') ?? ''),
+      knownHosts,
+      hostFingerprints,
+      insecureSkipHostKeyCheck: insecure,
+    },
+    container: {
+      image,
+      app,
+      containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
+      bindAddress,
+      portRange,
+      env,
+      envFile: optional(envFile),
+      runArgs,
+      registry: optional(registry),
+      registryUsername: optional(get('registry-username')),
+      registryPassword: optional(raw('registry-password') ?? ''),
+      pull,
+    },
+    switch: {
+      redis: redis ?? { host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+      redisKey,
+      redisValue,
+      probeUrl,
+      probeHost: optional(probeHost),
+      upstreamHeader,
+      probeSuccesses: integer('probe-successes', 1, 100),
+      healthPath,
+    },
+    timing: {
+      healthTimeoutMs: duration('health-timeout'),
+      switchTimeoutMs: duration('switch-timeout'),
+      drainTimeoutMs: duration('drain-timeout'),
+      stopTimeoutMs: duration('stop-timeout'),
+      timeoutMs: duration('timeout'),
+    },
+    keepImages: integer('keep-images', 1, 100),
+  };
+  if (Boolean(config.container.registryUsername) !== Boolean(config.container.registryPassword)) {
+    problems.push('registry-username, registry-password: give both or neither');
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return config;
+}
+
+function parseRedisUrl(text: string, fail: (message: string) => undefined): RedisTarget | undefined {
+  const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail(`is not ${accepted}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!isHostAddress(host)) return fail(`has no valid host; accepted: ${accepted}`);
+  const db = url.pathname.replace(/^\//, '') || '0';
+  if (!/^\d{1,2}$/.test(db)) return fail(`database "${db}" is not a number; accepted: ${accepted}`);
+  return {
+    host,
+    port: url.port ? Number(url.port) : 6379,
+    tls: url.protocol === 'rediss:',
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: Number(db),
+  };
+}
