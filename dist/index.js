@@ -65370,16 +65370,20 @@ async function deploy(config, deps, identity) {
     const warnings = [];
     const warn = (m) => { warnings.push(m); log.warning(m); };
     const until = (phaseMs) => Math.min(clock.now() + phaseMs, deadline);
+    // Recorded when a phase starts, so the timeline keeps the contract's order
+    // even where phases overlap.
     async function phase(name, work) {
         const t0 = clock.now();
+        const record = { phase: name, ms: 0, ok: false, detail: '' };
+        timeline.push(record);
         try {
             const { value, detail } = await log.group(name, work);
-            timeline.push({ phase: name, ms: clock.now() - t0, ok: true, detail });
+            Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
             return value;
         }
         catch (e) {
             const message = e instanceof DeployError ? e.message.replace(/^\w+ failed: /, '') : e.message;
-            timeline.push({ phase: name, ms: clock.now() - t0, ok: false, detail: message });
+            Object.assign(record, { ms: clock.now() - t0, detail: message });
             if (e instanceof DeployError)
                 throw new DeployError(name, message, e.hint, timeline, e.details);
             throw new DeployError(name, message, HINTS[name], timeline);
@@ -65796,16 +65800,16 @@ const parse = {
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
-/** The image tags of an app beyond the newest `keep` images, never one in use. */
+/** The image tags of an app to remove: all but the images in use and the newest others, `keep` in all. */
 function imagesToPrune(images, keep, inUse) {
     const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const keptIds = new Set();
+    const keptIds = new Set(images.filter((i) => inUse.includes(i.ref)).map((i) => i.id));
     for (const image of newestFirst) {
         if (keptIds.size >= keep)
             break;
         keptIds.add(image.id);
     }
-    return newestFirst.filter((i) => !keptIds.has(i.id) && !inUse.includes(i.ref)).map((i) => i.ref);
+    return newestFirst.filter((i) => !keptIds.has(i.id)).map((i) => i.ref);
 }
 /** The image's repository (registry and path, without tag or digest). */
 function repositoryOf(image) {

@@ -82,15 +82,19 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
   const warn = (m: string): void => { warnings.push(m); log.warning(m); };
   const until = (phaseMs: number): number => Math.min(clock.now() + phaseMs, deadline);
 
+  // Recorded when a phase starts, so the timeline keeps the contract's order
+  // even where phases overlap.
   async function phase<T>(name: PhaseName, work: () => Promise<{ value: T; detail: string }>): Promise<T> {
     const t0 = clock.now();
+    const record: PhaseRecord = { phase: name, ms: 0, ok: false, detail: '' };
+    timeline.push(record);
     try {
       const { value, detail } = await log.group(name, work);
-      timeline.push({ phase: name, ms: clock.now() - t0, ok: true, detail });
+      Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
       return value;
     } catch (e) {
       const message = e instanceof DeployError ? e.message.replace(/^\w+ failed: /, '') : (e as Error).message;
-      timeline.push({ phase: name, ms: clock.now() - t0, ok: false, detail: message });
+      Object.assign(record, { ms: clock.now() - t0, detail: message });
       if (e instanceof DeployError) throw new DeployError(name, message, e.hint, timeline, e.details);
       throw new DeployError(name, message, HINTS[name], timeline);
     }

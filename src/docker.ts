@@ -151,15 +151,15 @@ export const parse = {
   shuttingDownWorkers: (text: string): number => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
 
-/** The image tags of an app beyond the newest `keep` images, never one in use. */
+/** The image tags of an app to remove: all but the images in use and the newest others, `keep` in all. */
 export function imagesToPrune(images: ImageSummary[], keep: number, inUse: string[]): string[] {
   const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const keptIds = new Set<string>();
+  const keptIds = new Set(images.filter((i) => inUse.includes(i.ref)).map((i) => i.id));
   for (const image of newestFirst) {
     if (keptIds.size >= keep) break;
     keptIds.add(image.id);
   }
-  return newestFirst.filter((i) => !keptIds.has(i.id) && !inUse.includes(i.ref)).map((i) => i.ref);
+  return newestFirst.filter((i) => !keptIds.has(i.id)).map((i) => i.ref);
 }
 
 /** The image's repository (registry and path, without tag or digest). */

@@ -1,0 +1,122 @@
+import { appFromImage, InputError, parseDuration, parseInputs } from '../src/inputs.js';
+
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+const FINGERPRINT = 'SHA256:NlSr+d3IDcV8RmWZBUKCk+h/3E6vxbtSEwM6glRrjMs';
+const valid: Record<string, string> = {
+  host: 'deploy.example.com',
+  username: 'deploy',
+  'private-key': KEY,
+  'host-fingerprint': FINGERPRINT,
+  image: 'ghcr.io/acme/web:1.4.2',
+  'container-port': '8080',
+  'redis-key': '/nginx/upstream/app/port',
+};
+
+const parse = (overrides: Record<string, string> = {}) => parseInputs((name) => ({ ...valid, ...overrides })[name] ?? '');
+
+function problems(overrides: Record<string, string>): string[] {
+  try {
+    parse(overrides);
+  } catch (e) {
+    if (e instanceof InputError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseInputs', () => {
+  test('applies the action.yml defaults', () => {
+    const c = parse();
+    expect(c.connection.port).toBe(22);
+    expect(c.container.app).toBe('web');
+    expect(c.container.bindAddress).toBe('127.0.0.1');
+    expect(c.container.pull).toBe('always');
+    expect(c.switch.redis).toEqual({ host: '127.0.0.1', port: 6379, tls: false, username: undefined, password: undefined, db: 0 });
+    expect(c.switch.redisValue).toBe('{port}');
+    expect(c.switch.probeUrl.href).toBe('http://127.0.0.1/');
+    expect(c.switch.upstreamHeader).toBe('X-Upstream');
+    expect(c.switch.probeSuccesses).toBe(3);
+    expect(c.timing).toEqual({ healthTimeoutMs: 60_000, switchTimeoutMs: 60_000, drainTimeoutMs: 30_000, stopTimeoutMs: 30_000, timeoutMs: 900_000 });
+    expect(c.keepImages).toBe(3);
+  });
+
+  test('reads a full set of inputs', () => {
+    const c = parse({
+      port: '2222', app: 'shop', 'bind-address': '::1', 'port-range': '49000-49099',
+      env: 'A=1\n# comment\n\nB=x=y', 'run-args': '--memory=256m\n-v\n/data:/data', pull: 'missing',
+      'redis-url': 'rediss://user:p%40ss@cache.internal:6380/2', 'redis-value': '127.0.0.1:{port}',
+      'probe-url': 'https://127.0.0.1:8443/healthz?x=1', 'probe-host': 'shop.example.com',
+      'health-timeout': '2m', 'switch-timeout': '90', 'drain-timeout': '1500ms',
+    });
+    expect(c.connection.port).toBe(2222);
+    expect(c.container.portRange).toEqual({ first: 49000, last: 49099 });
+    expect(c.container.env).toEqual([['A', '1'], ['B', 'x=y']]);
+    expect(c.container.runArgs).toEqual(['--memory=256m', '-v', '/data:/data']);
+    expect(c.switch.redis).toEqual({ host: 'cache.internal', port: 6380, tls: true, username: 'user', password: 'p@ss', db: 2 });
+    expect(c.timing.healthTimeoutMs).toBe(120_000);
+    expect(c.timing.switchTimeoutMs).toBe(90_000);
+    expect(c.timing.drainTimeoutMs).toBe(1500);
+  });
+
+  test.each([
+    [{ host: 'a;b' }, /^host: "a;b" is not a host name/],
+    [{ host: '-oProxyCommand=x' }, /^host: .* is not a host name/],
+    [{ port: '0' }, /^port: "0" is not a whole number from 1 to 65535/],
+    [{ username: 'root;id' }, /^username: .* is not a Unix user name/],
+    [{ image: 'Web:latest' }, /^image: "Web:latest" is not a Docker image reference/],
+    [{ image: 'web:1;rm -rf /' }, /^image: .* is not a Docker image reference/],
+    [{ app: '$(id)' }, /^app: .* is not a name of letters/],
+    [{ 'container-port': '' }, /^container-port: is required/],
+    [{ 'bind-address': 'localhost' }, /^bind-address: .* is not an IP address/],
+    [{ 'port-range': '200-100' }, /^port-range: .* is not a range of ports/],
+    [{ env: 'not an assignment' }, /^env: line 1 is not NAME=value/],
+    [{ 'run-args': '--name=x' }, /^run-args: .* is set by this action itself/],
+    [{ 'run-args': 'evil' }, /^run-args: "evil" is neither an option nor the value/],
+    [{ pull: 'sometimes' }, /^pull: "sometimes" is not one of always, missing, never/],
+    [{ 'redis-url': 'http://x' }, /^redis-url: has scheme http:/],
+    [{ 'redis-key': 'a key' }, /^redis-key: .* is not a Redis key/],
+    [{ 'redis-value': 'port' }, /^redis-value: .* is not a value containing \{port\}/],
+    [{ 'probe-url': 'ftp://x/' }, /^probe-url: .* is not an http:\/\/ or https:\/\/ URL/],
+    [{ 'upstream-header': 'X Upstream' }, /^upstream-header: .* is not an HTTP header name/],
+    [{ 'health-path': 'health' }, /^health-path: .* is not a path starting with \//],
+    [{ 'health-timeout': 'soon' }, /^health-timeout: "soon" is not a duration/],
+    [{ 'keep-images': '0' }, /^keep-images: "0" is not a whole number from 1 to 100/],
+    [{ 'host-fingerprint': 'MD5:aa' }, /^host-fingerprint: "MD5:aa" is not an OpenSSH SHA256 fingerprint/],
+    [{ 'known-hosts': 'example.com ssh-ed25519' }, /^known-hosts: line 1: expected "HOSTS KEYTYPE BASE64KEY/],
+    [{ 'registry-username': 'bob' }, /^registry-username, registry-password: give both or neither/],
+  ])('refuses %j naming the input and what it accepts', (overrides, message) => {
+    expect(problems(overrides)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('reports every bad input at once', () => {
+    expect(problems({ host: '', image: '', 'redis-key': '' }).map((p) => p.split(':')[0]).sort()).toEqual(['host', 'image', 'redis-key']);
+  });
+
+  test('never shows a secret value', () => {
+    const message = problems({ 'private-key': 'hunter2-not-a-key' }).join('\n');
+    expect(message).toMatch(/^private-key: is not a private key/);
+    expect(message).not.toContain('hunter2');
+    const redis = problems({ 'redis-url': 'redis://:hunter2@x:notaport' }).join('\n');
+    expect(redis).not.toContain('hunter2');
+  });
+
+  test('refuses a PKCS#8 key with the conversion to use', () => {
+    expect(problems({ 'private-key': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----' })).toEqual([expect.stringMatching(/PKCS#8.*ssh-keygen -p -f KEY/)]);
+  });
+});
+
+describe('parseDuration', () => {
+  test.each([['90', 90_000], ['90s', 90_000], ['2m', 120_000], ['1h', 3_600_000], ['250ms', 250], ['1.5s', 1500]])('%s', (text, msValue) => {
+    expect(parseDuration(text)).toBe(msValue);
+  });
+  test.each(['', 'soon', '-5', '5 minutes', '1d'])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+test('appFromImage takes the last path component', () => {
+  expect(appFromImage('ghcr.io/acme/web:1.4.2')).toBe('web');
+  expect(appFromImage('127.0.0.1:5000/hello:v1')).toBe('hello');
+  expect(appFromImage('nginx')).toBe('nginx');
+  expect(appFromImage('registry:5000/team/api@sha256:' + 'a'.repeat(64))).toBe('api');
+});

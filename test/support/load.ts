@@ -1,0 +1,88 @@
+// A steady load through nginx while a deploy runs: each worker sends one
+// request after another, on a new connection each time or over kept-alive ones.
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type LoadKind = 'new-connection' | 'keep-alive';
+
+export interface LoadReport {
+  kind: LoadKind;
+  sent: number;
+  ok: number;
+  non2xx: number;
+  connectionErrors: number;
+  errorMessages: Record<string, number>;
+  bodies: Record<string, number>;
+}
+
+export interface Load {
+  stop(): Promise<LoadReport>;
+}
+
+export interface LoadOptions {
+  url: string;
+  kind: LoadKind;
+  workers?: number;
+  /** Pause between a worker's requests. */
+  pauseMs?: number;
+  /** A safety bound: the load stops by itself after this long. */
+  maxMs?: number;
+}
+
+export function startLoad(options: LoadOptions): Load {
+  const { url, kind, workers = 4, pauseMs = 5, maxMs = 120_000 } = options;
+  const agent = kind === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: workers }) : false;
+  const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, errorMessages: {}, bodies: {} };
+  const endAt = Date.now() + maxMs;
+  let stopped = false;
+
+  const once = (): Promise<void> => new Promise((resolve) => {
+    report.sent += 1;
+    const req = request(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) report.ok += 1;
+        else report.non2xx += 1;
+        const key = status >= 200 && status < 300 ? body.trim() : `HTTP ${status}`;
+        report.bodies[key] = (report.bodies[key] ?? 0) + 1;
+        resolve();
+      });
+      res.on('error', (e) => fail(e));
+    });
+    const fail = (e: NodeJS.ErrnoException): void => {
+      report.connectionErrors += 1;
+      const key = e.code ?? e.message;
+      report.errorMessages[key] = (report.errorMessages[key] ?? 0) + 1;
+      resolve();
+    };
+    req.on('error', fail);
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+
+  const worker = async (): Promise<void> => {
+    while (!stopped && Date.now() < endAt) {
+      await once();
+      await sleep(pauseMs);
+    }
+  };
+  const running = Promise.all(Array.from({ length: workers }, worker));
+  return {
+    async stop() {
+      stopped = true;
+      await running;
+      if (agent) agent.destroy();
+      return report;
+    },
+  };
+}
+
+export const failures = (r: LoadReport): number => r.non2xx + r.connectionErrors;
+
+export function describeLoad(r: LoadReport): string {
+  const errors = Object.entries(r.errorMessages).map(([k, v]) => `${k} x${v}`).join(', ');
+  return `${r.kind}: ${r.sent} sent, ${r.ok} ok, ${r.non2xx} non-2xx, ${r.connectionErrors} connection errors${errors ? ` (${errors})` : ''}`;
+}

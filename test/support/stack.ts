@@ -1,0 +1,95 @@
+// The running test stack (test/stack/up.sh) as tests and scripts see it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+
+export interface StackInfo {
+  host: string;
+  sshPort: number;
+  username: string;
+  privateKeyPath: string;
+  hostFingerprint: string;
+  knownHosts: string;
+  redisUrl: string;
+  redisPort: number;
+  redisKey: string;
+  nginxUrl: string;
+  imageRepo: string;
+  upstreamDest: string;
+  dir: string;
+}
+
+const STACK_JSON = new URL('../../.stack/stack.json', import.meta.url);
+
+export function stackInfo(): StackInfo {
+  try {
+    return JSON.parse(readFileSync(STACK_JSON, 'utf8')) as StackInfo;
+  } catch {
+    throw new Error('the test stack is not up: run `bash test/stack/up.sh` (as root) first');
+  }
+}
+
+export const APP = 'hello';
+export const image = (version: string): string => `${stackInfo().imageRepo}:${version}`;
+
+/** The inputs a workflow would give for the stack's server. */
+export function stackInputs(overrides: Record<string, string> = {}): Record<string, string> {
+  const s = stackInfo();
+  return {
+    host: s.host,
+    port: String(s.sshPort),
+    username: s.username,
+    'private-key': readFileSync(s.privateKeyPath, 'utf8'),
+    'host-fingerprint': s.hostFingerprint,
+    'container-port': '8080',
+    'redis-url': s.redisUrl,
+    'redis-key': s.redisKey,
+    ...overrides,
+  };
+}
+
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8' }).trim();
+}
+
+/** Containers of the test app this action labelled: name and state. */
+export function appContainers(): Array<{ name: string; state: string }> {
+  const out = docker('ps', '--all', '--filter', `label=docker-hot-deploy.app=${APP}`, '--format', '{{.Names}} {{.State}}');
+  return out ? out.split('\n').map((l) => { const [name, state] = l.split(' '); return { name, state }; }) : [];
+}
+
+export function redisClient(): Redis {
+  return new Redis({ port: stackInfo().redisPort, lazyConnect: false });
+}
+
+export interface NginxAnswer { status: number; body: string; upstream?: string }
+
+/** One request through nginx on a fresh connection, as a user's browser would. */
+export function nginxGet(): Promise<NginxAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(stackInfo().nginxUrl, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim(), upstream: res.headers['x-upstream'] as string | undefined }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Back to a server with nothing deployed: no app containers, key unset, nginx answering 502. */
+export async function resetStack(): Promise<void> {
+  const ids = docker('ps', '--all', '--quiet', '--filter', `label=docker-hot-deploy.app=${APP}`);
+  if (ids) docker('rm', '--force', ...ids.split('\n'));
+  const redis = redisClient();
+  await redis.del(stackInfo().redisKey);
+  redis.disconnect();
+  for (let i = 0; i < 100; i += 1) {
+    if ((await nginxGet()).status === 502) return;
+    await sleep(50);
+  }
+  throw new Error('nginx did not return to its empty upstream after the key was deleted');
+}
