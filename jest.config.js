@@ -7,6 +7,7 @@ const common = {
   transform: tsJest,
 };
 export default {
+  reporters: ['default', '<rootDir>/test/support/count-reporter.cjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 120_000 },

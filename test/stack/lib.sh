@@ -25,7 +25,10 @@ install_packages() {
   if [ -n "$missing" ]; then
     echo "installing:$missing"
     apt-get update -qq
+    # Install only: the stack starts its own instances, on loopback.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    rm -f /usr/sbin/policy-rc.d
   fi
   [ -x "$NODE24" ] || (cd "$REPO" && npm ci --no-audit --no-fund)
 }
@@ -171,6 +174,11 @@ http {
 }
 CONF
   /usr/sbin/nginx -t -q -c "$STACK/nginx.conf"
+  if alive /run/nginx.pid && ! grep -q "$STACK/nginx.conf" "/proc/$(cat /run/nginx.pid)/cmdline"; then
+    echo "an nginx the stack did not start runs (pid $(cat /run/nginx.pid)); stop it first (systemctl stop nginx):" >&2
+    echo "the stack's nginx owns /run/nginx.pid, which the example reload_cmd (nginx -s reload) signals" >&2
+    exit 1
+  fi
   if alive /run/nginx.pid; then /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload
   else /usr/sbin/nginx -c "$STACK/nginx.conf"; fi
   wait_for nginx 10 port_open "$NGINX_PORT"
