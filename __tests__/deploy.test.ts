@@ -25,6 +25,8 @@ class World {
   routedPort?: number;
   drainChecksUntilIdle = 1;
   failStop = false;
+  lockHolder: string | null = null;
+  processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
   now = 0;
   warnings: string[] = [];
 
@@ -42,6 +44,7 @@ class World {
     remove: async (ids) => { this.calls.push(`remove ${ids.join(',')}`); },
     images: async () => [{ ref: 'registry.example.com/web:1', id: 'i1', createdAt: '2026-01-01' }, { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' }],
     removeImages: async (refs) => { this.calls.push(`rmi ${refs.join(',')}`); },
+    processes: async () => this.processList,
     drainState: async () => {
       this.drainChecksUntilIdle -= 1;
       return { shuttingDownWorkers: this.drainChecksUntilIdle > 0 ? 1 : 0, connections: 0 };
@@ -56,6 +59,19 @@ class World {
         set: async (_k, v) => { this.calls.push(`set ${v}`); this.key = v; if (this.watcherUp) this.routedPort = Number(v.split(':').pop()); },
         delete: async () => { this.calls.push('delete key'); this.key = null; if (this.watcherUp) this.routedPort = undefined; },
         keyspaceNotifications: async () => true,
+        tryLock: async (name, owner) => {
+          if (this.lockHolder) return false;
+          this.calls.push(`lock ${name}`);
+          this.lockHolder = owner;
+          return true;
+        },
+        lockHolder: async () => this.lockHolder,
+        unlock: async (name, owner) => {
+          if (this.lockHolder !== owner) return false;
+          this.calls.push(`unlock ${name}`);
+          this.lockHolder = null;
+          return true;
+        },
         close: async () => undefined,
       },
       probes: {
@@ -74,7 +90,7 @@ class World {
   }
 }
 
-const identity = { deployId: '9.1', containerName: 'web-new' };
+const identity = { deployId: '9.1', containerName: 'web-new', lockOwner: 'acme/web run 9 [x]' };
 
 async function failure(promise: Promise<unknown>): Promise<DeployError> {
   try {
@@ -92,7 +108,7 @@ describe('deploy sequence', () => {
     const result = await deploy(config(), w.deps(), identity);
     expect(w.calls.filter((c) => c.startsWith('run') || c.startsWith('set'))).toEqual(['run web-new  ', 'set 49200']);
     expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
-    expect(result.timeline.map((p) => p.phase)).toEqual(['inspect', 'pull', 'start', 'ready', 'switch', 'retire']);
+    expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'retire']);
     expect(result).toMatchObject({ port: 49200, previousPort: undefined, imageDigest: 'sha256:d1', container: 'web-new' });
   });
 
@@ -101,9 +117,9 @@ describe('deploy sequence', () => {
     w.serving(49100);
     w.drainChecksUntilIdle = 3;
     const result = await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
-    const order = ['run web-new  ', 'set 49200', 'stop oldid', 'remove oldid', 'rmi registry.example.com/web:1'];
+    const order = ['lock /nginx/upstream/app/port:lock', 'run web-new  ', 'set 49200', 'stop oldid', 'remove oldid', 'rmi registry.example.com/web:1', 'unlock /nginx/upstream/app/port:lock'];
     expect(w.calls.filter((c) => order.includes(c))).toEqual(order);
-    expect(result.timeline.map((p) => p.phase)).toEqual(['inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire']);
+    expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire']);
     expect(result).toMatchObject({ previousPort: 49100, previousContainer: 'web-old', port: 49200 });
   });
 
@@ -133,6 +149,7 @@ describe('deploy sequence', () => {
     expect(w.calls).toContain('remove newid');
     expect(w.calls.some((c) => c.startsWith('set') || c.startsWith('stop'))).toBe(false);
     expect(w.key).toBe('49100');
+    expect(w.lockHolder).toBeNull();
   });
 
   test('health path never 2xx/3xx: fails after health-timeout', async () => {
@@ -149,7 +166,8 @@ describe('deploy sequence', () => {
     w.watcherUp = false;
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.phase).toBe('switch');
-    expect(e.hint).toMatch(/confd did not apply the write/);
+    expect(e.hint).toMatch(/although confd runs: its check_cmd or reload_cmd probably failed/);
+    expect(w.lockHolder).toBeNull();
     expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 49200', 'set 49100']);
     expect(w.calls).toContain('remove newid');
     expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
@@ -182,5 +200,47 @@ describe('deploy sequence', () => {
     const result = await deploy(config(), w.deps(), identity);
     expect(w.calls).toContain('remove stale');
     expect(result.warnings[0]).toMatch(/points at port 49100, but no running web container/);
+  });
+
+  test('switch not proven and no confd process: the hint says to start confd', async () => {
+    const w = new World();
+    w.serving(49100);
+    w.watcherUp = false;
+    w.processList = ['nginx: master process'];
+    const e = await failure(deploy(config(), w.deps(), identity));
+    expect(e.hint).toMatch(/no confd process runs on the server/);
+  });
+
+  test('a held lock: waits, names the holder, and fails after lock-timeout without touching anything', async () => {
+    const w = new World();
+    w.serving(49100);
+    w.lockHolder = 'acme/web https://github.com/acme/web/actions/runs/8 deploying web:1 [y]';
+    const infos: string[] = [];
+    const deps = w.deps();
+    deps.log.info = (m) => infos.push(m);
+    const e = await failure(deploy(config({ 'lock-timeout': '2s' }), deps, identity));
+    expect(e.phase).toBe('lock');
+    expect(e.message).toBe(`lock failed: /nginx/upstream/app/port:lock is still held by ${w.lockHolder} after lock-timeout`);
+    expect(infos).toEqual([`Waiting for /nginx/upstream/app/port:lock, held by ${w.lockHolder}`]);
+    expect(w.calls).toEqual([]);
+    expect(w.now).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('a lock freed while waiting is taken, and the wait is recorded', async () => {
+    const w = new World();
+    w.lockHolder = 'other';
+    const deps = w.deps();
+    const sleep = deps.clock.sleep;
+    deps.clock.sleep = async (ms) => { await sleep(ms); if (w.now >= 1000 && w.lockHolder === 'other') w.lockHolder = null; };
+    const result = await deploy(config(), deps, identity);
+    expect(result.timeline[0]).toMatchObject({ phase: 'lock', ok: true, detail: 'waited 1.0 s for other' });
+    expect(w.lockHolder).toBeNull();
+  });
+
+  test('checkpoints for the post step: lock, container, switching, lock released', async () => {
+    const w = new World();
+    const seen: string[] = [];
+    await deploy(config(), { ...w.deps(), checkpoint: (n, v) => seen.push(`${n}=${v}`) }, identity);
+    expect(seen).toEqual(['lock=/nginx/upstream/app/port:lock', 'container=web-new', 'switching=true', 'lock=']);
   });
 });

@@ -65334,9 +65334,10 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ deploy),
-/* harmony export */   s: () => (/* binding */ DeployError)
+/* harmony export */   gg: () => (/* binding */ deploy),
+/* harmony export */   sH: () => (/* binding */ DeployError)
 /* harmony export */ });
+/* unused harmony export LOCK_TTL_MS */
 /* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3871);
 /* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2053);
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
@@ -65356,7 +65357,9 @@ class DeployError extends Error {
         this.details = details;
     }
 }
-const POLL_MS = { ready: 100, switch: 25, drain: 100 };
+const POLL_MS = { lock: 250, ready: 100, switch: 25, drain: 100 };
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
+const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
 const KEPT_PROBES = 10;
 /** Where env values travel: a 0600 file on the server, removed once the container started. */
@@ -65389,198 +65392,237 @@ async function deploy(config, deps, identity) {
             throw new DeployError(name, message, HINTS[name], timeline);
         }
     }
-    // 3 + 4. Read the key and find the previous container, while pulling.
-    const [previous, imageDigest] = await Promise.all([
-        phase('inspect', async () => {
-            const value = await keys.get(s.redisKey);
-            const port = value === null ? undefined : (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .portFromKeyValue */ .Sz)(s.redisValue, value);
-            const containers = await docker.appContainers(c.app);
-            const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
-            if (value !== null && port === undefined)
-                warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
-            else if (port !== undefined && !serving)
-                warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
-            const detail = value === null ? 'key unset: first deploy' : `key=${value}${serving ? `, serving: ${serving.name}` : ''}`;
-            return { value: { value, port, serving, containers }, detail };
-        }),
-        phase('pull', async () => {
-            if (c.registryUsername && c.registryPassword)
-                await docker.login(c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
-            const digest = await docker.pull(c.image, c.pull);
-            return { value: digest, detail: `${c.image} ${digest}` };
-        }),
-    ]);
-    // 5. Start the new container on a fresh port.
-    const { id, port } = await phase('start', async () => {
-        const spec = {
-            name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
-            bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
-        };
-        if (c.portRange) {
-            const free = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .firstFreePort */ .Ck)(c.portRange, await docker.listeningPorts());
-            if (free === undefined)
-                throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-            spec.hostPort = free;
-        }
-        if (c.envFile)
-            spec.envFiles.push(c.envFile);
-        const envPath = envFilePath(identity.containerName);
-        if (c.env.length > 0) {
-            await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
-            spec.envFiles.push(envPath);
-        }
-        try {
-            const containerId = await docker.run(spec);
-            const state = await docker.inspect(containerId, c.containerPort);
-            if (state.hostPort === undefined)
-                throw new Error(`docker published no port for ${c.containerPort}/tcp`);
-            return { value: { id: containerId, port: state.hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${state.hostPort}` };
-        }
-        catch (e) {
-            await docker.remove([identity.containerName]).catch(() => undefined);
-            throw e;
-        }
-        finally {
-            if (c.env.length > 0)
-                await docker.removeFile(envPath).catch((e) => warn(`could not remove the env file: ${e.message}`));
-        }
-    });
-    const discardNew = () => docker.remove([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
-    // 6. Ready check, directly on the new port.
-    await phase('ready', async () => {
-        const end = until(timing.healthTimeoutMs);
-        let last = '';
+    // 2. Lock: one deploy of this key at a time; released in every outcome.
+    const lockName = `${s.redisKey}:lock`;
+    await phase('lock', async () => {
+        const end = until(timing.lockTimeoutMs);
+        const waitedFrom = clock.now();
+        let announced = null;
         for (;;) {
-            const state = await docker.inspect(id, c.containerPort);
-            let failure = '';
-            if (state.status === 'exited' || state.status === 'dead')
-                failure = `the container exited with code ${state.exitCode}`;
-            else if (state.restartCount > 0)
-                failure = `the container restarted ${state.restartCount} time(s)`;
-            else if (state.health === 'unhealthy')
-                failure = 'the image HEALTHCHECK reports unhealthy';
-            else if (state.status === 'running') {
-                const answer = await probes.health(port);
-                if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-                    return { value: undefined, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
-                }
-                last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
+            if (await keys.tryLock(lockName, identity.lockOwner, LOCK_TTL_MS)) {
+                deps.checkpoint?.('lock', lockName);
+                const waited = clock.now() - waitedFrom;
+                return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lockName };
             }
-            if (!failure && clock.now() >= end)
-                failure = `not ready within health-timeout (last: ${last || state.status})`;
-            if (failure) {
-                const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-                await discardNew();
-                throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
+            const holder = await keys.lockHolder(lockName);
+            if (holder && holder !== announced) {
+                log.info(`Waiting for ${lockName}, held by ${holder}`);
+                announced = holder;
             }
-            await clock.sleep(POLL_MS.ready);
+            if (clock.now() >= end) {
+                throw new DeployError('lock', `${lockName} is still held by ${holder ?? announced} after lock-timeout`, HINTS.lock, timeline);
+            }
+            await clock.sleep(POLL_MS.lock);
         }
     });
-    // 7 + 8. Switch the key, then prove nginx serves the new port.
-    const newValue = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyValue */ .sO)(s.redisValue, port);
-    const probeLog = [];
-    const proveServing = async (expectPort, end) => {
-        let inARow = 0;
-        for (;;) {
-            const result = await probes.probe();
-            probeLog.push(result);
-            if (probeLog.length > KEPT_PROBES)
-                probeLog.shift();
-            inARow = (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(result.status) && (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .upstreamPort */ .$6)(result.upstream) === expectPort ? inARow + 1 : 0;
-            if (inARow >= s.probeSuccesses)
-                return true;
-            if (clock.now() >= end)
-                return false;
-            await clock.sleep(POLL_MS.switch);
-        }
-    };
-    const switchSeconds = await phase('switch', async () => {
-        if ((await keys.keyspaceNotifications()) === false) {
-            warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
-        }
-        const t0 = clock.now();
-        await keys.set(s.redisKey, newValue);
-        if (await proveServing(port, until(timing.switchTimeoutMs))) {
-            const seconds = (clock.now() - t0) / 1000;
-            return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
-        }
-        const failedProbes = [...probeLog];
-        if (previous.value === null)
-            await keys.delete(s.redisKey);
-        else
-            await keys.set(s.redisKey, previous.value);
-        const restored = previous.port === undefined || await proveServing(previous.port, clock.now() + timing.switchTimeoutMs);
-        await discardNew();
-        throw new DeployError('switch', `nginx did not serve port ${port} within switch-timeout; ${s.redisKey} was set back to ${previous.value ?? '(unset)'}` +
-            (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port), timeline, { probes: failedProbes });
-    });
-    // 9. Drain the old upstream.
-    if (previous.port !== undefined && previous.port !== port) {
-        const oldPort = previous.port;
-        await phase('drain', async () => {
-            const end = clock.now() + timing.drainTimeoutMs;
-            for (;;) {
-                const state = await docker.drainState(oldPort);
-                if (state.shuttingDownWorkers === 0 && state.connections === 0)
-                    return { value: undefined, detail: `no connection to :${oldPort} left` };
-                if (clock.now() >= end) {
-                    warn(`drain-timeout passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
-                    return { value: undefined, detail: 'timed out' };
-                }
-                await clock.sleep(POLL_MS.drain);
-            }
-        });
+    try {
+        return await afterLock();
     }
-    // 10. Retire: past the proven switch, a failure here is a warning.
-    await phase('retire', async () => {
-        const done = [];
-        const serving = previous.serving;
-        if (serving && serving.id !== id) {
+    finally {
+        await keys.unlock(lockName, identity.lockOwner).then(() => deps.checkpoint?.('lock', ''), (e) => warn(`could not release ${lockName} (it expires by itself): ${e.message}`));
+    }
+    async function afterLock() {
+        // 3 + 4. Read the key and find the previous container, while pulling.
+        const [previous, imageDigest] = await Promise.all([
+            phase('inspect', async () => {
+                const value = await keys.get(s.redisKey);
+                const port = value === null ? undefined : (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .portFromKeyValue */ .Sz)(s.redisValue, value);
+                const containers = await docker.appContainers(c.app);
+                const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
+                if (value !== null && port === undefined)
+                    warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
+                else if (port !== undefined && !serving)
+                    warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
+                const detail = value === null ? 'key unset: first deploy' : `key=${value}${serving ? `, serving: ${serving.name}` : ''}`;
+                return { value: { value, port, serving, containers }, detail };
+            }),
+            phase('pull', async () => {
+                if (c.registryUsername && c.registryPassword)
+                    await docker.login(c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
+                const digest = await docker.pull(c.image, c.pull);
+                return { value: digest, detail: `${c.image} ${digest}` };
+            }),
+        ]);
+        // 5. Start the new container on a fresh port.
+        const { id, port } = await phase('start', async () => {
+            const spec = {
+                name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
+                bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
+            };
+            if (c.portRange) {
+                const free = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .firstFreePort */ .Ck)(c.portRange, await docker.listeningPorts());
+                if (free === undefined)
+                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+                spec.hostPort = free;
+            }
+            if (c.envFile)
+                spec.envFiles.push(c.envFile);
+            const envPath = envFilePath(identity.containerName);
+            if (c.env.length > 0) {
+                await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
+                spec.envFiles.push(envPath);
+            }
             try {
-                await docker.stop(serving.id, Math.ceil(timing.stopTimeoutMs / 1000));
-                await docker.remove([serving.id]);
-                done.push(`stopped ${serving.name}`);
+                const containerId = await docker.run(spec);
+                deps.checkpoint?.('container', identity.containerName);
+                const state = await docker.inspect(containerId, c.containerPort);
+                if (state.hostPort === undefined)
+                    throw new Error(`docker published no port for ${c.containerPort}/tcp`);
+                return { value: { id: containerId, port: state.hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${state.hostPort}` };
             }
             catch (e) {
-                warn(`could not stop or remove the previous container ${serving.name}: ${e.message}`);
+                await docker.remove([identity.containerName]).catch(() => undefined);
+                throw e;
             }
-        }
-        const leftovers = previous.containers.filter((x) => x.id !== id && x.id !== serving?.id);
-        if (leftovers.length > 0) {
-            await docker.remove(leftovers.map((x) => x.id)).then(() => done.push(`removed ${leftovers.length} leftover container(s)`), (e) => warn(`could not remove leftover containers: ${e.message}`));
-        }
-        try {
-            const repository = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image);
-            const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(await docker.images(repository), config.keepImages, [c.image]);
-            if (prune.length > 0) {
-                await docker.removeImages(prune);
-                done.push(`pruned ${prune.join(', ')}`);
+            finally {
+                if (c.env.length > 0)
+                    await docker.removeFile(envPath).catch((e) => warn(`could not remove the env file: ${e.message}`));
             }
+        });
+        const discardNew = () => docker.remove([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
+        // 6. Ready check, directly on the new port.
+        await phase('ready', async () => {
+            const end = until(timing.healthTimeoutMs);
+            let last = '';
+            for (;;) {
+                const state = await docker.inspect(id, c.containerPort);
+                let failure = '';
+                if (state.status === 'exited' || state.status === 'dead')
+                    failure = `the container exited with code ${state.exitCode}`;
+                else if (state.restartCount > 0)
+                    failure = `the container restarted ${state.restartCount} time(s)`;
+                else if (state.health === 'unhealthy')
+                    failure = 'the image HEALTHCHECK reports unhealthy';
+                else if (state.status === 'running') {
+                    const answer = await probes.health(port);
+                    if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(answer.status) && (state.health === undefined || state.health === 'healthy')) {
+                        return { value: undefined, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+                    }
+                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
+                }
+                if (!failure && clock.now() >= end)
+                    failure = `not ready within health-timeout (last: ${last || state.status})`;
+                if (failure) {
+                    const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+                    await discardNew();
+                    throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
+                }
+                await clock.sleep(POLL_MS.ready);
+            }
+        });
+        // 7 + 8. Switch the key, then prove nginx serves the new port.
+        const newValue = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyValue */ .sO)(s.redisValue, port);
+        const probeLog = [];
+        const proveServing = async (expectPort, end) => {
+            let inARow = 0;
+            for (;;) {
+                const result = await probes.probe();
+                probeLog.push(result);
+                if (probeLog.length > KEPT_PROBES)
+                    probeLog.shift();
+                inARow = (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(result.status) && (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .upstreamPort */ .$6)(result.upstream) === expectPort ? inARow + 1 : 0;
+                if (inARow >= s.probeSuccesses)
+                    return true;
+                if (clock.now() >= end)
+                    return false;
+                await clock.sleep(POLL_MS.switch);
+            }
+        };
+        const switchSeconds = await phase('switch', async () => {
+            const notifications = await keys.keyspaceNotifications();
+            if (notifications === false) {
+                warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+            }
+            else if (notifications === undefined) {
+                log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+            }
+            const t0 = clock.now();
+            deps.checkpoint?.('switching', 'true');
+            await keys.set(s.redisKey, newValue);
+            if (await proveServing(port, until(timing.switchTimeoutMs))) {
+                const seconds = (clock.now() - t0) / 1000;
+                return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
+            }
+            const failedProbes = [...probeLog];
+            const confdRunning = (await docker.processes().catch(() => undefined))?.some((args) => /\bconfd\b/.test(args));
+            if (previous.value === null)
+                await keys.delete(s.redisKey);
+            else
+                await keys.set(s.redisKey, previous.value);
+            const restored = previous.port === undefined || await proveServing(previous.port, clock.now() + timing.switchTimeoutMs);
+            await discardNew();
+            throw new DeployError('switch', `nginx did not serve port ${port} within switch-timeout; ${s.redisKey} was set back to ${previous.value ?? '(unset)'}` +
+                (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port, { confdRunning, notifications }), timeline, { probes: failedProbes });
+        });
+        // 9. Drain the old upstream.
+        if (previous.port !== undefined && previous.port !== port) {
+            const oldPort = previous.port;
+            await phase('drain', async () => {
+                const end = clock.now() + timing.drainTimeoutMs;
+                for (;;) {
+                    const state = await docker.drainState(oldPort);
+                    if (state.shuttingDownWorkers === 0 && state.connections === 0)
+                        return { value: undefined, detail: `no connection to :${oldPort} left` };
+                    if (clock.now() >= end) {
+                        warn(`drain-timeout passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+                        return { value: undefined, detail: 'timed out' };
+                    }
+                    await clock.sleep(POLL_MS.drain);
+                }
+            });
         }
-        catch (e) {
-            warn(`could not prune old images: ${e.message}`);
-        }
-        return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
-    });
-    return {
-        container: identity.containerName,
-        containerId: id,
-        port,
-        previousPort: previous.port,
-        previousContainer: previous.serving?.name,
-        imageDigest,
-        switchSeconds,
-        durationSeconds: (clock.now() - started) / 1000,
-        probes: probeLog,
-        timeline,
-        warnings,
-    };
+        // 10. Retire: past the proven switch, a failure here is a warning.
+        await phase('retire', async () => {
+            const done = [];
+            const serving = previous.serving;
+            if (serving && serving.id !== id) {
+                try {
+                    await docker.stop(serving.id, Math.ceil(timing.stopTimeoutMs / 1000));
+                    await docker.remove([serving.id]);
+                    done.push(`stopped ${serving.name}`);
+                }
+                catch (e) {
+                    warn(`could not stop or remove the previous container ${serving.name}: ${e.message}`);
+                }
+            }
+            const leftovers = previous.containers.filter((x) => x.id !== id && x.id !== serving?.id);
+            if (leftovers.length > 0) {
+                await docker.remove(leftovers.map((x) => x.id)).then(() => done.push(`removed ${leftovers.length} leftover container(s)`), (e) => warn(`could not remove leftover containers: ${e.message}`));
+            }
+            try {
+                const repository = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image);
+                const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(await docker.images(repository), config.keepImages, [c.image]);
+                if (prune.length > 0) {
+                    await docker.removeImages(prune);
+                    done.push(`pruned ${prune.join(', ')}`);
+                }
+            }
+            catch (e) {
+                warn(`could not prune old images: ${e.message}`);
+            }
+            return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
+        });
+        return {
+            container: identity.containerName,
+            containerId: id,
+            port,
+            previousPort: previous.port,
+            previousContainer: previous.serving?.name,
+            imageDigest,
+            switchSeconds,
+            durationSeconds: (clock.now() - started) / 1000,
+            probes: probeLog,
+            timeline,
+            warnings,
+        };
+    }
 }
 function registryOf(image) {
     const first = image.split('/')[0];
     return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
 const HINTS = {
+    lock: 'Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within 20 s.',
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
     pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
     start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
@@ -65589,7 +65631,8 @@ const HINTS = {
     drain: 'The switch succeeded; the old container may still hold connections.',
     retire: 'The switch succeeded; clean up the old container by hand.',
 };
-function switchHint(probes, config, port) {
+/** What a failed switch looks like from outside, and what to check. */
+function switchHint(probes, config, port, facts) {
     const header = config.switch.upstreamHeader;
     if (probes.length > 0 && probes.every((p) => p.error))
         return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
@@ -65598,89 +65641,11 @@ function switchHint(probes, config, port) {
     }
     if (probes.some((p) => (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .upstreamPort */ .$6)(p.upstream) === port))
         return 'nginx served the new port only some of the time: is more than one nginx or confd running?';
-    return 'nginx kept serving the old upstream: confd did not apply the write. Is confd running with -watch (and notify-keyspace-events K$)? Did its check_cmd or reload_cmd fail (journalctl -u confd)?';
-}
-
-
-/***/ }),
-
-/***/ 1490:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r: () => (/* binding */ remoteDockerHost)
-/* harmony export */ });
-/* unused harmony export RemoteCommandError */
-/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3871);
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
-
-class RemoteCommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
-        this.argv = argv;
-        this.result = result;
-    }
-}
-const PULL_TIMEOUT_MS = 10 * 60_000;
-const COMMAND_TIMEOUT_MS = 60_000;
-function remoteDockerHost(shell) {
-    const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
-        if (result.code !== 0)
-            throw new RemoteCommandError(argv, result);
-        return result.stdout;
-    };
-    const digestOf = async (image) => {
-        const argv = _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.imageDigest(image);
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-        if (result.code === 0)
-            return _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.imageDigest(result.stdout);
-        if (/no such image/i.test(result.stderr))
-            return undefined;
-        throw new RemoteCommandError(argv, result);
-    };
-    return {
-        async login(registry, username, password) {
-            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.login(registry, username), { stdin: `${password}\n` });
-        },
-        async pull(image, policy) {
-            if (policy !== 'always') {
-                const present = await digestOf(image);
-                if (present)
-                    return present;
-                if (policy === 'never')
-                    throw new Error(`image ${image} is not on the server and pull is "never"`);
-            }
-            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.pull(image), { timeoutMs: PULL_TIMEOUT_MS });
-            const digest = await digestOf(image);
-            if (!digest)
-                throw new Error(`image ${image} is missing right after docker pull`);
-            return digest;
-        },
-        appContainers: async (app) => _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.appContainers(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.appContainers(app))),
-        listeningPorts: async () => _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.listeningPorts(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.listeningPorts())),
-        async writePrivateFile(path, content) { await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.writePrivateFile(path), { stdin: content }); },
-        async removeFile(path) { await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.removeFile(path)); },
-        run: async (spec) => (await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.run(spec))).trim(),
-        inspect: async (id, containerPort) => _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.inspect(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.inspect(id)), containerPort),
-        async logs(id, lines) {
-            const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
-            return `${result.stdout}${result.stderr}`.trimEnd();
-        },
-        async stop(id, seconds) { await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.remove(ids)); },
-        images: async (repository) => _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.images(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.images(repository))),
-        async removeImages(refs) { if (refs.length > 0)
-            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.removeImages(refs)); },
-        async drainState(port) {
-            const [ps, ss] = await Promise.all([ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.processes()), ok(_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .build */ .jq.connectionsTo(port))]);
-            return { shuttingDownWorkers: _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.shuttingDownWorkers(ps), connections: _docker_js__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg.lineCount(ss) };
-        },
-    };
+    if (facts.confdRunning === false)
+        return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+    if (facts.notifications === false)
+        return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+    return 'nginx kept serving the old upstream although confd runs: its check_cmd or reload_cmd probably failed (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.';
 }
 
 
@@ -65840,18 +65805,391 @@ function portFromKeyValue(template, value) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 1730:
+/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ run)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9880);
+/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2053);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9286);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8855);
+// The action's main step: inputs -> one SSH connection -> deploy -> outputs and summary.
+
+
+
+
+
+
+
+const PROBE_TIMEOUT_MS = 5_000;
+/** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
+const TIMEOUT_GRACE_MS = 30_000;
+function deployIdentity(config) {
+    const env = process.env;
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const nonce = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(2).toString('hex');
+    const run = env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID} (attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'})`
+        : 'a run outside GitHub Actions';
+    return {
+        deployId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
+        containerName: `${config.container.app}-${stamp}-${nonce}`,
+        lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} deploying ${config.container.image} [${stamp}-${nonce}]`,
+    };
+}
+function remoteProbes(shell, config) {
+    const forwards = new Map();
+    const forwardTo = (host, port) => {
+        const key = `${host}:${port}`;
+        if (!forwards.has(key))
+            forwards.set(key, shell.forward(host, port));
+        return forwards.get(key);
+    };
+    const url = config.switch.probeUrl;
+    const https = url.protocol === 'https:';
+    const urlPort = Number(url.port) || (https ? 443 : 80);
+    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+    return {
+        async health(port) {
+            const forward = await forwardTo(config.container.bindAddress, port);
+            const host = config.container.bindAddress.includes(':') ? `[${config.container.bindAddress}]` : config.container.bindAddress;
+            return (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .httpGet */ .lx)({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${host}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+        },
+        async probe() {
+            const forward = await forwardTo(urlHost, urlPort);
+            return (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .httpGet */ .lx)({
+                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+            });
+        },
+        async close() {
+            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+        },
+    };
+}
+function setOutputs(result) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('container', result.container);
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('container-id', result.containerId);
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('port', String(result.port));
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-port', result.previousPort === undefined ? '' : String(result.previousPort));
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-container', result.previousContainer ?? '');
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('image-digest', result.imageDigest);
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('switch-seconds', result.switchSeconds.toFixed(3));
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('duration-seconds', result.durationSeconds.toFixed(2));
+}
+async function writeSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .summary */ .z.addRaw(markdown).write();
+}
+async function run() {
+    const config = (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .readConfig */ .Xg)();
+    if (!config)
+        return;
+    const identity = deployIdentity(config);
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.lockOwner, identity.lockOwner);
+    // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
+    // command. The post step then releases the lock and removes an unused container.
+    setTimeout(() => {
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s)`);
+        process.exit(1);
+    }, config.timing.timeoutMs + TIMEOUT_GRACE_MS).unref();
+    let session;
+    let probes;
+    try {
+        session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .openSession */ .fA)(config);
+        probes = remoteProbes(session.shell, config);
+        const result = await (0,_deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .deploy */ .gg)(config, {
+            docker: session.docker,
+            keys: session.keys,
+            probes,
+            clock: { now: () => Date.now(), sleep: (ms) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_1__.setTimeout)(ms).then(() => undefined) },
+            log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq, warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(m), group: _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .group */ .Os },
+            checkpoint: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4[name], value),
+        }, identity);
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.finished, 'true');
+        setOutputs(result);
+        await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .successSummary */ .i)(config.container.image, result));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+    }
+    catch (e) {
+        if (e instanceof _deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH) {
+            // The deploy undid its own changes before throwing: nothing left for post.
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.finished, 'true');
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .error */ .z3(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
+            await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .failureSummary */ .j)(config.container.image, e));
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(`${e.message}. ${e.hint}`);
+        }
+        else {
+            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(e.message);
+        }
+    }
+    finally {
+        await probes?.close().catch(() => undefined);
+        await session?.close().catch(() => undefined);
+    }
+}
+await run();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2053:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
-/* harmony export */ });
-/* unused harmony exports DEFAULTS, parseDuration, isHostAddress, appFromImage */
-/* harmony import */ var ms__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(744);
-/* harmony import */ var ms__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ms__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _ssh_hostkey_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8207);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lx: () => (/* binding */ httpGet),
+  _i: () => (/* binding */ isHealthyStatus),
+  $6: () => (/* binding */ upstreamPort)
+});
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/probe.ts
+// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
+// connection may still be served by an old nginx worker after a reload.
+
+
+function isHealthyStatus(status) {
+    return status !== undefined && status >= 200 && status < 400;
+}
+/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
+function upstreamPort(header) {
+    const last = header?.split(',').pop()?.trim();
+    const m = last ? /:(\d+)$/.exec(last) : null;
+    return m ? Number(m[1]) : undefined;
+}
+function httpGet(target) {
+    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve) => {
+        const req = request({
+            host: '127.0.0.1',
+            port: target.localPort,
+            path: target.path,
+            method: 'GET',
+            agent: false,
+            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
+            timeout: target.timeoutMs,
+            // The tunnel already proved the server's identity; this probe checks routing.
+            rejectUnauthorized: false,
+            servername: target.hostHeader.replace(/:\d+$/, ''),
+        }, (res) => {
+            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
+            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
+        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
+        req.end();
+    });
+}
+
+
+/***/ }),
+
+/***/ 9286:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  c4: () => (/* binding */ STATE),
+  fA: () => (/* binding */ openSession),
+  Xg: () => (/* binding */ readConfig)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./src/docker.ts
+var docker = __nccwpck_require__(3871);
+;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
+class RemoteCommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+        this.argv = argv;
+        this.result = result;
+    }
+}
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+function remoteDockerHost(shell) {
+    const ok = async (argv, options = {}) => {
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+        if (result.code !== 0)
+            throw new RemoteCommandError(argv, result);
+        return result.stdout;
+    };
+    const digestOf = async (image) => {
+        const argv = docker/* build */.jq.imageDigest(image);
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+        if (result.code === 0)
+            return docker/* parse */.qg.imageDigest(result.stdout);
+        if (/no such image/i.test(result.stderr))
+            return undefined;
+        throw new RemoteCommandError(argv, result);
+    };
+    return {
+        async login(registry, username, password) {
+            await ok(docker/* build */.jq.login(registry, username), { stdin: `${password}\n` });
+        },
+        async pull(image, policy) {
+            if (policy !== 'always') {
+                const present = await digestOf(image);
+                if (present)
+                    return present;
+                if (policy === 'never')
+                    throw new Error(`image ${image} is not on the server and pull is "never"`);
+            }
+            await ok(docker/* build */.jq.pull(image), { timeoutMs: PULL_TIMEOUT_MS });
+            const digest = await digestOf(image);
+            if (!digest)
+                throw new Error(`image ${image} is missing right after docker pull`);
+            return digest;
+        },
+        appContainers: async (app) => docker/* parse */.qg.appContainers(await ok(docker/* build */.jq.appContainers(app))),
+        listeningPorts: async () => docker/* parse */.qg.listeningPorts(await ok(docker/* build */.jq.listeningPorts())),
+        async writePrivateFile(path, content) { await ok(docker/* build */.jq.writePrivateFile(path), { stdin: content }); },
+        async removeFile(path) { await ok(docker/* build */.jq.removeFile(path)); },
+        run: async (spec) => (await ok(docker/* build */.jq.run(spec))).trim(),
+        inspect: async (id, containerPort) => docker/* parse */.qg.inspect(await ok(docker/* build */.jq.inspect(id)), containerPort),
+        async logs(id, lines) {
+            const result = await shell.run(docker/* build */.jq.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return `${result.stdout}${result.stderr}`.trimEnd();
+        },
+        async stop(id, seconds) { await ok(docker/* build */.jq.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+        async remove(ids) { if (ids.length > 0)
+            await ok(docker/* build */.jq.remove(ids)); },
+        images: async (repository) => docker/* parse */.qg.images(await ok(docker/* build */.jq.images(repository))),
+        async removeImages(refs) { if (refs.length > 0)
+            await ok(docker/* build */.jq.removeImages(refs)); },
+        async drainState(port) {
+            const [ps, ss] = await Promise.all([ok(docker/* build */.jq.processes()), ok(docker/* build */.jq.connectionsTo(port))]);
+            return { shuttingDownWorkers: docker/* parse */.qg.shuttingDownWorkers(ps), connections: docker/* parse */.qg.lineCount(ss) };
+        },
+        processes: async () => (await ok(docker/* build */.jq.processes())).split('\n').filter(Boolean),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/ms/index.js
+var ms = __nccwpck_require__(744);
+var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
+// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
+// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
+
+class KnownHostsError extends Error {
+}
+/** Parses known_hosts text; throws naming the line that is not one. */
+function parseKnownHosts(text) {
+    const entries = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const fields = line.split(/\s+/);
+        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
+        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
+            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
+        }
+        const [hosts, keyType, keyBase64] = fields;
+        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
+            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
+        }
+        const key = Buffer.from(keyBase64, 'base64');
+        if (keyTypeOf(key) !== keyType) {
+            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
+        }
+        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
+    });
+    return entries;
+}
+/** The algorithm name at the start of an SSH public key blob. */
+function keyTypeOf(key) {
+    if (key.length < 4)
+        return '';
+    const length = key.readUInt32BE(0);
+    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
+}
+/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
+function fingerprintOf(key) {
+    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
+}
+/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
+function hostName(host, port) {
+    return port === 22 ? host : `[${host}]:${port}`;
+}
+function globMatches(pattern, name) {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${re}$`, 'i').test(name);
+}
+function patternMatches(pattern, name) {
+    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
+    if (hashed) {
+        const digest = (0,external_node_crypto_.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
+        return digest === hashed[2];
+    }
+    return globMatches(pattern, name);
+}
+/** OpenSSH semantics: a negated pattern that matches excludes the line. */
+function entryMatchesHost(entry, host, port) {
+    const name = hostName(host, port);
+    let matched = false;
+    for (const pattern of entry.patterns) {
+        if (pattern.startsWith('!')) {
+            if (patternMatches(pattern.slice(1), name))
+                return false;
+        }
+        else if (patternMatches(pattern, name))
+            matched = true;
+    }
+    return matched;
+}
+function verifyHostKey(pins, host, port, offered) {
+    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
+    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
+        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
+    }
+    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
+        return { ok: true };
+    if (pins.fingerprints.includes(fingerprintOf(offered)))
+        return { ok: true };
+    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
+        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
+    }
+    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
+}
+/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
+function preferredHostKeyAlgorithms(pins, host, port) {
+    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
+    if (types.length === 0 || pins.fingerprints.length > 0)
+        return undefined;
+    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+    return [...new Set(algorithms)];
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
 // Raw action inputs -> one validated, typed config. Pure: the caller supplies
 // the inputs; every problem is reported at once, naming the input, the bad value
 // (unless it is secret) and what is accepted.
@@ -65873,6 +66211,7 @@ const DEFAULTS = {
     'switch-timeout': '60s',
     'drain-timeout': '30s',
     'stop-timeout': '30s',
+    'lock-timeout': '300s',
     timeout: '900s',
     'keep-images': '3',
 };
@@ -65907,7 +66246,7 @@ function parseDuration(value) {
         return Number(text) * 1000;
     if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
         return undefined;
-    return ms__WEBPACK_IMPORTED_MODULE_0___default()(text);
+    return ms_default()(text);
 }
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || IPV4_RE.test(value) || IPV6_RE.test(value);
@@ -65954,10 +66293,10 @@ function parseInputs(raw) {
     }
     let knownHosts = [];
     try {
-        knownHosts = (0,_ssh_hostkey_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKnownHosts */ .uJ)(get('known-hosts'));
+        knownHosts = parseKnownHosts(get('known-hosts'));
     }
     catch (e) {
-        if (!(e instanceof _ssh_hostkey_js__WEBPACK_IMPORTED_MODULE_1__/* .KnownHostsError */ .jc))
+        if (!(e instanceof KnownHostsError))
             throw e;
         fail('known-hosts', `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
     }
@@ -66059,6 +66398,7 @@ function parseInputs(raw) {
             switchTimeoutMs: duration('switch-timeout'),
             drainTimeoutMs: duration('drain-timeout'),
             stopTimeoutMs: duration('stop-timeout'),
+            lockTimeoutMs: duration('lock-timeout'),
             timeoutMs: duration('timeout'),
         },
         keepImages: integer('keep-images', 1, 100),
@@ -66097,234 +66437,23 @@ function parseRedisUrl(text, fail) {
     };
 }
 
-
-/***/ }),
-
-/***/ 1730:
-/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ run)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
-/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9880);
-/* harmony import */ var _docker_host_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1490);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8422);
-/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2053);
-/* harmony import */ var _redis_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3672);
-/* harmony import */ var _ssh_connection_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4724);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8855);
-// The action's main step: inputs -> one SSH connection -> deploy -> outputs and summary.
-
-
-
-
-
-
-
-
-
-
-const PROBE_TIMEOUT_MS = 5_000;
-/** Registers secrets with the runner before anything can print them. */
-function maskSecrets(secrets) {
-    for (const secret of secrets.filter(Boolean)) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setSecret */ .Pq(secret);
-        // The runner masks a multi-line secret line by line.
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim().length > 3 && line.trim() !== secret)
-                _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setSecret */ .Pq(line.trim());
-    }
-}
-function deployIdentity(app) {
-    const runId = process.env.GITHUB_RUN_ID;
-    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return {
-        deployId: runId ? `${runId}.${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
-        containerName: `${app}-${stamp}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(2).toString('hex')}`,
-    };
-}
-function remoteProbes(shell, config) {
-    const forwards = new Map();
-    const forwardTo = (host, port) => {
-        const key = `${host}:${port}`;
-        if (!forwards.has(key))
-            forwards.set(key, shell.forward(host, port));
-        return forwards.get(key);
-    };
-    const url = config.switch.probeUrl;
-    const https = url.protocol === 'https:';
-    const urlPort = Number(url.port) || (https ? 443 : 80);
-    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
-    return {
-        async health(port) {
-            const forward = await forwardTo(config.container.bindAddress, port);
-            const host = config.container.bindAddress.includes(':') ? `[${config.container.bindAddress}]` : config.container.bindAddress;
-            return (0,_probe_js__WEBPACK_IMPORTED_MODULE_6__/* .httpGet */ .lx)({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${host}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
-        },
-        async probe() {
-            const forward = await forwardTo(urlHost, urlPort);
-            return (0,_probe_js__WEBPACK_IMPORTED_MODULE_6__/* .httpGet */ .lx)({
-                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
-                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
-            });
-        },
-        async close() {
-            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
-        },
-    };
-}
-async function run() {
-    const raw = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name);
-    maskSecrets(_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .SECRET_INPUTS */ .pH.map(raw));
-    let config;
-    try {
-        config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInputs */ .TL)(raw);
-    }
-    catch (e) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(e instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz ? e.message : `Invalid inputs: ${e.message}`);
-        return;
-    }
-    maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-    const log = { info: _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq, warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e(m), group: _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .group */ .Os };
-    const identity = deployIdentity(config.container.app);
-    let shell;
-    const closers = [];
-    try {
-        const conn = config.connection;
-        shell = await (0,_ssh_connection_js__WEBPACK_IMPORTED_MODULE_8__/* .connect */ .N)({
-            host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-            pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-        }, _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .debug */ .Yz);
-        if (conn.insecureSkipHostKeyCheck)
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .warning */ .$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
-        const keys = await (0,_redis_js__WEBPACK_IMPORTED_MODULE_7__/* .openKeyStore */ .v)(shell, config.switch.redis);
-        closers.push(() => keys.close());
-        const probes = remoteProbes(shell, config);
-        closers.push(() => probes.close());
-        const clock = { now: () => Date.now(), sleep: (ms) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_1__.setTimeout)(ms).then(() => undefined) };
-        const result = await (0,_deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .deploy */ .g)(config, { docker: (0,_docker_host_js__WEBPACK_IMPORTED_MODULE_4__/* .remoteDockerHost */ .r)(shell), keys, probes, clock, log }, identity);
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('container', result.container);
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('container-id', result.containerId);
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('port', String(result.port));
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-port', result.previousPort === undefined ? '' : String(result.previousPort));
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-container', result.previousContainer ?? '');
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('image-digest', result.imageDigest);
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('switch-seconds', result.switchSeconds.toFixed(3));
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('duration-seconds', result.durationSeconds.toFixed(2));
-        await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .successSummary */ .i)(config.container.image, result));
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
-    }
-    catch (e) {
-        if (e instanceof _deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .s) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .error */ .z3(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
-            await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .failureSummary */ .j)(config.container.image, e));
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(`${e.message}. ${e.hint}`);
-        }
-        else {
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(e.message);
-        }
-    }
-    finally {
-        for (const close of closers.reverse())
-            await close().catch(() => undefined);
-        await shell?.close();
-    }
-}
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .summary */ .z.addRaw(markdown).write();
-}
-await run();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2053:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  lx: () => (/* binding */ httpGet),
-  _i: () => (/* binding */ isHealthyStatus),
-  $6: () => (/* binding */ upstreamPort)
-});
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/probe.ts
-// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
-// connection may still be served by an old nginx worker after a reload.
-
-
-function isHealthyStatus(status) {
-    return status !== undefined && status >= 200 && status < 400;
-}
-/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
-function upstreamPort(header) {
-    const last = header?.split(',').pop()?.trim();
-    const m = last ? /:(\d+)$/.exec(last) : null;
-    return m ? Number(m[1]) : undefined;
-}
-function httpGet(target) {
-    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
-    return new Promise((resolve) => {
-        const req = request({
-            host: '127.0.0.1',
-            port: target.localPort,
-            path: target.path,
-            method: 'GET',
-            agent: false,
-            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
-            timeout: target.timeoutMs,
-            // The tunnel already proved the server's identity; this probe checks routing.
-            rejectUnauthorized: false,
-            servername: target.hostHeader.replace(/:\d+$/, ''),
-        }, (res) => {
-            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
-            res.resume();
-            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
-            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
-        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
-        req.end();
-    });
-}
-
-
-/***/ }),
-
-/***/ 3672:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ openKeyStore)
-/* harmony export */ });
-/* unused harmony export notificationsCoverSet */
-/* harmony import */ var ioredis__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7796);
-/* harmony import */ var ioredis__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ioredis__WEBPACK_IMPORTED_MODULE_0__);
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __nccwpck_require__(7796);
+;// CONCATENATED MODULE: ./src/redis.ts
 // The Redis key confd watches, reached through an SSH forward (Redis may be
 // reachable only from the server's network, never from the runner).
 
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
 function notificationsCoverSet(flags) {
     return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
 }
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
-    const redis = new ioredis__WEBPACK_IMPORTED_MODULE_0__.Redis({
+    const redis = new built.Redis({
         host: '127.0.0.1',
         port: forward.port,
         username: target.username,
@@ -66345,6 +66474,11 @@ async function openKeyStore(shell, target) {
         await forward.close();
         throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${e.message}`);
     }
+    const renewals = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(renewals.get(name));
+        renewals.delete(name);
+    };
     return {
         get: (key) => redis.get(key),
         async set(key, value) { await redis.set(key, value); },
@@ -66360,26 +66494,28 @@ async function openKeyStore(shell, target) {
                 return undefined;
             }
         },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            const timer = setInterval(() => {
+                redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
+            }, Math.floor(ttlMs / 4));
+            timer.unref();
+            renewals.set(name, timer);
+            return true;
+        },
+        lockHolder: (name) => redis.get(name),
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
         async close() {
+            [...renewals.keys()].forEach(stopRenewing);
             redis.disconnect();
             await forward.close();
         },
     };
 }
-
-
-/***/ }),
-
-/***/ 4724:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  N: () => (/* binding */ connect)
-});
-
-// UNUSED EXPORTS: HostKeyError
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
@@ -67283,8 +67419,6 @@ function shellCommand(argv) {
     return (0,shell_quote.quote)([...argv]);
 }
 
-// EXTERNAL MODULE: ./src/ssh/hostkey.ts
-var hostkey = __nccwpck_require__(8207);
 ;// CONCATENATED MODULE: ./src/ssh/connection.ts
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
@@ -67300,7 +67434,7 @@ const READY_TIMEOUT_MS = 20_000;
 async function connect(target, debug) {
     const ssh = new NodeSSH();
     let refusal;
-    const name = (0,hostkey/* hostName */.Sm)(target.host, target.port);
+    const name = hostName(target.host, target.port);
     try {
         await ssh.connect({
             host: target.host,
@@ -67317,10 +67451,10 @@ async function connect(target, debug) {
                 if (target.insecureSkipHostKeyCheck)
                     return true;
                 const pinned = target.pins.knownHosts.length > 0 || target.pins.fingerprints.length > 0;
-                const verdict = pinned ? (0,hostkey/* verifyHostKey */.Hj)(target.pins, target.host, target.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
+                const verdict = pinned ? verifyHostKey(target.pins, target.host, target.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
                 if (!verdict.ok) {
-                    refusal = `Refusing ${name}: ${verdict.reason}. The server offered ${(0,hostkey/* fingerprintOf */.ax)(key)}; ` +
-                        `if that is your server's key, set the input host-fingerprint: ${(0,hostkey/* fingerprintOf */.ax)(key)} ` +
+                    refusal = `Refusing ${name}: ${verdict.reason}. The server offered ${fingerprintOf(key)}; ` +
+                        `if that is your server's key, set the input host-fingerprint: ${fingerprintOf(key)} ` +
                         `(check it on the server with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
                 }
                 return verdict.ok;
@@ -67397,7 +67531,7 @@ async function connect(target, debug) {
 }
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
 function hostKeyAlgorithms(target) {
-    const preferred = (0,hostkey/* preferredHostKeyAlgorithms */.$x)(target.pins, target.host, target.port);
+    const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
     return preferred ? { algorithms: { serverHostKey: preferred } } : {};
 }
 function listenLocally(onConnection) {
@@ -67408,115 +67542,66 @@ function listenLocally(onConnection) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/session.ts
+// What main and post share: inputs read and masked, and the one SSH connection
+// with the docker host and the Redis key store on it.
 
-/***/ }),
 
-/***/ 8207:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $x: () => (/* binding */ preferredHostKeyAlgorithms),
-/* harmony export */   Hj: () => (/* binding */ verifyHostKey),
-/* harmony export */   Sm: () => (/* binding */ hostName),
-/* harmony export */   ax: () => (/* binding */ fingerprintOf),
-/* harmony export */   jc: () => (/* binding */ KnownHostsError),
-/* harmony export */   uJ: () => (/* binding */ parseKnownHosts)
-/* harmony export */ });
-/* unused harmony exports keyTypeOf, entryMatchesHost */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
-// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
 
-class KnownHostsError extends Error {
-}
-/** Parses known_hosts text; throws naming the line that is not one. */
-function parseKnownHosts(text) {
-    const entries = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const fields = line.split(/\s+/);
-        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
-        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
-            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
-        }
-        const [hosts, keyType, keyBase64] = fields;
-        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
-            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
-        }
-        const key = Buffer.from(keyBase64, 'base64');
-        if (keyTypeOf(key) !== keyType) {
-            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
-        }
-        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
-    });
-    return entries;
-}
-/** The algorithm name at the start of an SSH public key blob. */
-function keyTypeOf(key) {
-    if (key.length < 4)
-        return '';
-    const length = key.readUInt32BE(0);
-    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
-}
-/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
-function fingerprintOf(key) {
-    return 'SHA256:' + (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
-}
-/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
-function hostName(host, port) {
-    return port === 22 ? host : `[${host}]:${port}`;
-}
-function globMatches(pattern, name) {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${re}$`, 'i').test(name);
-}
-function patternMatches(pattern, name) {
-    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
-    if (hashed) {
-        const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
-        return digest === hashed[2];
+
+/** Registers secrets with the runner before anything can print them. */
+function maskSecrets(secrets) {
+    for (const secret of secrets.filter(Boolean)) {
+        core/* setSecret */.Pq(secret);
+        // The runner masks a multi-line secret line by line.
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim().length > 3 && line.trim() !== secret)
+                core/* setSecret */.Pq(line.trim());
     }
-    return globMatches(pattern, name);
 }
-/** OpenSSH semantics: a negated pattern that matches excludes the line. */
-function entryMatchesHost(entry, host, port) {
-    const name = hostName(host, port);
-    let matched = false;
-    for (const pattern of entry.patterns) {
-        if (pattern.startsWith('!')) {
-            if (patternMatches(pattern.slice(1), name))
-                return false;
-        }
-        else if (patternMatches(pattern, name))
-            matched = true;
+/** The validated inputs, or undefined after reporting why they are not. */
+function readConfig() {
+    const raw = (name) => core/* getInput */.V4(name);
+    maskSecrets(SECRET_INPUTS.map(raw));
+    try {
+        const config = parseInputs(raw);
+        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
+        return config;
     }
-    return matched;
-}
-function verifyHostKey(pins, host, port, offered) {
-    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
-    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
-        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
-    }
-    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
-        return { ok: true };
-    if (pins.fingerprints.includes(fingerprintOf(offered)))
-        return { ok: true };
-    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
-        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
-    }
-    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
-}
-/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
-function preferredHostKeyAlgorithms(pins, host, port) {
-    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
-    if (types.length === 0 || pins.fingerprints.length > 0)
+    catch (e) {
+        core/* setFailed */.C1(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
         return undefined;
-    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-    return [...new Set(algorithms)];
+    }
 }
+async function openSession(config) {
+    const conn = config.connection;
+    const shell = await connect({
+        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
+        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
+    }, core/* debug */.Yz);
+    if (conn.insecureSkipHostKeyCheck)
+        core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+    let keys;
+    try {
+        keys = await openKeyStore(shell, config.switch.redis);
+    }
+    catch (e) {
+        await shell.close();
+        throw e;
+    }
+    return {
+        shell,
+        docker: remoteDockerHost(shell),
+        keys,
+        async close() {
+            await keys.close().catch(() => undefined);
+            await shell.close();
+        },
+    };
+}
+/** Names of the state the main step saves for the post step. */
+const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', finished: 'finished' };
 
 
 /***/ }),
@@ -67874,6 +67959,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -67881,7 +67967,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -70793,9 +70879,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

@@ -2,12 +2,14 @@
 // bundled wasm loader reads them at start-up: define both once, on top.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const file = new URL('../dist/index.js', import.meta.url);
+const bundles = ['../dist/index.js', '../dist/post/index.js'].map((path) => new URL(path, import.meta.url));
 const banner = [
   "import { fileURLToPath as __dhdFileURLToPath } from 'node:url';",
   'const __filename = __dhdFileURLToPath(import.meta.url);',
   "const __dirname = __dhdFileURLToPath(new URL('.', import.meta.url));",
   '',
 ].join('\n');
-const bundle = readFileSync(file, 'utf8');
-if (!bundle.startsWith(banner)) writeFileSync(file, banner + bundle);
+for (const file of bundles) {
+  const bundle = readFileSync(file, 'utf8');
+  if (!bundle.startsWith(banner)) writeFileSync(file, banner + bundle);
+}

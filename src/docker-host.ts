@@ -25,6 +25,8 @@ export interface DockerHost {
   images(repository: string): Promise<ImageSummary[]>;
   removeImages(refs: string[]): Promise<void>;
   drainState(port: number): Promise<DrainState>;
+  /** The command lines of the server's processes. */
+  processes(): Promise<string[]>;
 }
 
 export class RemoteCommandError extends Error {
@@ -83,5 +85,6 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       const [ps, ss] = await Promise.all([ok(build.processes()), ok(build.connectionsTo(port))]);
       return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: parse.lineCount(ss) };
     },
+    processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
   };
 }

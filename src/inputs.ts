@@ -55,6 +55,7 @@ export interface Config {
     switchTimeoutMs: number;
     drainTimeoutMs: number;
     stopTimeoutMs: number;
+    lockTimeoutMs: number;
     timeoutMs: number;
   };
   keepImages: number;
@@ -76,6 +77,7 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   'switch-timeout': '60s',
   'drain-timeout': '30s',
   'stop-timeout': '30s',
+  'lock-timeout': '300s',
   timeout: '900s',
   'keep-images': '3',
 };
@@ -255,6 +257,7 @@ export function parseInputs(raw: (name: string) => string): Config {
       switchTimeoutMs: duration('switch-timeout'),
       drainTimeoutMs: duration('drain-timeout'),
       stopTimeoutMs: duration('stop-timeout'),
+      lockTimeoutMs: duration('lock-timeout'),
       timeoutMs: duration('timeout'),
     },
     keepImages: integer('keep-images', 1, 100),

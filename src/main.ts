@@ -2,31 +2,28 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
-import { deploy, DeployError, type Probes } from './deploy.js';
-import { remoteDockerHost } from './docker-host.js';
-import { InputError, parseInputs, SECRET_INPUTS, type Config } from './inputs.js';
+import { deploy, DeployError, type DeployIdentity, type Probes } from './deploy.js';
+import type { Config } from './inputs.js';
 import { httpGet } from './probe.js';
-import { openKeyStore } from './redis.js';
-import { connect, type Forward, type RemoteShell } from './ssh/connection.js';
+import { openSession, readConfig, STATE, type Session } from './session.js';
+import type { Forward, RemoteShell } from './ssh/connection.js';
 import { failureSummary, successSummary } from './summary.js';
 
 const PROBE_TIMEOUT_MS = 5_000;
+/** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
+const TIMEOUT_GRACE_MS = 30_000;
 
-/** Registers secrets with the runner before anything can print them. */
-function maskSecrets(secrets: string[]): void {
-  for (const secret of secrets.filter(Boolean)) {
-    core.setSecret(secret);
-    // The runner masks a multi-line secret line by line.
-    for (const line of secret.split(/\r?\n/)) if (line.trim().length > 3 && line.trim() !== secret) core.setSecret(line.trim());
-  }
-}
-
-function deployIdentity(app: string): { deployId: string; containerName: string } {
-  const runId = process.env.GITHUB_RUN_ID;
+function deployIdentity(config: Config): DeployIdentity {
+  const env = process.env;
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const nonce = randomBytes(2).toString('hex');
+  const run = env.GITHUB_RUN_ID
+    ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID} (attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'})`
+    : 'a run outside GitHub Actions';
   return {
-    deployId: runId ? `${runId}.${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
-    containerName: `${app}-${stamp}-${randomBytes(2).toString('hex')}`,
+    deployId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
+    containerName: `${config.container.app}-${stamp}-${nonce}`,
+    lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} deploying ${config.container.image} [${stamp}-${nonce}]`,
   };
 }
 
@@ -60,46 +57,55 @@ function remoteProbes(shell: RemoteShell, config: Config): Probes & { close(): P
   };
 }
 
+function setOutputs(result: Awaited<ReturnType<typeof deploy>>): void {
+  core.setOutput('container', result.container);
+  core.setOutput('container-id', result.containerId);
+  core.setOutput('port', String(result.port));
+  core.setOutput('previous-port', result.previousPort === undefined ? '' : String(result.previousPort));
+  core.setOutput('previous-container', result.previousContainer ?? '');
+  core.setOutput('image-digest', result.imageDigest);
+  core.setOutput('switch-seconds', result.switchSeconds.toFixed(3));
+  core.setOutput('duration-seconds', result.durationSeconds.toFixed(2));
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(markdown).write();
+}
+
 export async function run(): Promise<void> {
-  const raw = (name: string): string => core.getInput(name);
-  maskSecrets(SECRET_INPUTS.map(raw));
-  let config: Config;
+  const config = readConfig();
+  if (!config) return;
+  const identity = deployIdentity(config);
+  core.saveState(STATE.lockOwner, identity.lockOwner);
+  // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
+  // command. The post step then releases the lock and removes an unused container.
+  setTimeout(() => {
+    core.setFailed(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s)`);
+    process.exit(1);
+  }, config.timing.timeoutMs + TIMEOUT_GRACE_MS).unref();
+
+  let session: Session | undefined;
+  let probes: ReturnType<typeof remoteProbes> | undefined;
   try {
-    config = parseInputs(raw);
-  } catch (e) {
-    core.setFailed(e instanceof InputError ? e.message : `Invalid inputs: ${(e as Error).message}`);
-    return;
-  }
-  maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-  const log = { info: core.info, warning: (m: string) => core.warning(m), group: core.group };
-  const identity = deployIdentity(config.container.app);
-  let shell: RemoteShell | undefined;
-  const closers: Array<() => Promise<void>> = [];
-  try {
-    const conn = config.connection;
-    shell = await connect({
-      host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-      pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-    }, core.debug);
-    if (conn.insecureSkipHostKeyCheck) core.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
-    const keys = await openKeyStore(shell, config.switch.redis);
-    closers.push(() => keys.close());
-    const probes = remoteProbes(shell, config);
-    closers.push(() => probes.close());
-    const clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms).then(() => undefined) };
-    const result = await deploy(config, { docker: remoteDockerHost(shell), keys, probes, clock, log }, identity);
-    core.setOutput('container', result.container);
-    core.setOutput('container-id', result.containerId);
-    core.setOutput('port', String(result.port));
-    core.setOutput('previous-port', result.previousPort === undefined ? '' : String(result.previousPort));
-    core.setOutput('previous-container', result.previousContainer ?? '');
-    core.setOutput('image-digest', result.imageDigest);
-    core.setOutput('switch-seconds', result.switchSeconds.toFixed(3));
-    core.setOutput('duration-seconds', result.durationSeconds.toFixed(2));
+    session = await openSession(config);
+    probes = remoteProbes(session.shell, config);
+    const result = await deploy(config, {
+      docker: session.docker,
+      keys: session.keys,
+      probes,
+      clock: { now: () => Date.now(), sleep: (ms: number) => sleep(ms).then(() => undefined) },
+      log: { info: core.info, warning: (m: string) => core.warning(m), group: core.group },
+      checkpoint: (name, value) => core.saveState(STATE[name], value),
+    }, identity);
+    core.saveState(STATE.finished, 'true');
+    setOutputs(result);
     await writeSummary(successSummary(config.container.image, result));
     core.info(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
   } catch (e) {
     if (e instanceof DeployError) {
+      // The deploy undid its own changes before throwing: nothing left for post.
+      core.saveState(STATE.finished, 'true');
       core.error(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
       await writeSummary(failureSummary(config.container.image, e));
       core.setFailed(`${e.message}. ${e.hint}`);
@@ -107,14 +113,9 @@ export async function run(): Promise<void> {
       core.setFailed((e as Error).message);
     }
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await shell?.close();
+    await probes?.close().catch(() => undefined);
+    await session?.close().catch(() => undefined);
   }
-}
-
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown).write();
 }
 
 await run();

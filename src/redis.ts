@@ -10,8 +10,18 @@ export interface KeyStore {
   delete(key: string): Promise<void>;
   /** true/false when CONFIG GET answers; undefined where it is refused (managed Redis). */
   keyspaceNotifications(): Promise<boolean | undefined>;
+  /** SET name owner NX PX ttl; while held, renewed until unlock or close. */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  lockHolder(name: string): Promise<string | null>;
+  /** Deletes the lock only if `owner` still holds it. */
+  unlock(name: string, owner: string): Promise<boolean>;
   close(): Promise<void>;
 }
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
 export function notificationsCoverSet(flags: string): boolean {
@@ -40,6 +50,11 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     await forward.close();
     throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(e as Error).message}`);
   }
+  const renewals = new Map<string, NodeJS.Timeout>();
+  const stopRenewing = (name: string): void => {
+    clearInterval(renewals.get(name));
+    renewals.delete(name);
+  };
   return {
     get: (key) => redis.get(key),
     async set(key, value) { await redis.set(key, value); },
@@ -54,7 +69,22 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
         return undefined;
       }
     },
+    async tryLock(name, owner, ttlMs) {
+      if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK') return false;
+      const timer = setInterval(() => {
+        redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
+      }, Math.floor(ttlMs / 4));
+      timer.unref();
+      renewals.set(name, timer);
+      return true;
+    },
+    lockHolder: (name) => redis.get(name),
+    async unlock(name, owner) {
+      stopRenewing(name);
+      return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+    },
     async close() {
+      [...renewals.keys()].forEach(stopRenewing);
       redis.disconnect();
       await forward.close();
     },
