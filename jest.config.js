@@ -8,8 +8,10 @@ const common = {
 };
 export default {
   reporters: ['default', '<rootDir>/test/support/count-reporter.cjs'],
+  // e2e tests run real deploys; unit tests finish in milliseconds either way.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 120_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

@@ -244,3 +244,15 @@ describe('deploy sequence', () => {
     expect(seen).toEqual(['lock=/nginx/upstream/app/port:lock', 'container=web-new', 'switching=true', 'lock=']);
   });
 });
+
+test('port-range: a port taken between the look and the run is skipped', async () => {
+  const w = new World();
+  const run = w.docker.run;
+  w.docker.run = async (spec) => {
+    if (spec.hostPort === 40001) throw new Error('docker run failed: Bind for 127.0.0.1:40001 failed: port is already allocated');
+    return run(spec);
+  };
+  const result = await deploy(config({ 'port-range': '40000-40010' }), w.deps(), identity);
+  expect(w.calls).toEqual(expect.arrayContaining(['remove web-new', 'run web-new 40002 ']));
+  expect(result.port).toBe(49200);
+});

@@ -65361,6 +65361,7 @@ const POLL_MS = { lock: 250, ready: 100, switch: 25, drain: 100 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
 const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
+const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** Where env values travel: a 0600 file on the server, removed once the container started. */
 const envFilePath = (containerName) => `/tmp/.docker-hot-deploy-${containerName}.env`;
@@ -65444,17 +65445,11 @@ async function deploy(config, deps, identity) {
             }),
         ]);
         // 5. Start the new container on a fresh port.
-        const { id, port } = await phase('start', async () => {
+        const { id, publishedPort } = await phase('start', async () => {
             const spec = {
                 name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
                 bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
             };
-            if (c.portRange) {
-                const free = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .firstFreePort */ .Ck)(c.portRange, await docker.listeningPorts());
-                if (free === undefined)
-                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-                spec.hostPort = free;
-            }
             if (c.envFile)
                 spec.envFiles.push(c.envFile);
             const envPath = envFilePath(identity.containerName);
@@ -65462,17 +65457,30 @@ async function deploy(config, deps, identity) {
                 await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
                 spec.envFiles.push(envPath);
             }
+            const taken = c.portRange ? await docker.listeningPorts() : new Set();
             try {
-                const containerId = await docker.run(spec);
-                deps.checkpoint?.('container', identity.containerName);
-                const state = await docker.inspect(containerId, c.containerPort);
-                if (state.hostPort === undefined)
-                    throw new Error(`docker published no port for ${c.containerPort}/tcp`);
-                return { value: { id: containerId, port: state.hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${state.hostPort}` };
-            }
-            catch (e) {
-                await docker.remove([identity.containerName]).catch(() => undefined);
-                throw e;
+                for (let attempt = 1;; attempt += 1) {
+                    if (c.portRange) {
+                        spec.hostPort = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .firstFreePort */ .Ck)(c.portRange, taken);
+                        if (spec.hostPort === undefined)
+                            throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+                    }
+                    try {
+                        const containerId = await docker.run(spec);
+                        deps.checkpoint?.('container', identity.containerName);
+                        // A container that already exited has no port: the ready check reports why.
+                        const { hostPort } = await docker.inspect(containerId, c.containerPort);
+                        return { value: { id: containerId, publishedPort: hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${hostPort ?? '(none yet)'}` };
+                    }
+                    catch (e) {
+                        await docker.remove([identity.containerName]).catch(() => undefined);
+                        // Taken between the look and the run (ss sees listeners only): try the next one.
+                        const clash = /address already in use|port is already allocated/.test(e.message);
+                        if (!clash || spec.hostPort === undefined || attempt >= PORT_ATTEMPTS)
+                            throw e;
+                        taken.add(spec.hostPort);
+                    }
+                }
             }
             finally {
                 if (c.env.length > 0)
@@ -65481,7 +65489,7 @@ async function deploy(config, deps, identity) {
         });
         const discardNew = () => docker.remove([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
         // 6. Ready check, directly on the new port.
-        await phase('ready', async () => {
+        const port = await phase('ready', async () => {
             const end = until(timing.healthTimeoutMs);
             let last = '';
             for (;;) {
@@ -65493,10 +65501,12 @@ async function deploy(config, deps, identity) {
                     failure = `the container restarted ${state.restartCount} time(s)`;
                 else if (state.health === 'unhealthy')
                     failure = 'the image HEALTHCHECK reports unhealthy';
-                else if (state.status === 'running') {
-                    const answer = await probes.health(port);
+                else if (state.status === 'running' && publishedPort === undefined)
+                    failure = `docker published no port for ${c.containerPort}/tcp`;
+                else if (state.status === 'running' && publishedPort !== undefined) {
+                    const answer = await probes.health(publishedPort);
                     if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-                        return { value: undefined, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+                        return { value: publishedPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
                     }
                     last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
                 }
@@ -65747,11 +65757,13 @@ const parse = {
         const repoDigests = JSON.parse(m[1]) ?? [];
         return repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2];
     },
+    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
     images(text) {
         return jsonLines(text)
-            .filter((i) => i.Tag !== '<none>')
-            .map((i) => ({ ref: `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
     },
+    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
+    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
     listeningPorts(text) {
         const ports = new Set();
         for (const line of text.split('\n')) {
@@ -66080,8 +66092,14 @@ function remoteDockerHost(shell) {
         async remove(ids) { if (ids.length > 0)
             await ok(docker/* build */.jq.remove(ids)); },
         images: async (repository) => docker/* parse */.qg.images(await ok(docker/* build */.jq.images(repository))),
-        async removeImages(refs) { if (refs.length > 0)
-            await ok(docker/* build */.jq.removeImages(refs)); },
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = docker/* build */.jq.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (docker/* parse */.qg.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
         async drainState(port) {
             const [ps, ss] = await Promise.all([ok(docker/* build */.jq.processes()), ok(docker/* build */.jq.connectionsTo(port))]);
             return { shuttingDownWorkers: docker/* parse */.qg.shuttingDownWorkers(ps), connections: docker/* parse */.qg.lineCount(ss) };

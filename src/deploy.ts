@@ -77,6 +77,7 @@ const POLL_MS = { lock: 250, ready: 100, switch: 25, drain: 100 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
 export const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
+const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** Where env values travel: a 0600 file on the server, removed once the container started. */
 const envFilePath = (containerName: string): string => `/tmp/.docker-hot-deploy-${containerName}.env`;
@@ -162,31 +163,38 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     ]);
 
     // 5. Start the new container on a fresh port.
-    const { id, port } = await phase('start', async () => {
+    const { id, publishedPort } = await phase('start', async () => {
       const spec: RunSpec = {
         name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
         bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
       };
-      if (c.portRange) {
-        const free = firstFreePort(c.portRange, await docker.listeningPorts());
-        if (free === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-        spec.hostPort = free;
-      }
       if (c.envFile) spec.envFiles.push(c.envFile);
       const envPath = envFilePath(identity.containerName);
       if (c.env.length > 0) {
         await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
         spec.envFiles.push(envPath);
       }
+      const taken = c.portRange ? await docker.listeningPorts() : new Set<number>();
       try {
-        const containerId = await docker.run(spec);
-        deps.checkpoint?.('container', identity.containerName);
-        const state = await docker.inspect(containerId, c.containerPort);
-        if (state.hostPort === undefined) throw new Error(`docker published no port for ${c.containerPort}/tcp`);
-        return { value: { id: containerId, port: state.hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${state.hostPort}` };
-      } catch (e) {
-        await docker.remove([identity.containerName]).catch(() => undefined);
-        throw e;
+        for (let attempt = 1; ; attempt += 1) {
+          if (c.portRange) {
+            spec.hostPort = firstFreePort(c.portRange, taken);
+            if (spec.hostPort === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+          }
+          try {
+            const containerId = await docker.run(spec);
+            deps.checkpoint?.('container', identity.containerName);
+            // A container that already exited has no port: the ready check reports why.
+            const { hostPort } = await docker.inspect(containerId, c.containerPort);
+            return { value: { id: containerId, publishedPort: hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${hostPort ?? '(none yet)'}` };
+          } catch (e) {
+            await docker.remove([identity.containerName]).catch(() => undefined);
+            // Taken between the look and the run (ss sees listeners only): try the next one.
+            const clash = /address already in use|port is already allocated/.test((e as Error).message);
+            if (!clash || spec.hostPort === undefined || attempt >= PORT_ATTEMPTS) throw e;
+            taken.add(spec.hostPort);
+          }
+        }
       } finally {
         if (c.env.length > 0) await docker.removeFile(envPath).catch((e: Error) => warn(`could not remove the env file: ${e.message}`));
       }
@@ -194,7 +202,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     const discardNew = (): Promise<void> => docker.remove([id]).catch((e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`));
 
     // 6. Ready check, directly on the new port.
-    await phase('ready', async () => {
+    const port = await phase('ready', async () => {
       const end = until(timing.healthTimeoutMs);
       let last = '';
       for (;;) {
@@ -203,10 +211,11 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         if (state.status === 'exited' || state.status === 'dead') failure = `the container exited with code ${state.exitCode}`;
         else if (state.restartCount > 0) failure = `the container restarted ${state.restartCount} time(s)`;
         else if (state.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
-        else if (state.status === 'running') {
-          const answer = await probes.health(port);
+        else if (state.status === 'running' && publishedPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
+        else if (state.status === 'running' && publishedPort !== undefined) {
+          const answer = await probes.health(publishedPort);
           if (isHealthyStatus(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-            return { value: undefined, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+            return { value: publishedPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
           }
           last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
         }

@@ -80,7 +80,12 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
     async remove(ids) { if (ids.length > 0) await ok(build.remove(ids)); },
     images: async (repository) => parse.images(await ok(build.images(repository))),
-    async removeImages(refs) { if (refs.length > 0) await ok(build.removeImages(refs)); },
+    async removeImages(refs) {
+      if (refs.length === 0) return;
+      const argv = build.removeImages(refs);
+      const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+      if (parse.imageRemovalProblems(result.stderr).length > 0) throw new RemoteCommandError(argv, result);
+    },
     async drainState(port) {
       const [ps, ss] = await Promise.all([ok(build.processes()), ok(build.connectionsTo(port))]);
       return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: parse.lineCount(ss) };

@@ -130,11 +130,15 @@ export const parse = {
     return repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2];
   },
 
+  /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
   images(text: string): ImageSummary[] {
     return jsonLines<{ Repository: string; Tag: string; ID: string; CreatedAt: string }>(text)
-      .filter((i) => i.Tag !== '<none>')
-      .map((i) => ({ ref: `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+      .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
   },
+
+  /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
+  imageRemovalProblems: (stderr: string): string[] =>
+    stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
 
   listeningPorts(text: string): Set<number> {
     const ports = new Set<number>();

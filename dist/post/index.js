@@ -65478,11 +65478,13 @@ const parse = {
         const repoDigests = JSON.parse(m[1]) ?? [];
         return repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2];
     },
+    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
     images(text) {
         return jsonLines(text)
-            .filter((i) => i.Tag !== '<none>')
-            .map((i) => ({ ref: `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
     },
+    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
+    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
     listeningPorts(text) {
         const ports = new Set();
         for (const line of text.split('\n')) {
@@ -65596,8 +65598,14 @@ function remoteDockerHost(shell) {
         async remove(ids) { if (ids.length > 0)
             await ok(build.remove(ids)); },
         images: async (repository) => parse.images(await ok(build.images(repository))),
-        async removeImages(refs) { if (refs.length > 0)
-            await ok(build.removeImages(refs)); },
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = build.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (parse.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
         async drainState(port) {
             const [ps, ss] = await Promise.all([ok(build.processes()), ok(build.connectionsTo(port))]);
             return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: parse.lineCount(ss) };

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:net';
 import { runAction, type ActionRun } from '../support/action.js';
 import { describeLoad, failures, startLoad, type LoadKind, type LoadReport } from '../support/load.js';
-import { appContainers, docker, image, nginxGet, redisClient, resetStack, stackInfo, stackInputs } from '../support/stack.js';
+import { appContainers, docker, image, keyValue, nginxGet, resetStack, stackInfo, stackInputs } from '../support/stack.js';
 
 async function deployOk(version: string, extra: Record<string, string> = {}): Promise<ActionRun> {
   const run = await runAction(stackInputs({ image: image(version), ...extra }));
@@ -22,15 +22,6 @@ async function deployUnderLoad(version: string, kind: LoadKind): Promise<{ run: 
   } catch (e) {
     await load.stop();
     throw e;
-  }
-}
-
-async function keyValue(): Promise<string | null> {
-  const redis = redisClient();
-  try {
-    return await redis.get(stackInfo().redisKey);
-  } finally {
-    redis.disconnect();
   }
 }
 
@@ -95,12 +86,13 @@ describe('hot deploy on the real stack', () => {
     await expectServing('v1', run);
   });
 
+  // Below the ephemeral range (32768+), where the load's client ports could collide.
   test('port-range: the first free port of the range', async () => {
     const busy: Server = createServer();
-    await new Promise<void>((r) => busy.listen(40100, '127.0.0.1', r));
+    await new Promise<void>((resolve, reject) => busy.once('error', reject).listen(20100, '127.0.0.1', resolve));
     try {
-      const run = await deployOk('v2', { 'port-range': '40100-40109' });
-      expect(run.outputs.port).toBe('40101');
+      const run = await deployOk('v2', { 'port-range': '20100-20109' });
+      expect(run.outputs.port).toBe('20101');
       await expectServing('v2', run);
     } finally {
       busy.close();
@@ -115,6 +107,12 @@ describe('hot deploy on the real stack', () => {
     expect(second.outputs['previous-port']).toBe(first.outputs.port);
     expect(second.outputs['previous-container']).toBe(first.outputs.container);
     await expectServing('v1', second);
+  });
+
+  test('an image with a HEALTHCHECK goes live once Docker reports it healthy', async () => {
+    const run = await deployOk('healthcheck');
+    expect(run.summary).toMatch(/\| ✅ ready \| [\d.]+ s \| \/ answered 200, healthy \|/);
+    await expectServing('v2', run);
   });
 
   test('keep-images: older images of the app are pruned, the serving one kept', async () => {

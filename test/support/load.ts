@@ -22,6 +22,8 @@ export interface Load {
 export interface LoadOptions {
   url: string;
   kind: LoadKind;
+  /** Open loop at a fixed rate (requests per second) instead of back-to-back workers. */
+  ratePerSecond?: number;
   workers?: number;
   /** Pause between a worker's requests. */
   pauseMs?: number;
@@ -30,7 +32,7 @@ export interface LoadOptions {
 }
 
 export function startLoad(options: LoadOptions): Load {
-  const { url, kind, workers = 4, pauseMs = 5, maxMs = 120_000 } = options;
+  const { url, kind, ratePerSecond, workers = 4, pauseMs = 5, maxMs = 120_000 } = options;
   const agent = kind === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: workers }) : false;
   const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, errorMessages: {}, bodies: {} };
   const endAt = Date.now() + maxMs;
@@ -69,7 +71,22 @@ export function startLoad(options: LoadOptions): Load {
       await sleep(pauseMs);
     }
   };
-  const running = Promise.all(Array.from({ length: workers }, worker));
+  // Fixed rate: requests leave on schedule whether or not earlier ones answered.
+  const paced = async (rate: number): Promise<void> => {
+    const started = Date.now();
+    const inFlight = new Set<Promise<void>>();
+    let launched = 0;
+    while (!stopped && Date.now() < endAt) {
+      const due = Math.floor(((Date.now() - started) * rate) / 1000);
+      for (; launched < due; launched += 1) {
+        const request = once().finally(() => inFlight.delete(request));
+        inFlight.add(request);
+      }
+      await sleep(2);
+    }
+    await Promise.all(inFlight);
+  };
+  const running = ratePerSecond ? paced(ratePerSecond) : Promise.all(Array.from({ length: workers }, worker));
   return {
     async stop() {
       stopped = true;

@@ -93,3 +93,41 @@ export async function resetStack(): Promise<void> {
   }
   throw new Error('nginx did not return to its empty upstream after the key was deleted');
 }
+
+export async function keyValue(): Promise<string | null> {
+  const redis = redisClient();
+  try {
+    return await redis.get(stackInfo().redisKey);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function lockValue(): Promise<string | null> {
+  const redis = redisClient();
+  try {
+    return await redis.get(`${stackInfo().redisKey}:lock`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Stops the confd stand-in, as if confd had died on the server. */
+export async function stopWatcher(): Promise<void> {
+  const pid = Number(readFileSync(`${stackInfo().dir}/watcher.pid`, 'utf8'));
+  process.kill(pid, 'SIGTERM');
+  await waitFor('the watcher to stop', () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+}
+
+/** Starts whatever part of the stack is down (here: the watcher again). */
+export function restartStack(): void {
+  execFileSync('bash', [new URL('../stack/up.sh', import.meta.url).pathname], { stdio: 'ignore' });
+}

@@ -1,0 +1,179 @@
+// Bad days on the real stack: each failed, concurrent or interrupted deploy must
+// leave the old version serving, the key where it was, the lock free and no
+// stray container, while a load through nginx sees zero failed requests.
+import { runAction, runPost, startAction, type ActionRun } from '../support/action.js';
+import { describeLoad, failures, startLoad, type Load } from '../support/load.js';
+import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
+
+interface Baseline {
+  body: string;
+  upstream?: string;
+  key: string | null;
+  containers: Array<{ name: string; state: string }>;
+}
+
+async function baseline(): Promise<Baseline> {
+  const answer = await nginxGet();
+  expect(answer.status).toBe(200);
+  return { body: answer.body, upstream: answer.upstream, key: await keyValue(), containers: appContainers() };
+}
+
+async function expectUntouched(before: Baseline): Promise<void> {
+  const answer = await nginxGet();
+  expect({ status: answer.status, body: answer.body, upstream: answer.upstream }).toEqual({ status: 200, body: before.body, upstream: before.upstream });
+  expect(await keyValue()).toBe(before.key);
+  expect(await lockValue()).toBeNull();
+  expect(appContainers()).toEqual(before.containers);
+}
+
+let load: Load | undefined;
+async function underLoad<T>(work: () => Promise<T>): Promise<T> {
+  load = startLoad({ url: stackInfo().nginxUrl, kind: 'new-connection' });
+  try {
+    return await work();
+  } finally {
+    const report = await load.stop();
+    load = undefined;
+    console.log(`${expect.getState().currentTestName}: ${describeLoad(report)}`);
+    expect(failures(report)).toBe(0);
+  }
+}
+
+async function failingDeploy(version: string, extra: Record<string, string> = {}): Promise<ActionRun> {
+  const before = await baseline();
+  const run = await underLoad(() => runAction(stackInputs({ image: image(version), ...extra })));
+  expect(run.code).toBe(1);
+  await expectUntouched(before);
+  return run;
+}
+
+/** The message a user sees in the run log (the ::error:: annotation's first line). */
+const errorText = (run: ActionRun): string => /^::error title=[^:]*::(.*)$/m.exec(run.stdout)?.[1].replace(/%0A/g, '\n') ?? run.stdout;
+
+beforeAll(async () => {
+  await resetStack();
+  const first = await runAction(stackInputs({ image: image('v1') }));
+  expect(first.code).toBe(0);
+});
+
+afterAll(async () => {
+  await load?.stop();
+  restartStack();
+});
+
+describe('a failed deploy leaves the previous version serving', () => {
+  test('an image that exits at once: its log lines are shown, it is removed', async () => {
+    const run = await failingDeploy('crash');
+    console.log(errorText(run));
+    expect(errorText(run)).toMatch(/^ready failed: the container exited with code 3/);
+    expect(run.stdout).toContain('hello: cannot start: DATABASE_URL is not set');
+    expect(run.summary).toContain('**ready** failed');
+    expect(run.summary).toContain('DATABASE_URL is not set');
+  });
+
+  test('a health path answering 500 until health-timeout', async () => {
+    const run = await failingDeploy('error500', { 'health-path': '/cgi-bin/health', 'health-timeout': '3s' });
+    console.log(errorText(run));
+    expect(errorText(run)).toMatch(/^ready failed: not ready within health-timeout \(last: \/cgi-bin\/health answered 500\)/);
+  });
+
+  test('an image whose HEALTHCHECK reports unhealthy', async () => {
+    const run = await failingDeploy('unhealthy');
+    console.log(errorText(run));
+    expect(errorText(run)).toMatch(/^ready failed: the image HEALTHCHECK reports unhealthy/);
+  });
+
+  test('an unknown tag: nothing on the server changes', async () => {
+    const run = await failingDeploy('no-such-tag');
+    console.log(errorText(run));
+    expect(errorText(run)).toMatch(/^pull failed: docker pull .*(manifest unknown|not found)/);
+  });
+
+  test('confd (the watcher) down: the key is written back and the new container removed', async () => {
+    await stopWatcher();
+    try {
+      const run = await failingDeploy('v2', { 'switch-timeout': '3s' });
+      console.log(errorText(run));
+      expect(errorText(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/);
+      expect(errorText(run)).toMatch(/no confd process runs on the server/);
+      expect(run.summary).toContain('**Last probes through nginx**');
+    } finally {
+      restartStack();
+    }
+  });
+
+  test('nginx config check failing on the rendered upstream: nginx never reloads it', async () => {
+    // A wrong redis-value renders `server 127.0.0.1:NNNNNx;`, which check_cmd refuses.
+    const run = await failingDeploy('v2', { 'redis-value': '{port}x', 'switch-timeout': '3s' });
+    console.log(errorText(run));
+    expect(errorText(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout/);
+    expect(errorText(run)).toMatch(/check_cmd or reload_cmd probably failed/);
+  });
+});
+
+describe('concurrent and interrupted deploys', () => {
+  test('two deploys started at the same moment: one waits for the lock, both succeed', async () => {
+    const [a, b] = await underLoad(() => Promise.all([
+      runAction(stackInputs({ image: image('v2') })),
+      runAction(stackInputs({ image: image('v3') })),
+    ]));
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const waiter = [a, b].filter((r) => r.stdout.includes('Waiting for /nginx/upstream/app/port:lock, held by'));
+    expect(waiter).toHaveLength(1);
+    const answer = await nginxGet();
+    expect(answer.body).toBe(waiter[0] === a ? 'v2' : 'v3');
+    expect(answer.upstream).toBe(`127.0.0.1:${waiter[0].outputs.port}`);
+    expect(appContainers()).toEqual([{ name: waiter[0].outputs.container, state: 'running' }]);
+    expect(await lockValue()).toBeNull();
+  });
+
+  test('the action killed during the switch: the next deploy waits out the dead lock and succeeds', async () => {
+    const before = await baseline();
+    const next = await underLoad(async () => {
+      const killed = startAction(stackInputs({ image: image('v1') }));
+      await waitFor('the key write', async () => (await keyValue()) !== before.key);
+      killed.child.kill('SIGKILL');
+      await killed.done;
+      // Killed with the lock held and two containers up: nginx serves one of them.
+      expect(await lockValue()).not.toBeNull();
+      expect(appContainers()).toHaveLength(2);
+      expect((await nginxGet()).status).toBe(200);
+      return runAction(stackInputs({ image: image('v2') }));
+    });
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain('Waiting for /nginx/upstream/app/port:lock');
+    const answer = await nginxGet();
+    expect(answer.body).toBe('v2');
+    expect(answer.upstream).toBe(`127.0.0.1:${next.outputs.port}`);
+    expect(appContainers()).toEqual([{ name: next.outputs.container, state: 'running' }]);
+    expect(await lockValue()).toBeNull();
+  });
+
+  test('the post step after a cancel: the lock is released and the unused container removed', async () => {
+    const before = await baseline();
+    const inputs = stackInputs({ image: image('error500'), 'health-path': '/cgi-bin/health', 'health-timeout': '60s' });
+    const post = await underLoad(async () => {
+      const cancelled = startAction(inputs);
+      await waitFor('the ready check', () => cancelled.output().includes('::group::ready'));
+      cancelled.child.kill('SIGINT'); // what the runner sends on cancel
+      const main = await cancelled.done;
+      expect(main.state.container).toMatch(/^hello-/);
+      expect(main.state.finished).toBeUndefined();
+      expect(await lockValue()).not.toBeNull();
+      return runPost(inputs, main.state);
+    });
+    expect(post.code).toBe(0);
+    expect(post.stdout).toMatch(/Removed hello-\S+, which never received traffic/);
+    expect(post.stdout).toContain('Released /nginx/upstream/app/port:lock');
+    await expectUntouched(before);
+  });
+
+  test('the post step after a finished deploy does nothing', async () => {
+    const run = await runAction(stackInputs({ image: image('v1') }));
+    expect(run.code).toBe(0);
+    expect(run.state.finished).toBe('true');
+    const post = await runPost(stackInputs({ image: image('v1') }), run.state);
+    expect(post.code).toBe(0);
+    expect(post.stdout.trim()).toBe('');
+  });
+});
