@@ -65357,7 +65357,7 @@ class DeployError extends Error {
         this.details = details;
     }
 }
-const POLL_MS = { lock: 250, ready: 100, switch: 25, drain: 100 };
+const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
 const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
@@ -65426,7 +65426,7 @@ async function deploy(config, deps, identity) {
         // 3 + 4. Read the key and find the previous container, while pulling.
         const [previous, imageDigest] = await Promise.all([
             phase('inspect', async () => {
-                const value = await keys.get(s.redisKey);
+                const [value, notifications] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications()]);
                 const port = value === null ? undefined : (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .portFromKeyValue */ .Sz)(s.redisValue, value);
                 const containers = await docker.appContainers(c.app);
                 const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
@@ -65435,7 +65435,7 @@ async function deploy(config, deps, identity) {
                 else if (port !== undefined && !serving)
                     warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
                 const detail = value === null ? 'key unset: first deploy' : `key=${value}${serving ? `, serving: ${serving.name}` : ''}`;
-                return { value: { value, port, serving, containers }, detail };
+                return { value: { value, port, serving, containers, notifications }, detail };
             }),
             phase('pull', async () => {
                 if (c.registryUsername && c.registryPassword)
@@ -65539,7 +65539,7 @@ async function deploy(config, deps, identity) {
             }
         };
         const switchSeconds = await phase('switch', async () => {
-            const notifications = await keys.keyspaceNotifications();
+            const { notifications } = previous;
             if (notifications === false) {
                 warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
             }
@@ -65582,10 +65582,13 @@ async function deploy(config, deps, identity) {
             });
         }
         // 10. Retire: past the proven switch, a failure here is a warning.
+        // The three jobs are independent: run them side by side.
         await phase('retire', async () => {
             const done = [];
             const serving = previous.serving;
-            if (serving && serving.id !== id) {
+            const stopPrevious = async () => {
+                if (!serving || serving.id === id)
+                    return;
                 try {
                     await docker.stop(serving.id, Math.ceil(timing.stopTimeoutMs / 1000));
                     await docker.remove([serving.id]);
@@ -65594,22 +65597,27 @@ async function deploy(config, deps, identity) {
                 catch (e) {
                     warn(`could not stop or remove the previous container ${serving.name}: ${e.message}`);
                 }
-            }
-            const leftovers = previous.containers.filter((x) => x.id !== id && x.id !== serving?.id);
-            if (leftovers.length > 0) {
+            };
+            const removeLeftovers = async () => {
+                const leftovers = previous.containers.filter((x) => x.id !== id && x.id !== serving?.id);
+                if (leftovers.length === 0)
+                    return;
                 await docker.remove(leftovers.map((x) => x.id)).then(() => done.push(`removed ${leftovers.length} leftover container(s)`), (e) => warn(`could not remove leftover containers: ${e.message}`));
-            }
-            try {
-                const repository = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image);
-                const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(await docker.images(repository), config.keepImages, [c.image]);
-                if (prune.length > 0) {
+            };
+            // An image still used by the container being stopped is skipped, and goes next time.
+            const pruneImages = async () => {
+                try {
+                    const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(await docker.images((0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image)), config.keepImages, [c.image]);
+                    if (prune.length === 0)
+                        return;
                     await docker.removeImages(prune);
                     done.push(`pruned ${prune.join(', ')}`);
                 }
-            }
-            catch (e) {
-                warn(`could not prune old images: ${e.message}`);
-            }
+                catch (e) {
+                    warn(`could not prune old images: ${e.message}`);
+                }
+            };
+            await Promise.all([stopPrevious(), removeLeftovers(), pruneImages()]);
             return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
         });
         return {
@@ -67457,6 +67465,7 @@ async function connect(target, debug) {
         await ssh.connect({
             host: target.host,
             port: target.port,
+            sock: await openTcp(target.host, target.port),
             username: target.username,
             privateKey: target.privateKey,
             passphrase: target.passphrase,
@@ -67487,8 +67496,6 @@ async function connect(target, debug) {
     }
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
     let lostWith;
-    // Small request/response exchanges: Nagle's algorithm would add ~40 ms to each.
-    ssh.connection?.setNoDelay(true);
     ssh.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
     const forwards = new Set();
     return {
@@ -67546,6 +67553,16 @@ async function connect(target, debug) {
             ssh.dispose();
         },
     };
+}
+/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
+ * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
+function openTcp(host, port) {
+    return new Promise((resolve, reject) => {
+        const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
+        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+        socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
+        socket.once('error', reject);
+    });
 }
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
 function hostKeyAlgorithms(target) {

@@ -4,7 +4,8 @@
 //   naive       ssh; docker pull; docker rm -f; docker run on the same port
 //   fixed-sleep new container on another port, write the key, sleep, stop the old one
 // Prints a table and writes docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -29,12 +30,14 @@ const stack = stackInfo();
 interface DeployMeasure { wall: number; switchSeconds?: number; phases?: Record<string, number>; sshConnections?: number; remoteCommands?: number; firstLogMs?: number }
 interface Series { method: string; kind: LoadKind; deploys: DeployMeasure[]; load: LoadReport }
 
-const ssh = (command: string): string => execFileSync('ssh', [
+// Asynchronous: the load generator shares this process and must keep sending.
+const run = promisify(execFile);
+const ssh = async (command: string): Promise<string> => (await run('ssh', [
   '-p', String(stack.sshPort), '-i', stack.privateKeyPath, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
   '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${stack.username}@${stack.host}`, command,
-], { encoding: 'utf8' }).trim();
+], { encoding: 'utf8' })).stdout.trim();
 const sshdAccepted = (): number => readFileSync(`${stack.dir}/sshd.log`, 'utf8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
-const redisSet = (value: string): string => ssh(`redis-cli -p ${stack.redisPort} SET ${stack.redisKey} ${value}`);
+const redisSet = (value: string): Promise<string> => ssh(`redis-cli -p ${stack.redisPort} SET ${stack.redisKey} ${value}`);
 
 /** The phase durations from the job summary's table. */
 function phasesOf(summary: string): Record<string, number> {
@@ -63,24 +66,24 @@ async function actionDeploy(version: string): Promise<DeployMeasure> {
 
 async function naiveDeploy(version: string): Promise<DeployMeasure> {
   const started = Date.now();
-  ssh(`docker pull -q ${image(version)} >/dev/null && docker rm -f hello-naive >/dev/null 2>&1; docker run -d --name hello-naive --label docker-hot-deploy.app=hello -p 127.0.0.1:${NAIVE_PORT}:8080 ${image(version)} >/dev/null`);
+  await ssh(`docker pull -q ${image(version)} >/dev/null && docker rm -f hello-naive >/dev/null 2>&1; docker run -d --name hello-naive --label docker-hot-deploy.app=hello -p 127.0.0.1:${NAIVE_PORT}:8080 ${image(version)} >/dev/null`);
   return { wall: (Date.now() - started) / 1000 };
 }
 
 async function fixedSleepDeploy(version: string): Promise<DeployMeasure> {
   const started = Date.now();
-  const old = ssh('docker ps -q --filter label=docker-hot-deploy.app=hello');
-  const id = ssh(`docker pull -q ${image(version)} >/dev/null && docker run -d --label docker-hot-deploy.app=hello -p 127.0.0.1::8080 ${image(version)}`);
-  const port = ssh(`docker port ${id} 8080/tcp | head -1`).split(':').pop() ?? '';
+  const old = await ssh('docker ps -q --filter label=docker-hot-deploy.app=hello');
+  const id = await ssh(`docker pull -q ${image(version)} >/dev/null && docker run -d --label docker-hot-deploy.app=hello -p 127.0.0.1::8080 ${image(version)}`);
+  const port = (await ssh(`docker port ${id} 8080/tcp | head -1`)).split(':').pop() ?? '';
   const written = Date.now();
-  redisSet(port);
+  await redisSet(port);
   // Measured from outside, not by the script: when nginx first answered from the new port.
   let switchSeconds: number | undefined;
   const watch = waitFor('nginx on the new port', async () => (await nginxGet()).upstream === `127.0.0.1:${port}`, SLEEP_S * 1000)
     .then(() => { switchSeconds = (Date.now() - written) / 1000; }, () => undefined);
   await new Promise((r) => setTimeout(r, SLEEP_S * 1000));
   await watch;
-  if (old) ssh(`docker stop ${old.split('\n').join(' ')} >/dev/null && docker rm ${old.split('\n').join(' ')} >/dev/null`);
+  if (old) await ssh(`docker stop ${old.split('\n').join(' ')} >/dev/null && docker rm ${old.split('\n').join(' ')} >/dev/null`);
   return { wall: (Date.now() - started) / 1000, switchSeconds };
 }
 
@@ -90,7 +93,7 @@ const METHODS: Record<string, { deploy: (v: string) => Promise<DeployMeasure>; s
     deploy: naiveDeploy,
     setUp: async () => {
       await naiveDeploy('v2');
-      redisSet(String(NAIVE_PORT));
+      await redisSet(String(NAIVE_PORT));
       await waitFor('nginx on the naive port', async () => (await nginxGet()).upstream === `127.0.0.1:${NAIVE_PORT}`);
     },
   },

@@ -73,7 +73,7 @@ export class DeployError extends Error {
   }
 }
 
-const POLL_MS = { lock: 250, ready: 100, switch: 25, drain: 100 };
+const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
 export const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
@@ -146,14 +146,14 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     // 3 + 4. Read the key and find the previous container, while pulling.
     const [previous, imageDigest] = await Promise.all([
       phase('inspect', async () => {
-        const value = await keys.get(s.redisKey);
+        const [value, notifications] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications()]);
         const port = value === null ? undefined : portFromKeyValue(s.redisValue, value);
         const containers = await docker.appContainers(c.app);
         const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
         if (value !== null && port === undefined) warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
         else if (port !== undefined && !serving) warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
         const detail = value === null ? 'key unset: first deploy' : `key=${value}${serving ? `, serving: ${serving.name}` : ''}`;
-        return { value: { value, port, serving, containers }, detail };
+        return { value: { value, port, serving, containers, notifications }, detail };
       }),
       phase('pull', async () => {
         if (c.registryUsername && c.registryPassword) await docker.login(c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
@@ -245,7 +245,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       }
     };
     const switchSeconds = await phase('switch', async () => {
-      const notifications = await keys.keyspaceNotifications();
+      const { notifications } = previous;
       if (notifications === false) {
         warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
       } else if (notifications === undefined) {
@@ -286,10 +286,12 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     }
 
     // 10. Retire: past the proven switch, a failure here is a warning.
+    // The three jobs are independent: run them side by side.
     await phase('retire', async () => {
       const done: string[] = [];
       const serving = previous.serving;
-      if (serving && serving.id !== id) {
+      const stopPrevious = async (): Promise<void> => {
+        if (!serving || serving.id === id) return;
         try {
           await docker.stop(serving.id, Math.ceil(timing.stopTimeoutMs / 1000));
           await docker.remove([serving.id]);
@@ -297,24 +299,27 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         } catch (e) {
           warn(`could not stop or remove the previous container ${serving.name}: ${(e as Error).message}`);
         }
-      }
-      const leftovers = previous.containers.filter((x: ContainerSummary) => x.id !== id && x.id !== serving?.id);
-      if (leftovers.length > 0) {
+      };
+      const removeLeftovers = async (): Promise<void> => {
+        const leftovers = previous.containers.filter((x: ContainerSummary) => x.id !== id && x.id !== serving?.id);
+        if (leftovers.length === 0) return;
         await docker.remove(leftovers.map((x) => x.id)).then(
           () => done.push(`removed ${leftovers.length} leftover container(s)`),
           (e: Error) => warn(`could not remove leftover containers: ${e.message}`),
         );
-      }
-      try {
-        const repository = repositoryOf(c.image);
-        const prune = imagesToPrune(await docker.images(repository), config.keepImages, [c.image]);
-        if (prune.length > 0) {
+      };
+      // An image still used by the container being stopped is skipped, and goes next time.
+      const pruneImages = async (): Promise<void> => {
+        try {
+          const prune = imagesToPrune(await docker.images(repositoryOf(c.image)), config.keepImages, [c.image]);
+          if (prune.length === 0) return;
           await docker.removeImages(prune);
           done.push(`pruned ${prune.join(', ')}`);
+        } catch (e) {
+          warn(`could not prune old images: ${(e as Error).message}`);
         }
-      } catch (e) {
-        warn(`could not prune old images: ${(e as Error).message}`);
-      }
+      };
+      await Promise.all([stopPrevious(), removeLeftovers(), pruneImages()]);
       return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
     });
 

@@ -66963,6 +66963,7 @@ async function connect(target, debug) {
         await ssh.connect({
             host: target.host,
             port: target.port,
+            sock: await openTcp(target.host, target.port),
             username: target.username,
             privateKey: target.privateKey,
             passphrase: target.passphrase,
@@ -66993,8 +66994,6 @@ async function connect(target, debug) {
     }
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
     let lostWith;
-    // Small request/response exchanges: Nagle's algorithm would add ~40 ms to each.
-    ssh.connection?.setNoDelay(true);
     ssh.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
     const forwards = new Set();
     return {
@@ -67052,6 +67051,16 @@ async function connect(target, debug) {
             ssh.dispose();
         },
     };
+}
+/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
+ * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
+function openTcp(host, port) {
+    return new Promise((resolve, reject) => {
+        const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
+        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+        socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
+        socket.once('error', reject);
+    });
 }
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
 function hostKeyAlgorithms(target) {

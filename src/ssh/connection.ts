@@ -1,7 +1,7 @@
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
 // TCP forwards through the same connection for Redis and HTTP.
-import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { connect as tcpConnect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { NodeSSH } from 'node-ssh';
 import type { Argv } from '../docker.js';
 import { shellCommand } from '../shell.js';
@@ -48,6 +48,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
     await ssh.connect({
       host: target.host,
       port: target.port,
+      sock: await openTcp(target.host, target.port),
       username: target.username,
       privateKey: target.privateKey,
       passphrase: target.passphrase,
@@ -75,8 +76,6 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
   }
   // node-ssh drops its error listener after connecting: without one a reset crashes the process.
   let lostWith: Error | undefined;
-  // Small request/response exchanges: Nagle's algorithm would add ~40 ms to each.
-  ssh.connection?.setNoDelay(true);
   ssh.connection?.on('error', (e: Error) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
 
   const forwards = new Set<Forward>();
@@ -136,6 +135,17 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       ssh.dispose();
     },
   };
+}
+
+/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
+ * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
+function openTcp(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
+    socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+    socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
+    socket.once('error', reject);
+  });
 }
 
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
