@@ -65582,7 +65582,7 @@ async function deploy(config, deps, identity) {
             });
         }
         // 10. Retire: past the proven switch, a failure here is a warning.
-        // The three jobs are independent: run them side by side.
+        // Stop the old container, remove leftovers and prune images side by side.
         await phase('retire', async () => {
             const done = [];
             const serving = previous.serving;
@@ -65604,10 +65604,12 @@ async function deploy(config, deps, identity) {
                     return;
                 await docker.remove(leftovers.map((x) => x.id)).then(() => done.push(`removed ${leftovers.length} leftover container(s)`), (e) => warn(`could not remove leftover containers: ${e.message}`));
             };
-            // An image still used by the container being stopped is skipped, and goes next time.
-            const pruneImages = async () => {
+            // Listed while the old container stops; removed once it is gone, so its image can go too.
+            const pruneImages = async (stopped) => {
                 try {
-                    const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(await docker.images((0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image)), config.keepImages, [c.image]);
+                    const images = await docker.images((0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image));
+                    await stopped;
+                    const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(images, config.keepImages, [c.image]);
                     if (prune.length === 0)
                         return;
                     await docker.removeImages(prune);
@@ -65617,7 +65619,8 @@ async function deploy(config, deps, identity) {
                     warn(`could not prune old images: ${e.message}`);
                 }
             };
-            await Promise.all([stopPrevious(), removeLeftovers(), pruneImages()]);
+            const stopped = stopPrevious();
+            await Promise.all([stopped, removeLeftovers(), pruneImages(stopped)]);
             return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
         });
         return {
@@ -67655,40 +67658,24 @@ function timelineTable(timeline) {
     return ['| phase | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
 }
 function probeList(probes) {
-    if (probes.length === 0)
-        return '';
     const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
-    return `\n\n**Last probes through nginx**\n\n${lines.join('\n')}`;
+    return `**Last probes through nginx**\n\n${lines.join('\n')}`;
 }
+/** Sections separated by blank lines; absent ones leave no trace. */
+const sections = (...parts) => `${parts.filter(Boolean).join('\n\n')}\n`;
 function successSummary(image, r) {
     const from = r.previousContainer ? `${r.previousContainer} (:${r.previousPort})` : r.previousPort ? `:${r.previousPort}` : '(nothing)';
-    return [
-        `## docker-hot-deploy: ${image} is live`,
-        '',
-        `| | |`,
+    return sections(`## docker-hot-deploy: ${image} is live`, [
+        '| | |',
         '| --- | --- |',
         `| container | ${from} → **${r.container}** (:${r.port}) |`,
         `| image digest | \`${r.imageDigest}\` |`,
         `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
         `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
-        '',
-        timelineTable(r.timeline),
-        r.warnings.length > 0 ? `\n**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}` : '',
-        probeList(r.probes),
-    ].join('\n') + '\n';
+    ].join('\n'), timelineTable(r.timeline), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes));
 }
 function failureSummary(image, e) {
-    return [
-        `## docker-hot-deploy: ${image} was not deployed`,
-        '',
-        `**${e.phase}** failed: ${cell(e.message.replace(/^\w+ failed: /, ''))}`,
-        '',
-        `${e.hint}`,
-        '',
-        timelineTable(e.timeline),
-        e.details.logs ? `\n**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\`` : '',
-        probeList(e.details.probes ?? []),
-    ].join('\n') + '\n';
+    return sections(`## docker-hot-deploy: ${image} was not deployed`, `**${e.phase}** failed: ${cell(e.message.replace(/^\w+ failed: /, ''))}`, e.hint, timelineTable(e.timeline), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
 }
 
 

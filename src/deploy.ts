@@ -286,7 +286,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     }
 
     // 10. Retire: past the proven switch, a failure here is a warning.
-    // The three jobs are independent: run them side by side.
+    // Stop the old container, remove leftovers and prune images side by side.
     await phase('retire', async () => {
       const done: string[] = [];
       const serving = previous.serving;
@@ -308,10 +308,12 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
           (e: Error) => warn(`could not remove leftover containers: ${e.message}`),
         );
       };
-      // An image still used by the container being stopped is skipped, and goes next time.
-      const pruneImages = async (): Promise<void> => {
+      // Listed while the old container stops; removed once it is gone, so its image can go too.
+      const pruneImages = async (stopped: Promise<void>): Promise<void> => {
         try {
-          const prune = imagesToPrune(await docker.images(repositoryOf(c.image)), config.keepImages, [c.image]);
+          const images = await docker.images(repositoryOf(c.image));
+          await stopped;
+          const prune = imagesToPrune(images, config.keepImages, [c.image]);
           if (prune.length === 0) return;
           await docker.removeImages(prune);
           done.push(`pruned ${prune.join(', ')}`);
@@ -319,7 +321,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
           warn(`could not prune old images: ${(e as Error).message}`);
         }
       };
-      await Promise.all([stopPrevious(), removeLeftovers(), pruneImages()]);
+      const stopped = stopPrevious();
+      await Promise.all([stopped, removeLeftovers(), pruneImages(stopped)]);
       return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
     });
 

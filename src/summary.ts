@@ -11,39 +11,38 @@ function timelineTable(timeline: PhaseRecord[]): string {
 }
 
 function probeList(probes: ProbeResult[]): string {
-  if (probes.length === 0) return '';
   const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
-  return `\n\n**Last probes through nginx**\n\n${lines.join('\n')}`;
+  return `**Last probes through nginx**\n\n${lines.join('\n')}`;
 }
+
+/** Sections separated by blank lines; absent ones leave no trace. */
+const sections = (...parts: Array<string | false>): string => `${parts.filter(Boolean).join('\n\n')}\n`;
 
 export function successSummary(image: string, r: DeployResult): string {
   const from = r.previousContainer ? `${r.previousContainer} (:${r.previousPort})` : r.previousPort ? `:${r.previousPort}` : '(nothing)';
-  return [
+  return sections(
     `## docker-hot-deploy: ${image} is live`,
-    '',
-    `| | |`,
-    '| --- | --- |',
-    `| container | ${from} → **${r.container}** (:${r.port}) |`,
-    `| image digest | \`${r.imageDigest}\` |`,
-    `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
-    `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
-    '',
+    [
+      '| | |',
+      '| --- | --- |',
+      `| container | ${from} → **${r.container}** (:${r.port}) |`,
+      `| image digest | \`${r.imageDigest}\` |`,
+      `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
+      `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
+    ].join('\n'),
     timelineTable(r.timeline),
-    r.warnings.length > 0 ? `\n**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}` : '',
-    probeList(r.probes),
-  ].join('\n') + '\n';
+    r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`,
+    r.probes.length > 0 && probeList(r.probes),
+  );
 }
 
 export function failureSummary(image: string, e: DeployError): string {
-  return [
+  return sections(
     `## docker-hot-deploy: ${image} was not deployed`,
-    '',
     `**${e.phase}** failed: ${cell(e.message.replace(/^\w+ failed: /, ''))}`,
-    '',
-    `${e.hint}`,
-    '',
+    e.hint,
     timelineTable(e.timeline),
-    e.details.logs ? `\n**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\`` : '',
-    probeList(e.details.probes ?? []),
-  ].join('\n') + '\n';
+    Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``,
+    (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []),
+  );
 }
