@@ -4,10 +4,11 @@ import type { ContainerState, ContainerSummary, RunSpec } from '../src/docker.js
 import type { DockerHost } from '../src/docker-host.js';
 import { parseInputs, type Config } from '../src/inputs.js';
 import type { ProbeResult } from '../src/probe.js';
+import { TEST_KEY } from '../test/support/keys.js';
 
 function config(overrides: Record<string, string> = {}): Config {
   const inputs: Record<string, string> = {
-    host: 'server', username: 'deploy', 'private-key': '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----',
+    host: 'server', username: 'deploy', 'private-key': TEST_KEY,
     'host-fingerprint': `SHA256:${'A'.repeat(43)}`, image: 'registry.example.com/web:2', 'container-port': '8080',
     'redis-key': '/nginx/upstream/app/port', 'health-timeout': '5s', 'switch-timeout': '3s', 'drain-timeout': '2s', ...overrides,
   };

@@ -1,6 +1,5 @@
 import { appFromImage, InputError, parseDuration, parseInputs } from '../src/inputs.js';
-
-const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+import { TEST_ENCRYPTED_KEY, TEST_KEY as KEY, TEST_PASSPHRASE } from '../test/support/keys.js';
 const FINGERPRINT = 'SHA256:NlSr+d3IDcV8RmWZBUKCk+h/3E6vxbtSEwM6glRrjMs';
 const valid: Record<string, string> = {
   host: 'deploy.example.com',
@@ -84,6 +83,8 @@ describe('parseInputs', () => {
     [{ 'host-fingerprint': 'MD5:aa' }, /^host-fingerprint: "MD5:aa" is not an OpenSSH SHA256 fingerprint/],
     [{ 'known-hosts': 'example.com ssh-ed25519' }, /^known-hosts: line 1: expected "HOSTS KEYTYPE BASE64KEY/],
     [{ 'registry-username': 'bob' }, /^registry-username, registry-password: give both or neither/],
+    [{ 'registry-username': 'bob smith', 'registry-password': 'x' }, /^registry-username: .* is not a user name without spaces/],
+    [{ 'jump-host': 'a b', 'jump-known-hosts': 'x ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMpIAoze+YVZ8/sSf0GA3fAvhyayXeM+s+jkYRnkrerv' }, /^jump-host: "a b" is not a host name/],
   ])('refuses %j naming the input and what it accepts', (overrides, message) => {
     expect(problems(overrides)).toEqual([expect.stringMatching(message)]);
   });
@@ -94,10 +95,24 @@ describe('parseInputs', () => {
 
   test('never shows a secret value', () => {
     const message = problems({ 'private-key': 'hunter2-not-a-key' }).join('\n');
-    expect(message).toMatch(/^private-key: is not a private key/);
+    expect(message).toMatch(/^private-key: is not a private key ssh can read/);
     expect(message).not.toContain('hunter2');
     const redis = problems({ 'redis-url': 'redis://:hunter2@x:notaport' }).join('\n');
     expect(redis).not.toContain('hunter2');
+  });
+
+  test('an encrypted key: read with its passphrase, refused without or with a wrong one', () => {
+    expect(parse({ 'private-key': TEST_ENCRYPTED_KEY, passphrase: TEST_PASSPHRASE }).connection.passphrase).toBe(TEST_PASSPHRASE);
+    expect(problems({ 'private-key': TEST_ENCRYPTED_KEY })).toEqual(['private-key: is encrypted: set the passphrase input']);
+    expect(problems({ 'private-key': TEST_ENCRYPTED_KEY, passphrase: 'wrong' })).toEqual(['private-key: could not be decrypted with the passphrase input (wrong passphrase?)']);
+  });
+
+  test('a jump host: its own known-hosts is required, user and key default to the server\'s', () => {
+    expect(problems({ 'jump-host': 'bastion.example.com' })).toEqual(['jump-known-hosts: is required']);
+    const line = 'bastion.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMpIAoze+YVZ8/sSf0GA3fAvhyayXeM+s+jkYRnkrerv';
+    const c = parse({ 'jump-host': 'bastion.example.com', 'jump-known-hosts': line });
+    expect(c.connection.jump).toMatchObject({ host: 'bastion.example.com', port: 22, username: 'deploy', privateKey: KEY.trim() });
+    expect(c.connection.jump?.knownHosts).toHaveLength(1);
   });
 
   test('refuses a PKCS#8 key with the conversion to use', () => {

@@ -2,6 +2,7 @@
 // the inputs; every problem is reported at once, naming the input, the bad value
 // (unless it is secret) and what is accepted.
 import ms from 'ms';
+import { utils as sshUtils } from 'ssh2';
 import { KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
@@ -15,6 +16,14 @@ export interface RedisTarget {
   db: number;
 }
 
+export interface JumpHost {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+  knownHosts: KnownHost[];
+}
+
 export interface Config {
   connection: {
     host: string;
@@ -25,6 +34,7 @@ export interface Config {
     knownHosts: KnownHost[];
     hostFingerprints: string[];
     insecureSkipHostKeyCheck: boolean;
+    jump?: JumpHost;
   };
   container: {
     image: string;
@@ -65,6 +75,7 @@ export interface Config {
 export const DEFAULTS: Readonly<Record<string, string>> = {
   port: '22',
   'insecure-skip-host-key-check': 'false',
+  'jump-port': '22',
   'bind-address': '127.0.0.1',
   pull: 'always',
   'redis-url': 'redis://127.0.0.1:6379',
@@ -83,7 +94,7 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 /** Inputs whose values never appear in logs or errors. */
-export const SECRET_INPUTS = ['private-key', 'passphrase', 'registry-password'] as const;
+export const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'] as const;
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
@@ -153,22 +164,24 @@ export function parseInputs(raw: (name: string) => string): Config {
   // Connection
   const host = required('host');
   if (host && (!isHostAddress(host) || host.startsWith('-'))) fail('host', `${shown('host', host)} is not a host name or IP address`, '');
-  const privateKey = required('private-key');
-  if (privateKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-    fail('private-key', 'is not a private key (expected a "-----BEGIN ... PRIVATE KEY-----" block)', '');
-  } else if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(privateKey)) {
-    fail('private-key', 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
-  }
-  let knownHosts: KnownHost[] = [];
-  try {
-    knownHosts = parseKnownHosts(get('known-hosts'));
-  } catch (e) {
-    if (!(e instanceof KnownHostsError)) throw e;
-    fail('known-hosts', `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
-  }
+  const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+  const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
   const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
   for (const fp of hostFingerprints) matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
   const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+  let jump: JumpHost | undefined;
+  const jumpHost = get('jump-host');
+  if (jumpHost) {
+    if (!isHostAddress(jumpHost) || jumpHost.startsWith('-')) fail('jump-host', `${shown('jump-host', jumpHost)} is not a host name or IP address`, '');
+    jump = {
+      host: jumpHost,
+      port: integer('jump-port', 1, 65535),
+      username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
+      // The jump key is unencrypted or shares `passphrase` with the server's key.
+      privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+      knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+    };
+  }
 
   // Container
   const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
@@ -227,6 +240,7 @@ export function parseInputs(raw: (name: string) => string): Config {
       knownHosts,
       hostFingerprints,
       insecureSkipHostKeyCheck: insecure,
+      jump,
     },
     container: {
       image,
@@ -238,7 +252,7 @@ export function parseInputs(raw: (name: string) => string): Config {
       envFile: optional(envFile),
       runArgs,
       registry: optional(registry),
-      registryUsername: optional(get('registry-username')),
+      registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
       registryPassword: optional(raw('registry-password') ?? ''),
       pull,
     },
@@ -262,11 +276,35 @@ export function parseInputs(raw: (name: string) => string): Config {
     },
     keepImages: integer('keep-images', 1, 100),
   };
-  if (Boolean(config.container.registryUsername) !== Boolean(config.container.registryPassword)) {
+  if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
     problems.push('registry-username, registry-password: give both or neither');
   }
   if (problems.length > 0) throw new InputError(problems);
   return config;
+}
+
+type Fail = <T>(name: string, message: string, fallback: T) => T;
+
+/** A key ssh2 can read (and decrypt), checked before connecting. */
+function privateKeyInput(name: string, key: string, passphrase: string, fail: Fail): string {
+  if (!key) return key;
+  if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
+    return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+  }
+  const parsed = sshUtils.parseKey(key, passphrase || undefined);
+  if (!(parsed instanceof Error)) return key;
+  if (/no passphrase given/.test(parsed.message)) return fail(name, 'is encrypted: set the passphrase input', '');
+  if (/passphrase|decrypt/i.test(parsed.message)) return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
+  return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
+}
+
+function knownHostsInput(name: string, text: string, fail: Fail): KnownHost[] {
+  try {
+    return parseKnownHosts(text);
+  } catch (e) {
+    if (!(e instanceof KnownHostsError)) throw e;
+    return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
+  }
 }
 
 function parseRedisUrl(text: string, fail: (message: string) => undefined): RedisTarget | undefined {

@@ -41,6 +41,7 @@ export async function openSession(config: Config): Promise<Session> {
   const shell = await connect({
     host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
     pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
+    jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
   }, core.debug);
   if (conn.insecureSkipHostKeyCheck) core.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
   let keys: KeyStore;

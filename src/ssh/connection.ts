@@ -2,6 +2,7 @@
 // commands as exec channels (argument lists quoted by shellCommand), and local
 // TCP forwards through the same connection for Redis and HTTP.
 import { connect as tcpConnect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Argv } from '../docker.js';
 import { shellCommand } from '../shell.js';
@@ -33,6 +34,8 @@ export interface SshTarget {
   passphrase?: string;
   pins: HostKeyPins;
   insecureSkipHostKeyCheck: boolean;
+  /** Reach the target through this bastion's port forward. */
+  jump?: Omit<SshTarget, 'jump' | 'insecureSkipHostKeyCheck'>;
 }
 
 export class HostKeyError extends Error {}
@@ -40,31 +43,35 @@ export class HostKeyError extends Error {}
 const KEEPALIVE_MS = 10_000;
 const READY_TIMEOUT_MS = 20_000;
 
-export async function connect(target: SshTarget, debug: (m: string) => void): Promise<RemoteShell> {
+/** One SSH hop, its host key checked before authentication. `pinInput` names
+ * what the user sets to pin it; `sock` is the transport (TCP, or a bastion's forward). */
+async function openHop(hop: Omit<SshTarget, 'jump'>, role: 'server' | 'jump host', sock: Duplex): Promise<NodeSSH> {
   const ssh = new NodeSSH();
   let refusal: string | undefined;
-  const name = hostName(target.host, target.port);
+  const name = hostName(hop.host, hop.port);
   try {
     await ssh.connect({
-      host: target.host,
-      port: target.port,
-      sock: await openTcp(target.host, target.port),
-      username: target.username,
-      privateKey: target.privateKey,
-      passphrase: target.passphrase,
+      host: hop.host,
+      port: hop.port,
+      sock: sock as never,
+      username: hop.username,
+      privateKey: hop.privateKey,
+      passphrase: hop.passphrase,
       keepaliveInterval: KEEPALIVE_MS,
       keepaliveCountMax: 3,
       readyTimeout: READY_TIMEOUT_MS,
-      ...hostKeyAlgorithms(target),
+      ...hostKeyAlgorithms(hop),
       // ssh2 hands over the raw key blob when no hostHash is set.
       hostVerifier: (key: Buffer): boolean => {
-        if (target.insecureSkipHostKeyCheck) return true;
-        const pinned = target.pins.knownHosts.length > 0 || target.pins.fingerprints.length > 0;
-        const verdict = pinned ? verifyHostKey(target.pins, target.host, target.port, key) : { ok: false as const, reason: 'neither known-hosts nor host-fingerprint is set' };
+        if (hop.insecureSkipHostKeyCheck) return true;
+        const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
+        const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false as const, reason: 'neither known-hosts nor host-fingerprint is set' };
         if (!verdict.ok) {
-          refusal = `Refusing ${name}: ${verdict.reason}. The server offered ${fingerprintOf(key)}; ` +
-            `if that is your server's key, set the input host-fingerprint: ${fingerprintOf(key)} ` +
-            `(check it on the server with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
+          const fix = role === 'server'
+            ? `set the input host-fingerprint: ${fingerprintOf(key)}`
+            : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
+          refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
+            `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
         }
         return verdict.ok;
       },
@@ -72,7 +79,30 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
   } catch (e) {
     ssh.dispose();
     if (refusal) throw new HostKeyError(refusal);
-    throw new Error(`SSH to ${target.username}@${name} failed: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    if (/authentication methods failed/i.test(message)) {
+      throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
+    }
+    throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
+  }
+  return ssh;
+}
+
+export async function connect(target: SshTarget, debug: (m: string) => void): Promise<RemoteShell> {
+  let bastion: NodeSSH | undefined;
+  let ssh: NodeSSH;
+  if (target.jump) {
+    const jump = { ...target.jump, insecureSkipHostKeyCheck: false };
+    bastion = await openHop(jump, 'jump host', await openTcp(jump.host, jump.port));
+    try {
+      const tunnel = await bastion.forwardOut('127.0.0.1', 0, target.host, target.port);
+      ssh = await openHop(target, 'server', tunnel);
+    } catch (e) {
+      bastion.dispose();
+      throw e;
+    }
+  } else {
+    ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
   }
   // node-ssh drops its error listener after connecting: without one a reset crashes the process.
   let lostWith: Error | undefined;
@@ -133,6 +163,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
     async close() {
       await Promise.all([...forwards].map((f) => f.close()));
       ssh.dispose();
+      bastion?.dispose();
     },
   };
 }
@@ -144,12 +175,12 @@ function openTcp(host: string, port: number): Promise<Socket> {
     const socket = tcpConnect({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
     socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
     socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
-    socket.once('error', reject);
+    socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
   });
 }
 
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
-function hostKeyAlgorithms(target: SshTarget): { algorithms?: { serverHostKey: never } } {
+function hostKeyAlgorithms(target: Pick<SshTarget, 'pins' | 'host' | 'port'>): { algorithms?: { serverHostKey: never } } {
   const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
   return preferred ? { algorithms: { serverHostKey: preferred as never } } : {};
 }
