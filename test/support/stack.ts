@@ -12,6 +12,10 @@ export interface StackInfo {
   privateKeyPath: string;
   hostFingerprint: string;
   knownHosts: string;
+  hostKeyLines: { ed25519: string; rsa: string; ecdsa: string };
+  keys: { rsa: string; rsaPem: string; passphrase: string; stranger: string };
+  keyPassphrase: string;
+  bastion: { port: number; username: string; privateKeyPath: string; knownHosts: string };
   redisUrl: string;
   redisPort: number;
   redisKey: string;
