@@ -66526,13 +66526,16 @@ async function openKeyStore(shell, target) {
         connectTimeout: 10_000,
         retryStrategy: (times) => (times > 3 ? null : 200 * times),
     });
-    redis.on('error', () => undefined); // surfaced by the command that fails
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
     try {
         await redis.connect();
     }
     catch (e) {
+        redis.disconnect();
         await forward.close();
-        throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${e.message}`);
+        throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? e).message}`);
     }
     const renewals = new Map();
     const stopRenewing = (name) => {

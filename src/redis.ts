@@ -43,12 +43,15 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     connectTimeout: 10_000,
     retryStrategy: (times) => (times > 3 ? null : 200 * times),
   });
-  redis.on('error', () => undefined); // surfaced by the command that fails
+  // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+  let firstError: Error | undefined;
+  redis.on('error', (e: Error) => { firstError ??= e; });
   try {
     await redis.connect();
   } catch (e) {
+    redis.disconnect();
     await forward.close();
-    throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(e as Error).message}`);
+    throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? (e as Error)).message}`);
   }
   const renewals = new Map<string, NodeJS.Timeout>();
   const stopRenewing = (name: string): void => {

@@ -17,9 +17,9 @@ const pinless = (extra: Record<string, string> = {}): Record<string, string> => 
 };
 
 /** A deploy that must be refused before anything on the server changed. */
-async function refused(inputs: Record<string, string>): Promise<ActionRun> {
+async function refused(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   const before = { key: await keyValue(), containers: appContainers() };
-  const run = await runAction(inputs);
+  const run = await runAction(inputs, env);
   expect(run.code).toBe(1);
   expect({ key: await keyValue(), containers: appContainers() }).toEqual(before);
   return run;
@@ -158,6 +158,30 @@ describe('secrets', () => {
     const env = JSON.parse(docker('inspect', '--format', '{{json .Config.Env}}', run.outputs.container)) as string[];
     expect(env).toEqual(expect.arrayContaining([`APP_TOKEN=${secret}`, 'PLAIN=visible']));
     expect(readdirSync('/tmp').filter((f) => f.startsWith('.docker-hot-deploy-'))).toEqual([]);
+  });
+});
+
+describe('Redis over TLS with a user and password, through the SSH forward', () => {
+  // The stack's CA stands in for the public one a managed Redis's certificate chains to.
+  const trustStackCa = { NODE_EXTRA_CA_CERTS: stack.redisTls.caPath };
+
+  test('a deploy through rediss:// switches as usual, the password masked', async () => {
+    const run = await runAction(stackInputs({ image: image('v2'), 'redis-url': stack.redisTls.url }), trustStackCa);
+    expect(run.code).toBe(0);
+    expect((await nginxGet()).body).toBe('v2');
+    expect(run.stdout).toContain(`::add-mask::${stack.redisTls.password}`);
+    expect(run.stdout.split('\n').filter((l) => l.includes(stack.redisTls.password) && !l.startsWith('::add-mask::'))).toEqual([]);
+  });
+
+  test('a wrong password: a clear error, nothing changed', async () => {
+    const url = stack.redisTls.url.replace(stack.redisTls.password, 'wrong-password');
+    const run = await refused(stackInputs({ image: image('v1'), 'redis-url': url }), trustStackCa);
+    expect(failure(run)).toMatch(/^Redis at localhost:16380 \(as seen from the server\) did not answer: WRONGPASS/);
+  });
+
+  test('a certificate that does not chain to a trusted CA: refused', async () => {
+    const run = await refused(stackInputs({ image: image('v1'), 'redis-url': stack.redisTls.url }));
+    expect(failure(run)).toBe('Redis at localhost:16380 (as seen from the server) did not answer: self-signed certificate in certificate chain');
   });
 });
 

@@ -162,8 +162,24 @@ sshd_instance() { # sshd_instance NAME PORT USER "HOSTKEYS" EXTRA-LINE: (re)star
   wait_for "$name" 10 port_open "$port"
 }
 
+# A CA and a certificate for Redis over TLS (the name `localhost`, as a redis-url
+# would use it): like a managed Redis, reached with rediss:// and a password.
+REDIS_TLS_PORT=16380
+REDIS_USER=deployer
+redis_tls_files() {
+  [ -f "$STACK/redis-tls.crt" ] && return 0
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=stack test CA" \
+    -keyout "$STACK/ca.key" -out "$STACK/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$STACK/redis-tls.key" -out "$STACK/redis-tls.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\n' > "$STACK/redis-tls.ext"
+  openssl x509 -req -in "$STACK/redis-tls.csr" -CA "$STACK/ca.crt" -CAkey "$STACK/ca.key" -CAcreateserial \
+    -days 30 -extfile "$STACK/redis-tls.ext" -out "$STACK/redis-tls.crt" 2>/dev/null
+  openssl rand -hex 16 > "$STACK/redis-password"
+}
+
 start_redis() {
   alive "$STACK/redis.pid" && return 0
+  redis_tls_files
   cat > "$STACK/redis.conf" <<CONF
 port $REDIS_PORT
 bind 127.0.0.1
@@ -173,6 +189,13 @@ logfile $STACK/redis.log
 dir $STACK
 save ""
 include $HOST_FILES/redis/keyspace-events.conf
+# The same keyspace over TLS, for a user with a password; confd keeps the plain port.
+tls-port $REDIS_TLS_PORT
+tls-cert-file $STACK/redis-tls.crt
+tls-key-file $STACK/redis-tls.key
+tls-ca-cert-file $STACK/ca.crt
+tls-auth-clients no
+user $REDIS_USER on >$(cat "$STACK/redis-password") ~* &* +@all
 CONF
   redis-server "$STACK/redis.conf"
   wait_for redis 10 port_open "$REDIS_PORT"
@@ -258,6 +281,11 @@ write_stack_json() {
     "knownHosts": "$(line "[127.0.0.1]:$BASTION_PORT" bastion_host_ed25519_key)"
   },
   "redisUrl": "redis://127.0.0.1:$REDIS_PORT",
+  "redisTls": {
+    "url": "rediss://$REDIS_USER:$(cat "$STACK/redis-password")@localhost:$REDIS_TLS_PORT",
+    "password": "$(cat "$STACK/redis-password")",
+    "caPath": "$STACK/ca.crt"
+  },
   "redisPort": $REDIS_PORT,
   "redisKey": "/nginx/upstream/app/port",
   "nginxUrl": "http://127.0.0.1:$NGINX_PORT/",

@@ -17,6 +17,7 @@ export interface StackInfo {
   keyPassphrase: string;
   bastion: { port: number; username: string; privateKeyPath: string; knownHosts: string };
   redisUrl: string;
+  redisTls: { url: string; password: string; caPath: string };
   redisPort: number;
   redisKey: string;
   nginxUrl: string;

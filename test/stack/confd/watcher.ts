@@ -151,7 +151,12 @@ async function main(): Promise<void> {
   const opts = flags();
   const [hostPort, db = '0'] = opts.node.split('/');
   const [host, port] = hostPort.split(':');
-  const connect = (): Redis => new Redis({ host, port: Number(port), db: Number(db), lazyConnect: true, maxRetriesPerRequest: 1 });
+  const connect = (): Redis => {
+    const client = new Redis({ host, port: Number(port), db: Number(db), lazyConnect: true, maxRetriesPerRequest: 1 });
+    // confd logs a lost backend and keeps trying; so does ioredis, once errors are handled.
+    client.on('error', (e: Error) => log('ERROR', `redis: ${e.message}`));
+    return client;
+  };
   const resources = await loadResources(opts.confdir, opts.prefix);
   const redis = connect();
   await redis.connect();
