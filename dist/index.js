@@ -66048,7 +66048,8 @@ class RemoteCommandError extends Error {
     argv;
     result;
     constructor(argv, result) {
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
         this.argv = argv;
         this.result = result;
     }

@@ -31,7 +31,8 @@ export interface DockerHost {
 
 export class RemoteCommandError extends Error {
   constructor(readonly argv: Argv, readonly result: ExecResult) {
-    super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+    const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+    super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
   }
 }
 

@@ -208,8 +208,17 @@ describe('hostile input', () => {
     expect([got.a, got.b, got.c, got.d]).toEqual(labels.map((l) => l.slice('--label=a='.length)));
   });
 
+  test('an env-file path with shell syntax is one literal argument: docker finds no such file', async () => {
+    const run = await refused(stackInputs({ image: image('v2'), 'env-file': `/tmp/x;touch ${markers[0]} && touch ${markers[1]}` }));
+    expect(failure(run)).toMatch(/^start failed: docker run --detach failed \(exit \d+\): .*\/tmp\/x;touch \/tmp\/dhd-marker-1 && touch \/tmp\/dhd-marker-2: no such file or directory/);
+  });
+
   test.each([
     ['image', { image: `${image('v1')};touch /tmp/dhd-marker-1` }, /^  - image: .* is not a Docker image reference/m],
+    ['image (leading dash)', { image: '--privileged' }, /^  - image: .* is not a Docker image reference/m],
+    ['registry (leading dash)', { registry: '-H=tcp://evil', 'registry-username': 'ci', 'registry-password': 'x' }, /^  - registry: .* is not a registry host/m],
+    ['env-file (not absolute)', { 'env-file': '--privileged' }, /^  - env-file: .* is not an absolute path on the server/m],
+    ['env (newline in a name)', { env: 'A B=1' }, /^  - env: line 1 is not NAME=value/m],
     ['app', { app: '$(touch /tmp/dhd-marker-1)' }, /^  - app: .* is not a name/m],
     ['host', { host: '127.0.0.1;touch /tmp/dhd-marker-1' }, /^  - host: .* is not a host name/m],
     ['username', { username: 'deploy`touch /tmp/dhd-marker-1`' }, /^  - username: .* is not a Unix user name/m],
