@@ -65334,10 +65334,9 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   gg: () => (/* binding */ deploy),
-/* harmony export */   sH: () => (/* binding */ DeployError)
+/* harmony export */   g: () => (/* binding */ deploy),
+/* harmony export */   s: () => (/* binding */ DeployError)
 /* harmony export */ });
-/* unused harmony export LOCK_TTL_MS */
 /* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3871);
 /* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2053);
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
@@ -65426,9 +65425,8 @@ async function deploy(config, deps, identity) {
         // 3 + 4. Read the key and find the previous container, while pulling.
         const [previous, imageDigest] = await Promise.all([
             phase('inspect', async () => {
-                const [value, notifications] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications()]);
+                const [value, notifications, containers] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications(), docker.appContainers(c.app)]);
                 const port = value === null ? undefined : (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .portFromKeyValue */ .Sz)(s.redisValue, value);
-                const containers = await docker.appContainers(c.app);
                 const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
                 if (value !== null && port === undefined)
                     warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
@@ -65643,7 +65641,7 @@ function registryOf(image) {
     return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
 const HINTS = {
-    lock: 'Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within 20 s.',
+    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
     pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
     start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
@@ -65930,7 +65928,7 @@ async function run() {
     try {
         session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .openSession */ .fA)(config);
         probes = remoteProbes(session.shell, config);
-        const result = await (0,_deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .deploy */ .gg)(config, {
+        const result = await (0,_deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .deploy */ .g)(config, {
             docker: session.docker,
             keys: session.keys,
             probes,
@@ -65944,7 +65942,7 @@ async function run() {
         _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
     }
     catch (e) {
-        if (e instanceof _deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .sH) {
+        if (e instanceof _deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .s) {
             // The deploy undid its own changes before throwing: nothing left for post.
             _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.finished, 'true');
             _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .error */ .z3(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });

@@ -75,7 +75,7 @@ export class DeployError extends Error {
 
 const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
-export const LOCK_TTL_MS = 20_000;
+const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
@@ -146,9 +146,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     // 3 + 4. Read the key and find the previous container, while pulling.
     const [previous, imageDigest] = await Promise.all([
       phase('inspect', async () => {
-        const [value, notifications] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications()]);
+        const [value, notifications, containers] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications(), docker.appContainers(c.app)]);
         const port = value === null ? undefined : portFromKeyValue(s.redisValue, value);
-        const containers = await docker.appContainers(c.app);
         const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
         if (value !== null && port === undefined) warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
         else if (port !== undefined && !serving) warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
@@ -348,7 +347,7 @@ function registryOf(image: string): string {
 }
 
 const HINTS: Record<PhaseName, string> = {
-  lock: 'Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within 20 s.',
+  lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
   inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
   pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
   start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
