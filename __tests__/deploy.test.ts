@@ -257,3 +257,12 @@ test('port-range: a port taken between the look and the run is skipped', async (
   expect(w.calls).toEqual(expect.arrayContaining(['remove web-new', 'run web-new 40002 ']));
   expect(result.port).toBe(49200);
 });
+
+test('timeout bounds the whole deploy: a phase stops at it and says so', async () => {
+  const w = new World();
+  w.healthStatus = 503;
+  const e = await failure(deploy(config({ 'health-timeout': '60s', timeout: '2s' }), w.deps(), identity));
+  expect(e.message).toMatch(/^ready failed: not ready within timeout \(the whole deploy\)/);
+  expect(w.now).toBeLessThan(3000);
+  expect(w.calls).toContain('remove newid');
+});

@@ -65372,7 +65372,12 @@ async function deploy(config, deps, identity) {
     const timeline = [];
     const warnings = [];
     const warn = (m) => { warnings.push(m); log.warning(m); };
-    const until = (phaseMs) => Math.min(clock.now() + phaseMs, deadline);
+    // A phase waits for its own limit or the whole deploy's, whichever ends first,
+    // and names the one that did.
+    const until = (phaseMs, input) => {
+        const own = clock.now() + phaseMs;
+        return own <= deadline ? { end: own, limit: input } : { end: deadline, limit: 'timeout (the whole deploy)' };
+    };
     // Recorded when a phase starts, so the timeline keeps the contract's order
     // even where phases overlap.
     async function phase(name, work) {
@@ -65395,7 +65400,7 @@ async function deploy(config, deps, identity) {
     // 2. Lock: one deploy of this key at a time; released in every outcome.
     const lockName = `${s.redisKey}:lock`;
     await phase('lock', async () => {
-        const end = until(timing.lockTimeoutMs);
+        const { end, limit } = until(timing.lockTimeoutMs, 'lock-timeout');
         const waitedFrom = clock.now();
         let announced = null;
         for (;;) {
@@ -65410,7 +65415,7 @@ async function deploy(config, deps, identity) {
                 announced = holder;
             }
             if (clock.now() >= end) {
-                throw new DeployError('lock', `${lockName} is still held by ${holder ?? announced} after lock-timeout`, HINTS.lock, timeline);
+                throw new DeployError('lock', `${lockName} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, timeline);
             }
             await clock.sleep(POLL_MS.lock);
         }
@@ -65488,7 +65493,7 @@ async function deploy(config, deps, identity) {
         const discardNew = () => docker.remove([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
         // 6. Ready check, directly on the new port.
         const port = await phase('ready', async () => {
-            const end = until(timing.healthTimeoutMs);
+            const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
             let last = '';
             for (;;) {
                 const state = await docker.inspect(id, c.containerPort);
@@ -65509,7 +65514,7 @@ async function deploy(config, deps, identity) {
                     last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
                 }
                 if (!failure && clock.now() >= end)
-                    failure = `not ready within health-timeout (last: ${last || state.status})`;
+                    failure = `not ready within ${limit} (last: ${last || state.status})`;
                 if (failure) {
                     const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
                     await discardNew();
@@ -65547,7 +65552,8 @@ async function deploy(config, deps, identity) {
             const t0 = clock.now();
             deps.checkpoint?.('switching', 'true');
             await keys.set(s.redisKey, newValue);
-            if (await proveServing(port, until(timing.switchTimeoutMs))) {
+            const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
+            if (await proveServing(port, end)) {
                 const seconds = (clock.now() - t0) / 1000;
                 return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
             }
@@ -65559,7 +65565,7 @@ async function deploy(config, deps, identity) {
                 await keys.set(s.redisKey, previous.value);
             const restored = previous.port === undefined || await proveServing(previous.port, clock.now() + timing.switchTimeoutMs);
             await discardNew();
-            throw new DeployError('switch', `nginx did not serve port ${port} within switch-timeout; ${s.redisKey} was set back to ${previous.value ?? '(unset)'}` +
+            throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${previous.value ?? '(unset)'}` +
                 (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port, { confdRunning, notifications }), timeline, { probes: failedProbes });
         });
         // 9. Drain the old upstream.
