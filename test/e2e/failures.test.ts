@@ -3,7 +3,7 @@
 // stray container, while a load through nginx sees zero failed requests.
 import { runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, failures, startLoad, type Load } from '../support/load.js';
-import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
+import { appContainers, image, keyValue, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
 
 interface Baseline {
   body: string;
@@ -89,10 +89,17 @@ describe('a failed deploy leaves the previous version serving', () => {
     expect(errorText(run)).toMatch(/^pull failed: docker pull .*(manifest unknown|not found)/);
   });
 
-  test('confd (the watcher) down: the key is written back and the new container removed', async () => {
-    await stopWatcher();
+  test('confd (the watcher) stopped during the deploy: the key is written back and the new container removed', async () => {
+    const before = await baseline();
     try {
-      const run = await failingDeploy('v2', { 'switch-timeout': '3s' });
+      const run = await underLoad(async () => {
+        const deploying = startAction(stackInputs({ image: image('v2'), 'switch-timeout': '3s' }));
+        await waitFor('the new container to start', () => deploying.output().includes('::group::start'));
+        await stopWatcher();
+        return deploying.done;
+      });
+      expect(run.code).toBe(1);
+      await expectUntouched(before);
       console.log(errorText(run));
       expect(errorText(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/);
       expect(errorText(run)).toMatch(/no confd process runs on the server/);
@@ -112,6 +119,26 @@ describe('a failed deploy leaves the previous version serving', () => {
 });
 
 describe('concurrent and interrupted deploys', () => {
+  test('a lock held by another deploy past lock-timeout: fails naming the holder, nothing changed', async () => {
+    const lockKey = `${stackInfo().redisKey}:lock`;
+    const holder = 'acme/web https://github.com/acme/web/actions/runs/1 (attempt 1) deploying web:9 [test]';
+    const redis = redisClient();
+    await redis.set(lockKey, holder, 'PX', 60_000);
+    try {
+      const before = { key: await keyValue(), containers: appContainers() };
+      const run = await runAction(stackInputs({ image: image('v2'), 'lock-timeout': '2s' }));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`Waiting for ${lockKey}, held by ${holder}`);
+      expect(errorText(run)).toMatch(new RegExp(`^lock failed: ${lockKey} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`));
+      expect({ key: await keyValue(), containers: appContainers() }).toEqual(before);
+      expect(await redis.get(lockKey)).toBe(holder);
+    } finally {
+      await redis.del(lockKey);
+      redis.disconnect();
+    }
+  });
+
+
   test('two deploys started at the same moment: one waits for the lock, both succeed', async () => {
     const [a, b] = await underLoad(() => Promise.all([
       runAction(stackInputs({ image: image('v2') })),
