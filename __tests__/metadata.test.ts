@@ -71,3 +71,33 @@ describe('README and action.yml agree', () => {
     expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) });
   });
 });
+
+describe("the README's host setup fits the example files", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const setup = readme.split('## Host setup (Debian/Ubuntu)')[1].split('```sh')[1].split('```')[0];
+  // `cp examples/host/X DEST/` and `install -m 755 examples/host/X DEST/` lines: where each file lands.
+  const placed = new Map<string, string>();
+  for (const m of setup.matchAll(/^(?:cp|install -m \d+) (examples\/host\/\S+) (\S+)$/gm)) {
+    const dest = m[2].endsWith('/') ? `${m[2]}${m[1].split('/').pop()}` : m[2];
+    placed.set(m[1].replace('examples/host/', ''), dest);
+  }
+  const example = (path: string): string => readFileSync(join(root, 'examples/host', path), 'utf8');
+
+  test('every file it copies exists, and every example file is placed', () => {
+    const files = ['confd/conf.d/app.toml', 'confd/templates/app-upstream.conf.tmpl', 'bin/dhd-check-upstream', 'systemd/confd.service',
+      'nginx/app-upstream-header.conf', 'nginx/app-proxy.conf', 'nginx/app-site.conf', 'redis/keyspace-events.conf'];
+    expect([...placed.keys()].sort()).toEqual(files.sort());
+    for (const file of placed.keys()) expect(existsSync(join(root, 'examples/host', file))).toBe(true);
+  });
+
+  test('the paths the files name are where the setup puts them', () => {
+    const toml = example('confd/conf.d/app.toml');
+    expect(toml).toContain(`check_cmd = "${placed.get('bin/dhd-check-upstream')} {{.src}}"`);
+    expect(toml).toMatch(/^dest = "\/etc\/nginx\/conf\.d\/[^"]+\.conf"$/m); // Debian's nginx.conf includes conf.d/*.conf
+    expect(placed.get('confd/templates/app-upstream.conf.tmpl')).toBe('/etc/confd/templates/app-upstream.conf.tmpl');
+    expect(placed.get('confd/conf.d/app.toml')).toBe('/etc/confd/conf.d/app.toml');
+    expect(example('systemd/confd.service')).toMatch(/-confdir \/etc\/confd -watch/);
+    expect(example('nginx/app-site.conf')).toContain(`include ${placed.get('nginx/app-proxy.conf')};`);
+    expect(setup).toContain(`include ${placed.get('redis/keyspace-events.conf')}`);
+  });
+});
