@@ -43,8 +43,8 @@ export class HostKeyError extends Error {}
 const KEEPALIVE_MS = 10_000;
 const READY_TIMEOUT_MS = 20_000;
 
-/** One SSH hop, its host key checked before authentication. `pinInput` names
- * what the user sets to pin it; `sock` is the transport (TCP, or a bastion's forward). */
+/** One SSH hop, its host key checked before authentication; `sock` is the
+ * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
 async function openHop(hop: Omit<SshTarget, 'jump'>, role: 'server' | 'jump host', sock: Duplex): Promise<NodeSSH> {
   const ssh = new NodeSSH();
   let refusal: string | undefined;
