@@ -67563,8 +67563,10 @@ async function connect(target, debug) {
         ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
     }
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
+    // The bastion's connection carries the server's, so losing either loses both.
     let lostWith;
-    ssh.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
+    for (const hop of [ssh, bastion])
+        hop?.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
     const forwards = new Set();
     return {
         async run(argv, options = {}) {

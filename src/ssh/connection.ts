@@ -105,8 +105,9 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
     ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
   }
   // node-ssh drops its error listener after connecting: without one a reset crashes the process.
+  // The bastion's connection carries the server's, so losing either loses both.
   let lostWith: Error | undefined;
-  ssh.connection?.on('error', (e: Error) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
+  for (const hop of [ssh, bastion]) hop?.connection?.on('error', (e: Error) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
 
   const forwards = new Set<Forward>();
   return {
