@@ -65681,6 +65681,7 @@ function switchHint(probes, config, port, facts) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ck: () => (/* binding */ firstFreePort),
+/* harmony export */   Em: () => (/* binding */ bracketed),
 /* harmony export */   Sz: () => (/* binding */ portFromKeyValue),
 /* harmony export */   Y_: () => (/* binding */ imagesToPrune),
 /* harmony export */   _M: () => (/* binding */ repositoryOf),
@@ -65694,19 +65695,20 @@ function switchHint(probes, config, port, facts) {
 const LABEL_APP = 'docker-hot-deploy.app';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** An address as it stands before `:port`: IPv6 in brackets. */
+const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
     login: (registry, username) => ['docker', 'login', '--username', username, '--password-stdin', registry],
     pull: (image) => ['docker', 'pull', '--quiet', image],
     imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     appContainers: (app) => ['docker', 'ps', '--all', '--no-trunc', '--filter', `label=${LABEL_APP}=${app}`, '--format', '{{json .}}'],
     run(spec) {
-        const host = spec.bindAddress.includes(':') ? `[${spec.bindAddress}]` : spec.bindAddress;
         return [
             'docker', 'run', '--detach', '--name', spec.name,
             '--label', `${LABEL_APP}=${spec.app}`,
             '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
             '--label', `${LABEL_IMAGE}=${spec.image}`,
-            '--publish', `${host}:${spec.hostPort ?? ''}:${spec.containerPort}`,
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort ?? ''}:${spec.containerPort}`,
             ...spec.envFiles.flatMap((f) => ['--env-file', f]),
             ...spec.runArgs,
             spec.image,
@@ -65856,7 +65858,6 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const PROBE_TIMEOUT_MS = 5_000;
 /** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
 const TIMEOUT_GRACE_MS = 30_000;
 function deployIdentity(config) {
@@ -65870,36 +65871,6 @@ function deployIdentity(config) {
         deployId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
         containerName: `${config.container.app}-${stamp}-${nonce}`,
         lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} deploying ${config.container.image} [${stamp}-${nonce}]`,
-    };
-}
-function remoteProbes(shell, config) {
-    const forwards = new Map();
-    const forwardTo = (host, port) => {
-        const key = `${host}:${port}`;
-        if (!forwards.has(key))
-            forwards.set(key, shell.forward(host, port));
-        return forwards.get(key);
-    };
-    const url = config.switch.probeUrl;
-    const https = url.protocol === 'https:';
-    const urlPort = Number(url.port) || (https ? 443 : 80);
-    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
-    return {
-        async health(port) {
-            const forward = await forwardTo(config.container.bindAddress, port);
-            const host = config.container.bindAddress.includes(':') ? `[${config.container.bindAddress}]` : config.container.bindAddress;
-            return (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .httpGet */ .lx)({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${host}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
-        },
-        async probe() {
-            const forward = await forwardTo(urlHost, urlPort);
-            return (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .httpGet */ .lx)({
-                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
-                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
-            });
-        },
-        async close() {
-            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
-        },
     };
 }
 function setOutputs(result) {
@@ -65933,7 +65904,7 @@ async function run() {
     let probes;
     try {
         session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .openSession */ .fA)(config);
-        probes = remoteProbes(session.shell, config);
+        probes = (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .forwardedProbes */ .MP)(session.shell, config);
         const result = await (0,_deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .deploy */ .g)(config, {
             docker: session.docker,
             keys: session.keys,
@@ -65977,20 +65948,26 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  lx: () => (/* binding */ httpGet),
+  MP: () => (/* binding */ forwardedProbes),
   _i: () => (/* binding */ isHealthyStatus),
   $6: () => (/* binding */ upstreamPort)
 });
+
+// UNUSED EXPORTS: httpGet
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: ./src/docker.ts
+var docker = __nccwpck_require__(3871);
 ;// CONCATENATED MODULE: ./src/probe.ts
 // HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
 // connection may still be served by an old nginx worker after a reload.
 
 
+
+const PROBE_TIMEOUT_MS = 5_000;
 function isHealthyStatus(status) {
     return status !== undefined && status >= 200 && status < 400;
 }
@@ -66024,6 +66001,36 @@ function httpGet(target) {
         req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
         req.end();
     });
+}
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
+function forwardedProbes(shell, config) {
+    const forwards = new Map();
+    const forwardTo = (host, port) => {
+        const key = `${host}:${port}`;
+        if (!forwards.has(key))
+            forwards.set(key, shell.forward(host, port));
+        return forwards.get(key);
+    };
+    const url = config.switch.probeUrl;
+    const https = url.protocol === 'https:';
+    const urlPort = Number(url.port) || (https ? 443 : 80);
+    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+    return {
+        async health(port) {
+            const forward = await forwardTo(config.container.bindAddress, port);
+            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${(0,docker/* bracketed */.Em)(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+        },
+        async probe() {
+            const forward = await forwardTo(urlHost, urlPort);
+            return httpGet({
+                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+            });
+        },
+        async close() {
+            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+        },
+    };
 }
 
 
@@ -66318,10 +66325,9 @@ function parseInputs(raw) {
     };
     const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
     const optional = (value) => value || undefined;
+    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
     // Connection
-    const host = required('host');
-    if (host && (!isHostAddress(host) || host.startsWith('-')))
-        fail('host', `${shown('host', host)} is not a host name or IP address`, '');
+    const host = hostInput('host', required('host'));
     const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
     const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
@@ -66331,10 +66337,8 @@ function parseInputs(raw) {
     let jump;
     const jumpHost = get('jump-host');
     if (jumpHost) {
-        if (!isHostAddress(jumpHost) || jumpHost.startsWith('-'))
-            fail('jump-host', `${shown('jump-host', jumpHost)} is not a host name or IP address`, '');
         jump = {
-            host: jumpHost,
+            host: hostInput('jump-host', jumpHost),
             port: integer('jump-port', 1, 65535),
             username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
             // The jump key is unencrypted or shares `passphrase` with the server's key.

@@ -43,19 +43,21 @@ export interface ImageSummary {
   createdAt: string;
 }
 
+/** An address as it stands before `:port`: IPv6 in brackets. */
+export const bracketed = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+
 export const build = {
   login: (registry: string, username: string): Argv => ['docker', 'login', '--username', username, '--password-stdin', registry],
   pull: (image: string): Argv => ['docker', 'pull', '--quiet', image],
   imageDigest: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
   appContainers: (app: string): Argv => ['docker', 'ps', '--all', '--no-trunc', '--filter', `label=${LABEL_APP}=${app}`, '--format', '{{json .}}'],
   run(spec: RunSpec): Argv {
-    const host = spec.bindAddress.includes(':') ? `[${spec.bindAddress}]` : spec.bindAddress;
     return [
       'docker', 'run', '--detach', '--name', spec.name,
       '--label', `${LABEL_APP}=${spec.app}`,
       '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
       '--label', `${LABEL_IMAGE}=${spec.image}`,
-      '--publish', `${host}:${spec.hostPort ?? ''}:${spec.containerPort}`,
+      '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort ?? ''}:${spec.containerPort}`,
       ...spec.envFiles.flatMap((f) => ['--env-file', f]),
       ...spec.runArgs,
       spec.image,

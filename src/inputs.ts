@@ -126,7 +126,7 @@ export function parseDuration(value: string): number | undefined {
   return ms(text as ms.StringValue);
 }
 
-export function isHostAddress(value: string): boolean {
+function isHostAddress(value: string): boolean {
   return HOSTNAME_RE.test(value) || IPV4_RE.test(value) || IPV6_RE.test(value);
 }
 
@@ -160,10 +160,11 @@ export function parseInputs(raw: (name: string) => string): Config {
   const matching = (name: string, re: RegExp, accepted: string, value = get(name)): string =>
     !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
   const optional = (value: string): string | undefined => value || undefined;
+  const hostInput = (name: string, value: string): string =>
+    !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
 
   // Connection
-  const host = required('host');
-  if (host && (!isHostAddress(host) || host.startsWith('-'))) fail('host', `${shown('host', host)} is not a host name or IP address`, '');
+  const host = hostInput('host', required('host'));
   const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
   const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
   const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
@@ -172,9 +173,8 @@ export function parseInputs(raw: (name: string) => string): Config {
   let jump: JumpHost | undefined;
   const jumpHost = get('jump-host');
   if (jumpHost) {
-    if (!isHostAddress(jumpHost) || jumpHost.startsWith('-')) fail('jump-host', `${shown('jump-host', jumpHost)} is not a host name or IP address`, '');
     jump = {
-      host: jumpHost,
+      host: hostInput('jump-host', jumpHost),
       port: integer('jump-port', 1, 65535),
       username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
       // The jump key is unencrypted or shares `passphrase` with the server's key.

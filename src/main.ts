@@ -2,14 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
-import { deploy, DeployError, type DeployIdentity, type Probes } from './deploy.js';
+import { deploy, DeployError, type DeployIdentity } from './deploy.js';
 import type { Config } from './inputs.js';
-import { httpGet } from './probe.js';
+import { forwardedProbes } from './probe.js';
 import { openSession, readConfig, STATE, type Session } from './session.js';
-import type { Forward, RemoteShell } from './ssh/connection.js';
 import { failureSummary, successSummary } from './summary.js';
 
-const PROBE_TIMEOUT_MS = 5_000;
 /** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
 const TIMEOUT_GRACE_MS = 30_000;
 
@@ -24,36 +22,6 @@ function deployIdentity(config: Config): DeployIdentity {
     deployId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
     containerName: `${config.container.app}-${stamp}-${nonce}`,
     lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} deploying ${config.container.image} [${stamp}-${nonce}]`,
-  };
-}
-
-function remoteProbes(shell: RemoteShell, config: Config): Probes & { close(): Promise<void> } {
-  const forwards = new Map<string, Promise<Forward>>();
-  const forwardTo = (host: string, port: number): Promise<Forward> => {
-    const key = `${host}:${port}`;
-    if (!forwards.has(key)) forwards.set(key, shell.forward(host, port));
-    return forwards.get(key) as Promise<Forward>;
-  };
-  const url = config.switch.probeUrl;
-  const https = url.protocol === 'https:';
-  const urlPort = Number(url.port) || (https ? 443 : 80);
-  const urlHost = url.hostname.replace(/^\[|\]$/g, '');
-  return {
-    async health(port) {
-      const forward = await forwardTo(config.container.bindAddress, port);
-      const host = config.container.bindAddress.includes(':') ? `[${config.container.bindAddress}]` : config.container.bindAddress;
-      return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${host}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
-    },
-    async probe() {
-      const forward = await forwardTo(urlHost, urlPort);
-      return httpGet({
-        localPort: forward.port, https, path: `${url.pathname}${url.search}`,
-        hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
-      });
-    },
-    async close() {
-      await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
-    },
   };
 }
 
@@ -86,10 +54,10 @@ export async function run(): Promise<void> {
   }, config.timing.timeoutMs + TIMEOUT_GRACE_MS).unref();
 
   let session: Session | undefined;
-  let probes: ReturnType<typeof remoteProbes> | undefined;
+  let probes: ReturnType<typeof forwardedProbes> | undefined;
   try {
     session = await openSession(config);
-    probes = remoteProbes(session.shell, config);
+    probes = forwardedProbes(session.shell, config);
     const result = await deploy(config, {
       docker: session.docker,
       keys: session.keys,

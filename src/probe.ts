@@ -2,6 +2,12 @@
 // connection may still be served by an old nginx worker after a reload.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Probes } from './deploy.js';
+import { bracketed } from './docker.js';
+import type { Config } from './inputs.js';
+import type { Forward, RemoteShell } from './ssh/connection.js';
+
+const PROBE_TIMEOUT_MS = 5_000;
 
 export interface ProbeResult {
   status?: number;
@@ -54,4 +60,34 @@ export function httpGet(target: HttpTarget): Promise<ProbeResult> {
     req.on('error', (e) => resolve({ error: e.message || (e as NodeJS.ErrnoException).code || 'connection failed' }));
     req.end();
   });
+}
+
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
+export function forwardedProbes(shell: RemoteShell, config: Config): Probes & { close(): Promise<void> } {
+  const forwards = new Map<string, Promise<Forward>>();
+  const forwardTo = (host: string, port: number): Promise<Forward> => {
+    const key = `${host}:${port}`;
+    if (!forwards.has(key)) forwards.set(key, shell.forward(host, port));
+    return forwards.get(key) as Promise<Forward>;
+  };
+  const url = config.switch.probeUrl;
+  const https = url.protocol === 'https:';
+  const urlPort = Number(url.port) || (https ? 443 : 80);
+  const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+  return {
+    async health(port) {
+      const forward = await forwardTo(config.container.bindAddress, port);
+      return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+    },
+    async probe() {
+      const forward = await forwardTo(urlHost, urlPort);
+      return httpGet({
+        localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+        hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+      });
+    },
+    async close() {
+      await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+    },
+  };
 }

@@ -65400,19 +65400,20 @@ var core = __nccwpck_require__(4116);
 const LABEL_APP = 'docker-hot-deploy.app';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** An address as it stands before `:port`: IPv6 in brackets. */
+const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
     login: (registry, username) => ['docker', 'login', '--username', username, '--password-stdin', registry],
     pull: (image) => ['docker', 'pull', '--quiet', image],
     imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     appContainers: (app) => ['docker', 'ps', '--all', '--no-trunc', '--filter', `label=${LABEL_APP}=${app}`, '--format', '{{json .}}'],
     run(spec) {
-        const host = spec.bindAddress.includes(':') ? `[${spec.bindAddress}]` : spec.bindAddress;
         return [
             'docker', 'run', '--detach', '--name', spec.name,
             '--label', `${LABEL_APP}=${spec.app}`,
             '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
             '--label', `${LABEL_IMAGE}=${spec.image}`,
-            '--publish', `${host}:${spec.hostPort ?? ''}:${spec.containerPort}`,
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort ?? ''}:${spec.containerPort}`,
             ...spec.envFiles.flatMap((f) => ['--env-file', f]),
             ...spec.runArgs,
             spec.image,
@@ -65809,10 +65810,9 @@ function parseInputs(raw) {
     };
     const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
     const optional = (value) => value || undefined;
+    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
     // Connection
-    const host = required('host');
-    if (host && (!isHostAddress(host) || host.startsWith('-')))
-        fail('host', `${shown('host', host)} is not a host name or IP address`, '');
+    const host = hostInput('host', required('host'));
     const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
     const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
@@ -65822,10 +65822,8 @@ function parseInputs(raw) {
     let jump;
     const jumpHost = get('jump-host');
     if (jumpHost) {
-        if (!isHostAddress(jumpHost) || jumpHost.startsWith('-'))
-            fail('jump-host', `${shown('jump-host', jumpHost)} is not a host name or IP address`, '');
         jump = {
-            host: jumpHost,
+            host: hostInput('jump-host', jumpHost),
             port: integer('jump-port', 1, 65535),
             username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
             // The jump key is unencrypted or shares `passphrase` with the server's key.

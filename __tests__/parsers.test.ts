@@ -1,0 +1,24 @@
+import { isHealthyStatus, upstreamPort } from '../src/probe.js';
+import { notificationsCoverSet } from '../src/redis.js';
+
+test('the upstream header names the port of the last upstream nginx tried', () => {
+  expect(upstreamPort('127.0.0.1:49153')).toBe(49153);
+  expect(upstreamPort('127.0.0.1:49152, 127.0.0.1:49153')).toBe(49153);
+  expect(upstreamPort('[::1]:8080')).toBe(8080);
+  expect(upstreamPort('app')).toBeUndefined();
+  expect(upstreamPort(undefined)).toBeUndefined();
+});
+
+test('healthy answers are 2xx and 3xx', () => {
+  expect([200, 204, 301, 399].every(isHealthyStatus)).toBe(true);
+  expect([undefined, 199, 400, 404, 500, 502].some(isHealthyStatus)).toBe(false);
+});
+
+test('confd -watch hears a SET with K and $ (or A) in notify-keyspace-events', () => {
+  expect(notificationsCoverSet('K$')).toBe(true);
+  expect(notificationsCoverSet('KA')).toBe(true);
+  expect(notificationsCoverSet('Kg$xe')).toBe(true);
+  expect(notificationsCoverSet('E$')).toBe(false);
+  expect(notificationsCoverSet('Kg')).toBe(false);
+  expect(notificationsCoverSet('')).toBe(false);
+});
