@@ -1,4 +1,4 @@
-import { build, firstFreePort, formatKeyValue, imagesToPrune, parse, portFromKeyValue, repositoryOf } from '../src/docker.js';
+import { build, firstFreePort, formatKeyValue, imagesToPrune, parse, portFromKeyValue, registryOf, repositoryOf } from '../src/docker.js';
 
 describe('argument lists', () => {
   test('docker run: detached, labelled, published on the bind address, image last', () => {
@@ -74,6 +74,13 @@ describe('retention', () => {
     expect(imagesToPrune(images, 2, ['r/web:2']).sort()).toEqual(['r/web:1', 'r/web:3', 'r/web:3b']);
     expect(imagesToPrune(images, 3, ['r/web:4']).sort()).toEqual(['r/web:1']);
     expect(imagesToPrune(images, 10, ['r/web:4'])).toEqual([]);
+  });
+  test('registryOf follows docker: a first component with . or :, or localhost; else Docker Hub', () => {
+    expect(registryOf('ghcr.io/acme/web:1')).toBe('ghcr.io');
+    expect(registryOf('127.0.0.1:5000/hello:v1')).toBe('127.0.0.1:5000');
+    expect(registryOf('localhost/web')).toBe('localhost');
+    expect(registryOf('acme/web:1')).toBe('docker.io');
+    expect(registryOf('nginx')).toBe('docker.io');
   });
   test('repositoryOf strips tag and digest, not a registry port', () => {
     expect(repositoryOf('127.0.0.1:5000/hello:v1')).toBe('127.0.0.1:5000/hello');

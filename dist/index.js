@@ -65442,13 +65442,13 @@ async function deploy(config, deps, identity) {
             }),
             phase('pull', async () => {
                 if (c.registryUsername && c.registryPassword)
-                    await docker.login(c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
+                    await docker.login(c.registry ?? (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .registryOf */ .Fv)(c.image), c.registryUsername, c.registryPassword);
                 const digest = await docker.pull(c.image, c.pull);
                 return { value: digest, detail: `${c.image} ${digest}` };
             }),
         ]);
         // 5. Start the new container on a fresh port.
-        const { id, publishedPort } = await phase('start', async () => {
+        const id = await phase('start', async () => {
             const spec = {
                 name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
                 bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
@@ -65471,9 +65471,7 @@ async function deploy(config, deps, identity) {
                     try {
                         const containerId = await docker.run(spec);
                         deps.checkpoint?.('container', identity.containerName);
-                        // A container that already exited has no port: the ready check reports why.
-                        const { hostPort } = await docker.inspect(containerId, c.containerPort);
-                        return { value: { id: containerId, publishedPort: hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${hostPort ?? '(none yet)'}` };
+                        return { value: containerId, detail: `${identity.containerName} started` };
                     }
                     catch (e) {
                         await docker.remove([identity.containerName]).catch(() => undefined);
@@ -65491,7 +65489,8 @@ async function deploy(config, deps, identity) {
             }
         });
         const discardNew = () => docker.remove([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
-        // 6. Ready check, directly on the new port.
+        // 6. Ready check, directly on the new port (read from the container: one
+        // that already exited has none, and its state says why).
         const port = await phase('ready', async () => {
             const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
             let last = '';
@@ -65504,12 +65503,12 @@ async function deploy(config, deps, identity) {
                     failure = `the container restarted ${state.restartCount} time(s)`;
                 else if (state.health === 'unhealthy')
                     failure = 'the image HEALTHCHECK reports unhealthy';
-                else if (state.status === 'running' && publishedPort === undefined)
+                else if (state.status === 'running' && state.hostPort === undefined)
                     failure = `docker published no port for ${c.containerPort}/tcp`;
-                else if (state.status === 'running' && publishedPort !== undefined) {
-                    const answer = await probes.health(publishedPort);
+                else if (state.status === 'running' && state.hostPort !== undefined) {
+                    const answer = await probes.health(state.hostPort);
                     if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-                        return { value: publishedPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+                        return { value: state.hostPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
                     }
                     last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
                 }
@@ -65572,13 +65571,13 @@ async function deploy(config, deps, identity) {
         if (previous.port !== undefined && previous.port !== port) {
             const oldPort = previous.port;
             await phase('drain', async () => {
-                const end = clock.now() + timing.drainTimeoutMs;
+                const { end, limit } = until(timing.drainTimeoutMs, 'drain-timeout');
                 for (;;) {
                     const state = await docker.drainState(oldPort);
                     if (state.shuttingDownWorkers === 0 && state.connections === 0)
                         return { value: undefined, detail: `no connection to :${oldPort} left` };
                     if (clock.now() >= end) {
-                        warn(`drain-timeout passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+                        warn(`${limit} passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
                         return { value: undefined, detail: 'timed out' };
                     }
                     await clock.sleep(POLL_MS.drain);
@@ -65642,10 +65641,6 @@ async function deploy(config, deps, identity) {
         };
     }
 }
-function registryOf(image) {
-    const first = image.split('/')[0];
-    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-}
 const HINTS = {
     lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
@@ -65682,6 +65677,7 @@ function switchHint(probes, config, port, facts) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ck: () => (/* binding */ firstFreePort),
 /* harmony export */   Em: () => (/* binding */ bracketed),
+/* harmony export */   Fv: () => (/* binding */ registryOf),
 /* harmony export */   Sz: () => (/* binding */ portFromKeyValue),
 /* harmony export */   Y_: () => (/* binding */ imagesToPrune),
 /* harmony export */   _M: () => (/* binding */ repositoryOf),
@@ -65811,6 +65807,11 @@ function repositoryOf(image) {
     const lastSlash = withoutDigest.lastIndexOf('/');
     const colon = withoutDigest.lastIndexOf(':');
     return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
+function registryOf(image) {
+    const first = image.split('/')[0];
+    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
 /** The first port of the range that nothing listens on. */
 function firstFreePort(range, taken) {

@@ -1,6 +1,6 @@
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
-import { firstFreePort, formatKeyValue, imagesToPrune, portFromKeyValue, repositoryOf, type ContainerSummary, type RunSpec } from './docker.js';
+import { firstFreePort, formatKeyValue, imagesToPrune, portFromKeyValue, registryOf, repositoryOf, type ContainerSummary, type RunSpec } from './docker.js';
 import type { DockerHost } from './docker-host.js';
 import type { Config } from './inputs.js';
 import { isHealthyStatus, upstreamPort, type ProbeResult } from './probe.js';
@@ -167,7 +167,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     ]);
 
     // 5. Start the new container on a fresh port.
-    const { id, publishedPort } = await phase('start', async () => {
+    const id = await phase('start', async () => {
       const spec: RunSpec = {
         name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
         bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
@@ -188,9 +188,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
           try {
             const containerId = await docker.run(spec);
             deps.checkpoint?.('container', identity.containerName);
-            // A container that already exited has no port: the ready check reports why.
-            const { hostPort } = await docker.inspect(containerId, c.containerPort);
-            return { value: { id: containerId, publishedPort: hostPort }, detail: `${identity.containerName} on ${c.bindAddress}:${hostPort ?? '(none yet)'}` };
+            return { value: containerId, detail: `${identity.containerName} started` };
           } catch (e) {
             await docker.remove([identity.containerName]).catch(() => undefined);
             // Taken between the look and the run (ss sees listeners only): try the next one.
@@ -205,7 +203,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     });
     const discardNew = (): Promise<void> => docker.remove([id]).catch((e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`));
 
-    // 6. Ready check, directly on the new port.
+    // 6. Ready check, directly on the new port (read from the container: one
+    // that already exited has none, and its state says why).
     const port = await phase('ready', async () => {
       const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
       let last = '';
@@ -215,11 +214,11 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         if (state.status === 'exited' || state.status === 'dead') failure = `the container exited with code ${state.exitCode}`;
         else if (state.restartCount > 0) failure = `the container restarted ${state.restartCount} time(s)`;
         else if (state.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
-        else if (state.status === 'running' && publishedPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
-        else if (state.status === 'running' && publishedPort !== undefined) {
-          const answer = await probes.health(publishedPort);
+        else if (state.status === 'running' && state.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
+        else if (state.status === 'running' && state.hostPort !== undefined) {
+          const answer = await probes.health(state.hostPort);
           if (isHealthyStatus(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-            return { value: publishedPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+            return { value: state.hostPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
           }
           last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
         }
@@ -277,12 +276,12 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     if (previous.port !== undefined && previous.port !== port) {
       const oldPort = previous.port;
       await phase('drain', async () => {
-        const end = clock.now() + timing.drainTimeoutMs;
+        const { end, limit } = until(timing.drainTimeoutMs, 'drain-timeout');
         for (;;) {
           const state = await docker.drainState(oldPort);
           if (state.shuttingDownWorkers === 0 && state.connections === 0) return { value: undefined, detail: `no connection to :${oldPort} left` };
           if (clock.now() >= end) {
-            warn(`drain-timeout passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+            warn(`${limit} passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
             return { value: undefined, detail: 'timed out' };
           }
           await clock.sleep(POLL_MS.drain);
@@ -345,11 +344,6 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       warnings,
     };
   }
-}
-
-function registryOf(image: string): string {
-  const first = image.split('/')[0];
-  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
 
 const HINTS: Record<PhaseName, string> = {

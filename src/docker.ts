@@ -176,6 +176,12 @@ export function repositoryOf(image: string): string {
   return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
 }
 
+/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
+export function registryOf(image: string): string {
+  const first = image.split('/')[0];
+  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
+
 /** The first port of the range that nothing listens on. */
 export function firstFreePort(range: { first: number; last: number }, taken: Set<number>): number | undefined {
   for (let p = range.first; p <= range.last; p += 1) if (!taken.has(p)) return p;

@@ -65517,6 +65517,11 @@ function repositoryOf(image) {
     const colon = withoutDigest.lastIndexOf(':');
     return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
 }
+/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
+function registryOf(image) {
+    const first = image.split('/')[0];
+    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
 /** The first port of the range that nothing listens on. */
 function firstFreePort(range, taken) {
     for (let p = range.first; p <= range.last; p += 1)
