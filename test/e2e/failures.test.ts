@@ -1,7 +1,7 @@
 // Bad days on the real stack: each failed, concurrent or interrupted deploy must
 // leave the old version serving, the key where it was, the lock free and no
 // stray container, while a load through nginx sees zero failed requests.
-import { runAction, runPost, startAction, type ActionRun } from '../support/action.js';
+import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, failures, startLoad, type Load } from '../support/load.js';
 import { appContainers, image, keyValue, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
 
@@ -47,8 +47,6 @@ async function failingDeploy(version: string, extra: Record<string, string> = {}
   return run;
 }
 
-/** The message a user sees in the run log (the ::error:: annotation's first line). */
-const errorText = (run: ActionRun): string => /^::error title=[^:]*::(.*)$/m.exec(run.stdout)?.[1].replace(/%0A/g, '\n') ?? run.stdout;
 
 beforeAll(async () => {
   await resetStack();
@@ -64,8 +62,8 @@ afterAll(async () => {
 describe('a failed deploy leaves the previous version serving', () => {
   test('an image that exits at once: its log lines are shown, it is removed', async () => {
     const run = await failingDeploy('crash');
-    console.log(errorText(run));
-    expect(errorText(run)).toMatch(/^ready failed: the container exited with code 3/);
+    console.log(failureMessage(run));
+    expect(failureMessage(run)).toMatch(/^ready failed: the container exited with code 3/);
     expect(run.stdout).toContain('hello: cannot start: DATABASE_URL is not set');
     expect(run.summary).toContain('**ready** failed');
     expect(run.summary).toContain('DATABASE_URL is not set');
@@ -73,20 +71,20 @@ describe('a failed deploy leaves the previous version serving', () => {
 
   test('a health path answering 500 until health-timeout', async () => {
     const run = await failingDeploy('error500', { 'health-path': '/cgi-bin/health', 'health-timeout': '3s' });
-    console.log(errorText(run));
-    expect(errorText(run)).toMatch(/^ready failed: not ready within health-timeout \(last: \/cgi-bin\/health answered 500\)/);
+    console.log(failureMessage(run));
+    expect(failureMessage(run)).toMatch(/^ready failed: not ready within health-timeout \(last: \/cgi-bin\/health answered 500\)/);
   });
 
   test('an image whose HEALTHCHECK reports unhealthy', async () => {
     const run = await failingDeploy('unhealthy');
-    console.log(errorText(run));
-    expect(errorText(run)).toMatch(/^ready failed: the image HEALTHCHECK reports unhealthy/);
+    console.log(failureMessage(run));
+    expect(failureMessage(run)).toMatch(/^ready failed: the image HEALTHCHECK reports unhealthy/);
   });
 
   test('an unknown tag: nothing on the server changes', async () => {
     const run = await failingDeploy('no-such-tag');
-    console.log(errorText(run));
-    expect(errorText(run)).toMatch(/^pull failed: docker pull .*(manifest unknown|not found)/);
+    console.log(failureMessage(run));
+    expect(failureMessage(run)).toMatch(/^pull failed: docker pull .*(manifest unknown|not found)/);
   });
 
   test('confd (the watcher) stopped during the deploy: the key is written back and the new container removed', async () => {
@@ -100,9 +98,9 @@ describe('a failed deploy leaves the previous version serving', () => {
       });
       expect(run.code).toBe(1);
       await expectUntouched(before);
-      console.log(errorText(run));
-      expect(errorText(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/);
-      expect(errorText(run)).toMatch(/no confd process runs on the server/);
+      console.log(failureMessage(run));
+      expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/);
+      expect(failureMessage(run)).toMatch(/no confd process runs on the server/);
       expect(run.summary).toContain('**Last probes through nginx**');
     } finally {
       restartStack();
@@ -112,9 +110,9 @@ describe('a failed deploy leaves the previous version serving', () => {
   test('nginx config check failing on the rendered upstream: nginx never reloads it', async () => {
     // A wrong redis-value renders `server 127.0.0.1:NNNNNx;`, which check_cmd refuses.
     const run = await failingDeploy('v2', { 'redis-value': '{port}x', 'switch-timeout': '3s' });
-    console.log(errorText(run));
-    expect(errorText(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout/);
-    expect(errorText(run)).toMatch(/check_cmd or reload_cmd probably failed/);
+    console.log(failureMessage(run));
+    expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout/);
+    expect(failureMessage(run)).toMatch(/check_cmd or reload_cmd probably failed/);
   });
 });
 
@@ -129,7 +127,7 @@ describe('concurrent and interrupted deploys', () => {
       const run = await runAction(stackInputs({ image: image('v2'), 'lock-timeout': '2s' }));
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(`Waiting for ${lockKey}, held by ${holder}`);
-      expect(errorText(run)).toMatch(new RegExp(`^lock failed: ${lockKey} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`));
+      expect(failureMessage(run)).toMatch(new RegExp(`^lock failed: ${lockKey} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`));
       expect({ key: await keyValue(), containers: appContainers() }).toEqual(before);
       expect(await redis.get(lockKey)).toBe(holder);
     } finally {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction, startAction, type ActionRun } from '../support/action.js';
+import { failureMessage, runAction, startAction, type ActionRun } from '../support/action.js';
 import { appContainers, docker, image, keyValue, nginxGet, resetStack, stackInfo, stackInputs } from '../support/stack.js';
 
 const stack = stackInfo();
@@ -24,7 +24,6 @@ async function refused(inputs: Record<string, string>, env: Record<string, strin
   expect({ key: await keyValue(), containers: appContainers() }).toEqual(before);
   return run;
 }
-const failure = (run: ActionRun): string => /^::error::(.*)$/m.exec(run.stdout)?.[1].replace(/%0A/g, '\n') ?? run.stdout;
 
 async function deployed(inputs: Record<string, string>): Promise<ActionRun> {
   const run = await runAction(inputs);
@@ -41,20 +40,20 @@ beforeAll(async () => {
 describe('host keys fail closed', () => {
   test('no pin at all: refused, printing the offered fingerprint and the input to set', async () => {
     const run = await refused(pinless({ image: image('v2') }));
-    expect(failure(run)).toBe(`Refusing the server [127.0.0.1]:${stack.sshPort}: neither known-hosts nor host-fingerprint is set. ` +
+    expect(failureMessage(run)).toBe(`Refusing the server [127.0.0.1]:${stack.sshPort}: neither known-hosts nor host-fingerprint is set. ` +
       `It offered ${stack.hostFingerprint}; if that is its key, set the input host-fingerprint: ${stack.hostFingerprint} ` +
       '(check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).');
   });
 
   test('a wrong fingerprint: refused', async () => {
     const run = await refused(stackInputs({ image: image('v2'), 'host-fingerprint': `SHA256:${'A'.repeat(43)}` }));
-    expect(failure(run)).toMatch(/^Refusing the server \[127\.0\.0\.1\]:2222: the offered key matches neither known-hosts nor host-fingerprint/);
+    expect(failureMessage(run)).toMatch(/^Refusing the server \[127\.0\.0\.1\]:2222: the offered key matches neither known-hosts nor host-fingerprint/);
   });
 
   test('known-hosts naming another key for this host: refused', async () => {
     const impostor = stack.bastion.knownHosts.replace(`[127.0.0.1]:${stack.bastion.port}`, `[127.0.0.1]:${stack.sshPort}`);
     const run = await refused(pinless({ image: image('v2'), 'known-hosts': impostor }));
-    expect(failure(run)).toMatch(/^Refusing the server .*matches neither known-hosts nor host-fingerprint/);
+    expect(failureMessage(run)).toMatch(/^Refusing the server .*matches neither known-hosts nor host-fingerprint/);
   });
 
   test.each(['rsa', 'ecdsa'] as const)('known-hosts with only the %s key (and a hashed entry, a comment): accepted', async (type) => {
@@ -100,7 +99,7 @@ describe('a jump host', () => {
   test('a bastion whose key is not pinned: refused', async () => {
     const wrong = stack.hostKeyLines.ed25519.replace(`[127.0.0.1]:${stack.sshPort}`, `[127.0.0.1]:${stack.bastion.port}`);
     const run = await refused(viaBastion({ 'jump-known-hosts': wrong }));
-    expect(failure(run)).toMatch(/^Refusing the jump host \[127\.0\.0\.1\]:2223: .*add its line to jump-known-hosts \(ssh-keyscan -p 2223 127\.0\.0\.1\)/);
+    expect(failureMessage(run)).toMatch(/^Refusing the jump host \[127\.0\.0\.1\]:2223: .*add its line to jump-known-hosts \(ssh-keyscan -p 2223 127\.0\.0\.1\)/);
   });
 });
 
@@ -115,12 +114,12 @@ describe('private keys', () => {
 
   test('a wrong passphrase: refused before connecting', async () => {
     const run = await refused(stackInputs({ image: image('v2'), 'private-key': key(stack.keys.passphrase), passphrase: 'not it' }));
-    expect(failure(run)).toContain('private-key: could not be decrypted with the passphrase input (wrong passphrase?)');
+    expect(failureMessage(run)).toContain('private-key: could not be decrypted with the passphrase input (wrong passphrase?)');
   });
 
   test('a key the server does not accept', async () => {
     const run = await refused(stackInputs({ image: image('v2'), 'private-key': key(stack.keys.stranger) }));
-    expect(failure(run)).toBe('The server [127.0.0.1]:2222 refused the key for deploy: add its public half to ~deploy/.ssh/authorized_keys there (private-key).');
+    expect(failureMessage(run)).toBe('The server [127.0.0.1]:2222 refused the key for deploy: add its public half to ~deploy/.ssh/authorized_keys there (private-key).');
   });
 });
 
@@ -176,12 +175,12 @@ describe('Redis over TLS with a user and password, through the SSH forward', () 
   test('a wrong password: a clear error, nothing changed', async () => {
     const url = stack.redisTls.url.replace(stack.redisTls.password, 'wrong-password');
     const run = await refused(stackInputs({ image: image('v1'), 'redis-url': url }), trustStackCa);
-    expect(failure(run)).toMatch(/^Redis at localhost:16380 \(as seen from the server\) did not answer: WRONGPASS/);
+    expect(failureMessage(run)).toMatch(/^Redis at localhost:16380 \(as seen from the server\) did not answer: WRONGPASS/);
   });
 
   test('a certificate that does not chain to a trusted CA: refused', async () => {
     const run = await refused(stackInputs({ image: image('v1'), 'redis-url': stack.redisTls.url }));
-    expect(failure(run)).toBe('Redis at localhost:16380 (as seen from the server) did not answer: self-signed certificate in certificate chain');
+    expect(failureMessage(run)).toBe('Redis at localhost:16380 (as seen from the server) did not answer: self-signed certificate in certificate chain');
   });
 });
 
@@ -210,7 +209,7 @@ describe('hostile input', () => {
 
   test('an env-file path with shell syntax is one literal argument: docker finds no such file', async () => {
     const run = await refused(stackInputs({ image: image('v2'), 'env-file': `/tmp/x;touch ${markers[0]} && touch ${markers[1]}` }));
-    expect(failure(run)).toMatch(/^start failed: docker run --detach failed \(exit \d+\): .*\/tmp\/x;touch \/tmp\/dhd-marker-1 && touch \/tmp\/dhd-marker-2: no such file or directory/);
+    expect(failureMessage(run)).toMatch(/^start failed: docker run --detach failed \(exit \d+\): .*\/tmp\/x;touch \/tmp\/dhd-marker-1 && touch \/tmp\/dhd-marker-2: no such file or directory/);
   });
 
   test.each([
@@ -231,6 +230,6 @@ describe('hostile input', () => {
     ['upstream-header', { 'upstream-header': 'X-Up\r\nX-Evil: 1' }, /^  - upstream-header: .* is not an HTTP header name/m],
   ])('%s: refused before connecting', async (_input, inputs, message) => {
     const run = await refused(stackInputs({ image: image('v2'), ...inputs }));
-    expect(failure(run)).toMatch(message);
+    expect(failureMessage(run)).toMatch(message);
   });
 });

@@ -42,6 +42,12 @@ export function parseFileCommand(text: string): Record<string, string> {
   return values;
 }
 
+/** What the run failed with, as the user reads it: the core.setFailed message, unescaped. */
+export function failureMessage(run: ActionRun): string {
+  const line = /^::error::(.*)$/m.exec(run.stdout)?.[1];
+  return line === undefined ? run.stdout : line.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
 const inputEnv = (inputs: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
 

@@ -99,23 +99,17 @@ export async function resetStack(): Promise<void> {
   throw new Error('nginx did not return to its empty upstream after the key was deleted');
 }
 
-export async function keyValue(): Promise<string | null> {
+async function redisGet(key: string): Promise<string | null> {
   const redis = redisClient();
   try {
-    return await redis.get(stackInfo().redisKey);
+    return await redis.get(key);
   } finally {
     redis.disconnect();
   }
 }
 
-export async function lockValue(): Promise<string | null> {
-  const redis = redisClient();
-  try {
-    return await redis.get(`${stackInfo().redisKey}:lock`);
-  } finally {
-    redis.disconnect();
-  }
-}
+export const keyValue = (): Promise<string | null> => redisGet(stackInfo().redisKey);
+export const lockValue = (): Promise<string | null> => redisGet(`${stackInfo().redisKey}:lock`);
 
 export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
