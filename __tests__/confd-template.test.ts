@@ -6,8 +6,14 @@ import { render, TemplateError } from '../test/stack/confd/template.js';
 const example = readFileSync(new URL('../examples/host/confd/templates/app-upstream.conf.tmpl', import.meta.url), 'utf8');
 const KEY = '/nginx/upstream/app/port';
 
-test('the example template: key unset -> a down placeholder, so nginx answers 502', () => {
-  expect(render(example, new Map())).toBe('upstream app {\n    # Nothing deployed yet: answer 502 until the first deploy writes the key.\n    server 127.0.0.1:65535 down;\n    keepalive 16;\n}\n');
+test('the example template: key unset -> an error, so confd keeps the upstream nginx serves', () => {
+  expect(() => render(example, new Map())).toThrow(`key does not exist: ${KEY}`);
+});
+
+test('a template with a fallback renders it when the key is missing, as confd does', () => {
+  const withFallback = '{{if exists "/k"}}server {{getv "/k"}};{{else}}server 127.0.0.1:65535 down;{{end}}';
+  expect(render(withFallback, new Map())).toBe('server 127.0.0.1:65535 down;');
+  expect(render(withFallback, new Map([['/k', '1']]))).toBe('server 1;');
 });
 
 test('the example template: a port or an address', () => {

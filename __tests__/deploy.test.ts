@@ -15,38 +15,65 @@ function config(overrides: Record<string, string> = {}): Config {
   return parseInputs((n) => inputs[n] ?? '');
 }
 
+const DEPLOYMENT = '/nginx/upstream/app/port';
+const LOCK = `docker-hot-deploy:lock:${DEPLOYMENT}`;
+
+/** A server and its nginx: docker keeps the containers it was told to run, on the ports it was given. */
 class World {
   calls: string[] = [];
   key: string | null = null;
   containers: ContainerSummary[] = [];
-  newState: Partial<ContainerState> = { status: 'running' };
+  /** What the new container does, over what docker run gave it. */
+  newState: Partial<ContainerState> = {};
   healthStatus = 200;
   /** Which port nginx routes to: follows the key unless the "watcher" is down. */
   watcherUp = true;
   routedPort?: number;
   drainChecksUntilIdle = 1;
   failStop = false;
-  lockHolder: string | null = null;
+  locks = new Map<string, string>();
+  listening = new Set([20000]);
   processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
+  persistence = { appendonly: true, save: '3600 1' };
   now = 0;
   warnings: string[] = [];
+
+  get lockHolder(): string | null { return this.locks.get(LOCK) ?? null; }
+  set lockHolder(owner: string | null) { if (owner === null) this.locks.delete(LOCK); else this.locks.set(LOCK, owner); }
+
+  private route(value: string | null): void {
+    if (this.watcherUp) this.routedPort = value === null ? undefined : Number(value.split(':').pop());
+  }
 
   readonly docker: DockerHost = {
     login: async (registry) => { this.calls.push(`login ${registry}`); },
     pull: async (image) => { this.calls.push(`pull ${image}`); return 'sha256:d1'; },
-    appContainers: async () => { this.calls.push('list'); return this.containers; },
-    listeningPorts: async () => new Set([40000]),
+    containers: async () => { this.calls.push('list'); return this.containers.map((c) => ({ ...c })); },
+    listeningPorts: async () => new Set(this.listening),
     writePrivateFile: async (path, content) => { this.calls.push(`write ${path} ${content.length}b`); },
     removeFile: async (path) => { this.calls.push(`rm-file ${path}`); },
-    run: async (spec: RunSpec) => { this.calls.push(`run ${spec.name} ${spec.hostPort ?? ''} ${spec.envFiles.join(',')}`); return 'newid'; },
-    inspect: async (id) => ({ id, name: 'new', status: 'running', exitCode: 0, restartCount: 0, hostPort: 49200, ...this.newState }),
+    run: async (spec: RunSpec) => {
+      this.calls.push(`run ${spec.name} ${spec.hostPort} ${spec.envFiles.join(',')}`);
+      this.containers.push({ id: 'newid', name: spec.name, state: 'running', labels: { 'docker-hot-deploy.deployment': spec.deployment }, image: spec.image, hostPorts: [spec.hostPort] });
+      return 'newid';
+    },
+    inspect: async (id) => {
+      const c = this.containers.find((x) => x.id === id);
+      return { id, name: c?.name ?? '', status: c?.state ?? 'removed', exitCode: 0, restartCount: 0, hostPort: c?.hostPorts[0], ...this.newState };
+    },
     logs: async () => 'boom: cannot bind',
-    stop: async (id) => { this.calls.push(`stop ${id}`); if (this.failStop) throw new Error('daemon busy'); },
-    remove: async (ids) => { this.calls.push(`remove ${ids.join(',')}`); },
+    stop: async (id) => {
+      this.calls.push(`stop ${id}`);
+      if (this.failStop) throw new Error('daemon busy');
+      this.containers = this.containers.map((c) => (c.id === id ? { ...c, state: 'exited' } : c));
+    },
+    remove: async (ids) => { this.calls.push(`remove ${ids.join(',')}`); this.containers = this.containers.filter((c) => !ids.includes(c.id)); },
+    discard: async (ids) => { this.calls.push(`discard ${ids.join(',')}`); this.containers = this.containers.filter((c) => !ids.includes(c.id) && !ids.includes(c.name)); },
     images: async () => [{ ref: 'registry.example.com/web:1', id: 'i1', createdAt: '2026-01-01' }, { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' }],
     removeImages: async (refs) => { this.calls.push(`rmi ${refs.join(',')}`); },
     processes: async () => this.processList,
-    drainState: async () => {
+    drainState: async (ports) => {
+      this.calls.push(`drain ${ports.join(',')}`);
       this.drainChecksUntilIdle -= 1;
       return { shuttingDownWorkers: this.drainChecksUntilIdle > 0 ? 1 : 0, connections: 0 };
     },
@@ -57,37 +84,52 @@ class World {
       docker: this.docker,
       keys: {
         get: async () => this.key,
-        set: async (_k, v) => { this.calls.push(`set ${v}`); this.key = v; if (this.watcherUp) this.routedPort = Number(v.split(':').pop()); },
-        delete: async () => { this.calls.push('delete key'); this.key = null; if (this.watcherUp) this.routedPort = undefined; },
+        compareAndSet: async (_key, expected, value, lock) => {
+          if (this.locks.get(lock.name) !== lock.owner) return { ok: false, lockLost: true };
+          if (this.key !== expected) return { ok: false, lockLost: false, current: this.key };
+          this.calls.push(value === null ? 'delete key' : `set ${value}`);
+          this.key = value;
+          this.route(value);
+          return { ok: true };
+        },
         keyspaceNotifications: async () => true,
+        persistence: async () => this.persistence,
         tryLock: async (name, owner) => {
-          if (this.lockHolder) return false;
+          if (this.locks.has(name)) return false;
           this.calls.push(`lock ${name}`);
-          this.lockHolder = owner;
+          this.locks.set(name, owner);
           return true;
         },
-        lockHolder: async () => this.lockHolder,
+        lockHolder: async (name) => this.locks.get(name) ?? null,
         unlock: async (name, owner) => {
-          if (this.lockHolder !== owner) return false;
+          if (this.locks.get(name) !== owner) return false;
           this.calls.push(`unlock ${name}`);
-          this.lockHolder = null;
+          this.locks.delete(name);
           return true;
         },
         close: async () => undefined,
       },
       probes: {
         health: async (): Promise<ProbeResult> => ({ status: this.healthStatus }),
-        probe: async (): Promise<ProbeResult> => (this.routedPort ? { status: 200, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' }),
+        probe: async (): Promise<ProbeResult> => {
+          const live = this.containers.some((c) => c.state === 'running' && c.hostPorts.includes(this.routedPort ?? -1));
+          return this.routedPort ? { status: live ? 200 : 502, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' };
+        },
       },
       clock: { now: () => this.now, sleep: async (ms) => { this.now += ms; } },
       log: { info: () => undefined, warning: (m) => { this.warnings.push(m); }, group: (_n, work) => work() },
     };
   }
 
-  serving(port: number, name = 'web-old'): void {
+  container(id: string, port: number, extra: Partial<ContainerSummary> = {}): ContainerSummary {
+    return { id, name: `web-${id}`, state: 'running', labels: { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': DEPLOYMENT }, image: 'registry.example.com/web:1', hostPorts: [port], ...extra };
+  }
+
+  serving(port: number): void {
     this.key = String(port);
     this.routedPort = port;
-    this.containers = [{ id: 'oldid', name, state: 'running', deployId: '1', hostPorts: [port] }];
+    this.containers = [this.container('oldid', port, { name: 'web-old' })];
+    this.listening.add(port);
   }
 }
 
@@ -107,49 +149,79 @@ describe('deploy sequence', () => {
   test('first deploy: start, ready, switch; nothing to drain or stop', async () => {
     const w = new World();
     const result = await deploy(config(), w.deps(), identity);
-    expect(w.calls.filter((c) => c.startsWith('run') || c.startsWith('set'))).toEqual(['run web-new  ', 'set 49200']);
+    // 20000 is listened on: the first free port of the default port-range after it.
+    expect(w.calls.filter((c) => c.startsWith('run') || c.startsWith('set'))).toEqual(['run web-new 20001 ', 'set 20001']);
     expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
     expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'retire']);
-    expect(result).toMatchObject({ port: 49200, previousPort: undefined, imageDigest: 'sha256:d1', container: 'web-new' });
+    expect(result).toMatchObject({ port: 20001, previousPort: undefined, imageDigest: 'sha256:d1', container: 'web-new' });
+    expect(result.warnings).toEqual([]);
   });
 
   test('v1 -> v2: the old container is stopped only after the switch is proven and drained', async () => {
     const w = new World();
-    w.serving(49100);
+    w.serving(20000);
     w.drainChecksUntilIdle = 3;
     const result = await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
-    const order = ['lock /nginx/upstream/app/port:lock', 'run web-new  ', 'set 49200', 'stop oldid', 'remove oldid', 'rmi registry.example.com/web:1', 'unlock /nginx/upstream/app/port:lock'];
+    const order = [`lock ${LOCK}`, 'run web-new 20001 ', 'set 20001', 'drain 20000', 'drain 20000', 'drain 20000', 'stop oldid', 'remove oldid', 'rmi registry.example.com/web:1', `unlock ${LOCK}`];
     expect(w.calls.filter((c) => order.includes(c))).toEqual(order);
     expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire']);
-    expect(result).toMatchObject({ previousPort: 49100, previousContainer: 'web-old', port: 49200 });
+    expect(result).toMatchObject({ previousPort: 20000, previousContainer: 'web-old', port: 20001 });
+    expect(w.containers.map((c) => `${c.name} ${c.state} :${c.hostPorts}`)).toEqual(['web-new running :20001']);
   });
 
   test('env goes through a private file removed after the container started; registry login first', async () => {
     const w = new World();
     await deploy(config({ env: 'SECRET=s3cret', 'registry-username': 'bob', 'registry-password': 'pw' }), w.deps(), identity);
     const file = '/tmp/.docker-hot-deploy-web-new.env';
-    expect(w.calls).toEqual(expect.arrayContaining([`login registry.example.com`, `write ${file} 14b`, `run web-new  ${file}`, `rm-file ${file}`]));
-    expect(w.calls.indexOf(`rm-file ${file}`)).toBeGreaterThan(w.calls.indexOf(`run web-new  ${file}`));
+    expect(w.calls).toEqual(expect.arrayContaining([`login registry.example.com`, `write ${file} 14b`, `run web-new 20001 ${file}`, `rm-file ${file}`]));
+    expect(w.calls.indexOf(`rm-file ${file}`)).toBeGreaterThan(w.calls.indexOf(`run web-new 20001 ${file}`));
     expect(w.calls.join('\n')).not.toContain('s3cret');
   });
 
-  test('port-range: the first port not listened on', async () => {
+  test('port-range: the first port not listened on, and the container is published on it', async () => {
     const w = new World();
-    await deploy(config({ 'port-range': '40000-40010' }), w.deps(), identity);
-    expect(w.calls).toContain('run web-new 40001 ');
+    w.listening = new Set([40000]);
+    const result = await deploy(config({ 'port-range': '40000-40010' }), w.deps(), identity);
+    expect(result.port).toBe(40001);
+    expect(w.key).toBe('40001');
+    expect(w.containers.find((c) => c.id === 'newid')?.hostPorts).toEqual([40001]);
   });
 
-  test('ready check fails: logs shown, new container removed, key and old container untouched', async () => {
+  test('port-range: ports of stopped containers, of other deployments and of the key are never taken', async () => {
     const w = new World();
-    w.serving(49100);
-    w.newState = { status: 'exited', exitCode: 3 };
+    w.serving(40000);
+    w.containers.push(
+      // Another deployment's container, crashed and waiting to restart: nothing listens on its port.
+      w.container('staging', 40001, { state: 'restarting', labels: { 'docker-hot-deploy.deployment': '/nginx/upstream/staging/port' } }),
+      w.container('stopped', 40002, { state: 'exited', labels: {} }),
+    );
+    w.listening = new Set();
+    const result = await deploy(config({ 'port-range': '40000-40010' }), w.deps(), identity);
+    expect(result.port).toBe(40003);
+  });
+
+  test('port-range exhausted: start fails naming the range, nothing written', async () => {
+    const w = new World();
+    w.serving(40000);
+    const e = await failure(deploy(config({ 'port-range': '40000-40000' }), w.deps(), identity));
+    expect(e.message).toBe('start failed: no free port in port-range 40000-40000');
+    expect(w.key).toBe('40000');
+  });
+
+  test.each([
+    ['exited', 3, 'ready failed: the container exited with code 3'],
+    ['restarting', 1, 'ready failed: the container exited with code 1 and was restarted (restart: unless-stopped)'],
+  ])('ready check fails (%s): logs shown, new container removed, key and old container untouched', async (status, exitCode, message) => {
+    const w = new World();
+    w.serving(20000);
+    w.newState = { status, exitCode };
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.phase).toBe('ready');
-    expect(e.message).toBe('ready failed: the container exited with code 3');
+    expect(e.message).toBe(message);
     expect(e.details.logs).toBe('boom: cannot bind');
-    expect(w.calls).toContain('remove newid');
+    expect(w.calls).toContain('discard newid');
     expect(w.calls.some((c) => c.startsWith('set') || c.startsWith('stop'))).toBe(false);
-    expect(w.key).toBe('49100');
+    expect(w.key).toBe('20000');
     expect(w.lockHolder).toBeNull();
   });
 
@@ -163,16 +235,16 @@ describe('deploy sequence', () => {
 
   test('switch not proven: the previous value is written back and the new container removed', async () => {
     const w = new World();
-    w.serving(49100);
+    w.serving(20000);
     w.watcherUp = false;
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.phase).toBe('switch');
     expect(e.hint).toMatch(/although confd runs: its check_cmd or reload_cmd probably failed/);
     expect(w.lockHolder).toBeNull();
-    expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 49200', 'set 49100']);
-    expect(w.calls).toContain('remove newid');
+    expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 20001', 'set 20000']);
+    expect(w.calls).toContain('discard newid');
     expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
-    expect(w.key).toBe('49100');
+    expect(w.key).toBe('20000');
   });
 
   test('switch not proven on a first deploy: the key is unset again', async () => {
@@ -187,25 +259,25 @@ describe('deploy sequence', () => {
 
   test('after a proven switch, failing to stop the old container is a warning', async () => {
     const w = new World();
-    w.serving(49100);
+    w.serving(20000);
     w.failStop = true;
     const result = await deploy(config(), w.deps(), identity);
-    expect(result.port).toBe(49200);
-    expect(result.warnings).toEqual([expect.stringMatching(/could not stop or remove the previous container web-old: daemon busy/)]);
+    expect(result.port).toBe(20001);
+    expect(result.warnings).toEqual([expect.stringMatching(/could not stop or remove web-old: daemon busy/)]);
   });
 
-  test('containers left by earlier failed deploys are removed; a key pointing at nothing is reported', async () => {
+  test('stopped containers of this deployment are removed; a key pointing at nothing is reported', async () => {
     const w = new World();
-    w.key = '49100';
-    w.containers = [{ id: 'stale', name: 'web-stale', state: 'exited', deployId: '3', hostPorts: [] }];
+    w.key = '20005';
+    w.containers = [w.container('stale', 20003, { state: 'exited' })];
     const result = await deploy(config(), w.deps(), identity);
     expect(w.calls).toContain('remove stale');
-    expect(result.warnings[0]).toMatch(/points at port 49100, but no running web container/);
+    expect(result.warnings).toEqual(['/nginx/upstream/app/port names port 20005, but no running container of this deployment publishes it']);
   });
 
   test('switch not proven and no confd process: the hint says to start confd', async () => {
     const w = new World();
-    w.serving(49100);
+    w.serving(20000);
     w.watcherUp = false;
     w.processList = ['nginx: master process'];
     const e = await failure(deploy(config(), w.deps(), identity));
@@ -214,15 +286,15 @@ describe('deploy sequence', () => {
 
   test('a held lock: waits, names the holder, and fails after lock-timeout without touching anything', async () => {
     const w = new World();
-    w.serving(49100);
+    w.serving(20000);
     w.lockHolder = 'acme/web https://github.com/acme/web/actions/runs/8 deploying web:1 [y]';
     const infos: string[] = [];
     const deps = w.deps();
     deps.log.info = (m) => infos.push(m);
     const e = await failure(deploy(config({ 'lock-timeout': '2s' }), deps, identity));
     expect(e.phase).toBe('lock');
-    expect(e.message).toBe(`lock failed: /nginx/upstream/app/port:lock is still held by ${w.lockHolder} after lock-timeout`);
-    expect(infos).toEqual([`Waiting for /nginx/upstream/app/port:lock, held by ${w.lockHolder}`]);
+    expect(e.message).toBe(`lock failed: ${LOCK} is still held by ${w.lockHolder} after lock-timeout`);
+    expect(infos).toEqual([`Waiting for ${LOCK}, held by ${w.lockHolder}`]);
     expect(w.calls).toEqual([]);
     expect(w.now).toBeGreaterThanOrEqual(2000);
   });
@@ -242,20 +314,21 @@ describe('deploy sequence', () => {
     const w = new World();
     const seen: string[] = [];
     await deploy(config(), { ...w.deps(), checkpoint: (n, v) => seen.push(`${n}=${v}`) }, identity);
-    expect(seen).toEqual(['lock=/nginx/upstream/app/port:lock', 'container=web-new', 'switching=true', 'lock=']);
+    expect(seen).toEqual([`lock=${LOCK}`, 'container=web-new', 'switching=true', 'lock=']);
   });
 });
 
 test('port-range: a port taken between the look and the run is skipped', async () => {
   const w = new World();
+  w.listening = new Set([40000]);
   const run = w.docker.run;
   w.docker.run = async (spec) => {
     if (spec.hostPort === 40001) throw new Error('docker run failed: Bind for 127.0.0.1:40001 failed: port is already allocated');
     return run(spec);
   };
   const result = await deploy(config({ 'port-range': '40000-40010' }), w.deps(), identity);
-  expect(w.calls).toEqual(expect.arrayContaining(['remove web-new', 'run web-new 40002 ']));
-  expect(result.port).toBe(49200);
+  expect(w.calls).toEqual(expect.arrayContaining(['discard web-new', 'run web-new 40002 ']));
+  expect(result.port).toBe(40002);
 });
 
 test('timeout bounds the whole deploy: a phase stops at it and says so', async () => {
@@ -264,5 +337,114 @@ test('timeout bounds the whole deploy: a phase stops at it and says so', async (
   const e = await failure(deploy(config({ 'health-timeout': '60s', timeout: '2s' }), w.deps(), identity));
   expect(e.message).toMatch(/^ready failed: not ready within timeout \(the whole deploy\)/);
   expect(w.now).toBeLessThan(3000);
-  expect(w.calls).toContain('remove newid');
+  expect(w.calls).toContain('discard newid');
+});
+
+describe('the state a deploy finds, and leaves', () => {
+  test('a lost key while nginx serves this deployment: the served value is written back before anything starts', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.key = null;
+    const result = await deploy(config(), w.deps(), identity);
+    expect(w.calls.filter((c) => c.startsWith('set') || c.startsWith('run'))).toEqual(['set 20000', 'run web-new 20001 ', 'set 20001']);
+    expect(result.warnings[0]).toBe('/nginx/upstream/app/port is unset, but nginx serves web-old on :20000: writing "20000" back first (confd renders what nginx already serves)');
+    expect(result).toMatchObject({ previousPort: 20000, previousContainer: 'web-old' });
+    expect(w.calls).toEqual(expect.arrayContaining(['drain 20000', 'stop oldid', 'remove oldid']));
+  });
+
+  test('a key set to garbage by hand is repaired by compare-and-set from the garbage', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.key = 'garbage';
+    const result = await deploy(config({ 'redis-value': '127.0.0.1:{port}' }), w.deps(), identity);
+    expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 127.0.0.1:20000', 'set 127.0.0.1:20001']);
+    expect(result.previousContainer).toBe('web-old');
+  });
+
+  test('a key naming the served port in another form than redis-value is not "repaired" into that form', async () => {
+    const w = new World();
+    w.serving(20000);
+    const e = await failure(deploy(config({ 'redis-value': '{port}x' }), w.deps(), identity));
+    expect(w.warnings[0]).toBe('/nginx/upstream/app/port holds "20000", which does not fit redis-value {port}x');
+    expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 20001x', 'set 20000']);
+    expect(e.phase).toBe('switch');
+    expect(w.key).toBe('20000');
+  });
+
+  test('nothing live serves: said, no repair, and every running container of the deployment is drained and stopped', async () => {
+    const w = new World();
+    w.containers = [w.container('a', 20002), w.container('b', 20003)];
+    w.listening = new Set([20002, 20003]);
+    const result = await deploy(config(), w.deps(), identity);
+    expect(result.warnings).toEqual(['nginx serves no running container of this deployment: the site is down, and this deploy is the repair']);
+    expect(w.calls.filter((c) => /^(set|drain|stop|remove|discard)/.test(c))).toEqual(['set 20000', 'drain 20002,20003', 'stop a', 'stop b', 'remove a', 'remove b']);
+    expect(result.port).toBe(20000);
+  });
+
+  test("another deployment's containers are never stopped, removed or counted as this one's", async () => {
+    const w = new World();
+    w.serving(20000);
+    const staging = { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': '/nginx/upstream/staging/port' };
+    w.containers.push(w.container('stg', 20001, { labels: staging }), w.container('stg-old', 20002, { state: 'exited', labels: staging }));
+    w.listening.add(20001);
+    const result = await deploy(config(), w.deps(), identity);
+    expect(result.port).toBe(20003);
+    expect(w.calls.filter((c) => /^(stop|remove|discard)/.test(c))).toEqual(['stop oldid', 'remove oldid']);
+    expect(w.containers.map((c) => c.id).sort()).toEqual(['newid', 'stg', 'stg-old']);
+  });
+
+  test('a 0.1 container (no deployment label) is retired when the key names its port; other 0.1 containers are left alone', async () => {
+    const w = new World();
+    w.key = '20000';
+    w.routedPort = 20000;
+    w.containers = [w.container('legacy', 20000, { labels: { 'docker-hot-deploy.app': 'web' } }), w.container('legacy-other', 20002, { labels: { 'docker-hot-deploy.app': 'web' } })];
+    const result = await deploy(config(), w.deps(), identity);
+    expect(result).toMatchObject({ previousContainer: 'web-legacy', previousPort: 20000 });
+    expect(w.calls.filter((c) => /^(stop|remove|discard)/.test(c))).toEqual(['stop legacy', 'remove legacy']);
+  });
+
+  test.each([
+    ['the key changed by someone else', (w: World) => { w.key = '20009'; },
+      'switch failed: /nginx/upstream/app/port changed meanwhile (it holds "20009", not "20000"): someone else wrote it, and this deploy does not overwrite that', '20009'],
+    ['the lock lost', (w: World) => { w.lockHolder = 'someone else'; },
+      `switch failed: ${LOCK} is no longer held by this deploy, so /nginx/upstream/app/port was not written`, '20000'],
+  ])('%s during the ready check: the key is not written, the new container removed', async (_what, change, message, key) => {
+    const w = new World();
+    w.serving(20000);
+    const deps = w.deps();
+    const health = deps.probes.health;
+    deps.probes.health = async (port) => { change(w); return health(port); };
+    const e = await failure(deploy(config(), deps, identity));
+    expect(e.message).toBe(message);
+    expect(w.key).toBe(key);
+    expect(w.calls).toContain('discard newid');
+  });
+
+  test('a lock left by 0.1 under its old name is waited for, naming its holder', async () => {
+    const w = new World();
+    w.locks.set('/nginx/upstream/app/port:lock', 'a 0.1 deploy');
+    const infos: string[] = [];
+    const deps = w.deps();
+    deps.log.info = (m) => infos.push(m);
+    const sleep = deps.clock.sleep;
+    deps.clock.sleep = async (ms) => { await sleep(ms); if (w.now >= 1000) w.locks.delete('/nginx/upstream/app/port:lock'); };
+    const result = await deploy(config(), deps, identity);
+    expect(infos).toEqual(['Waiting for /nginx/upstream/app/port:lock, held by a 0.1 deploy']);
+    expect(result.timeline[0]).toMatchObject({ phase: 'lock', ok: true, detail: 'waited 1.0 s for a 0.1 deploy' });
+    const timedOut = new World();
+    timedOut.locks.set('/nginx/upstream/app/port:lock', 'a 0.1 deploy');
+    const e = await failure(deploy(config({ 'lock-timeout': '1s' }), timedOut.deps(), identity));
+    expect(e.message).toBe('lock failed: /nginx/upstream/app/port:lock is still held by a 0.1 deploy after lock-timeout');
+    expect(timedOut.locks.has(LOCK)).toBe(false);
+  });
+
+  test('a Redis that keeps nothing across a restart is reported; a deprecated run-args --restart too', async () => {
+    const w = new World();
+    w.persistence = { appendonly: false, save: '' };
+    const result = await deploy(config({ 'run-args': '--restart=always' }), w.deps(), identity);
+    expect(result.warnings).toEqual([
+      'run-args: --restart is deprecated; set the input restart: always instead (run-args\' policy is used this time)',
+      expect.stringMatching(/^Redis keeps nothing across a restart \(appendonly no, save ""\)/),
+    ]);
+  });
 });

@@ -1,20 +1,34 @@
-import { build, firstFreePort, formatKeyValue, imagesToPrune, parse, portFromKeyValue, registryOf, repositoryOf } from '../src/docker.js';
+import { build, firstFreePort, imagesToPrune, parse, registryOf, repositoryOf, takenPorts } from '../src/docker.js';
+import { formatKeyValue, portFromKeyValue } from '../src/upstream.js';
 
 describe('argument lists', () => {
-  test('docker run: detached, labelled, published on the bind address, image last', () => {
-    expect(build.run({
-      name: 'web-1', image: 'ghcr.io/acme/web:1', app: 'web', deployId: '42.1', bindAddress: '127.0.0.1',
-      containerPort: 8080, envFiles: ['/srv/web.env', '/tmp/x.env'], runArgs: ['--memory=256m'],
-    })).toEqual([
+  const spec = {
+    name: 'web-1', image: 'ghcr.io/acme/web:1', app: 'web', deployment: '/nginx/upstream/web/port', deployId: '42.1', bindAddress: '127.0.0.1',
+    hostPort: 20001, containerPort: 8080, restart: 'unless-stopped', envFiles: ['/srv/web.env', '/tmp/x.env'], runArgs: ['--memory=256m'],
+  };
+  test('docker run: detached, labelled with its deployment, an explicit port, a restart policy, bounded logs, image last', () => {
+    expect(build.run(spec)).toEqual([
       'docker', 'run', '--detach', '--name', 'web-1',
-      '--label', 'docker-hot-deploy.app=web', '--label', 'docker-hot-deploy.deploy=42.1', '--label', 'docker-hot-deploy.image=ghcr.io/acme/web:1',
-      '--publish', '127.0.0.1::8080', '--env-file', '/srv/web.env', '--env-file', '/tmp/x.env', '--memory=256m', 'ghcr.io/acme/web:1',
+      '--label', 'docker-hot-deploy.app=web', '--label', 'docker-hot-deploy.deployment=/nginx/upstream/web/port',
+      '--label', 'docker-hot-deploy.deploy=42.1', '--label', 'docker-hot-deploy.image=ghcr.io/acme/web:1',
+      '--publish', '127.0.0.1:20001:8080', '--restart', 'unless-stopped',
+      '--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3',
+      '--env-file', '/srv/web.env', '--env-file', '/tmp/x.env', '--memory=256m', 'ghcr.io/acme/web:1',
     ]);
   });
 
-  test('docker run: a fixed host port, and IPv6 bind addresses in brackets', () => {
-    const argv = build.run({ name: 'n', image: 'i', app: 'a', deployId: 'd', bindAddress: '::1', hostPort: 49000, containerPort: 80, envFiles: [], runArgs: [] });
-    expect(argv).toContain('[::1]:49000:80');
+  test('docker run: logging chosen in run-args is left to it', () => {
+    expect(build.run({ ...spec, runArgs: ['--log-driver=journald'] })).not.toContain('json-file');
+    expect(build.run({ ...spec, runArgs: ['--log-opt', 'max-size=1g'] })).not.toContain('max-size=10m');
+  });
+
+  test('docker run: IPv6 bind addresses in brackets', () => {
+    expect(build.run({ ...spec, bindAddress: '::1', hostPort: 49000, containerPort: 80 })).toContain('[::1]:49000:80');
+  });
+
+  test('containers that served are removed without force and keep their volumes; discarded ones lose both', () => {
+    expect(build.remove(['a'])).toEqual(['docker', 'rm', 'a']);
+    expect(build.discard(['a'])).toEqual(['docker', 'rm', '--force', '--volumes', 'a']);
   });
 
   test('the registry password never is an argument', () => {
@@ -23,16 +37,24 @@ describe('argument lists', () => {
 });
 
 describe('parsers', () => {
-  test('docker ps JSON lines -> containers with their published ports', () => {
+  test('docker container inspect lines -> every container with its labels and host ports, configured and current', () => {
     const text = [
-      JSON.stringify({ ID: 'aaa', Names: 'hello-1', State: 'running', Labels: 'docker-hot-deploy.app=hello,docker-hot-deploy.deploy=7.1', Ports: '127.0.0.1:32768->8080/tcp, [::1]:32768->8080/tcp' }),
-      JSON.stringify({ ID: 'bbb', Names: 'hello-0', State: 'exited', Labels: 'docker-hot-deploy.deploy=6.1', Ports: '' }),
+      JSON.stringify(['aaa', '/hello-1', 'running', { 'docker-hot-deploy.deployment': '/a,b' }, 'r/hello:1',
+        { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '20001' }] }, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '20001' }], '9090/tcp': null }]),
+      JSON.stringify(['bbb', '/other', 'restarting', null, 'postgres', { '5432/tcp': [{ HostIp: '', HostPort: '20002' }] }, {}]),
+      JSON.stringify(['ccc', '/legacy', 'running', { 'docker-hot-deploy.app': 'hello' }, 'r/hello:0', { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] }, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '49153' }] }]),
       '',
     ].join('\n');
-    expect(parse.appContainers(text)).toEqual([
-      { id: 'aaa', name: 'hello-1', state: 'running', deployId: '7.1', hostPorts: [32768] },
-      { id: 'bbb', name: 'hello-0', state: 'exited', deployId: '6.1', hostPorts: [] },
+    expect(parse.containers(text)).toEqual([
+      { id: 'aaa', name: 'hello-1', state: 'running', labels: { 'docker-hot-deploy.deployment': '/a,b' }, image: 'r/hello:1', hostPorts: [20001] },
+      { id: 'bbb', name: 'other', state: 'restarting', labels: {}, image: 'postgres', hostPorts: [20002] },
+      { id: 'ccc', name: 'legacy', state: 'running', labels: { 'docker-hot-deploy.app': 'hello' }, image: 'r/hello:0', hostPorts: [49153] },
     ]);
+  });
+
+  test('a container removed between listing and inspect is not an error; anything else is', () => {
+    expect(parse.vanishedOnly('Error: No such container: abc\n')).toBe(true);
+    expect(parse.vanishedOnly('permission denied while trying to connect to the Docker daemon socket')).toBe(false);
   });
 
   test('docker container inspect -> state, health and host port', () => {
@@ -93,6 +115,10 @@ describe('ports and key values', () => {
   test('firstFreePort skips taken ports and reports an exhausted range', () => {
     expect(firstFreePort({ first: 100, last: 103 }, new Set([100, 101]))).toBe(102);
     expect(firstFreePort({ first: 100, last: 101 }, new Set([100, 101]))).toBeUndefined();
+  });
+  test('takenPorts: listeners, every container\'s ports and the key\'s port', () => {
+    const container = { id: 'a', name: 'a', state: 'exited', labels: {}, image: 'i', hostPorts: [102] };
+    expect([...takenPorts(new Set([100]), [container], 104)].sort()).toEqual([100, 102, 104]);
   });
   test('redis-value round trip', () => {
     expect(formatKeyValue('{port}', 49153)).toBe('49153');

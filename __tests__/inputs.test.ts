@@ -23,6 +23,27 @@ function problems(overrides: Record<string, string>): string[] {
   throw new Error('expected an InputError');
 }
 
+describe('restart', () => {
+  test.each(['no', 'on-failure', 'on-failure:5', 'always', 'unless-stopped'])('accepts %s', (policy) => {
+    expect(parse({ restart: policy }).container.restart).toBe(policy);
+  });
+
+  test('refuses anything else, naming what it accepts', () => {
+    expect(problems({ restart: 'sometimes' })).toEqual(['restart: "sometimes" is not one of no, on-failure (or on-failure:N), always, unless-stopped']);
+  });
+
+  test.each([['--restart=always'], ['--restart\nalways']])('0.1 run-args %j: still honoured, taken out of run-args, and said to be deprecated', (runArgs) => {
+    const c = parse({ 'run-args': `--memory=256m\n${runArgs}` });
+    expect(c.container.restart).toBe('always');
+    expect(c.container.runArgs).toEqual(['--memory=256m']);
+    expect(c.deprecations).toEqual(["run-args: --restart is deprecated; set the input restart: always instead (run-args' policy is used this time)"]);
+  });
+
+  test('a bad policy in run-args is refused like the input', () => {
+    expect(problems({ 'run-args': '--restart=sometimes' })).toEqual(['run-args: "sometimes" is not a restart policy (one of no, on-failure (or on-failure:N), always, unless-stopped)']);
+  });
+});
+
 describe('parseInputs', () => {
   test('applies the action.yml defaults', () => {
     const c = parse();
@@ -30,6 +51,9 @@ describe('parseInputs', () => {
     expect(c.container.app).toBe('web');
     expect(c.container.bindAddress).toBe('127.0.0.1');
     expect(c.container.pull).toBe('always');
+    expect(c.container.portRange).toEqual({ first: 20000, last: 20999 });
+    expect(c.container.restart).toBe('unless-stopped');
+    expect(c.deprecations).toEqual([]);
     expect(c.switch.redis).toEqual({ host: '127.0.0.1', port: 6379, tls: false, username: undefined, password: undefined, db: 0 });
     expect(c.switch.redisValue).toBe('{port}');
     expect(c.switch.probeUrl.href).toBe('http://127.0.0.1/');

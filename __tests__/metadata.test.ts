@@ -85,7 +85,8 @@ describe("the README's host setup fits the example files", () => {
 
   test('every file it copies exists, and every example file is placed', () => {
     const files = ['confd/conf.d/app.toml', 'confd/templates/app-upstream.conf.tmpl', 'bin/dhd-check-upstream', 'systemd/confd.service',
-      'nginx/app-upstream-header.conf', 'nginx/app-proxy.conf', 'nginx/app-site.conf', 'redis/keyspace-events.conf'];
+      'nginx/app-upstream.conf', 'nginx/app-upstream-header.conf', 'nginx/app-proxy.conf', 'nginx/app-site.conf',
+      'redis/keyspace-events.conf', 'redis/persistence.conf'];
     expect([...placed.keys()].sort()).toEqual(files.sort());
     for (const file of placed.keys()) expect(existsSync(join(root, 'examples/host', file))).toBe(true);
   });
@@ -99,5 +100,8 @@ describe("the README's host setup fits the example files", () => {
     expect(example('systemd/confd.service')).toMatch(/-confdir \/etc\/confd -watch/);
     expect(example('nginx/app-site.conf')).toContain(`include ${placed.get('nginx/app-proxy.conf')};`);
     expect(setup).toContain(`include ${placed.get('redis/keyspace-events.conf')}`);
+    expect(setup).toContain(`include ${placed.get('redis/persistence.conf')}`);
+    // The placeholder is the file confd later renders.
+    expect(toml).toContain(`dest = "${placed.get('nginx/app-upstream.conf')}"`);
   });
 });

@@ -1,4 +1,5 @@
-import { isHealthyStatus, upstreamPort } from '../src/probe.js';
+import { isHealthyStatus } from '../src/probe.js';
+import { portNamedBy, upstreamPort } from '../src/upstream.js';
 import { notificationsCoverSet } from '../src/redis.js';
 
 test('the upstream header names the port of the last upstream nginx tried', () => {
@@ -21,4 +22,12 @@ test('confd -watch hears a SET with K and $ (or A) in notify-keyspace-events', (
   expect(notificationsCoverSet('E$')).toBe(false);
   expect(notificationsCoverSet('Kg')).toBe(false);
   expect(notificationsCoverSet('')).toBe(false);
+});
+
+test('portNamedBy: the port a key value names in any form the example template accepts', () => {
+  expect(portNamedBy('20001')).toBe(20001);
+  expect(portNamedBy('127.0.0.1:20001')).toBe(20001);
+  expect(portNamedBy('[::1]:20001')).toBe(20001);
+  expect(portNamedBy('20001x')).toBeUndefined();
+  expect(portNamedBy('garbage')).toBeUndefined();
 });

@@ -65330,17 +65330,103 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9880:
+/***/ 977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ deploy),
-/* harmony export */   s: () => (/* binding */ DeployError)
-/* harmony export */ });
-/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3871);
-/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2053);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  s: () => (/* binding */ DeployError),
+  g: () => (/* binding */ deploy)
+});
+
+// EXTERNAL MODULE: ./src/docker.ts
+var src_docker = __nccwpck_require__(3871);
+;// CONCATENATED MODULE: ./src/upstream.ts
+// The contract with confd and nginx, pure: what the action writes to the key
+// (redis-value with the port filled in) and how nginx says which upstream answered.
+/** redis-value with the port filled in. */
+function formatKeyValue(template, port) {
+    return template.replace('{port}', String(port));
+}
+/** The port read back from a stored value; undefined when the value does not fit redis-value. */
+function portFromKeyValue(template, value) {
+    const [before, after] = template.split('{port}');
+    if (!value.startsWith(before) || !value.endsWith(after))
+        return undefined;
+    const port = value.slice(before.length, value.length - after.length);
+    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+}
+/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
+function portNamedBy(value) {
+    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
+    return m ? Number(m[1]) : undefined;
+}
+/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
+function upstreamPort(header) {
+    const last = header?.split(',').pop()?.trim();
+    const m = last ? /:(\d+)$/.exec(last) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deployment-state.ts
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+
+
+/** States in which a container holds (or is about to hold again) its port. */
+const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+function deploymentState(o) {
+    const mine = o.containers.filter((c) => c.labels[src_docker/* LABEL_DEPLOYMENT */.Zo] === o.deployment);
+    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[src_docker/* LABEL_APP */.hq] !== undefined && c.labels[src_docker/* LABEL_DEPLOYMENT */.Zo] === undefined);
+    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
+    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
+    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
+    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
+    const keyContainer = liveOn(keyPort);
+    const servedContainer = liveOn(servedPort);
+    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+        const to = formatKeyValue(o.redisValue, servedPort);
+        return {
+            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+            repair: { from: o.keyValue, to },
+            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+        };
+    }
+    const findings = [];
+    if (!fits)
+        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+    if (keyPort !== undefined && !keyContainer) {
+        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+    }
+    if (!keyContainer && mine.some(isUp)) {
+        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    }
+    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+function retirees(state, keep) {
+    const others = state.own.filter((c) => c.id !== keep);
+    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+
+// EXTERNAL MODULE: ./src/probe.ts + 1 modules
+var probe = __nccwpck_require__(2053);
+// EXTERNAL MODULE: ./src/redis.ts
+var redis = __nccwpck_require__(3672);
+;// CONCATENATED MODULE: ./src/deploy.ts
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
+
+
+
 
 
 class DeployError extends Error {
@@ -65360,6 +65446,7 @@ const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
 const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
+const show = (value) => (value === null ? '(unset)' : `"${value}"`);
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** Where env values travel: a 0600 file on the server, removed once the container started. */
@@ -65372,6 +65459,7 @@ async function deploy(config, deps, identity) {
     const timeline = [];
     const warnings = [];
     const warn = (m) => { warnings.push(m); log.warning(m); };
+    config.deprecations.forEach(warn);
     // A phase waits for its own limit or the whole deploy's, whichever ends first,
     // and names the one that did.
     const until = (phaseMs, input) => {
@@ -65398,60 +65486,83 @@ async function deploy(config, deps, identity) {
         }
     }
     // 2. Lock: one deploy of this key at a time; released in every outcome.
-    const lockName = `${s.redisKey}:lock`;
-    await phase('lock', async () => {
+    const lock = { name: (0,redis/* lockName */.l4)(s.redisKey), owner: identity.lockOwner };
+    let held = false;
+    const acquire = () => phase('lock', async () => {
         const { end, limit } = until(timing.lockTimeoutMs, 'lock-timeout');
         const waitedFrom = clock.now();
+        const legacy = (0,redis/* legacyLockName */._l)(s.redisKey);
         let announced = null;
         for (;;) {
-            if (await keys.tryLock(lockName, identity.lockOwner, LOCK_TTL_MS)) {
-                deps.checkpoint?.('lock', lockName);
-                const waited = clock.now() - waitedFrom;
-                return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lockName };
+            // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+            const [acquired, legacyHolder] = await Promise.all([held || keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+            if (acquired && !held) {
+                held = true;
+                deps.checkpoint?.('lock', lock.name);
             }
-            const holder = await keys.lockHolder(lockName);
+            const [waitingFor, holder] = held ? [legacy, legacyHolder] : [lock.name, await keys.lockHolder(lock.name)];
+            if (held && holder === null) {
+                const waited = clock.now() - waitedFrom;
+                return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lock.name };
+            }
             if (holder && holder !== announced) {
-                log.info(`Waiting for ${lockName}, held by ${holder}`);
+                log.info(`Waiting for ${waitingFor}, held by ${holder}`);
                 announced = holder;
             }
             if (clock.now() >= end) {
-                throw new DeployError('lock', `${lockName} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, timeline);
+                throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, timeline);
             }
             await clock.sleep(POLL_MS.lock);
         }
     });
     try {
+        await acquire();
         return await afterLock();
     }
     finally {
-        await keys.unlock(lockName, identity.lockOwner).then(() => deps.checkpoint?.('lock', ''), (e) => warn(`could not release ${lockName} (it expires by itself): ${e.message}`));
+        if (held) {
+            await keys.unlock(lock.name, lock.owner).then(() => deps.checkpoint?.('lock', ''), (e) => warn(`could not release ${lock.name} (it expires by itself): ${e.message}`));
+        }
+    }
+    /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
+    async function writeKey(expected, value) {
+        const outcome = await keys.compareAndSet(s.redisKey, expected, value, lock);
+        if (outcome.ok)
+            return;
+        if (outcome.lockLost)
+            throw new Error(`${lock.name} is no longer held by this deploy, so ${s.redisKey} was not written`);
+        throw new Error(`${s.redisKey} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
     }
     async function afterLock() {
-        // 3 + 4. Read the key and find the previous container, while pulling.
-        const [previous, imageDigest] = await Promise.all([
+        // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling.
+        const [server, imageDigest] = await Promise.all([
             phase('inspect', async () => {
-                const [value, notifications, containers] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications(), docker.appContainers(c.app)]);
-                const port = value === null ? undefined : (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .portFromKeyValue */ .Sz)(s.redisValue, value);
-                const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
-                if (value !== null && port === undefined)
-                    warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
-                else if (port !== undefined && !serving)
-                    warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
-                const detail = value === null ? 'key unset: first deploy' : `key=${value}${serving ? `, serving: ${serving.name}` : ''}`;
-                return { value: { value, port, serving, containers, notifications }, detail };
+                const [keyValue, notifications, persistence, containers, listening, served] = await Promise.all([
+                    keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(),
+                ]);
+                const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+                state.findings.forEach(warn);
+                if (state.repair)
+                    await writeKey(state.repair.from, state.repair.to);
+                const risk = persistence && (0,redis/* persistenceRisk */.ji)(persistence);
+                if (risk)
+                    warn(risk);
+                const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+                return { value: { state, containers, listening, notifications }, detail };
             }),
             phase('pull', async () => {
                 if (c.registryUsername && c.registryPassword)
-                    await docker.login(c.registry ?? (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .registryOf */ .Fv)(c.image), c.registryUsername, c.registryPassword);
+                    await docker.login(c.registry ?? (0,src_docker/* registryOf */.Fv)(c.image), c.registryUsername, c.registryPassword);
                 const digest = await docker.pull(c.image, c.pull);
                 return { value: digest, detail: `${c.image} ${digest}` };
             }),
         ]);
-        // 5. Start the new container on a fresh port.
+        const { state } = server;
+        // 5. Start the new container on a port of port-range nothing else uses.
         const id = await phase('start', async () => {
             const spec = {
-                name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
-                bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
+                name: identity.containerName, image: c.image, app: c.app, deployment: s.redisKey, deployId: identity.deployId,
+                bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs, envFiles: [],
             };
             if (c.envFile)
                 spec.envFiles.push(c.envFile);
@@ -65460,26 +65571,25 @@ async function deploy(config, deps, identity) {
                 await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
                 spec.envFiles.push(envPath);
             }
-            const taken = c.portRange ? await docker.listeningPorts() : new Set();
+            const taken = (0,src_docker/* takenPorts */.Iv)(server.listening, server.containers, state.keyPort);
             try {
                 for (let attempt = 1;; attempt += 1) {
-                    if (c.portRange) {
-                        spec.hostPort = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .firstFreePort */ .Ck)(c.portRange, taken);
-                        if (spec.hostPort === undefined)
-                            throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-                    }
+                    const port = (0,src_docker/* firstFreePort */.Ck)(c.portRange, taken);
+                    if (port === undefined)
+                        throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+                    spec.hostPort = port;
                     try {
                         const containerId = await docker.run(spec);
                         deps.checkpoint?.('container', identity.containerName);
-                        return { value: containerId, detail: `${identity.containerName} started` };
+                        return { value: containerId, detail: `${identity.containerName} started on :${port}` };
                     }
                     catch (e) {
-                        await docker.remove([identity.containerName]).catch(() => undefined);
-                        // Taken between the look and the run (ss sees listeners only): try the next one.
+                        await docker.discard([identity.containerName]).catch(() => undefined);
+                        // Taken between the look and the run (another deployment starting, say): try the next one.
                         const clash = /address already in use|port is already allocated/.test(e.message);
-                        if (!clash || spec.hostPort === undefined || attempt >= PORT_ATTEMPTS)
+                        if (!clash || attempt >= PORT_ATTEMPTS)
                             throw e;
-                        taken.add(spec.hostPort);
+                        taken.add(port);
                     }
                 }
             }
@@ -65488,32 +65598,32 @@ async function deploy(config, deps, identity) {
                     await docker.removeFile(envPath).catch((e) => warn(`could not remove the env file: ${e.message}`));
             }
         });
-        const discardNew = () => docker.remove([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
+        const discardNew = () => docker.discard([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
         // 6. Ready check, directly on the new port (read from the container: one
         // that already exited has none, and its state says why).
         const port = await phase('ready', async () => {
             const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
             let last = '';
             for (;;) {
-                const state = await docker.inspect(id, c.containerPort);
+                const container = await docker.inspect(id, c.containerPort);
                 let failure = '';
-                if (state.status === 'exited' || state.status === 'dead')
-                    failure = `the container exited with code ${state.exitCode}`;
-                else if (state.restartCount > 0)
-                    failure = `the container restarted ${state.restartCount} time(s)`;
-                else if (state.health === 'unhealthy')
+                if (container.status === 'exited' || container.status === 'dead')
+                    failure = `the container exited with code ${container.exitCode}`;
+                else if (container.status === 'restarting' || container.restartCount > 0)
+                    failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
+                else if (container.health === 'unhealthy')
                     failure = 'the image HEALTHCHECK reports unhealthy';
-                else if (state.status === 'running' && state.hostPort === undefined)
+                else if (container.status === 'running' && container.hostPort === undefined)
                     failure = `docker published no port for ${c.containerPort}/tcp`;
-                else if (state.status === 'running' && state.hostPort !== undefined) {
-                    const answer = await probes.health(state.hostPort);
-                    if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-                        return { value: state.hostPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+                else if (container.status === 'running' && container.hostPort !== undefined) {
+                    const answer = await probes.health(container.hostPort);
+                    if ((0,probe/* isHealthyStatus */._i)(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+                        return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
                     }
-                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
+                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
                 }
                 if (!failure && clock.now() >= end)
-                    failure = `not ready within ${limit} (last: ${last || state.status})`;
+                    failure = `not ready within ${limit} (last: ${last || container.status})`;
                 if (failure) {
                     const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
                     await discardNew();
@@ -65523,7 +65633,7 @@ async function deploy(config, deps, identity) {
             }
         });
         // 7 + 8. Switch the key, then prove nginx serves the new port.
-        const newValue = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .formatKeyValue */ .sO)(s.redisValue, port);
+        const newValue = formatKeyValue(s.redisValue, port);
         const probeLog = [];
         const proveServing = async (expectPort, end) => {
             let inARow = 0;
@@ -65532,7 +65642,7 @@ async function deploy(config, deps, identity) {
                 probeLog.push(result);
                 if (probeLog.length > KEPT_PROBES)
                     probeLog.shift();
-                inARow = (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .isHealthyStatus */ ._i)(result.status) && (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .upstreamPort */ .$6)(result.upstream) === expectPort ? inARow + 1 : 0;
+                inARow = (0,probe/* isHealthyStatus */._i)(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
                 if (inARow >= s.probeSuccesses)
                     return true;
                 if (clock.now() >= end)
@@ -65541,7 +65651,7 @@ async function deploy(config, deps, identity) {
             }
         };
         const switchSeconds = await phase('switch', async () => {
-            const { notifications } = previous;
+            const { notifications } = server;
             if (notifications === false) {
                 warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
             }
@@ -65549,8 +65659,14 @@ async function deploy(config, deps, identity) {
                 log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
             }
             const t0 = clock.now();
+            try {
+                await writeKey(state.keyValue, newValue);
+            }
+            catch (e) {
+                await discardNew();
+                throw e;
+            }
             deps.checkpoint?.('switching', 'true');
-            await keys.set(s.redisKey, newValue);
             const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
             if (await proveServing(port, end)) {
                 const seconds = (clock.now() - t0) / 1000;
@@ -65558,61 +65674,62 @@ async function deploy(config, deps, identity) {
             }
             const failedProbes = [...probeLog];
             const confdRunning = (await docker.processes().catch(() => undefined))?.some((args) => /\bconfd\b/.test(args));
-            if (previous.value === null)
-                await keys.delete(s.redisKey);
-            else
-                await keys.set(s.redisKey, previous.value);
-            const restored = previous.port === undefined || await proveServing(previous.port, clock.now() + timing.switchTimeoutMs);
+            let restoreProblem = '';
+            await writeKey(newValue, state.keyValue).catch((e) => { restoreProblem = e.message; });
+            if (restoreProblem) {
+                throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}, and ${s.redisKey} could not be set back: ${restoreProblem}`, `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
+            }
+            const restored = state.keyPort === undefined || await proveServing(state.keyPort, clock.now() + timing.switchTimeoutMs);
             await discardNew();
-            throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${previous.value ?? '(unset)'}` +
+            throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}` +
                 (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port, { confdRunning, notifications }), timeline, { probes: failedProbes });
         });
-        // 9. Drain the old upstream.
-        if (previous.port !== undefined && previous.port !== port) {
-            const oldPort = previous.port;
+        // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
+        const retiring = retirees(state, id);
+        const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
+        if (oldPorts.length > 0) {
             await phase('drain', async () => {
                 const { end, limit } = until(timing.drainTimeoutMs, 'drain-timeout');
+                const ports = oldPorts.map((p) => `:${p}`).join(', ');
                 for (;;) {
-                    const state = await docker.drainState(oldPort);
-                    if (state.shuttingDownWorkers === 0 && state.connections === 0)
-                        return { value: undefined, detail: `no connection to :${oldPort} left` };
+                    const drain = await docker.drainState(oldPorts);
+                    if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
+                        return { value: undefined, detail: `no connection to ${ports} left` };
                     if (clock.now() >= end) {
-                        warn(`${limit} passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+                        warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
                         return { value: undefined, detail: 'timed out' };
                     }
                     await clock.sleep(POLL_MS.drain);
                 }
             });
         }
-        // 10. Retire: past the proven switch, a failure here is a warning.
-        // Stop the old container, remove leftovers and prune images side by side.
+        // Past the proven switch, a failure here is a warning. Old containers stop
+        // side by side; images are pruned once they are gone.
         await phase('retire', async () => {
             const done = [];
-            const serving = previous.serving;
-            const stopPrevious = async () => {
-                if (!serving || serving.id === id)
-                    return;
+            const stopOne = async (old) => {
                 try {
-                    await docker.stop(serving.id, Math.ceil(timing.stopTimeoutMs / 1000));
-                    await docker.remove([serving.id]);
-                    done.push(`stopped ${serving.name}`);
+                    await docker.stop(old.id, Math.ceil(timing.stopTimeoutMs / 1000));
+                    await docker.remove([old.id]);
+                    done.push(`stopped ${old.name}`);
                 }
                 catch (e) {
-                    warn(`could not stop or remove the previous container ${serving.name}: ${e.message}`);
+                    warn(`could not stop or remove ${old.name}: ${e.message}`);
                 }
             };
             const removeLeftovers = async () => {
-                const leftovers = previous.containers.filter((x) => x.id !== id && x.id !== serving?.id);
-                if (leftovers.length === 0)
+                if (retiring.remove.length === 0)
                     return;
-                await docker.remove(leftovers.map((x) => x.id)).then(() => done.push(`removed ${leftovers.length} leftover container(s)`), (e) => warn(`could not remove leftover containers: ${e.message}`));
+                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => warn(`could not remove stopped containers of this deployment: ${e.message}`));
             };
-            // Listed while the old container stops; removed once it is gone, so its image can go too.
+            // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+            const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+            const inUse = [c.image, ...server.containers.filter((x) => !retired.has(x.id)).map((x) => x.image)];
             const pruneImages = async (stopped) => {
                 try {
-                    const images = await docker.images((0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .repositoryOf */ ._M)(c.image));
+                    const images = await docker.images((0,src_docker/* repositoryOf */._M)(c.image));
                     await stopped;
-                    const prune = (0,_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .imagesToPrune */ .Y_)(images, config.keepImages, [c.image]);
+                    const prune = (0,src_docker/* imagesToPrune */.Y_)(images, config.keepImages, inUse);
                     if (prune.length === 0)
                         return;
                     await docker.removeImages(prune);
@@ -65622,16 +65739,16 @@ async function deploy(config, deps, identity) {
                     warn(`could not prune old images: ${e.message}`);
                 }
             };
-            const stopped = stopPrevious();
-            await Promise.all([stopped, removeLeftovers(), pruneImages(stopped)]);
+            const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
+            await Promise.all([stopped, pruneImages(stopped)]);
             return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
         });
         return {
             container: identity.containerName,
             containerId: id,
             port,
-            previousPort: previous.port,
-            previousContainer: previous.serving?.name,
+            previousPort: state.keyPort,
+            previousContainer: state.serving?.name,
             imageDigest,
             switchSeconds,
             durationSeconds: (clock.now() - started) / 1000,
@@ -65659,7 +65776,7 @@ function switchHint(probes, config, port, facts) {
     if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
         return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
     }
-    if (probes.some((p) => (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .upstreamPort */ .$6)(p.upstream) === port))
+    if (probes.some((p) => upstreamPort(p.upstream) === port))
         return 'nginx served the new port only some of the time: is more than one nginx or confd running?';
     if (facts.confdRunning === false)
         return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
@@ -65678,33 +65795,47 @@ function switchHint(probes, config, port, facts) {
 /* harmony export */   Ck: () => (/* binding */ firstFreePort),
 /* harmony export */   Em: () => (/* binding */ bracketed),
 /* harmony export */   Fv: () => (/* binding */ registryOf),
-/* harmony export */   Sz: () => (/* binding */ portFromKeyValue),
+/* harmony export */   Iv: () => (/* binding */ takenPorts),
 /* harmony export */   Y_: () => (/* binding */ imagesToPrune),
+/* harmony export */   Zo: () => (/* binding */ LABEL_DEPLOYMENT),
 /* harmony export */   _M: () => (/* binding */ repositoryOf),
+/* harmony export */   hq: () => (/* binding */ LABEL_APP),
 /* harmony export */   jq: () => (/* binding */ build),
-/* harmony export */   qg: () => (/* binding */ parse),
-/* harmony export */   sO: () => (/* binding */ formatKeyValue)
+/* harmony export */   qg: () => (/* binding */ parse)
 /* harmony export */ });
-/* unused harmony exports LABEL_APP, LABEL_DEPLOY, LABEL_IMAGE, parsePublishedPorts */
+/* unused harmony exports LABEL_DEPLOY, LABEL_IMAGE, BOUNDED_LOGS */
 // Docker (and the few host tools a deploy needs), pure: argument lists to run
 // on the server, and parsers for what they print. Nothing here does I/O.
 const LABEL_APP = 'docker-hot-deploy.app';
+/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
+const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
+const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
     login: (registry, username) => ['docker', 'login', '--username', username, '--password-stdin', registry],
     pull: (image) => ['docker', 'pull', '--quiet', image],
     imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    appContainers: (app) => ['docker', 'ps', '--all', '--no-trunc', '--filter', `label=${LABEL_APP}=${app}`, '--format', '{{json .}}'],
+    /** Every container on the server, stopped ones too: their ports come back with them. A container
+     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
+    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
     run(spec) {
         return [
             'docker', 'run', '--detach', '--name', spec.name,
             '--label', `${LABEL_APP}=${spec.app}`,
+            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
             '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
             '--label', `${LABEL_IMAGE}=${spec.image}`,
-            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort ?? ''}:${spec.containerPort}`,
+            // An explicit host port: Docker would pick another ephemeral one on every restart.
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+            '--restart', spec.restart,
+            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
             ...spec.envFiles.flatMap((f) => ['--env-file', f]),
             ...spec.runArgs,
             spec.image,
@@ -65713,7 +65844,10 @@ const build = {
     inspect: (id) => ['docker', 'container', 'inspect', id],
     logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
     stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
-    remove: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Force-removes: for containers that never served (their anonymous volumes go too). */
+    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Removes stopped containers, keeping their volumes. */
+    remove: (ids) => ['docker', 'rm', ...ids],
     images: (repository) => ['docker', 'image', 'ls', '--format', '{{json .}}', repository],
     removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
     listeningPorts: () => ['ss', '-Htln'],
@@ -65726,29 +65860,20 @@ const build = {
 function jsonLines(text) {
     return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
-function labelValue(labels, name) {
-    // `docker ps` prints labels as a,b=c list; values of ours hold no commas.
-    for (const pair of labels.split(',')) {
-        const eq = pair.indexOf('=');
-        if (pair.slice(0, eq) === name)
-            return pair.slice(eq + 1);
-    }
-    return '';
-}
-/** Host ports from `docker ps` Ports text: "127.0.0.1:49153->8080/tcp, ...". */
-function parsePublishedPorts(ports) {
-    return [...ports.matchAll(/:(\d+)->\d+\/tcp/g)].map((m) => Number(m[1]));
+/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
+function hostPortsOf(...maps) {
+    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
+    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
 }
 const parse = {
-    appContainers(text) {
-        return jsonLines(text).map((c) => ({
-            id: c.ID,
-            name: c.Names,
-            state: c.State,
-            deployId: labelValue(c.Labels, LABEL_DEPLOY),
-            hostPorts: [...new Set(parsePublishedPorts(c.Ports))],
+    containers(text) {
+        return jsonLines(text)
+            .map(([id, name, state, labels, image, configured, current]) => ({
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, hostPorts: hostPortsOf(configured, current),
         }));
     },
+    /** True when a failed inspect only missed containers removed since they were listed. */
+    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
     inspect(text, containerPort) {
         const [c] = JSON.parse(text);
         const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
@@ -65813,23 +65938,23 @@ function registryOf(image) {
     const first = image.split('/')[0];
     return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
-/** The first port of the range that nothing listens on. */
+/** The first port of the range that is not taken. */
 function firstFreePort(range, taken) {
     for (let p = range.first; p <= range.last; p += 1)
         if (!taken.has(p))
             return p;
     return undefined;
 }
-/** redis-value with the port filled in, and the port read back from a stored value. */
-function formatKeyValue(template, port) {
-    return template.replace('{port}', String(port));
-}
-function portFromKeyValue(template, value) {
-    const [before, after] = template.split('{port}');
-    if (!value.startsWith(before) || !value.endsWith(after))
-        return undefined;
-    const port = value.slice(before.length, value.length - after.length);
-    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+/** Ports a new container may not take: listened on, or published by any container (a stopped or
+ * restarting one takes its port back when it starts), or named by the key (its container may be
+ * restarting right now). */
+function takenPorts(listening, containers, keyPort) {
+    const taken = new Set(listening);
+    for (const c of containers)
+        c.hostPorts.forEach((p) => taken.add(p));
+    if (keyPort !== undefined)
+        taken.add(keyPort);
+    return taken;
 }
 
 
@@ -65847,9 +65972,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
-/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9880);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(977);
 /* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2053);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9286);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9645);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8855);
 // The action's main step: inputs -> one SSH connection -> deploy -> outputs and summary.
 
@@ -65950,8 +66075,7 @@ __webpack_async_result__();
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   MP: () => (/* binding */ forwardedProbes),
-  _i: () => (/* binding */ isHealthyStatus),
-  $6: () => (/* binding */ upstreamPort)
+  _i: () => (/* binding */ isHealthyStatus)
 });
 
 // UNUSED EXPORTS: httpGet
@@ -65971,12 +66095,6 @@ var docker = __nccwpck_require__(3871);
 const PROBE_TIMEOUT_MS = 5_000;
 function isHealthyStatus(status) {
     return status !== undefined && status >= 200 && status < 400;
-}
-/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
-function upstreamPort(header) {
-    const last = header?.split(',').pop()?.trim();
-    const m = last ? /:(\d+)$/.exec(last) : null;
-    return m ? Number(m[1]) : undefined;
 }
 function httpGet(target) {
     const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
@@ -66037,7 +66155,132 @@ function forwardedProbes(shell, config) {
 
 /***/ }),
 
-/***/ 9286:
+/***/ 3672:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _l: () => (/* binding */ legacyLockName),
+/* harmony export */   ji: () => (/* binding */ persistenceRisk),
+/* harmony export */   l4: () => (/* binding */ lockName),
+/* harmony export */   vv: () => (/* binding */ openKeyStore)
+/* harmony export */ });
+/* unused harmony export notificationsCoverSet */
+/* harmony import */ var ioredis__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7796);
+/* harmony import */ var ioredis__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ioredis__WEBPACK_IMPORTED_MODULE_0__);
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const legacyLockName = (redisKey) => `${redisKey}:lock`;
+/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
+function notificationsCoverSet(flags) {
+    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new ioredis__WEBPACK_IMPORTED_MODULE_0__.Redis({
+        host: '127.0.0.1',
+        port: forward.port,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: 10_000,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
+    try {
+        await redis.connect();
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? e).message}`);
+    }
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const renewals = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(renewals.get(name));
+        renewals.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            const timer = setInterval(() => {
+                redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
+            }, Math.floor(ttlMs / 4));
+            timer.unref();
+            renewals.set(name, timer);
+            return true;
+        },
+        lockHolder: (name) => redis.get(name),
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async close() {
+            [...renewals.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 9645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66102,7 +66345,13 @@ function remoteDockerHost(shell) {
                 throw new Error(`image ${image} is missing right after docker pull`);
             return digest;
         },
-        appContainers: async (app) => docker/* parse */.qg.appContainers(await ok(docker/* build */.jq.appContainers(app))),
+        async containers() {
+            const argv = docker/* build */.jq.containers();
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && docker/* parse */.qg.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return docker/* parse */.qg.containers(result.stdout);
+        },
         listeningPorts: async () => docker/* parse */.qg.listeningPorts(await ok(docker/* build */.jq.listeningPorts())),
         async writePrivateFile(path, content) { await ok(docker/* build */.jq.writePrivateFile(path), { stdin: content }); },
         async removeFile(path) { await ok(docker/* build */.jq.removeFile(path)); },
@@ -66115,6 +66364,8 @@ function remoteDockerHost(shell) {
         async stop(id, seconds) { await ok(docker/* build */.jq.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
         async remove(ids) { if (ids.length > 0)
             await ok(docker/* build */.jq.remove(ids)); },
+        async discard(ids) { if (ids.length > 0)
+            await ok(docker/* build */.jq.discard(ids)); },
         images: async (repository) => docker/* parse */.qg.images(await ok(docker/* build */.jq.images(repository))),
         async removeImages(refs) {
             if (refs.length === 0)
@@ -66124,9 +66375,9 @@ function remoteDockerHost(shell) {
             if (docker/* parse */.qg.imageRemovalProblems(result.stderr).length > 0)
                 throw new RemoteCommandError(argv, result);
         },
-        async drainState(port) {
-            const [ps, ss] = await Promise.all([ok(docker/* build */.jq.processes()), ok(docker/* build */.jq.connectionsTo(port))]);
-            return { shuttingDownWorkers: docker/* parse */.qg.shuttingDownWorkers(ps), connections: docker/* parse */.qg.lineCount(ss) };
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(docker/* build */.jq.processes()), ...ports.map((port) => ok(docker/* build */.jq.connectionsTo(port)))]);
+            return { shuttingDownWorkers: docker/* parse */.qg.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + docker/* parse */.qg.lineCount(text), 0) };
         },
         processes: async () => (await ok(docker/* build */.jq.processes())).split('\n').filter(Boolean),
     };
@@ -66246,6 +66497,8 @@ const DEFAULTS = {
     'insecure-skip-host-key-check': 'false',
     'jump-port': '22',
     'bind-address': '127.0.0.1',
+    'port-range': '20000-20999',
+    restart: 'unless-stopped',
     pull: 'always',
     'redis-url': 'redis://127.0.0.1:6379',
     'redis-value': '{port}',
@@ -66283,6 +66536,8 @@ const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
 const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
+const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
 // docker run options this action sets itself; a run-arg may not override them.
 const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
@@ -66353,15 +66608,11 @@ function parseInputs(raw) {
     const bindAddress = get('bind-address');
     if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress))
         fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
-    let portRange;
     const rangeText = get('port-range');
-    if (rangeText) {
-        const m = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-        if (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535)
-            portRange = { first: Number(m[1]), last: Number(m[2]) };
-        else
-            fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 49000-49099`, undefined);
-    }
+    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
     const env = [];
     get('env').split(/\r?\n/).forEach((line, i) => {
         if (!line.trim() || line.trim().startsWith('#'))
@@ -66374,7 +66625,14 @@ function parseInputs(raw) {
             env.push([name, line.slice(eq + 1)]);
     });
     const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
-    const runArgs = get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean);
+    const deprecations = [];
+    const { runArgs, restart: restartArg } = withoutRestartArg(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
+    if (restartArg !== undefined) {
+        // 0.1 had no restart input: its users put the policy in run-args.
+        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
+        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+    }
     runArgs.forEach((arg, i) => {
         const option = arg.split('=')[0];
         if (MANAGED_RUN_OPTIONS.includes(option))
@@ -66422,6 +66680,7 @@ function parseInputs(raw) {
             env,
             envFile: optional(envFile),
             runArgs,
+            restart,
             registry: optional(registry),
             registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
             registryPassword: optional(raw('registry-password') ?? ''),
@@ -66446,6 +66705,7 @@ function parseInputs(raw) {
             timeoutMs: duration('timeout'),
         },
         keepImages: integer('keep-images', 1, 100),
+        deprecations,
     };
     if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
         problems.push('registry-username, registry-password: give both or neither');
@@ -66453,6 +66713,15 @@ function parseInputs(raw) {
     if (problems.length > 0)
         throw new InputError(problems);
     return config;
+}
+/** run-args without a `--restart=POLICY` (or `--restart` then POLICY) line, and that policy. */
+function withoutRestartArg(args) {
+    const i = args.findIndex((a) => a === '--restart' || a.startsWith('--restart='));
+    if (i < 0)
+        return { runArgs: args };
+    const glued = args[i].startsWith('--restart=');
+    const restart = glued ? args[i].slice('--restart='.length) : args[i + 1] ?? '';
+    return { runArgs: [...args.slice(0, i), ...args.slice(i + (glued ? 1 : 2))], restart };
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name, key, passphrase, fail) {
@@ -66507,89 +66776,8 @@ function parseRedisUrl(text, fail) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-function notificationsCoverSet(flags) {
-    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: 10_000,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
-    try {
-        await redis.connect();
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? e).message}`);
-    }
-    const renewals = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(renewals.get(name));
-        renewals.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async set(key, value) { await redis.set(key, value); },
-        async delete(key) { await redis.del(key); },
-        async keyspaceNotifications() {
-            try {
-                const reply = (await redis.config('GET', 'notify-keyspace-events'));
-                // RESP2 answers [name, value]; RESP3 a map.
-                const flags = Array.isArray(reply) ? String(reply[1] ?? '') : String(reply['notify-keyspace-events'] ?? '');
-                return notificationsCoverSet(flags);
-            }
-            catch {
-                return undefined;
-            }
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            const timer = setInterval(() => {
-                redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
-            }, Math.floor(ttlMs / 4));
-            timer.unref();
-            renewals.set(name, timer);
-            return true;
-        },
-        lockHolder: (name) => redis.get(name),
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async close() {
-            [...renewals.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
-        },
-    };
-}
-
+// EXTERNAL MODULE: ./src/redis.ts
+var redis = __nccwpck_require__(3672);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "assert"
@@ -67696,7 +67884,7 @@ async function openSession(config) {
         core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
     let keys;
     try {
-        keys = await openKeyStore(shell, config.switch.redis);
+        keys = await (0,redis/* openKeyStore */.vv)(shell, config.switch.redis);
     }
     catch (e) {
         await shell.close();

@@ -1,10 +1,12 @@
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
-import { firstFreePort, formatKeyValue, imagesToPrune, portFromKeyValue, registryOf, repositoryOf, type ContainerSummary, type RunSpec } from './docker.js';
+import { deploymentState, retirees } from './deployment-state.js';
+import { firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type RunSpec } from './docker.js';
 import type { DockerHost } from './docker-host.js';
 import type { Config } from './inputs.js';
-import { isHealthyStatus, upstreamPort, type ProbeResult } from './probe.js';
-import type { KeyStore } from './redis.js';
+import { isHealthyStatus, type ProbeResult } from './probe.js';
+import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
+import { formatKeyValue, upstreamPort } from './upstream.js';
 
 export interface Probes {
   /** health-path on the new container's own port, bypassing nginx. */
@@ -77,6 +79,7 @@ const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
 const LOCK_TTL_MS = 20_000;
 const LOG_TAIL_LINES = 30;
+const show = (value: string | null): string => (value === null ? '(unset)' : `"${value}"`);
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** Where env values travel: a 0600 file on the server, removed once the container started. */
@@ -90,6 +93,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
   const timeline: PhaseRecord[] = [];
   const warnings: string[] = [];
   const warn = (m: string): void => { warnings.push(m); log.warning(m); };
+  config.deprecations.forEach(warn);
   // A phase waits for its own limit or the whole deploy's, whichever ends first,
   // and names the one that did.
   const until = (phaseMs: number, input: string): { end: number; limit: string } => {
@@ -116,48 +120,69 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
   }
 
   // 2. Lock: one deploy of this key at a time; released in every outcome.
-  const lockName = `${s.redisKey}:lock`;
-  await phase('lock', async () => {
+  const lock: LockRef = { name: lockName(s.redisKey), owner: identity.lockOwner };
+  let held = false;
+  const acquire = (): Promise<void> => phase('lock', async () => {
     const { end, limit } = until(timing.lockTimeoutMs, 'lock-timeout');
     const waitedFrom = clock.now();
+    const legacy = legacyLockName(s.redisKey);
     let announced: string | null = null;
     for (;;) {
-      if (await keys.tryLock(lockName, identity.lockOwner, LOCK_TTL_MS)) {
-        deps.checkpoint?.('lock', lockName);
-        const waited = clock.now() - waitedFrom;
-        return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lockName };
+      // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+      const [acquired, legacyHolder] = await Promise.all([held || keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+      if (acquired && !held) {
+        held = true;
+        deps.checkpoint?.('lock', lock.name);
       }
-      const holder = await keys.lockHolder(lockName);
+      const [waitingFor, holder] = held ? [legacy, legacyHolder] : [lock.name, await keys.lockHolder(lock.name)];
+      if (held && holder === null) {
+        const waited = clock.now() - waitedFrom;
+        return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lock.name };
+      }
       if (holder && holder !== announced) {
-        log.info(`Waiting for ${lockName}, held by ${holder}`);
+        log.info(`Waiting for ${waitingFor}, held by ${holder}`);
         announced = holder;
       }
       if (clock.now() >= end) {
-        throw new DeployError('lock', `${lockName} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, timeline);
+        throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, timeline);
       }
       await clock.sleep(POLL_MS.lock);
     }
   });
   try {
+    await acquire();
     return await afterLock();
   } finally {
-    await keys.unlock(lockName, identity.lockOwner).then(
-      () => deps.checkpoint?.('lock', ''),
-      (e: Error) => warn(`could not release ${lockName} (it expires by itself): ${e.message}`),
-    );
+    if (held) {
+      await keys.unlock(lock.name, lock.owner).then(
+        () => deps.checkpoint?.('lock', ''),
+        (e: Error) => warn(`could not release ${lock.name} (it expires by itself): ${e.message}`),
+      );
+    }
+  }
+
+  /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
+  async function writeKey(expected: string | null, value: string | null): Promise<void> {
+    const outcome = await keys.compareAndSet(s.redisKey, expected, value, lock);
+    if (outcome.ok) return;
+    if (outcome.lockLost) throw new Error(`${lock.name} is no longer held by this deploy, so ${s.redisKey} was not written`);
+    throw new Error(`${s.redisKey} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
   }
 
   async function afterLock(): Promise<DeployResult> {
-    // 3 + 4. Read the key and find the previous container, while pulling.
-    const [previous, imageDigest] = await Promise.all([
+    // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling.
+    const [server, imageDigest] = await Promise.all([
       phase('inspect', async () => {
-        const [value, notifications, containers] = await Promise.all([keys.get(s.redisKey), keys.keyspaceNotifications(), docker.appContainers(c.app)]);
-        const port = value === null ? undefined : portFromKeyValue(s.redisValue, value);
-        const serving = port === undefined ? undefined : containers.find((x) => x.state === 'running' && x.hostPorts.includes(port));
-        if (value !== null && port === undefined) warn(`${s.redisKey} holds "${value}", which does not match redis-value ${s.redisValue}; treating this as a first deploy`);
-        else if (port !== undefined && !serving) warn(`${s.redisKey} points at port ${port}, but no running ${c.app} container of this action publishes it; it will not be stopped`);
-        const detail = value === null ? 'key unset: first deploy' : `key=${value}${serving ? `, serving: ${serving.name}` : ''}`;
-        return { value: { value, port, serving, containers, notifications }, detail };
+        const [keyValue, notifications, persistence, containers, listening, served] = await Promise.all([
+          keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(),
+        ]);
+        const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+        state.findings.forEach(warn);
+        if (state.repair) await writeKey(state.repair.from, state.repair.to);
+        const risk = persistence && persistenceRisk(persistence);
+        if (risk) warn(risk);
+        const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+        return { value: { state, containers, listening, notifications }, detail };
       }),
       phase('pull', async () => {
         if (c.registryUsername && c.registryPassword) await docker.login(c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
@@ -165,12 +190,13 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         return { value: digest, detail: `${c.image} ${digest}` };
       }),
     ]);
+    const { state } = server;
 
-    // 5. Start the new container on a fresh port.
+    // 5. Start the new container on a port of port-range nothing else uses.
     const id = await phase('start', async () => {
       const spec: RunSpec = {
-        name: identity.containerName, image: c.image, app: c.app, deployId: identity.deployId,
-        bindAddress: c.bindAddress, containerPort: c.containerPort, runArgs: c.runArgs, envFiles: [],
+        name: identity.containerName, image: c.image, app: c.app, deployment: s.redisKey, deployId: identity.deployId,
+        bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs, envFiles: [],
       };
       if (c.envFile) spec.envFiles.push(c.envFile);
       const envPath = envFilePath(identity.containerName);
@@ -178,30 +204,29 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
         spec.envFiles.push(envPath);
       }
-      const taken = c.portRange ? await docker.listeningPorts() : new Set<number>();
+      const taken = takenPorts(server.listening, server.containers, state.keyPort);
       try {
         for (let attempt = 1; ; attempt += 1) {
-          if (c.portRange) {
-            spec.hostPort = firstFreePort(c.portRange, taken);
-            if (spec.hostPort === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-          }
+          const port = firstFreePort(c.portRange, taken);
+          if (port === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+          spec.hostPort = port;
           try {
             const containerId = await docker.run(spec);
             deps.checkpoint?.('container', identity.containerName);
-            return { value: containerId, detail: `${identity.containerName} started` };
+            return { value: containerId, detail: `${identity.containerName} started on :${port}` };
           } catch (e) {
-            await docker.remove([identity.containerName]).catch(() => undefined);
-            // Taken between the look and the run (ss sees listeners only): try the next one.
+            await docker.discard([identity.containerName]).catch(() => undefined);
+            // Taken between the look and the run (another deployment starting, say): try the next one.
             const clash = /address already in use|port is already allocated/.test((e as Error).message);
-            if (!clash || spec.hostPort === undefined || attempt >= PORT_ATTEMPTS) throw e;
-            taken.add(spec.hostPort);
+            if (!clash || attempt >= PORT_ATTEMPTS) throw e;
+            taken.add(port);
           }
         }
       } finally {
         if (c.env.length > 0) await docker.removeFile(envPath).catch((e: Error) => warn(`could not remove the env file: ${e.message}`));
       }
     });
-    const discardNew = (): Promise<void> => docker.remove([id]).catch((e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`));
+    const discardNew = (): Promise<void> => docker.discard([id]).catch((e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`));
 
     // 6. Ready check, directly on the new port (read from the container: one
     // that already exited has none, and its state says why).
@@ -209,20 +234,20 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
       let last = '';
       for (;;) {
-        const state = await docker.inspect(id, c.containerPort);
+        const container = await docker.inspect(id, c.containerPort);
         let failure = '';
-        if (state.status === 'exited' || state.status === 'dead') failure = `the container exited with code ${state.exitCode}`;
-        else if (state.restartCount > 0) failure = `the container restarted ${state.restartCount} time(s)`;
-        else if (state.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
-        else if (state.status === 'running' && state.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
-        else if (state.status === 'running' && state.hostPort !== undefined) {
-          const answer = await probes.health(state.hostPort);
-          if (isHealthyStatus(answer.status) && (state.health === undefined || state.health === 'healthy')) {
-            return { value: state.hostPort, detail: `${s.healthPath} answered ${answer.status}${state.health ? ', healthy' : ''}` };
+        if (container.status === 'exited' || container.status === 'dead') failure = `the container exited with code ${container.exitCode}`;
+        else if (container.status === 'restarting' || container.restartCount > 0) failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
+        else if (container.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
+        else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
+        else if (container.status === 'running' && container.hostPort !== undefined) {
+          const answer = await probes.health(container.hostPort);
+          if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
           }
-          last = answer.error ?? `${s.healthPath} answered ${answer.status}${state.health ? `, health ${state.health}` : ''}`;
+          last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
         }
-        if (!failure && clock.now() >= end) failure = `not ready within ${limit} (last: ${last || state.status})`;
+        if (!failure && clock.now() >= end) failure = `not ready within ${limit} (last: ${last || container.status})`;
         if (failure) {
           const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
           await discardNew();
@@ -248,15 +273,20 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       }
     };
     const switchSeconds = await phase('switch', async () => {
-      const { notifications } = previous;
+      const { notifications } = server;
       if (notifications === false) {
         warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
       } else if (notifications === undefined) {
         log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
       }
       const t0 = clock.now();
+      try {
+        await writeKey(state.keyValue, newValue);
+      } catch (e) {
+        await discardNew();
+        throw e;
+      }
       deps.checkpoint?.('switching', 'true');
-      await keys.set(s.redisKey, newValue);
       const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
       if (await proveServing(port, end)) {
         const seconds = (clock.now() - t0) / 1000;
@@ -264,24 +294,30 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       }
       const failedProbes = [...probeLog];
       const confdRunning = (await docker.processes().catch(() => undefined))?.some((args) => /\bconfd\b/.test(args));
-      if (previous.value === null) await keys.delete(s.redisKey);
-      else await keys.set(s.redisKey, previous.value);
-      const restored = previous.port === undefined || await proveServing(previous.port, clock.now() + timing.switchTimeoutMs);
+      let restoreProblem = '';
+      await writeKey(newValue, state.keyValue).catch((e: Error) => { restoreProblem = e.message; });
+      if (restoreProblem) {
+        throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}, and ${s.redisKey} could not be set back: ${restoreProblem}`,
+          `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
+      }
+      const restored = state.keyPort === undefined || await proveServing(state.keyPort, clock.now() + timing.switchTimeoutMs);
       await discardNew();
-      throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${previous.value ?? '(unset)'}` +
+      throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}` +
         (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port, { confdRunning, notifications }), timeline, { probes: failedProbes });
     });
 
-    // 9. Drain the old upstream.
-    if (previous.port !== undefined && previous.port !== port) {
-      const oldPort = previous.port;
+    // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
+    const retiring = retirees(state, id);
+    const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
+    if (oldPorts.length > 0) {
       await phase('drain', async () => {
         const { end, limit } = until(timing.drainTimeoutMs, 'drain-timeout');
+        const ports = oldPorts.map((p) => `:${p}`).join(', ');
         for (;;) {
-          const state = await docker.drainState(oldPort);
-          if (state.shuttingDownWorkers === 0 && state.connections === 0) return { value: undefined, detail: `no connection to :${oldPort} left` };
+          const drain = await docker.drainState(oldPorts);
+          if (drain.shuttingDownWorkers === 0 && drain.connections === 0) return { value: undefined, detail: `no connection to ${ports} left` };
           if (clock.now() >= end) {
-            warn(`${limit} passed with ${state.connections} connection(s) to :${oldPort} and ${state.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+            warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
             return { value: undefined, detail: 'timed out' };
           }
           await clock.sleep(POLL_MS.drain);
@@ -289,35 +325,34 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       });
     }
 
-    // 10. Retire: past the proven switch, a failure here is a warning.
-    // Stop the old container, remove leftovers and prune images side by side.
+    // Past the proven switch, a failure here is a warning. Old containers stop
+    // side by side; images are pruned once they are gone.
     await phase('retire', async () => {
       const done: string[] = [];
-      const serving = previous.serving;
-      const stopPrevious = async (): Promise<void> => {
-        if (!serving || serving.id === id) return;
+      const stopOne = async (old: ContainerSummary): Promise<void> => {
         try {
-          await docker.stop(serving.id, Math.ceil(timing.stopTimeoutMs / 1000));
-          await docker.remove([serving.id]);
-          done.push(`stopped ${serving.name}`);
+          await docker.stop(old.id, Math.ceil(timing.stopTimeoutMs / 1000));
+          await docker.remove([old.id]);
+          done.push(`stopped ${old.name}`);
         } catch (e) {
-          warn(`could not stop or remove the previous container ${serving.name}: ${(e as Error).message}`);
+          warn(`could not stop or remove ${old.name}: ${(e as Error).message}`);
         }
       };
       const removeLeftovers = async (): Promise<void> => {
-        const leftovers = previous.containers.filter((x: ContainerSummary) => x.id !== id && x.id !== serving?.id);
-        if (leftovers.length === 0) return;
-        await docker.remove(leftovers.map((x) => x.id)).then(
-          () => done.push(`removed ${leftovers.length} leftover container(s)`),
-          (e: Error) => warn(`could not remove leftover containers: ${e.message}`),
+        if (retiring.remove.length === 0) return;
+        await docker.remove(retiring.remove.map((x) => x.id)).then(
+          () => done.push(`removed ${retiring.remove.length} stopped container(s)`),
+          (e: Error) => warn(`could not remove stopped containers of this deployment: ${e.message}`),
         );
       };
-      // Listed while the old container stops; removed once it is gone, so its image can go too.
-      const pruneImages = async (stopped: Promise<void>): Promise<void> => {
+      // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+      const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+      const inUse = [c.image, ...server.containers.filter((x) => !retired.has(x.id)).map((x) => x.image)];
+      const pruneImages = async (stopped: Promise<unknown>): Promise<void> => {
         try {
           const images = await docker.images(repositoryOf(c.image));
           await stopped;
-          const prune = imagesToPrune(images, config.keepImages, [c.image]);
+          const prune = imagesToPrune(images, config.keepImages, inUse);
           if (prune.length === 0) return;
           await docker.removeImages(prune);
           done.push(`pruned ${prune.join(', ')}`);
@@ -325,8 +360,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
           warn(`could not prune old images: ${(e as Error).message}`);
         }
       };
-      const stopped = stopPrevious();
-      await Promise.all([stopped, removeLeftovers(), pruneImages(stopped)]);
+      const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
+      await Promise.all([stopped, pruneImages(stopped)]);
       return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
     });
 
@@ -334,8 +369,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       container: identity.containerName,
       containerId: id,
       port,
-      previousPort: previous.port,
-      previousContainer: previous.serving?.name,
+      previousPort: state.keyPort,
+      previousContainer: state.serving?.name,
       imageDigest,
       switchSeconds,
       durationSeconds: (clock.now() - started) / 1000,

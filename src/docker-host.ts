@@ -13,7 +13,8 @@ export interface DockerHost {
   login(registry: string, username: string, password: string): Promise<void>;
   /** Makes the image present as the policy says; returns its digest. */
   pull(image: string, policy: PullPolicy): Promise<string>;
-  appContainers(app: string): Promise<ContainerSummary[]>;
+  /** Every container on the server, of any deployment. */
+  containers(): Promise<ContainerSummary[]>;
   listeningPorts(): Promise<Set<number>>;
   writePrivateFile(path: string, content: string): Promise<void>;
   removeFile(path: string): Promise<void>;
@@ -21,10 +22,14 @@ export interface DockerHost {
   inspect(id: string, containerPort: number): Promise<ContainerState>;
   logs(id: string, lines: number): Promise<string>;
   stop(id: string, seconds: number): Promise<void>;
+  /** Removes stopped containers; their volumes stay. */
   remove(ids: string[]): Promise<void>;
+  /** Force-removes containers that never served, with their anonymous volumes. */
+  discard(ids: string[]): Promise<void>;
   images(repository: string): Promise<ImageSummary[]>;
   removeImages(refs: string[]): Promise<void>;
-  drainState(port: number): Promise<DrainState>;
+  /** nginx workers shutting down, and connections to any of these ports. */
+  drainState(ports: number[]): Promise<DrainState>;
   /** The command lines of the server's processes. */
   processes(): Promise<string[]>;
 }
@@ -68,7 +73,12 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       if (!digest) throw new Error(`image ${image} is missing right after docker pull`);
       return digest;
     },
-    appContainers: async (app) => parse.appContainers(await ok(build.appContainers(app))),
+    async containers() {
+      const argv = build.containers();
+      const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+      if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr))) throw new RemoteCommandError(argv, result);
+      return parse.containers(result.stdout);
+    },
     listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
     async writePrivateFile(path, content) { await ok(build.writePrivateFile(path), { stdin: content }); },
     async removeFile(path) { await ok(build.removeFile(path)); },
@@ -80,6 +90,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
     async remove(ids) { if (ids.length > 0) await ok(build.remove(ids)); },
+    async discard(ids) { if (ids.length > 0) await ok(build.discard(ids)); },
     images: async (repository) => parse.images(await ok(build.images(repository))),
     async removeImages(refs) {
       if (refs.length === 0) return;
@@ -87,9 +98,9 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
       if (parse.imageRemovalProblems(result.stderr).length > 0) throw new RemoteCommandError(argv, result);
     },
-    async drainState(port) {
-      const [ps, ss] = await Promise.all([ok(build.processes()), ok(build.connectionsTo(port))]);
-      return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: parse.lineCount(ss) };
+    async drainState(ports) {
+      const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
+      return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
     },
     processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
   };

@@ -2,6 +2,8 @@
 // on the server, and parsers for what they print. Nothing here does I/O.
 
 export const LABEL_APP = 'docker-hot-deploy.app';
+/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
+export const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 export const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 export const LABEL_IMAGE = 'docker-hot-deploy.image';
 
@@ -11,21 +13,33 @@ export interface RunSpec {
   name: string;
   image: string;
   app: string;
+  deployment: string;
   deployId: string;
   bindAddress: string;
-  hostPort?: number;
+  hostPort: number;
   containerPort: number;
+  restart: string;
   envFiles: string[];
   runArgs: string[];
 }
 
+/** A container on the server, of any deployment or none. */
 export interface ContainerSummary {
   id: string;
   name: string;
   state: string;
-  deployId: string;
+  labels: Record<string, string>;
+  image: string;
+  /** Host ports it publishes now, and the ones it is configured to publish when it (re)starts. */
   hostPorts: number[];
 }
+
+/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
+export const BOUNDED_LOGS: Argv = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+
+/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 
 export interface ContainerState {
   id: string;
@@ -50,14 +64,20 @@ export const build = {
   login: (registry: string, username: string): Argv => ['docker', 'login', '--username', username, '--password-stdin', registry],
   pull: (image: string): Argv => ['docker', 'pull', '--quiet', image],
   imageDigest: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-  appContainers: (app: string): Argv => ['docker', 'ps', '--all', '--no-trunc', '--filter', `label=${LABEL_APP}=${app}`, '--format', '{{json .}}'],
+  /** Every container on the server, stopped ones too: their ports come back with them. A container
+   * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
+  containers: (): Argv => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
   run(spec: RunSpec): Argv {
     return [
       'docker', 'run', '--detach', '--name', spec.name,
       '--label', `${LABEL_APP}=${spec.app}`,
+      '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
       '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
       '--label', `${LABEL_IMAGE}=${spec.image}`,
-      '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort ?? ''}:${spec.containerPort}`,
+      // An explicit host port: Docker would pick another ephemeral one on every restart.
+      '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+      '--restart', spec.restart,
+      ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
       ...spec.envFiles.flatMap((f) => ['--env-file', f]),
       ...spec.runArgs,
       spec.image,
@@ -66,7 +86,10 @@ export const build = {
   inspect: (id: string): Argv => ['docker', 'container', 'inspect', id],
   logs: (id: string, lines: number): Argv => ['docker', 'logs', '--tail', String(lines), id],
   stop: (id: string, seconds: number): Argv => ['docker', 'stop', '--time', String(seconds), id],
-  remove: (ids: string[]): Argv => ['docker', 'rm', '--force', '--volumes', ...ids],
+  /** Force-removes: for containers that never served (their anonymous volumes go too). */
+  discard: (ids: string[]): Argv => ['docker', 'rm', '--force', '--volumes', ...ids],
+  /** Removes stopped containers, keeping their volumes. */
+  remove: (ids: string[]): Argv => ['docker', 'rm', ...ids],
   images: (repository: string): Argv => ['docker', 'image', 'ls', '--format', '{{json .}}', repository],
   removeImages: (refs: string[]): Argv => ['docker', 'image', 'rm', ...refs],
   listeningPorts: (): Argv => ['ss', '-Htln'],
@@ -81,30 +104,24 @@ function jsonLines<T>(text: string): T[] {
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
 }
 
-function labelValue(labels: string, name: string): string {
-  // `docker ps` prints labels as a,b=c list; values of ours hold no commas.
-  for (const pair of labels.split(',')) {
-    const eq = pair.indexOf('=');
-    if (pair.slice(0, eq) === name) return pair.slice(eq + 1);
-  }
-  return '';
-}
+type PortMap = Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null;
 
-/** Host ports from `docker ps` Ports text: "127.0.0.1:49153->8080/tcp, ...". */
-export function parsePublishedPorts(ports: string): number[] {
-  return [...ports.matchAll(/:(\d+)->\d+\/tcp/g)].map((m) => Number(m[1]));
+/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
+function hostPortsOf(...maps: PortMap[]): number[] {
+  const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
+  return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
 }
 
 export const parse = {
-  appContainers(text: string): ContainerSummary[] {
-    return jsonLines<{ ID: string; Names: string; State: string; Labels: string; Ports: string }>(text).map((c) => ({
-      id: c.ID,
-      name: c.Names,
-      state: c.State,
-      deployId: labelValue(c.Labels, LABEL_DEPLOY),
-      hostPorts: [...new Set(parsePublishedPorts(c.Ports))],
-    }));
+  containers(text: string): ContainerSummary[] {
+    return jsonLines<[string, string, string, Record<string, string> | null, string, PortMap, PortMap]>(text)
+      .map(([id, name, state, labels, image, configured, current]) => ({
+        id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, hostPorts: hostPortsOf(configured, current),
+      }));
   },
+
+  /** True when a failed inspect only missed containers removed since they were listed. */
+  vanishedOnly: (stderr: string): boolean => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
 
   inspect(text: string, containerPort: number): ContainerState {
     const [c] = JSON.parse(text) as Array<{
@@ -182,20 +199,18 @@ export function registryOf(image: string): string {
   return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
 
-/** The first port of the range that nothing listens on. */
+/** The first port of the range that is not taken. */
 export function firstFreePort(range: { first: number; last: number }, taken: Set<number>): number | undefined {
   for (let p = range.first; p <= range.last; p += 1) if (!taken.has(p)) return p;
   return undefined;
 }
 
-/** redis-value with the port filled in, and the port read back from a stored value. */
-export function formatKeyValue(template: string, port: number): string {
-  return template.replace('{port}', String(port));
-}
-
-export function portFromKeyValue(template: string, value: string): number | undefined {
-  const [before, after] = template.split('{port}');
-  if (!value.startsWith(before) || !value.endsWith(after)) return undefined;
-  const port = value.slice(before.length, value.length - after.length);
-  return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+/** Ports a new container may not take: listened on, or published by any container (a stopped or
+ * restarting one takes its port back when it starts), or named by the key (its container may be
+ * restarting right now). */
+export function takenPorts(listening: Set<number>, containers: ContainerSummary[], keyPort: number | undefined): Set<number> {
+  const taken = new Set(listening);
+  for (const c of containers) c.hostPorts.forEach((p) => taken.add(p));
+  if (keyPort !== undefined) taken.add(keyPort);
+  return taken;
 }

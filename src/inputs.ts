@@ -41,10 +41,11 @@ export interface Config {
     app: string;
     containerPort: number;
     bindAddress: string;
-    portRange?: { first: number; last: number };
+    portRange: { first: number; last: number };
     env: Array<[string, string]>;
     envFile?: string;
     runArgs: string[];
+    restart: string;
     registry?: string;
     registryUsername?: string;
     registryPassword?: string;
@@ -69,6 +70,8 @@ export interface Config {
     timeoutMs: number;
   };
   keepImages: number;
+  /** Inputs that still work but will not for ever: said on every run. */
+  deprecations: string[];
 }
 
 /** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
@@ -77,6 +80,8 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   'insecure-skip-host-key-check': 'false',
   'jump-port': '22',
   'bind-address': '127.0.0.1',
+  'port-range': '20000-20999',
+  restart: 'unless-stopped',
   pull: 'always',
   'redis-url': 'redis://127.0.0.1:6379',
   'redis-value': '{port}',
@@ -115,6 +120,8 @@ const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
 const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
+const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
 // docker run options this action sets itself; a run-arg may not override them.
 const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
 
@@ -188,13 +195,11 @@ export function parseInputs(raw: (name: string) => string): Config {
   const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
   const bindAddress = get('bind-address');
   if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress)) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
-  let portRange: Config['container']['portRange'];
   const rangeText = get('port-range');
-  if (rangeText) {
-    const m = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-    if (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535) portRange = { first: Number(m[1]), last: Number(m[2]) };
-    else fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 49000-49099`, undefined);
-  }
+  const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+  const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+    ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+    : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
   const env: Array<[string, string]> = [];
   get('env').split(/\r?\n/).forEach((line, i) => {
     if (!line.trim() || line.trim().startsWith('#')) return;
@@ -204,7 +209,14 @@ export function parseInputs(raw: (name: string) => string): Config {
     else env.push([name, line.slice(eq + 1)]);
   });
   const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
-  const runArgs = get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean);
+  const deprecations: string[] = [];
+  const { runArgs, restart: restartArg } = withoutRestartArg(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+  let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
+  if (restartArg !== undefined) {
+    // 0.1 had no restart input: its users put the policy in run-args.
+    restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
+    deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+  }
   runArgs.forEach((arg, i) => {
     const option = arg.split('=')[0];
     if (MANAGED_RUN_OPTIONS.includes(option)) fail('run-args', `${shown('run-args', arg)} is set by this action itself; accepted: other docker run options, one a line`, undefined);
@@ -251,6 +263,7 @@ export function parseInputs(raw: (name: string) => string): Config {
       env,
       envFile: optional(envFile),
       runArgs,
+      restart,
       registry: optional(registry),
       registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
       registryPassword: optional(raw('registry-password') ?? ''),
@@ -275,6 +288,7 @@ export function parseInputs(raw: (name: string) => string): Config {
       timeoutMs: duration('timeout'),
     },
     keepImages: integer('keep-images', 1, 100),
+    deprecations,
   };
   if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
     problems.push('registry-username, registry-password: give both or neither');
@@ -284,6 +298,15 @@ export function parseInputs(raw: (name: string) => string): Config {
 }
 
 type Fail = <T>(name: string, message: string, fallback: T) => T;
+
+/** run-args without a `--restart=POLICY` (or `--restart` then POLICY) line, and that policy. */
+function withoutRestartArg(args: string[]): { runArgs: string[]; restart?: string } {
+  const i = args.findIndex((a) => a === '--restart' || a.startsWith('--restart='));
+  if (i < 0) return { runArgs: args };
+  const glued = args[i].startsWith('--restart=');
+  const restart = glued ? args[i].slice('--restart='.length) : args[i + 1] ?? '';
+  return { runArgs: [...args.slice(0, i), ...args.slice(i + (glued ? 1 : 2))], restart };
+}
 
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name: string, key: string, passphrase: string, fail: Fail): string {

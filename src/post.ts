@@ -20,7 +20,7 @@ export async function post(): Promise<void> {
   const session = await openSession(config);
   try {
     if (removable) {
-      await session.docker.remove([removable]).then(
+      await session.docker.discard([removable]).then(
         () => core.info(`Removed ${removable}, which never received traffic.`),
         (e: Error) => core.warning(`Could not remove ${removable}: ${e.message}`),
       );

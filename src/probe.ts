@@ -29,13 +29,6 @@ export function isHealthyStatus(status: number | undefined): boolean {
   return status !== undefined && status >= 200 && status < 400;
 }
 
-/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
-export function upstreamPort(header: string | undefined): number | undefined {
-  const last = header?.split(',').pop()?.trim();
-  const m = last ? /:(\d+)$/.exec(last) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
 export function httpGet(target: HttpTarget): Promise<ProbeResult> {
   const request = target.https ? httpsRequest : httpRequest;
   return new Promise((resolve) => {

@@ -4,12 +4,27 @@ import { Redis } from 'ioredis';
 import type { RedisTarget } from './inputs.js';
 import type { RemoteShell } from './ssh/connection.js';
 
+/** The lock a deploy holds while it writes. */
+export interface LockRef {
+  name: string;
+  owner: string;
+}
+
+export type WriteOutcome = { ok: true } | { ok: false; lockLost: true } | { ok: false; lockLost: false; current: string | null };
+
+export interface Persistence {
+  appendonly: boolean;
+  save: string;
+}
+
 export interface KeyStore {
   get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<void>;
-  delete(key: string): Promise<void>;
+  /** Sets the key (deletes it when value is null) only while `lock` is held and the key still holds `expected`. */
+  compareAndSet(key: string, expected: string | null, value: string | null, lock: LockRef): Promise<WriteOutcome>;
   /** true/false when CONFIG GET answers; undefined where it is refused (managed Redis). */
   keyspaceNotifications(): Promise<boolean | undefined>;
+  /** appendonly and save, or undefined where CONFIG is refused. */
+  persistence(): Promise<Persistence | undefined>;
   /** SET name owner NX PX ttl; while held, renewed until unlock or close. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
   lockHolder(name: string): Promise<string | null>;
@@ -22,10 +37,37 @@ export interface KeyStore {
 // deploy is never renewed or deleted by the old holder.
 const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+export const lockName = (redisKey: string): string => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+export const legacyLockName = (redisKey: string): string => `${redisKey}:lock`;
 
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
 export function notificationsCoverSet(flags: string): boolean {
   return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+export function persistenceRisk(p: Persistence): string | undefined {
+  if (p.appendonly) return undefined;
+  if (!p.save.trim()) return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+  return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply: unknown, name: string): string {
+  return Array.isArray(reply) ? String(reply[1] ?? '') : String((reply as Record<string, string>)[name] ?? '');
 }
 
 export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Promise<KeyStore> {
@@ -53,6 +95,8 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     await forward.close();
     throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? (e as Error)).message}`);
   }
+  const config = (name: string): Promise<string | undefined> =>
+    redis.config('GET', name).then((reply: unknown) => configValue(reply, name), () => undefined);
   const renewals = new Map<string, NodeJS.Timeout>();
   const stopRenewing = (name: string): void => {
     clearInterval(renewals.get(name));
@@ -60,17 +104,19 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
   };
   return {
     get: (key) => redis.get(key),
-    async set(key, value) { await redis.set(key, value); },
-    async delete(key) { await redis.del(key); },
+    async compareAndSet(key, expected, value, lock) {
+      const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? '')) as string[];
+      if (reply[0] === 'ok') return { ok: true };
+      if (reply[0] === 'lock') return { ok: false, lockLost: true };
+      return { ok: false, lockLost: false, current: reply[1] ?? null };
+    },
     async keyspaceNotifications() {
-      try {
-        const reply = (await redis.config('GET', 'notify-keyspace-events')) as unknown;
-        // RESP2 answers [name, value]; RESP3 a map.
-        const flags = Array.isArray(reply) ? String(reply[1] ?? '') : String((reply as Record<string, string>)['notify-keyspace-events'] ?? '');
-        return notificationsCoverSet(flags);
-      } catch {
-        return undefined;
-      }
+      const flags = await config('notify-keyspace-events');
+      return flags === undefined ? undefined : notificationsCoverSet(flags);
+    },
+    async persistence() {
+      const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+      return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
     },
     async tryLock(name, owner, ttlMs) {
       if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK') return false;

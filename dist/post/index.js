@@ -65363,7 +65363,7 @@ async function post() {
     const session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_1__/* .openSession */ .fA)(config);
     try {
         if (removable) {
-            await session.docker.remove([removable]).then(() => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${removable}, which never received traffic.`), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove ${removable}: ${e.message}`));
+            await session.docker.discard([removable]).then(() => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${removable}, which never received traffic.`), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove ${removable}: ${e.message}`));
         }
         if (lock) {
             const released = await session.keys.unlock(lock, _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.lockOwner));
@@ -65398,22 +65398,35 @@ var core = __nccwpck_require__(4116);
 // Docker (and the few host tools a deploy needs), pure: argument lists to run
 // on the server, and parsers for what they print. Nothing here does I/O.
 const LABEL_APP = 'docker-hot-deploy.app';
+/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
+const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
+const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
     login: (registry, username) => ['docker', 'login', '--username', username, '--password-stdin', registry],
     pull: (image) => ['docker', 'pull', '--quiet', image],
     imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    appContainers: (app) => ['docker', 'ps', '--all', '--no-trunc', '--filter', `label=${LABEL_APP}=${app}`, '--format', '{{json .}}'],
+    /** Every container on the server, stopped ones too: their ports come back with them. A container
+     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
+    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
     run(spec) {
         return [
             'docker', 'run', '--detach', '--name', spec.name,
             '--label', `${LABEL_APP}=${spec.app}`,
+            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
             '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
             '--label', `${LABEL_IMAGE}=${spec.image}`,
-            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort ?? ''}:${spec.containerPort}`,
+            // An explicit host port: Docker would pick another ephemeral one on every restart.
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+            '--restart', spec.restart,
+            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
             ...spec.envFiles.flatMap((f) => ['--env-file', f]),
             ...spec.runArgs,
             spec.image,
@@ -65422,7 +65435,10 @@ const build = {
     inspect: (id) => ['docker', 'container', 'inspect', id],
     logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
     stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
-    remove: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Force-removes: for containers that never served (their anonymous volumes go too). */
+    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Removes stopped containers, keeping their volumes. */
+    remove: (ids) => ['docker', 'rm', ...ids],
     images: (repository) => ['docker', 'image', 'ls', '--format', '{{json .}}', repository],
     removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
     listeningPorts: () => ['ss', '-Htln'],
@@ -65435,29 +65451,20 @@ const build = {
 function jsonLines(text) {
     return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
-function labelValue(labels, name) {
-    // `docker ps` prints labels as a,b=c list; values of ours hold no commas.
-    for (const pair of labels.split(',')) {
-        const eq = pair.indexOf('=');
-        if (pair.slice(0, eq) === name)
-            return pair.slice(eq + 1);
-    }
-    return '';
-}
-/** Host ports from `docker ps` Ports text: "127.0.0.1:49153->8080/tcp, ...". */
-function parsePublishedPorts(ports) {
-    return [...ports.matchAll(/:(\d+)->\d+\/tcp/g)].map((m) => Number(m[1]));
+/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
+function hostPortsOf(...maps) {
+    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
+    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
 }
 const parse = {
-    appContainers(text) {
-        return jsonLines(text).map((c) => ({
-            id: c.ID,
-            name: c.Names,
-            state: c.State,
-            deployId: labelValue(c.Labels, LABEL_DEPLOY),
-            hostPorts: [...new Set(parsePublishedPorts(c.Ports))],
+    containers(text) {
+        return jsonLines(text)
+            .map(([id, name, state, labels, image, configured, current]) => ({
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, hostPorts: hostPortsOf(configured, current),
         }));
     },
+    /** True when a failed inspect only missed containers removed since they were listed. */
+    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
     inspect(text, containerPort) {
         const [c] = JSON.parse(text);
         const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
@@ -65522,23 +65529,23 @@ function registryOf(image) {
     const first = image.split('/')[0];
     return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
 }
-/** The first port of the range that nothing listens on. */
+/** The first port of the range that is not taken. */
 function firstFreePort(range, taken) {
     for (let p = range.first; p <= range.last; p += 1)
         if (!taken.has(p))
             return p;
     return undefined;
 }
-/** redis-value with the port filled in, and the port read back from a stored value. */
-function formatKeyValue(template, port) {
-    return template.replace('{port}', String(port));
-}
-function portFromKeyValue(template, value) {
-    const [before, after] = template.split('{port}');
-    if (!value.startsWith(before) || !value.endsWith(after))
-        return undefined;
-    const port = value.slice(before.length, value.length - after.length);
-    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+/** Ports a new container may not take: listened on, or published by any container (a stopped or
+ * restarting one takes its port back when it starts), or named by the key (its container may be
+ * restarting right now). */
+function takenPorts(listening, containers, keyPort) {
+    const taken = new Set(listening);
+    for (const c of containers)
+        c.hostPorts.forEach((p) => taken.add(p));
+    if (keyPort !== undefined)
+        taken.add(keyPort);
+    return taken;
 }
 
 ;// CONCATENATED MODULE: ./src/docker-host.ts
@@ -65591,7 +65598,13 @@ function remoteDockerHost(shell) {
                 throw new Error(`image ${image} is missing right after docker pull`);
             return digest;
         },
-        appContainers: async (app) => parse.appContainers(await ok(build.appContainers(app))),
+        async containers() {
+            const argv = build.containers();
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return parse.containers(result.stdout);
+        },
         listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
         async writePrivateFile(path, content) { await ok(build.writePrivateFile(path), { stdin: content }); },
         async removeFile(path) { await ok(build.removeFile(path)); },
@@ -65604,6 +65617,8 @@ function remoteDockerHost(shell) {
         async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
         async remove(ids) { if (ids.length > 0)
             await ok(build.remove(ids)); },
+        async discard(ids) { if (ids.length > 0)
+            await ok(build.discard(ids)); },
         images: async (repository) => parse.images(await ok(build.images(repository))),
         async removeImages(refs) {
             if (refs.length === 0)
@@ -65613,9 +65628,9 @@ function remoteDockerHost(shell) {
             if (parse.imageRemovalProblems(result.stderr).length > 0)
                 throw new RemoteCommandError(argv, result);
         },
-        async drainState(port) {
-            const [ps, ss] = await Promise.all([ok(build.processes()), ok(build.connectionsTo(port))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: parse.lineCount(ss) };
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
+            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
         },
         processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
     };
@@ -65735,6 +65750,8 @@ const DEFAULTS = {
     'insecure-skip-host-key-check': 'false',
     'jump-port': '22',
     'bind-address': '127.0.0.1',
+    'port-range': '20000-20999',
+    restart: 'unless-stopped',
     pull: 'always',
     'redis-url': 'redis://127.0.0.1:6379',
     'redis-value': '{port}',
@@ -65772,6 +65789,8 @@ const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
 const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
+const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
 // docker run options this action sets itself; a run-arg may not override them.
 const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
@@ -65842,15 +65861,11 @@ function parseInputs(raw) {
     const bindAddress = get('bind-address');
     if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress))
         fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
-    let portRange;
     const rangeText = get('port-range');
-    if (rangeText) {
-        const m = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-        if (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 65535)
-            portRange = { first: Number(m[1]), last: Number(m[2]) };
-        else
-            fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 49000-49099`, undefined);
-    }
+    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
     const env = [];
     get('env').split(/\r?\n/).forEach((line, i) => {
         if (!line.trim() || line.trim().startsWith('#'))
@@ -65863,7 +65878,14 @@ function parseInputs(raw) {
             env.push([name, line.slice(eq + 1)]);
     });
     const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
-    const runArgs = get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean);
+    const deprecations = [];
+    const { runArgs, restart: restartArg } = withoutRestartArg(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
+    if (restartArg !== undefined) {
+        // 0.1 had no restart input: its users put the policy in run-args.
+        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
+        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+    }
     runArgs.forEach((arg, i) => {
         const option = arg.split('=')[0];
         if (MANAGED_RUN_OPTIONS.includes(option))
@@ -65911,6 +65933,7 @@ function parseInputs(raw) {
             env,
             envFile: optional(envFile),
             runArgs,
+            restart,
             registry: optional(registry),
             registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
             registryPassword: optional(raw('registry-password') ?? ''),
@@ -65935,6 +65958,7 @@ function parseInputs(raw) {
             timeoutMs: duration('timeout'),
         },
         keepImages: integer('keep-images', 1, 100),
+        deprecations,
     };
     if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
         problems.push('registry-username, registry-password: give both or neither');
@@ -65942,6 +65966,15 @@ function parseInputs(raw) {
     if (problems.length > 0)
         throw new InputError(problems);
     return config;
+}
+/** run-args without a `--restart=POLICY` (or `--restart` then POLICY) line, and that policy. */
+function withoutRestartArg(args) {
+    const i = args.findIndex((a) => a === '--restart' || a.startsWith('--restart='));
+    if (i < 0)
+        return { runArgs: args };
+    const glued = args[i].startsWith('--restart=');
+    const restart = glued ? args[i].slice('--restart='.length) : args[i + 1] ?? '';
+    return { runArgs: [...args.slice(0, i), ...args.slice(i + (glued ? 1 : 2))], restart };
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name, key, passphrase, fail) {
@@ -66006,9 +66039,35 @@ var built = __nccwpck_require__(7796);
 // deploy is never renewed or deleted by the old holder.
 const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const legacyLockName = (redisKey) => `${redisKey}:lock`;
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
 function notificationsCoverSet(flags) {
     return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
 }
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
@@ -66036,6 +66095,7 @@ async function openKeyStore(shell, target) {
         await forward.close();
         throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? e).message}`);
     }
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
     const renewals = new Map();
     const stopRenewing = (name) => {
         clearInterval(renewals.get(name));
@@ -66043,18 +66103,21 @@ async function openKeyStore(shell, target) {
     };
     return {
         get: (key) => redis.get(key),
-        async set(key, value) { await redis.set(key, value); },
-        async delete(key) { await redis.del(key); },
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
         async keyspaceNotifications() {
-            try {
-                const reply = (await redis.config('GET', 'notify-keyspace-events'));
-                // RESP2 answers [name, value]; RESP3 a map.
-                const flags = Array.isArray(reply) ? String(reply[1] ?? '') : String(reply['notify-keyspace-events'] ?? '');
-                return notificationsCoverSet(flags);
-            }
-            catch {
-                return undefined;
-            }
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
         },
         async tryLock(name, owner, ttlMs) {
             if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')

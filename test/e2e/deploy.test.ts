@@ -1,28 +1,15 @@
 // The hot deploy end to end: dist/ under Node 24, against the real stack
 // (dockerd, registry, sshd, Redis, the confd stand-in, nginx) on loopback.
 import { createServer, type Server } from 'node:net';
-import { runAction, type ActionRun } from '../support/action.js';
-import { describeLoad, failures, startLoad, type LoadKind, type LoadReport } from '../support/load.js';
+import { deployOk, type ActionRun } from '../support/action.js';
+import { describeLoad, duringLoad, failures, type LoadKind, type LoadReport } from '../support/load.js';
 import { appContainers, docker, image, keyValue, nginxGet, resetStack, stackInfo, stackInputs } from '../support/stack.js';
 
-async function deployOk(version: string, extra: Record<string, string> = {}): Promise<ActionRun> {
-  const run = await runAction(stackInputs({ image: image(version), ...extra }));
-  if (run.code !== 0) throw new Error(`deploy of ${version} failed:\n${run.stdout}`);
-  return run;
-}
+const deployVersion = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> => deployOk(stackInputs({ image: image(version), ...extra }));
 
 async function deployUnderLoad(version: string, kind: LoadKind): Promise<{ run: ActionRun; load: LoadReport }> {
-  const load = startLoad({ url: stackInfo().nginxUrl, kind });
-  // Let the load reach a steady state on the old version first.
-  await new Promise((r) => setTimeout(r, 300));
-  try {
-    const run = await deployOk(version);
-    await new Promise((r) => setTimeout(r, 300));
-    return { run, load: await load.stop() };
-  } catch (e) {
-    await load.stop();
-    throw e;
-  }
+  const { result: run, load } = await duringLoad(stackInfo().nginxUrl, () => deployVersion(version), kind);
+  return { run, load };
 }
 
 /** What a user checks after a deploy: the version served, by which port, and what runs. */
@@ -41,7 +28,7 @@ describe('hot deploy on the real stack', () => {
 
   test('first deploy: key unset and nothing running', async () => {
     expect((await nginxGet()).status).toBe(502);
-    const run = await deployOk('v1');
+    const run = await deployVersion('v1');
     expect(run.outputs.port).toMatch(/^\d+$/);
     expect(run.outputs['previous-port']).toBe('');
     expect(run.outputs['previous-container']).toBe('');
@@ -80,7 +67,7 @@ describe('hot deploy on the real stack', () => {
 
   test('redeploying the same image starts a new container and retires the old one', async () => {
     const first = await nginxGet();
-    const run = await deployOk('v1');
+    const run = await deployVersion('v1');
     expect(run.outputs['previous-port']).toBe(first.upstream?.split(':')[1]);
     expect(run.outputs.port).not.toBe(run.outputs['previous-port']);
     await expectServing('v1', run);
@@ -91,7 +78,7 @@ describe('hot deploy on the real stack', () => {
     const busy: Server = createServer();
     await new Promise<void>((resolve, reject) => busy.once('error', reject).listen(20100, '127.0.0.1', resolve));
     try {
-      const run = await deployOk('v2', { 'port-range': '20100-20109' });
+      const run = await deployVersion('v2', { 'port-range': '20100-20109' });
       expect(run.outputs.port).toBe('20101');
       await expectServing('v2', run);
     } finally {
@@ -100,24 +87,24 @@ describe('hot deploy on the real stack', () => {
   });
 
   test('redis-value 127.0.0.1:{port}: the key holds an address, and the next deploy reads it back', async () => {
-    const first = await deployOk('v3', { 'redis-value': '127.0.0.1:{port}' });
+    const first = await deployVersion('v3', { 'redis-value': '127.0.0.1:{port}' });
     expect(await keyValue()).toBe(`127.0.0.1:${first.outputs.port}`);
     await expectServing('v3', first);
-    const second = await deployOk('v1', { 'redis-value': '127.0.0.1:{port}' });
+    const second = await deployVersion('v1', { 'redis-value': '127.0.0.1:{port}' });
     expect(second.outputs['previous-port']).toBe(first.outputs.port);
     expect(second.outputs['previous-container']).toBe(first.outputs.container);
     await expectServing('v1', second);
   });
 
   test('an image with a HEALTHCHECK goes live once Docker reports it healthy', async () => {
-    const run = await deployOk('healthcheck');
+    const run = await deployVersion('healthcheck');
     expect(run.summary).toMatch(/\| ✅ ready \| [\d.]+ s \| \/ answered 200, healthy \|/);
     await expectServing('v2', run);
   });
 
   test('keep-images: older images of the app are pruned, the serving one kept', async () => {
     const repo = stackInfo().imageRepo;
-    const run = await deployOk('v2', { 'keep-images': '1' });
+    const run = await deployVersion('v2', { 'keep-images': '1' });
     await expectServing('v2', run);
     const tags = docker('image', 'ls', '--format', '{{.Tag}}', repo).split('\n').sort();
     expect(tags).toEqual(['v2']);

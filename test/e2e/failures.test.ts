@@ -3,7 +3,7 @@
 // stray container, while a load through nginx sees zero failed requests.
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, failures, startLoad, type Load } from '../support/load.js';
-import { appContainers, image, keyValue, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
+import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
 
 interface Baseline {
   body: string;
@@ -118,20 +118,20 @@ describe('a failed deploy leaves the previous version serving', () => {
 
 describe('concurrent and interrupted deploys', () => {
   test('a lock held by another deploy past lock-timeout: fails naming the holder, nothing changed', async () => {
-    const lockKey = `${stackInfo().redisKey}:lock`;
+    const lock = lockKey();
     const holder = 'acme/web https://github.com/acme/web/actions/runs/1 (attempt 1) deploying web:9 [test]';
     const redis = redisClient();
-    await redis.set(lockKey, holder, 'PX', 60_000);
+    await redis.set(lock, holder, 'PX', 60_000);
     try {
       const before = { key: await keyValue(), containers: appContainers() };
       const run = await runAction(stackInputs({ image: image('v2'), 'lock-timeout': '2s' }));
       expect(run.code).toBe(1);
-      expect(run.stdout).toContain(`Waiting for ${lockKey}, held by ${holder}`);
-      expect(failureMessage(run)).toMatch(new RegExp(`^lock failed: ${lockKey} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`));
+      expect(run.stdout).toContain(`Waiting for ${lock}, held by ${holder}`);
+      expect(failureMessage(run)).toMatch(new RegExp(`^lock failed: ${lock} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`));
       expect({ key: await keyValue(), containers: appContainers() }).toEqual(before);
-      expect(await redis.get(lockKey)).toBe(holder);
+      expect(await redis.get(lock)).toBe(holder);
     } finally {
-      await redis.del(lockKey);
+      await redis.del(lock);
       redis.disconnect();
     }
   });
@@ -143,7 +143,7 @@ describe('concurrent and interrupted deploys', () => {
       runAction(stackInputs({ image: image('v3') })),
     ]));
     expect([a.code, b.code]).toEqual([0, 0]);
-    const waiter = [a, b].filter((r) => r.stdout.includes('Waiting for /nginx/upstream/app/port:lock, held by'));
+    const waiter = [a, b].filter((r) => r.stdout.includes(`Waiting for ${lockKey()}, held by`));
     expect(waiter).toHaveLength(1);
     const answer = await nginxGet();
     expect(answer.body).toBe(waiter[0] === a ? 'v2' : 'v3');
@@ -166,7 +166,7 @@ describe('concurrent and interrupted deploys', () => {
       return runAction(stackInputs({ image: image('v2') }));
     });
     expect(next.code).toBe(0);
-    expect(next.stdout).toContain('Waiting for /nginx/upstream/app/port:lock');
+    expect(next.stdout).toContain(`Waiting for ${lockKey()}`);
     const answer = await nginxGet();
     expect(answer.body).toBe('v2');
     expect(answer.upstream).toBe(`127.0.0.1:${next.outputs.port}`);
@@ -189,7 +189,7 @@ describe('concurrent and interrupted deploys', () => {
     });
     expect(post.code).toBe(0);
     expect(post.stdout).toMatch(/Removed hello-\S+, which never received traffic/);
-    expect(post.stdout).toContain('Released /nginx/upstream/app/port:lock');
+    expect(post.stdout).toContain(`Released ${lockKey()}.`);
     await expectUntouched(before);
   });
 

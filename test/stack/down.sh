@@ -16,6 +16,6 @@ if docker info >/dev/null 2>&1; then
 fi
 stop_pidfile "$STACK/registry.pid"
 stop_pidfile "$STACK/dockerd.pid"
-rm -f "$UPSTREAM_DEST"
+rm -f "$UPSTREAM_DEST" "$STAGING_UPSTREAM_DEST"
 rm -rf "$STACK"
 echo "stack down"

@@ -10,9 +10,15 @@ BASTION_PORT=2223
 REDIS_PORT=16379
 REGISTRY=127.0.0.1:5000
 NGINX_PORT=80
+# A second deployment on the same server (staging beside production): its own
+# key, confd resource and nginx site, made from the examples as the README says.
+STAGING_PORT=8081
 IMAGE_REPO=$REGISTRY/hello
-# Where the example template resource renders nginx's upstream (its `dest`).
+# Where the example template resource renders nginx's upstream (its `dest`), and the staging one.
 UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
+STAGING_UPSTREAM_DEST=/etc/nginx/conf.d/staging-upstream.conf
+# The confd the stack runs: a real confd binary when DHD_CONFD names one, else the stand-in.
+CONFDIR=$STACK/confd
 PACKAGES="docker.io docker-registry redis-server nginx-light openssh-server openssh-client busybox-static iproute2 procps"
 
 need_root() {
@@ -186,9 +192,10 @@ bind 127.0.0.1
 daemonize yes
 pidfile $STACK/redis.pid
 logfile $STACK/redis.log
-dir $STACK
+dir $STACK/redis-data
 save ""
 include $HOST_FILES/redis/keyspace-events.conf
+include $HOST_FILES/redis/persistence.conf
 # The same keyspace over TLS, for a user with a password; confd keeps the plain port.
 tls-port $REDIS_TLS_PORT
 tls-cert-file $STACK/redis-tls.crt
@@ -197,27 +204,45 @@ tls-ca-cert-file $STACK/ca.crt
 tls-auth-clients no
 user $REDIS_USER on >$(cat "$STACK/redis-password") ~* &* +@all
 CONF
+  mkdir -p "$STACK/redis-data"
   redis-server "$STACK/redis.conf"
   wait_for redis 10 port_open "$REDIS_PORT"
 }
 
-# What the README's host setup has a user copy onto the server.
+# What the README's host setup has a user copy onto the server: the confd
+# resource and template unchanged, and the staging copies the README describes.
 install_host_files() {
   install -m 755 "$HOST_FILES/bin/dhd-check-upstream" /usr/local/bin/dhd-check-upstream
-  mkdir -p "$(dirname "$UPSTREAM_DEST")"
+  mkdir -p "$(dirname "$UPSTREAM_DEST")" "$CONFDIR/conf.d" "$CONFDIR/templates"
+  cp "$HOST_FILES/confd/conf.d/app.toml" "$CONFDIR/conf.d/"
+  cp "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" "$CONFDIR/templates/"
+  as_staging "$HOST_FILES/confd/conf.d/app.toml" > "$CONFDIR/conf.d/staging.toml"
+  as_staging "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" > "$CONFDIR/templates/staging-upstream.conf.tmpl"
+  as_staging "$HOST_FILES/nginx/app-proxy.conf" > "$STACK/staging-proxy.conf"
+  [ -f "$UPSTREAM_DEST" ] && [ -f "$STAGING_UPSTREAM_DEST" ] || install_placeholders
 }
 
-# The confd stand-in, reading examples/host/confd unchanged (tsx resolves from $REPO).
-WATCHER=("$NODE24" --import tsx "$REPO/test/stack/confd/watcher.ts"
-  -backend redis -node "127.0.0.1:$REDIS_PORT" -confdir "$HOST_FILES/confd")
+# The upstreams nginx starts with, until a deploy writes each key.
+install_placeholders() {
+  cp "$HOST_FILES/nginx/app-upstream.conf" "$UPSTREAM_DEST"
+  as_staging "$HOST_FILES/nginx/app-upstream.conf" > "$STAGING_UPSTREAM_DEST"
+}
+
+# The README's recipe for a second deployment: the same files with `app` renamed.
+as_staging() {
+  sed -e 's/app-upstream/staging-upstream/g' -e 's#/nginx/upstream/app#/nginx/upstream/staging#g' \
+    -e 's/upstream app {/upstream staging {/' -e 's#http://app;#http://staging;#' "$1"
+}
+
+if [ -n "${DHD_CONFD:-}" ]; then CONFD=("$DHD_CONFD"); else CONFD=("$NODE24" --import tsx "$REPO/test/stack/confd/watcher.ts"); fi
+CONFD_FLAGS=(-backend redis -node "127.0.0.1:$REDIS_PORT" -confdir "$CONFDIR" -log-level info)
+
+confd_subscribed() { [ "$(redis-cli -p "$REDIS_PORT" PUBSUB NUMPAT)" -gt 0 ]; }
 
 start_watcher() {
-  # The first render must exist before nginx can start; its reload is moot then.
-  [ -f "$UPSTREAM_DEST" ] || "${WATCHER[@]}" -onetime >"$STACK/watcher-onetime.log" 2>&1 || true
-  [ -f "$UPSTREAM_DEST" ] || { echo "the confd stand-in rendered nothing:" >&2; cat "$STACK/watcher-onetime.log" >&2; exit 1; }
   alive "$STACK/watcher.pid" && return 0
-  daemon watcher "${WATCHER[@]}" -watch
-  wait_for watcher 20 grep -q watching "$STACK/watcher.log" || { cat "$STACK/watcher.log"; exit 1; }
+  daemon watcher "${CONFD[@]}" "${CONFD_FLAGS[@]}" -watch
+  wait_for "confd (${CONFD[0]})" 20 confd_subscribed || { cat "$STACK/watcher.log"; exit 1; }
 }
 
 start_nginx() {
@@ -232,10 +257,15 @@ events { worker_connections 4096; }
 http {
     access_log off;
     include $UPSTREAM_DEST;
+    include $STAGING_UPSTREAM_DEST;
     include $HOST_FILES/nginx/app-upstream-header.conf;
     server {
         listen 127.0.0.1:$NGINX_PORT;
         include $HOST_FILES/nginx/app-proxy.conf;
+    }
+    server {
+        listen 127.0.0.1:$STAGING_PORT;
+        include $STACK/staging-proxy.conf;
     }
 }
 CONF
@@ -289,6 +319,7 @@ write_stack_json() {
   "redisPort": $REDIS_PORT,
   "redisKey": "/nginx/upstream/app/port",
   "nginxUrl": "http://127.0.0.1:$NGINX_PORT/",
+  "staging": { "redisKey": "/nginx/upstream/staging/port", "nginxUrl": "http://127.0.0.1:$STAGING_PORT/" },
   "imageRepo": "$IMAGE_REPO",
   "upstreamDest": "$UPSTREAM_DEST",
   "dir": "$STACK"

@@ -15,7 +15,7 @@ build_images
 start_sshd
 start_redis
 install_host_files
-start_watcher
 start_nginx
+start_watcher
 write_stack_json
 echo "stack up: nginx http://127.0.0.1:$NGINX_PORT, ssh deploy@127.0.0.1:$SSH_PORT, redis 127.0.0.1:$REDIS_PORT, registry $REGISTRY"

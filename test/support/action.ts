@@ -88,6 +88,13 @@ export function runAction(inputs: Record<string, string>, env: Record<string, st
   return startAction(inputs, env).done;
 }
 
+/** A deploy that must succeed: its output is the error when it does not. */
+export async function deployOk(inputs: Record<string, string>): Promise<ActionRun> {
+  const run = await runAction(inputs);
+  if (run.code !== 0) throw new Error(`deploy of ${inputs.image} failed:\n${run.stdout}`);
+  return run;
+}
+
 /** The post step as the runner runs it: same inputs, the main step's state as STATE_*. */
 export function runPost(inputs: Record<string, string>, state: Record<string, string>): Promise<ActionRun> {
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));

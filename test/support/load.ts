@@ -103,3 +103,17 @@ export function describeLoad(r: LoadReport): string {
   const errors = Object.entries(r.errorMessages).map(([k, v]) => `${k} x${v}`).join(', ');
   return `${r.kind}: ${r.sent} sent, ${r.ok} ok, ${r.non2xx} non-2xx, ${r.connectionErrors} connection errors${errors ? ` (${errors})` : ''}`;
 }
+
+/** Runs `work` while a load runs through `url`, with a moment of load before and after it. */
+export async function duringLoad<T>(url: string, work: () => Promise<T>, kind: LoadKind = 'new-connection'): Promise<{ result: T; load: LoadReport }> {
+  const load = startLoad({ url, kind });
+  await sleep(300);
+  try {
+    const result = await work();
+    await sleep(300);
+    return { result, load: await load.stop() };
+  } catch (e) {
+    await load.stop();
+    throw e;
+  }
+}

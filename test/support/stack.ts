@@ -21,6 +21,8 @@ export interface StackInfo {
   redisPort: number;
   redisKey: string;
   nginxUrl: string;
+  /** A second deployment on the same server: its own key, confd resource and nginx site. */
+  staging: { redisKey: string; nginxUrl: string };
   imageRepo: string;
   upstreamDest: string;
   dir: string;
@@ -72,9 +74,9 @@ export function redisClient(): Redis {
 export interface NginxAnswer { status: number; body: string; upstream?: string }
 
 /** One request through nginx on a fresh connection, as a user's browser would. */
-export function nginxGet(): Promise<NginxAnswer> {
+export function nginxGet(url = stackInfo().nginxUrl): Promise<NginxAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(stackInfo().nginxUrl, { agent: false }, (res) => {
+    const req = request(url, { agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => { body += d; });
@@ -85,18 +87,14 @@ export function nginxGet(): Promise<NginxAnswer> {
   });
 }
 
-/** Back to a server with nothing deployed: no app containers, key unset, nginx answering 502. */
+/** Back to a server with nothing deployed: no app containers, keys unset, nginx answering 502. */
 export async function resetStack(): Promise<void> {
-  const ids = docker('ps', '--all', '--quiet', '--filter', `label=docker-hot-deploy.app=${APP}`);
-  if (ids) docker('rm', '--force', ...ids.split('\n'));
-  const redis = redisClient();
-  await redis.del(stackInfo().redisKey);
-  redis.disconnect();
+  execFileSync('bash', [new URL('../stack/reset.sh', import.meta.url).pathname], { stdio: 'inherit' });
   for (let i = 0; i < 100; i += 1) {
     if ((await nginxGet()).status === 502) return;
     await sleep(50);
   }
-  throw new Error('nginx did not return to its empty upstream after the key was deleted');
+  throw new Error('nginx did not return to its placeholder upstream');
 }
 
 async function redisGet(key: string): Promise<string | null> {
@@ -109,7 +107,8 @@ async function redisGet(key: string): Promise<string | null> {
 }
 
 export const keyValue = (): Promise<string | null> => redisGet(stackInfo().redisKey);
-export const lockValue = (): Promise<string | null> => redisGet(`${stackInfo().redisKey}:lock`);
+export const lockKey = (): string => `docker-hot-deploy:lock:${stackInfo().redisKey}`;
+export const lockValue = (): Promise<string | null> => redisGet(lockKey());
 
 export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -22,6 +22,8 @@ interface Resource {
   name: string;
   src: string;
   dest: string;
+  /** confd's resource prefix: the global -prefix joined with the resource's own, "/" when neither is set. */
+  prefix: string;
   keys: string[];
   mode: number;
   checkCmd: string;
@@ -52,7 +54,13 @@ function flags(): { node: string; confdir: string; watch: boolean; interval: num
   return { node: values.node, confdir: values.confdir, watch: values.watch, interval: Number(values.interval), onetime: values.onetime, prefix: values.prefix };
 }
 
-async function loadResources(confdir: string, prefix: string): Promise<Resource[]> {
+/** confd's NewTemplateResource: "/" + the trimmed global and resource prefixes, or "/" alone. */
+function joinedPrefix(globalPrefix: string, own: string): string {
+  const parts = [globalPrefix, own].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  return `/${parts.join('/')}`;
+}
+
+async function loadResources(confdir: string, globalPrefix: string): Promise<Resource[]> {
   const dir = join(confdir, 'conf.d');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.toml')).sort();
   return Promise.all(files.map(async (file) => {
@@ -61,12 +69,13 @@ async function loadResources(confdir: string, prefix: string): Promise<Resource[
     if (!t || typeof t.src !== 'string' || typeof t.dest !== 'string' || !Array.isArray(t.keys)) {
       throw new Error(`${file}: [template] needs src, dest and keys`);
     }
-    const resourcePrefix = typeof t.prefix === 'string' ? t.prefix : prefix;
+    const prefix = joinedPrefix(globalPrefix, typeof t.prefix === 'string' ? t.prefix : '');
     return {
       name: file,
       src: join(confdir, 'templates', t.src),
       dest: t.dest,
-      keys: (t.keys as string[]).map((k) => (resourcePrefix + k).replace(/\/+/g, '/')),
+      prefix,
+      keys: (t.keys as string[]).map((k) => (prefix + k).replace(/\/+/g, '/')),
       mode: typeof t.mode === 'string' ? parseInt(t.mode, 8) : -1,
       checkCmd: typeof t.check_cmd === 'string' ? t.check_cmd : '',
       reloadCmd: typeof t.reload_cmd === 'string' ? t.reload_cmd : '',
@@ -74,17 +83,19 @@ async function loadResources(confdir: string, prefix: string): Promise<Resource[
   }));
 }
 
-/** confd's redis GetValues: each key itself and every key below it. */
+/** confd's redis GetValues: a string key's value, a hash's fields, or else the string keys below it. */
 async function fetchValues(redis: Redis, keys: string[]): Promise<Map<string, string>> {
   const store = new Map<string, string>();
-  const read = async (key: string): Promise<void> => {
+  for (const key of keys) {
     const type = await redis.type(key);
     if (type === 'string') store.set(key, (await redis.get(key)) ?? '');
     else if (type === 'hash') for (const [f, v] of Object.entries(await redis.hgetall(key))) store.set(`${key}/${f}`, v);
-  };
-  for (const key of keys) {
-    await read(key);
-    for (const sub of await redis.keys(`${key.replace(/\/$/, '')}/*`)) await read(sub);
+    else {
+      for (const sub of await redis.keys(key === '/' ? '*' : `${key}/*`)) {
+        const value = await redis.get(sub).catch(() => null);
+        if (value !== null) store.set(sub, value);
+      }
+    }
   }
   return store;
 }
@@ -161,24 +172,30 @@ async function main(): Promise<void> {
   const redis = connect();
   await redis.connect();
   if (opts.onetime) {
-    for (const r of resources) await processResource(redis, r);
+    // Like confd: each resource in turn, an error logged and the last one the exit status.
+    let failed = false;
+    for (const r of resources) {
+      await processResource(redis, r).catch((e: unknown) => { failed = true; log('ERROR', e instanceof Error ? e.message : String(e)); });
+    }
     redis.disconnect();
+    if (failed) process.exitCode = 1;
     return;
   }
   const runners = resources.map((r) => serialised(() => processResource(redis, r)));
   runners.forEach((kick) => kick());
   if (opts.watch) {
+    // confd's redis backend: one pattern per resource, its PREFIX followed by *, so every write of
+    // any key under the prefix ("/" by default: every key starting with a slash) re-renders it.
+    // After a lost connection it subscribes again and renders nothing until the next event.
     const subscriber = connect();
     await subscriber.connect();
-    const patterns = resources.flatMap((r, i) => r.keys.map((k) => ({ pattern: `__keyspace@${db}__:${k}*`, kick: runners[i] })));
+    const patterns = resources.map((r, i) => ({ pattern: `__keyspace@${db}__:${r.prefix}*`, kick: runners[i] }));
     subscriber.on('pmessage', (pattern: string, _channel: string, event: string) => {
       if (!WATCHED_EVENTS.has(event)) return;
       for (const p of patterns) if (p.pattern === pattern) p.kick();
     });
     await subscriber.psubscribe(...new Set(patterns.map((p) => p.pattern)));
-    // After a lost connection events may have been missed: sync again.
-    subscriber.on('ready', () => runners.forEach((kick) => kick()));
-    log('INFO', `watching ${patterns.map((p) => p.pattern).join(', ')}`);
+    log('INFO', `watching ${[...new Set(patterns.map((p) => p.pattern))].join(', ')}`);
   } else {
     setInterval(() => runners.forEach((kick) => kick()), opts.interval * 1000);
     log('INFO', `polling every ${opts.interval}s`);

@@ -1,0 +1,79 @@
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+import { LABEL_APP, LABEL_DEPLOYMENT, type ContainerSummary } from './docker.js';
+import type { ProbeResult } from './probe.js';
+import { formatKeyValue, portFromKeyValue, portNamedBy, upstreamPort } from './upstream.js';
+
+export interface Observed {
+  /** The deployment: its redis-key. */
+  deployment: string;
+  redisValue: string;
+  /** The key's value now (null: unset). */
+  keyValue: string | null;
+  /** One probe through nginx. */
+  served: ProbeResult;
+  /** Every container on the server. */
+  containers: ContainerSummary[];
+}
+
+export interface DeploymentState {
+  /** The key's value the deploy goes on from: after a repair, the repaired one. */
+  keyValue: string | null;
+  /** The port that value names. */
+  keyPort?: number;
+  /** The running container nginx serves now: the one to drain and retire after the switch. */
+  serving?: ContainerSummary;
+  /** This deployment's containers (by label), and a 0.1 container (unlabelled) serving it. */
+  own: ContainerSummary[];
+  /** Write this value (compare-and-set from keyValue's old value) before anything else. */
+  repair?: { from: string | null; to: string };
+  findings: string[];
+}
+
+/** States in which a container holds (or is about to hold again) its port. */
+export const isUp = (c: ContainerSummary): boolean => ['running', 'restarting', 'paused'].includes(c.state);
+
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+
+export function deploymentState(o: Observed): DeploymentState {
+  const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
+  // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
+  const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
+  const liveOn = (port: number | undefined): ContainerSummary | undefined =>
+    port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+  const withLegacy = (c: ContainerSummary | undefined): ContainerSummary[] => (c && !mine.includes(c) ? [...mine, c] : mine);
+
+  const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
+  // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+  const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
+  const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
+  const keyContainer = liveOn(keyPort);
+  const servedContainer = liveOn(servedPort);
+  const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+
+  if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+    const to = formatKeyValue(o.redisValue, servedPort);
+    return {
+      keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+      repair: { from: o.keyValue, to },
+      findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+    };
+  }
+  const findings: string[] = [];
+  if (!fits) findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+  if (keyPort !== undefined && !keyContainer) {
+    findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+  }
+  if (!keyContainer && mine.some(isUp)) {
+    findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+  }
+  return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+export function retirees(state: DeploymentState, keep: string): { stop: ContainerSummary[]; remove: ContainerSummary[] } {
+  const others = state.own.filter((c) => c.id !== keep);
+  return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
