@@ -32,6 +32,11 @@ class World {
   drainChecksUntilIdle = 1;
   failStop = false;
   locks = new Map<string, string>();
+  /** Set: the store reports the lock lost, as its renewal would. */
+  lockLostReason?: string;
+  /** How long confd takes from a key write until nginx routes by it. */
+  renderDelayMs = 0;
+  private renders: Array<{ at: number; value: string | null }> = [];
   listening = new Set([20000]);
   processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
   persistence = { appendonly: true, save: '3600 1' };
@@ -42,19 +47,30 @@ class World {
   set lockHolder(owner: string | null) { if (owner === null) this.locks.delete(LOCK); else this.locks.set(LOCK, owner); }
 
   private route(value: string | null): void {
-    if (this.watcherUp) this.routedPort = value === null ? undefined : Number(value.split(':').pop());
+    // confd renders one change after the other.
+    const after = Math.max(this.now, this.renders.at(-1)?.at ?? 0);
+    if (this.watcherUp) this.renders.push({ at: after + this.renderDelayMs, value });
+  }
+
+  /** nginx as it is now: renders whose time has come are applied (a missing key renders nothing). */
+  private applyRenders(): void {
+    while (this.renders.length > 0 && this.renders[0].at <= this.now) {
+      const { value } = this.renders.shift() as { value: string | null };
+      if (value !== null) this.routedPort = Number(value.split(':').pop());
+    }
   }
 
   readonly docker: DockerHost = {
-    login: async (registry) => { this.calls.push(`login ${registry}`); },
-    pull: async (image) => { this.calls.push(`pull ${image}`); return 'sha256:d1'; },
+    checkServer: async () => undefined,
+    makePrivateDir: async () => { this.calls.push('mktemp'); return '/tmp/docker-hot-deploy.x'; },
+    removeDir: async (dir) => { this.calls.push(`rm -rf ${dir}`); },
+    login: async (dir, registry) => { this.calls.push(`login ${dir} ${registry}`); },
+    pull: async (image, _policy, dir) => { this.calls.push(`pull ${image}${dir ? ` ${dir}` : ''}`); return 'sha256:d1'; },
     containers: async () => { this.calls.push('list'); return this.containers.map((c) => ({ ...c })); },
     listeningPorts: async () => new Set(this.listening),
-    writePrivateFile: async (path, content) => { this.calls.push(`write ${path} ${content.length}b`); },
-    removeFile: async (path) => { this.calls.push(`rm-file ${path}`); },
-    run: async (spec: RunSpec) => {
-      this.calls.push(`run ${spec.name} ${spec.hostPort} ${spec.envFiles.join(',')}`);
-      this.containers.push({ id: 'newid', name: spec.name, state: 'running', labels: { 'docker-hot-deploy.deployment': spec.deployment }, image: spec.image, hostPorts: [spec.hostPort] });
+    run: async (spec: RunSpec, env?: string) => {
+      this.calls.push(`run ${spec.name} ${spec.hostPort} ${[spec.envFile, spec.envOnStdin && `stdin:${env?.length}b`].filter(Boolean).join(',')}`);
+      this.containers.push({ id: 'newid', name: spec.name, state: 'running', labels: { 'docker-hot-deploy.deployment': spec.deployment }, image: spec.image, imageId: 'i2', hostPorts: [spec.hostPort] });
       return 'newid';
     },
     inspect: async (id) => {
@@ -68,8 +84,16 @@ class World {
       this.containers = this.containers.map((c) => (c.id === id ? { ...c, state: 'exited' } : c));
     },
     remove: async (ids) => { this.calls.push(`remove ${ids.join(',')}`); this.containers = this.containers.filter((c) => !ids.includes(c.id)); },
-    discard: async (ids) => { this.calls.push(`discard ${ids.join(',')}`); this.containers = this.containers.filter((c) => !ids.includes(c.id) && !ids.includes(c.name)); },
-    images: async () => [{ ref: 'registry.example.com/web:1', id: 'i1', createdAt: '2026-01-01' }, { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' }],
+    discard: async (ids) => {
+      this.applyRenders();
+      this.calls.push(`discard ${ids.join(',')}${this.renders.length > 0 ? ' (a render pending)' : ''}`);
+      this.containers = this.containers.filter((c) => !ids.includes(c.id) && !ids.includes(c.name));
+    },
+    images: async () => [
+      { ref: 'registry.example.com/web:0', id: 'i0', createdAt: '2025-12-01' },
+      { ref: 'registry.example.com/web:1', id: 'i1', createdAt: '2026-01-01' },
+      { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' },
+    ],
     removeImages: async (refs) => { this.calls.push(`rmi ${refs.join(',')}`); },
     processes: async () => this.processList,
     drainState: async (ports) => {
@@ -92,6 +116,7 @@ class World {
           this.route(value);
           return { ok: true };
         },
+        lockLost: () => this.lockLostReason,
         keyspaceNotifications: async () => true,
         persistence: async () => this.persistence,
         tryLock: async (name, owner) => {
@@ -112,6 +137,8 @@ class World {
       probes: {
         health: async (): Promise<ProbeResult> => ({ status: this.healthStatus }),
         probe: async (): Promise<ProbeResult> => {
+          this.applyRenders();
+          this.calls.push(`probe :${this.routedPort}`);
           const live = this.containers.some((c) => c.state === 'running' && c.hostPorts.includes(this.routedPort ?? -1));
           return this.routedPort ? { status: live ? 200 : 502, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' };
         },
@@ -122,7 +149,7 @@ class World {
   }
 
   container(id: string, port: number, extra: Partial<ContainerSummary> = {}): ContainerSummary {
-    return { id, name: `web-${id}`, state: 'running', labels: { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': DEPLOYMENT }, image: 'registry.example.com/web:1', hostPorts: [port], ...extra };
+    return { id, name: `web-${id}`, state: 'running', labels: { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': DEPLOYMENT }, image: 'registry.example.com/web:1', imageId: 'i1', hostPorts: [port], ...extra };
   }
 
   serving(port: number): void {
@@ -157,25 +184,40 @@ describe('deploy sequence', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  test('v1 -> v2: the old container is stopped only after the switch is proven and drained', async () => {
+  test('v1 -> v2: the old container is stopped only after the switch is proven and drained; its image stays for a rollback', async () => {
     const w = new World();
     w.serving(20000);
     w.drainChecksUntilIdle = 3;
     const result = await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
-    const order = [`lock ${LOCK}`, 'run web-new 20001 ', 'set 20001', 'drain 20000', 'drain 20000', 'drain 20000', 'stop oldid', 'remove oldid', 'rmi registry.example.com/web:1', `unlock ${LOCK}`];
+    const order = [`lock ${LOCK}`, 'run web-new 20001 ', 'set 20001', 'drain 20000', 'drain 20000', 'drain 20000', 'stop oldid', 'remove oldid', 'rmi registry.example.com/web:0', `unlock ${LOCK}`];
     expect(w.calls.filter((c) => order.includes(c))).toEqual(order);
     expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire']);
     expect(result).toMatchObject({ previousPort: 20000, previousContainer: 'web-old', port: 20001 });
     expect(w.containers.map((c) => `${c.name} ${c.state} :${c.hostPorts}`)).toEqual(['web-new running :20001']);
   });
 
-  test('env goes through a private file removed after the container started; registry login first', async () => {
+  test('env goes to docker run on stdin, never through a file; env-file is passed as is', async () => {
     const w = new World();
-    await deploy(config({ env: 'SECRET=s3cret', 'registry-username': 'bob', 'registry-password': 'pw' }), w.deps(), identity);
-    const file = '/tmp/.docker-hot-deploy-web-new.env';
-    expect(w.calls).toEqual(expect.arrayContaining([`login registry.example.com`, `write ${file} 14b`, `run web-new 20001 ${file}`, `rm-file ${file}`]));
-    expect(w.calls.indexOf(`rm-file ${file}`)).toBeGreaterThan(w.calls.indexOf(`run web-new 20001 ${file}`));
+    await deploy(config({ env: 'SECRET=s3cret', 'env-file': '/srv/web.env' }), w.deps(), identity);
+    expect(w.calls).toContain('run web-new 20001 /srv/web.env,stdin:14b');
     expect(w.calls.join('\n')).not.toContain('s3cret');
+  });
+
+  test('a registry login lives in a private Docker config for the pull only, and the post step knows of it meanwhile', async () => {
+    const w = new World();
+    const seen: string[] = [];
+    await deploy(config({ 'registry-username': 'bob', 'registry-password': 'pw' }), { ...w.deps(), checkpoint: (n, v) => seen.push(`${n}=${v}`) }, identity);
+    const dir = '/tmp/docker-hot-deploy.x';
+    expect(w.calls.filter((c) => /^(mktemp|login|pull|rm -rf)/.test(c))).toEqual(['mktemp', `login ${dir} registry.example.com`, `pull registry.example.com/web:2 ${dir}`, `rm -rf ${dir}`]);
+    expect(seen.filter((x) => x.startsWith('dockerConfig'))).toEqual([`dockerConfig=${dir}`, 'dockerConfig=']);
+  });
+
+  test('a failed login still removes the private Docker config', async () => {
+    const w = new World();
+    w.docker.login = async () => { throw new Error('unauthorized: incorrect username or password'); };
+    const e = await failure(deploy(config({ 'registry-username': 'bob', 'registry-password': 'pw' }), w.deps(), identity));
+    expect(e.phase).toBe('pull');
+    expect(w.calls).toContain('rm -rf /tmp/docker-hot-deploy.x');
   });
 
   test('port-range: the first port not listened on, and the container is published on it', async () => {
@@ -239,7 +281,7 @@ describe('deploy sequence', () => {
     w.watcherUp = false;
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.phase).toBe('switch');
-    expect(e.hint).toMatch(/although confd runs: its check_cmd or reload_cmd probably failed/);
+    expect(e.hint).toMatch(/although confd runs \(1 confd process runs\): its check_cmd or reload_cmd probably failed/);
     expect(w.lockHolder).toBeNull();
     expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 20001', 'set 20000']);
     expect(w.calls).toContain('discard newid');
@@ -446,5 +488,64 @@ describe('the state a deploy finds, and leaves', () => {
       'run-args: --restart is deprecated; set the input restart: always instead (run-args\' policy is used this time)',
       expect.stringMatching(/^Redis keeps nothing across a restart \(appendonly no, save ""\)/),
     ]);
+  });
+});
+
+describe('a lost lock, a slow confd', () => {
+  test('the lock lost during the ready check: the deploy stops at once, the new container is removed, nothing written', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.healthStatus = 503;
+    const deps = w.deps();
+    const health = deps.probes.health;
+    deps.probes.health = async (port) => { if (w.now >= 500) w.lockLostReason = `${LOCK} was deleted or taken over by someone else`; return health(port); };
+    const e = await failure(deploy(config(), deps, identity));
+    expect(e.phase).toBe('ready');
+    expect(e.reason).toBe(`the deploy lock was lost: ${LOCK} was deleted or taken over by someone else`);
+    expect(e.hint).toMatch(/nothing was switched, the previous version serves, and the new container was removed/);
+    expect(w.now).toBeLessThan(1000);
+    expect(w.calls).toContain('discard newid');
+    expect(w.key).toBe('20000');
+  });
+
+  test('the lock lost after the switch: the new container stays (it serves), the old one is not retired', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.drainChecksUntilIdle = 100;
+    const deps = w.deps();
+    const drain = w.docker.drainState;
+    w.docker.drainState = async (ports) => { w.lockLostReason = 'gone'; return drain(ports); };
+    const e = await failure(deploy(config(), deps, identity));
+    expect(e.phase).toBe('drain');
+    expect(e.hint).toMatch(/web-new may serve; the previous container still runs/);
+    expect(w.calls.filter((c) => /^(stop|remove|discard)/.test(c))).toEqual([]);
+    expect(w.key).toBe('20001');
+  });
+
+  test('confd slower than switch-timeout: written back, and the new container goes only once the old upstream served for a whole switch-timeout', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.renderDelayMs = 4000;
+    const e = await failure(deploy(config({ 'switch-timeout': '3s' }), w.deps(), identity));
+    expect(e.reason).toBe('nginx did not serve port 20001 within switch-timeout; /nginx/upstream/app/port was set back to 20000');
+    // nginx moved to the new container after the write-back, then back: it was never routed to a removed one.
+    const routed = w.calls.filter((c) => c.startsWith('probe')).map((c) => c.slice(7));
+    expect(routed).toContain('20001');
+    expect(routed.at(-1)).toBe('20000');
+    expect(w.calls.filter((c) => c.startsWith('discard'))).toEqual(['discard newid']);
+    expect(w.calls.indexOf('discard newid')).toBeGreaterThan(w.calls.lastIndexOf('probe :20001'));
+    expect(w.key).toBe('20000');
+  });
+
+  test("confd slower than the deploy's timeout: the new container stays, and the error says which serves and what to do", async () => {
+    const w = new World();
+    w.serving(20000);
+    // The new value renders 3 s after its write, the write-back 3 s after that: past the deploy's 5 s.
+    w.renderDelayMs = 3000;
+    const e = await failure(deploy(config({ 'switch-timeout': '2s', timeout: '5s' }), w.deps(), identity));
+    expect(e.reason).toMatch(/^nginx did not serve port 20001 within switch-timeout; \/nginx\/upstream\/app\/port was set back to 20000, but by the deploy's timeout nginx had not served :20000 without a break for 2 s \(it serves :\d+ now\)$/);
+    expect(e.hint).toMatch(/^web-new stays running on :20001: a slow confd may still point nginx at it\. Once nginx serves :20000 steadily, remove it \(docker rm -f web-new\)/);
+    expect(w.calls.some((c) => c.startsWith('discard'))).toBe(false);
+    expect(w.key).toBe('20000');
   });
 });

@@ -1,10 +1,10 @@
-import { build, firstFreePort, imagesToPrune, parse, registryOf, repositoryOf, takenPorts } from '../src/docker.js';
+import { build, countConfd, firstFreePort, imagesToPrune, parse, registryOf, repositoryOf, takenPorts } from '../src/docker.js';
 import { formatKeyValue, portFromKeyValue } from '../src/upstream.js';
 
 describe('argument lists', () => {
   const spec = {
     name: 'web-1', image: 'ghcr.io/acme/web:1', app: 'web', deployment: '/nginx/upstream/web/port', deployId: '42.1', bindAddress: '127.0.0.1',
-    hostPort: 20001, containerPort: 8080, restart: 'unless-stopped', envFiles: ['/srv/web.env', '/tmp/x.env'], runArgs: ['--memory=256m'],
+    hostPort: 20001, containerPort: 8080, restart: 'unless-stopped', envFile: '/srv/web.env', envOnStdin: true, runArgs: ['--memory=256m'],
   };
   test('docker run: detached, labelled with its deployment, an explicit port, a restart policy, bounded logs, image last', () => {
     expect(build.run(spec)).toEqual([
@@ -13,7 +13,7 @@ describe('argument lists', () => {
       '--label', 'docker-hot-deploy.deploy=42.1', '--label', 'docker-hot-deploy.image=ghcr.io/acme/web:1',
       '--publish', '127.0.0.1:20001:8080', '--restart', 'unless-stopped',
       '--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3',
-      '--env-file', '/srv/web.env', '--env-file', '/tmp/x.env', '--memory=256m', 'ghcr.io/acme/web:1',
+      '--env-file', '/srv/web.env', '--env-file', '/dev/stdin', '--memory=256m', 'ghcr.io/acme/web:1',
     ]);
   });
 
@@ -31,24 +31,26 @@ describe('argument lists', () => {
     expect(build.discard(['a'])).toEqual(['docker', 'rm', '--force', '--volumes', 'a']);
   });
 
-  test('the registry password never is an argument', () => {
-    expect(build.login('ghcr.io', 'bob')).toEqual(['docker', 'login', '--username', 'bob', '--password-stdin', 'ghcr.io']);
+  test('the registry password never is an argument, and the login goes to a config of its own', () => {
+    expect(build.login('/tmp/d', 'ghcr.io', 'bob')).toEqual(['docker', '--config', '/tmp/d', 'login', '--username', 'bob', '--password-stdin', 'ghcr.io']);
+    expect(build.pull('ghcr.io/a:1', '/tmp/d')).toEqual(['docker', '--config', '/tmp/d', 'pull', '--quiet', 'ghcr.io/a:1']);
+    expect(build.pull('ghcr.io/a:1')).toEqual(['docker', 'pull', '--quiet', 'ghcr.io/a:1']);
   });
 });
 
 describe('parsers', () => {
   test('docker container inspect lines -> every container with its labels and host ports, configured and current', () => {
     const text = [
-      JSON.stringify(['aaa', '/hello-1', 'running', { 'docker-hot-deploy.deployment': '/a,b' }, 'r/hello:1',
+      JSON.stringify(['aaa', '/hello-1', 'running', { 'docker-hot-deploy.deployment': '/a,b' }, 'r/hello:1', 'sha256:1',
         { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '20001' }] }, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '20001' }], '9090/tcp': null }]),
-      JSON.stringify(['bbb', '/other', 'restarting', null, 'postgres', { '5432/tcp': [{ HostIp: '', HostPort: '20002' }] }, {}]),
-      JSON.stringify(['ccc', '/legacy', 'running', { 'docker-hot-deploy.app': 'hello' }, 'r/hello:0', { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] }, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '49153' }] }]),
+      JSON.stringify(['bbb', '/other', 'restarting', null, 'postgres', 'sha256:p', { '5432/tcp': [{ HostIp: '', HostPort: '20002' }] }, {}]),
+      JSON.stringify(['ccc', '/legacy', 'running', { 'docker-hot-deploy.app': 'hello' }, 'r/hello:0', 'sha256:0', { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] }, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '49153' }] }]),
       '',
     ].join('\n');
     expect(parse.containers(text)).toEqual([
-      { id: 'aaa', name: 'hello-1', state: 'running', labels: { 'docker-hot-deploy.deployment': '/a,b' }, image: 'r/hello:1', hostPorts: [20001] },
-      { id: 'bbb', name: 'other', state: 'restarting', labels: {}, image: 'postgres', hostPorts: [20002] },
-      { id: 'ccc', name: 'legacy', state: 'running', labels: { 'docker-hot-deploy.app': 'hello' }, image: 'r/hello:0', hostPorts: [49153] },
+      { id: 'aaa', name: 'hello-1', state: 'running', labels: { 'docker-hot-deploy.deployment': '/a,b' }, image: 'r/hello:1', imageId: 'sha256:1', hostPorts: [20001] },
+      { id: 'bbb', name: 'other', state: 'restarting', labels: {}, image: 'postgres', imageId: 'sha256:p', hostPorts: [20002] },
+      { id: 'ccc', name: 'legacy', state: 'running', labels: { 'docker-hot-deploy.app': 'hello' }, image: 'r/hello:0', imageId: 'sha256:0', hostPorts: [49153] },
     ]);
   });
 
@@ -92,10 +94,13 @@ describe('retention', () => {
     { ref: 'r/web:3b', id: 'i3', createdAt: '2026-03-01 10:00:00 +0000 UTC' },
     { ref: 'r/web:4', id: 'i4', createdAt: '2026-04-01 10:00:00 +0000 UTC' },
   ];
-  test('keeps the image in use and the newest others, counted by image id', () => {
-    expect(imagesToPrune(images, 2, ['r/web:2']).sort()).toEqual(['r/web:1', 'r/web:3', 'r/web:3b']);
-    expect(imagesToPrune(images, 3, ['r/web:4']).sort()).toEqual(['r/web:1']);
-    expect(imagesToPrune(images, 10, ['r/web:4'])).toEqual([]);
+  test('keeps the protected images and the newest others, counted by image id', () => {
+    expect(imagesToPrune(images, 2, new Set(['i2'])).sort()).toEqual(['r/web:1', 'r/web:3', 'r/web:3b']);
+    expect(imagesToPrune(images, 3, new Set(['i4'])).sort()).toEqual(['r/web:1']);
+    expect(imagesToPrune(images, 10, new Set(['i4']))).toEqual([]);
+  });
+  test('protected images are kept even past keep-images, every reference to them too', () => {
+    expect(imagesToPrune(images, 1, new Set(['i1', 'i3'])).sort()).toEqual(['r/web:2', 'r/web:4']);
   });
   test('registryOf follows docker: a first component with . or :, or localhost; else Docker Hub', () => {
     expect(registryOf('ghcr.io/acme/web:1')).toBe('ghcr.io');
@@ -117,7 +122,7 @@ describe('ports and key values', () => {
     expect(firstFreePort({ first: 100, last: 101 }, new Set([100, 101]))).toBeUndefined();
   });
   test('takenPorts: listeners, every container\'s ports and the key\'s port', () => {
-    const container = { id: 'a', name: 'a', state: 'exited', labels: {}, image: 'i', hostPorts: [102] };
+    const container = { id: 'a', name: 'a', state: 'exited', labels: {}, image: 'i', imageId: 'sha256:i', hostPorts: [102] };
     expect([...takenPorts(new Set([100]), [container], 104)].sort()).toEqual([100, 102, 104]);
   });
   test('redis-value round trip', () => {
@@ -127,5 +132,23 @@ describe('ports and key values', () => {
     expect(portFromKeyValue('{port}', '49153')).toBe(49153);
     expect(portFromKeyValue('{port}', '127.0.0.1:49153')).toBeUndefined();
     expect(portFromKeyValue('127.0.0.1:{port}', '10.0.0.1:49153')).toBeUndefined();
+  });
+});
+
+describe('the server as a deploy needs it', () => {
+  test('confd counted by its executable, not by a command line that mentions it', () => {
+    expect(countConfd([
+      '/usr/local/bin/confd -backend redis -watch', 'confd -onetime', 'vim /etc/confd/conf.d/app.toml',
+      'journalctl -u confd', 'grep confd', '/opt/confd-0.16/bin/confdx', 'nginx: master process',
+    ])).toBe(2);
+  });
+
+  test('what keeps the deploy user from deploying, with the fix', () => {
+    expect(parse.serverProblems('docker 28.2.2\n', 'deploy')).toEqual([]);
+    expect(parse.serverProblems('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get ...', 'deploy'))
+      .toEqual(['deploy may not use Docker on the server: add it to the docker group (sudo usermod -aG docker deploy), then log in again so the group applies']);
+    expect(parse.serverProblems('missing ss\nCannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 'deploy'))
+      .toEqual(['ss is not installed on the server (Debian/Ubuntu package iproute2)', 'Docker is not running on the server: start it (sudo systemctl start docker)']);
+    expect(parse.serverProblems('missing docker\nsh: 1: docker: not found', 'deploy')).toEqual(['docker is not installed on the server (Debian/Ubuntu package docker.io)']);
   });
 });

@@ -54,7 +54,7 @@ describe('parseInputs', () => {
     expect(c.container.portRange).toEqual({ first: 20000, last: 20999 });
     expect(c.container.restart).toBe('unless-stopped');
     expect(c.deprecations).toEqual([]);
-    expect(c.switch.redis).toEqual({ host: '127.0.0.1', port: 6379, tls: false, username: undefined, password: undefined, db: 0 });
+    expect(c.switch.redis).toEqual({ shown: 'redis://127.0.0.1:6379', host: '127.0.0.1', port: 6379, tls: false, username: undefined, password: undefined, db: 0 });
     expect(c.switch.redisValue).toBe('{port}');
     expect(c.switch.probeUrl.href).toBe('http://127.0.0.1/');
     expect(c.switch.upstreamHeader).toBe('X-Upstream');
@@ -75,7 +75,7 @@ describe('parseInputs', () => {
     expect(c.container.portRange).toEqual({ first: 49000, last: 49099 });
     expect(c.container.env).toEqual([['A', '1'], ['B', 'x=y']]);
     expect(c.container.runArgs).toEqual(['--memory=256m', '-v', '/data:/data']);
-    expect(c.switch.redis).toEqual({ host: 'cache.internal', port: 6380, tls: true, username: 'user', password: 'p@ss', db: 2 });
+    expect(c.switch.redis).toEqual({ shown: 'rediss://user:***@cache.internal:6380/2', host: 'cache.internal', port: 6380, tls: true, username: 'user', password: 'p@ss', db: 2 });
     expect(c.timing.healthTimeoutMs).toBe(120_000);
     expect(c.timing.switchTimeoutMs).toBe(90_000);
     expect(c.timing.drainTimeoutMs).toBe(1500);
@@ -90,11 +90,23 @@ describe('parseInputs', () => {
     [{ image: 'web:1;rm -rf /' }, /^image: .* is not a Docker image reference/],
     [{ app: '$(id)' }, /^app: .* is not a name of letters/],
     [{ 'container-port': '' }, /^container-port: is required/],
-    [{ 'bind-address': 'localhost' }, /^bind-address: .* is not an IP address/],
+    [{ 'bind-address': 'localhost' }, /^bind-address: .* is not an IPv4 or IPv6 address/],
+    [{ 'bind-address': '1.2.3.4:22' }, /^bind-address: "1.2.3.4:22" is not an IPv4 or IPv6 address/],
+    [{ host: '1.2.3.4:22' }, /^host: "1.2.3.4:22" is not a host name/],
     [{ 'port-range': '200-100' }, /^port-range: .* is not a range of ports/],
     [{ env: 'not an assignment' }, /^env: line 1 is not NAME=value/],
-    [{ 'run-args': '--name=x' }, /^run-args: .* is set by this action itself/],
+    [{ 'run-args': '--name=x' }, /^run-args: "--name=x" is not accepted: the action names each container; accepted: docker run options/],
     [{ 'run-args': 'evil' }, /^run-args: "evil" is neither an option nor the value/],
+    [{ 'run-args': '--privileged\nevil/miner' }, /^run-args: "evil\/miner" is neither an option nor the value of the option before it/],
+    [{ 'run-args': '-p8080:80' }, /^run-args: "-p8080:80" is not accepted: the action publishes container-port/],
+    [{ 'run-args': '--publish=8080:80' }, /^run-args: "--publish=8080:80" is not accepted/],
+    [{ 'run-args': '-dit' }, /^run-args: "-dit" is not accepted: the container always runs detached/],
+    [{ 'run-args': '--rm' }, /^run-args: "--rm" is not accepted: a retired container is stopped and removed by the action/],
+    [{ 'run-args': '--label=docker-hot-deploy.deployment=/other' }, /^run-args: .* docker-hot-deploy\.\* labels are the action's own/],
+    [{ 'run-args': '-l\ndocker-hot-deploy.app=x' }, /^run-args: "-l" is not accepted: docker-hot-deploy\.\* labels are the action's own/],
+    [{ 'run-args': '--memory\n512m' }, /^run-args: "--memory" takes a value: write --memory=VALUE on one line/],
+    [{ 'run-args': '--network=host' }, /^run-args: "--network=host" is not accepted: with the host network nothing is published/],
+    [{ 'run-args': '-v' }, /^run-args: "-v" takes a value: put it after -v or on the next line/],
     [{ pull: 'sometimes' }, /^pull: "sometimes" is not one of always, missing, never/],
     [{ 'redis-url': 'http://x' }, /^redis-url: has scheme http:/],
     [{ 'redis-key': 'a key' }, /^redis-key: .* is not a Redis key/],
@@ -115,6 +127,17 @@ describe('parseInputs', () => {
 
   test('reports every bad input at once', () => {
     expect(problems({ host: '', image: '', 'redis-key': '' }).map((p) => p.split(':')[0]).sort()).toEqual(['host', 'image', 'redis-key']);
+  });
+
+  test('accepts glued and two-line short options, booleans, and long options with =', () => {
+    expect(parse({ 'run-args': '-v/data:/data\n-e\nTZ=UTC\n--init\n--read-only\n--memory=512m\n--label=team=web\n--log-opt=max-size=1m' }).container.runArgs)
+      .toEqual(['-v/data:/data', '-e', 'TZ=UTC', '--init', '--read-only', '--memory=512m', '--label=team=web', '--log-opt=max-size=1m']);
+  });
+
+  test('a URL with a password is shown without it', () => {
+    const message = problems({ 'probe-url': 'http://user:hunter2@127.0.0.1/' }).join('\n');
+    expect(message).toMatch(/^probe-url: "http:\/\/user:\*\*\*@127.0.0.1\/" is not an http/);
+    expect(message).not.toContain('hunter2');
   });
 
   test('never shows a secret value', () => {

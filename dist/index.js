@@ -65418,7 +65418,7 @@ function retirees(state, keep) {
 }
 
 // EXTERNAL MODULE: ./src/probe.ts + 1 modules
-var probe = __nccwpck_require__(2053);
+var src_probe = __nccwpck_require__(2053);
 // EXTERNAL MODULE: ./src/redis.ts
 var redis = __nccwpck_require__(3672);
 ;// CONCATENATED MODULE: ./src/deploy.ts
@@ -65431,26 +65431,30 @@ var redis = __nccwpck_require__(3672);
 
 class DeployError extends Error {
     phase;
+    reason;
     hint;
     timeline;
     details;
-    constructor(phase, message, hint, timeline, details = {}) {
-        super(`${phase} failed: ${message}`);
+    constructor(phase, reason, hint, timeline, details = {}) {
+        super(`${phase} failed: ${reason}`);
         this.phase = phase;
+        this.reason = reason;
         this.hint = hint;
         this.timeline = timeline;
         this.details = details;
     }
 }
-const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
-/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
-const LOCK_TTL_MS = 20_000;
+/** The deploy lock is gone: whatever the deploy was doing, it stops. */
+class LockLost extends Error {
+}
+const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
+const LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
 const show = (value) => (value === null ? '(unset)' : `"${value}"`);
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
-/** Where env values travel: a 0600 file on the server, removed once the container started. */
-const envFilePath = (containerName) => `/tmp/.docker-hot-deploy-${containerName}.env`;
 async function deploy(config, deps, identity) {
     const { docker, keys, probes, clock, log } = deps;
     const { container: c, switch: s, timing } = config;
@@ -65473,18 +65477,34 @@ async function deploy(config, deps, identity) {
         const record = { phase: name, ms: 0, ok: false, detail: '' };
         timeline.push(record);
         try {
+            checkLock();
             const { value, detail } = await log.group(name, work);
             Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
             return value;
         }
         catch (e) {
-            const message = e instanceof DeployError ? e.message.replace(/^\w+ failed: /, '') : e.message;
-            Object.assign(record, { ms: clock.now() - t0, detail: message });
+            const reason = e instanceof DeployError ? e.reason : e.message;
+            Object.assign(record, { ms: clock.now() - t0, detail: reason });
             if (e instanceof DeployError)
-                throw new DeployError(name, message, e.hint, timeline, e.details);
-            throw new DeployError(name, message, HINTS[name], timeline);
+                throw new DeployError(name, reason, e.hint, timeline, e.details);
+            throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : HINTS[name], timeline);
         }
     }
+    // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
+    const checkLock = () => {
+        const lost = held ? keys.lockLost(lock.name) : undefined;
+        if (lost)
+            throw new LockLost(`the deploy lock was lost: ${lost}`);
+    };
+    const pause = async (ms) => {
+        await clock.sleep(ms);
+        checkLock();
+    };
+    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+    let switched = false;
+    const lockLostHint = () => (switched
+        ? `Another deploy may hold the lock now, so this one stopped. ${identity.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+        : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
     // 2. Lock: one deploy of this key at a time; released in every outcome.
     const lock = { name: (0,redis/* lockName */.l4)(s.redisKey), owner: identity.lockOwner };
     let held = false;
@@ -65551,10 +65571,22 @@ async function deploy(config, deps, identity) {
                 return { value: { state, containers, listening, notifications }, detail };
             }),
             phase('pull', async () => {
-                if (c.registryUsername && c.registryPassword)
-                    await docker.login(c.registry ?? (0,src_docker/* registryOf */.Fv)(c.image), c.registryUsername, c.registryPassword);
-                const digest = await docker.pull(c.image, c.pull);
-                return { value: digest, detail: `${c.image} ${digest}` };
+                if (!(c.registryUsername && c.registryPassword)) {
+                    const digest = await docker.pull(c.image, c.pull);
+                    return { value: digest, detail: `${c.image} ${digest}` };
+                }
+                // The login lives in a Docker config of this deploy's own, removed right after the pull:
+                // `docker login` would otherwise leave the password in ~/.docker/config.json for good.
+                const configDir = await docker.makePrivateDir();
+                deps.checkpoint?.('dockerConfig', configDir);
+                try {
+                    await docker.login(configDir, c.registry ?? (0,src_docker/* registryOf */.Fv)(c.image), c.registryUsername, c.registryPassword);
+                    const digest = await docker.pull(c.image, c.pull, configDir);
+                    return { value: digest, detail: `${c.image} ${digest} (logged in to ${c.registry ?? (0,src_docker/* registryOf */.Fv)(c.image)} for this pull)` };
+                }
+                finally {
+                    await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+                }
             }),
         ]);
         const { state } = server;
@@ -65562,128 +65594,83 @@ async function deploy(config, deps, identity) {
         const id = await phase('start', async () => {
             const spec = {
                 name: identity.containerName, image: c.image, app: c.app, deployment: s.redisKey, deployId: identity.deployId,
-                bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs, envFiles: [],
+                bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs,
+                envFile: c.envFile, envOnStdin: c.env.length > 0,
             };
-            if (c.envFile)
-                spec.envFiles.push(c.envFile);
-            const envPath = envFilePath(identity.containerName);
-            if (c.env.length > 0) {
-                await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
-                spec.envFiles.push(envPath);
-            }
+            const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
             const taken = (0,src_docker/* takenPorts */.Iv)(server.listening, server.containers, state.keyPort);
-            try {
-                for (let attempt = 1;; attempt += 1) {
-                    const port = (0,src_docker/* firstFreePort */.Ck)(c.portRange, taken);
-                    if (port === undefined)
-                        throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-                    spec.hostPort = port;
-                    try {
-                        const containerId = await docker.run(spec);
-                        deps.checkpoint?.('container', identity.containerName);
-                        return { value: containerId, detail: `${identity.containerName} started on :${port}` };
-                    }
-                    catch (e) {
-                        await docker.discard([identity.containerName]).catch(() => undefined);
-                        // Taken between the look and the run (another deployment starting, say): try the next one.
-                        const clash = /address already in use|port is already allocated/.test(e.message);
-                        if (!clash || attempt >= PORT_ATTEMPTS)
-                            throw e;
-                        taken.add(port);
-                    }
+            for (let attempt = 1;; attempt += 1) {
+                const port = (0,src_docker/* firstFreePort */.Ck)(c.portRange, taken);
+                if (port === undefined)
+                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+                spec.hostPort = port;
+                try {
+                    const containerId = await docker.run(spec, env);
+                    deps.checkpoint?.('container', identity.containerName);
+                    return { value: containerId, detail: `${identity.containerName} started on :${port}` };
                 }
-            }
-            finally {
-                if (c.env.length > 0)
-                    await docker.removeFile(envPath).catch((e) => warn(`could not remove the env file: ${e.message}`));
+                catch (e) {
+                    await docker.discard([identity.containerName]).catch(() => undefined);
+                    // Taken between the look and the run (another deployment starting, say): try the next one.
+                    const clash = /address already in use|port is already allocated/.test(e.message);
+                    if (!clash || attempt >= PORT_ATTEMPTS)
+                        throw e;
+                    taken.add(port);
+                }
             }
         });
         const discardNew = () => docker.discard([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
-        // 6. Ready check, directly on the new port (read from the container: one
-        // that already exited has none, and its state says why).
-        const port = await phase('ready', async () => {
-            const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
-            let last = '';
-            for (;;) {
-                const container = await docker.inspect(id, c.containerPort);
-                let failure = '';
-                if (container.status === 'exited' || container.status === 'dead')
-                    failure = `the container exited with code ${container.exitCode}`;
-                else if (container.status === 'restarting' || container.restartCount > 0)
-                    failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
-                else if (container.health === 'unhealthy')
-                    failure = 'the image HEALTHCHECK reports unhealthy';
-                else if (container.status === 'running' && container.hostPort === undefined)
-                    failure = `docker published no port for ${c.containerPort}/tcp`;
-                else if (container.status === 'running' && container.hostPort !== undefined) {
-                    const answer = await probes.health(container.hostPort);
-                    if ((0,probe/* isHealthyStatus */._i)(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-                        return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
-                    }
-                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
-                }
-                if (!failure && clock.now() >= end)
-                    failure = `not ready within ${limit} (last: ${last || container.status})`;
-                if (failure) {
-                    const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-                    await discardNew();
-                    throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
-                }
-                await clock.sleep(POLL_MS.ready);
-            }
-        });
-        // 7 + 8. Switch the key, then prove nginx serves the new port.
-        const newValue = formatKeyValue(s.redisValue, port);
         const probeLog = [];
+        const probe = async () => {
+            const result = await probes.probe();
+            probeLog.push(result);
+            if (probeLog.length > KEPT_PROBES)
+                probeLog.shift();
+            return result;
+        };
         const proveServing = async (expectPort, end) => {
             let inARow = 0;
             for (;;) {
-                const result = await probes.probe();
-                probeLog.push(result);
-                if (probeLog.length > KEPT_PROBES)
-                    probeLog.shift();
-                inARow = (0,probe/* isHealthyStatus */._i)(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
+                const result = await probe();
+                inARow = (0,src_probe/* isHealthyStatus */._i)(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
                 if (inARow >= s.probeSuccesses)
                     return true;
                 if (clock.now() >= end)
                     return false;
-                await clock.sleep(POLL_MS.switch);
+                await pause(POLL_MS.switch);
             }
         };
-        const switchSeconds = await phase('switch', async () => {
-            const { notifications } = server;
-            if (notifications === false) {
-                warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+        // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+        // -interval poll): the new container may go only once the old upstream has served without a
+        // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+        const settledOn = async (oldPort, newPort) => {
+            let since;
+            for (;;) {
+                const result = await probe();
+                const served = upstreamPort(result.upstream);
+                if (served === newPort || !(0,src_probe/* isHealthyStatus */._i)(result.status) || served !== oldPort)
+                    since = undefined;
+                else
+                    since ??= clock.now();
+                if (since !== undefined && clock.now() - since >= timing.switchTimeoutMs)
+                    return true;
+                if (clock.now() >= deadline)
+                    return false;
+                await pause(POLL_MS.settle);
             }
-            else if (notifications === undefined) {
-                log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
-            }
-            const t0 = clock.now();
-            try {
-                await writeKey(state.keyValue, newValue);
-            }
-            catch (e) {
+        };
+        // Until the key names it, the new container goes with any failure.
+        let port;
+        let switchSeconds;
+        try {
+            port = await ready(id);
+            switchSeconds = await switchTo(port);
+        }
+        catch (e) {
+            if (!switched)
                 await discardNew();
-                throw e;
-            }
-            deps.checkpoint?.('switching', 'true');
-            const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
-            if (await proveServing(port, end)) {
-                const seconds = (clock.now() - t0) / 1000;
-                return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
-            }
-            const failedProbes = [...probeLog];
-            const confdRunning = (await docker.processes().catch(() => undefined))?.some((args) => /\bconfd\b/.test(args));
-            let restoreProblem = '';
-            await writeKey(newValue, state.keyValue).catch((e) => { restoreProblem = e.message; });
-            if (restoreProblem) {
-                throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}, and ${s.redisKey} could not be set back: ${restoreProblem}`, `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
-            }
-            const restored = state.keyPort === undefined || await proveServing(state.keyPort, clock.now() + timing.switchTimeoutMs);
-            await discardNew();
-            throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}` +
-                (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port, { confdRunning, notifications }), timeline, { probes: failedProbes });
-        });
+            throw e;
+        }
         // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
         const retiring = retirees(state, id);
         const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
@@ -65699,7 +65686,7 @@ async function deploy(config, deps, identity) {
                         warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
                         return { value: undefined, detail: 'timed out' };
                     }
-                    await clock.sleep(POLL_MS.drain);
+                    await pause(POLL_MS.drain);
                 }
             });
         }
@@ -65723,13 +65710,16 @@ async function deploy(config, deps, identity) {
                 await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => warn(`could not remove stopped containers of this deployment: ${e.message}`));
             };
             // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+            // Kept whatever keep-images says: the new image, the one that served until now (the
+            // rollback target), and every image another container of the server uses.
             const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-            const inUse = [c.image, ...server.containers.filter((x) => !retired.has(x.id)).map((x) => x.image)];
+            const kept = [...server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id)];
+            const protectedIds = (images) => new Set([...kept.map((x) => x.imageId), ...images.filter((i) => i.ref === c.image).map((i) => i.id)]);
             const pruneImages = async (stopped) => {
                 try {
                     const images = await docker.images((0,src_docker/* repositoryOf */._M)(c.image));
                     await stopped;
-                    const prune = (0,src_docker/* imagesToPrune */.Y_)(images, config.keepImages, inUse);
+                    const prune = (0,src_docker/* imagesToPrune */.Y_)(images, config.keepImages, protectedIds(images));
                     if (prune.length === 0)
                         return;
                     await docker.removeImages(prune);
@@ -65756,6 +65746,79 @@ async function deploy(config, deps, identity) {
             timeline,
             warnings,
         };
+        // 6. Ready check, directly on the new port (read from the container: one
+        // that already exited has none, and its state says why).
+        function ready(id) {
+            return phase('ready', async () => {
+                const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
+                let last = '';
+                for (;;) {
+                    const container = await docker.inspect(id, c.containerPort);
+                    let failure = '';
+                    if (container.status === 'exited' || container.status === 'dead')
+                        failure = `the container exited with code ${container.exitCode}`;
+                    else if (container.status === 'restarting' || container.restartCount > 0)
+                        failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
+                    else if (container.health === 'unhealthy')
+                        failure = 'the image HEALTHCHECK reports unhealthy';
+                    else if (container.status === 'running' && container.hostPort === undefined)
+                        failure = `docker published no port for ${c.containerPort}/tcp`;
+                    else if (container.status === 'running' && container.hostPort !== undefined) {
+                        const answer = await probes.health(container.hostPort);
+                        if ((0,src_probe/* isHealthyStatus */._i)(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+                            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+                        }
+                        last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
+                    }
+                    if (!failure && clock.now() >= end)
+                        failure = `not ready within ${limit} (last: ${last || container.status})`;
+                    if (failure) {
+                        const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+                        throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
+                    }
+                    await pause(POLL_MS.ready);
+                }
+            });
+        }
+        // 7 + 8. Switch the key, then prove nginx serves the new port; undo by writing the old value back.
+        function switchTo(port) {
+            const newValue = formatKeyValue(s.redisValue, port);
+            return phase('switch', async () => {
+                const { notifications } = server;
+                if (notifications === false) {
+                    warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+                }
+                else if (notifications === undefined) {
+                    log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+                }
+                const t0 = clock.now();
+                await writeKey(state.keyValue, newValue);
+                switched = true;
+                deps.checkpoint?.('switching', 'true');
+                const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
+                if (await proveServing(port, end)) {
+                    const seconds = (clock.now() - t0) / 1000;
+                    return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
+                }
+                const failedProbes = [...probeLog];
+                const confd = await docker.processes().then(src_docker/* countConfd */.kY, () => undefined);
+                const notServed = `nginx did not serve port ${port} within ${limit}`;
+                const hint = switchHint(failedProbes, config, port, { confd, notifications });
+                try {
+                    await writeKey(newValue, state.keyValue);
+                }
+                catch (e) {
+                    throw new DeployError('switch', `${notServed}, and ${s.redisKey} could not be set back: ${e.message}`, `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
+                }
+                const setBack = `${notServed}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+                if (state.keyPort !== undefined && !(await settledOn(state.keyPort, port))) {
+                    const serves = upstreamPort(probeLog.at(-1)?.upstream);
+                    throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${identity.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${identity.containerName}); otherwise the next deploy retires it. ${hint}`, timeline, { probes: failedProbes });
+                }
+                await discardNew();
+                throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
+            });
+        }
     }
 }
 const HINTS = {
@@ -65776,13 +65839,14 @@ function switchHint(probes, config, port, facts) {
     if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
         return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
     }
+    const running = facts.confd === undefined ? '' : ` (${facts.confd} confd process${facts.confd === 1 ? ' runs' : 'es run'})`;
     if (probes.some((p) => upstreamPort(p.upstream) === port))
-        return 'nginx served the new port only some of the time: is more than one nginx or confd running?';
-    if (facts.confdRunning === false)
+        return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+    if (facts.confd === 0)
         return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
     if (facts.notifications === false)
         return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
-    return 'nginx kept serving the old upstream although confd runs: its check_cmd or reload_cmd probably failed (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.';
+    return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }
 
 
@@ -65801,6 +65865,7 @@ function switchHint(probes, config, port, facts) {
 /* harmony export */   _M: () => (/* binding */ repositoryOf),
 /* harmony export */   hq: () => (/* binding */ LABEL_APP),
 /* harmony export */   jq: () => (/* binding */ build),
+/* harmony export */   kY: () => (/* binding */ countConfd),
 /* harmony export */   qg: () => (/* binding */ parse)
 /* harmony export */ });
 /* unused harmony exports LABEL_DEPLOY, LABEL_IMAGE, BOUNDED_LOGS */
@@ -65815,12 +65880,15 @@ const LABEL_IMAGE = 'docker-hot-deploy.image';
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
-    login: (registry, username) => ['docker', 'login', '--username', username, '--password-stdin', registry],
-    pull: (image) => ['docker', 'pull', '--quiet', image],
+    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
+    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
+    removeDir: (dir) => ['rm', '-rf', '--', dir],
+    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
     imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     /** Every container on the server, stopped ones too: their ports come back with them. A container
      * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
@@ -65836,7 +65904,8 @@ const build = {
             '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
             '--restart', spec.restart,
             ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...spec.envFiles.flatMap((f) => ['--env-file', f]),
+            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
             ...spec.runArgs,
             spec.image,
         ];
@@ -65848,14 +65917,13 @@ const build = {
     discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
     /** Removes stopped containers, keeping their volumes. */
     remove: (ids) => ['docker', 'rm', ...ids],
-    images: (repository) => ['docker', 'image', 'ls', '--format', '{{json .}}', repository],
+    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
     removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
+    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
+    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
     processes: () => ['ps', '-eo', 'args'],
-    // Written with umask 077 and noclobber: mode 0600 from the start, never through a link.
-    writePrivateFile: (path) => ['sh', '-c', 'umask 077 && set -C && cat > "$1"', 'sh', path],
-    removeFile: (path) => ['rm', '-f', path],
 };
 function jsonLines(text) {
     return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -65868,9 +65936,26 @@ function hostPortsOf(...maps) {
 const parse = {
     containers(text) {
         return jsonLines(text)
-            .map(([id, name, state, labels, image, configured, current]) => ({
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, hostPorts: hostPortsOf(configured, current),
+            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
         }));
+    },
+    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+    serverProblems(text, username) {
+        const problems = [];
+        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
+        for (const m of text.matchAll(/^missing (\w+)$/gm))
+            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+        if (/permission denied.*docker\.sock/is.test(text)) {
+            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+        }
+        else if (/cannot connect to the docker daemon/i.test(text)) {
+            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+        }
+        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
+            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+        }
+        return problems;
     },
     /** True when a failed inspect only missed containers removed since they were listed. */
     vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
@@ -65915,10 +66000,11 @@ const parse = {
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
-/** The image tags of an app to remove: all but the images in use and the newest others, `keep` in all. */
-function imagesToPrune(images, keep, inUse) {
+/** The image references of a repository to remove: all but the protected images (by id: every
+ * reference to one is kept) and the newest others, `keep` images in all. */
+function imagesToPrune(images, keep, protectedIds) {
     const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const keptIds = new Set(images.filter((i) => inUse.includes(i.ref)).map((i) => i.id));
+    const keptIds = new Set(images.filter((i) => protectedIds.has(i.id)).map((i) => i.id));
     for (const image of newestFirst) {
         if (keptIds.size >= keep)
             break;
@@ -65937,6 +66023,10 @@ function repositoryOf(image) {
 function registryOf(image) {
     const first = image.split('/')[0];
     return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
+/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
+function countConfd(commandLines) {
+    return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
 }
 /** The first port of the range that is not taken. */
 function firstFreePort(range, taken) {
@@ -65974,7 +66064,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
 /* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(977);
 /* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2053);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9645);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6893);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8855);
 // The action's main step: inputs -> one SSH connection -> deploy -> outputs and summary.
 
@@ -66029,7 +66119,7 @@ async function run() {
     let session;
     let probes;
     try {
-        session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .openSession */ .fA)(config);
+        session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .openSession */ .fA)(config, true);
         probes = (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .forwardedProbes */ .MP)(session.shell, config);
         const result = await (0,_deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .deploy */ .g)(config, {
             docker: session.docker,
@@ -66204,6 +66294,9 @@ function persistenceRisk(p) {
 function configValue(reply, name) {
     return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
 }
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
     const redis = new ioredis__WEBPACK_IMPORTED_MODULE_0__.Redis({
@@ -66216,25 +66309,35 @@ async function openKeyStore(shell, target) {
         tls: target.tls ? { servername: target.host } : undefined,
         lazyConnect: true,
         maxRetriesPerRequest: 2,
-        connectTimeout: 10_000,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: COMMAND_TIMEOUT_MS,
         retryStrategy: (times) => (times > 3 ? null : 200 * times),
     });
     // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
     let firstError;
     redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
     try {
-        await redis.connect();
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
     }
     catch (e) {
         redis.disconnect();
         await forward.close();
-        throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? e).message}`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${(firstError ?? e).message}`);
+    }
+    finally {
+        clearTimeout(timer);
     }
     const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const renewals = new Map();
+    const held = new Map();
     const stopRenewing = (name) => {
-        clearInterval(renewals.get(name));
-        renewals.delete(name);
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
     };
     return {
         get: (key) => redis.get(key),
@@ -66257,20 +66360,33 @@ async function openKeyStore(shell, target) {
         async tryLock(name, owner, ttlMs) {
             if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
                 return false;
-            const timer = setInterval(() => {
-                redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
-            }, Math.floor(ttlMs / 4));
-            timer.unref();
-            renewals.set(name, timer);
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
             return true;
         },
+        lockLost: (name) => held.get(name)?.lost,
         lockHolder: (name) => redis.get(name),
         async unlock(name, owner) {
             stopRenewing(name);
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
         },
         async close() {
-            [...renewals.keys()].forEach(stopRenewing);
+            [...held.keys()].forEach(stopRenewing);
             redis.disconnect();
             await forward.close();
         },
@@ -66280,7 +66396,7 @@ async function openKeyStore(shell, target) {
 
 /***/ }),
 
-/***/ 9645:
+/***/ 6893:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66328,10 +66444,12 @@ function remoteDockerHost(shell) {
         throw new RemoteCommandError(argv, result);
     };
     return {
-        async login(registry, username, password) {
-            await ok(docker/* build */.jq.login(registry, username), { stdin: `${password}\n` });
+        makePrivateDir: async () => (await ok(docker/* build */.jq.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(docker/* build */.jq.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(docker/* build */.jq.login(configDir, registry, username), { stdin: `${password}\n` });
         },
-        async pull(image, policy) {
+        async pull(image, policy, configDir) {
             if (policy !== 'always') {
                 const present = await digestOf(image);
                 if (present)
@@ -66339,11 +66457,17 @@ function remoteDockerHost(shell) {
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
-            await ok(docker/* build */.jq.pull(image), { timeoutMs: PULL_TIMEOUT_MS });
+            await ok(docker/* build */.jq.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
             const digest = await digestOf(image);
             if (!digest)
                 throw new Error(`image ${image} is missing right after docker pull`);
             return digest;
+        },
+        async checkServer(username) {
+            const result = await shell.run(docker/* build */.jq.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const problems = docker/* parse */.qg.serverProblems(`${result.stdout}${result.stderr}`, username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
         },
         async containers() {
             const argv = docker/* build */.jq.containers();
@@ -66353,9 +66477,7 @@ function remoteDockerHost(shell) {
             return docker/* parse */.qg.containers(result.stdout);
         },
         listeningPorts: async () => docker/* parse */.qg.listeningPorts(await ok(docker/* build */.jq.listeningPorts())),
-        async writePrivateFile(path, content) { await ok(docker/* build */.jq.writePrivateFile(path), { stdin: content }); },
-        async removeFile(path) { await ok(docker/* build */.jq.removeFile(path)); },
-        run: async (spec) => (await ok(docker/* build */.jq.run(spec))).trim(),
+        run: async (spec, env) => (await ok(docker/* build */.jq.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => docker/* parse */.qg.inspect(await ok(docker/* build */.jq.inspect(id)), containerPort),
         async logs(id, lines) {
             const result = await shell.run(docker/* build */.jq.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
@@ -66383,11 +66505,109 @@ function remoteDockerHost(shell) {
     };
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
 var ms = __nccwpck_require__(744);
 var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
+;// CONCATENATED MODULE: ./src/run-args.ts
+// The grammar of the run-args input, pure: extra `docker run` options, one
+// argument a line, that may neither override what the deploy sets itself nor
+// smuggle in a word docker would take as the image.
+/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
+const MANAGED = {
+    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
+    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
+    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
+    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
+    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
+    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
+    '--attach': 'the container runs detached', '-a': 'the container runs detached',
+    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+};
+/** docker run options that take no value. */
+const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
+    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+/** Short options that take a value, glued (-v/data:/data) or on the next line. */
+const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
+const OWN_LABEL = /^docker-hot-deploy\./;
+const HOST_NETWORK = /^(?:--network|--net)=host$/;
+/** Splits lines into options; a line that is no option and no option's value is a problem. */
+function options(lines, problems) {
+    const found = [];
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (!line.startsWith('-') || line === '-' || line === '--') {
+            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (line.startsWith('--')) {
+            const name = eq > 0 ? line.slice(0, eq) : line;
+            const value = eq > 0 ? line.slice(eq + 1) : undefined;
+            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
+            if (value === undefined && name === '--restart' && i + 1 < lines.length)
+                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+            else if (value === undefined && !FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
+                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    i += 1; // the value meant for it, said once
+            }
+            else
+                found.push({ name, value, text: line, lines: [i] });
+            continue;
+        }
+        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
+        for (let k = 1; k < line.length; k += 1) {
+            const name = `-${line[k]}`;
+            if (SHORT_WITH_VALUE.has(name)) {
+                const glued = line.slice(k + 1).replace(/^=/, '');
+                if (glued)
+                    found.push({ name, value: glued, text: line, lines: [i] });
+                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+                else
+                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
+                break;
+            }
+            if (!FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
+                break;
+            }
+            found.push({ name, text: line, lines: [i] });
+        }
+    }
+    return found;
+}
+/** run-args checked, without a --restart policy (returned on its own). */
+function parseRunArgs(lines) {
+    const problems = [];
+    let restart;
+    const removed = new Set();
+    const refused = new Set();
+    const refuse = (option, why) => {
+        if (!refused.has(option.lines[0]))
+            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
+        refused.add(option.lines[0]);
+    };
+    for (const option of options(lines, problems)) {
+        const managed = MANAGED[option.name];
+        if (option.name === '--restart') {
+            restart = option.value ?? '';
+            option.lines.forEach((i) => removed.add(i));
+        }
+        else if (managed)
+            refuse(option, managed);
+        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
+            refuse(option, "docker-hot-deploy.* labels are the action's own");
+        else if (HOST_NETWORK.test(option.text))
+            refuse(option, 'with the host network nothing is published on port-range');
+    }
+    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
@@ -66491,6 +66711,8 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
+
+
 /** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
 const DEFAULTS = {
     port: '22',
@@ -66529,8 +66751,6 @@ const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
 const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
 const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const IPV6_RE = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -66538,8 +66758,6 @@ const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
 const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
-// docker run options this action sets itself; a run-arg may not override them.
-const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
 function parseDuration(value) {
     const text = value.trim();
@@ -66549,8 +66767,12 @@ function parseDuration(value) {
         return undefined;
     return ms_default()(text);
 }
+/** A URL as it may appear in a log or an error: its password replaced. */
+function redactUrl(text) {
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+}
 function isHostAddress(value) {
-    return HOSTNAME_RE.test(value) || IPV4_RE.test(value) || IPV6_RE.test(value);
+    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
 }
 /** The app name a bare image implies: its last path component. */
 function appFromImage(image) {
@@ -66564,7 +66786,12 @@ function parseInputs(raw) {
         problems.push(`${name}: ${message}`);
         return fallback;
     };
-    const shown = (name, value) => SECRET_INPUTS.includes(name) ? '(secret)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    const shown = (name, raw) => {
+        if (SECRET_INPUTS.includes(name))
+            return '(secret)';
+        const value = redactUrl(raw);
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    };
     const required = (name) => get(name) || fail(name, 'is required', '');
     const integer = (name, min, max) => {
         const value = get(name);
@@ -66606,8 +66833,8 @@ function parseInputs(raw) {
     const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
-    if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress))
-        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
+    if ((0,external_node_net_.isIP)(bindAddress) === 0)
+        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
     const rangeText = get('port-range');
     const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
     const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
@@ -66626,21 +66853,15 @@ function parseInputs(raw) {
     });
     const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
     const deprecations = [];
-    const { runArgs, restart: restartArg } = withoutRestartArg(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    for (const problem of runArgProblems)
+        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
     let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
     if (restartArg !== undefined) {
         // 0.1 had no restart input: its users put the policy in run-args.
         restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
         deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
     }
-    runArgs.forEach((arg, i) => {
-        const option = arg.split('=')[0];
-        if (MANAGED_RUN_OPTIONS.includes(option))
-            fail('run-args', `${shown('run-args', arg)} is set by this action itself; accepted: other docker run options, one a line`, undefined);
-        else if (!arg.startsWith('-') && !(i > 0 && runArgs[i - 1].startsWith('-') && !runArgs[i - 1].includes('='))) {
-            fail('run-args', `${shown('run-args', arg)} is neither an option nor the value of the option before it; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data)`, undefined);
-        }
-    });
     const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
     const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
     // Switch
@@ -66687,7 +66908,7 @@ function parseInputs(raw) {
             pull,
         },
         switch: {
-            redis: redis ?? { host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
             redisKey,
             redisValue,
             probeUrl,
@@ -66713,15 +66934,6 @@ function parseInputs(raw) {
     if (problems.length > 0)
         throw new InputError(problems);
     return config;
-}
-/** run-args without a `--restart=POLICY` (or `--restart` then POLICY) line, and that policy. */
-function withoutRestartArg(args) {
-    const i = args.findIndex((a) => a === '--restart' || a.startsWith('--restart='));
-    if (i < 0)
-        return { runArgs: args };
-    const glued = args[i].startsWith('--restart=');
-    const restart = glued ? args[i].slice('--restart='.length) : args[i + 1] ?? '';
-    return { runArgs: [...args.slice(0, i), ...args.slice(i + (glued ? 1 : 2))], restart };
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name, key, passphrase, fail) {
@@ -66767,6 +66979,7 @@ function parseRedisUrl(text, fail) {
     if (!/^\d{1,2}$/.test(db))
         return fail(`database "${db}" is not a number; accepted: ${accepted}`);
     return {
+        shown: redactUrl(text),
         host,
         port: url.port ? Number(url.port) : 6379,
         tls: url.protocol === 'rediss:',
@@ -66778,8 +66991,6 @@ function parseRedisUrl(text, fail) {
 
 // EXTERNAL MODULE: ./src/redis.ts
 var redis = __nccwpck_require__(3672);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 // EXTERNAL MODULE: external "fs"
@@ -67688,7 +67899,9 @@ function shellCommand(argv) {
 
 class HostKeyError extends Error {
 }
-const KEEPALIVE_MS = 10_000;
+/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
+const KEEPALIVE_MS = 5_000;
+const KEEPALIVE_COUNT = 3;
 const READY_TIMEOUT_MS = 20_000;
 /** One SSH hop, its host key checked before authentication; `sock` is the
  * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
@@ -67705,7 +67918,7 @@ async function openHop(hop, role, sock) {
             privateKey: hop.privateKey,
             passphrase: hop.passphrase,
             keepaliveInterval: KEEPALIVE_MS,
-            keepaliveCountMax: 3,
+            keepaliveCountMax: KEEPALIVE_COUNT,
             readyTimeout: READY_TIMEOUT_MS,
             ...hostKeyAlgorithms(hop),
             // ssh2 hands over the raw key blob when no hostHash is set.
@@ -67758,6 +67971,7 @@ async function connect(target, debug) {
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
     // The bastion's connection carries the server's, so losing either loses both.
     let lostWith;
+    const lostReason = () => (lostWith ? ` (${lostWith.message})` : '');
     for (const hop of [ssh, bastion])
         hop?.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
     const forwards = new Set();
@@ -67779,7 +67993,10 @@ async function connect(target, debug) {
                 });
                 if (timedOut)
                     throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
-                return { code: result.code ?? (result.signal ? 128 : 0), stdout: result.stdout, stderr: result.stderr };
+                // No exit status and no signal: the channel closed under the command (a dropped connection).
+                if (result.code === null && !result.signal)
+                    throw new Error(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended${lostReason()}`);
+                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
             }
             finally {
                 clearTimeout(timer);
@@ -67873,7 +68090,8 @@ function readConfig() {
         return undefined;
     }
 }
-async function openSession(config) {
+/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function openSession(config, checkServer = false) {
     const conn = config.connection;
     const shell = await connect({
         host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
@@ -67882,9 +68100,11 @@ async function openSession(config) {
     }, core/* debug */.Yz);
     if (conn.insecureSkipHostKeyCheck)
         core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+    const docker = remoteDockerHost(shell);
     let keys;
     try {
-        keys = await (0,redis/* openKeyStore */.vv)(shell, config.switch.redis);
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([(0,redis/* openKeyStore */.vv)(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
     }
     catch (e) {
         await shell.close();
@@ -67892,7 +68112,7 @@ async function openSession(config) {
     }
     return {
         shell,
-        docker: remoteDockerHost(shell),
+        docker,
         keys,
         async close() {
             await keys.close().catch(() => undefined);
@@ -67901,7 +68121,7 @@ async function openSession(config) {
     };
 }
 /** Names of the state the main step saves for the post step. */
-const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', finished: 'finished' };
+const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
 
 
 /***/ }),
@@ -67937,7 +68157,7 @@ function successSummary(image, r) {
     ].join('\n'), timelineTable(r.timeline), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes));
 }
 function failureSummary(image, e) {
-    return sections(`## docker-hot-deploy: ${image} was not deployed`, `**${e.phase}** failed: ${cell(e.message.replace(/^\w+ failed: /, ''))}`, e.hint, timelineTable(e.timeline), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
+    return sections(`## docker-hot-deploy: ${image} was not deployed`, `**${e.phase}** failed: ${cell(e.reason)}`, e.hint, timelineTable(e.timeline), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
 }
 
 

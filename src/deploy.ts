@@ -1,7 +1,7 @@
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
 import { deploymentState, retirees } from './deployment-state.js';
-import { firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type RunSpec } from './docker.js';
+import { countConfd, firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type ImageSummary, type RunSpec } from './docker.js';
 import type { DockerHost } from './docker-host.js';
 import type { Config } from './inputs.js';
 import { isHealthyStatus, type ProbeResult } from './probe.js';
@@ -28,7 +28,7 @@ export interface Log {
 
 /** What the cancel-safe post step needs to know: the lock held, the container
  * started, and whether it may have received traffic. */
-export type Checkpoint = 'lock' | 'container' | 'switching';
+export type Checkpoint = 'lock' | 'container' | 'switching' | 'dockerConfig';
 
 export interface Deps {
   docker: DockerHost;
@@ -70,20 +70,22 @@ export interface DeployResult {
 }
 
 export class DeployError extends Error {
-  constructor(readonly phase: PhaseName, message: string, readonly hint: string, readonly timeline: PhaseRecord[], readonly details: { logs?: string; probes?: ProbeResult[] } = {}) {
-    super(`${phase} failed: ${message}`);
+  constructor(readonly phase: PhaseName, readonly reason: string, readonly hint: string, readonly timeline: PhaseRecord[], readonly details: { logs?: string; probes?: ProbeResult[] } = {}) {
+    super(`${phase} failed: ${reason}`);
   }
 }
 
-const POLL_MS = { lock: 250, ready: 50, switch: 5, drain: 50 };
-/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after. */
-const LOCK_TTL_MS = 20_000;
+/** The deploy lock is gone: whatever the deploy was doing, it stops. */
+class LockLost extends Error {}
+
+const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
+const LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
 const show = (value: string | null): string => (value === null ? '(unset)' : `"${value}"`);
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
-/** Where env values travel: a 0600 file on the server, removed once the container started. */
-const envFilePath = (containerName: string): string => `/tmp/.docker-hot-deploy-${containerName}.env`;
 
 export async function deploy(config: Config, deps: Deps, identity: DeployIdentity): Promise<DeployResult> {
   const { docker, keys, probes, clock, log } = deps;
@@ -108,16 +110,32 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     const record: PhaseRecord = { phase: name, ms: 0, ok: false, detail: '' };
     timeline.push(record);
     try {
+      checkLock();
       const { value, detail } = await log.group(name, work);
       Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
       return value;
     } catch (e) {
-      const message = e instanceof DeployError ? e.message.replace(/^\w+ failed: /, '') : (e as Error).message;
-      Object.assign(record, { ms: clock.now() - t0, detail: message });
-      if (e instanceof DeployError) throw new DeployError(name, message, e.hint, timeline, e.details);
-      throw new DeployError(name, message, HINTS[name], timeline);
+      const reason = e instanceof DeployError ? e.reason : (e as Error).message;
+      Object.assign(record, { ms: clock.now() - t0, detail: reason });
+      if (e instanceof DeployError) throw new DeployError(name, reason, e.hint, timeline, e.details);
+      throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : HINTS[name], timeline);
     }
   }
+
+  // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
+  const checkLock = (): void => {
+    const lost = held ? keys.lockLost(lock.name) : undefined;
+    if (lost) throw new LockLost(`the deploy lock was lost: ${lost}`);
+  };
+  const pause = async (ms: number): Promise<void> => {
+    await clock.sleep(ms);
+    checkLock();
+  };
+  /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+  let switched = false;
+  const lockLostHint = (): string => (switched
+    ? `Another deploy may hold the lock now, so this one stopped. ${identity.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+    : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
 
   // 2. Lock: one deploy of this key at a time; released in every outcome.
   const lock: LockRef = { name: lockName(s.redisKey), owner: identity.lockOwner };
@@ -185,9 +203,21 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         return { value: { state, containers, listening, notifications }, detail };
       }),
       phase('pull', async () => {
-        if (c.registryUsername && c.registryPassword) await docker.login(c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
-        const digest = await docker.pull(c.image, c.pull);
-        return { value: digest, detail: `${c.image} ${digest}` };
+        if (!(c.registryUsername && c.registryPassword)) {
+          const digest = await docker.pull(c.image, c.pull);
+          return { value: digest, detail: `${c.image} ${digest}` };
+        }
+        // The login lives in a Docker config of this deploy's own, removed right after the pull:
+        // `docker login` would otherwise leave the password in ~/.docker/config.json for good.
+        const configDir = await docker.makePrivateDir();
+        deps.checkpoint?.('dockerConfig', configDir);
+        try {
+          await docker.login(configDir, c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
+          const digest = await docker.pull(c.image, c.pull, configDir);
+          return { value: digest, detail: `${c.image} ${digest} (logged in to ${c.registry ?? registryOf(c.image)} for this pull)` };
+        } finally {
+          await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e: Error) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+        }
       }),
     ]);
     const { state } = server;
@@ -196,116 +226,71 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     const id = await phase('start', async () => {
       const spec: RunSpec = {
         name: identity.containerName, image: c.image, app: c.app, deployment: s.redisKey, deployId: identity.deployId,
-        bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs, envFiles: [],
+        bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs,
+        envFile: c.envFile, envOnStdin: c.env.length > 0,
       };
-      if (c.envFile) spec.envFiles.push(c.envFile);
-      const envPath = envFilePath(identity.containerName);
-      if (c.env.length > 0) {
-        await docker.writePrivateFile(envPath, c.env.map(([k, v]) => `${k}=${v}\n`).join(''));
-        spec.envFiles.push(envPath);
-      }
+      const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
       const taken = takenPorts(server.listening, server.containers, state.keyPort);
-      try {
-        for (let attempt = 1; ; attempt += 1) {
-          const port = firstFreePort(c.portRange, taken);
-          if (port === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-          spec.hostPort = port;
-          try {
-            const containerId = await docker.run(spec);
-            deps.checkpoint?.('container', identity.containerName);
-            return { value: containerId, detail: `${identity.containerName} started on :${port}` };
-          } catch (e) {
-            await docker.discard([identity.containerName]).catch(() => undefined);
-            // Taken between the look and the run (another deployment starting, say): try the next one.
-            const clash = /address already in use|port is already allocated/.test((e as Error).message);
-            if (!clash || attempt >= PORT_ATTEMPTS) throw e;
-            taken.add(port);
-          }
+      for (let attempt = 1; ; attempt += 1) {
+        const port = firstFreePort(c.portRange, taken);
+        if (port === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+        spec.hostPort = port;
+        try {
+          const containerId = await docker.run(spec, env);
+          deps.checkpoint?.('container', identity.containerName);
+          return { value: containerId, detail: `${identity.containerName} started on :${port}` };
+        } catch (e) {
+          await docker.discard([identity.containerName]).catch(() => undefined);
+          // Taken between the look and the run (another deployment starting, say): try the next one.
+          const clash = /address already in use|port is already allocated/.test((e as Error).message);
+          if (!clash || attempt >= PORT_ATTEMPTS) throw e;
+          taken.add(port);
         }
-      } finally {
-        if (c.env.length > 0) await docker.removeFile(envPath).catch((e: Error) => warn(`could not remove the env file: ${e.message}`));
       }
     });
     const discardNew = (): Promise<void> => docker.discard([id]).catch((e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`));
-
-    // 6. Ready check, directly on the new port (read from the container: one
-    // that already exited has none, and its state says why).
-    const port = await phase('ready', async () => {
-      const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
-      let last = '';
-      for (;;) {
-        const container = await docker.inspect(id, c.containerPort);
-        let failure = '';
-        if (container.status === 'exited' || container.status === 'dead') failure = `the container exited with code ${container.exitCode}`;
-        else if (container.status === 'restarting' || container.restartCount > 0) failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
-        else if (container.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
-        else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
-        else if (container.status === 'running' && container.hostPort !== undefined) {
-          const answer = await probes.health(container.hostPort);
-          if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
-          }
-          last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
-        }
-        if (!failure && clock.now() >= end) failure = `not ready within ${limit} (last: ${last || container.status})`;
-        if (failure) {
-          const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-          await discardNew();
-          throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
-        }
-        await clock.sleep(POLL_MS.ready);
-      }
-    });
-
-    // 7 + 8. Switch the key, then prove nginx serves the new port.
-    const newValue = formatKeyValue(s.redisValue, port);
     const probeLog: ProbeResult[] = [];
+    const probe = async (): Promise<ProbeResult> => {
+      const result = await probes.probe();
+      probeLog.push(result);
+      if (probeLog.length > KEPT_PROBES) probeLog.shift();
+      return result;
+    };
     const proveServing = async (expectPort: number, end: number): Promise<boolean> => {
       let inARow = 0;
       for (;;) {
-        const result = await probes.probe();
-        probeLog.push(result);
-        if (probeLog.length > KEPT_PROBES) probeLog.shift();
+        const result = await probe();
         inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
         if (inARow >= s.probeSuccesses) return true;
         if (clock.now() >= end) return false;
-        await clock.sleep(POLL_MS.switch);
+        await pause(POLL_MS.switch);
       }
     };
-    const switchSeconds = await phase('switch', async () => {
-      const { notifications } = server;
-      if (notifications === false) {
-        warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
-      } else if (notifications === undefined) {
-        log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+    // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+    // -interval poll): the new container may go only once the old upstream has served without a
+    // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+    const settledOn = async (oldPort: number, newPort: number): Promise<boolean> => {
+      let since: number | undefined;
+      for (;;) {
+        const result = await probe();
+        const served = upstreamPort(result.upstream);
+        if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort) since = undefined;
+        else since ??= clock.now();
+        if (since !== undefined && clock.now() - since >= timing.switchTimeoutMs) return true;
+        if (clock.now() >= deadline) return false;
+        await pause(POLL_MS.settle);
       }
-      const t0 = clock.now();
-      try {
-        await writeKey(state.keyValue, newValue);
-      } catch (e) {
-        await discardNew();
-        throw e;
-      }
-      deps.checkpoint?.('switching', 'true');
-      const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
-      if (await proveServing(port, end)) {
-        const seconds = (clock.now() - t0) / 1000;
-        return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
-      }
-      const failedProbes = [...probeLog];
-      const confdRunning = (await docker.processes().catch(() => undefined))?.some((args) => /\bconfd\b/.test(args));
-      let restoreProblem = '';
-      await writeKey(newValue, state.keyValue).catch((e: Error) => { restoreProblem = e.message; });
-      if (restoreProblem) {
-        throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}, and ${s.redisKey} could not be set back: ${restoreProblem}`,
-          `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
-      }
-      const restored = state.keyPort === undefined || await proveServing(state.keyPort, clock.now() + timing.switchTimeoutMs);
-      await discardNew();
-      throw new DeployError('switch', `nginx did not serve port ${port} within ${limit}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}` +
-        (restored ? '' : ', and the previous upstream has not answered yet either'), switchHint(failedProbes, config, port, { confdRunning, notifications }), timeline, { probes: failedProbes });
-    });
-
+    };
+    // Until the key names it, the new container goes with any failure.
+    let port: number;
+    let switchSeconds: number;
+    try {
+      port = await ready(id);
+      switchSeconds = await switchTo(port);
+    } catch (e) {
+      if (!switched) await discardNew();
+      throw e;
+    }
     // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
     const retiring = retirees(state, id);
     const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
@@ -320,7 +305,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
             warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
             return { value: undefined, detail: 'timed out' };
           }
-          await clock.sleep(POLL_MS.drain);
+          await pause(POLL_MS.drain);
         }
       });
     }
@@ -346,13 +331,17 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         );
       };
       // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+      // Kept whatever keep-images says: the new image, the one that served until now (the
+      // rollback target), and every image another container of the server uses.
       const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-      const inUse = [c.image, ...server.containers.filter((x) => !retired.has(x.id)).map((x) => x.image)];
+      const kept = [...server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id)];
+      const protectedIds = (images: ImageSummary[]): Set<string> =>
+        new Set([...kept.map((x) => x.imageId), ...images.filter((i) => i.ref === c.image).map((i) => i.id)]);
       const pruneImages = async (stopped: Promise<unknown>): Promise<void> => {
         try {
           const images = await docker.images(repositoryOf(c.image));
           await stopped;
-          const prune = imagesToPrune(images, config.keepImages, inUse);
+          const prune = imagesToPrune(images, config.keepImages, protectedIds(images));
           if (prune.length === 0) return;
           await docker.removeImages(prune);
           done.push(`pruned ${prune.join(', ')}`);
@@ -378,6 +367,78 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       timeline,
       warnings,
     };
+
+    // 6. Ready check, directly on the new port (read from the container: one
+    // that already exited has none, and its state says why).
+    function ready(id: string): Promise<number> {
+      return phase('ready', async () => {
+        const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
+        let last = '';
+        for (;;) {
+          const container = await docker.inspect(id, c.containerPort);
+          let failure = '';
+          if (container.status === 'exited' || container.status === 'dead') failure = `the container exited with code ${container.exitCode}`;
+          else if (container.status === 'restarting' || container.restartCount > 0) failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
+          else if (container.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
+          else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
+          else if (container.status === 'running' && container.hostPort !== undefined) {
+            const answer = await probes.health(container.hostPort);
+            if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+              return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+            }
+            last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
+          }
+          if (!failure && clock.now() >= end) failure = `not ready within ${limit} (last: ${last || container.status})`;
+          if (failure) {
+            const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+            throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
+          }
+          await pause(POLL_MS.ready);
+        }
+      });
+    }
+
+    // 7 + 8. Switch the key, then prove nginx serves the new port; undo by writing the old value back.
+    function switchTo(port: number): Promise<number> {
+      const newValue = formatKeyValue(s.redisValue, port);
+      return phase('switch', async () => {
+        const { notifications } = server;
+        if (notifications === false) {
+          warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+        } else if (notifications === undefined) {
+          log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+        }
+        const t0 = clock.now();
+        await writeKey(state.keyValue, newValue);
+        switched = true;
+        deps.checkpoint?.('switching', 'true');
+        const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
+        if (await proveServing(port, end)) {
+          const seconds = (clock.now() - t0) / 1000;
+          return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
+        }
+        const failedProbes = [...probeLog];
+        const confd = await docker.processes().then(countConfd, () => undefined);
+        const notServed = `nginx did not serve port ${port} within ${limit}`;
+        const hint = switchHint(failedProbes, config, port, { confd, notifications });
+        try {
+          await writeKey(newValue, state.keyValue);
+        } catch (e) {
+          throw new DeployError('switch', `${notServed}, and ${s.redisKey} could not be set back: ${(e as Error).message}`,
+            `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
+        }
+        const setBack = `${notServed}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+        if (state.keyPort !== undefined && !(await settledOn(state.keyPort, port))) {
+          const serves = upstreamPort(probeLog.at(-1)?.upstream);
+          throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`,
+            `${identity.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${identity.containerName}); otherwise the next deploy retires it. ${hint}`,
+            timeline, { probes: failedProbes });
+        }
+        await discardNew();
+        throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
+      });
+    }
+
   }
 }
 
@@ -393,7 +454,8 @@ const HINTS: Record<PhaseName, string> = {
 };
 
 interface SwitchFacts {
-  confdRunning?: boolean;
+  /** How many confd processes run (undefined: ps failed). */
+  confd?: number;
   notifications?: boolean;
 }
 
@@ -404,8 +466,9 @@ function switchHint(probes: ProbeResult[], config: Config, port: number, facts: 
   if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
     return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
   }
-  if (probes.some((p) => upstreamPort(p.upstream) === port)) return 'nginx served the new port only some of the time: is more than one nginx or confd running?';
-  if (facts.confdRunning === false) return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+  const running = facts.confd === undefined ? '' : ` (${facts.confd} confd process${facts.confd === 1 ? ' runs' : 'es run'})`;
+  if (probes.some((p) => upstreamPort(p.upstream) === port)) return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+  if (facts.confd === 0) return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
   if (facts.notifications === false) return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
-  return 'nginx kept serving the old upstream although confd runs: its check_cmd or reload_cmd probably failed (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.';
+  return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }

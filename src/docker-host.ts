@@ -10,15 +10,20 @@ export interface DrainState {
 }
 
 export interface DockerHost {
-  login(registry: string, username: string, password: string): Promise<void>;
-  /** Makes the image present as the policy says; returns its digest. */
-  pull(image: string, policy: PullPolicy): Promise<string>;
+  /** A 0700 directory of the deploy user's own; its path. */
+  makePrivateDir(): Promise<string>;
+  removeDir(dir: string): Promise<void>;
+  /** docker login with a Docker config in `configDir`, the password on stdin. */
+  login(configDir: string, registry: string, username: string, password: string): Promise<void>;
+  /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its digest. */
+  pull(image: string, policy: PullPolicy, configDir?: string): Promise<string>;
+  /** Fails, saying what to fix, when the server lacks what a deploy needs (Docker access, ss, ps). */
+  checkServer(username: string): Promise<void>;
   /** Every container on the server, of any deployment. */
   containers(): Promise<ContainerSummary[]>;
   listeningPorts(): Promise<Set<number>>;
-  writePrivateFile(path: string, content: string): Promise<void>;
-  removeFile(path: string): Promise<void>;
-  run(spec: RunSpec): Promise<string>;
+  /** docker run; `env` (NAME=value lines) goes on stdin when spec.envOnStdin. */
+  run(spec: RunSpec, env?: string): Promise<string>;
   inspect(id: string, containerPort: number): Promise<ContainerState>;
   logs(id: string, lines: number): Promise<string>;
   stop(id: string, seconds: number): Promise<void>;
@@ -59,19 +64,26 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
   };
 
   return {
-    async login(registry, username, password) {
-      await ok(build.login(registry, username), { stdin: `${password}\n` });
+    makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
+    async removeDir(dir) { await ok(build.removeDir(dir)); },
+    async login(configDir, registry, username, password) {
+      await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
     },
-    async pull(image, policy) {
+    async pull(image, policy, configDir) {
       if (policy !== 'always') {
         const present = await digestOf(image);
         if (present) return present;
         if (policy === 'never') throw new Error(`image ${image} is not on the server and pull is "never"`);
       }
-      await ok(build.pull(image), { timeoutMs: PULL_TIMEOUT_MS });
+      await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
       const digest = await digestOf(image);
       if (!digest) throw new Error(`image ${image} is missing right after docker pull`);
       return digest;
+    },
+    async checkServer(username) {
+      const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+      const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+      if (problems.length > 0) throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
     },
     async containers() {
       const argv = build.containers();
@@ -80,9 +92,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       return parse.containers(result.stdout);
     },
     listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-    async writePrivateFile(path, content) { await ok(build.writePrivateFile(path), { stdin: content }); },
-    async removeFile(path) { await ok(build.removeFile(path)); },
-    run: async (spec) => (await ok(build.run(spec))).trim(),
+    run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
     inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
     async logs(id, lines) {
       const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });

@@ -19,7 +19,10 @@ export interface RunSpec {
   hostPort: number;
   containerPort: number;
   restart: string;
-  envFiles: string[];
+  /** env-file on the server, if any. */
+  envFile?: string;
+  /** The env values come on the command's stdin: they never touch a file another user could reach. */
+  envOnStdin: boolean;
   runArgs: string[];
 }
 
@@ -29,7 +32,9 @@ export interface ContainerSummary {
   name: string;
   state: string;
   labels: Record<string, string>;
+  /** The image as given to docker run, and the id of the image it runs. */
   image: string;
+  imageId: string;
   /** Host ports it publishes now, and the ones it is configured to publish when it (re)starts. */
   hostPorts: number[];
 }
@@ -39,7 +44,7 @@ export const BOUNDED_LOGS: Argv = ['--log-driver', 'json-file', '--log-opt', 'ma
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 
 export interface ContainerState {
   id: string;
@@ -61,8 +66,11 @@ export interface ImageSummary {
 export const bracketed = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
 export const build = {
-  login: (registry: string, username: string): Argv => ['docker', 'login', '--username', username, '--password-stdin', registry],
-  pull: (image: string): Argv => ['docker', 'pull', '--quiet', image],
+  /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
+  makePrivateDir: (): Argv => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
+  removeDir: (dir: string): Argv => ['rm', '-rf', '--', dir],
+  login: (configDir: string, registry: string, username: string): Argv => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+  pull: (image: string, configDir?: string): Argv => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
   imageDigest: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
   /** Every container on the server, stopped ones too: their ports come back with them. A container
    * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
@@ -78,7 +86,8 @@ export const build = {
       '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
       '--restart', spec.restart,
       ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-      ...spec.envFiles.flatMap((f) => ['--env-file', f]),
+      ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+      ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
       ...spec.runArgs,
       spec.image,
     ];
@@ -90,14 +99,13 @@ export const build = {
   discard: (ids: string[]): Argv => ['docker', 'rm', '--force', '--volumes', ...ids],
   /** Removes stopped containers, keeping their volumes. */
   remove: (ids: string[]): Argv => ['docker', 'rm', ...ids],
-  images: (repository: string): Argv => ['docker', 'image', 'ls', '--format', '{{json .}}', repository],
+  images: (repository: string): Argv => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
   removeImages: (refs: string[]): Argv => ['docker', 'image', 'rm', ...refs],
+  /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
+  serverCheck: (): Argv => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
   listeningPorts: (): Argv => ['ss', '-Htln'],
   connectionsTo: (port: number): Argv => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
   processes: (): Argv => ['ps', '-eo', 'args'],
-  // Written with umask 077 and noclobber: mode 0600 from the start, never through a link.
-  writePrivateFile: (path: string): Argv => ['sh', '-c', 'umask 077 && set -C && cat > "$1"', 'sh', path],
-  removeFile: (path: string): Argv => ['rm', '-f', path],
 };
 
 function jsonLines<T>(text: string): T[] {
@@ -114,10 +122,25 @@ function hostPortsOf(...maps: PortMap[]): number[] {
 
 export const parse = {
   containers(text: string): ContainerSummary[] {
-    return jsonLines<[string, string, string, Record<string, string> | null, string, PortMap, PortMap]>(text)
-      .map(([id, name, state, labels, image, configured, current]) => ({
-        id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, hostPorts: hostPortsOf(configured, current),
+    return jsonLines<[string, string, string, Record<string, string> | null, string, string, PortMap, PortMap]>(text)
+      .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+        id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
       }));
+  },
+
+  /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+  serverProblems(text: string, username: string): string[] {
+    const problems: string[] = [];
+    const packages: Record<string, string> = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
+    for (const m of text.matchAll(/^missing (\w+)$/gm)) problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+    if (/permission denied.*docker\.sock/is.test(text)) {
+      problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+    } else if (/cannot connect to the docker daemon/i.test(text)) {
+      problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+    } else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
+      problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+    }
+    return problems;
   },
 
   /** True when a failed inspect only missed containers removed since they were listed. */
@@ -174,10 +197,11 @@ export const parse = {
   shuttingDownWorkers: (text: string): number => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
 
-/** The image tags of an app to remove: all but the images in use and the newest others, `keep` in all. */
-export function imagesToPrune(images: ImageSummary[], keep: number, inUse: string[]): string[] {
+/** The image references of a repository to remove: all but the protected images (by id: every
+ * reference to one is kept) and the newest others, `keep` images in all. */
+export function imagesToPrune(images: ImageSummary[], keep: number, protectedIds: Set<string>): string[] {
   const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const keptIds = new Set(images.filter((i) => inUse.includes(i.ref)).map((i) => i.id));
+  const keptIds = new Set(images.filter((i) => protectedIds.has(i.id)).map((i) => i.id));
   for (const image of newestFirst) {
     if (keptIds.size >= keep) break;
     keptIds.add(image.id);
@@ -197,6 +221,11 @@ export function repositoryOf(image: string): string {
 export function registryOf(image: string): string {
   const first = image.split('/')[0];
   return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
+
+/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
+export function countConfd(commandLines: string[]): number {
+  return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
 }
 
 /** The first port of the range that is not taken. */

@@ -1,13 +1,17 @@
 // Raw action inputs -> one validated, typed config. Pure: the caller supplies
 // the inputs; every problem is reported at once, naming the input, the bad value
 // (unless it is secret) and what is accepted.
+import { isIP } from 'node:net';
 import ms from 'ms';
 import { utils as sshUtils } from 'ssh2';
+import { parseRunArgs } from './run-args.js';
 import { KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
 export interface RedisTarget {
+  /** redis-url as it may be shown: without its password. */
+  shown: string;
   host: string;
   port: number;
   tls: boolean;
@@ -113,8 +117,6 @@ const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
 const IMAGE_RE = new RegExp(String.raw`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
 const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const IPV6_RE = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -122,8 +124,6 @@ const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
 const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
-// docker run options this action sets itself; a run-arg may not override them.
-const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
 
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
 export function parseDuration(value: string): number | undefined {
@@ -133,8 +133,13 @@ export function parseDuration(value: string): number | undefined {
   return ms(text as ms.StringValue);
 }
 
+/** A URL as it may appear in a log or an error: its password replaced. */
+export function redactUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+}
+
 function isHostAddress(value: string): boolean {
-  return HOSTNAME_RE.test(value) || IPV4_RE.test(value) || IPV6_RE.test(value);
+  return HOSTNAME_RE.test(value) || isIP(value) !== 0;
 }
 
 /** The app name a bare image implies: its last path component. */
@@ -150,8 +155,11 @@ export function parseInputs(raw: (name: string) => string): Config {
     problems.push(`${name}: ${message}`);
     return fallback;
   };
-  const shown = (name: string, value: string): string =>
-    (SECRET_INPUTS as readonly string[]).includes(name) ? '(secret)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  const shown = (name: string, raw: string): string => {
+    if ((SECRET_INPUTS as readonly string[]).includes(name)) return '(secret)';
+    const value = redactUrl(raw);
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  };
   const required = (name: string): string => get(name) || fail(name, 'is required', '');
   const integer = (name: string, min: number, max: number): number => {
     const value = get(name);
@@ -194,7 +202,7 @@ export function parseInputs(raw: (name: string) => string): Config {
   const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
   const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
   const bindAddress = get('bind-address');
-  if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress)) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
+  if (isIP(bindAddress) === 0) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
   const rangeText = get('port-range');
   const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
   const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
@@ -210,20 +218,14 @@ export function parseInputs(raw: (name: string) => string): Config {
   });
   const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
   const deprecations: string[] = [];
-  const { runArgs, restart: restartArg } = withoutRestartArg(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+  const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+  for (const problem of runArgProblems) fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
   let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
   if (restartArg !== undefined) {
     // 0.1 had no restart input: its users put the policy in run-args.
     restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
     deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
   }
-  runArgs.forEach((arg, i) => {
-    const option = arg.split('=')[0];
-    if (MANAGED_RUN_OPTIONS.includes(option)) fail('run-args', `${shown('run-args', arg)} is set by this action itself; accepted: other docker run options, one a line`, undefined);
-    else if (!arg.startsWith('-') && !(i > 0 && runArgs[i - 1].startsWith('-') && !runArgs[i - 1].includes('='))) {
-      fail('run-args', `${shown('run-args', arg)} is neither an option nor the value of the option before it; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data)`, undefined);
-    }
-  });
   const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
   const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never') as PullPolicy;
 
@@ -270,7 +272,7 @@ export function parseInputs(raw: (name: string) => string): Config {
       pull,
     },
     switch: {
-      redis: redis ?? { host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+      redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
       redisKey,
       redisValue,
       probeUrl,
@@ -298,15 +300,6 @@ export function parseInputs(raw: (name: string) => string): Config {
 }
 
 type Fail = <T>(name: string, message: string, fallback: T) => T;
-
-/** run-args without a `--restart=POLICY` (or `--restart` then POLICY) line, and that policy. */
-function withoutRestartArg(args: string[]): { runArgs: string[]; restart?: string } {
-  const i = args.findIndex((a) => a === '--restart' || a.startsWith('--restart='));
-  if (i < 0) return { runArgs: args };
-  const glued = args[i].startsWith('--restart=');
-  const restart = glued ? args[i].slice('--restart='.length) : args[i + 1] ?? '';
-  return { runArgs: [...args.slice(0, i), ...args.slice(i + (glued ? 1 : 2))], restart };
-}
 
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name: string, key: string, passphrase: string, fail: Fail): string {
@@ -344,6 +337,7 @@ function parseRedisUrl(text: string, fail: (message: string) => undefined): Redi
   const db = url.pathname.replace(/^\//, '') || '0';
   if (!/^\d{1,2}$/.test(db)) return fail(`database "${db}" is not a number; accepted: ${accepted}`);
   return {
+    shown: redactUrl(text),
     host,
     port: url.port ? Number(url.port) : 6379,
     tls: url.protocol === 'rediss:',

@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
   let session: Session | undefined;
   let probes: ReturnType<typeof forwardedProbes> | undefined;
   try {
-    session = await openSession(config);
+    session = await openSession(config, true);
     probes = forwardedProbes(session.shell, config);
     const result = await deploy(config, {
       docker: session.docker,

@@ -27,6 +27,8 @@ export interface KeyStore {
   persistence(): Promise<Persistence | undefined>;
   /** SET name owner NX PX ttl; while held, renewed until unlock or close. */
   tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Why a lock this store took is no longer held (deleted, taken, or not renewed in time), or undefined. */
+  lockLost(name: string): string | undefined;
   lockHolder(name: string): Promise<string | null>;
   /** Deletes the lock only if `owner` still holds it. */
   unlock(name: string, owner: string): Promise<boolean>;
@@ -70,6 +72,10 @@ function configValue(reply: unknown, name: string): string {
   return Array.isArray(reply) ? String(reply[1] ?? '') : String((reply as Record<string, string>)[name] ?? '');
 }
 
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Promise<KeyStore> {
   const forward = await shell.forward(target.host, target.port);
   const redis = new Redis({
@@ -82,25 +88,34 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     tls: target.tls ? { servername: target.host } : undefined,
     lazyConnect: true,
     maxRetriesPerRequest: 2,
-    connectTimeout: 10_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
     retryStrategy: (times) => (times > 3 ? null : 200 * times),
   });
   // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
   let firstError: Error | undefined;
   redis.on('error', (e: Error) => { firstError ??= e; });
+  // The local end of the forward accepts at once; a Redis host that never answers
+  // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await redis.connect();
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+    ]);
   } catch (e) {
     redis.disconnect();
     await forward.close();
-    throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? (e as Error)).message}`);
+    throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${(firstError ?? (e as Error)).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   const config = (name: string): Promise<string | undefined> =>
     redis.config('GET', name).then((reply: unknown) => configValue(reply, name), () => undefined);
-  const renewals = new Map<string, NodeJS.Timeout>();
+  const held = new Map<string, { timer: NodeJS.Timeout; lost?: string }>();
   const stopRenewing = (name: string): void => {
-    clearInterval(renewals.get(name));
-    renewals.delete(name);
+    clearInterval(held.get(name)?.timer);
+    held.delete(name);
   };
   return {
     get: (key) => redis.get(key),
@@ -120,20 +135,33 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     },
     async tryLock(name, owner, ttlMs) {
       if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK') return false;
-      const timer = setInterval(() => {
-        redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
-      }, Math.floor(ttlMs / 4));
-      timer.unref();
-      renewals.set(name, timer);
+      let renewedAt = Date.now();
+      const lock: { timer: NodeJS.Timeout; lost?: string } = {
+        timer: setInterval(() => {
+          redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then(
+            (renewed) => {
+              if (renewed === 1) renewedAt = Date.now();
+              else lock.lost ??= `${name} was deleted or taken over by someone else`;
+            },
+            (e: Error) => {
+              // Past three quarters of the TTL another deploy may take it any moment.
+              if (Date.now() - renewedAt > (ttlMs * 3) / 4) lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+            },
+          );
+        }, Math.floor(ttlMs / 4)),
+      };
+      lock.timer.unref();
+      held.set(name, lock);
       return true;
     },
+    lockLost: (name) => held.get(name)?.lost,
     lockHolder: (name) => redis.get(name),
     async unlock(name, owner) {
       stopRenewing(name);
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
     },
     async close() {
-      [...renewals.keys()].forEach(stopRenewing);
+      [...held.keys()].forEach(stopRenewing);
       redis.disconnect();
       await forward.close();
     },

@@ -36,7 +36,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(config: Config): Promise<Session> {
+/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+export async function openSession(config: Config, checkServer = false): Promise<Session> {
   const conn = config.connection;
   const shell = await connect({
     host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
@@ -44,16 +45,18 @@ export async function openSession(config: Config): Promise<Session> {
     jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
   }, core.debug);
   if (conn.insecureSkipHostKeyCheck) core.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+  const docker = remoteDockerHost(shell);
   let keys: KeyStore;
   try {
-    keys = await openKeyStore(shell, config.switch.redis);
+    // The server check runs beside the Redis handshake: it costs the deploy no time.
+    [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
   } catch (e) {
     await shell.close();
     throw e;
   }
   return {
     shell,
-    docker: remoteDockerHost(shell),
+    docker,
     keys,
     async close() {
       await keys.close().catch(() => undefined);
@@ -63,4 +66,4 @@ export async function openSession(config: Config): Promise<Session> {
 }
 
 /** Names of the state the main step saves for the post step. */
-export const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', finished: 'finished' } as const;
+export const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' } as const;

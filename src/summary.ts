@@ -39,7 +39,7 @@ export function successSummary(image: string, r: DeployResult): string {
 export function failureSummary(image: string, e: DeployError): string {
   return sections(
     `## docker-hot-deploy: ${image} was not deployed`,
-    `**${e.phase}** failed: ${cell(e.message.replace(/^\w+ failed: /, ''))}`,
+    `**${e.phase}** failed: ${cell(e.reason)}`,
     e.hint,
     timelineTable(e.timeline),
     Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``,

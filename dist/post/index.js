@@ -65338,7 +65338,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8114);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6410);
 // The post step: runs after the job's steps, also when the run was cancelled or
 // the main step died. If the main step did not finish, release the lock it held
 // and remove its container if that never received traffic.
@@ -65350,18 +65350,21 @@ async function post() {
     const lock = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.lock);
     const container = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.container);
     const switching = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.switching) === 'true';
+    const dockerConfig = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.dockerConfig);
     const removable = container && !switching ? container : '';
-    if (!lock && !removable) {
-        if (container)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`The main step stopped after writing the key: ${container} may be serving and stays; the next deploy retires whichever container does not.`);
+    if (container && switching)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`The main step stopped after writing the key: ${container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    if (!lock && !removable && !dockerConfig)
         return;
-    }
     const config = (0,_session_js__WEBPACK_IMPORTED_MODULE_1__/* .readConfig */ .Xg)();
     if (!config)
         return;
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('The main step did not finish: cleaning up after it.');
     const session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_1__/* .openSession */ .fA)(config);
     try {
+        if (dockerConfig) {
+            await session.docker.removeDir(dockerConfig).then(() => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the registry login in ${dockerConfig}.`), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove the registry login in ${dockerConfig}: ${e.message}`));
+        }
         if (removable) {
             await session.docker.discard([removable]).then(() => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${removable}, which never received traffic.`), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove ${removable}: ${e.message}`));
         }
@@ -65374,6 +65377,12 @@ async function post() {
         await session.close();
     }
 }
+/** The post step holds the job (and its concurrency group): it gives up after this long. */
+const POST_TIMEOUT_MS = 120_000;
+setTimeout(() => {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup after the main step did not finish within ${POST_TIMEOUT_MS / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
+    process.exit(0);
+}, POST_TIMEOUT_MS).unref();
 await post().catch((e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup after the main step failed: ${e.message}`));
 
 __webpack_async_result__();
@@ -65381,7 +65390,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8114:
+/***/ 6410:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65406,12 +65415,15 @@ const LABEL_IMAGE = 'docker-hot-deploy.image';
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
-    login: (registry, username) => ['docker', 'login', '--username', username, '--password-stdin', registry],
-    pull: (image) => ['docker', 'pull', '--quiet', image],
+    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
+    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
+    removeDir: (dir) => ['rm', '-rf', '--', dir],
+    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
     imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     /** Every container on the server, stopped ones too: their ports come back with them. A container
      * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
@@ -65427,7 +65439,8 @@ const build = {
             '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
             '--restart', spec.restart,
             ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...spec.envFiles.flatMap((f) => ['--env-file', f]),
+            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
             ...spec.runArgs,
             spec.image,
         ];
@@ -65439,14 +65452,13 @@ const build = {
     discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
     /** Removes stopped containers, keeping their volumes. */
     remove: (ids) => ['docker', 'rm', ...ids],
-    images: (repository) => ['docker', 'image', 'ls', '--format', '{{json .}}', repository],
+    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
     removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
+    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
+    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
     processes: () => ['ps', '-eo', 'args'],
-    // Written with umask 077 and noclobber: mode 0600 from the start, never through a link.
-    writePrivateFile: (path) => ['sh', '-c', 'umask 077 && set -C && cat > "$1"', 'sh', path],
-    removeFile: (path) => ['rm', '-f', path],
 };
 function jsonLines(text) {
     return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -65459,9 +65471,26 @@ function hostPortsOf(...maps) {
 const parse = {
     containers(text) {
         return jsonLines(text)
-            .map(([id, name, state, labels, image, configured, current]) => ({
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, hostPorts: hostPortsOf(configured, current),
+            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
         }));
+    },
+    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+    serverProblems(text, username) {
+        const problems = [];
+        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
+        for (const m of text.matchAll(/^missing (\w+)$/gm))
+            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+        if (/permission denied.*docker\.sock/is.test(text)) {
+            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+        }
+        else if (/cannot connect to the docker daemon/i.test(text)) {
+            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+        }
+        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
+            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+        }
+        return problems;
     },
     /** True when a failed inspect only missed containers removed since they were listed. */
     vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
@@ -65506,10 +65535,11 @@ const parse = {
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
-/** The image tags of an app to remove: all but the images in use and the newest others, `keep` in all. */
-function imagesToPrune(images, keep, inUse) {
+/** The image references of a repository to remove: all but the protected images (by id: every
+ * reference to one is kept) and the newest others, `keep` images in all. */
+function imagesToPrune(images, keep, protectedIds) {
     const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const keptIds = new Set(images.filter((i) => inUse.includes(i.ref)).map((i) => i.id));
+    const keptIds = new Set(images.filter((i) => protectedIds.has(i.id)).map((i) => i.id));
     for (const image of newestFirst) {
         if (keptIds.size >= keep)
             break;
@@ -65528,6 +65558,10 @@ function repositoryOf(image) {
 function registryOf(image) {
     const first = image.split('/')[0];
     return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
+/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
+function countConfd(commandLines) {
+    return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
 }
 /** The first port of the range that is not taken. */
 function firstFreePort(range, taken) {
@@ -65581,10 +65615,12 @@ function remoteDockerHost(shell) {
         throw new RemoteCommandError(argv, result);
     };
     return {
-        async login(registry, username, password) {
-            await ok(build.login(registry, username), { stdin: `${password}\n` });
+        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(build.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
         },
-        async pull(image, policy) {
+        async pull(image, policy, configDir) {
             if (policy !== 'always') {
                 const present = await digestOf(image);
                 if (present)
@@ -65592,11 +65628,17 @@ function remoteDockerHost(shell) {
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
-            await ok(build.pull(image), { timeoutMs: PULL_TIMEOUT_MS });
+            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
             const digest = await digestOf(image);
             if (!digest)
                 throw new Error(`image ${image} is missing right after docker pull`);
             return digest;
+        },
+        async checkServer(username) {
+            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
         },
         async containers() {
             const argv = build.containers();
@@ -65606,9 +65648,7 @@ function remoteDockerHost(shell) {
             return parse.containers(result.stdout);
         },
         listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-        async writePrivateFile(path, content) { await ok(build.writePrivateFile(path), { stdin: content }); },
-        async removeFile(path) { await ok(build.removeFile(path)); },
-        run: async (spec) => (await ok(build.run(spec))).trim(),
+        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
             const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
@@ -65636,11 +65676,109 @@ function remoteDockerHost(shell) {
     };
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
 var ms = __nccwpck_require__(744);
 var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
+;// CONCATENATED MODULE: ./src/run-args.ts
+// The grammar of the run-args input, pure: extra `docker run` options, one
+// argument a line, that may neither override what the deploy sets itself nor
+// smuggle in a word docker would take as the image.
+/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
+const MANAGED = {
+    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
+    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
+    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
+    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
+    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
+    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
+    '--attach': 'the container runs detached', '-a': 'the container runs detached',
+    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+};
+/** docker run options that take no value. */
+const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
+    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+/** Short options that take a value, glued (-v/data:/data) or on the next line. */
+const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
+const OWN_LABEL = /^docker-hot-deploy\./;
+const HOST_NETWORK = /^(?:--network|--net)=host$/;
+/** Splits lines into options; a line that is no option and no option's value is a problem. */
+function options(lines, problems) {
+    const found = [];
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (!line.startsWith('-') || line === '-' || line === '--') {
+            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (line.startsWith('--')) {
+            const name = eq > 0 ? line.slice(0, eq) : line;
+            const value = eq > 0 ? line.slice(eq + 1) : undefined;
+            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
+            if (value === undefined && name === '--restart' && i + 1 < lines.length)
+                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+            else if (value === undefined && !FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
+                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    i += 1; // the value meant for it, said once
+            }
+            else
+                found.push({ name, value, text: line, lines: [i] });
+            continue;
+        }
+        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
+        for (let k = 1; k < line.length; k += 1) {
+            const name = `-${line[k]}`;
+            if (SHORT_WITH_VALUE.has(name)) {
+                const glued = line.slice(k + 1).replace(/^=/, '');
+                if (glued)
+                    found.push({ name, value: glued, text: line, lines: [i] });
+                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+                else
+                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
+                break;
+            }
+            if (!FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
+                break;
+            }
+            found.push({ name, text: line, lines: [i] });
+        }
+    }
+    return found;
+}
+/** run-args checked, without a --restart policy (returned on its own). */
+function parseRunArgs(lines) {
+    const problems = [];
+    let restart;
+    const removed = new Set();
+    const refused = new Set();
+    const refuse = (option, why) => {
+        if (!refused.has(option.lines[0]))
+            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
+        refused.add(option.lines[0]);
+    };
+    for (const option of options(lines, problems)) {
+        const managed = MANAGED[option.name];
+        if (option.name === '--restart') {
+            restart = option.value ?? '';
+            option.lines.forEach((i) => removed.add(i));
+        }
+        else if (managed)
+            refuse(option, managed);
+        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
+            refuse(option, "docker-hot-deploy.* labels are the action's own");
+        else if (HOST_NETWORK.test(option.text))
+            refuse(option, 'with the host network nothing is published on port-range');
+    }
+    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
@@ -65744,6 +65882,8 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
+
+
 /** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
 const DEFAULTS = {
     port: '22',
@@ -65782,8 +65922,6 @@ const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
 const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
 const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const IPV6_RE = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -65791,8 +65929,6 @@ const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
 const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
-// docker run options this action sets itself; a run-arg may not override them.
-const MANAGED_RUN_OPTIONS = ['-d', '--detach', '-p', '--publish', '-P', '--publish-all', '--name', '--env-file', '--rm', '-i', '--interactive', '-t', '--tty', '-a', '--attach'];
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
 function parseDuration(value) {
     const text = value.trim();
@@ -65802,8 +65938,12 @@ function parseDuration(value) {
         return undefined;
     return ms_default()(text);
 }
+/** A URL as it may appear in a log or an error: its password replaced. */
+function redactUrl(text) {
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+}
 function isHostAddress(value) {
-    return HOSTNAME_RE.test(value) || IPV4_RE.test(value) || IPV6_RE.test(value);
+    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
 }
 /** The app name a bare image implies: its last path component. */
 function appFromImage(image) {
@@ -65817,7 +65957,12 @@ function parseInputs(raw) {
         problems.push(`${name}: ${message}`);
         return fallback;
     };
-    const shown = (name, value) => SECRET_INPUTS.includes(name) ? '(secret)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    const shown = (name, raw) => {
+        if (SECRET_INPUTS.includes(name))
+            return '(secret)';
+        const value = redactUrl(raw);
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    };
     const required = (name) => get(name) || fail(name, 'is required', '');
     const integer = (name, min, max) => {
         const value = get(name);
@@ -65859,8 +66004,8 @@ function parseInputs(raw) {
     const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
-    if (!IPV4_RE.test(bindAddress) && !IPV6_RE.test(bindAddress))
-        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IP address`, '');
+    if ((0,external_node_net_.isIP)(bindAddress) === 0)
+        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
     const rangeText = get('port-range');
     const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
     const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
@@ -65879,21 +66024,15 @@ function parseInputs(raw) {
     });
     const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
     const deprecations = [];
-    const { runArgs, restart: restartArg } = withoutRestartArg(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    for (const problem of runArgProblems)
+        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
     let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
     if (restartArg !== undefined) {
         // 0.1 had no restart input: its users put the policy in run-args.
         restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
         deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
     }
-    runArgs.forEach((arg, i) => {
-        const option = arg.split('=')[0];
-        if (MANAGED_RUN_OPTIONS.includes(option))
-            fail('run-args', `${shown('run-args', arg)} is set by this action itself; accepted: other docker run options, one a line`, undefined);
-        else if (!arg.startsWith('-') && !(i > 0 && runArgs[i - 1].startsWith('-') && !runArgs[i - 1].includes('='))) {
-            fail('run-args', `${shown('run-args', arg)} is neither an option nor the value of the option before it; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data)`, undefined);
-        }
-    });
     const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
     const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
     // Switch
@@ -65940,7 +66079,7 @@ function parseInputs(raw) {
             pull,
         },
         switch: {
-            redis: redis ?? { host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
             redisKey,
             redisValue,
             probeUrl,
@@ -65966,15 +66105,6 @@ function parseInputs(raw) {
     if (problems.length > 0)
         throw new InputError(problems);
     return config;
-}
-/** run-args without a `--restart=POLICY` (or `--restart` then POLICY) line, and that policy. */
-function withoutRestartArg(args) {
-    const i = args.findIndex((a) => a === '--restart' || a.startsWith('--restart='));
-    if (i < 0)
-        return { runArgs: args };
-    const glued = args[i].startsWith('--restart=');
-    const restart = glued ? args[i].slice('--restart='.length) : args[i + 1] ?? '';
-    return { runArgs: [...args.slice(0, i), ...args.slice(i + (glued ? 1 : 2))], restart };
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name, key, passphrase, fail) {
@@ -66020,6 +66150,7 @@ function parseRedisUrl(text, fail) {
     if (!/^\d{1,2}$/.test(db))
         return fail(`database "${db}" is not a number; accepted: ${accepted}`);
     return {
+        shown: redactUrl(text),
         host,
         port: url.port ? Number(url.port) : 6379,
         tls: url.protocol === 'rediss:',
@@ -66069,6 +66200,9 @@ function persistenceRisk(p) {
 function configValue(reply, name) {
     return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
 }
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const redis_COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
     const redis = new built.Redis({
@@ -66081,25 +66215,35 @@ async function openKeyStore(shell, target) {
         tls: target.tls ? { servername: target.host } : undefined,
         lazyConnect: true,
         maxRetriesPerRequest: 2,
-        connectTimeout: 10_000,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: redis_COMMAND_TIMEOUT_MS,
         retryStrategy: (times) => (times > 3 ? null : 200 * times),
     });
     // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
     let firstError;
     redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
     try {
-        await redis.connect();
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
     }
     catch (e) {
         redis.disconnect();
         await forward.close();
-        throw new Error(`Redis at ${target.host}:${target.port} (as seen from the server) did not answer: ${(firstError ?? e).message}`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${(firstError ?? e).message}`);
+    }
+    finally {
+        clearTimeout(timer);
     }
     const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const renewals = new Map();
+    const held = new Map();
     const stopRenewing = (name) => {
-        clearInterval(renewals.get(name));
-        renewals.delete(name);
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
     };
     return {
         get: (key) => redis.get(key),
@@ -66122,28 +66266,39 @@ async function openKeyStore(shell, target) {
         async tryLock(name, owner, ttlMs) {
             if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
                 return false;
-            const timer = setInterval(() => {
-                redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).catch(() => undefined);
-            }, Math.floor(ttlMs / 4));
-            timer.unref();
-            renewals.set(name, timer);
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
             return true;
         },
+        lockLost: (name) => held.get(name)?.lost,
         lockHolder: (name) => redis.get(name),
         async unlock(name, owner) {
             stopRenewing(name);
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
         },
         async close() {
-            [...renewals.keys()].forEach(stopRenewing);
+            [...held.keys()].forEach(stopRenewing);
             redis.disconnect();
             await forward.close();
         },
     };
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 // EXTERNAL MODULE: external "fs"
@@ -67052,7 +67207,9 @@ function shellCommand(argv) {
 
 class HostKeyError extends Error {
 }
-const KEEPALIVE_MS = 10_000;
+/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
+const KEEPALIVE_MS = 5_000;
+const KEEPALIVE_COUNT = 3;
 const READY_TIMEOUT_MS = 20_000;
 /** One SSH hop, its host key checked before authentication; `sock` is the
  * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
@@ -67069,7 +67226,7 @@ async function openHop(hop, role, sock) {
             privateKey: hop.privateKey,
             passphrase: hop.passphrase,
             keepaliveInterval: KEEPALIVE_MS,
-            keepaliveCountMax: 3,
+            keepaliveCountMax: KEEPALIVE_COUNT,
             readyTimeout: READY_TIMEOUT_MS,
             ...hostKeyAlgorithms(hop),
             // ssh2 hands over the raw key blob when no hostHash is set.
@@ -67122,6 +67279,7 @@ async function connect(target, debug) {
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
     // The bastion's connection carries the server's, so losing either loses both.
     let lostWith;
+    const lostReason = () => (lostWith ? ` (${lostWith.message})` : '');
     for (const hop of [ssh, bastion])
         hop?.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
     const forwards = new Set();
@@ -67143,7 +67301,10 @@ async function connect(target, debug) {
                 });
                 if (timedOut)
                     throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
-                return { code: result.code ?? (result.signal ? 128 : 0), stdout: result.stdout, stderr: result.stderr };
+                // No exit status and no signal: the channel closed under the command (a dropped connection).
+                if (result.code === null && !result.signal)
+                    throw new Error(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended${lostReason()}`);
+                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
             }
             finally {
                 clearTimeout(timer);
@@ -67237,7 +67398,8 @@ function readConfig() {
         return undefined;
     }
 }
-async function openSession(config) {
+/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function openSession(config, checkServer = false) {
     const conn = config.connection;
     const shell = await connect({
         host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
@@ -67246,9 +67408,11 @@ async function openSession(config) {
     }, core/* debug */.Yz);
     if (conn.insecureSkipHostKeyCheck)
         core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+    const docker = remoteDockerHost(shell);
     let keys;
     try {
-        keys = await openKeyStore(shell, config.switch.redis);
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
     }
     catch (e) {
         await shell.close();
@@ -67256,7 +67420,7 @@ async function openSession(config) {
     }
     return {
         shell,
-        docker: remoteDockerHost(shell),
+        docker,
         keys,
         async close() {
             await keys.close().catch(() => undefined);
@@ -67265,7 +67429,7 @@ async function openSession(config) {
     };
 }
 /** Names of the state the main step saves for the post step. */
-const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', finished: 'finished' };
+const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
 
 
 /***/ }),

@@ -40,7 +40,9 @@ export interface SshTarget {
 
 export class HostKeyError extends Error {}
 
-const KEEPALIVE_MS = 10_000;
+/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
+const KEEPALIVE_MS = 5_000;
+const KEEPALIVE_COUNT = 3;
 const READY_TIMEOUT_MS = 20_000;
 
 /** One SSH hop, its host key checked before authentication; `sock` is the
@@ -58,7 +60,7 @@ async function openHop(hop: Omit<SshTarget, 'jump'>, role: 'server' | 'jump host
       privateKey: hop.privateKey,
       passphrase: hop.passphrase,
       keepaliveInterval: KEEPALIVE_MS,
-      keepaliveCountMax: 3,
+      keepaliveCountMax: KEEPALIVE_COUNT,
       readyTimeout: READY_TIMEOUT_MS,
       ...hostKeyAlgorithms(hop),
       // ssh2 hands over the raw key blob when no hostHash is set.
@@ -107,6 +109,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
   // node-ssh drops its error listener after connecting: without one a reset crashes the process.
   // The bastion's connection carries the server's, so losing either loses both.
   let lostWith: Error | undefined;
+  const lostReason = (): string => (lostWith ? ` (${lostWith.message})` : '');
   for (const hop of [ssh, bastion]) hop?.connection?.on('error', (e: Error) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
 
   const forwards = new Set<Forward>();
@@ -125,7 +128,9 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
           },
         });
         if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
-        return { code: result.code ?? (result.signal ? 128 : 0), stdout: result.stdout, stderr: result.stderr };
+        // No exit status and no signal: the channel closed under the command (a dropped connection).
+        if (result.code === null && !result.signal) throw new Error(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended${lostReason()}`);
+        return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
       } finally {
         clearTimeout(timer);
       }

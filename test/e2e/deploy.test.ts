@@ -102,11 +102,11 @@ describe('hot deploy on the real stack', () => {
     await expectServing('v2', run);
   });
 
-  test('keep-images: older images of the app are pruned, the serving one kept', async () => {
+  test('keep-images: older images of the app are pruned; the serving one and the one it replaced (the rollback target) kept', async () => {
     const repo = stackInfo().imageRepo;
     const run = await deployVersion('v2', { 'keep-images': '1' });
     await expectServing('v2', run);
     const tags = docker('image', 'ls', '--format', '{{.Tag}}', repo).split('\n').sort();
-    expect(tags).toEqual(['v2']);
+    expect(tags).toEqual(['healthcheck', 'v2']);
   });
 });

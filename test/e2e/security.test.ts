@@ -175,12 +175,13 @@ describe('Redis over TLS with a user and password, through the SSH forward', () 
   test('a wrong password: a clear error, nothing changed', async () => {
     const url = stack.redisTls.url.replace(stack.redisTls.password, 'wrong-password');
     const run = await refused(stackInputs({ image: image('v1'), 'redis-url': url }), trustStackCa);
-    expect(failureMessage(run)).toMatch(/^Redis at localhost:16380 \(as seen from the server\) did not answer: WRONGPASS/);
+    expect(failureMessage(run)).toMatch(/^Redis at rediss:\/\/deployer:\*\*\*@localhost:16380 \(redis-url, as seen from the server\) did not answer: WRONGPASS/);
+    expect(failureMessage(run)).not.toContain('wrong-password');
   });
 
   test('a certificate that does not chain to a trusted CA: refused', async () => {
     const run = await refused(stackInputs({ image: image('v1'), 'redis-url': stack.redisTls.url }));
-    expect(failureMessage(run)).toBe('Redis at localhost:16380 (as seen from the server) did not answer: self-signed certificate in certificate chain');
+    expect(failureMessage(run)).toBe('Redis at rediss://deployer:***@localhost:16380 (redis-url, as seen from the server) did not answer: self-signed certificate in certificate chain');
   });
 });
 
@@ -222,9 +223,9 @@ describe('hostile input', () => {
     ['host', { host: '127.0.0.1;touch /tmp/dhd-marker-1' }, /^  - host: .* is not a host name/m],
     ['username', { username: 'deploy`touch /tmp/dhd-marker-1`' }, /^  - username: .* is not a Unix user name/m],
     ['container-port', { 'container-port': '8080 && touch /tmp/dhd-marker-1' }, /^  - container-port: .* is not a whole number/m],
-    ['bind-address', { 'bind-address': '127.0.0.1\ntouch /tmp/dhd-marker-1' }, /^  - bind-address: .* is not an IP address/m],
+    ['bind-address', { 'bind-address': '127.0.0.1\ntouch /tmp/dhd-marker-1' }, /^  - bind-address: .* is not an IPv4 or IPv6 address/m],
     ['port-range', { 'port-range': '20100-20109;touch /tmp/dhd-marker-1' }, /^  - port-range: .* is not a range of ports/m],
-    ['run-args', { 'run-args': '--name=$(touch /tmp/dhd-marker-1)' }, /^  - run-args: .* is set by this action itself/m],
+    ['run-args', { 'run-args': '--name=$(touch /tmp/dhd-marker-1)' }, /^  - run-args: .* is not accepted: the action names each container/m],
     ['registry-username', { 'registry-username': 'ci; touch /tmp/dhd-marker-1', 'registry-password': 'x' }, /^  - registry-username: .* is not a user name without spaces/m],
     ['redis-key', { 'redis-key': '/k\nFLUSHALL' }, /^  - redis-key: .* is not a Redis key/m],
     ['upstream-header', { 'upstream-header': 'X-Up\r\nX-Evil: 1' }, /^  - upstream-header: .* is not an HTTP header name/m],

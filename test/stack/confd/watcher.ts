@@ -202,6 +202,9 @@ async function main(): Promise<void> {
   }
 }
 
+// In the process list it is confd, as the real one is: the deploy's diagnosis looks for that executable.
+process.title = ['confd', ...process.argv.slice(2)].join(' ');
+
 main().catch((e: unknown) => {
   log('ERROR', e instanceof Error ? e.message : String(e));
   process.exit(1);
