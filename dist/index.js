@@ -65419,11 +65419,14 @@ function retirees(state, keep) {
 
 // EXTERNAL MODULE: ./src/probe.ts + 1 modules
 var src_probe = __nccwpck_require__(2053);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 4 modules
+var connection = __nccwpck_require__(4724);
 // EXTERNAL MODULE: ./src/redis.ts
 var redis = __nccwpck_require__(3672);
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
+
 
 
 
@@ -65487,7 +65490,7 @@ async function deploy(config, deps, identity) {
             Object.assign(record, { ms: clock.now() - t0, detail: reason });
             if (e instanceof DeployError)
                 throw new DeployError(name, reason, e.hint, timeline, e.details);
-            throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : HINTS[name], timeline);
+            throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof connection/* ConnectionLost */.pz ? connectionLostHint() : HINTS[name], timeline);
         }
     }
     // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
@@ -65502,6 +65505,9 @@ async function deploy(config, deps, identity) {
     };
     /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
     let switched = false;
+    const connectionLostHint = () => (switched
+        ? `Check the server and the network. ${identity.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+        : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.');
     const lockLostHint = () => (switched
         ? `Another deploy may hold the lock now, so this one stopped. ${identity.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
         : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
@@ -65619,7 +65625,7 @@ async function deploy(config, deps, identity) {
                 }
             }
         });
-        const discardNew = () => docker.discard([id]).catch((e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
+        const discardNew = () => docker.discard([id]).then(() => deps.checkpoint?.('container', ''), (e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
         const probeLog = [];
         const probe = async () => {
             const result = await probes.probe();
@@ -66064,7 +66070,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
 /* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(977);
 /* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2053);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6893);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1537);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8855);
 // The action's main step: inputs -> one SSH connection -> deploy -> outputs and summary.
 
@@ -66136,8 +66142,7 @@ async function run() {
     }
     catch (e) {
         if (e instanceof _deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .s) {
-            // The deploy undid its own changes before throwing: nothing left for post.
-            _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.finished, 'true');
+            // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
             _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .error */ .z3(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
             await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .failureSummary */ .j)(config.container.image, e));
             _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setFailed */ .C1(`${e.message}. ${e.hint}`);
@@ -66333,6 +66338,8 @@ async function openKeyStore(shell, target) {
     finally {
         clearTimeout(timer);
     }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    shell.onLost(() => redis.disconnect());
     const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
     const held = new Map();
     const stopRenewing = (name) => {
@@ -66396,7 +66403,7 @@ async function openKeyStore(shell, target) {
 
 /***/ }),
 
-/***/ 6893:
+/***/ 1537:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66608,102 +66615,8 @@ function parseRunArgs(lines) {
     return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
-// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
-// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
-
-class KnownHostsError extends Error {
-}
-/** Parses known_hosts text; throws naming the line that is not one. */
-function parseKnownHosts(text) {
-    const entries = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const fields = line.split(/\s+/);
-        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
-        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
-            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
-        }
-        const [hosts, keyType, keyBase64] = fields;
-        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
-            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
-        }
-        const key = Buffer.from(keyBase64, 'base64');
-        if (keyTypeOf(key) !== keyType) {
-            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
-        }
-        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
-    });
-    return entries;
-}
-/** The algorithm name at the start of an SSH public key blob. */
-function keyTypeOf(key) {
-    if (key.length < 4)
-        return '';
-    const length = key.readUInt32BE(0);
-    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
-}
-/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
-function fingerprintOf(key) {
-    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
-}
-/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
-function hostName(host, port) {
-    return port === 22 ? host : `[${host}]:${port}`;
-}
-function globMatches(pattern, name) {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${re}$`, 'i').test(name);
-}
-function patternMatches(pattern, name) {
-    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
-    if (hashed) {
-        const digest = (0,external_node_crypto_.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
-        return digest === hashed[2];
-    }
-    return globMatches(pattern, name);
-}
-/** OpenSSH semantics: a negated pattern that matches excludes the line. */
-function entryMatchesHost(entry, host, port) {
-    const name = hostName(host, port);
-    let matched = false;
-    for (const pattern of entry.patterns) {
-        if (pattern.startsWith('!')) {
-            if (patternMatches(pattern.slice(1), name))
-                return false;
-        }
-        else if (patternMatches(pattern, name))
-            matched = true;
-    }
-    return matched;
-}
-function verifyHostKey(pins, host, port, offered) {
-    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
-    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
-        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
-    }
-    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
-        return { ok: true };
-    if (pins.fingerprints.includes(fingerprintOf(offered)))
-        return { ok: true };
-    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
-        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
-    }
-    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
-}
-/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
-function preferredHostKeyAlgorithms(pins, host, port) {
-    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
-    if (types.length === 0 || pins.fingerprints.length > 0)
-        return undefined;
-    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-    return [...new Set(algorithms)];
-}
-
+// EXTERNAL MODULE: ./src/ssh/hostkey.ts
+var hostkey = __nccwpck_require__(8207);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Raw action inputs -> one validated, typed config. Pure: the caller supplies
 // the inputs; every problem is reported at once, naming the input, the bad value
@@ -66953,10 +66866,10 @@ function privateKeyInput(name, key, passphrase, fail) {
 }
 function knownHostsInput(name, text, fail) {
     try {
-        return parseKnownHosts(text);
+        return (0,hostkey/* parseKnownHosts */.uJ)(text);
     }
     catch (e) {
-        if (!(e instanceof KnownHostsError))
+        if (!(e instanceof hostkey/* KnownHostsError */.jc))
             throw e;
         return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
     }
@@ -66991,6 +66904,90 @@ function parseRedisUrl(text, fail) {
 
 // EXTERNAL MODULE: ./src/redis.ts
 var redis = __nccwpck_require__(3672);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 4 modules
+var connection = __nccwpck_require__(4724);
+;// CONCATENATED MODULE: ./src/session.ts
+// What main and post share: inputs read and masked, and the one SSH connection
+// with the docker host and the Redis key store on it.
+
+
+
+
+
+/** Registers secrets with the runner before anything can print them. */
+function maskSecrets(secrets) {
+    for (const secret of secrets.filter(Boolean)) {
+        core/* setSecret */.Pq(secret);
+        // The runner masks a multi-line secret line by line.
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim().length > 3 && line.trim() !== secret)
+                core/* setSecret */.Pq(line.trim());
+    }
+}
+/** The validated inputs, or undefined after reporting why they are not. */
+function readConfig() {
+    const raw = (name) => core/* getInput */.V4(name);
+    maskSecrets(SECRET_INPUTS.map(raw));
+    try {
+        const config = parseInputs(raw);
+        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
+        return config;
+    }
+    catch (e) {
+        core/* setFailed */.C1(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
+        return undefined;
+    }
+}
+/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function openSession(config, checkServer = false) {
+    const conn = config.connection;
+    const shell = await (0,connection/* connect */.Ng)({
+        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
+        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
+        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
+    }, core/* debug */.Yz);
+    if (conn.insecureSkipHostKeyCheck)
+        core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+    const docker = remoteDockerHost(shell);
+    let keys;
+    try {
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([(0,redis/* openKeyStore */.vv)(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
+    }
+    catch (e) {
+        await shell.close();
+        throw e;
+    }
+    return {
+        shell,
+        docker,
+        keys,
+        async close() {
+            await keys.close().catch(() => undefined);
+            await shell.close();
+        },
+    };
+}
+/** Names of the state the main step saves for the post step. */
+const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
+
+
+/***/ }),
+
+/***/ 4724:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  pz: () => (/* binding */ ConnectionLost),
+  Ng: () => (/* binding */ connect)
+});
+
+// UNUSED EXPORTS: HostKeyError
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 // EXTERNAL MODULE: external "fs"
@@ -67171,6 +67168,8 @@ async function scanDirectory(path, { recursive = true, validate = null, concurre
 
 // EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
 var shell_escape = __nccwpck_require__(4646);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
 ;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
 
 
@@ -67889,6 +67888,8 @@ function shellCommand(argv) {
     return (0,shell_quote.quote)([...argv]);
 }
 
+// EXTERNAL MODULE: ./src/ssh/hostkey.ts
+var hostkey = __nccwpck_require__(8207);
 ;// CONCATENATED MODULE: ./src/ssh/connection.ts
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
@@ -67899,6 +67900,9 @@ function shellCommand(argv) {
 
 class HostKeyError extends Error {
 }
+/** The connection went away under the deploy: nothing more can be done on the server from here. */
+class ConnectionLost extends Error {
+}
 /** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
@@ -67908,7 +67912,7 @@ const READY_TIMEOUT_MS = 20_000;
 async function openHop(hop, role, sock) {
     const ssh = new NodeSSH();
     let refusal;
-    const name = hostName(hop.host, hop.port);
+    const name = (0,hostkey/* hostName */.Sm)(hop.host, hop.port);
     try {
         await ssh.connect({
             host: hop.host,
@@ -67926,12 +67930,12 @@ async function openHop(hop, role, sock) {
                 if (hop.insecureSkipHostKeyCheck)
                     return true;
                 const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
-                const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
+                const verdict = pinned ? (0,hostkey/* verifyHostKey */.Hj)(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
                 if (!verdict.ok) {
                     const fix = role === 'server'
-                        ? `set the input host-fingerprint: ${fingerprintOf(key)}`
+                        ? `set the input host-fingerprint: ${(0,hostkey/* fingerprintOf */.ax)(key)}`
                         : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
-                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
+                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${(0,hostkey/* fingerprintOf */.ax)(key)}; ` +
                         `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
                 }
                 return verdict.ok;
@@ -67969,36 +67973,55 @@ async function connect(target, debug) {
         ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
     }
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
-    // The bastion's connection carries the server's, so losing either loses both.
+    // The bastion's connection carries the server's, so losing either loses both; commands in
+    // flight fail at once rather than at the next keepalive.
     let lostWith;
-    const lostReason = () => (lostWith ? ` (${lostWith.message})` : '');
-    for (const hop of [ssh, bastion])
-        hop?.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
+    const inFlight = new Set();
+    const lose = (why) => {
+        if (lostWith)
+            return;
+        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
+        inFlight.forEach((reject) => reject(lostWith));
+    };
+    for (const hop of [ssh, bastion]) {
+        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+        hop?.connection?.on('close', () => lose('the server closed it'));
+    }
     const forwards = new Set();
+    let closing = false;
     return {
         async run(argv, options = {}) {
             const command = shellCommand(argv);
             debug(`$ ${command}`);
             if (lostWith)
-                throw new Error(`the SSH connection was lost: ${lostWith.message}`);
+                throw lostWith;
             let timer;
             let timedOut = false;
+            let rejectLost = () => undefined;
+            const lost = new Promise((_, reject) => { rejectLost = reject; });
+            inFlight.add(rejectLost);
             try {
-                const result = await ssh.execCommand(command, {
-                    stdin: options.stdin,
-                    onChannel: (channel) => {
-                        if (options.timeoutMs)
-                            timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
-                    },
-                });
+                const result = await Promise.race([lost, ssh.execCommand(command, {
+                        stdin: options.stdin,
+                        onChannel: (channel) => {
+                            if (options.timeoutMs)
+                                timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
+                        },
+                    })]);
                 if (timedOut)
                     throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
-                    throw new Error(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended${lostReason()}`);
+                    throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
                 return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
             }
+            catch (e) {
+                if (e instanceof ConnectionLost && !closing)
+                    throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+                throw e;
+            }
             finally {
+                inFlight.delete(rejectLost);
                 clearTimeout(timer);
             }
         },
@@ -68007,7 +68030,8 @@ async function connect(target, debug) {
             const server = await listenLocally((socket) => {
                 sockets.add(socket);
                 socket.on('close', () => sockets.delete(socket));
-                ssh.forwardOut('127.0.0.1', 0, host, port).then((channel) => {
+                // node-ssh throws at once (not a rejection) once the connection is gone.
+                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
                     socket.pipe(channel).pipe(socket);
                     channel.on('error', () => socket.destroy());
                     socket.on('error', () => channel.destroy());
@@ -68028,7 +68052,11 @@ async function connect(target, debug) {
             forwards.add(forward);
             return forward;
         },
+        onLost(listener) {
+            inFlight.add(listener);
+        },
         async close() {
+            closing = true;
             await Promise.all([...forwards].map((f) => f.close()));
             ssh.dispose();
             bastion?.dispose();
@@ -68047,7 +68075,7 @@ function openTcp(host, port) {
 }
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
 function hostKeyAlgorithms(target) {
-    const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
+    const preferred = (0,hostkey/* preferredHostKeyAlgorithms */.$x)(target.pins, target.host, target.port);
     return preferred ? { algorithms: { serverHostKey: preferred } } : {};
 }
 function listenLocally(onConnection) {
@@ -68058,70 +68086,115 @@ function listenLocally(onConnection) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/session.ts
-// What main and post share: inputs read and masked, and the one SSH connection
-// with the docker host and the Redis key store on it.
 
+/***/ }),
 
+/***/ 8207:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $x: () => (/* binding */ preferredHostKeyAlgorithms),
+/* harmony export */   Hj: () => (/* binding */ verifyHostKey),
+/* harmony export */   Sm: () => (/* binding */ hostName),
+/* harmony export */   ax: () => (/* binding */ fingerprintOf),
+/* harmony export */   jc: () => (/* binding */ KnownHostsError),
+/* harmony export */   uJ: () => (/* binding */ parseKnownHosts)
+/* harmony export */ });
+/* unused harmony exports keyTypeOf, entryMatchesHost */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
+// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
 
-
-/** Registers secrets with the runner before anything can print them. */
-function maskSecrets(secrets) {
-    for (const secret of secrets.filter(Boolean)) {
-        core/* setSecret */.Pq(secret);
-        // The runner masks a multi-line secret line by line.
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim().length > 3 && line.trim() !== secret)
-                core/* setSecret */.Pq(line.trim());
-    }
+class KnownHostsError extends Error {
 }
-/** The validated inputs, or undefined after reporting why they are not. */
-function readConfig() {
-    const raw = (name) => core/* getInput */.V4(name);
-    maskSecrets(SECRET_INPUTS.map(raw));
-    try {
-        const config = parseInputs(raw);
-        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-        return config;
+/** Parses known_hosts text; throws naming the line that is not one. */
+function parseKnownHosts(text) {
+    const entries = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const fields = line.split(/\s+/);
+        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
+        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
+            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
+        }
+        const [hosts, keyType, keyBase64] = fields;
+        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
+            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
+        }
+        const key = Buffer.from(keyBase64, 'base64');
+        if (keyTypeOf(key) !== keyType) {
+            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
+        }
+        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
+    });
+    return entries;
+}
+/** The algorithm name at the start of an SSH public key blob. */
+function keyTypeOf(key) {
+    if (key.length < 4)
+        return '';
+    const length = key.readUInt32BE(0);
+    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
+}
+/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
+function fingerprintOf(key) {
+    return 'SHA256:' + (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
+}
+/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
+function hostName(host, port) {
+    return port === 22 ? host : `[${host}]:${port}`;
+}
+function globMatches(pattern, name) {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${re}$`, 'i').test(name);
+}
+function patternMatches(pattern, name) {
+    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
+    if (hashed) {
+        const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
+        return digest === hashed[2];
     }
-    catch (e) {
-        core/* setFailed */.C1(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
+    return globMatches(pattern, name);
+}
+/** OpenSSH semantics: a negated pattern that matches excludes the line. */
+function entryMatchesHost(entry, host, port) {
+    const name = hostName(host, port);
+    let matched = false;
+    for (const pattern of entry.patterns) {
+        if (pattern.startsWith('!')) {
+            if (patternMatches(pattern.slice(1), name))
+                return false;
+        }
+        else if (patternMatches(pattern, name))
+            matched = true;
+    }
+    return matched;
+}
+function verifyHostKey(pins, host, port, offered) {
+    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
+    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
+        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
+    }
+    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
+        return { ok: true };
+    if (pins.fingerprints.includes(fingerprintOf(offered)))
+        return { ok: true };
+    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
+        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
+    }
+    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
+}
+/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
+function preferredHostKeyAlgorithms(pins, host, port) {
+    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
+    if (types.length === 0 || pins.fingerprints.length > 0)
         return undefined;
-    }
+    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+    return [...new Set(algorithms)];
 }
-/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
-async function openSession(config, checkServer = false) {
-    const conn = config.connection;
-    const shell = await connect({
-        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
-    }, core/* debug */.Yz);
-    if (conn.insecureSkipHostKeyCheck)
-        core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
-    const docker = remoteDockerHost(shell);
-    let keys;
-    try {
-        // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([(0,redis/* openKeyStore */.vv)(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
-    }
-    catch (e) {
-        await shell.close();
-        throw e;
-    }
-    return {
-        shell,
-        docker,
-        keys,
-        async close() {
-            await keys.close().catch(() => undefined);
-            await shell.close();
-        },
-    };
-}
-/** Names of the state the main step saves for the post step. */
-const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
 
 
 /***/ }),

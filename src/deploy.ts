@@ -5,6 +5,7 @@ import { countConfd, firstFreePort, imagesToPrune, registryOf, repositoryOf, tak
 import type { DockerHost } from './docker-host.js';
 import type { Config } from './inputs.js';
 import { isHealthyStatus, type ProbeResult } from './probe.js';
+import { ConnectionLost } from './ssh/connection.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
 import { formatKeyValue, upstreamPort } from './upstream.js';
 
@@ -118,7 +119,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       const reason = e instanceof DeployError ? e.reason : (e as Error).message;
       Object.assign(record, { ms: clock.now() - t0, detail: reason });
       if (e instanceof DeployError) throw new DeployError(name, reason, e.hint, timeline, e.details);
-      throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : HINTS[name], timeline);
+      throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof ConnectionLost ? connectionLostHint() : HINTS[name], timeline);
     }
   }
 
@@ -133,6 +134,9 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
   };
   /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
   let switched = false;
+  const connectionLostHint = (): string => (switched
+    ? `Check the server and the network. ${identity.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+    : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.');
   const lockLostHint = (): string => (switched
     ? `Another deploy may hold the lock now, so this one stopped. ${identity.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
     : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
@@ -248,7 +252,10 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         }
       }
     });
-    const discardNew = (): Promise<void> => docker.discard([id]).catch((e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`));
+    const discardNew = (): Promise<void> => docker.discard([id]).then(
+      () => deps.checkpoint?.('container', ''),
+      (e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`),
+    );
     const probeLog: ProbeResult[] = [];
     const probe = async (): Promise<ProbeResult> => {
       const result = await probes.probe();

@@ -72,8 +72,7 @@ export async function run(): Promise<void> {
     core.info(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
   } catch (e) {
     if (e instanceof DeployError) {
-      // The deploy undid its own changes before throwing: nothing left for post.
-      core.saveState(STATE.finished, 'true');
+      // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
       core.error(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
       await writeSummary(failureSummary(config.container.image, e));
       core.setFailed(`${e.message}. ${e.hint}`);

@@ -110,6 +110,8 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
   } finally {
     clearTimeout(timer);
   }
+  // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+  shell.onLost(() => redis.disconnect());
   const config = (name: string): Promise<string | undefined> =>
     redis.config('GET', name).then((reply: unknown) => configValue(reply, name), () => undefined);
   const held = new Map<string, { timer: NodeJS.Timeout; lost?: string }>();

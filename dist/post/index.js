@@ -66239,6 +66239,8 @@ async function openKeyStore(shell, target) {
     finally {
         clearTimeout(timer);
     }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    shell.onLost(() => redis.disconnect());
     const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
     const held = new Map();
     const stopRenewing = (name) => {
@@ -67207,6 +67209,9 @@ function shellCommand(argv) {
 
 class HostKeyError extends Error {
 }
+/** The connection went away under the deploy: nothing more can be done on the server from here. */
+class ConnectionLost extends Error {
+}
 /** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
@@ -67277,36 +67282,55 @@ async function connect(target, debug) {
         ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
     }
     // node-ssh drops its error listener after connecting: without one a reset crashes the process.
-    // The bastion's connection carries the server's, so losing either loses both.
+    // The bastion's connection carries the server's, so losing either loses both; commands in
+    // flight fail at once rather than at the next keepalive.
     let lostWith;
-    const lostReason = () => (lostWith ? ` (${lostWith.message})` : '');
-    for (const hop of [ssh, bastion])
-        hop?.connection?.on('error', (e) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
+    const inFlight = new Set();
+    const lose = (why) => {
+        if (lostWith)
+            return;
+        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
+        inFlight.forEach((reject) => reject(lostWith));
+    };
+    for (const hop of [ssh, bastion]) {
+        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+        hop?.connection?.on('close', () => lose('the server closed it'));
+    }
     const forwards = new Set();
+    let closing = false;
     return {
         async run(argv, options = {}) {
             const command = shellCommand(argv);
             debug(`$ ${command}`);
             if (lostWith)
-                throw new Error(`the SSH connection was lost: ${lostWith.message}`);
+                throw lostWith;
             let timer;
             let timedOut = false;
+            let rejectLost = () => undefined;
+            const lost = new Promise((_, reject) => { rejectLost = reject; });
+            inFlight.add(rejectLost);
             try {
-                const result = await ssh.execCommand(command, {
-                    stdin: options.stdin,
-                    onChannel: (channel) => {
-                        if (options.timeoutMs)
-                            timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
-                    },
-                });
+                const result = await Promise.race([lost, ssh.execCommand(command, {
+                        stdin: options.stdin,
+                        onChannel: (channel) => {
+                            if (options.timeoutMs)
+                                timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
+                        },
+                    })]);
                 if (timedOut)
                     throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
-                    throw new Error(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended${lostReason()}`);
+                    throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
                 return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
             }
+            catch (e) {
+                if (e instanceof ConnectionLost && !closing)
+                    throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+                throw e;
+            }
             finally {
+                inFlight.delete(rejectLost);
                 clearTimeout(timer);
             }
         },
@@ -67315,7 +67339,8 @@ async function connect(target, debug) {
             const server = await listenLocally((socket) => {
                 sockets.add(socket);
                 socket.on('close', () => sockets.delete(socket));
-                ssh.forwardOut('127.0.0.1', 0, host, port).then((channel) => {
+                // node-ssh throws at once (not a rejection) once the connection is gone.
+                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
                     socket.pipe(channel).pipe(socket);
                     channel.on('error', () => socket.destroy());
                     socket.on('error', () => channel.destroy());
@@ -67336,7 +67361,11 @@ async function connect(target, debug) {
             forwards.add(forward);
             return forward;
         },
+        onLost(listener) {
+            inFlight.add(listener);
+        },
         async close() {
+            closing = true;
             await Promise.all([...forwards].map((f) => f.close()));
             ssh.dispose();
             bastion?.dispose();

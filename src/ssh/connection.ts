@@ -23,6 +23,8 @@ export interface Forward {
 export interface RemoteShell {
   run(argv: Argv, options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
   forward(host: string, port: number): Promise<Forward>;
+  /** Called once if the connection goes away under the deploy. */
+  onLost(listener: (e: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,9 @@ export interface SshTarget {
 }
 
 export class HostKeyError extends Error {}
+
+/** The connection went away under the deploy: nothing more can be done on the server from here. */
+export class ConnectionLost extends Error {}
 
 /** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
 const KEEPALIVE_MS = 5_000;
@@ -107,31 +112,48 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
     ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
   }
   // node-ssh drops its error listener after connecting: without one a reset crashes the process.
-  // The bastion's connection carries the server's, so losing either loses both.
-  let lostWith: Error | undefined;
-  const lostReason = (): string => (lostWith ? ` (${lostWith.message})` : '');
-  for (const hop of [ssh, bastion]) hop?.connection?.on('error', (e: Error) => { lostWith = e; debug(`ssh connection error: ${e.message}`); });
+  // The bastion's connection carries the server's, so losing either loses both; commands in
+  // flight fail at once rather than at the next keepalive.
+  let lostWith: ConnectionLost | undefined;
+  const inFlight = new Set<(e: Error) => void>();
+  const lose = (why: string): void => {
+    if (lostWith) return;
+    lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
+    inFlight.forEach((reject) => reject(lostWith as ConnectionLost));
+  };
+  for (const hop of [ssh, bastion]) {
+    hop?.connection?.on('error', (e: Error) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+    hop?.connection?.on('close', () => lose('the server closed it'));
+  }
 
   const forwards = new Set<Forward>();
+  let closing = false;
   return {
     async run(argv, options = {}) {
       const command = shellCommand(argv);
       debug(`$ ${command}`);
-      if (lostWith) throw new Error(`the SSH connection was lost: ${lostWith.message}`);
+      if (lostWith) throw lostWith;
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
+      let rejectLost: (e: Error) => void = () => undefined;
+      const lost = new Promise<never>((_, reject) => { rejectLost = reject; });
+      inFlight.add(rejectLost);
       try {
-        const result = await ssh.execCommand(command, {
+        const result = await Promise.race([lost, ssh.execCommand(command, {
           stdin: options.stdin,
           onChannel: (channel) => {
             if (options.timeoutMs) timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
           },
-        });
+        })]);
         if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
         // No exit status and no signal: the channel closed under the command (a dropped connection).
-        if (result.code === null && !result.signal) throw new Error(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended${lostReason()}`);
+        if (result.code === null && !result.signal) throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
         return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
+      } catch (e) {
+        if (e instanceof ConnectionLost && !closing) throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+        throw e;
       } finally {
+        inFlight.delete(rejectLost);
         clearTimeout(timer);
       }
     },
@@ -141,7 +163,8 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       const server = await listenLocally((socket) => {
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
-        ssh.forwardOut('127.0.0.1', 0, host, port).then(
+        // node-ssh throws at once (not a rejection) once the connection is gone.
+        Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then(
           (channel) => {
             socket.pipe(channel).pipe(socket);
             channel.on('error', () => socket.destroy());
@@ -166,7 +189,12 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       return forward;
     },
 
+    onLost(listener) {
+      inFlight.add(listener);
+    },
+
     async close() {
+      closing = true;
       await Promise.all([...forwards].map((f) => f.close()));
       ssh.dispose();
       bastion?.dispose();
