@@ -66339,7 +66339,10 @@ async function openKeyStore(shell, target) {
         clearTimeout(timer);
     }
     // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    shell.onLost(() => redis.disconnect());
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => { if (!closed)
+        redis.disconnect(); });
     const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
     const held = new Map();
     const stopRenewing = (name) => {
@@ -66393,6 +66396,7 @@ async function openKeyStore(shell, target) {
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
         },
         async close() {
+            closed = true;
             [...held.keys()].forEach(stopRenewing);
             redis.disconnect();
             await forward.close();

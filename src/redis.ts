@@ -111,7 +111,9 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     clearTimeout(timer);
   }
   // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-  shell.onLost(() => redis.disconnect());
+  // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+  let closed = false;
+  shell.onLost(() => { if (!closed) redis.disconnect(); });
   const config = (name: string): Promise<string | undefined> =>
     redis.config('GET', name).then((reply: unknown) => configValue(reply, name), () => undefined);
   const held = new Map<string, { timer: NodeJS.Timeout; lost?: string }>();
@@ -163,6 +165,7 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
     },
     async close() {
+      closed = true;
       [...held.keys()].forEach(stopRenewing);
       redis.disconnect();
       await forward.close();
