@@ -3,6 +3,7 @@ import { deploy, DeployError, type Deps } from '../src/deploy.js';
 import type { ContainerState, ContainerSummary, RunSpec } from '../src/docker.js';
 import type { DockerHost } from '../src/docker-host.js';
 import { parseInputs, type Config } from '../src/inputs.js';
+import { historyPath, parseHistory, type Release } from '../src/history.js';
 import type { ProbeResult } from '../src/probe.js';
 import { TEST_KEY } from '../test/support/keys.js';
 
@@ -40,6 +41,10 @@ class World {
   listening = new Set([20000]);
   processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
   persistence = { appendonly: true, save: '3600 1' };
+  histories = new Map<string, string>();
+  missingImages: string[] = [];
+  releaseOutcome = { code: 0, output: 'migrated 3 tables' };
+  releaseTakesMs = 100;
   now = 0;
   warnings: string[] = [];
 
@@ -65,7 +70,24 @@ class World {
     makePrivateDir: async () => { this.calls.push('mktemp'); return '/tmp/docker-hot-deploy.x'; },
     removeDir: async (dir) => { this.calls.push(`rm -rf ${dir}`); },
     login: async (dir, registry) => { this.calls.push(`login ${dir} ${registry}`); },
-    pull: async (image, _policy, dir) => { this.calls.push(`pull ${image}${dir ? ` ${dir}` : ''}`); return 'sha256:d1'; },
+    pull: async (image, _policy, dir) => {
+      this.calls.push(`pull ${image}${dir ? ` ${dir}` : ''}`);
+      if (this.missingImages.includes(image)) throw new Error(`docker pull failed: manifest unknown: ${image}`);
+      // Tag N has digest sha256:d-N and image id iN, whether pulled by tag or by digest.
+      const tag = image.includes('@') ? image.split('@sha256:d-')[1] : image.split(':').pop();
+      return { digest: `sha256:d-${tag}`, id: `i${tag}` };
+    },
+    runOnce: async (spec, env, timeoutMs) => {
+      this.calls.push(`release ${spec.name} ${spec.image} ${spec.command.join(' ')}${env ? ` stdin:${env.length}b` : ''}`);
+      if (this.releaseTakesMs > timeoutMs) { this.now += timeoutMs; return 'timed out'; }
+      this.now += this.releaseTakesMs;
+      return this.releaseOutcome;
+    },
+    readHistories: async () => new Map(this.histories),
+    appendHistory: async (path, line) => {
+      this.calls.push(`record ${(JSON.parse(line) as Release).outcome}`);
+      this.histories.set(path, `${this.histories.get(path) ?? ''}${line}\n`);
+    },
     containers: async () => { this.calls.push('list'); return this.containers.map((c) => ({ ...c })); },
     listeningPorts: async () => new Set(this.listening),
     run: async (spec: RunSpec, env?: string) => {
@@ -160,7 +182,7 @@ class World {
   }
 }
 
-const identity = { deployId: '9.1', containerName: 'web-new', lockOwner: 'acme/web run 9 [x]' };
+const identity = { deployId: '9.1', instance: 'new', lockOwner: 'acme/web run 9 [x]' };
 
 async function failure(promise: Promise<unknown>): Promise<DeployError> {
   try {
@@ -180,7 +202,7 @@ describe('deploy sequence', () => {
     expect(w.calls.filter((c) => c.startsWith('run') || c.startsWith('set'))).toEqual(['run web-new 20001 ', 'set 20001']);
     expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
     expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'retire']);
-    expect(result).toMatchObject({ port: 20001, previousPort: undefined, imageDigest: 'sha256:d1', container: 'web-new' });
+    expect(result).toMatchObject({ port: 20001, previousPort: undefined, imageDigest: 'sha256:d-2', container: 'web-new', image: 'registry.example.com/web:2' });
     expect(result.warnings).toEqual([]);
   });
 
@@ -547,5 +569,96 @@ describe('a lost lock, a slow confd', () => {
     expect(e.hint).toMatch(/^web-new stays running on :20001: a slow confd may still point nginx at it\. Once nginx serves :20000 steadily, remove it \(docker rm -f web-new\)/);
     expect(w.calls.some((c) => c.startsWith('discard'))).toBe(false);
     expect(w.key).toBe('20000');
+  });
+});
+
+describe('releases: the release phase, the history, rollback', () => {
+  const DIGEST = (tag: string): string => `sha256:d-${tag}`;
+  /** A history as deploys of these tags (oldest first) would have left it. */
+  function historyOf(w: World, entries: Array<[string, Release['outcome']]>): void {
+    const lines = entries.map(([tag, outcome], i) => JSON.stringify({
+      time: `2026-11-0${i + 1}T10:00:00.000Z`, outcome, image: `registry.example.com/web:${tag}`, digest: DIGEST(tag), imageId: `i${tag}`, container: `web-${tag}`, run: 'r',
+    }));
+    w.histories.set(historyPath(DEPLOYMENT), `${lines.join('\n')}\n`);
+  }
+  const recorded = (w: World): Release[] => parseHistory(w.histories.get(historyPath(DEPLOYMENT)) ?? '');
+
+  test('a release command runs once, in the new image with the same env, after the pull and before the start', async () => {
+    const w = new World();
+    w.serving(20000);
+    const result = await deploy(config({ 'release-command': 'rake\ndb:migrate', env: 'A=1' }), w.deps(), identity);
+    const order = w.calls.filter((c) => /^(pull|release|run)/.test(c));
+    expect(order).toEqual(['pull registry.example.com/web:2', 'release web-new-release registry.example.com/web:2 rake db:migrate stdin:4b', 'run web-new 20001 stdin:4b']);
+    expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'release', 'start', 'ready', 'switch', 'drain', 'retire']);
+    expect(result.timeline[3]).toMatchObject({ phase: 'release', ok: true, detail: 'rake db:migrate: exit 0' });
+  });
+
+  test.each([
+    [{ code: 2, output: 'line\nERROR: relation "users" already exists' }, 0, 'release failed: the release command exited with code 2'],
+    [{ code: 0, output: '' }, 700_000, 'release failed: the release command did not finish within release-timeout; its container was removed'],
+  ])('a release command that fails or outlives release-timeout: nothing starts, nothing is switched, the failure is recorded', async (outcome, takesMs, message) => {
+    const w = new World();
+    w.serving(20000);
+    w.releaseOutcome = outcome;
+    w.releaseTakesMs = takesMs;
+    const e = await failure(deploy(config({ 'release-command': 'migrate', timeout: '20m' }), w.deps(), identity));
+    expect(e.message).toBe(message);
+    if (outcome.code) expect(e.details.logs).toContain('relation "users" already exists');
+    expect(e.hint).toMatch(/Nothing was started or switched: the previous version serves/);
+    expect(w.calls.some((c) => /^(run|set)/.test(c))).toBe(false);
+    expect(w.key).toBe('20000');
+    expect(recorded(w).map((r) => `${r.outcome} ${r.reason}`)).toEqual([`failed ${message.replace(' failed: ', ': ')}`]);
+  });
+
+  test('every deploy is recorded: image, digest, image id, container, port, run', async () => {
+    const w = new World();
+    w.serving(20000);
+    const result = await deploy(config(), w.deps(), identity);
+    expect(recorded(w)).toEqual([{ time: expect.any(String), outcome: 'deployed', image: 'registry.example.com/web:2', digest: DIGEST('2'), imageId: 'i2', container: 'web-new', port: 20001, run: identity.lockOwner }]);
+    expect(result.releases.map((r) => r.image)).toEqual(['registry.example.com/web:2']);
+  });
+
+  test('rollback: the release before the one serving, by digest, through the same path; twice goes further back; then it refuses', async () => {
+    const w = new World();
+    w.serving(20000);
+    historyOf(w, [['1', 'deployed'], ['2', 'deployed'], ['3', 'deployed']]);
+    const rollback = config({ rollback: 'true', image: '' });
+    const first = await deploy(rollback, w.deps(), identity);
+    expect(w.calls).toContain(`pull registry.example.com/web@${DIGEST('2')}`);
+    expect(first).toMatchObject({ image: `registry.example.com/web@${DIGEST('2')}`, previousImage: 'registry.example.com/web:1' });
+    expect(recorded(w).at(-1)).toMatchObject({ outcome: 'rolled back', digest: DIGEST('2') });
+    w.calls = [];
+    const second = await deploy(rollback, w.deps(), identity);
+    expect(second.image).toBe(`registry.example.com/web@${DIGEST('1')}`);
+    const e = await failure(deploy(rollback, w.deps(), identity));
+    // The first release is what serves now: named as it was first deployed.
+    expect(e.message).toBe(`inspect failed: rollback: nothing earlier to roll back to: the history holds only registry.example.com/web:1 (${DIGEST('1')}), deployed 2026-11-01T10:00:00.000Z; deploy an image instead`);
+  });
+
+  test('rollback: an image gone from the server that cannot be pulled by digest fails before anything changes, naming the release', async () => {
+    const w = new World();
+    w.serving(20000);
+    historyOf(w, [['1', 'deployed'], ['2', 'deployed']]);
+    w.missingImages = [`registry.example.com/web@${DIGEST('1')}`];
+    const e = await failure(deploy(config({ rollback: 'true', image: '' }), w.deps(), identity));
+    expect(e.phase).toBe('pull');
+    expect(e.reason).toMatch(/^the release to roll back to, registry\.example\.com\/web:1 \(sha256:d-1, deployed 2026-11-01T10:00:00\.000Z\), is not on the server and cannot be pulled by digest/);
+    expect(w.calls.some((c) => /^(run|set|stop)/.test(c))).toBe(false);
+  });
+
+  test('rollback: an image input naming another repository is refused', async () => {
+    const w = new World();
+    historyOf(w, [['1', 'deployed'], ['2', 'deployed']]);
+    const e = await failure(deploy(config({ rollback: 'true', image: 'registry.example.com/other:1' }), w.deps(), identity));
+    expect(e.message).toBe('inspect failed: rollback: image names registry.example.com/other, but the release to roll back to is registry.example.com/web:1');
+  });
+
+  test('pruning keeps the images of the last keep-images releases and the rollback target, whatever their build dates', async () => {
+    const w = new World();
+    w.serving(20000);
+    historyOf(w, [['0', 'deployed'], ['1', 'deployed']]);
+    await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
+    // web:2 serves, web:1 is the rollback target; web:0 is neither.
+    expect(w.calls.filter((c) => c.startsWith('rmi'))).toEqual(['rmi registry.example.com/web:0']);
   });
 });

@@ -70,8 +70,8 @@ describe('parsers', () => {
   });
 
   test('image digest: the registry digest, else the local id', () => {
-    expect(parse.imageDigest(`["ghcr.io/acme/web@sha256:${'a'.repeat(64)}"] sha256:${'b'.repeat(64)}\n`)).toBe(`sha256:${'a'.repeat(64)}`);
-    expect(parse.imageDigest(`[] sha256:${'b'.repeat(64)}`)).toBe(`sha256:${'b'.repeat(64)}`);
+    expect(parse.imageIdentity(`["ghcr.io/acme/web@sha256:${'a'.repeat(64)}"] sha256:${'b'.repeat(64)}\n`)).toEqual({ digest: `sha256:${'a'.repeat(64)}`, id: `sha256:${'b'.repeat(64)}` });
+    expect(parse.imageIdentity(`[] sha256:${'b'.repeat(64)}`)).toEqual({ digest: `sha256:${'b'.repeat(64)}`, id: `sha256:${'b'.repeat(64)}` });
   });
 
   test('ss -Htln -> listening ports', () => {
@@ -94,13 +94,9 @@ describe('retention', () => {
     { ref: 'r/web:3b', id: 'i3', createdAt: '2026-03-01 10:00:00 +0000 UTC' },
     { ref: 'r/web:4', id: 'i4', createdAt: '2026-04-01 10:00:00 +0000 UTC' },
   ];
-  test('keeps the protected images and the newest others, counted by image id', () => {
-    expect(imagesToPrune(images, 2, new Set(['i2'])).sort()).toEqual(['r/web:1', 'r/web:3', 'r/web:3b']);
-    expect(imagesToPrune(images, 3, new Set(['i4'])).sort()).toEqual(['r/web:1']);
-    expect(imagesToPrune(images, 10, new Set(['i4']))).toEqual([]);
-  });
-  test('protected images are kept even past keep-images, every reference to them too', () => {
-    expect(imagesToPrune(images, 1, new Set(['i1', 'i3'])).sort()).toEqual(['r/web:2', 'r/web:4']);
+  test('every image that is not protected goes, by id: all references to a protected image stay', () => {
+    expect(imagesToPrune(images, new Set(['i1', 'i3'])).sort()).toEqual(['r/web:2', 'r/web:4']);
+    expect(imagesToPrune(images, new Set(['i1', 'i2', 'i3', 'i4']))).toEqual([]);
   });
   test('registryOf follows docker: a first component with . or :, or localhost; else Docker Hub', () => {
     expect(registryOf('ghcr.io/acme/web:1')).toBe('ghcr.io');
@@ -150,5 +146,21 @@ describe('the server as a deploy needs it', () => {
     expect(parse.serverProblems('missing ss\nCannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 'deploy'))
       .toEqual(['ss is not installed on the server (Debian/Ubuntu package iproute2)', 'Docker is not running on the server: start it (sudo systemctl start docker)']);
     expect(parse.serverProblems('missing docker\nsh: 1: docker: not found', 'deploy')).toEqual(['docker is not installed on the server (Debian/Ubuntu package docker.io)']);
+  });
+});
+
+describe('release histories', () => {
+  test('read every file after its header line; appended with the last lines kept, 0600, renamed into place', () => {
+    const files = parse.histories('==> d/a.jsonl\n{"x":1}\n{"x":2}\n==> d/b.jsonl\n{"y":1}\n');
+    expect([...files.keys()]).toEqual(['d/a.jsonl', 'd/b.jsonl']);
+    expect(files.get('d/a.jsonl')).toBe('{"x":1}\n{"x":2}');
+    expect(parse.histories('')).toEqual(new Map());
+    expect(build.appendHistory('d/a.jsonl', 50)).toEqual(['sh', '-c', expect.stringContaining('umask 077'), 'sh', 'd/a.jsonl', '49']);
+  });
+
+  test('the release command: a one-off container of the new image, removed when it ends, env on stdin, the command last', () => {
+    expect(build.runOnce({ name: 'web-1-release', image: 'r/web@sha256:1', app: 'web', deployment: '/k', envOnStdin: true, runArgs: ['-v', 'data:/data'], command: ['rake', 'db:migrate'] }))
+      .toEqual(['docker', 'run', '--rm', '--name', 'web-1-release', '--label', 'docker-hot-deploy.app=web', '--label', 'docker-hot-deploy.deployment=/k',
+        '--label', 'docker-hot-deploy.role=release', '--env-file', '/dev/stdin', '-v', 'data:/data', 'r/web@sha256:1', 'rake', 'db:migrate']);
   });
 });

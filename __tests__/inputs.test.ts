@@ -59,7 +59,7 @@ describe('parseInputs', () => {
     expect(c.switch.probeUrl.href).toBe('http://127.0.0.1/');
     expect(c.switch.upstreamHeader).toBe('X-Upstream');
     expect(c.switch.probeSuccesses).toBe(3);
-    expect(c.timing).toEqual({ healthTimeoutMs: 60_000, switchTimeoutMs: 60_000, drainTimeoutMs: 30_000, stopTimeoutMs: 30_000, lockTimeoutMs: 300_000, timeoutMs: 900_000 });
+    expect(c.timing).toEqual({ healthTimeoutMs: 60_000, releaseTimeoutMs: 600_000, switchTimeoutMs: 60_000, drainTimeoutMs: 30_000, stopTimeoutMs: 30_000, lockTimeoutMs: 300_000, timeoutMs: 900_000 });
     expect(c.keepImages).toBe(3);
   });
 

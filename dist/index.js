@@ -65330,7 +65330,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 977:
+/***/ 4553:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65417,6 +65417,84 @@ function retirees(state, keep) {
     return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/history.ts
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function historyPath(deployment) {
+    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+/** The entries of a history file; lines that are no release (a torn write) are skipped. */
+function parseHistory(text) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        try {
+            const entry = JSON.parse(line);
+            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
+                releases.push(entry);
+        }
+        catch {
+            // a line cut short by a crash: the rest of the history still counts
+        }
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const latest = (history, count) => history.slice(-count).reverse();
+
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(5723);
 // EXTERNAL MODULE: ./src/probe.ts + 1 modules
 var src_probe = __nccwpck_require__(2053);
 // EXTERNAL MODULE: ./src/ssh/connection.ts + 4 modules
@@ -65426,6 +65504,8 @@ var redis = __nccwpck_require__(3672);
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
+
+
 
 
 
@@ -65456,6 +65536,9 @@ const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
 const LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
 const show = (value) => (value === null ? '(unset)' : `"${value}"`);
+const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+/** History entries the summary shows. */
+const SUMMARY_RELEASES = 5;
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 async function deploy(config, deps, identity) {
@@ -65506,13 +65589,16 @@ async function deploy(config, deps, identity) {
     /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
     let switched = false;
     const connectionLostHint = () => (switched
-        ? `Check the server and the network. ${identity.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+        ? `Check the server and the network. ${containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
         : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.');
     const lockLostHint = () => (switched
-        ? `Another deploy may hold the lock now, so this one stopped. ${identity.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+        ? `Another deploy may hold the lock now, so this one stopped. ${containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
         : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
     // 2. Lock: one deploy of this key at a time; released in every outcome.
     const lock = { name: (0,redis/* lockName */.l4)(s.redisKey), owner: identity.lockOwner };
+    const ourHistory = historyPath(s.redisKey);
+    // The app names containers; a rollback without image or app takes it from the release it goes back to.
+    let containerName = `${c.app || 'app'}-${identity.instance}`;
     let held = false;
     const acquire = () => phase('lock', async () => {
         const { end, limit } = until(timing.lockTimeoutMs, 'lock-timeout');
@@ -65545,6 +65631,13 @@ async function deploy(config, deps, identity) {
         await acquire();
         return await afterLock();
     }
+    catch (e) {
+        // A failed deploy is part of the history too (unless it never held the lock or lost the server).
+        if (held && e instanceof DeployError && !/SSH connection/.test(e.reason)) {
+            await record({ outcome: 'failed', image: c.image, digest: '', imageId: '', container: containerName, reason: `${e.phase}: ${e.reason}` });
+        }
+        throw e;
+    }
     finally {
         if (held) {
             await keys.unlock(lock.name, lock.owner).then(() => deps.checkpoint?.('lock', ''), (e) => warn(`could not release ${lock.name} (it expires by itself): ${e.message}`));
@@ -65559,51 +65652,102 @@ async function deploy(config, deps, identity) {
             throw new Error(`${lock.name} is no longer held by this deploy, so ${s.redisKey} was not written`);
         throw new Error(`${s.redisKey} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
     }
+    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
+    function rollbackImage(history) {
+        const found = rollbackTarget(history);
+        if ('refusal' in found)
+            throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', timeline);
+        const { release } = found;
+        const repository = (0,src_docker/* repositoryOf */._M)(release.image);
+        if (c.image && (0,src_docker/* repositoryOf */._M)(c.image) !== repository) {
+            throw new DeployError('inspect', `rollback: image names ${(0,src_docker/* repositoryOf */._M)(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', timeline);
+        }
+        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+        return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+    }
+    async function record(release) {
+        const entry = { time: new Date(clock.now()).toISOString(), run: identity.lockOwner, ...release };
+        await docker.appendHistory(ourHistory, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => warn(`could not record the release in ~/${ourHistory}: ${e.message}`));
+    }
     async function afterLock() {
-        // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling.
-        const [server, imageDigest] = await Promise.all([
-            phase('inspect', async () => {
-                const [keyValue, notifications, persistence, containers, listening, served] = await Promise.all([
-                    keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(),
-                ]);
-                const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
-                state.findings.forEach(warn);
-                if (state.repair)
-                    await writeKey(state.repair.from, state.repair.to);
-                const risk = persistence && (0,redis/* persistenceRisk */.ji)(persistence);
-                if (risk)
-                    warn(risk);
-                const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
-                return { value: { state, containers, listening, notifications }, detail };
-            }),
-            phase('pull', async () => {
+        const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
+        // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling. The
+        // release history is read beside it: a rollback takes its image from there.
+        const histories = docker.readHistories(HISTORY_DIR);
+        const inspected = phase('inspect', async () => {
+            const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
+                keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
+            ]);
+            const history = parseHistory(files.get(ourHistory) ?? '');
+            const target = c.rollback ? rollbackImage(history) : undefined;
+            const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+            state.findings.forEach(warn);
+            if (state.repair)
+                await writeKey(state.repair.from, state.repair.to);
+            const risk = persistence && (0,redis/* persistenceRisk */.ji)(persistence);
+            if (risk)
+                warn(risk);
+            const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+            return { value: { state, containers, listening, notifications, history, files, target }, detail };
+        });
+        const pulled = phase('pull', async () => {
+            // A rollback's image is known once the history is read; any other is pulled at once.
+            const target = c.rollback ? (await inspected).target : undefined;
+            const image = target?.ref ?? c.image;
+            const policy = target ? 'missing' : c.pull;
+            try {
                 if (!(c.registryUsername && c.registryPassword)) {
-                    const digest = await docker.pull(c.image, c.pull);
-                    return { value: digest, detail: `${c.image} ${digest}` };
+                    const identity = await docker.pull(image, policy);
+                    return { value: { image, identity }, detail: `${image} ${identity.digest}` };
                 }
                 // The login lives in a Docker config of this deploy's own, removed right after the pull:
                 // `docker login` would otherwise leave the password in ~/.docker/config.json for good.
                 const configDir = await docker.makePrivateDir();
                 deps.checkpoint?.('dockerConfig', configDir);
                 try {
-                    await docker.login(configDir, c.registry ?? (0,src_docker/* registryOf */.Fv)(c.image), c.registryUsername, c.registryPassword);
-                    const digest = await docker.pull(c.image, c.pull, configDir);
-                    return { value: digest, detail: `${c.image} ${digest} (logged in to ${c.registry ?? (0,src_docker/* registryOf */.Fv)(c.image)} for this pull)` };
+                    await docker.login(configDir, c.registry ?? (0,src_docker/* registryOf */.Fv)(image), c.registryUsername, c.registryPassword);
+                    const identity = await docker.pull(image, policy, configDir);
+                    return { value: { image, identity }, detail: `${image} ${identity.digest} (logged in to ${c.registry ?? (0,src_docker/* registryOf */.Fv)(image)} for this pull)` };
                 }
                 finally {
                     await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
                 }
-            }),
-        ]);
+            }
+            catch (e) {
+                if (!target)
+                    throw e;
+                throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
+            }
+        });
+        const [server, { image, identity: pulledImage }] = await Promise.all([inspected, pulled]);
         const { state } = server;
+        const app = c.app || (0,inputs/* appFromImage */.lu)(image) || 'app';
+        containerName = `${app}-${identity.instance}`;
+        if (server.target)
+            log.info(`Rolling back to ${server.target.release.image} (${image}), deployed ${server.target.release.time}`);
+        // 5a. The release phase: once, in a one-off container of the new image, before anything starts.
+        if (c.releaseCommand.length > 0) {
+            await phase('release', async () => {
+                const outcome = await docker.runOnce({
+                    name: `${containerName}-release`, image, app, deployment: s.redisKey,
+                    envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
+                }, env, Math.min(timing.releaseTimeoutMs, Math.max(deadline - clock.now(), 1)));
+                if (outcome === 'timed out') {
+                    throw new DeployError('release', `the release command did not finish within ${timing.releaseTimeoutMs <= deadline - clock.now() ? 'release-timeout' : 'timeout (the whole deploy)'}; its container was removed`, HINTS.release, timeline);
+                }
+                const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+                if (outcome.code !== 0)
+                    throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, timeline, { logs });
+                return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+            });
+        }
         // 5. Start the new container on a port of port-range nothing else uses.
         const id = await phase('start', async () => {
             const spec = {
-                name: identity.containerName, image: c.image, app: c.app, deployment: s.redisKey, deployId: identity.deployId,
+                name: containerName, image, app, deployment: s.redisKey, deployId: identity.deployId,
                 bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs,
                 envFile: c.envFile, envOnStdin: c.env.length > 0,
             };
-            const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
             const taken = (0,src_docker/* takenPorts */.Iv)(server.listening, server.containers, state.keyPort);
             for (let attempt = 1;; attempt += 1) {
                 const port = (0,src_docker/* firstFreePort */.Ck)(c.portRange, taken);
@@ -65612,11 +65756,11 @@ async function deploy(config, deps, identity) {
                 spec.hostPort = port;
                 try {
                     const containerId = await docker.run(spec, env);
-                    deps.checkpoint?.('container', identity.containerName);
-                    return { value: containerId, detail: `${identity.containerName} started on :${port}` };
+                    deps.checkpoint?.('container', containerName);
+                    return { value: containerId, detail: `${containerName} started on :${port}` };
                 }
                 catch (e) {
-                    await docker.discard([identity.containerName]).catch(() => undefined);
+                    await docker.discard([containerName]).catch(() => undefined);
                     // Taken between the look and the run (another deployment starting, say): try the next one.
                     const clash = /address already in use|port is already allocated/.test(e.message);
                     if (!clash || attempt >= PORT_ATTEMPTS)
@@ -65625,7 +65769,7 @@ async function deploy(config, deps, identity) {
                 }
             }
         });
-        const discardNew = () => docker.discard([id]).then(() => deps.checkpoint?.('container', ''), (e) => warn(`could not remove ${identity.containerName}: ${e.message}`));
+        const discardNew = () => docker.discard([id]).then(() => deps.checkpoint?.('container', ''), (e) => warn(`could not remove ${containerName}: ${e.message}`));
         const probeLog = [];
         const probe = async () => {
             const result = await probes.probe();
@@ -65677,6 +65821,13 @@ async function deploy(config, deps, identity) {
                 await discardNew();
             throw e;
         }
+        // 11 (begun). The release is live from here: recorded while the old one retires.
+        const thisRelease = {
+            time: new Date(clock.now()).toISOString(), run: identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
+            image, digest: pulledImage.digest, imageId: pulledImage.id, container: containerName, port,
+        };
+        const releases = [...server.history, thisRelease];
+        const recorded = record(thisRelease);
         // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
         const retiring = retirees(state, id);
         const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
@@ -65719,13 +65870,17 @@ async function deploy(config, deps, identity) {
             // Kept whatever keep-images says: the new image, the one that served until now (the
             // rollback target), and every image another container of the server uses.
             const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-            const kept = [...server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id)];
-            const protectedIds = (images) => new Set([...kept.map((x) => x.imageId), ...images.filter((i) => i.ref === c.image).map((i) => i.id)]);
+            const kept = server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
+            // ... and the images of the last keep-images releases of every deployment with a history here.
+            const histories = [...server.files].map(([path, text]) => (path === ourHistory ? releases : parseHistory(text)));
+            if (!server.files.has(ourHistory))
+                histories.push(releases);
+            const protectedIds = new Set([pulledImage.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, config.keepImages))]);
             const pruneImages = async (stopped) => {
                 try {
-                    const images = await docker.images((0,src_docker/* repositoryOf */._M)(c.image));
+                    const images = await docker.images((0,src_docker/* repositoryOf */._M)(image));
                     await stopped;
-                    const prune = (0,src_docker/* imagesToPrune */.Y_)(images, config.keepImages, protectedIds(images));
+                    const prune = (0,src_docker/* imagesToPrune */.Y_)(images, protectedIds);
                     if (prune.length === 0)
                         return;
                     await docker.removeImages(prune);
@@ -65736,21 +65891,24 @@ async function deploy(config, deps, identity) {
                 }
             };
             const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
-            await Promise.all([stopped, pruneImages(stopped)]);
+            await Promise.all([stopped, pruneImages(stopped), recorded]);
             return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
         });
         return {
-            container: identity.containerName,
+            container: containerName,
             containerId: id,
             port,
             previousPort: state.keyPort,
             previousContainer: state.serving?.name,
-            imageDigest,
+            image,
+            previousImage: state.serving?.image,
+            imageDigest: pulledImage.digest,
             switchSeconds,
             durationSeconds: (clock.now() - started) / 1000,
             probes: probeLog,
             timeline,
             warnings,
+            releases: latest(releases, SUMMARY_RELEASES),
         };
         // 6. Ready check, directly on the new port (read from the container: one
         // that already exited has none, and its state says why).
@@ -65814,12 +65972,12 @@ async function deploy(config, deps, identity) {
                     await writeKey(newValue, state.keyValue);
                 }
                 catch (e) {
-                    throw new DeployError('switch', `${notServed}, and ${s.redisKey} could not be set back: ${e.message}`, `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
+                    throw new DeployError('switch', `${notServed}, and ${s.redisKey} could not be set back: ${e.message}`, `${containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
                 }
                 const setBack = `${notServed}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
                 if (state.keyPort !== undefined && !(await settledOn(state.keyPort, port))) {
                     const serves = upstreamPort(probeLog.at(-1)?.upstream);
-                    throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${identity.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${identity.containerName}); otherwise the next deploy retires it. ${hint}`, timeline, { probes: failedProbes });
+                    throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${containerName}); otherwise the next deploy retires it. ${hint}`, timeline, { probes: failedProbes });
                 }
                 await discardNew();
                 throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
@@ -65832,6 +65990,7 @@ const HINTS = {
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
     pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
     start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
+    release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
     ready: 'The new container never served: see its log lines above. The previous version was not touched.',
     switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
     drain: 'The switch succeeded; the old container may still hold connections.',
@@ -65874,7 +66033,7 @@ function switchHint(probes, config, port, facts) {
 /* harmony export */   kY: () => (/* binding */ countConfd),
 /* harmony export */   qg: () => (/* binding */ parse)
 /* harmony export */ });
-/* unused harmony exports LABEL_DEPLOY, LABEL_IMAGE, BOUNDED_LOGS */
+/* unused harmony exports LABEL_DEPLOY, LABEL_IMAGE, LABEL_ROLE, BOUNDED_LOGS */
 // Docker (and the few host tools a deploy needs), pure: argument lists to run
 // on the server, and parsers for what they print. Nothing here does I/O.
 const LABEL_APP = 'docker-hot-deploy.app';
@@ -65882,6 +66041,8 @@ const LABEL_APP = 'docker-hot-deploy.app';
 const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Set on a release command's one-off container. */
+const LABEL_ROLE = 'docker-hot-deploy.role';
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
@@ -65895,7 +66056,23 @@ const build = {
     removeDir: (dir) => ['rm', '-rf', '--', dir],
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
     pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
-    imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
+    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
+    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+    /** A one-off container of the new image, attached, removed when it ends: the release command. */
+    runOnce(spec) {
+        return [
+            'docker', 'run', '--rm', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...spec.runArgs,
+            spec.image,
+            ...spec.command,
+        ];
+    },
     /** Every container on the server, stopped ones too: their ports come back with them. A container
      * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
     containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
@@ -65978,13 +66155,26 @@ const parse = {
             hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
         };
     },
-    /** The content-addressed reference of an image: its registry digest, else its local id. */
-    imageDigest(text) {
+    /** An image's content address, its registry digest (else its local id), and its local id. */
+    imageIdentity(text) {
         const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
         if (!m)
             throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
         const repoDigests = JSON.parse(m[1]) ?? [];
-        return repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2];
+        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
+    },
+    /** readHistories' output: each file's text by its path. */
+    histories(text) {
+        const files = new Map();
+        let current;
+        for (const line of text.split('\n')) {
+            const header = /^==> (.+)$/.exec(line);
+            if (header)
+                files.set(header[1], (current = []));
+            else
+                current?.push(line);
+        }
+        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
     },
     /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
     images(text) {
@@ -66006,17 +66196,10 @@ const parse = {
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
-/** The image references of a repository to remove: all but the protected images (by id: every
- * reference to one is kept) and the newest others, `keep` images in all. */
-function imagesToPrune(images, keep, protectedIds) {
-    const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const keptIds = new Set(images.filter((i) => protectedIds.has(i.id)).map((i) => i.id));
-    for (const image of newestFirst) {
-        if (keptIds.size >= keep)
-            break;
-        keptIds.add(image.id);
-    }
-    return newestFirst.filter((i) => !keptIds.has(i.id)).map((i) => i.ref);
+/** The image references of a repository to remove: every one whose image is not protected
+ * (by id: all references to a protected image stay). */
+function imagesToPrune(images, protectedIds) {
+    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
 }
 /** The image's repository (registry and path, without tag or digest). */
 function repositoryOf(image) {
@@ -66056,6 +66239,420 @@ function takenPorts(listening, containers, keyPort) {
 
 /***/ }),
 
+/***/ 5723:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ InputError),
+  pH: () => (/* binding */ SECRET_INPUTS),
+  lu: () => (/* binding */ appFromImage),
+  TL: () => (/* binding */ parseInputs)
+});
+
+// UNUSED EXPORTS: DEFAULTS, parseDuration, redactUrl
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: ./node_modules/ms/index.js
+var ms = __nccwpck_require__(744);
+var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
+;// CONCATENATED MODULE: ./src/run-args.ts
+// The grammar of the run-args input, pure: extra `docker run` options, one
+// argument a line, that may neither override what the deploy sets itself nor
+// smuggle in a word docker would take as the image.
+/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
+const MANAGED = {
+    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
+    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
+    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
+    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
+    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
+    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
+    '--attach': 'the container runs detached', '-a': 'the container runs detached',
+    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+};
+/** docker run options that take no value. */
+const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
+    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+/** Short options that take a value, glued (-v/data:/data) or on the next line. */
+const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
+const OWN_LABEL = /^docker-hot-deploy\./;
+const HOST_NETWORK = /^(?:--network|--net)=host$/;
+/** Splits lines into options; a line that is no option and no option's value is a problem. */
+function options(lines, problems) {
+    const found = [];
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (!line.startsWith('-') || line === '-' || line === '--') {
+            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (line.startsWith('--')) {
+            const name = eq > 0 ? line.slice(0, eq) : line;
+            const value = eq > 0 ? line.slice(eq + 1) : undefined;
+            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
+            if (value === undefined && name === '--restart' && i + 1 < lines.length)
+                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+            else if (value === undefined && !FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
+                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    i += 1; // the value meant for it, said once
+            }
+            else
+                found.push({ name, value, text: line, lines: [i] });
+            continue;
+        }
+        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
+        for (let k = 1; k < line.length; k += 1) {
+            const name = `-${line[k]}`;
+            if (SHORT_WITH_VALUE.has(name)) {
+                const glued = line.slice(k + 1).replace(/^=/, '');
+                if (glued)
+                    found.push({ name, value: glued, text: line, lines: [i] });
+                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+                else
+                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
+                break;
+            }
+            if (!FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
+                break;
+            }
+            found.push({ name, text: line, lines: [i] });
+        }
+    }
+    return found;
+}
+/** run-args checked, without a --restart policy (returned on its own). */
+function parseRunArgs(lines) {
+    const problems = [];
+    let restart;
+    const removed = new Set();
+    const refused = new Set();
+    const refuse = (option, why) => {
+        if (!refused.has(option.lines[0]))
+            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
+        refused.add(option.lines[0]);
+    };
+    for (const option of options(lines, problems)) {
+        const managed = MANAGED[option.name];
+        if (option.name === '--restart') {
+            restart = option.value ?? '';
+            option.lines.forEach((i) => removed.add(i));
+        }
+        else if (managed)
+            refuse(option, managed);
+        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
+            refuse(option, "docker-hot-deploy.* labels are the action's own");
+        else if (HOST_NETWORK.test(option.text))
+            refuse(option, 'with the host network nothing is published on port-range');
+    }
+    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
+}
+
+// EXTERNAL MODULE: ./src/ssh/hostkey.ts
+var hostkey = __nccwpck_require__(8207);
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Raw action inputs -> one validated, typed config. Pure: the caller supplies
+// the inputs; every problem is reported at once, naming the input, the bad value
+// (unless it is secret) and what is accepted.
+
+
+
+
+
+/** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
+const DEFAULTS = {
+    port: '22',
+    'insecure-skip-host-key-check': 'false',
+    'jump-port': '22',
+    'bind-address': '127.0.0.1',
+    'port-range': '20000-20999',
+    restart: 'unless-stopped',
+    pull: 'always',
+    'redis-url': 'redis://127.0.0.1:6379',
+    'redis-value': '{port}',
+    'probe-url': 'http://127.0.0.1/',
+    'upstream-header': 'X-Upstream',
+    'probe-successes': '3',
+    'health-path': '/',
+    'health-timeout': '60s',
+    'switch-timeout': '60s',
+    'drain-timeout': '30s',
+    'stop-timeout': '30s',
+    'lock-timeout': '300s',
+    'release-timeout': '600s',
+    rollback: 'false',
+    timeout: '900s',
+    'keep-images': '3',
+};
+/** Inputs whose values never appear in logs or errors. */
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+    }
+}
+// Docker's reference grammar (distribution/reference), anchored.
+const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
+const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
+const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
+/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
+function parseDuration(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
+        return undefined;
+    return ms_default()(text);
+}
+/** A URL as it may appear in a log or an error: its password replaced. */
+function redactUrl(text) {
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+}
+function isHostAddress(value) {
+    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
+}
+/** The app name a bare image implies: its last path component. */
+function appFromImage(image) {
+    const match = IMAGE_RE.exec(image.split('@')[0]);
+    return match ? match[2].split('/').pop() ?? '' : '';
+}
+function parseInputs(raw) {
+    const problems = [];
+    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
+    const fail = (name, message, fallback) => {
+        problems.push(`${name}: ${message}`);
+        return fallback;
+    };
+    const shown = (name, raw) => {
+        if (SECRET_INPUTS.includes(name))
+            return '(secret)';
+        const value = redactUrl(raw);
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    };
+    const required = (name) => get(name) || fail(name, 'is required', '');
+    const integer = (name, min, max) => {
+        const value = get(name);
+        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
+            return Number(value);
+        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+    };
+    const duration = (name) => {
+        const value = get(name);
+        const parsed = parseDuration(value);
+        if (parsed !== undefined && parsed > 0)
+            return parsed;
+        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
+    };
+    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
+    const optional = (value) => value || undefined;
+    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
+    // Connection
+    const host = hostInput('host', required('host'));
+    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
+    const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+    for (const fp of hostFingerprints)
+        matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
+    const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+    let jump;
+    const jumpHost = get('jump-host');
+    if (jumpHost) {
+        jump = {
+            host: hostInput('jump-host', jumpHost),
+            port: integer('jump-port', 1, 65535),
+            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
+            // The jump key is unencrypted or shares `passphrase` with the server's key.
+            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+        };
+    }
+    // Container
+    const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
+    // A rollback finds its image in the history; `image`, if given, names the repository it expects.
+    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
+    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
+    const bindAddress = get('bind-address');
+    if ((0,external_node_net_.isIP)(bindAddress) === 0)
+        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
+    const rangeText = get('port-range');
+    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
+    const env = [];
+    get('env').split(/\r?\n/).forEach((line, i) => {
+        if (!line.trim() || line.trim().startsWith('#'))
+            return;
+        const eq = line.indexOf('=');
+        const name = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!ENV_NAME_RE.test(name))
+            fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
+        else
+            env.push([name, line.slice(eq + 1)]);
+    });
+    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+    const deprecations = [];
+    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    for (const problem of runArgProblems)
+        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
+    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
+    if (restartArg !== undefined) {
+        // 0.1 had no restart input: its users put the policy in run-args.
+        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
+        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+    }
+    const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
+    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
+    // Switch
+    const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
+    const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
+    const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
+    let probeUrl = new URL('http://127.0.0.1/');
+    try {
+        probeUrl = new URL(get('probe-url'));
+        if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password)
+            throw new Error('scheme');
+    }
+    catch {
+        fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
+    }
+    const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
+    const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+    const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
+    const config = {
+        connection: {
+            host,
+            port: integer('port', 1, 65535),
+            username: matching('username', USER_RE, 'a Unix user name', required('username')),
+            privateKey,
+            passphrase: optional(raw('passphrase') ?? ''),
+            knownHosts,
+            hostFingerprints,
+            insecureSkipHostKeyCheck: insecure,
+            jump,
+        },
+        container: {
+            image,
+            app,
+            containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
+            bindAddress,
+            portRange,
+            env,
+            envFile: optional(envFile),
+            runArgs,
+            restart,
+            registry: optional(registry),
+            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
+            registryPassword: optional(raw('registry-password') ?? ''),
+            pull,
+            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+            rollback,
+        },
+        switch: {
+            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redisKey,
+            redisValue,
+            probeUrl,
+            probeHost: optional(probeHost),
+            upstreamHeader,
+            probeSuccesses: integer('probe-successes', 1, 100),
+            healthPath,
+        },
+        timing: {
+            healthTimeoutMs: duration('health-timeout'),
+            releaseTimeoutMs: duration('release-timeout'),
+            switchTimeoutMs: duration('switch-timeout'),
+            drainTimeoutMs: duration('drain-timeout'),
+            stopTimeoutMs: duration('stop-timeout'),
+            lockTimeoutMs: duration('lock-timeout'),
+            timeoutMs: duration('timeout'),
+        },
+        keepImages: integer('keep-images', 1, 100),
+        deprecations,
+    };
+    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
+        problems.push('registry-username, registry-password: give both or neither');
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return config;
+}
+/** A key ssh2 can read (and decrypt), checked before connecting. */
+function privateKeyInput(name, key, passphrase, fail) {
+    if (!key)
+        return key;
+    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
+        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+    }
+    const parsed = lib.utils.parseKey(key, passphrase || undefined);
+    if (!(parsed instanceof Error))
+        return key;
+    if (/no passphrase given/.test(parsed.message))
+        return fail(name, 'is encrypted: set the passphrase input', '');
+    if (/passphrase|decrypt/i.test(parsed.message))
+        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
+    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
+}
+function knownHostsInput(name, text, fail) {
+    try {
+        return (0,hostkey/* parseKnownHosts */.uJ)(text);
+    }
+    catch (e) {
+        if (!(e instanceof hostkey/* KnownHostsError */.jc))
+            throw e;
+        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
+    }
+}
+function parseRedisUrl(text, fail) {
+    const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return fail(`is not ${accepted}`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+        return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isHostAddress(host))
+        return fail(`has no valid host; accepted: ${accepted}`);
+    const db = url.pathname.replace(/^\//, '') || '0';
+    if (!/^\d{1,2}$/.test(db))
+        return fail(`database "${db}" is not a number; accepted: ${accepted}`);
+    return {
+        shown: redactUrl(text),
+        host,
+        port: url.port ? Number(url.port) : 6379,
+        tls: url.protocol === 'rediss:',
+        username: url.username ? decodeURIComponent(url.username) : undefined,
+        password: url.password ? decodeURIComponent(url.password) : undefined,
+        db: Number(db),
+    };
+}
+
+
+/***/ }),
+
 /***/ 1730:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -66068,9 +66665,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
-/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(977);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4553);
 /* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2053);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1537);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3109);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8855);
 // The action's main step: inputs -> one SSH connection -> deploy -> outputs and summary.
 
@@ -66091,8 +66688,8 @@ function deployIdentity(config) {
         : 'a run outside GitHub Actions';
     return {
         deployId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
-        containerName: `${config.container.app}-${stamp}-${nonce}`,
-        lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} deploying ${config.container.image} [${stamp}-${nonce}]`,
+        instance: `${stamp}-${nonce}`,
+        lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} ${config.container.rollback ? 'rolling back' : `deploying ${config.container.image}`} [${stamp}-${nonce}]`,
     };
 }
 function setOutputs(result) {
@@ -66101,6 +66698,8 @@ function setOutputs(result) {
     _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('port', String(result.port));
     _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-port', result.previousPort === undefined ? '' : String(result.previousPort));
     _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-container', result.previousContainer ?? '');
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('image', result.image);
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('previous-image', result.previousImage ?? '');
     _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('image-digest', result.imageDigest);
     _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('switch-seconds', result.switchSeconds.toFixed(3));
     _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .setOutput */ .uH('duration-seconds', result.durationSeconds.toFixed(2));
@@ -66137,8 +66736,8 @@ async function run() {
         }, identity);
         _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .saveState */ .LZ(_session_js__WEBPACK_IMPORTED_MODULE_5__/* .STATE */ .c4.finished, 'true');
         setOutputs(result);
-        await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .successSummary */ .i)(config.container.image, result));
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+        await writeSummary((0,_summary_js__WEBPACK_IMPORTED_MODULE_6__/* .successSummary */ .i)(result.image, result));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
     }
     catch (e) {
         if (e instanceof _deploy_js__WEBPACK_IMPORTED_MODULE_3__/* .DeployError */ .s) {
@@ -66407,7 +67006,7 @@ async function openKeyStore(shell, target) {
 
 /***/ }),
 
-/***/ 1537:
+/***/ 3109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66445,11 +67044,11 @@ function remoteDockerHost(shell) {
             throw new RemoteCommandError(argv, result);
         return result.stdout;
     };
-    const digestOf = async (image) => {
-        const argv = docker/* build */.jq.imageDigest(image);
+    const identityOf = async (image) => {
+        const argv = docker/* build */.jq.imageIdentity(image);
         const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
         if (result.code === 0)
-            return docker/* parse */.qg.imageDigest(result.stdout);
+            return docker/* parse */.qg.imageIdentity(result.stdout);
         if (/no such image/i.test(result.stderr))
             return undefined;
         throw new RemoteCommandError(argv, result);
@@ -66462,18 +67061,33 @@ function remoteDockerHost(shell) {
         },
         async pull(image, policy, configDir) {
             if (policy !== 'always') {
-                const present = await digestOf(image);
+                const present = await identityOf(image);
                 if (present)
                     return present;
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
             await ok(docker/* build */.jq.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const digest = await digestOf(image);
-            if (!digest)
+            const identity = await identityOf(image);
+            if (!identity)
                 throw new Error(`image ${image} is missing right after docker pull`);
-            return digest;
+            return identity;
         },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(docker/* build */.jq.runOnce(spec), { stdin: env, timeoutMs });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!/^timed out/.test(e.message))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(docker/* build */.jq.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir) => docker/* parse */.qg.histories(await ok(docker/* build */.jq.readHistories(dir))),
+        async appendHistory(path, line, keep) { await ok(docker/* build */.jq.appendHistory(path, keep), { stdin: `${line}\n` }); },
         async checkServer(username) {
             const result = await shell.run(docker/* build */.jq.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
             const problems = docker/* parse */.qg.serverProblems(`${result.stdout}${result.stderr}`, username);
@@ -66516,396 +67130,8 @@ function remoteDockerHost(shell) {
     };
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: ./node_modules/ms/index.js
-var ms = __nccwpck_require__(744);
-var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __nccwpck_require__(5472);
-;// CONCATENATED MODULE: ./src/run-args.ts
-// The grammar of the run-args input, pure: extra `docker run` options, one
-// argument a line, that may neither override what the deploy sets itself nor
-// smuggle in a word docker would take as the image.
-/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
-const MANAGED = {
-    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
-    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
-    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
-    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
-    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
-    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
-    '--attach': 'the container runs detached', '-a': 'the container runs detached',
-    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
-};
-/** docker run options that take no value. */
-const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
-    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
-/** Short options that take a value, glued (-v/data:/data) or on the next line. */
-const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
-const OWN_LABEL = /^docker-hot-deploy\./;
-const HOST_NETWORK = /^(?:--network|--net)=host$/;
-/** Splits lines into options; a line that is no option and no option's value is a problem. */
-function options(lines, problems) {
-    const found = [];
-    for (let i = 0; i < lines.length; i += 1) {
-        const line = lines[i];
-        if (!line.startsWith('-') || line === '-' || line === '--') {
-            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
-            continue;
-        }
-        const eq = line.indexOf('=');
-        if (line.startsWith('--')) {
-            const name = eq > 0 ? line.slice(0, eq) : line;
-            const value = eq > 0 ? line.slice(eq + 1) : undefined;
-            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
-            if (value === undefined && name === '--restart' && i + 1 < lines.length)
-                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
-            else if (value === undefined && !FLAGS.has(name)) {
-                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
-                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
-                    i += 1; // the value meant for it, said once
-            }
-            else
-                found.push({ name, value, text: line, lines: [i] });
-            continue;
-        }
-        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
-        for (let k = 1; k < line.length; k += 1) {
-            const name = `-${line[k]}`;
-            if (SHORT_WITH_VALUE.has(name)) {
-                const glued = line.slice(k + 1).replace(/^=/, '');
-                if (glued)
-                    found.push({ name, value: glued, text: line, lines: [i] });
-                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
-                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
-                else
-                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
-                break;
-            }
-            if (!FLAGS.has(name)) {
-                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
-                break;
-            }
-            found.push({ name, text: line, lines: [i] });
-        }
-    }
-    return found;
-}
-/** run-args checked, without a --restart policy (returned on its own). */
-function parseRunArgs(lines) {
-    const problems = [];
-    let restart;
-    const removed = new Set();
-    const refused = new Set();
-    const refuse = (option, why) => {
-        if (!refused.has(option.lines[0]))
-            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
-        refused.add(option.lines[0]);
-    };
-    for (const option of options(lines, problems)) {
-        const managed = MANAGED[option.name];
-        if (option.name === '--restart') {
-            restart = option.value ?? '';
-            option.lines.forEach((i) => removed.add(i));
-        }
-        else if (managed)
-            refuse(option, managed);
-        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
-            refuse(option, "docker-hot-deploy.* labels are the action's own");
-        else if (HOST_NETWORK.test(option.text))
-            refuse(option, 'with the host network nothing is published on port-range');
-    }
-    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
-}
-
-// EXTERNAL MODULE: ./src/ssh/hostkey.ts
-var hostkey = __nccwpck_require__(8207);
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Raw action inputs -> one validated, typed config. Pure: the caller supplies
-// the inputs; every problem is reported at once, naming the input, the bad value
-// (unless it is secret) and what is accepted.
-
-
-
-
-
-/** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
-const DEFAULTS = {
-    port: '22',
-    'insecure-skip-host-key-check': 'false',
-    'jump-port': '22',
-    'bind-address': '127.0.0.1',
-    'port-range': '20000-20999',
-    restart: 'unless-stopped',
-    pull: 'always',
-    'redis-url': 'redis://127.0.0.1:6379',
-    'redis-value': '{port}',
-    'probe-url': 'http://127.0.0.1/',
-    'upstream-header': 'X-Upstream',
-    'probe-successes': '3',
-    'health-path': '/',
-    'health-timeout': '60s',
-    'switch-timeout': '60s',
-    'drain-timeout': '30s',
-    'stop-timeout': '30s',
-    'lock-timeout': '300s',
-    timeout: '900s',
-    'keep-images': '3',
-};
-/** Inputs whose values never appear in logs or errors. */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-    }
-}
-// Docker's reference grammar (distribution/reference), anchored.
-const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
-const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
-const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
-const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
-const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
-const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
-/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
-function parseDuration(value) {
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
-        return undefined;
-    return ms_default()(text);
-}
-/** A URL as it may appear in a log or an error: its password replaced. */
-function redactUrl(text) {
-    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
-}
-function isHostAddress(value) {
-    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
-}
-/** The app name a bare image implies: its last path component. */
-function appFromImage(image) {
-    const match = IMAGE_RE.exec(image);
-    return match ? match[2].split('/').pop() ?? '' : '';
-}
-function parseInputs(raw) {
-    const problems = [];
-    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
-    const fail = (name, message, fallback) => {
-        problems.push(`${name}: ${message}`);
-        return fallback;
-    };
-    const shown = (name, raw) => {
-        if (SECRET_INPUTS.includes(name))
-            return '(secret)';
-        const value = redactUrl(raw);
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
-    };
-    const required = (name) => get(name) || fail(name, 'is required', '');
-    const integer = (name, min, max) => {
-        const value = get(name);
-        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
-            return Number(value);
-        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
-    };
-    const duration = (name) => {
-        const value = get(name);
-        const parsed = parseDuration(value);
-        if (parsed !== undefined && parsed > 0)
-            return parsed;
-        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
-    };
-    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
-    const optional = (value) => value || undefined;
-    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
-    // Connection
-    const host = hostInput('host', required('host'));
-    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
-    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-    const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-    for (const fp of hostFingerprints)
-        matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
-    const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
-    let jump;
-    const jumpHost = get('jump-host');
-    if (jumpHost) {
-        jump = {
-            host: hostInput('jump-host', jumpHost),
-            port: integer('jump-port', 1, 65535),
-            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
-            // The jump key is unencrypted or shares `passphrase` with the server's key.
-            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
-            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
-        };
-    }
-    // Container
-    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
-    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
-    const bindAddress = get('bind-address');
-    if ((0,external_node_net_.isIP)(bindAddress) === 0)
-        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
-    const rangeText = get('port-range');
-    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
-        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
-        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
-    const env = [];
-    get('env').split(/\r?\n/).forEach((line, i) => {
-        if (!line.trim() || line.trim().startsWith('#'))
-            return;
-        const eq = line.indexOf('=');
-        const name = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!ENV_NAME_RE.test(name))
-            fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
-        else
-            env.push([name, line.slice(eq + 1)]);
-    });
-    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
-    const deprecations = [];
-    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
-    for (const problem of runArgProblems)
-        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
-    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
-    if (restartArg !== undefined) {
-        // 0.1 had no restart input: its users put the policy in run-args.
-        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
-        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
-    }
-    const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
-    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
-    // Switch
-    const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
-    const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
-    const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
-    let probeUrl = new URL('http://127.0.0.1/');
-    try {
-        probeUrl = new URL(get('probe-url'));
-        if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password)
-            throw new Error('scheme');
-    }
-    catch {
-        fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
-    }
-    const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
-    const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
-    const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
-    const config = {
-        connection: {
-            host,
-            port: integer('port', 1, 65535),
-            username: matching('username', USER_RE, 'a Unix user name', required('username')),
-            privateKey,
-            passphrase: optional(raw('passphrase') ?? ''),
-            knownHosts,
-            hostFingerprints,
-            insecureSkipHostKeyCheck: insecure,
-            jump,
-        },
-        container: {
-            image,
-            app,
-            containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
-            bindAddress,
-            portRange,
-            env,
-            envFile: optional(envFile),
-            runArgs,
-            restart,
-            registry: optional(registry),
-            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
-            registryPassword: optional(raw('registry-password') ?? ''),
-            pull,
-        },
-        switch: {
-            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
-            redisKey,
-            redisValue,
-            probeUrl,
-            probeHost: optional(probeHost),
-            upstreamHeader,
-            probeSuccesses: integer('probe-successes', 1, 100),
-            healthPath,
-        },
-        timing: {
-            healthTimeoutMs: duration('health-timeout'),
-            switchTimeoutMs: duration('switch-timeout'),
-            drainTimeoutMs: duration('drain-timeout'),
-            stopTimeoutMs: duration('stop-timeout'),
-            lockTimeoutMs: duration('lock-timeout'),
-            timeoutMs: duration('timeout'),
-        },
-        keepImages: integer('keep-images', 1, 100),
-        deprecations,
-    };
-    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
-        problems.push('registry-username, registry-password: give both or neither');
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return config;
-}
-/** A key ssh2 can read (and decrypt), checked before connecting. */
-function privateKeyInput(name, key, passphrase, fail) {
-    if (!key)
-        return key;
-    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
-        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
-    }
-    const parsed = lib.utils.parseKey(key, passphrase || undefined);
-    if (!(parsed instanceof Error))
-        return key;
-    if (/no passphrase given/.test(parsed.message))
-        return fail(name, 'is encrypted: set the passphrase input', '');
-    if (/passphrase|decrypt/i.test(parsed.message))
-        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
-    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
-}
-function knownHostsInput(name, text, fail) {
-    try {
-        return (0,hostkey/* parseKnownHosts */.uJ)(text);
-    }
-    catch (e) {
-        if (!(e instanceof hostkey/* KnownHostsError */.jc))
-            throw e;
-        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
-    }
-}
-function parseRedisUrl(text, fail) {
-    const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return fail(`is not ${accepted}`);
-    }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-        return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!isHostAddress(host))
-        return fail(`has no valid host; accepted: ${accepted}`);
-    const db = url.pathname.replace(/^\//, '') || '0';
-    if (!/^\d{1,2}$/.test(db))
-        return fail(`database "${db}" is not a number; accepted: ${accepted}`);
-    return {
-        shown: redactUrl(text),
-        host,
-        port: url.port ? Number(url.port) : 6379,
-        tls: url.protocol === 'rediss:',
-        username: url.username ? decodeURIComponent(url.username) : undefined,
-        password: url.password ? decodeURIComponent(url.password) : undefined,
-        db: Number(db),
-    };
-}
-
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(5723);
 // EXTERNAL MODULE: ./src/redis.ts
 var redis = __nccwpck_require__(3672);
 // EXTERNAL MODULE: ./src/ssh/connection.ts + 4 modules
@@ -66931,14 +67157,14 @@ function maskSecrets(secrets) {
 /** The validated inputs, or undefined after reporting why they are not. */
 function readConfig() {
     const raw = (name) => core/* getInput */.V4(name);
-    maskSecrets(SECRET_INPUTS.map(raw));
+    maskSecrets(inputs/* SECRET_INPUTS */.pH.map(raw));
     try {
-        const config = parseInputs(raw);
+        const config = (0,inputs/* parseInputs */.TL)(raw);
         maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
         return config;
     }
     catch (e) {
-        core/* setFailed */.C1(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
+        core/* setFailed */.C1(e instanceof inputs/* InputError */.dz ? e.message : `Invalid inputs: ${e.message}`);
         return undefined;
     }
 }
@@ -68000,20 +68226,23 @@ async function connect(target, debug) {
             if (lostWith)
                 throw lostWith;
             let timer;
-            let timedOut = false;
-            let rejectLost = () => undefined;
-            const lost = new Promise((_, reject) => { rejectLost = reject; });
-            inFlight.add(rejectLost);
+            // Lost connection and timeout end the wait at once: a command that ignores its closed
+            // channel (an attached `docker run`, say) may run on, and its caller deals with that.
+            let stop = () => undefined;
+            const stopped = new Promise((_, reject) => { stop = reject; });
+            inFlight.add(stop);
             try {
-                const result = await Promise.race([lost, ssh.execCommand(command, {
+                const result = await Promise.race([stopped, ssh.execCommand(command, {
                         stdin: options.stdin,
                         onChannel: (channel) => {
-                            if (options.timeoutMs)
-                                timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
+                            if (options.timeoutMs) {
+                                timer = setTimeout(() => {
+                                    channel.close();
+                                    stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+                                }, options.timeoutMs);
+                            }
                         },
                     })]);
-                if (timedOut)
-                    throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
                     throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
@@ -68025,7 +68254,7 @@ async function connect(target, debug) {
                 throw e;
             }
             finally {
-                inFlight.delete(rejectLost);
+                inFlight.delete(stop);
                 clearTimeout(timer);
             }
         },
@@ -68231,7 +68460,11 @@ function successSummary(image, r) {
         `| image digest | \`${r.imageDigest}\` |`,
         `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
         `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
-    ].join('\n'), timelineTable(r.timeline), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes));
+    ].join('\n'), timelineTable(r.timeline), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
+}
+function releaseTable(releases) {
+    const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
+    return ['**Last releases of this deployment** (rollback: true goes back one)', '', '| time (UTC) | outcome | image | digest | container |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 function failureSummary(image, e) {
     return sections(`## docker-hot-deploy: ${image} was not deployed`, `**${e.phase}** failed: ${cell(e.reason)}`, e.hint, timelineTable(e.timeline), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));

@@ -1,9 +1,10 @@
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
 import { deploymentState, retirees } from './deployment-state.js';
-import { countConfd, firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type ImageSummary, type RunSpec } from './docker.js';
+import { countConfd, firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type RunSpec } from './docker.js';
+import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import type { DockerHost } from './docker-host.js';
-import type { Config } from './inputs.js';
+import { appFromImage, type Config } from './inputs.js';
 import { isHealthyStatus, type ProbeResult } from './probe.js';
 import { ConnectionLost } from './ssh/connection.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
@@ -40,7 +41,7 @@ export interface Deps {
   checkpoint?: (name: Checkpoint, value: string) => void;
 }
 
-export type PhaseName = 'lock' | 'inspect' | 'pull' | 'start' | 'ready' | 'switch' | 'drain' | 'retire';
+export type PhaseName = 'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'drain' | 'retire';
 
 export interface PhaseRecord {
   phase: PhaseName;
@@ -51,7 +52,8 @@ export interface PhaseRecord {
 
 export interface DeployIdentity {
   deployId: string;
-  containerName: string;
+  /** Makes this deploy's container names unique: `<app>-<instance>`. */
+  instance: string;
   /** Who holds the lock: repository, run URL and image, plus a nonce. */
   lockOwner: string;
 }
@@ -62,12 +64,17 @@ export interface DeployResult {
   port: number;
   previousPort?: number;
   previousContainer?: string;
+  /** What now serves (for a rollback, the release rolled back to) and what served before. */
+  image: string;
+  previousImage?: string;
   imageDigest: string;
   switchSeconds: number;
   durationSeconds: number;
   probes: ProbeResult[];
   timeline: PhaseRecord[];
   warnings: string[];
+  /** The deployment's last releases, newest first, this one included. */
+  releases: Release[];
 }
 
 export class DeployError extends Error {
@@ -85,6 +92,9 @@ const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
 const LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
 const show = (value: string | null): string => (value === null ? '(unset)' : `"${value}"`);
+const lastLines = (text: string, count: number): string => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+/** History entries the summary shows. */
+const SUMMARY_RELEASES = 5;
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 
@@ -135,14 +145,17 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
   /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
   let switched = false;
   const connectionLostHint = (): string => (switched
-    ? `Check the server and the network. ${identity.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+    ? `Check the server and the network. ${containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
     : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.');
   const lockLostHint = (): string => (switched
-    ? `Another deploy may hold the lock now, so this one stopped. ${identity.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+    ? `Another deploy may hold the lock now, so this one stopped. ${containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
     : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
 
   // 2. Lock: one deploy of this key at a time; released in every outcome.
   const lock: LockRef = { name: lockName(s.redisKey), owner: identity.lockOwner };
+  const ourHistory = historyPath(s.redisKey);
+  // The app names containers; a rollback without image or app takes it from the release it goes back to.
+  let containerName = `${c.app || 'app'}-${identity.instance}`;
   let held = false;
   const acquire = (): Promise<void> => phase('lock', async () => {
     const { end, limit } = until(timing.lockTimeoutMs, 'lock-timeout');
@@ -174,6 +187,12 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
   try {
     await acquire();
     return await afterLock();
+  } catch (e) {
+    // A failed deploy is part of the history too (unless it never held the lock or lost the server).
+    if (held && e instanceof DeployError && !/SSH connection/.test(e.reason)) {
+      await record({ outcome: 'failed', image: c.image, digest: '', imageId: '', container: containerName, reason: `${e.phase}: ${e.reason}` });
+    }
+    throw e;
   } finally {
     if (held) {
       await keys.unlock(lock.name, lock.owner).then(
@@ -191,49 +210,98 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     throw new Error(`${s.redisKey} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
   }
 
+  /** What `rollback: true` deploys, by digest; an Error says why there is none. */
+  function rollbackImage(history: Release[]): { ref: string; release: Release } {
+    const found = rollbackTarget(history);
+    if ('refusal' in found) throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', timeline);
+    const { release } = found;
+    const repository = repositoryOf(release.image);
+    if (c.image && repositoryOf(c.image) !== repository) {
+      throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', timeline);
+    }
+    // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+    return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+  }
+
+  async function record(release: Omit<Release, 'time' | 'run'>): Promise<void> {
+    const entry: Release = { time: new Date(clock.now()).toISOString(), run: identity.lockOwner, ...release };
+    await docker.appendHistory(ourHistory, JSON.stringify(entry), HISTORY_ENTRIES).catch((e: Error) => warn(`could not record the release in ~/${ourHistory}: ${e.message}`));
+  }
+
   async function afterLock(): Promise<DeployResult> {
-    // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling.
-    const [server, imageDigest] = await Promise.all([
-      phase('inspect', async () => {
-        const [keyValue, notifications, persistence, containers, listening, served] = await Promise.all([
-          keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(),
-        ]);
-        const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
-        state.findings.forEach(warn);
-        if (state.repair) await writeKey(state.repair.from, state.repair.to);
-        const risk = persistence && persistenceRisk(persistence);
-        if (risk) warn(risk);
-        const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
-        return { value: { state, containers, listening, notifications }, detail };
-      }),
-      phase('pull', async () => {
+    const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
+    // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling. The
+    // release history is read beside it: a rollback takes its image from there.
+    const histories = docker.readHistories(HISTORY_DIR);
+    const inspected = phase('inspect', async () => {
+      const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
+        keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
+      ]);
+      const history = parseHistory(files.get(ourHistory) ?? '');
+      const target = c.rollback ? rollbackImage(history) : undefined;
+      const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+      state.findings.forEach(warn);
+      if (state.repair) await writeKey(state.repair.from, state.repair.to);
+      const risk = persistence && persistenceRisk(persistence);
+      if (risk) warn(risk);
+      const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+      return { value: { state, containers, listening, notifications, history, files, target }, detail };
+    });
+    const pulled = phase('pull', async () => {
+      // A rollback's image is known once the history is read; any other is pulled at once.
+      const target = c.rollback ? (await inspected).target : undefined;
+      const image = target?.ref ?? c.image;
+      const policy = target ? 'missing' : c.pull;
+      try {
         if (!(c.registryUsername && c.registryPassword)) {
-          const digest = await docker.pull(c.image, c.pull);
-          return { value: digest, detail: `${c.image} ${digest}` };
+          const identity = await docker.pull(image, policy);
+          return { value: { image, identity }, detail: `${image} ${identity.digest}` };
         }
         // The login lives in a Docker config of this deploy's own, removed right after the pull:
         // `docker login` would otherwise leave the password in ~/.docker/config.json for good.
         const configDir = await docker.makePrivateDir();
         deps.checkpoint?.('dockerConfig', configDir);
         try {
-          await docker.login(configDir, c.registry ?? registryOf(c.image), c.registryUsername, c.registryPassword);
-          const digest = await docker.pull(c.image, c.pull, configDir);
-          return { value: digest, detail: `${c.image} ${digest} (logged in to ${c.registry ?? registryOf(c.image)} for this pull)` };
+          await docker.login(configDir, c.registry ?? registryOf(image), c.registryUsername, c.registryPassword);
+          const identity = await docker.pull(image, policy, configDir);
+          return { value: { image, identity }, detail: `${image} ${identity.digest} (logged in to ${c.registry ?? registryOf(image)} for this pull)` };
         } finally {
           await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e: Error) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
         }
-      }),
-    ]);
+      } catch (e) {
+        if (!target) throw e;
+        throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${(e as Error).message}`);
+      }
+    });
+    const [server, { image, identity: pulledImage }] = await Promise.all([inspected, pulled]);
     const { state } = server;
+    const app = c.app || appFromImage(image) || 'app';
+    containerName = `${app}-${identity.instance}`;
+    if (server.target) log.info(`Rolling back to ${server.target.release.image} (${image}), deployed ${server.target.release.time}`);
+
+    // 5a. The release phase: once, in a one-off container of the new image, before anything starts.
+    if (c.releaseCommand.length > 0) {
+      await phase('release', async () => {
+        const outcome = await docker.runOnce({
+          name: `${containerName}-release`, image, app, deployment: s.redisKey,
+          envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
+        }, env, Math.min(timing.releaseTimeoutMs, Math.max(deadline - clock.now(), 1)));
+        if (outcome === 'timed out') {
+          throw new DeployError('release', `the release command did not finish within ${timing.releaseTimeoutMs <= deadline - clock.now() ? 'release-timeout' : 'timeout (the whole deploy)'}; its container was removed`, HINTS.release, timeline);
+        }
+        const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+        if (outcome.code !== 0) throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, timeline, { logs });
+        return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+      });
+    }
 
     // 5. Start the new container on a port of port-range nothing else uses.
     const id = await phase('start', async () => {
       const spec: RunSpec = {
-        name: identity.containerName, image: c.image, app: c.app, deployment: s.redisKey, deployId: identity.deployId,
+        name: containerName, image, app, deployment: s.redisKey, deployId: identity.deployId,
         bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs,
         envFile: c.envFile, envOnStdin: c.env.length > 0,
       };
-      const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
       const taken = takenPorts(server.listening, server.containers, state.keyPort);
       for (let attempt = 1; ; attempt += 1) {
         const port = firstFreePort(c.portRange, taken);
@@ -241,10 +309,10 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         spec.hostPort = port;
         try {
           const containerId = await docker.run(spec, env);
-          deps.checkpoint?.('container', identity.containerName);
-          return { value: containerId, detail: `${identity.containerName} started on :${port}` };
+          deps.checkpoint?.('container', containerName);
+          return { value: containerId, detail: `${containerName} started on :${port}` };
         } catch (e) {
-          await docker.discard([identity.containerName]).catch(() => undefined);
+          await docker.discard([containerName]).catch(() => undefined);
           // Taken between the look and the run (another deployment starting, say): try the next one.
           const clash = /address already in use|port is already allocated/.test((e as Error).message);
           if (!clash || attempt >= PORT_ATTEMPTS) throw e;
@@ -254,7 +322,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     });
     const discardNew = (): Promise<void> => docker.discard([id]).then(
       () => deps.checkpoint?.('container', ''),
-      (e: Error) => warn(`could not remove ${identity.containerName}: ${e.message}`),
+      (e: Error) => warn(`could not remove ${containerName}: ${e.message}`),
     );
     const probeLog: ProbeResult[] = [];
     const probe = async (): Promise<ProbeResult> => {
@@ -298,6 +366,14 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       if (!switched) await discardNew();
       throw e;
     }
+    // 11 (begun). The release is live from here: recorded while the old one retires.
+    const thisRelease: Release = {
+      time: new Date(clock.now()).toISOString(), run: identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
+      image, digest: pulledImage.digest, imageId: pulledImage.id, container: containerName, port,
+    };
+    const releases = [...server.history, thisRelease];
+    const recorded = record(thisRelease);
+
     // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
     const retiring = retirees(state, id);
     const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
@@ -341,14 +417,16 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       // Kept whatever keep-images says: the new image, the one that served until now (the
       // rollback target), and every image another container of the server uses.
       const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-      const kept = [...server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id)];
-      const protectedIds = (images: ImageSummary[]): Set<string> =>
-        new Set([...kept.map((x) => x.imageId), ...images.filter((i) => i.ref === c.image).map((i) => i.id)]);
+      const kept = server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
+      // ... and the images of the last keep-images releases of every deployment with a history here.
+      const histories = [...server.files].map(([path, text]) => (path === ourHistory ? releases : parseHistory(text)));
+      if (!server.files.has(ourHistory)) histories.push(releases);
+      const protectedIds = new Set([pulledImage.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, config.keepImages))]);
       const pruneImages = async (stopped: Promise<unknown>): Promise<void> => {
         try {
-          const images = await docker.images(repositoryOf(c.image));
+          const images = await docker.images(repositoryOf(image));
           await stopped;
-          const prune = imagesToPrune(images, config.keepImages, protectedIds(images));
+          const prune = imagesToPrune(images, protectedIds);
           if (prune.length === 0) return;
           await docker.removeImages(prune);
           done.push(`pruned ${prune.join(', ')}`);
@@ -357,22 +435,25 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         }
       };
       const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
-      await Promise.all([stopped, pruneImages(stopped)]);
+      await Promise.all([stopped, pruneImages(stopped), recorded]);
       return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
     });
 
     return {
-      container: identity.containerName,
+      container: containerName,
       containerId: id,
       port,
       previousPort: state.keyPort,
       previousContainer: state.serving?.name,
-      imageDigest,
+      image,
+      previousImage: state.serving?.image,
+      imageDigest: pulledImage.digest,
       switchSeconds,
       durationSeconds: (clock.now() - started) / 1000,
       probes: probeLog,
       timeline,
       warnings,
+      releases: latest(releases, SUMMARY_RELEASES),
     };
 
     // 6. Ready check, directly on the new port (read from the container: one
@@ -432,13 +513,13 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
           await writeKey(newValue, state.keyValue);
         } catch (e) {
           throw new DeployError('switch', `${notServed}, and ${s.redisKey} could not be set back: ${(e as Error).message}`,
-            `${identity.containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
+            `${containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
         }
         const setBack = `${notServed}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
         if (state.keyPort !== undefined && !(await settledOn(state.keyPort, port))) {
           const serves = upstreamPort(probeLog.at(-1)?.upstream);
           throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`,
-            `${identity.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${identity.containerName}); otherwise the next deploy retires it. ${hint}`,
+            `${containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${containerName}); otherwise the next deploy retires it. ${hint}`,
             timeline, { probes: failedProbes });
         }
         await discardNew();
@@ -454,6 +535,7 @@ const HINTS: Record<PhaseName, string> = {
   inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
   pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
   start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
+  release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
   ready: 'The new container never served: see its log lines above. The previous version was not touched.',
   switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
   drain: 'The switch succeeded; the old container may still hold connections.',

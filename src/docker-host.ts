@@ -1,6 +1,6 @@
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
-import { build, parse, type Argv, type ContainerState, type ContainerSummary, type ImageSummary, type RunSpec } from './docker.js';
+import { build, parse, type Argv, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
 import type { PullPolicy } from './inputs.js';
 import type { ExecResult, RemoteShell } from './ssh/connection.js';
 
@@ -15,8 +15,13 @@ export interface DockerHost {
   removeDir(dir: string): Promise<void>;
   /** docker login with a Docker config in `configDir`, the password on stdin. */
   login(configDir: string, registry: string, username: string, password: string): Promise<void>;
-  /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its digest. */
-  pull(image: string, policy: PullPolicy, configDir?: string): Promise<string>;
+  /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its identity. */
+  pull(image: string, policy: PullPolicy, configDir?: string): Promise<ImageIdentity>;
+  /** Runs a one-off container attached, its output kept, bounded by timeoutMs (then it is removed). */
+  runOnce(spec: OneOffSpec, env: string, timeoutMs: number): Promise<{ code: number; output: string } | 'timed out'>;
+  /** Every release history in `dir` (relative to the deploy user's home), by path. */
+  readHistories(dir: string): Promise<Map<string, string>>;
+  appendHistory(path: string, line: string, keep: number): Promise<void>;
   /** Fails, saying what to fix, when the server lacks what a deploy needs (Docker access, ss, ps). */
   checkServer(username: string): Promise<void>;
   /** Every container on the server, of any deployment. */
@@ -55,10 +60,10 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     if (result.code !== 0) throw new RemoteCommandError(argv, result);
     return result.stdout;
   };
-  const digestOf = async (image: string): Promise<string | undefined> => {
-    const argv = build.imageDigest(image);
+  const identityOf = async (image: string): Promise<ImageIdentity | undefined> => {
+    const argv = build.imageIdentity(image);
     const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-    if (result.code === 0) return parse.imageDigest(result.stdout);
+    if (result.code === 0) return parse.imageIdentity(result.stdout);
     if (/no such image/i.test(result.stderr)) return undefined;
     throw new RemoteCommandError(argv, result);
   };
@@ -71,15 +76,28 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async pull(image, policy, configDir) {
       if (policy !== 'always') {
-        const present = await digestOf(image);
+        const present = await identityOf(image);
         if (present) return present;
         if (policy === 'never') throw new Error(`image ${image} is not on the server and pull is "never"`);
       }
       await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-      const digest = await digestOf(image);
-      if (!digest) throw new Error(`image ${image} is missing right after docker pull`);
-      return digest;
+      const identity = await identityOf(image);
+      if (!identity) throw new Error(`image ${image} is missing right after docker pull`);
+      return identity;
     },
+    async runOnce(spec, env, timeoutMs) {
+      try {
+        const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+        return { code: result.code, output: `${result.stdout}${result.stderr}` };
+      } catch (e) {
+        if (!/^timed out/.test((e as Error).message)) throw e;
+        // The docker CLI went with the channel; the container did not.
+        await ok(build.discard([spec.name])).catch(() => undefined);
+        return 'timed out';
+      }
+    },
+    readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
+    async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
     async checkServer(username) {
       const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
       const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);

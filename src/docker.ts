@@ -6,6 +6,8 @@ export const LABEL_APP = 'docker-hot-deploy.app';
 export const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 export const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 export const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Set on a release command's one-off container. */
+export const LABEL_ROLE = 'docker-hot-deploy.role';
 
 export type Argv = string[];
 
@@ -24,6 +26,23 @@ export interface RunSpec {
   /** The env values come on the command's stdin: they never touch a file another user could reach. */
   envOnStdin: boolean;
   runArgs: string[];
+}
+
+/** A one-off container: the release command. */
+export interface OneOffSpec {
+  name: string;
+  image: string;
+  app: string;
+  deployment: string;
+  envFile?: string;
+  envOnStdin: boolean;
+  runArgs: string[];
+  command: string[];
+}
+
+export interface ImageIdentity {
+  digest: string;
+  id: string;
 }
 
 /** A container on the server, of any deployment or none. */
@@ -71,7 +90,23 @@ export const build = {
   removeDir: (dir: string): Argv => ['rm', '-rf', '--', dir],
   login: (configDir: string, registry: string, username: string): Argv => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
   pull: (image: string, configDir?: string): Argv => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
-  imageDigest: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+  imageIdentity: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+  /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
+  readHistories: (dir: string): Argv => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+  /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
+  appendHistory: (path: string, keep: number): Argv => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+  /** A one-off container of the new image, attached, removed when it ends: the release command. */
+  runOnce(spec: OneOffSpec): Argv {
+    return [
+      'docker', 'run', '--rm', '--name', spec.name,
+      '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+      ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+      ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+      ...spec.runArgs,
+      spec.image,
+      ...spec.command,
+    ];
+  },
   /** Every container on the server, stopped ones too: their ports come back with them. A container
    * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
   containers: (): Argv => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
@@ -164,13 +199,26 @@ export const parse = {
     };
   },
 
-  /** The content-addressed reference of an image: its registry digest, else its local id. */
-  imageDigest(text: string): string {
+  /** An image's content address, its registry digest (else its local id), and its local id. */
+  imageIdentity(text: string): ImageIdentity {
     const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
     if (!m) throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
     const repoDigests = (JSON.parse(m[1]) as string[] | null) ?? [];
-    return repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2];
+    return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
   },
+
+  /** readHistories' output: each file's text by its path. */
+  histories(text: string): Map<string, string> {
+    const files = new Map<string, string[]>();
+    let current: string[] | undefined;
+    for (const line of text.split('\n')) {
+      const header = /^==> (.+)$/.exec(line);
+      if (header) files.set(header[1], (current = []));
+      else current?.push(line);
+    }
+    return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
+  },
+
 
   /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
   images(text: string): ImageSummary[] {
@@ -197,16 +245,10 @@ export const parse = {
   shuttingDownWorkers: (text: string): number => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
 
-/** The image references of a repository to remove: all but the protected images (by id: every
- * reference to one is kept) and the newest others, `keep` images in all. */
-export function imagesToPrune(images: ImageSummary[], keep: number, protectedIds: Set<string>): string[] {
-  const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const keptIds = new Set(images.filter((i) => protectedIds.has(i.id)).map((i) => i.id));
-  for (const image of newestFirst) {
-    if (keptIds.size >= keep) break;
-    keptIds.add(image.id);
-  }
-  return newestFirst.filter((i) => !keptIds.has(i.id)).map((i) => i.ref);
+/** The image references of a repository to remove: every one whose image is not protected
+ * (by id: all references to a protected image stay). */
+export function imagesToPrune(images: ImageSummary[], protectedIds: Set<string>): string[] {
+  return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
 }
 
 /** The image's repository (registry and path, without tag or digest). */

@@ -54,6 +54,10 @@ export interface Config {
     registryUsername?: string;
     registryPassword?: string;
     pull: PullPolicy;
+    /** Run once in a one-off container of the new image before it starts (migrations); empty: none. */
+    releaseCommand: string[];
+    /** Deploy the release before the one now serving, from the history on the server. */
+    rollback: boolean;
   };
   switch: {
     redis: RedisTarget;
@@ -67,6 +71,7 @@ export interface Config {
   };
   timing: {
     healthTimeoutMs: number;
+    releaseTimeoutMs: number;
     switchTimeoutMs: number;
     drainTimeoutMs: number;
     stopTimeoutMs: number;
@@ -98,6 +103,8 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   'drain-timeout': '30s',
   'stop-timeout': '30s',
   'lock-timeout': '300s',
+  'release-timeout': '600s',
+  rollback: 'false',
   timeout: '900s',
   'keep-images': '3',
 };
@@ -144,7 +151,7 @@ function isHostAddress(value: string): boolean {
 
 /** The app name a bare image implies: its last path component. */
 export function appFromImage(image: string): string {
-  const match = IMAGE_RE.exec(image);
+  const match = IMAGE_RE.exec(image.split('@')[0]);
   return match ? match[2].split('/').pop() ?? '' : '';
 }
 
@@ -199,7 +206,9 @@ export function parseInputs(raw: (name: string) => string): Config {
   }
 
   // Container
-  const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
+  const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
+  // A rollback finds its image in the history; `image`, if given, names the repository it expects.
+  const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
   const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
   const bindAddress = get('bind-address');
   if (isIP(bindAddress) === 0) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
@@ -270,6 +279,8 @@ export function parseInputs(raw: (name: string) => string): Config {
       registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
       registryPassword: optional(raw('registry-password') ?? ''),
       pull,
+      releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+      rollback,
     },
     switch: {
       redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
@@ -283,6 +294,7 @@ export function parseInputs(raw: (name: string) => string): Config {
     },
     timing: {
       healthTimeoutMs: duration('health-timeout'),
+      releaseTimeoutMs: duration('release-timeout'),
       switchTimeoutMs: duration('switch-timeout'),
       drainTimeoutMs: duration('drain-timeout'),
       stopTimeoutMs: duration('stop-timeout'),

@@ -20,8 +20,8 @@ function deployIdentity(config: Config): DeployIdentity {
     : 'a run outside GitHub Actions';
   return {
     deployId: env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `manual-${stamp}`,
-    containerName: `${config.container.app}-${stamp}-${nonce}`,
-    lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} deploying ${config.container.image} [${stamp}-${nonce}]`,
+    instance: `${stamp}-${nonce}`,
+    lockOwner: `${env.GITHUB_REPOSITORY ?? 'local'} ${run} ${config.container.rollback ? 'rolling back' : `deploying ${config.container.image}`} [${stamp}-${nonce}]`,
   };
 }
 
@@ -31,6 +31,8 @@ function setOutputs(result: Awaited<ReturnType<typeof deploy>>): void {
   core.setOutput('port', String(result.port));
   core.setOutput('previous-port', result.previousPort === undefined ? '' : String(result.previousPort));
   core.setOutput('previous-container', result.previousContainer ?? '');
+  core.setOutput('image', result.image);
+  core.setOutput('previous-image', result.previousImage ?? '');
   core.setOutput('image-digest', result.imageDigest);
   core.setOutput('switch-seconds', result.switchSeconds.toFixed(3));
   core.setOutput('duration-seconds', result.durationSeconds.toFixed(2));
@@ -68,8 +70,8 @@ export async function run(): Promise<void> {
     }, identity);
     core.saveState(STATE.finished, 'true');
     setOutputs(result);
-    await writeSummary(successSummary(config.container.image, result));
-    core.info(`${config.container.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+    await writeSummary(successSummary(result.image, result));
+    core.info(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
   } catch (e) {
     if (e instanceof DeployError) {
       // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.

@@ -1,5 +1,6 @@
 // The job summary a user reads after a deploy: pure markdown from the result.
 import type { DeployError, DeployResult, PhaseRecord } from './deploy.js';
+import type { Release } from './history.js';
 import type { ProbeResult } from './probe.js';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -33,7 +34,13 @@ export function successSummary(image: string, r: DeployResult): string {
     timelineTable(r.timeline),
     r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`,
     r.probes.length > 0 && probeList(r.probes),
+    r.releases.length > 0 && releaseTable(r.releases),
   );
+}
+
+function releaseTable(releases: Release[]): string {
+  const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
+  return ['**Last releases of this deployment** (rollback: true goes back one)', '', '| time (UTC) | outcome | image | digest | container |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 export function failureSummary(image: string, e: DeployError): string {

@@ -65411,6 +65411,8 @@ const LABEL_APP = 'docker-hot-deploy.app';
 const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Set on a release command's one-off container. */
+const LABEL_ROLE = 'docker-hot-deploy.role';
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
@@ -65424,7 +65426,23 @@ const build = {
     removeDir: (dir) => ['rm', '-rf', '--', dir],
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
     pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
-    imageDigest: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
+    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
+    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+    /** A one-off container of the new image, attached, removed when it ends: the release command. */
+    runOnce(spec) {
+        return [
+            'docker', 'run', '--rm', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...spec.runArgs,
+            spec.image,
+            ...spec.command,
+        ];
+    },
     /** Every container on the server, stopped ones too: their ports come back with them. A container
      * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
     containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
@@ -65507,13 +65525,26 @@ const parse = {
             hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
         };
     },
-    /** The content-addressed reference of an image: its registry digest, else its local id. */
-    imageDigest(text) {
+    /** An image's content address, its registry digest (else its local id), and its local id. */
+    imageIdentity(text) {
         const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
         if (!m)
             throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
         const repoDigests = JSON.parse(m[1]) ?? [];
-        return repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2];
+        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
+    },
+    /** readHistories' output: each file's text by its path. */
+    histories(text) {
+        const files = new Map();
+        let current;
+        for (const line of text.split('\n')) {
+            const header = /^==> (.+)$/.exec(line);
+            if (header)
+                files.set(header[1], (current = []));
+            else
+                current?.push(line);
+        }
+        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
     },
     /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
     images(text) {
@@ -65535,17 +65566,10 @@ const parse = {
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
-/** The image references of a repository to remove: all but the protected images (by id: every
- * reference to one is kept) and the newest others, `keep` images in all. */
-function imagesToPrune(images, keep, protectedIds) {
-    const newestFirst = [...images].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const keptIds = new Set(images.filter((i) => protectedIds.has(i.id)).map((i) => i.id));
-    for (const image of newestFirst) {
-        if (keptIds.size >= keep)
-            break;
-        keptIds.add(image.id);
-    }
-    return newestFirst.filter((i) => !keptIds.has(i.id)).map((i) => i.ref);
+/** The image references of a repository to remove: every one whose image is not protected
+ * (by id: all references to a protected image stay). */
+function imagesToPrune(images, protectedIds) {
+    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
 }
 /** The image's repository (registry and path, without tag or digest). */
 function repositoryOf(image) {
@@ -65605,11 +65629,11 @@ function remoteDockerHost(shell) {
             throw new RemoteCommandError(argv, result);
         return result.stdout;
     };
-    const digestOf = async (image) => {
-        const argv = build.imageDigest(image);
+    const identityOf = async (image) => {
+        const argv = build.imageIdentity(image);
         const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
         if (result.code === 0)
-            return parse.imageDigest(result.stdout);
+            return parse.imageIdentity(result.stdout);
         if (/no such image/i.test(result.stderr))
             return undefined;
         throw new RemoteCommandError(argv, result);
@@ -65622,18 +65646,33 @@ function remoteDockerHost(shell) {
         },
         async pull(image, policy, configDir) {
             if (policy !== 'always') {
-                const present = await digestOf(image);
+                const present = await identityOf(image);
                 if (present)
                     return present;
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
             await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const digest = await digestOf(image);
-            if (!digest)
+            const identity = await identityOf(image);
+            if (!identity)
                 throw new Error(`image ${image} is missing right after docker pull`);
-            return digest;
+            return identity;
         },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!/^timed out/.test(e.message))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(build.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
+        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
         async checkServer(username) {
             const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
             const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
@@ -65904,6 +65943,8 @@ const DEFAULTS = {
     'drain-timeout': '30s',
     'stop-timeout': '30s',
     'lock-timeout': '300s',
+    'release-timeout': '600s',
+    rollback: 'false',
     timeout: '900s',
     'keep-images': '3',
 };
@@ -65947,7 +65988,7 @@ function isHostAddress(value) {
 }
 /** The app name a bare image implies: its last path component. */
 function appFromImage(image) {
-    const match = IMAGE_RE.exec(image);
+    const match = IMAGE_RE.exec(image.split('@')[0]);
     return match ? match[2].split('/').pop() ?? '' : '';
 }
 function parseInputs(raw) {
@@ -66001,7 +66042,9 @@ function parseInputs(raw) {
         };
     }
     // Container
-    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', required('image'));
+    const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
+    // A rollback finds its image in the history; `image`, if given, names the repository it expects.
+    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
     if ((0,external_node_net_.isIP)(bindAddress) === 0)
@@ -66077,6 +66120,8 @@ function parseInputs(raw) {
             registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
             registryPassword: optional(raw('registry-password') ?? ''),
             pull,
+            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+            rollback,
         },
         switch: {
             redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
@@ -66090,6 +66135,7 @@ function parseInputs(raw) {
         },
         timing: {
             healthTimeoutMs: duration('health-timeout'),
+            releaseTimeoutMs: duration('release-timeout'),
             switchTimeoutMs: duration('switch-timeout'),
             drainTimeoutMs: duration('drain-timeout'),
             stopTimeoutMs: duration('stop-timeout'),
@@ -67309,20 +67355,23 @@ async function connect(target, debug) {
             if (lostWith)
                 throw lostWith;
             let timer;
-            let timedOut = false;
-            let rejectLost = () => undefined;
-            const lost = new Promise((_, reject) => { rejectLost = reject; });
-            inFlight.add(rejectLost);
+            // Lost connection and timeout end the wait at once: a command that ignores its closed
+            // channel (an attached `docker run`, say) may run on, and its caller deals with that.
+            let stop = () => undefined;
+            const stopped = new Promise((_, reject) => { stop = reject; });
+            inFlight.add(stop);
             try {
-                const result = await Promise.race([lost, ssh.execCommand(command, {
+                const result = await Promise.race([stopped, ssh.execCommand(command, {
                         stdin: options.stdin,
                         onChannel: (channel) => {
-                            if (options.timeoutMs)
-                                timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
+                            if (options.timeoutMs) {
+                                timer = setTimeout(() => {
+                                    channel.close();
+                                    stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+                                }, options.timeoutMs);
+                            }
                         },
                     })]);
-                if (timedOut)
-                    throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
                     throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
@@ -67334,7 +67383,7 @@ async function connect(target, debug) {
                 throw e;
             }
             finally {
-                inFlight.delete(rejectLost);
+                inFlight.delete(stop);
                 clearTimeout(timer);
             }
         },

@@ -134,18 +134,23 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       debug(`$ ${command}`);
       if (lostWith) throw lostWith;
       let timer: NodeJS.Timeout | undefined;
-      let timedOut = false;
-      let rejectLost: (e: Error) => void = () => undefined;
-      const lost = new Promise<never>((_, reject) => { rejectLost = reject; });
-      inFlight.add(rejectLost);
+      // Lost connection and timeout end the wait at once: a command that ignores its closed
+      // channel (an attached `docker run`, say) may run on, and its caller deals with that.
+      let stop: (e: Error) => void = () => undefined;
+      const stopped = new Promise<never>((_, reject) => { stop = reject; });
+      inFlight.add(stop);
       try {
-        const result = await Promise.race([lost, ssh.execCommand(command, {
+        const result = await Promise.race([stopped, ssh.execCommand(command, {
           stdin: options.stdin,
           onChannel: (channel) => {
-            if (options.timeoutMs) timer = setTimeout(() => { timedOut = true; channel.close(); }, options.timeoutMs);
+            if (options.timeoutMs) {
+              timer = setTimeout(() => {
+                channel.close();
+                stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+              }, options.timeoutMs);
+            }
           },
         })]);
-        if (timedOut) throw new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`);
         // No exit status and no signal: the channel closed under the command (a dropped connection).
         if (result.code === null && !result.signal) throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
         return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
@@ -153,7 +158,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         if (e instanceof ConnectionLost && !closing) throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
         throw e;
       } finally {
-        inFlight.delete(rejectLost);
+        inFlight.delete(stop);
         clearTimeout(timer);
       }
     },

@@ -1,11 +1,10 @@
 // What a deploy leaves behind must survive the ordinary events of a single
 // server: a crash, a Docker restart, a Redis that lost its data, a key changed by
 // hand, a neighbouring deployment. Real processes, killed and restarted for real.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { deployOk, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures, type LoadReport } from '../support/load.js';
-import { docker, image, keyValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, waitFor, type NginxAnswer } from '../support/stack.js';
+import { docker, image, keyValue, nginxGet, pidAlive, redisClient, resetStack, restartRedisEmpty, restartStack, stackInfo, stackInputs, waitFor, type NginxAnswer } from '../support/stack.js';
 
 const stack = stackInfo();
 const production = (version: string, extra: Record<string, string> = {}): Record<string, string> => stackInputs({ image: image(version), ...extra });
@@ -24,28 +23,6 @@ function reportZeroFailures(what: string, load: LoadReport): void {
   console.log(`${what}: ${describeLoad(load)}`);
   expect(load.sent).toBeGreaterThan(50);
   expect(failures(load)).toBe(0);
-}
-
-const pidAlive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
-/** Redis stopped and started again with nothing: no data files, no persistence. */
-async function restartRedisEmpty(): Promise<void> {
-  const pid = Number(readFileSync(`${stack.dir}/redis.pid`, 'utf8'));
-  execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SHUTDOWN', 'NOSAVE']);
-  await waitFor('Redis to stop', () => !pidAlive(pid));
-  rmSync(`${stack.dir}/redis-data`, { recursive: true, force: true });
-  execFileSync('mkdir', ['-p', `${stack.dir}/redis-data`]);
-  execFileSync('redis-server', [`${stack.dir}/redis.conf`, '--appendonly', 'no']);
-  await waitFor('confd to subscribe again', async () => {
-    const client = redisClient();
-    try {
-      return Number(await client.call('PUBSUB', 'NUMPAT')) > 0;
-    } catch {
-      return false;
-    } finally {
-      client.disconnect();
-    }
-  });
 }
 
 beforeAll(async () => {

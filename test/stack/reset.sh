@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Back to a server where nothing was ever deployed, with the stack left running:
-# no app containers, both deployments' keys unset, nginx on its placeholders.
+# no app containers, no release history, both deployments' keys unset, nginx on
+# its placeholders.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 need_root
 ids=$(docker ps -aq --filter label=docker-hot-deploy.app)
 [ -z "$ids" ] || docker rm -f $ids >/dev/null
+rm -rf /home/deploy/.docker-hot-deploy # the release histories
 redis-cli -p "$REDIS_PORT" DEL /nginx/upstream/app/port /nginx/upstream/staging/port >/dev/null
 install_placeholders
 /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload

@@ -1,6 +1,6 @@
 // The running test stack (test/stack/up.sh) as tests and scripts see it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -128,4 +128,27 @@ export async function stopWatcher(): Promise<void> {
 /** Starts whatever part of the stack is down (here: the watcher again). */
 export function restartStack(): void {
   execFileSync('bash', [new URL('../stack/up.sh', import.meta.url).pathname], { stdio: 'ignore' });
+}
+
+export const pidAlive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+/** Redis stopped and started again with nothing: no data files, no persistence (until CONFIG SET appendonly yes). */
+export async function restartRedisEmpty(): Promise<void> {
+  const stack = stackInfo();
+  const pid = Number(readFileSync(`${stack.dir}/redis.pid`, 'utf8'));
+  execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SHUTDOWN', 'NOSAVE']);
+  await waitFor('Redis to stop', () => !pidAlive(pid));
+  rmSync(`${stack.dir}/redis-data`, { recursive: true, force: true });
+  mkdirSync(`${stack.dir}/redis-data`);
+  execFileSync('redis-server', [`${stack.dir}/redis.conf`, '--appendonly', 'no']);
+  await waitFor('confd to subscribe again', async () => {
+    const client = redisClient();
+    try {
+      return Number(await client.call('PUBSUB', 'NUMPAT')) > 0;
+    } catch {
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  });
 }
