@@ -13,6 +13,7 @@ const validator = join(root, 'node_modules/.bin/action-validator');
 const validate = (file: string): void => { execFileSync(validator, [file], { stdio: 'pipe' }); };
 
 interface ActionYml {
+  description: string;
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
   outputs: Record<string, { description: string }>;
   runs: { using: string; main: string; post: string };
@@ -62,13 +63,30 @@ describe('README and action.yml agree', () => {
     expect(rows).toEqual(Object.entries(action.outputs).map(([name, o]) => ({ name, description: o.description })));
   });
 
+  test('src/action-inputs.ts, which the code and the CLI read, is what action.yml says', () => {
+    expect(() => execFileSync(process.execPath, [join(root, 'scripts/generate-inputs.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+
   test('the code applies the same defaults as action.yml', () => {
     const fromAction = Object.fromEntries(Object.entries(action.inputs).filter(([, i]) => i.default !== undefined).map(([n, i]) => [n, i.default]));
     expect(DEFAULTS).toEqual(fromAction);
   });
 
-  test('marketplace metadata', () => {
-    expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) });
+  test("marketplace metadata: a description under 125 characters, branding from GitHub's lists", () => {
+    expect(action.description.length).toBeLessThan(125);
+    expect(action.branding).toEqual({ icon: 'refresh-cw', color: 'green' });
+    // The schema the validator carries holds GitHub's colours and Feather icons: it refuses others.
+    for (const [field, bad] of [['icon', 'not-a-feather-icon'], ['color', 'teal']]) {
+      const copy = join(mkdtempSync(join(tmpdir(), 'dhd-branding-')), 'action.yml');
+      writeFileSync(copy, actionText.replace(/^(\s+using:) node24$/m, '$1 node20').replace(new RegExp(`^(  ${field}:) .*$`, 'm'), `$1 ${bad}`));
+      expect(() => validate(copy)).toThrow();
+    }
+  });
+
+  test('dist/ holds only what a Linux runner executes', () => {
+    const files = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    expect(files('dist').sort()).toEqual(['dist/cli/index.js', 'dist/cli/package.json', 'dist/index.js', 'dist/licenses.txt', 'dist/package.json', 'dist/post/index.js', 'dist/post/package.json']);
   });
 });
 

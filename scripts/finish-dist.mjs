@@ -1,8 +1,8 @@
-// ncc's ESM bundle leaves __dirname and __filename undefined, and ssh2's
-// bundled wasm loader reads them at start-up: define both once, on top.
-import { readFileSync, writeFileSync } from 'node:fs';
+// After ncc: ncc's ESM bundle leaves __dirname and __filename undefined, and
+// ssh2's bundled wasm loader reads them at start-up: define both once, on top.
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-const bundles = ['../dist/index.js', '../dist/post/index.js'].map((path) => new URL(path, import.meta.url));
+const bundles = ['../dist/index.js', '../dist/post/index.js', '../dist/cli/index.js'].map((path) => new URL(path, import.meta.url));
 const banner = [
   "import { fileURLToPath as __dhdFileURLToPath } from 'node:url';",
   'const __filename = __dhdFileURLToPath(import.meta.url);',
@@ -11,5 +11,12 @@ const banner = [
 ].join('\n');
 for (const file of bundles) {
   const bundle = readFileSync(file, 'utf8');
-  if (!bundle.startsWith(banner)) writeFileSync(file, banner + bundle);
+  // The CLI's `#!/usr/bin/env node` must stay the first line.
+  const shebang = bundle.startsWith('#!') ? bundle.slice(0, bundle.indexOf('\n') + 1) : '';
+  if (!bundle.slice(shebang.length).startsWith(banner)) writeFileSync(file, shebang + banner + bundle.slice(shebang.length));
 }
+chmodSync(new URL('../dist/cli/index.js', import.meta.url), 0o755);
+
+// ncc copies ssh2's Pageant helper, a Windows executable only ssh2's agent code on
+// Windows would start: a Linux runner never does.
+for (const exe of ['../dist/pagent.exe', '../dist/post/pagent.exe', '../dist/cli/pagent.exe']) rmSync(new URL(exe, import.meta.url), { force: true });

@@ -78,6 +78,9 @@ export interface DeployResult {
 }
 
 export class DeployError extends Error {
+  /** False once the key may name the new container: what serves is then for the user to check. */
+  oldServes = true;
+
   constructor(readonly phase: PhaseName, readonly reason: string, readonly hint: string, readonly timeline: PhaseRecord[], readonly details: { logs?: string; probes?: ProbeResult[] } = {}) {
     super(`${phase} failed: ${reason}`);
   }
@@ -128,8 +131,11 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     } catch (e) {
       const reason = e instanceof DeployError ? e.reason : (e as Error).message;
       Object.assign(record, { ms: clock.now() - t0, detail: reason });
-      if (e instanceof DeployError) throw new DeployError(name, reason, e.hint, timeline, e.details);
-      throw new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof ConnectionLost ? connectionLostHint() : HINTS[name], timeline);
+      const failure = e instanceof DeployError
+        ? new DeployError(name, reason, e.hint, timeline, e.details)
+        : new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof ConnectionLost ? connectionLostHint() : HINTS[name], timeline);
+      failure.oldServes = !switched;
+      throw failure;
     }
   }
 
@@ -307,12 +313,13 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         const port = firstFreePort(c.portRange, taken);
         if (port === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
         spec.hostPort = port;
+        // Said before the run: a deploy cancelled while docker creates it still has it removed.
+        deps.checkpoint?.('container', containerName);
         try {
           const containerId = await docker.run(spec, env);
-          deps.checkpoint?.('container', containerName);
           return { value: containerId, detail: `${containerName} started on :${port}` };
         } catch (e) {
-          await docker.discard([containerName]).catch(() => undefined);
+          await docker.discard([containerName]).then(() => deps.checkpoint?.('container', ''), () => undefined);
           // Taken between the look and the run (another deployment starting, say): try the next one.
           const clash = /address already in use|port is already allocated/.test((e as Error).message);
           if (!clash || attempt >= PORT_ATTEMPTS) throw e;
@@ -320,10 +327,15 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         }
       }
     });
-    const discardNew = (): Promise<void> => docker.discard([id]).then(
-      () => deps.checkpoint?.('container', ''),
-      (e: Error) => warn(`could not remove ${containerName}: ${e.message}`),
-    );
+    let discarded = false;
+    const discardNew = async (): Promise<void> => {
+      if (discarded) return;
+      discarded = true;
+      await docker.discard([id]).then(
+        () => deps.checkpoint?.('container', ''),
+        (e: Error) => warn(`could not remove ${containerName}: ${e.message}`),
+      );
+    };
     const probeLog: ProbeResult[] = [];
     const probe = async (): Promise<ProbeResult> => {
       const result = await probes.probe();
@@ -497,9 +509,10 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
           log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
         }
         const t0 = clock.now();
+        // Said before the write: a deploy killed in between keeps a container the key may name.
+        deps.checkpoint?.('switching', 'true');
         await writeKey(state.keyValue, newValue);
         switched = true;
-        deps.checkpoint?.('switching', 'true');
         const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
         if (await proveServing(port, end)) {
           const seconds = (clock.now() - t0) / 1000;
@@ -516,12 +529,15 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
             `${containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
         }
         const setBack = `${notServed}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
-        if (state.keyPort !== undefined && !(await settledOn(state.keyPort, port))) {
+        // Written back: the old version serves again once nginx is back on it (proven below).
+        const settled = state.keyPort === undefined || await settledOn(state.keyPort, port);
+        if (!settled) {
           const serves = upstreamPort(probeLog.at(-1)?.upstream);
           throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`,
             `${containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${containerName}); otherwise the next deploy retires it. ${hint}`,
             timeline, { probes: failedProbes });
         }
+        switched = false;
         await discardNew();
         throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
       });

@@ -3,7 +3,9 @@
 // (unless it is secret) and what is accepted.
 import { isIP } from 'node:net';
 import ms from 'ms';
-import { utils as sshUtils } from 'ssh2';
+import { ACTION_INPUTS } from './action-inputs.js';
+// ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
+import ssh2 from 'ssh2';
 import { parseRunArgs } from './run-args.js';
 import { KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
 
@@ -83,31 +85,10 @@ export interface Config {
   deprecations: string[];
 }
 
-/** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
-export const DEFAULTS: Readonly<Record<string, string>> = {
-  port: '22',
-  'insecure-skip-host-key-check': 'false',
-  'jump-port': '22',
-  'bind-address': '127.0.0.1',
-  'port-range': '20000-20999',
-  restart: 'unless-stopped',
-  pull: 'always',
-  'redis-url': 'redis://127.0.0.1:6379',
-  'redis-value': '{port}',
-  'probe-url': 'http://127.0.0.1/',
-  'upstream-header': 'X-Upstream',
-  'probe-successes': '3',
-  'health-path': '/',
-  'health-timeout': '60s',
-  'switch-timeout': '60s',
-  'drain-timeout': '30s',
-  'stop-timeout': '30s',
-  'lock-timeout': '300s',
-  'release-timeout': '600s',
-  rollback: 'false',
-  timeout: '900s',
-  'keep-images': '3',
-};
+/** The action.yml defaults, so a bare `node dist/index.js` (and the CLI) behaves as the runner does. */
+export const DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+  ACTION_INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default as string]),
+);
 
 /** Inputs whose values never appear in logs or errors. */
 export const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'] as const;
@@ -319,7 +300,7 @@ function privateKeyInput(name: string, key: string, passphrase: string, fail: Fa
   if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
     return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
   }
-  const parsed = sshUtils.parseKey(key, passphrase || undefined);
+  const parsed = ssh2.utils.parseKey(key, passphrase || undefined);
   if (!(parsed instanceof Error)) return key;
   if (/no passphrase given/.test(parsed.message)) return fail(name, 'is encrypted: set the passphrase input', '');
   if (/passphrase|decrypt/i.test(parsed.message)) return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');

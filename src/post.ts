@@ -1,49 +1,43 @@
 // The post step: runs after the job's steps, also when the run was cancelled or
-// the main step died. If the main step did not finish, release the lock it held
-// and remove its container if that never received traffic.
+// the main step died. If the main step did not finish, it cleans up after it from
+// the state the main step saved (its checkpoints).
 import * as core from '@actions/core';
-import { openSession, readConfig, STATE } from './session.js';
-
-export async function post(): Promise<void> {
-  if (core.getState(STATE.finished) === 'true') return;
-  const lock = core.getState(STATE.lock);
-  const container = core.getState(STATE.container);
-  const switching = core.getState(STATE.switching) === 'true';
-  const dockerConfig = core.getState(STATE.dockerConfig);
-  const removable = container && !switching ? container : '';
-  if (container && switching) core.info(`The main step stopped after writing the key: ${container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-  if (!lock && !removable && !dockerConfig) return;
-  const config = readConfig();
-  if (!config) return;
-  core.info('The main step did not finish: cleaning up after it.');
-  const session = await openSession(config);
-  try {
-    if (dockerConfig) {
-      await session.docker.removeDir(dockerConfig).then(
-        () => core.info(`Removed the registry login in ${dockerConfig}.`),
-        (e: Error) => core.warning(`Could not remove the registry login in ${dockerConfig}: ${e.message}`),
-      );
-    }
-    if (removable) {
-      await session.docker.discard([removable]).then(
-        () => core.info(`Removed ${removable}, which never received traffic.`),
-        (e: Error) => core.warning(`Could not remove ${removable}: ${e.message}`),
-      );
-    }
-    if (lock) {
-      const released = await session.keys.unlock(lock, core.getState(STATE.lockOwner));
-      core.info(released ? `Released ${lock}.` : `${lock} was no longer held by this run.`);
-    }
-  } finally {
-    await session.close();
-  }
-}
+import { cleanUp, needsCleanup, type Leftovers } from './cleanup.js';
+import { readConfig, STATE } from './action-config.js';
+import { openSession } from './session.js';
 
 /** The post step holds the job (and its concurrency group): it gives up after this long. */
 const POST_TIMEOUT_MS = 120_000;
-setTimeout(() => {
-  core.warning(`Cleanup after the main step did not finish within ${POST_TIMEOUT_MS / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
-  process.exit(0);
-}, POST_TIMEOUT_MS).unref();
 
-await post().catch((e: Error) => core.warning(`Cleanup after the main step failed: ${e.message}`));
+export async function run(): Promise<void> {
+  if (core.getState(STATE.finished) === 'true') return;
+  const left: Leftovers = {
+    lock: core.getState(STATE.lock),
+    lockOwner: core.getState(STATE.lockOwner),
+    container: core.getState(STATE.container),
+    switching: core.getState(STATE.switching) === 'true',
+    dockerConfig: core.getState(STATE.dockerConfig),
+  };
+  const log = { info: core.info, warning: (m: string) => core.warning(m) };
+  if (!needsCleanup(left, log)) return;
+  const config = readConfig();
+  if (!config) return;
+  core.info('The main step did not finish: cleaning up after it.');
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      core.warning(`Cleanup after the main step did not finish within ${POST_TIMEOUT_MS / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
+      resolve();
+    }, POST_TIMEOUT_MS);
+  });
+  const cleaning = (async () => {
+    const session = await openSession(config, { debug: core.debug, warning: log.warning });
+    try {
+      await cleanUp(left, session, log);
+    } finally {
+      await session.close();
+    }
+  })().catch((e: Error) => core.warning(`Cleanup after the main step failed: ${e.message}`));
+  await Promise.race([cleaning, gaveUp]);
+  clearTimeout(timer);
+}

@@ -65330,2490 +65330,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6661:
-/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 8568:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ post)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6410);
-// The post step: runs after the job's steps, also when the run was cancelled or
-// the main step died. If the main step did not finish, release the lock it held
-// and remove its container if that never received traffic.
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1925);
+// The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
-
-async function post() {
-    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.finished) === 'true')
-        return;
-    const lock = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.lock);
-    const container = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.container);
-    const switching = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.switching) === 'true';
-    const dockerConfig = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.dockerConfig);
-    const removable = container && !switching ? container : '';
-    if (container && switching)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`The main step stopped after writing the key: ${container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-    if (!lock && !removable && !dockerConfig)
-        return;
-    const config = (0,_session_js__WEBPACK_IMPORTED_MODULE_1__/* .readConfig */ .Xg)();
-    if (!config)
-        return;
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('The main step did not finish: cleaning up after it.');
-    const session = await (0,_session_js__WEBPACK_IMPORTED_MODULE_1__/* .openSession */ .fA)(config);
-    try {
-        if (dockerConfig) {
-            await session.docker.removeDir(dockerConfig).then(() => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the registry login in ${dockerConfig}.`), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove the registry login in ${dockerConfig}: ${e.message}`));
-        }
-        if (removable) {
-            await session.docker.discard([removable]).then(() => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${removable}, which never received traffic.`), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove ${removable}: ${e.message}`));
-        }
-        if (lock) {
-            const released = await session.keys.unlock(lock, _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_session_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE */ .c4.lockOwner));
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(released ? `Released ${lock}.` : `${lock} was no longer held by this run.`);
-        }
-    }
-    finally {
-        await session.close();
-    }
-}
-/** The post step holds the job (and its concurrency group): it gives up after this long. */
-const POST_TIMEOUT_MS = 120_000;
-setTimeout(() => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup after the main step did not finish within ${POST_TIMEOUT_MS / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
-    process.exit(0);
-}, POST_TIMEOUT_MS).unref();
-await post().catch((e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup after the main step failed: ${e.message}`));
+await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6410:
+/***/ 1925:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  c4: () => (/* binding */ STATE),
-  fA: () => (/* binding */ openSession),
-  Xg: () => (/* binding */ readConfig)
+  e: () => (/* binding */ run)
 });
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
-var core = __nccwpck_require__(4116);
-;// CONCATENATED MODULE: ./src/docker.ts
-// Docker (and the few host tools a deploy needs), pure: argument lists to run
-// on the server, and parsers for what they print. Nothing here does I/O.
-const LABEL_APP = 'docker-hot-deploy.app';
-/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
-const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
-const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
-const LABEL_IMAGE = 'docker-hot-deploy.image';
-/** Set on a release command's one-off container. */
-const LABEL_ROLE = 'docker-hot-deploy.role';
-/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
-const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
-const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
-/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
-/** An address as it stands before `:port`: IPv6 in brackets. */
-const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
-const build = {
-    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
-    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
-    removeDir: (dir) => ['rm', '-rf', '--', dir],
-    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
-    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
-    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
-    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
-    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
-    /** A one-off container of the new image, attached, removed when it ends: the release command. */
-    runOnce(spec) {
-        return [
-            'docker', 'run', '--rm', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
-            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
-            ...spec.runArgs,
-            spec.image,
-            ...spec.command,
-        ];
-    },
-    /** Every container on the server, stopped ones too: their ports come back with them. A container
-     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
-    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
-    run(spec) {
-        return [
-            'docker', 'run', '--detach', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`,
-            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
-            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
-            '--label', `${LABEL_IMAGE}=${spec.image}`,
-            // An explicit host port: Docker would pick another ephemeral one on every restart.
-            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
-            '--restart', spec.restart,
-            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
-            ...spec.runArgs,
-            spec.image,
-        ];
-    },
-    inspect: (id) => ['docker', 'container', 'inspect', id],
-    logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
-    stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
-    /** Force-removes: for containers that never served (their anonymous volumes go too). */
-    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
-    /** Removes stopped containers, keeping their volumes. */
-    remove: (ids) => ['docker', 'rm', ...ids],
-    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
-    removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
-    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
-    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
-    listeningPorts: () => ['ss', '-Htln'],
-    connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-    processes: () => ['ps', '-eo', 'args'],
-};
-function jsonLines(text) {
-    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-}
-/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
-function hostPortsOf(...maps) {
-    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
-    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
-}
-const parse = {
-    containers(text) {
-        return jsonLines(text)
-            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
-        }));
-    },
-    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
-    serverProblems(text, username) {
-        const problems = [];
-        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
-        for (const m of text.matchAll(/^missing (\w+)$/gm))
-            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
-        if (/permission denied.*docker\.sock/is.test(text)) {
-            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
-        }
-        else if (/cannot connect to the docker daemon/i.test(text)) {
-            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
-        }
-        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
-        }
-        return problems;
-    },
-    /** True when a failed inspect only missed containers removed since they were listed. */
-    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
-    inspect(text, containerPort) {
-        const [c] = JSON.parse(text);
-        const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
-        return {
-            id: c.Id,
-            name: c.Name.replace(/^\//, ''),
-            status: c.State.Status,
-            exitCode: c.State.ExitCode,
-            restartCount: c.RestartCount,
-            health: c.State.Health?.Status,
-            hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
-        };
-    },
-    /** An image's content address, its registry digest (else its local id), and its local id. */
-    imageIdentity(text) {
-        const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
-        if (!m)
-            throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
-        const repoDigests = JSON.parse(m[1]) ?? [];
-        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
-    },
-    /** readHistories' output: each file's text by its path. */
-    histories(text) {
-        const files = new Map();
-        let current;
-        for (const line of text.split('\n')) {
-            const header = /^==> (.+)$/.exec(line);
-            if (header)
-                files.set(header[1], (current = []));
-            else
-                current?.push(line);
-        }
-        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
-    },
-    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
-    images(text) {
-        return jsonLines(text)
-            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
-    },
-    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
-    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
-    listeningPorts(text) {
-        const ports = new Set();
-        for (const line of text.split('\n')) {
-            const local = line.trim().split(/\s+/)[3];
-            const m = local ? /:(\d+)$/.exec(local) : null;
-            if (m)
-                ports.add(Number(m[1]));
-        }
-        return ports;
-    },
-    lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
-    shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
-};
-/** The image references of a repository to remove: every one whose image is not protected
- * (by id: all references to a protected image stay). */
-function imagesToPrune(images, protectedIds) {
-    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
-}
-/** The image's repository (registry and path, without tag or digest). */
-function repositoryOf(image) {
-    const withoutDigest = image.split('@')[0];
-    const lastSlash = withoutDigest.lastIndexOf('/');
-    const colon = withoutDigest.lastIndexOf(':');
-    return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
-function registryOf(image) {
-    const first = image.split('/')[0];
-    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-}
-/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
-function countConfd(commandLines) {
-    return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
-}
-/** The first port of the range that is not taken. */
-function firstFreePort(range, taken) {
-    for (let p = range.first; p <= range.last; p += 1)
-        if (!taken.has(p))
-            return p;
-    return undefined;
-}
-/** Ports a new container may not take: listened on, or published by any container (a stopped or
- * restarting one takes its port back when it starts), or named by the key (its container may be
- * restarting right now). */
-function takenPorts(listening, containers, keyPort) {
-    const taken = new Set(listening);
-    for (const c of containers)
-        c.hostPorts.forEach((p) => taken.add(p));
-    if (keyPort !== undefined)
-        taken.add(keyPort);
-    return taken;
-}
-
-;// CONCATENATED MODULE: ./src/docker-host.ts
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
-
-class RemoteCommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
-        this.argv = argv;
-        this.result = result;
-    }
-}
-const PULL_TIMEOUT_MS = 10 * 60_000;
-const COMMAND_TIMEOUT_MS = 60_000;
-function remoteDockerHost(shell) {
-    const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
-        if (result.code !== 0)
-            throw new RemoteCommandError(argv, result);
-        return result.stdout;
-    };
-    const identityOf = async (image) => {
-        const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-        if (result.code === 0)
-            return parse.imageIdentity(result.stdout);
-        if (/no such image/i.test(result.stderr))
-            return undefined;
-        throw new RemoteCommandError(argv, result);
-    };
-    return {
-        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-        async removeDir(dir) { await ok(build.removeDir(dir)); },
-        async login(configDir, registry, username, password) {
-            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
-        },
-        async pull(image, policy, configDir) {
-            if (policy !== 'always') {
-                const present = await identityOf(image);
-                if (present)
-                    return present;
-                if (policy === 'never')
-                    throw new Error(`image ${image} is not on the server and pull is "never"`);
-            }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const identity = await identityOf(image);
-            if (!identity)
-                throw new Error(`image ${image} is missing right after docker pull`);
-            return identity;
-        },
-        async runOnce(spec, env, timeoutMs) {
-            try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
-                return { code: result.code, output: `${result.stdout}${result.stderr}` };
-            }
-            catch (e) {
-                if (!/^timed out/.test(e.message))
-                    throw e;
-                // The docker CLI went with the channel; the container did not.
-                await ok(build.discard([spec.name])).catch(() => undefined);
-                return 'timed out';
-            }
-        },
-        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
-        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
-        async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
-            if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
-        },
-        async containers() {
-            const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
-                throw new RemoteCommandError(argv, result);
-            return parse.containers(result.stdout);
-        },
-        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
-        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
-        async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
-            return `${result.stdout}${result.stderr}`.trimEnd();
-        },
-        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(build.remove(ids)); },
-        async discard(ids) { if (ids.length > 0)
-            await ok(build.discard(ids)); },
-        images: async (repository) => parse.images(await ok(build.images(repository))),
-        async removeImages(refs) {
-            if (refs.length === 0)
-                return;
-            const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (parse.imageRemovalProblems(result.stderr).length > 0)
-                throw new RemoteCommandError(argv, result);
-        },
-        async drainState(ports) {
-            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
-        },
-        processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
-    };
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: ./node_modules/ms/index.js
-var ms = __nccwpck_require__(744);
-var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __nccwpck_require__(5472);
-;// CONCATENATED MODULE: ./src/run-args.ts
-// The grammar of the run-args input, pure: extra `docker run` options, one
-// argument a line, that may neither override what the deploy sets itself nor
-// smuggle in a word docker would take as the image.
-/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
-const MANAGED = {
-    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
-    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
-    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
-    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
-    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
-    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
-    '--attach': 'the container runs detached', '-a': 'the container runs detached',
-    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
-};
-/** docker run options that take no value. */
-const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
-    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
-/** Short options that take a value, glued (-v/data:/data) or on the next line. */
-const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
-const OWN_LABEL = /^docker-hot-deploy\./;
-const HOST_NETWORK = /^(?:--network|--net)=host$/;
-/** Splits lines into options; a line that is no option and no option's value is a problem. */
-function options(lines, problems) {
-    const found = [];
-    for (let i = 0; i < lines.length; i += 1) {
-        const line = lines[i];
-        if (!line.startsWith('-') || line === '-' || line === '--') {
-            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
-            continue;
-        }
-        const eq = line.indexOf('=');
-        if (line.startsWith('--')) {
-            const name = eq > 0 ? line.slice(0, eq) : line;
-            const value = eq > 0 ? line.slice(eq + 1) : undefined;
-            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
-            if (value === undefined && name === '--restart' && i + 1 < lines.length)
-                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
-            else if (value === undefined && !FLAGS.has(name)) {
-                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
-                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
-                    i += 1; // the value meant for it, said once
-            }
-            else
-                found.push({ name, value, text: line, lines: [i] });
-            continue;
-        }
-        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
-        for (let k = 1; k < line.length; k += 1) {
-            const name = `-${line[k]}`;
-            if (SHORT_WITH_VALUE.has(name)) {
-                const glued = line.slice(k + 1).replace(/^=/, '');
-                if (glued)
-                    found.push({ name, value: glued, text: line, lines: [i] });
-                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
-                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
-                else
-                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
-                break;
-            }
-            if (!FLAGS.has(name)) {
-                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
-                break;
-            }
-            found.push({ name, text: line, lines: [i] });
-        }
-    }
-    return found;
-}
-/** run-args checked, without a --restart policy (returned on its own). */
-function parseRunArgs(lines) {
-    const problems = [];
-    let restart;
-    const removed = new Set();
-    const refused = new Set();
-    const refuse = (option, why) => {
-        if (!refused.has(option.lines[0]))
-            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
-        refused.add(option.lines[0]);
-    };
-    for (const option of options(lines, problems)) {
-        const managed = MANAGED[option.name];
-        if (option.name === '--restart') {
-            restart = option.value ?? '';
-            option.lines.forEach((i) => removed.add(i));
-        }
-        else if (managed)
-            refuse(option, managed);
-        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
-            refuse(option, "docker-hot-deploy.* labels are the action's own");
-        else if (HOST_NETWORK.test(option.text))
-            refuse(option, 'with the host network nothing is published on port-range');
-    }
-    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
-// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
-// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
-
-class KnownHostsError extends Error {
-}
-/** Parses known_hosts text; throws naming the line that is not one. */
-function parseKnownHosts(text) {
-    const entries = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const fields = line.split(/\s+/);
-        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
-        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
-            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
-        }
-        const [hosts, keyType, keyBase64] = fields;
-        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
-            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
-        }
-        const key = Buffer.from(keyBase64, 'base64');
-        if (keyTypeOf(key) !== keyType) {
-            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
-        }
-        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
-    });
-    return entries;
-}
-/** The algorithm name at the start of an SSH public key blob. */
-function keyTypeOf(key) {
-    if (key.length < 4)
-        return '';
-    const length = key.readUInt32BE(0);
-    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
-}
-/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
-function fingerprintOf(key) {
-    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
-}
-/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
-function hostName(host, port) {
-    return port === 22 ? host : `[${host}]:${port}`;
-}
-function globMatches(pattern, name) {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${re}$`, 'i').test(name);
-}
-function patternMatches(pattern, name) {
-    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
-    if (hashed) {
-        const digest = (0,external_node_crypto_.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
-        return digest === hashed[2];
-    }
-    return globMatches(pattern, name);
-}
-/** OpenSSH semantics: a negated pattern that matches excludes the line. */
-function entryMatchesHost(entry, host, port) {
-    const name = hostName(host, port);
-    let matched = false;
-    for (const pattern of entry.patterns) {
-        if (pattern.startsWith('!')) {
-            if (patternMatches(pattern.slice(1), name))
-                return false;
-        }
-        else if (patternMatches(pattern, name))
-            matched = true;
-    }
-    return matched;
-}
-function verifyHostKey(pins, host, port, offered) {
-    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
-    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
-        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
-    }
-    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
-        return { ok: true };
-    if (pins.fingerprints.includes(fingerprintOf(offered)))
-        return { ok: true };
-    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
-        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
-    }
-    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
-}
-/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
-function preferredHostKeyAlgorithms(pins, host, port) {
-    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
-    if (types.length === 0 || pins.fingerprints.length > 0)
-        return undefined;
-    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-    return [...new Set(algorithms)];
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Raw action inputs -> one validated, typed config. Pure: the caller supplies
-// the inputs; every problem is reported at once, naming the input, the bad value
-// (unless it is secret) and what is accepted.
-
-
-
-
-
-/** The action.yml defaults, so a bare `node dist/index.js` behaves as the runner does. */
-const DEFAULTS = {
-    port: '22',
-    'insecure-skip-host-key-check': 'false',
-    'jump-port': '22',
-    'bind-address': '127.0.0.1',
-    'port-range': '20000-20999',
-    restart: 'unless-stopped',
-    pull: 'always',
-    'redis-url': 'redis://127.0.0.1:6379',
-    'redis-value': '{port}',
-    'probe-url': 'http://127.0.0.1/',
-    'upstream-header': 'X-Upstream',
-    'probe-successes': '3',
-    'health-path': '/',
-    'health-timeout': '60s',
-    'switch-timeout': '60s',
-    'drain-timeout': '30s',
-    'stop-timeout': '30s',
-    'lock-timeout': '300s',
-    'release-timeout': '600s',
-    rollback: 'false',
-    timeout: '900s',
-    'keep-images': '3',
-};
-/** Inputs whose values never appear in logs or errors. */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-    }
-}
-// Docker's reference grammar (distribution/reference), anchored.
-const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
-const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
-const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
-const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
-const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
-const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
-/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
-function parseDuration(value) {
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
-        return undefined;
-    return ms_default()(text);
-}
-/** A URL as it may appear in a log or an error: its password replaced. */
-function redactUrl(text) {
-    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
-}
-function isHostAddress(value) {
-    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
-}
-/** The app name a bare image implies: its last path component. */
-function appFromImage(image) {
-    const match = IMAGE_RE.exec(image.split('@')[0]);
-    return match ? match[2].split('/').pop() ?? '' : '';
-}
-function parseInputs(raw) {
-    const problems = [];
-    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
-    const fail = (name, message, fallback) => {
-        problems.push(`${name}: ${message}`);
-        return fallback;
-    };
-    const shown = (name, raw) => {
-        if (SECRET_INPUTS.includes(name))
-            return '(secret)';
-        const value = redactUrl(raw);
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
-    };
-    const required = (name) => get(name) || fail(name, 'is required', '');
-    const integer = (name, min, max) => {
-        const value = get(name);
-        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
-            return Number(value);
-        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
-    };
-    const duration = (name) => {
-        const value = get(name);
-        const parsed = parseDuration(value);
-        if (parsed !== undefined && parsed > 0)
-            return parsed;
-        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
-    };
-    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
-    const optional = (value) => value || undefined;
-    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
-    // Connection
-    const host = hostInput('host', required('host'));
-    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
-    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-    const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-    for (const fp of hostFingerprints)
-        matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
-    const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
-    let jump;
-    const jumpHost = get('jump-host');
-    if (jumpHost) {
-        jump = {
-            host: hostInput('jump-host', jumpHost),
-            port: integer('jump-port', 1, 65535),
-            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
-            // The jump key is unencrypted or shares `passphrase` with the server's key.
-            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
-            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
-        };
-    }
-    // Container
-    const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
-    // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
-    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
-    const bindAddress = get('bind-address');
-    if ((0,external_node_net_.isIP)(bindAddress) === 0)
-        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
-    const rangeText = get('port-range');
-    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
-        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
-        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
-    const env = [];
-    get('env').split(/\r?\n/).forEach((line, i) => {
-        if (!line.trim() || line.trim().startsWith('#'))
-            return;
-        const eq = line.indexOf('=');
-        const name = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!ENV_NAME_RE.test(name))
-            fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
-        else
-            env.push([name, line.slice(eq + 1)]);
-    });
-    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
-    const deprecations = [];
-    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
-    for (const problem of runArgProblems)
-        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
-    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
-    if (restartArg !== undefined) {
-        // 0.1 had no restart input: its users put the policy in run-args.
-        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
-        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
-    }
-    const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
-    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
-    // Switch
-    const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
-    const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
-    const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
-    let probeUrl = new URL('http://127.0.0.1/');
-    try {
-        probeUrl = new URL(get('probe-url'));
-        if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password)
-            throw new Error('scheme');
-    }
-    catch {
-        fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
-    }
-    const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
-    const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
-    const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
-    const config = {
-        connection: {
-            host,
-            port: integer('port', 1, 65535),
-            username: matching('username', USER_RE, 'a Unix user name', required('username')),
-            privateKey,
-            passphrase: optional(raw('passphrase') ?? ''),
-            knownHosts,
-            hostFingerprints,
-            insecureSkipHostKeyCheck: insecure,
-            jump,
-        },
-        container: {
-            image,
-            app,
-            containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
-            bindAddress,
-            portRange,
-            env,
-            envFile: optional(envFile),
-            runArgs,
-            restart,
-            registry: optional(registry),
-            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
-            registryPassword: optional(raw('registry-password') ?? ''),
-            pull,
-            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
-            rollback,
-        },
-        switch: {
-            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
-            redisKey,
-            redisValue,
-            probeUrl,
-            probeHost: optional(probeHost),
-            upstreamHeader,
-            probeSuccesses: integer('probe-successes', 1, 100),
-            healthPath,
-        },
-        timing: {
-            healthTimeoutMs: duration('health-timeout'),
-            releaseTimeoutMs: duration('release-timeout'),
-            switchTimeoutMs: duration('switch-timeout'),
-            drainTimeoutMs: duration('drain-timeout'),
-            stopTimeoutMs: duration('stop-timeout'),
-            lockTimeoutMs: duration('lock-timeout'),
-            timeoutMs: duration('timeout'),
-        },
-        keepImages: integer('keep-images', 1, 100),
-        deprecations,
-    };
-    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
-        problems.push('registry-username, registry-password: give both or neither');
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return config;
-}
-/** A key ssh2 can read (and decrypt), checked before connecting. */
-function privateKeyInput(name, key, passphrase, fail) {
-    if (!key)
-        return key;
-    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
-        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
-    }
-    const parsed = lib.utils.parseKey(key, passphrase || undefined);
-    if (!(parsed instanceof Error))
-        return key;
-    if (/no passphrase given/.test(parsed.message))
-        return fail(name, 'is encrypted: set the passphrase input', '');
-    if (/passphrase|decrypt/i.test(parsed.message))
-        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
-    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
-}
-function knownHostsInput(name, text, fail) {
-    try {
-        return parseKnownHosts(text);
-    }
-    catch (e) {
-        if (!(e instanceof KnownHostsError))
-            throw e;
-        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
-    }
-}
-function parseRedisUrl(text, fail) {
-    const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return fail(`is not ${accepted}`);
-    }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-        return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!isHostAddress(host))
-        return fail(`has no valid host; accepted: ${accepted}`);
-    const db = url.pathname.replace(/^\//, '') || '0';
-    if (!/^\d{1,2}$/.test(db))
-        return fail(`database "${db}" is not a number; accepted: ${accepted}`);
-    return {
-        shown: redactUrl(text),
-        host,
-        port: url.port ? Number(url.port) : 6379,
-        tls: url.protocol === 'rediss:',
-        username: url.username ? decodeURIComponent(url.username) : undefined,
-        password: url.password ? decodeURIComponent(url.password) : undefined,
-        db: Number(db),
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
-// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
-// (no second element: the key is unset).
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
-local current = redis.call('GET', KEYS[1])
-if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
-if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
-return {'ok'}`;
-/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
- * (they start with "/"): taking it never makes confd render. */
-const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
-/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
-const legacyLockName = (redisKey) => `${redisKey}:lock`;
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-function notificationsCoverSet(flags) {
-    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-/** Why a write to this Redis may not survive its restart, or undefined when it will. */
-function persistenceRisk(p) {
-    if (p.appendonly)
-        return undefined;
-    if (!p.save.trim())
-        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
-    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
-/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
-function configValue(reply, name) {
-    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
-}
-/** Each Redis command, and the connection through the forward, answer within this or fail. */
-const redis_COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: redis_COMMAND_TIMEOUT_MS,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
-    // The local end of the forward accepts at once; a Redis host that never answers
-    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
-    let timer;
-    try {
-        await Promise.race([
-            redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
-        ]);
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${(firstError ?? e).message}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
-    let closed = false;
-    shell.onLost(() => { if (!closed)
-        redis.disconnect(); });
-    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const held = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(held.get(name)?.timer);
-        held.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async compareAndSet(key, expected, value, lock) {
-            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
-            if (reply[0] === 'ok')
-                return { ok: true };
-            if (reply[0] === 'lock')
-                return { ok: false, lockLost: true };
-            return { ok: false, lockLost: false, current: reply[1] ?? null };
-        },
-        async keyspaceNotifications() {
-            const flags = await config('notify-keyspace-events');
-            return flags === undefined ? undefined : notificationsCoverSet(flags);
-        },
-        async persistence() {
-            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
-            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            let renewedAt = Date.now();
-            const lock = {
-                timer: setInterval(() => {
-                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
-                        if (renewed === 1)
-                            renewedAt = Date.now();
-                        else
-                            lock.lost ??= `${name} was deleted or taken over by someone else`;
-                    }, (e) => {
-                        // Past three quarters of the TTL another deploy may take it any moment.
-                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
-                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-                    });
-                }, Math.floor(ttlMs / 4)),
-            };
-            lock.timer.unref();
-            held.set(name, lock);
-            return true;
-        },
-        lockLost: (name) => held.get(name)?.lost,
-        lockHolder: (name) => redis.get(name),
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async close() {
-            closed = true;
-            [...held.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
-        },
-    };
-}
-
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/is-stream/index.js
-var is_stream = __nccwpck_require__(6543);
-// EXTERNAL MODULE: ./node_modules/make-dir/index.js
-var make_dir = __nccwpck_require__(6512);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
-class PromiseQueue {
-    constructor({ concurrency = 1 } = {}) {
-        this.options = { concurrency };
-        this.running = 0;
-        this.queue = [];
-        this.idleCallbacks = [];
-    }
-    clear() {
-        this.queue = [];
-    }
-    onIdle(callback) {
-        this.idleCallbacks.push(callback);
-        return () => {
-            const index = this.idleCallbacks.indexOf(callback);
-            if (index !== -1) {
-                this.idleCallbacks.splice(index, 1);
-            }
-        };
-    }
-    waitTillIdle() {
-        return new Promise((resolve) => {
-            if (this.running === 0) {
-                resolve();
-                return;
-            }
-            const dispose = this.onIdle(() => {
-                dispose();
-                resolve();
-            });
-        });
-    }
-    add(callback) {
-        return new Promise((resolve, reject) => {
-            const runCallback = () => {
-                this.running += 1;
-                try {
-                    Promise.resolve(callback()).then((val) => {
-                        resolve(val);
-                        this.processNext();
-                    }, (err) => {
-                        reject(err);
-                        this.processNext();
-                    });
-                }
-                catch (err) {
-                    reject(err);
-                    this.processNext();
-                }
-            };
-            if (this.running >= this.options.concurrency) {
-                this.queue.push(runCallback);
-            }
-            else {
-                runCallback();
-            }
-        });
-    }
-    // Internal function, don't use
-    processNext() {
-        this.running -= 1;
-        const callback = this.queue.shift();
-        if (callback) {
-            callback();
-        }
-        else if (this.running === 0) {
-            this.idleCallbacks.forEach((item) => item());
-        }
-    }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
-/* @flow */
-
-
-
-
-const defaultFilesystem = {
-    join(pathA, pathB) {
-        return external_path_.join(pathA, pathB);
-    },
-    basename(path) {
-        return external_path_.basename(path);
-    },
-    stat(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-    readdir(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.readdir(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-};
-async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
-    const itemStat = await fileSystem.stat(path);
-    if (itemStat.isFile()) {
-        result.files.push(path);
-    }
-    else if (itemStat.isDirectory()) {
-        result.directories.push(path);
-    }
-    if (!itemStat.isDirectory() || recursive === 'none') {
-        return;
-    }
-    const contents = await fileSystem.readdir(path);
-    contents.forEach((item) => {
-        const itemPath = fileSystem.join(path, item);
-        if (!validate(itemPath)) {
-            return;
-        }
-        queue
-            .add(() => scanDirectoryInternal({
-            path: itemPath,
-            recursive: recursive === 'shallow' ? 'none' : 'deep',
-            validate,
-            result,
-            fileSystem,
-            queue,
-            reject,
-        }))
-            .catch(reject);
-    });
-}
-async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
-    external_assert_(path && typeof path === 'string', 'path must be a valid string');
-    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
-    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
-    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
-    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
-    const queue = new PromiseQueue({
-        concurrency,
-    });
-    const result = { files: [], directories: [] };
-    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-    await new Promise((resolve, reject) => {
-        scanDirectoryInternal({
-            path,
-            recursive: recursive ? 'deep' : 'shallow',
-            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
-            result,
-            fileSystem: mergedFileSystem,
-            queue,
-            reject,
-        })
-            .then(() => queue.waitTillIdle())
-            .then(resolve, reject);
-    });
-    return result;
-}
-/* harmony default export */ const esm = (scanDirectory);
-
-// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
-var shell_escape = __nccwpck_require__(4646);
-;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
-
-
-
-
-
-
-
-
-
-const DEFAULT_CONCURRENCY = 1;
-const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
-const DEFAULT_TICK = () => {
-    /* No Op */
-};
-class SSHError extends Error {
-    constructor(message, code = null) {
-        super(message);
-        this.code = code;
-    }
-}
-function unixifyPath(path) {
-    if (path.includes('\\')) {
-        return path.split('\\').join('/');
-    }
-    return path;
-}
-async function readFile(filePath) {
-    return new Promise((resolve, reject) => {
-        external_fs_.readFile(filePath, 'utf8', (err, res) => {
-            if (err) {
-                reject(err);
-            }
-            else {
-                resolve(res);
-            }
-        });
-    });
-}
-const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path, sftp) {
-    let stats = null;
-    try {
-        stats = await new Promise((resolve, reject) => {
-            sftp.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    catch (_) {
-        /* No Op */
-    }
-    if (stats) {
-        if (stats.isDirectory()) {
-            // Already exists, nothing to worry about
-            return;
-        }
-        throw new Error('mkdir() failed, target already exists and is not a directory');
-    }
-    try {
-        await new Promise((resolve, reject) => {
-            sftp.mkdir(path, (err) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve();
-                }
-            });
-        });
-    }
-    catch (err) {
-        if (err != null && typeof err.stack === 'string') {
-            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
-            if (matches != null) {
-                throw new SSHError(err.message, matches[1]);
-            }
-            throw err;
-        }
-    }
-}
-class NodeSSH {
-    constructor() {
-        this.connection = null;
-    }
-    getConnection() {
-        const { connection } = this;
-        if (connection == null) {
-            throw new Error('Not connected to server');
-        }
-        return connection;
-    }
-    async connect(givenConfig) {
-        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
-        const config = { ...givenConfig };
-        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
-        if (config.host != null) {
-            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
-        }
-        else if (config.sock != null) {
-            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
-        }
-        else {
-            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
-        }
-        if (config.privateKey != null || config.privateKeyPath != null) {
-            if (config.privateKey != null) {
-                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
-                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
-            }
-            else if (config.privateKeyPath != null) {
-                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
-                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
-            }
-            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
-            if (config.privateKeyPath != null) {
-                // Must be an fs path
-                try {
-                    config.privateKey = await readFile(config.privateKeyPath);
-                }
-                catch (err) {
-                    if (err != null && err.code === 'ENOENT') {
-                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
-                    }
-                    throw err;
-                }
-            }
-        }
-        else if (config.password != null) {
-            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
-        }
-        if (config.tryKeyboard != null) {
-            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
-        }
-        if (config.tryKeyboard) {
-            const { password } = config;
-            if (config.onKeyboardInteractive != null) {
-                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
-            }
-            else if (password != null) {
-                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
-                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
-                        finish([password]);
-                    }
-                };
-            }
-        }
-        const connection = new lib.Client();
-        this.connection = connection;
-        await new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            if (config.onKeyboardInteractive) {
-                connection.on('keyboard-interactive', config.onKeyboardInteractive);
-            }
-            connection.on('ready', () => {
-                connection.removeListener('error', reject);
-                resolve();
-            });
-            connection.on('end', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-            });
-            connection.on('close', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-                reject(new SSHError('No response from server', 'ETIMEDOUT'));
-            });
-            connection.connect(config);
-        });
-        return this;
-    }
-    isConnected() {
-        return this.connection != null;
-    }
-    async requestShell(options) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            const callback = (err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            };
-            if (options == null) {
-                connection.shell(callback);
-            }
-            else {
-                connection.shell(options, callback);
-            }
-        });
-    }
-    async withShell(callback, options) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const shell = await this.requestShell(options);
-        try {
-            await callback(shell);
-        }
-        finally {
-            shell.destroy();
-        }
-    }
-    async requestSFTP() {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.sftp((err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    async withSFTP(callback) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const sftp = await this.requestSFTP();
-        try {
-            await callback(sftp);
-        }
-        finally {
-            sftp.end();
-        }
-    }
-    async execCommand(givenCommand, options = {}) {
-        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
-        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
-        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
-        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
-        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
-        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
-        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
-        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
-        let command = givenCommand;
-        if (options.cwd) {
-            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
-        }
-        const connection = this.getConnection();
-        const output = { stdout: [], stderr: [] };
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                    return;
-                }
-                if (options.onChannel) {
-                    options.onChannel(channel);
-                }
-                channel.on('data', (chunk) => {
-                    if (options.onStdout)
-                        options.onStdout(chunk);
-                    output.stdout.push(chunk.toString(options.encoding));
-                });
-                channel.stderr.on('data', (chunk) => {
-                    if (options.onStderr)
-                        options.onStderr(chunk);
-                    output.stderr.push(chunk.toString(options.encoding));
-                });
-                if (options.stdin != null) {
-                    if (is_stream.readable(options.stdin)) {
-                        options.stdin.pipe(channel, {
-                            end: true,
-                        });
-                    }
-                    else {
-                        channel.write(options.stdin);
-                        channel.end();
-                    }
-                }
-                else {
-                    channel.end();
-                }
-                let code = null;
-                let signal = null;
-                channel.on('exit', (code_, signal_) => {
-                    code = code_ !== null && code_ !== void 0 ? code_ : null;
-                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
-                });
-                channel.on('close', () => {
-                    let stdout = output.stdout.join('');
-                    let stderr = output.stderr.join('');
-                    if (options.noTrim !== true) {
-                        stdout = stdout.trim();
-                        stderr = stderr.trim();
-                    }
-                    resolve({
-                        code: code != null ? code : null,
-                        signal: signal != null ? signal : null,
-                        stdout,
-                        stderr,
-                    });
-                });
-            });
-        });
-    }
-    async exec(command, parameters, options = {}) {
-        external_assert_(typeof command === 'string', 'command must be a valid string');
-        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
-        for (let i = 0, { length } = parameters; i < length; i += 1) {
-            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
-        }
-        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
-        const response = await this.execCommand(completeCommand, options);
-        if (options.stream == null || options.stream === 'stdout') {
-            if (response.stderr) {
-                throw new Error(response.stderr);
-            }
-            return response.stdout;
-        }
-        if (options.stream === 'stderr') {
-            return response.stderr;
-        }
-        return response;
-    }
-    async mkdir(path, method = 'sftp', givenSftp = null) {
-        external_assert_(typeof path === 'string', 'path must be a valid string');
-        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        if (method === 'exec') {
-            await this.exec('mkdir', ['-p', unixifyPath(path)]);
-            return;
-        }
-        const sftp = givenSftp || (await this.requestSFTP());
-        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
-            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
-                throw error;
-            }
-            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
-            await makeSftpDirectory(false);
-        });
-        try {
-            await makeSftpDirectory(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        const sftp = givenSftp || (await this.requestSFTP());
-        try {
-            await new Promise((resolve, reject) => {
-                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
-                    if (err) {
-                        reject(err);
-                    }
-                    else {
-                        resolve();
-                    }
-                });
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        external_assert_(await new Promise((resolve) => {
-            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
-                resolve(err === null);
-            });
-        }), `localFile does not exist at ${localFile}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const putFile = (retry) => {
-            return new Promise((resolve, reject) => {
-                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
-                    if (err == null) {
-                        resolve();
-                        return;
-                    }
-                    if (err.message === 'No such file' && retry) {
-                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
-                    }
-                    else {
-                        reject(err);
-                    }
-                });
-            });
-        };
-        try {
-            await putFile(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
-        external_assert_(Array.isArray(files), 'files must be an array');
-        for (let i = 0, { length } = files; i < length; i += 1) {
-            const file = files[i];
-            external_assert_(file, 'files items must be valid objects');
-            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
-            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
-        }
-        const transferred = [];
-        const sftp = givenSftp || (await this.requestSFTP());
-        const queue = new PromiseQueue({ concurrency });
-        try {
-            await new Promise((resolve, reject) => {
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        await this.putFile(file.local, file.remote, sftp, transferOptions);
-                        transferred.push(file);
-                    })
-                        .catch(reject);
-                });
-                queue.waitTillIdle().then(resolve);
-            });
-        }
-        catch (error) {
-            if (error != null) {
-                error.transferred = transferred;
-            }
-            throw error;
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(localDirectory, {
-            recursive,
-            validate,
-        });
-        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(remoteDirectory, {
-            recursive,
-            validate,
-            concurrency,
-            fileSystem: {
-                basename(path) {
-                    return external_path_.posix.basename(path);
-                },
-                join(pathA, pathB) {
-                    return external_path_.posix.join(pathA, pathB);
-                },
-                readdir(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.readdir(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                resolve(res.map((item) => item.filename));
-                            }
-                        });
-                    });
-                },
-                stat(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.stat(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
-                                resolve(res);
-                            }
-                        });
-                    });
-                },
-            },
-        });
-        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await make_dir(external_path_.join(localDirectory, directory));
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    forwardIn(remoteAddr, remotePort, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.destIP === remoteAddr && details.destPort === port) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('tcp connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('tcp connection', handler);
-                        connection.unforwardIn(remoteAddr, port, (_error) => {
-                            if (_error) {
-                                _reject(error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ port, dispose });
-            });
-        });
-    }
-    forwardOut(srcIP, srcPort, dstIP, dstPort) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    forwardInStreamLocal(socketPath, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.socketPath === socketPath) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('unix connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('unix connection', handler);
-                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
-                            if (_error) {
-                                _reject(_error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ dispose });
-            });
-        });
-    }
-    forwardOutStreamLocal(socketPath) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    dispose() {
-        if (this.connection) {
-            this.connection.end();
-            this.connection = null;
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
-var shell_quote = __nccwpck_require__(6591);
-;// CONCATENATED MODULE: ./src/shell.ts
-// The one place a remote command line is made: an argument list, each element
-// quoted so the server's shell passes it on as one literal argument.
-
-function shellCommand(argv) {
-    if (argv.length === 0)
-        throw new Error('empty command');
-    return (0,shell_quote.quote)([...argv]);
-}
-
-;// CONCATENATED MODULE: ./src/ssh/connection.ts
-// The one SSH connection of a deploy: host key pinned before authentication,
-// commands as exec channels (argument lists quoted by shellCommand), and local
-// TCP forwards through the same connection for Redis and HTTP.
-
-
-
-
-class HostKeyError extends Error {
-}
-/** The connection went away under the deploy: nothing more can be done on the server from here. */
-class ConnectionLost extends Error {
-}
-/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
-const KEEPALIVE_MS = 5_000;
-const KEEPALIVE_COUNT = 3;
-const READY_TIMEOUT_MS = 20_000;
-/** One SSH hop, its host key checked before authentication; `sock` is the
- * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
-async function openHop(hop, role, sock) {
-    const ssh = new NodeSSH();
-    let refusal;
-    const name = hostName(hop.host, hop.port);
-    try {
-        await ssh.connect({
-            host: hop.host,
-            port: hop.port,
-            sock: sock,
-            username: hop.username,
-            privateKey: hop.privateKey,
-            passphrase: hop.passphrase,
-            keepaliveInterval: KEEPALIVE_MS,
-            keepaliveCountMax: KEEPALIVE_COUNT,
-            readyTimeout: READY_TIMEOUT_MS,
-            ...hostKeyAlgorithms(hop),
-            // ssh2 hands over the raw key blob when no hostHash is set.
-            hostVerifier: (key) => {
-                if (hop.insecureSkipHostKeyCheck)
-                    return true;
-                const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
-                const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
-                if (!verdict.ok) {
-                    const fix = role === 'server'
-                        ? `set the input host-fingerprint: ${fingerprintOf(key)}`
-                        : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
-                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
-                        `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
-                }
-                return verdict.ok;
-            },
-        });
-    }
-    catch (e) {
-        ssh.dispose();
-        if (refusal)
-            throw new HostKeyError(refusal);
-        const message = e.message;
-        if (/authentication methods failed/i.test(message)) {
-            throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
-        }
-        throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
-    }
-    return ssh;
-}
-async function connect(target, debug) {
-    let bastion;
-    let ssh;
-    if (target.jump) {
-        const jump = { ...target.jump, insecureSkipHostKeyCheck: false };
-        bastion = await openHop(jump, 'jump host', await openTcp(jump.host, jump.port));
-        try {
-            const tunnel = await bastion.forwardOut('127.0.0.1', 0, target.host, target.port);
-            ssh = await openHop(target, 'server', tunnel);
-        }
-        catch (e) {
-            bastion.dispose();
-            throw e;
-        }
-    }
-    else {
-        ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
-    }
-    // node-ssh drops its error listener after connecting: without one a reset crashes the process.
-    // The bastion's connection carries the server's, so losing either loses both; commands in
-    // flight fail at once rather than at the next keepalive.
-    let lostWith;
-    const inFlight = new Set();
-    const lose = (why) => {
-        if (lostWith)
-            return;
-        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
-        inFlight.forEach((reject) => reject(lostWith));
-    };
-    for (const hop of [ssh, bastion]) {
-        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
-        hop?.connection?.on('close', () => lose('the server closed it'));
-    }
-    const forwards = new Set();
-    let closing = false;
-    return {
-        async run(argv, options = {}) {
-            const command = shellCommand(argv);
-            debug(`$ ${command}`);
-            if (lostWith)
-                throw lostWith;
-            let timer;
-            // Lost connection and timeout end the wait at once: a command that ignores its closed
-            // channel (an attached `docker run`, say) may run on, and its caller deals with that.
-            let stop = () => undefined;
-            const stopped = new Promise((_, reject) => { stop = reject; });
-            inFlight.add(stop);
-            try {
-                const result = await Promise.race([stopped, ssh.execCommand(command, {
-                        stdin: options.stdin,
-                        onChannel: (channel) => {
-                            if (options.timeoutMs) {
-                                timer = setTimeout(() => {
-                                    channel.close();
-                                    stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
-                                }, options.timeoutMs);
-                            }
-                        },
-                    })]);
-                // No exit status and no signal: the channel closed under the command (a dropped connection).
-                if (result.code === null && !result.signal)
-                    throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
-                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
-            }
-            catch (e) {
-                if (e instanceof ConnectionLost && !closing)
-                    throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
-                throw e;
-            }
-            finally {
-                inFlight.delete(stop);
-                clearTimeout(timer);
-            }
-        },
-        async forward(host, port) {
-            const sockets = new Set();
-            const server = await listenLocally((socket) => {
-                sockets.add(socket);
-                socket.on('close', () => sockets.delete(socket));
-                // node-ssh throws at once (not a rejection) once the connection is gone.
-                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
-                    socket.pipe(channel).pipe(socket);
-                    channel.on('error', () => socket.destroy());
-                    socket.on('error', () => channel.destroy());
-                    socket.on('close', () => channel.destroy());
-                }, (e) => {
-                    debug(`forward to ${host}:${port} refused: ${e.message}`);
-                    socket.destroy();
-                });
-            });
-            const forward = {
-                port: server.address().port,
-                close: () => new Promise((resolve) => {
-                    forwards.delete(forward);
-                    server.close(() => resolve());
-                    sockets.forEach((s) => s.destroy());
-                }),
-            };
-            forwards.add(forward);
-            return forward;
-        },
-        onLost(listener) {
-            inFlight.add(listener);
-        },
-        async close() {
-            closing = true;
-            await Promise.all([...forwards].map((f) => f.close()));
-            ssh.dispose();
-            bastion?.dispose();
-        },
-    };
-}
-/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
- * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
-function openTcp(host, port) {
-    return new Promise((resolve, reject) => {
-        const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
-        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
-        socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
-        socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
-    });
-}
-/** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
-function hostKeyAlgorithms(target) {
-    const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
-    return preferred ? { algorithms: { serverHostKey: preferred } } : {};
-}
-function listenLocally(onConnection) {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_.createServer)({ noDelay: true }, onConnection);
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/session.ts
-// What main and post share: inputs read and masked, and the one SSH connection
-// with the docker host and the Redis key store on it.
-
-
-
-
-
-/** Registers secrets with the runner before anything can print them. */
-function maskSecrets(secrets) {
-    for (const secret of secrets.filter(Boolean)) {
-        core/* setSecret */.Pq(secret);
-        // The runner masks a multi-line secret line by line.
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim().length > 3 && line.trim() !== secret)
-                core/* setSecret */.Pq(line.trim());
-    }
-}
-/** The validated inputs, or undefined after reporting why they are not. */
-function readConfig() {
-    const raw = (name) => core/* getInput */.V4(name);
-    maskSecrets(SECRET_INPUTS.map(raw));
-    try {
-        const config = parseInputs(raw);
-        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-        return config;
-    }
-    catch (e) {
-        core/* setFailed */.C1(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
-        return undefined;
-    }
-}
-/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
-async function openSession(config, checkServer = false) {
-    const conn = config.connection;
-    const shell = await connect({
-        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
-    }, core/* debug */.Yz);
-    if (conn.insecureSkipHostKeyCheck)
-        core/* warning */.$e('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
-    const docker = remoteDockerHost(shell);
-    let keys;
-    try {
-        // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
-    }
-    catch (e) {
-        await shell.close();
-        throw e;
-    }
-    return {
-        shell,
-        docker,
-        keys,
-        async close() {
-            await keys.close().catch(() => undefined);
-            await shell.close();
-        },
-    };
-}
-/** Names of the state the main step saves for the post step. */
-const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
-
-
-/***/ }),
-
-/***/ 7318:
-/***/ ((module) => {
-
-module.exports = eval("require")("../build/Release/cpufeatures.node");
-
-
-/***/ }),
-
-/***/ 490:
-/***/ ((module) => {
-
-module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 2250:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3106:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-
-/***/ }),
-
-/***/ 4116:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  C1: () => (/* binding */ setFailed),
-  Pq: () => (/* binding */ core_setSecret),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setOutput, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -70760,6 +68298,2691 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/cleanup.ts
+/** Whether there is anything to do on the server (say so when a container must stay). */
+function needsCleanup(left, log) {
+    if (left.container && left.switching) {
+        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    }
+    return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
+}
+/** Removes the registry login and a container that never received traffic, then releases the lock. */
+async function cleanUp(left, server, log) {
+    if (left.dockerConfig) {
+        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
+    }
+    if (left.container && !left.switching) {
+        await server.docker.discard([left.container]).then(() => log.info(`Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+    }
+    if (left.lock) {
+        const released = await server.keys.unlock(left.lock, left.lockOwner);
+        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: ./node_modules/ms/index.js
+var ms = __nccwpck_require__(744);
+var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
+;// CONCATENATED MODULE: ./src/action-inputs.ts
+// Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
+const ACTION_INPUTS = [
+    {
+        "name": "host",
+        "description": "The server's host name or IP address.",
+        "required": true
+    },
+    {
+        "name": "port",
+        "description": "The server's SSH port.",
+        "required": false,
+        "default": "22"
+    },
+    {
+        "name": "username",
+        "description": "The deploy user on the server (in the docker group; no sudo needed).",
+        "required": true
+    },
+    {
+        "name": "private-key",
+        "description": "The deploy user's private key (OpenSSH or PEM format). Use a secret.",
+        "required": true
+    },
+    {
+        "name": "passphrase",
+        "description": "The private key's passphrase, if it has one. Use a secret.",
+        "required": false
+    },
+    {
+        "name": "known-hosts",
+        "description": "OpenSSH known_hosts lines for the server (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
+        "required": false
+    },
+    {
+        "name": "host-fingerprint",
+        "description": "The server's host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them. This or known-hosts is required.",
+        "required": false
+    },
+    {
+        "name": "insecure-skip-host-key-check",
+        "description": "Set to true to skip the host key check (not recommended; warns on every run).",
+        "required": false,
+        "default": "false"
+    },
+    {
+        "name": "jump-host",
+        "description": "A bastion to reach the server through (its SSH port forward); each host key is pinned separately.",
+        "required": false
+    },
+    {
+        "name": "jump-port",
+        "description": "The bastion's SSH port.",
+        "required": false,
+        "default": "22"
+    },
+    {
+        "name": "jump-username",
+        "description": "The user on the bastion (defaults to username).",
+        "required": false
+    },
+    {
+        "name": "jump-private-key",
+        "description": "The key for the bastion (defaults to private-key). Use a secret.",
+        "required": false
+    },
+    {
+        "name": "jump-known-hosts",
+        "description": "OpenSSH known_hosts lines for the bastion; required with jump-host.",
+        "required": false
+    },
+    {
+        "name": "image",
+        "description": "The image to deploy, e.g. ghcr.io/acme/web:1.4.2. Required unless rollback is true.",
+        "required": false
+    },
+    {
+        "name": "app",
+        "description": "The app's display name, used in container names. Defaults to the image name without registry and tag. Containers belong to their deployment (the redis-key), not to the app.",
+        "required": false
+    },
+    {
+        "name": "container-port",
+        "description": "The port the app listens on inside the container.",
+        "required": true
+    },
+    {
+        "name": "bind-address",
+        "description": "The host address the new container's port is published on.",
+        "required": false,
+        "default": "127.0.0.1"
+    },
+    {
+        "name": "port-range",
+        "description": "The host ports the new container may be published on; the first one no process, container or deployment uses is taken. Keep it below the kernel's ephemeral range (32768+).",
+        "required": false,
+        "default": "20000-20999"
+    },
+    {
+        "name": "env",
+        "description": "Environment for the container, NAME=value a line. Values are masked and reach docker run on stdin, never argv or a file.",
+        "required": false
+    },
+    {
+        "name": "env-file",
+        "description": "A path on the server to an env file for docker run --env-file.",
+        "required": false
+    },
+    {
+        "name": "run-args",
+        "description": "Extra docker run arguments, one argument a line (--memory=512m, or -v then /data:/data). Trusted like the docker group; options the deploy owns are refused. Without --log-driver or --log-opt, logs rotate (json-file, 3 x 10 MB).",
+        "required": false
+    },
+    {
+        "name": "restart",
+        "description": "The container's restart policy (no, on-failure, on-failure:N, always or unless-stopped), so a crash, a Docker restart or a reboot brings it back on its port.",
+        "required": false,
+        "default": "unless-stopped"
+    },
+    {
+        "name": "registry",
+        "description": "The registry to log in to (defaults to the image's registry).",
+        "required": false
+    },
+    {
+        "name": "registry-username",
+        "description": "Registry user name; with registry-password the server logs in before pulling.",
+        "required": false
+    },
+    {
+        "name": "registry-password",
+        "description": "Registry password or token, passed to docker login on stdin, in a Docker config removed right after the pull. Use a secret.",
+        "required": false
+    },
+    {
+        "name": "pull",
+        "description": "When to pull the image (always, missing or never).",
+        "required": false,
+        "default": "always"
+    },
+    {
+        "name": "release-command",
+        "description": "A command run once before the new container starts (e.g. migrations), one argument a line, in a one-off container of the new image with the same env, env-file and run-args. A failure stops the deploy; the old version keeps serving.",
+        "required": false
+    },
+    {
+        "name": "release-timeout",
+        "description": "How long the release command may run.",
+        "required": false,
+        "default": "600s"
+    },
+    {
+        "name": "rollback",
+        "description": "Set to true to deploy the release before the one now serving, by digest, from the history on the server; image may then be left out (if given, it must name the same repository).",
+        "required": false,
+        "default": "false"
+    },
+    {
+        "name": "redis-url",
+        "description": "The Redis confd watches, as seen from the server (redis:// or rediss://, password allowed). Reached through the SSH connection.",
+        "required": false,
+        "default": "redis://127.0.0.1:6379"
+    },
+    {
+        "name": "redis-key",
+        "description": "The Redis key confd renders nginx's upstream from, e.g. /nginx/upstream/app/port.",
+        "required": true
+    },
+    {
+        "name": "redis-value",
+        "description": "What to write to the key; {port} becomes the new container's host port (e.g. {port} or 127.0.0.1:{port}).",
+        "required": false,
+        "default": "{port}"
+    },
+    {
+        "name": "probe-url",
+        "description": "A URL served by nginx, as seen from the server, probed to prove the switch.",
+        "required": false,
+        "default": "http://127.0.0.1/"
+    },
+    {
+        "name": "probe-host",
+        "description": "The Host header for the probes (defaults to probe-url's host).",
+        "required": false
+    },
+    {
+        "name": "upstream-header",
+        "description": "The response header in which nginx names the upstream that answered ($upstream_addr).",
+        "required": false,
+        "default": "X-Upstream"
+    },
+    {
+        "name": "probe-successes",
+        "description": "How many healthy probes in a row, each naming the new port, prove the switch.",
+        "required": false,
+        "default": "3"
+    },
+    {
+        "name": "health-path",
+        "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
+        "required": false,
+        "default": "/"
+    },
+    {
+        "name": "health-timeout",
+        "description": "How long the new container has to become ready.",
+        "required": false,
+        "default": "60s"
+    },
+    {
+        "name": "switch-timeout",
+        "description": "How long nginx has to serve the new container after the key is written.",
+        "required": false,
+        "default": "60s"
+    },
+    {
+        "name": "drain-timeout",
+        "description": "How long to wait for connections to the old container to finish.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "stop-timeout",
+        "description": "How long the old container has to stop after SIGTERM before it is killed.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "lock-timeout",
+        "description": "How long to wait for another deploy of the same redis-key to finish before failing.",
+        "required": false,
+        "default": "300s"
+    },
+    {
+        "name": "timeout",
+        "description": "The bound on the whole deploy.",
+        "required": false,
+        "default": "900s"
+    },
+    {
+        "name": "keep-images",
+        "description": "How many of this deployment's last releases keep their images on the server (the rollback target always among them); other images of the repository no container uses are pruned.",
+        "required": false,
+        "default": "3"
+    }
+];
+
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/run-args.ts
+// The grammar of the run-args input, pure: extra `docker run` options, one
+// argument a line, that may neither override what the deploy sets itself nor
+// smuggle in a word docker would take as the image.
+/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
+const MANAGED = {
+    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
+    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
+    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
+    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
+    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
+    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
+    '--attach': 'the container runs detached', '-a': 'the container runs detached',
+    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+};
+/** docker run options that take no value. */
+const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
+    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+/** Short options that take a value, glued (-v/data:/data) or on the next line. */
+const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
+const OWN_LABEL = /^docker-hot-deploy\./;
+const HOST_NETWORK = /^(?:--network|--net)=host$/;
+/** Splits lines into options; a line that is no option and no option's value is a problem. */
+function options(lines, problems) {
+    const found = [];
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (!line.startsWith('-') || line === '-' || line === '--') {
+            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (line.startsWith('--')) {
+            const name = eq > 0 ? line.slice(0, eq) : line;
+            const value = eq > 0 ? line.slice(eq + 1) : undefined;
+            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
+            if (value === undefined && name === '--restart' && i + 1 < lines.length)
+                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+            else if (value === undefined && !FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
+                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    i += 1; // the value meant for it, said once
+            }
+            else
+                found.push({ name, value, text: line, lines: [i] });
+            continue;
+        }
+        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
+        for (let k = 1; k < line.length; k += 1) {
+            const name = `-${line[k]}`;
+            if (SHORT_WITH_VALUE.has(name)) {
+                const glued = line.slice(k + 1).replace(/^=/, '');
+                if (glued)
+                    found.push({ name, value: glued, text: line, lines: [i] });
+                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+                else
+                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
+                break;
+            }
+            if (!FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
+                break;
+            }
+            found.push({ name, text: line, lines: [i] });
+        }
+    }
+    return found;
+}
+/** run-args checked, without a --restart policy (returned on its own). */
+function parseRunArgs(lines) {
+    const problems = [];
+    let restart;
+    const removed = new Set();
+    const refused = new Set();
+    const refuse = (option, why) => {
+        if (!refused.has(option.lines[0]))
+            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
+        refused.add(option.lines[0]);
+    };
+    for (const option of options(lines, problems)) {
+        const managed = MANAGED[option.name];
+        if (option.name === '--restart') {
+            restart = option.value ?? '';
+            option.lines.forEach((i) => removed.add(i));
+        }
+        else if (managed)
+            refuse(option, managed);
+        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
+            refuse(option, "docker-hot-deploy.* labels are the action's own");
+        else if (HOST_NETWORK.test(option.text))
+            refuse(option, 'with the host network nothing is published on port-range');
+    }
+    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
+// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
+// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
+
+class KnownHostsError extends Error {
+}
+/** Parses known_hosts text; throws naming the line that is not one. */
+function parseKnownHosts(text) {
+    const entries = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const fields = line.split(/\s+/);
+        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
+        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
+            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
+        }
+        const [hosts, keyType, keyBase64] = fields;
+        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
+            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
+        }
+        const key = Buffer.from(keyBase64, 'base64');
+        if (keyTypeOf(key) !== keyType) {
+            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
+        }
+        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
+    });
+    return entries;
+}
+/** The algorithm name at the start of an SSH public key blob. */
+function keyTypeOf(key) {
+    if (key.length < 4)
+        return '';
+    const length = key.readUInt32BE(0);
+    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
+}
+/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
+function fingerprintOf(key) {
+    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
+}
+/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
+function hostName(host, port) {
+    return port === 22 ? host : `[${host}]:${port}`;
+}
+function globMatches(pattern, name) {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${re}$`, 'i').test(name);
+}
+function patternMatches(pattern, name) {
+    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
+    if (hashed) {
+        const digest = (0,external_node_crypto_.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
+        return digest === hashed[2];
+    }
+    return globMatches(pattern, name);
+}
+/** OpenSSH semantics: a negated pattern that matches excludes the line. */
+function entryMatchesHost(entry, host, port) {
+    const name = hostName(host, port);
+    let matched = false;
+    for (const pattern of entry.patterns) {
+        if (pattern.startsWith('!')) {
+            if (patternMatches(pattern.slice(1), name))
+                return false;
+        }
+        else if (patternMatches(pattern, name))
+            matched = true;
+    }
+    return matched;
+}
+function verifyHostKey(pins, host, port, offered) {
+    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
+    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
+        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
+    }
+    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
+        return { ok: true };
+    if (pins.fingerprints.includes(fingerprintOf(offered)))
+        return { ok: true };
+    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
+        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
+    }
+    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
+}
+/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
+function preferredHostKeyAlgorithms(pins, host, port) {
+    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
+    if (types.length === 0 || pins.fingerprints.length > 0)
+        return undefined;
+    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+    return [...new Set(algorithms)];
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Raw action inputs -> one validated, typed config. Pure: the caller supplies
+// the inputs; every problem is reported at once, naming the input, the bad value
+// (unless it is secret) and what is accepted.
+
+
+
+// ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
+
+
+
+/** The action.yml defaults, so a bare `node dist/index.js` (and the CLI) behaves as the runner does. */
+const DEFAULTS = Object.fromEntries(ACTION_INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default]));
+/** Inputs whose values never appear in logs or errors. */
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+    }
+}
+// Docker's reference grammar (distribution/reference), anchored.
+const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
+const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
+const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
+/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
+function parseDuration(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
+        return undefined;
+    return ms_default()(text);
+}
+/** A URL as it may appear in a log or an error: its password replaced. */
+function redactUrl(text) {
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+}
+function isHostAddress(value) {
+    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
+}
+/** The app name a bare image implies: its last path component. */
+function appFromImage(image) {
+    const match = IMAGE_RE.exec(image.split('@')[0]);
+    return match ? match[2].split('/').pop() ?? '' : '';
+}
+function parseInputs(raw) {
+    const problems = [];
+    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
+    const fail = (name, message, fallback) => {
+        problems.push(`${name}: ${message}`);
+        return fallback;
+    };
+    const shown = (name, raw) => {
+        if (SECRET_INPUTS.includes(name))
+            return '(secret)';
+        const value = redactUrl(raw);
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    };
+    const required = (name) => get(name) || fail(name, 'is required', '');
+    const integer = (name, min, max) => {
+        const value = get(name);
+        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
+            return Number(value);
+        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+    };
+    const duration = (name) => {
+        const value = get(name);
+        const parsed = parseDuration(value);
+        if (parsed !== undefined && parsed > 0)
+            return parsed;
+        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
+    };
+    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
+    const optional = (value) => value || undefined;
+    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
+    // Connection
+    const host = hostInput('host', required('host'));
+    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
+    const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+    for (const fp of hostFingerprints)
+        matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
+    const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+    let jump;
+    const jumpHost = get('jump-host');
+    if (jumpHost) {
+        jump = {
+            host: hostInput('jump-host', jumpHost),
+            port: integer('jump-port', 1, 65535),
+            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
+            // The jump key is unencrypted or shares `passphrase` with the server's key.
+            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+        };
+    }
+    // Container
+    const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
+    // A rollback finds its image in the history; `image`, if given, names the repository it expects.
+    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
+    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
+    const bindAddress = get('bind-address');
+    if ((0,external_node_net_.isIP)(bindAddress) === 0)
+        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
+    const rangeText = get('port-range');
+    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
+    const env = [];
+    get('env').split(/\r?\n/).forEach((line, i) => {
+        if (!line.trim() || line.trim().startsWith('#'))
+            return;
+        const eq = line.indexOf('=');
+        const name = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!ENV_NAME_RE.test(name))
+            fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
+        else
+            env.push([name, line.slice(eq + 1)]);
+    });
+    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+    const deprecations = [];
+    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    for (const problem of runArgProblems)
+        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
+    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
+    if (restartArg !== undefined) {
+        // 0.1 had no restart input: its users put the policy in run-args.
+        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
+        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+    }
+    const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
+    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
+    // Switch
+    const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
+    const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
+    const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
+    let probeUrl = new URL('http://127.0.0.1/');
+    try {
+        probeUrl = new URL(get('probe-url'));
+        if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password)
+            throw new Error('scheme');
+    }
+    catch {
+        fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
+    }
+    const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
+    const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+    const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
+    const config = {
+        connection: {
+            host,
+            port: integer('port', 1, 65535),
+            username: matching('username', USER_RE, 'a Unix user name', required('username')),
+            privateKey,
+            passphrase: optional(raw('passphrase') ?? ''),
+            knownHosts,
+            hostFingerprints,
+            insecureSkipHostKeyCheck: insecure,
+            jump,
+        },
+        container: {
+            image,
+            app,
+            containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
+            bindAddress,
+            portRange,
+            env,
+            envFile: optional(envFile),
+            runArgs,
+            restart,
+            registry: optional(registry),
+            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
+            registryPassword: optional(raw('registry-password') ?? ''),
+            pull,
+            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+            rollback,
+        },
+        switch: {
+            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redisKey,
+            redisValue,
+            probeUrl,
+            probeHost: optional(probeHost),
+            upstreamHeader,
+            probeSuccesses: integer('probe-successes', 1, 100),
+            healthPath,
+        },
+        timing: {
+            healthTimeoutMs: duration('health-timeout'),
+            releaseTimeoutMs: duration('release-timeout'),
+            switchTimeoutMs: duration('switch-timeout'),
+            drainTimeoutMs: duration('drain-timeout'),
+            stopTimeoutMs: duration('stop-timeout'),
+            lockTimeoutMs: duration('lock-timeout'),
+            timeoutMs: duration('timeout'),
+        },
+        keepImages: integer('keep-images', 1, 100),
+        deprecations,
+    };
+    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
+        problems.push('registry-username, registry-password: give both or neither');
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return config;
+}
+/** A key ssh2 can read (and decrypt), checked before connecting. */
+function privateKeyInput(name, key, passphrase, fail) {
+    if (!key)
+        return key;
+    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
+        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+    }
+    const parsed = lib_default().utils.parseKey(key, passphrase || undefined);
+    if (!(parsed instanceof Error))
+        return key;
+    if (/no passphrase given/.test(parsed.message))
+        return fail(name, 'is encrypted: set the passphrase input', '');
+    if (/passphrase|decrypt/i.test(parsed.message))
+        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
+    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
+}
+function knownHostsInput(name, text, fail) {
+    try {
+        return parseKnownHosts(text);
+    }
+    catch (e) {
+        if (!(e instanceof KnownHostsError))
+            throw e;
+        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
+    }
+}
+function parseRedisUrl(text, fail) {
+    const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return fail(`is not ${accepted}`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+        return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isHostAddress(host))
+        return fail(`has no valid host; accepted: ${accepted}`);
+    const db = url.pathname.replace(/^\//, '') || '0';
+    if (!/^\d{1,2}$/.test(db))
+        return fail(`database "${db}" is not a number; accepted: ${accepted}`);
+    return {
+        shown: redactUrl(text),
+        host,
+        port: url.port ? Number(url.port) : 6379,
+        tls: url.protocol === 'rediss:',
+        username: url.username ? decodeURIComponent(url.username) : undefined,
+        password: url.password ? decodeURIComponent(url.password) : undefined,
+        db: Number(db),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action-config.ts
+// What the Action's two steps share: the inputs read and masked as the runner
+// gives them, and the state the main step saves for the post step.
+
+
+/** Registers secrets with the runner before anything can print them. */
+function maskSecrets(secrets) {
+    for (const secret of secrets.filter(Boolean)) {
+        core_setSecret(secret);
+        // The runner masks a multi-line secret line by line.
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim().length > 3 && line.trim() !== secret)
+                core_setSecret(line.trim());
+    }
+}
+/** The validated inputs, or undefined after reporting why they are not. */
+function readConfig() {
+    const raw = (name) => getInput(name);
+    maskSecrets(SECRET_INPUTS.map(raw));
+    try {
+        const config = parseInputs(raw);
+        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
+        return config;
+    }
+    catch (e) {
+        setFailed(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
+        return undefined;
+    }
+}
+/** Names of the state the main step saves for the post step. */
+const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
+
+;// CONCATENATED MODULE: ./src/docker.ts
+// Docker (and the few host tools a deploy needs), pure: argument lists to run
+// on the server, and parsers for what they print. Nothing here does I/O.
+const LABEL_APP = 'docker-hot-deploy.app';
+/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
+const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
+const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
+const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Set on a release command's one-off container. */
+const LABEL_ROLE = 'docker-hot-deploy.role';
+/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
+const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+/** An address as it stands before `:port`: IPv6 in brackets. */
+const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
+const build = {
+    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
+    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
+    removeDir: (dir) => ['rm', '-rf', '--', dir],
+    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
+    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
+    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+    /** A one-off container of the new image, attached, removed when it ends: the release command. */
+    runOnce(spec) {
+        return [
+            'docker', 'run', '--rm', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...spec.runArgs,
+            spec.image,
+            ...spec.command,
+        ];
+    },
+    /** Every container on the server, stopped ones too: their ports come back with them. A container
+     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
+    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
+    run(spec) {
+        return [
+            'docker', 'run', '--detach', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`,
+            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
+            '--label', `${LABEL_IMAGE}=${spec.image}`,
+            // An explicit host port: Docker would pick another ephemeral one on every restart.
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+            '--restart', spec.restart,
+            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
+            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...spec.runArgs,
+            spec.image,
+        ];
+    },
+    inspect: (id) => ['docker', 'container', 'inspect', id],
+    logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
+    stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
+    /** Force-removes: for containers that never served (their anonymous volumes go too). */
+    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Removes stopped containers, keeping their volumes. */
+    remove: (ids) => ['docker', 'rm', ...ids],
+    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
+    removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
+    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
+    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
+    listeningPorts: () => ['ss', '-Htln'],
+    connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
+    processes: () => ['ps', '-eo', 'args'],
+};
+function jsonLines(text) {
+    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
+function hostPortsOf(...maps) {
+    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
+    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
+}
+const parse = {
+    containers(text) {
+        return jsonLines(text)
+            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
+        }));
+    },
+    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+    serverProblems(text, username) {
+        const problems = [];
+        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
+        for (const m of text.matchAll(/^missing (\w+)$/gm))
+            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+        if (/permission denied.*docker\.sock/is.test(text)) {
+            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+        }
+        else if (/cannot connect to the docker daemon/i.test(text)) {
+            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+        }
+        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
+            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+        }
+        return problems;
+    },
+    /** True when a failed inspect only missed containers removed since they were listed. */
+    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
+    inspect(text, containerPort) {
+        const [c] = JSON.parse(text);
+        const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
+        return {
+            id: c.Id,
+            name: c.Name.replace(/^\//, ''),
+            status: c.State.Status,
+            exitCode: c.State.ExitCode,
+            restartCount: c.RestartCount,
+            health: c.State.Health?.Status,
+            hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
+        };
+    },
+    /** An image's content address, its registry digest (else its local id), and its local id. */
+    imageIdentity(text) {
+        const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
+        if (!m)
+            throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
+        const repoDigests = JSON.parse(m[1]) ?? [];
+        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
+    },
+    /** readHistories' output: each file's text by its path. */
+    histories(text) {
+        const files = new Map();
+        let current;
+        for (const line of text.split('\n')) {
+            const header = /^==> (.+)$/.exec(line);
+            if (header)
+                files.set(header[1], (current = []));
+            else
+                current?.push(line);
+        }
+        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
+    },
+    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
+    images(text) {
+        return jsonLines(text)
+            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+    },
+    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
+    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
+    listeningPorts(text) {
+        const ports = new Set();
+        for (const line of text.split('\n')) {
+            const local = line.trim().split(/\s+/)[3];
+            const m = local ? /:(\d+)$/.exec(local) : null;
+            if (m)
+                ports.add(Number(m[1]));
+        }
+        return ports;
+    },
+    lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
+    shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
+};
+/** The image references of a repository to remove: every one whose image is not protected
+ * (by id: all references to a protected image stay). */
+function imagesToPrune(images, protectedIds) {
+    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
+}
+/** The image's repository (registry and path, without tag or digest). */
+function repositoryOf(image) {
+    const withoutDigest = image.split('@')[0];
+    const lastSlash = withoutDigest.lastIndexOf('/');
+    const colon = withoutDigest.lastIndexOf(':');
+    return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
+function registryOf(image) {
+    const first = image.split('/')[0];
+    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
+}
+/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
+function countConfd(commandLines) {
+    return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
+}
+/** The first port of the range that is not taken. */
+function firstFreePort(range, taken) {
+    for (let p = range.first; p <= range.last; p += 1)
+        if (!taken.has(p))
+            return p;
+    return undefined;
+}
+/** Ports a new container may not take: listened on, or published by any container (a stopped or
+ * restarting one takes its port back when it starts), or named by the key (its container may be
+ * restarting right now). */
+function takenPorts(listening, containers, keyPort) {
+    const taken = new Set(listening);
+    for (const c of containers)
+        c.hostPorts.forEach((p) => taken.add(p));
+    if (keyPort !== undefined)
+        taken.add(keyPort);
+    return taken;
+}
+
+;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
+class RemoteCommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
+        this.argv = argv;
+        this.result = result;
+    }
+}
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+function remoteDockerHost(shell) {
+    const ok = async (argv, options = {}) => {
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+        if (result.code !== 0)
+            throw new RemoteCommandError(argv, result);
+        return result.stdout;
+    };
+    const identityOf = async (image) => {
+        const argv = build.imageIdentity(image);
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+        if (result.code === 0)
+            return parse.imageIdentity(result.stdout);
+        if (/no such image/i.test(result.stderr))
+            return undefined;
+        throw new RemoteCommandError(argv, result);
+    };
+    return {
+        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(build.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
+        },
+        async pull(image, policy, configDir) {
+            if (policy !== 'always') {
+                const present = await identityOf(image);
+                if (present)
+                    return present;
+                if (policy === 'never')
+                    throw new Error(`image ${image} is not on the server and pull is "never"`);
+            }
+            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            const identity = await identityOf(image);
+            if (!identity)
+                throw new Error(`image ${image} is missing right after docker pull`);
+            return identity;
+        },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!/^timed out/.test(e.message))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(build.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
+        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        async checkServer(username) {
+            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+        },
+        async containers() {
+            const argv = build.containers();
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return parse.containers(result.stdout);
+        },
+        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
+        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
+        async logs(id, lines) {
+            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return `${result.stdout}${result.stderr}`.trimEnd();
+        },
+        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+        async remove(ids) { if (ids.length > 0)
+            await ok(build.remove(ids)); },
+        async discard(ids) { if (ids.length > 0)
+            await ok(build.discard(ids)); },
+        images: async (repository) => parse.images(await ok(build.images(repository))),
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = build.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (parse.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
+            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+        },
+        processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __nccwpck_require__(7796);
+;// CONCATENATED MODULE: ./src/redis.ts
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const legacyLockName = (redisKey) => `${redisKey}:lock`;
+/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
+function notificationsCoverSet(flags) {
+    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const redis_COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new built.Redis({
+        host: '127.0.0.1',
+        port: forward.port,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: redis_COMMAND_TIMEOUT_MS,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
+    try {
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${(firstError ?? e).message}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => { if (!closed)
+        redis.disconnect(); });
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const held = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
+            return true;
+        },
+        lockLost: (name) => held.get(name)?.lost,
+        lockHolder: (name) => redis.get(name),
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async close() {
+            closed = true;
+            [...held.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/is-stream/index.js
+var is_stream = __nccwpck_require__(6543);
+// EXTERNAL MODULE: ./node_modules/make-dir/index.js
+var make_dir = __nccwpck_require__(6512);
+;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
+class PromiseQueue {
+    constructor({ concurrency = 1 } = {}) {
+        this.options = { concurrency };
+        this.running = 0;
+        this.queue = [];
+        this.idleCallbacks = [];
+    }
+    clear() {
+        this.queue = [];
+    }
+    onIdle(callback) {
+        this.idleCallbacks.push(callback);
+        return () => {
+            const index = this.idleCallbacks.indexOf(callback);
+            if (index !== -1) {
+                this.idleCallbacks.splice(index, 1);
+            }
+        };
+    }
+    waitTillIdle() {
+        return new Promise((resolve) => {
+            if (this.running === 0) {
+                resolve();
+                return;
+            }
+            const dispose = this.onIdle(() => {
+                dispose();
+                resolve();
+            });
+        });
+    }
+    add(callback) {
+        return new Promise((resolve, reject) => {
+            const runCallback = () => {
+                this.running += 1;
+                try {
+                    Promise.resolve(callback()).then((val) => {
+                        resolve(val);
+                        this.processNext();
+                    }, (err) => {
+                        reject(err);
+                        this.processNext();
+                    });
+                }
+                catch (err) {
+                    reject(err);
+                    this.processNext();
+                }
+            };
+            if (this.running >= this.options.concurrency) {
+                this.queue.push(runCallback);
+            }
+            else {
+                runCallback();
+            }
+        });
+    }
+    // Internal function, don't use
+    processNext() {
+        this.running -= 1;
+        const callback = this.queue.shift();
+        if (callback) {
+            callback();
+        }
+        else if (this.running === 0) {
+            this.idleCallbacks.forEach((item) => item());
+        }
+    }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
+/* @flow */
+
+
+
+
+const defaultFilesystem = {
+    join(pathA, pathB) {
+        return external_path_.join(pathA, pathB);
+    },
+    basename(path) {
+        return external_path_.basename(path);
+    },
+    stat(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+    readdir(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.readdir(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+};
+async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
+    const itemStat = await fileSystem.stat(path);
+    if (itemStat.isFile()) {
+        result.files.push(path);
+    }
+    else if (itemStat.isDirectory()) {
+        result.directories.push(path);
+    }
+    if (!itemStat.isDirectory() || recursive === 'none') {
+        return;
+    }
+    const contents = await fileSystem.readdir(path);
+    contents.forEach((item) => {
+        const itemPath = fileSystem.join(path, item);
+        if (!validate(itemPath)) {
+            return;
+        }
+        queue
+            .add(() => scanDirectoryInternal({
+            path: itemPath,
+            recursive: recursive === 'shallow' ? 'none' : 'deep',
+            validate,
+            result,
+            fileSystem,
+            queue,
+            reject,
+        }))
+            .catch(reject);
+    });
+}
+async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
+    external_assert_(path && typeof path === 'string', 'path must be a valid string');
+    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
+    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
+    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
+    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
+    const queue = new PromiseQueue({
+        concurrency,
+    });
+    const result = { files: [], directories: [] };
+    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
+    await new Promise((resolve, reject) => {
+        scanDirectoryInternal({
+            path,
+            recursive: recursive ? 'deep' : 'shallow',
+            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
+            result,
+            fileSystem: mergedFileSystem,
+            queue,
+            reject,
+        })
+            .then(() => queue.waitTillIdle())
+            .then(resolve, reject);
+    });
+    return result;
+}
+/* harmony default export */ const esm = (scanDirectory);
+
+// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
+var shell_escape = __nccwpck_require__(4646);
+;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
+
+
+
+
+
+
+
+
+
+const DEFAULT_CONCURRENCY = 1;
+const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
+const DEFAULT_TICK = () => {
+    /* No Op */
+};
+class SSHError extends Error {
+    constructor(message, code = null) {
+        super(message);
+        this.code = code;
+    }
+}
+function unixifyPath(path) {
+    if (path.includes('\\')) {
+        return path.split('\\').join('/');
+    }
+    return path;
+}
+async function readFile(filePath) {
+    return new Promise((resolve, reject) => {
+        external_fs_.readFile(filePath, 'utf8', (err, res) => {
+            if (err) {
+                reject(err);
+            }
+            else {
+                resolve(res);
+            }
+        });
+    });
+}
+const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
+async function makeDirectoryWithSftp(path, sftp) {
+    let stats = null;
+    try {
+        stats = await new Promise((resolve, reject) => {
+            sftp.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    catch (_) {
+        /* No Op */
+    }
+    if (stats) {
+        if (stats.isDirectory()) {
+            // Already exists, nothing to worry about
+            return;
+        }
+        throw new Error('mkdir() failed, target already exists and is not a directory');
+    }
+    try {
+        await new Promise((resolve, reject) => {
+            sftp.mkdir(path, (err) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve();
+                }
+            });
+        });
+    }
+    catch (err) {
+        if (err != null && typeof err.stack === 'string') {
+            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
+            if (matches != null) {
+                throw new SSHError(err.message, matches[1]);
+            }
+            throw err;
+        }
+    }
+}
+class NodeSSH {
+    constructor() {
+        this.connection = null;
+    }
+    getConnection() {
+        const { connection } = this;
+        if (connection == null) {
+            throw new Error('Not connected to server');
+        }
+        return connection;
+    }
+    async connect(givenConfig) {
+        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
+        const config = { ...givenConfig };
+        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
+        if (config.host != null) {
+            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
+        }
+        else if (config.sock != null) {
+            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
+        }
+        else {
+            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
+        }
+        if (config.privateKey != null || config.privateKeyPath != null) {
+            if (config.privateKey != null) {
+                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
+                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
+            }
+            else if (config.privateKeyPath != null) {
+                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
+                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
+            }
+            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
+            if (config.privateKeyPath != null) {
+                // Must be an fs path
+                try {
+                    config.privateKey = await readFile(config.privateKeyPath);
+                }
+                catch (err) {
+                    if (err != null && err.code === 'ENOENT') {
+                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
+                    }
+                    throw err;
+                }
+            }
+        }
+        else if (config.password != null) {
+            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
+        }
+        if (config.tryKeyboard != null) {
+            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
+        }
+        if (config.tryKeyboard) {
+            const { password } = config;
+            if (config.onKeyboardInteractive != null) {
+                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
+            }
+            else if (password != null) {
+                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
+                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
+                        finish([password]);
+                    }
+                };
+            }
+        }
+        const connection = new lib.Client();
+        this.connection = connection;
+        await new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            if (config.onKeyboardInteractive) {
+                connection.on('keyboard-interactive', config.onKeyboardInteractive);
+            }
+            connection.on('ready', () => {
+                connection.removeListener('error', reject);
+                resolve();
+            });
+            connection.on('end', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+            });
+            connection.on('close', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+                reject(new SSHError('No response from server', 'ETIMEDOUT'));
+            });
+            connection.connect(config);
+        });
+        return this;
+    }
+    isConnected() {
+        return this.connection != null;
+    }
+    async requestShell(options) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            const callback = (err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            };
+            if (options == null) {
+                connection.shell(callback);
+            }
+            else {
+                connection.shell(options, callback);
+            }
+        });
+    }
+    async withShell(callback, options) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const shell = await this.requestShell(options);
+        try {
+            await callback(shell);
+        }
+        finally {
+            shell.destroy();
+        }
+    }
+    async requestSFTP() {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.sftp((err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    async withSFTP(callback) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const sftp = await this.requestSFTP();
+        try {
+            await callback(sftp);
+        }
+        finally {
+            sftp.end();
+        }
+    }
+    async execCommand(givenCommand, options = {}) {
+        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
+        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
+        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
+        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
+        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
+        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
+        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
+        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
+        let command = givenCommand;
+        if (options.cwd) {
+            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
+        }
+        const connection = this.getConnection();
+        const output = { stdout: [], stderr: [] };
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                    return;
+                }
+                if (options.onChannel) {
+                    options.onChannel(channel);
+                }
+                channel.on('data', (chunk) => {
+                    if (options.onStdout)
+                        options.onStdout(chunk);
+                    output.stdout.push(chunk.toString(options.encoding));
+                });
+                channel.stderr.on('data', (chunk) => {
+                    if (options.onStderr)
+                        options.onStderr(chunk);
+                    output.stderr.push(chunk.toString(options.encoding));
+                });
+                if (options.stdin != null) {
+                    if (is_stream.readable(options.stdin)) {
+                        options.stdin.pipe(channel, {
+                            end: true,
+                        });
+                    }
+                    else {
+                        channel.write(options.stdin);
+                        channel.end();
+                    }
+                }
+                else {
+                    channel.end();
+                }
+                let code = null;
+                let signal = null;
+                channel.on('exit', (code_, signal_) => {
+                    code = code_ !== null && code_ !== void 0 ? code_ : null;
+                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
+                });
+                channel.on('close', () => {
+                    let stdout = output.stdout.join('');
+                    let stderr = output.stderr.join('');
+                    if (options.noTrim !== true) {
+                        stdout = stdout.trim();
+                        stderr = stderr.trim();
+                    }
+                    resolve({
+                        code: code != null ? code : null,
+                        signal: signal != null ? signal : null,
+                        stdout,
+                        stderr,
+                    });
+                });
+            });
+        });
+    }
+    async exec(command, parameters, options = {}) {
+        external_assert_(typeof command === 'string', 'command must be a valid string');
+        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
+        for (let i = 0, { length } = parameters; i < length; i += 1) {
+            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
+        }
+        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
+        const response = await this.execCommand(completeCommand, options);
+        if (options.stream == null || options.stream === 'stdout') {
+            if (response.stderr) {
+                throw new Error(response.stderr);
+            }
+            return response.stdout;
+        }
+        if (options.stream === 'stderr') {
+            return response.stderr;
+        }
+        return response;
+    }
+    async mkdir(path, method = 'sftp', givenSftp = null) {
+        external_assert_(typeof path === 'string', 'path must be a valid string');
+        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        if (method === 'exec') {
+            await this.exec('mkdir', ['-p', unixifyPath(path)]);
+            return;
+        }
+        const sftp = givenSftp || (await this.requestSFTP());
+        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
+            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
+                throw error;
+            }
+            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
+            await makeSftpDirectory(false);
+        });
+        try {
+            await makeSftpDirectory(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        const sftp = givenSftp || (await this.requestSFTP());
+        try {
+            await new Promise((resolve, reject) => {
+                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
+                    if (err) {
+                        reject(err);
+                    }
+                    else {
+                        resolve();
+                    }
+                });
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        external_assert_(await new Promise((resolve) => {
+            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
+                resolve(err === null);
+            });
+        }), `localFile does not exist at ${localFile}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const putFile = (retry) => {
+            return new Promise((resolve, reject) => {
+                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
+                    if (err == null) {
+                        resolve();
+                        return;
+                    }
+                    if (err.message === 'No such file' && retry) {
+                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
+                    }
+                    else {
+                        reject(err);
+                    }
+                });
+            });
+        };
+        try {
+            await putFile(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
+        external_assert_(Array.isArray(files), 'files must be an array');
+        for (let i = 0, { length } = files; i < length; i += 1) {
+            const file = files[i];
+            external_assert_(file, 'files items must be valid objects');
+            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
+            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
+        }
+        const transferred = [];
+        const sftp = givenSftp || (await this.requestSFTP());
+        const queue = new PromiseQueue({ concurrency });
+        try {
+            await new Promise((resolve, reject) => {
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        await this.putFile(file.local, file.remote, sftp, transferOptions);
+                        transferred.push(file);
+                    })
+                        .catch(reject);
+                });
+                queue.waitTillIdle().then(resolve);
+            });
+        }
+        catch (error) {
+            if (error != null) {
+                error.transferred = transferred;
+            }
+            throw error;
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(localDirectory, {
+            recursive,
+            validate,
+        });
+        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(remoteDirectory, {
+            recursive,
+            validate,
+            concurrency,
+            fileSystem: {
+                basename(path) {
+                    return external_path_.posix.basename(path);
+                },
+                join(pathA, pathB) {
+                    return external_path_.posix.join(pathA, pathB);
+                },
+                readdir(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.readdir(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                resolve(res.map((item) => item.filename));
+                            }
+                        });
+                    });
+                },
+                stat(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.stat(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
+                                resolve(res);
+                            }
+                        });
+                    });
+                },
+            },
+        });
+        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await make_dir(external_path_.join(localDirectory, directory));
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    forwardIn(remoteAddr, remotePort, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.destIP === remoteAddr && details.destPort === port) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('tcp connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('tcp connection', handler);
+                        connection.unforwardIn(remoteAddr, port, (_error) => {
+                            if (_error) {
+                                _reject(error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ port, dispose });
+            });
+        });
+    }
+    forwardOut(srcIP, srcPort, dstIP, dstPort) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    forwardInStreamLocal(socketPath, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.socketPath === socketPath) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('unix connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('unix connection', handler);
+                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
+                            if (_error) {
+                                _reject(_error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ dispose });
+            });
+        });
+    }
+    forwardOutStreamLocal(socketPath) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    dispose() {
+        if (this.connection) {
+            this.connection.end();
+            this.connection = null;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
+var shell_quote = __nccwpck_require__(6591);
+;// CONCATENATED MODULE: ./src/shell.ts
+// The one place a remote command line is made: an argument list, each element
+// quoted so the server's shell passes it on as one literal argument.
+
+function shellCommand(argv) {
+    if (argv.length === 0)
+        throw new Error('empty command');
+    return (0,shell_quote.quote)([...argv]);
+}
+
+;// CONCATENATED MODULE: ./src/ssh/connection.ts
+// The one SSH connection of a deploy: host key pinned before authentication,
+// commands as exec channels (argument lists quoted by shellCommand), and local
+// TCP forwards through the same connection for Redis and HTTP.
+
+
+
+
+class HostKeyError extends Error {
+}
+/** The connection went away under the deploy: nothing more can be done on the server from here. */
+class ConnectionLost extends Error {
+}
+/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
+const KEEPALIVE_MS = 5_000;
+const KEEPALIVE_COUNT = 3;
+const READY_TIMEOUT_MS = 20_000;
+/** One SSH hop, its host key checked before authentication; `sock` is the
+ * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
+async function openHop(hop, role, sock) {
+    const ssh = new NodeSSH();
+    let refusal;
+    const name = hostName(hop.host, hop.port);
+    try {
+        await ssh.connect({
+            host: hop.host,
+            port: hop.port,
+            sock: sock,
+            username: hop.username,
+            privateKey: hop.privateKey,
+            passphrase: hop.passphrase,
+            keepaliveInterval: KEEPALIVE_MS,
+            keepaliveCountMax: KEEPALIVE_COUNT,
+            readyTimeout: READY_TIMEOUT_MS,
+            ...hostKeyAlgorithms(hop),
+            // ssh2 hands over the raw key blob when no hostHash is set.
+            hostVerifier: (key) => {
+                if (hop.insecureSkipHostKeyCheck)
+                    return true;
+                const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
+                const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
+                if (!verdict.ok) {
+                    const fix = role === 'server'
+                        ? `set the input host-fingerprint: ${fingerprintOf(key)}`
+                        : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
+                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
+                        `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
+                }
+                return verdict.ok;
+            },
+        });
+    }
+    catch (e) {
+        ssh.dispose();
+        if (refusal)
+            throw new HostKeyError(refusal);
+        const message = e.message;
+        if (/authentication methods failed/i.test(message)) {
+            throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
+        }
+        throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
+    }
+    return ssh;
+}
+async function connect(target, debug) {
+    let bastion;
+    let ssh;
+    if (target.jump) {
+        const jump = { ...target.jump, insecureSkipHostKeyCheck: false };
+        bastion = await openHop(jump, 'jump host', await openTcp(jump.host, jump.port));
+        try {
+            const tunnel = await bastion.forwardOut('127.0.0.1', 0, target.host, target.port);
+            ssh = await openHop(target, 'server', tunnel);
+        }
+        catch (e) {
+            bastion.dispose();
+            throw e;
+        }
+    }
+    else {
+        ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
+    }
+    // node-ssh drops its error listener after connecting: without one a reset crashes the process.
+    // The bastion's connection carries the server's, so losing either loses both; commands in
+    // flight fail at once rather than at the next keepalive.
+    let lostWith;
+    const inFlight = new Set();
+    const lose = (why) => {
+        if (lostWith)
+            return;
+        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
+        inFlight.forEach((reject) => reject(lostWith));
+    };
+    for (const hop of [ssh, bastion]) {
+        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+        hop?.connection?.on('close', () => lose('the server closed it'));
+    }
+    const forwards = new Set();
+    let closing = false;
+    return {
+        async run(argv, options = {}) {
+            const command = shellCommand(argv);
+            debug(`$ ${command}`);
+            if (lostWith)
+                throw lostWith;
+            let timer;
+            // Lost connection and timeout end the wait at once: a command that ignores its closed
+            // channel (an attached `docker run`, say) may run on, and its caller deals with that.
+            let stop = () => undefined;
+            const stopped = new Promise((_, reject) => { stop = reject; });
+            inFlight.add(stop);
+            try {
+                const result = await Promise.race([stopped, ssh.execCommand(command, {
+                        stdin: options.stdin,
+                        onChannel: (channel) => {
+                            if (options.timeoutMs) {
+                                timer = setTimeout(() => {
+                                    channel.close();
+                                    stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+                                }, options.timeoutMs);
+                            }
+                        },
+                    })]);
+                // No exit status and no signal: the channel closed under the command (a dropped connection).
+                if (result.code === null && !result.signal)
+                    throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
+                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
+            }
+            catch (e) {
+                if (e instanceof ConnectionLost && !closing)
+                    throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+                throw e;
+            }
+            finally {
+                inFlight.delete(stop);
+                clearTimeout(timer);
+            }
+        },
+        async forward(host, port) {
+            const sockets = new Set();
+            const server = await listenLocally((socket) => {
+                sockets.add(socket);
+                socket.on('close', () => sockets.delete(socket));
+                // node-ssh throws at once (not a rejection) once the connection is gone.
+                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
+                    socket.pipe(channel).pipe(socket);
+                    channel.on('error', () => socket.destroy());
+                    socket.on('error', () => channel.destroy());
+                    socket.on('close', () => channel.destroy());
+                }, (e) => {
+                    debug(`forward to ${host}:${port} refused: ${e.message}`);
+                    socket.destroy();
+                });
+            });
+            const forward = {
+                port: server.address().port,
+                close: () => new Promise((resolve) => {
+                    forwards.delete(forward);
+                    server.close(() => resolve());
+                    sockets.forEach((s) => s.destroy());
+                }),
+            };
+            forwards.add(forward);
+            return forward;
+        },
+        onLost(listener) {
+            inFlight.add(listener);
+        },
+        async close() {
+            closing = true;
+            await Promise.all([...forwards].map((f) => f.close()));
+            ssh.dispose();
+            bastion?.dispose();
+        },
+    };
+}
+/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
+ * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
+function openTcp(host, port) {
+    return new Promise((resolve, reject) => {
+        const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
+        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+        socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
+        socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
+    });
+}
+/** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
+function hostKeyAlgorithms(target) {
+    const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
+    return preferred ? { algorithms: { serverHostKey: preferred } } : {};
+}
+function listenLocally(onConnection) {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_.createServer)({ noDelay: true }, onConnection);
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/session.ts
+// The one SSH connection of a deploy, with the docker host and the Redis key
+// store on it: what every door (the Action's steps, the CLI) opens.
+
+
+
+async function openSession(config, log, checkServer = false) {
+    const conn = config.connection;
+    const shell = await connect({
+        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
+        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
+        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
+    }, log.debug);
+    if (conn.insecureSkipHostKeyCheck)
+        log.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+    const docker = remoteDockerHost(shell);
+    let keys;
+    try {
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
+    }
+    catch (e) {
+        await shell.close();
+        throw e;
+    }
+    return {
+        shell,
+        docker,
+        keys,
+        async close() {
+            await keys.close().catch(() => undefined);
+            await shell.close();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+// The post step: runs after the job's steps, also when the run was cancelled or
+// the main step died. If the main step did not finish, it cleans up after it from
+// the state the main step saved (its checkpoints).
+
+
+
+
+/** The post step holds the job (and its concurrency group): it gives up after this long. */
+const POST_TIMEOUT_MS = 120_000;
+async function run() {
+    if (getState(STATE.finished) === 'true')
+        return;
+    const left = {
+        lock: getState(STATE.lock),
+        lockOwner: getState(STATE.lockOwner),
+        container: getState(STATE.container),
+        switching: getState(STATE.switching) === 'true',
+        dockerConfig: getState(STATE.dockerConfig),
+    };
+    const log = { info: info, warning: (m) => warning(m) };
+    if (!needsCleanup(left, log))
+        return;
+    const config = readConfig();
+    if (!config)
+        return;
+    info('The main step did not finish: cleaning up after it.');
+    let timer;
+    const gaveUp = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            warning(`Cleanup after the main step did not finish within ${POST_TIMEOUT_MS / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
+            resolve();
+        }, POST_TIMEOUT_MS);
+    });
+    const cleaning = (async () => {
+        const session = await openSession(config, { debug: core_debug, warning: log.warning });
+        try {
+            await cleanUp(left, session, log);
+        }
+        finally {
+            await session.close();
+        }
+    })().catch((e) => warning(`Cleanup after the main step failed: ${e.message}`));
+    await Promise.race([cleaning, gaveUp]);
+    clearTimeout(timer);
+}
+
+
+/***/ }),
+
+/***/ 7318:
+/***/ ((module) => {
+
+module.exports = eval("require")("../build/Release/cpufeatures.node");
+
+
+/***/ }),
+
+/***/ 490:
+/***/ ((module) => {
+
+module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
@@ -70916,8 +71139,6 @@ module.exports = {"rE":"1.17.0"};
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(6661);
+/******/ var __webpack_exports__ = __nccwpck_require__(8568);
 /******/ __webpack_exports__ = await __webpack_exports__;
-/******/ var __webpack_exports__post = __webpack_exports__.b;
-/******/ export { __webpack_exports__post as post };
 /******/ 

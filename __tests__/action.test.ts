@@ -1,0 +1,112 @@
+// The Action's doors with a faked @actions/core: what main and post tell the
+// runner (outputs, failures, state) and what post decides to clean up.
+import { jest } from '@jest/globals';
+import { DeployError, type DeployResult } from '../src/deploy.js';
+import type { RunDeploy } from '../src/run-deploy.js';
+import { TEST_KEY } from '../test/support/keys.js';
+
+const inputs: Record<string, string> = {};
+const state: Record<string, string> = {};
+const outputs: Record<string, string> = {};
+const failed: string[] = [];
+const infos: string[] = [];
+
+jest.unstable_mockModule('@actions/core', () => ({
+  getInput: (name: string) => inputs[name] ?? '',
+  setSecret: () => undefined,
+  setOutput: (name: string, value: string) => { outputs[name] = value; },
+  setFailed: (message: string) => { failed.push(message); },
+  saveState: (name: string, value: string) => { state[name] = value; },
+  getState: (name: string) => state[name] ?? '',
+  info: (message: string) => { infos.push(message); },
+  warning: (message: string) => { infos.push(`warning: ${message}`); },
+  error: () => undefined,
+  debug: () => undefined,
+  group: <T>(_name: string, work: () => Promise<T>) => work(),
+  summary: { addRaw: () => ({ write: async () => undefined }) },
+}));
+const opened: string[] = [];
+const session = {
+  docker: {
+    discard: async (ids: string[]) => { opened.push(`discard ${ids.join(',')}`); },
+    removeDir: async (dir: string) => { opened.push(`rm -rf ${dir}`); },
+  },
+  keys: { unlock: async (name: string, owner: string) => { opened.push(`unlock ${name} ${owner}`); return true; } },
+  close: async () => { opened.push('close'); },
+};
+jest.unstable_mockModule('../src/session.js', () => ({ openSession: async () => { opened.push('open'); return session; } }));
+const { run: main } = await import('../src/main.js');
+const { run: post } = await import('../src/post.js');
+
+const result: DeployResult = {
+  container: 'web-1', containerId: 'c1', port: 20001, previousPort: 20000, previousContainer: 'web-0', image: 'r/web:2', previousImage: 'r/web:1',
+  imageDigest: 'sha256:d', switchSeconds: 0.1234, durationSeconds: 1.5, probes: [], timeline: [], warnings: [], releases: [],
+};
+
+beforeEach(() => {
+  for (const o of [inputs, state, outputs]) for (const k of Object.keys(o)) delete o[k];
+  failed.length = 0;
+  infos.length = 0;
+  opened.length = 0;
+  Object.assign(inputs, {
+    host: 'server', username: 'deploy', 'private-key': TEST_KEY, 'host-fingerprint': `SHA256:${'A'.repeat(43)}`,
+    image: 'r/web:2', 'container-port': '8080', 'redis-key': '/nginx/upstream/app/port',
+  });
+});
+
+describe('main', () => {
+  test('a deploy: every output set, the state says finished, nothing failed', async () => {
+    const deployed: RunDeploy = async (_config, identity, hooks) => {
+      hooks.checkpoint('lock', 'docker-hot-deploy:lock:/k');
+      expect(identity.lockOwner).toMatch(/deploying r\/web:2/);
+      return result;
+    };
+    await main(deployed);
+    expect(failed).toEqual([]);
+    expect(outputs).toEqual({
+      container: 'web-1', 'container-id': 'c1', port: '20001', 'previous-port': '20000', 'previous-container': 'web-0', image: 'r/web:2',
+      'previous-image': 'r/web:1', 'image-digest': 'sha256:d', 'switch-seconds': '0.123', 'duration-seconds': '1.50',
+    });
+    expect(state).toMatchObject({ lock: 'docker-hot-deploy:lock:/k', finished: 'true', 'lock-owner': expect.any(String) });
+  });
+
+  test('a failed deploy: setFailed with the phase, why and the hint; not finished, so post reads the checkpoints', async () => {
+    await main(async () => { throw new DeployError('ready', 'the container exited with code 3', 'See its logs.', []); });
+    expect(failed).toEqual(['ready failed: the container exited with code 3. See its logs.']);
+    expect(state.finished).toBeUndefined();
+  });
+
+  test('bad inputs: setFailed naming them, and no deploy at all', async () => {
+    inputs.port = '0';
+    let called = false;
+    await main(async () => { called = true; return result; });
+    expect(called).toBe(false);
+    expect(failed).toEqual([expect.stringMatching(/^Invalid inputs \(nothing was done on the server\):\n {2}- port: "0" is not a whole number/)]);
+  });
+});
+
+describe('post', () => {
+  test('after a finished deploy: nothing, not even a connection', async () => {
+    Object.assign(state, { finished: 'true', lock: 'L', container: 'web-1' });
+    await post();
+    expect(opened).toEqual([]);
+  });
+
+  test('after a cancel before the switch: the login, the unused container and the lock are cleaned up', async () => {
+    Object.assign(state, { lock: 'L', 'lock-owner': 'me', container: 'web-1', 'docker-config': '/tmp/d' });
+    await post();
+    expect(opened).toEqual(['open', 'rm -rf /tmp/d', 'discard web-1', 'unlock L me', 'close']);
+  });
+
+  test('after a cancel during the switch: the container may serve and stays; the lock is released', async () => {
+    Object.assign(state, { lock: 'L', 'lock-owner': 'me', container: 'web-1', switching: 'true' });
+    await post();
+    expect(opened).toEqual(['open', 'unlock L me', 'close']);
+    expect(infos[0]).toMatch(/web-1 may be serving and stays/);
+  });
+
+  test('nothing held, nothing started: no connection', async () => {
+    await post();
+    expect(opened).toEqual([]);
+  });
+});

@@ -1,0 +1,253 @@
+// Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
+
+export interface ActionInput {
+  name: string;
+  description: string;
+  required: boolean;
+  default?: string;
+}
+
+export const ACTION_INPUTS: readonly ActionInput[] = [
+  {
+    "name": "host",
+    "description": "The server's host name or IP address.",
+    "required": true
+  },
+  {
+    "name": "port",
+    "description": "The server's SSH port.",
+    "required": false,
+    "default": "22"
+  },
+  {
+    "name": "username",
+    "description": "The deploy user on the server (in the docker group; no sudo needed).",
+    "required": true
+  },
+  {
+    "name": "private-key",
+    "description": "The deploy user's private key (OpenSSH or PEM format). Use a secret.",
+    "required": true
+  },
+  {
+    "name": "passphrase",
+    "description": "The private key's passphrase, if it has one. Use a secret.",
+    "required": false
+  },
+  {
+    "name": "known-hosts",
+    "description": "OpenSSH known_hosts lines for the server (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
+    "required": false
+  },
+  {
+    "name": "host-fingerprint",
+    "description": "The server's host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them. This or known-hosts is required.",
+    "required": false
+  },
+  {
+    "name": "insecure-skip-host-key-check",
+    "description": "Set to true to skip the host key check (not recommended; warns on every run).",
+    "required": false,
+    "default": "false"
+  },
+  {
+    "name": "jump-host",
+    "description": "A bastion to reach the server through (its SSH port forward); each host key is pinned separately.",
+    "required": false
+  },
+  {
+    "name": "jump-port",
+    "description": "The bastion's SSH port.",
+    "required": false,
+    "default": "22"
+  },
+  {
+    "name": "jump-username",
+    "description": "The user on the bastion (defaults to username).",
+    "required": false
+  },
+  {
+    "name": "jump-private-key",
+    "description": "The key for the bastion (defaults to private-key). Use a secret.",
+    "required": false
+  },
+  {
+    "name": "jump-known-hosts",
+    "description": "OpenSSH known_hosts lines for the bastion; required with jump-host.",
+    "required": false
+  },
+  {
+    "name": "image",
+    "description": "The image to deploy, e.g. ghcr.io/acme/web:1.4.2. Required unless rollback is true.",
+    "required": false
+  },
+  {
+    "name": "app",
+    "description": "The app's display name, used in container names. Defaults to the image name without registry and tag. Containers belong to their deployment (the redis-key), not to the app.",
+    "required": false
+  },
+  {
+    "name": "container-port",
+    "description": "The port the app listens on inside the container.",
+    "required": true
+  },
+  {
+    "name": "bind-address",
+    "description": "The host address the new container's port is published on.",
+    "required": false,
+    "default": "127.0.0.1"
+  },
+  {
+    "name": "port-range",
+    "description": "The host ports the new container may be published on; the first one no process, container or deployment uses is taken. Keep it below the kernel's ephemeral range (32768+).",
+    "required": false,
+    "default": "20000-20999"
+  },
+  {
+    "name": "env",
+    "description": "Environment for the container, NAME=value a line. Values are masked and reach docker run on stdin, never argv or a file.",
+    "required": false
+  },
+  {
+    "name": "env-file",
+    "description": "A path on the server to an env file for docker run --env-file.",
+    "required": false
+  },
+  {
+    "name": "run-args",
+    "description": "Extra docker run arguments, one argument a line (--memory=512m, or -v then /data:/data). Trusted like the docker group; options the deploy owns are refused. Without --log-driver or --log-opt, logs rotate (json-file, 3 x 10 MB).",
+    "required": false
+  },
+  {
+    "name": "restart",
+    "description": "The container's restart policy (no, on-failure, on-failure:N, always or unless-stopped), so a crash, a Docker restart or a reboot brings it back on its port.",
+    "required": false,
+    "default": "unless-stopped"
+  },
+  {
+    "name": "registry",
+    "description": "The registry to log in to (defaults to the image's registry).",
+    "required": false
+  },
+  {
+    "name": "registry-username",
+    "description": "Registry user name; with registry-password the server logs in before pulling.",
+    "required": false
+  },
+  {
+    "name": "registry-password",
+    "description": "Registry password or token, passed to docker login on stdin, in a Docker config removed right after the pull. Use a secret.",
+    "required": false
+  },
+  {
+    "name": "pull",
+    "description": "When to pull the image (always, missing or never).",
+    "required": false,
+    "default": "always"
+  },
+  {
+    "name": "release-command",
+    "description": "A command run once before the new container starts (e.g. migrations), one argument a line, in a one-off container of the new image with the same env, env-file and run-args. A failure stops the deploy; the old version keeps serving.",
+    "required": false
+  },
+  {
+    "name": "release-timeout",
+    "description": "How long the release command may run.",
+    "required": false,
+    "default": "600s"
+  },
+  {
+    "name": "rollback",
+    "description": "Set to true to deploy the release before the one now serving, by digest, from the history on the server; image may then be left out (if given, it must name the same repository).",
+    "required": false,
+    "default": "false"
+  },
+  {
+    "name": "redis-url",
+    "description": "The Redis confd watches, as seen from the server (redis:// or rediss://, password allowed). Reached through the SSH connection.",
+    "required": false,
+    "default": "redis://127.0.0.1:6379"
+  },
+  {
+    "name": "redis-key",
+    "description": "The Redis key confd renders nginx's upstream from, e.g. /nginx/upstream/app/port.",
+    "required": true
+  },
+  {
+    "name": "redis-value",
+    "description": "What to write to the key; {port} becomes the new container's host port (e.g. {port} or 127.0.0.1:{port}).",
+    "required": false,
+    "default": "{port}"
+  },
+  {
+    "name": "probe-url",
+    "description": "A URL served by nginx, as seen from the server, probed to prove the switch.",
+    "required": false,
+    "default": "http://127.0.0.1/"
+  },
+  {
+    "name": "probe-host",
+    "description": "The Host header for the probes (defaults to probe-url's host).",
+    "required": false
+  },
+  {
+    "name": "upstream-header",
+    "description": "The response header in which nginx names the upstream that answered ($upstream_addr).",
+    "required": false,
+    "default": "X-Upstream"
+  },
+  {
+    "name": "probe-successes",
+    "description": "How many healthy probes in a row, each naming the new port, prove the switch.",
+    "required": false,
+    "default": "3"
+  },
+  {
+    "name": "health-path",
+    "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
+    "required": false,
+    "default": "/"
+  },
+  {
+    "name": "health-timeout",
+    "description": "How long the new container has to become ready.",
+    "required": false,
+    "default": "60s"
+  },
+  {
+    "name": "switch-timeout",
+    "description": "How long nginx has to serve the new container after the key is written.",
+    "required": false,
+    "default": "60s"
+  },
+  {
+    "name": "drain-timeout",
+    "description": "How long to wait for connections to the old container to finish.",
+    "required": false,
+    "default": "30s"
+  },
+  {
+    "name": "stop-timeout",
+    "description": "How long the old container has to stop after SIGTERM before it is killed.",
+    "required": false,
+    "default": "30s"
+  },
+  {
+    "name": "lock-timeout",
+    "description": "How long to wait for another deploy of the same redis-key to finish before failing.",
+    "required": false,
+    "default": "300s"
+  },
+  {
+    "name": "timeout",
+    "description": "The bound on the whole deploy.",
+    "required": false,
+    "default": "900s"
+  },
+  {
+    "name": "keep-images",
+    "description": "How many of this deployment's last releases keep their images on the server (the rollback target always among them); other images of the repository no container uses are pruned.",
+    "required": false,
+    "default": "3"
+  }
+];

@@ -1,0 +1,177 @@
+// The CLI door, for any CI or a laptop: `docker-hot-deploy deploy --host ... --image ...`.
+// The same inputs as action.yml (names, defaults, validation), as flags or DHD_*
+// variables (so secrets need not be flags); never INPUT_*.
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ACTION_INPUTS } from './action-inputs.js';
+import { cleanUp, needsCleanup, type Leftovers } from './cleanup.js';
+import { DeployError, type DeployResult, type PhaseRecord } from './deploy.js';
+import { InputError, parseInputs, type Config } from './inputs.js';
+import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
+import { openSession } from './session.js';
+
+/** What the exit status says. */
+export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 } as const;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const BOOLEAN_INPUTS = new Set(ACTION_INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
+export const envName = (input: string): string => `DHD_${input.toUpperCase().replace(/-/g, '_')}`;
+
+export function usage(): string {
+  const rows = ACTION_INPUTS.map((i) => {
+    const flag = BOOLEAN_INPUTS.has(i.name) ? `--${i.name}` : `--${i.name} VALUE`;
+    const marks = [i.required ? 'required' : '', i.default !== undefined ? `default ${i.default}` : ''].filter(Boolean).join(', ');
+    return `  ${flag}\n      ${i.description}${marks ? ` (${marks})` : ''}\n      env: ${envName(i.name)}`;
+  });
+  return [
+    'Usage: docker-hot-deploy deploy [--INPUT VALUE ...] [--json] [--verbose]',
+    '',
+    'Hot-deploys a Docker web app to a server over SSH with zero dropped requests: the',
+    'same deploy as the GitHub Action, with the same inputs. Each input is a flag or an',
+    'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
+    'file): keep secrets (private-key, passphrase, registry-password) out of flags.',
+    '',
+    'Exit status: 0 deployed; 2 bad input (nothing was done); 3 the deploy failed and the',
+    'previous version serves; 130 interrupted (cleaned up as a cancelled run is); 1 anything else.',
+    '',
+    'Inputs:',
+    ...rows,
+    '',
+    'Options:',
+    '  --json       print the result (outputs, phases, warnings) as JSON on stdout',
+    '  --verbose    print each remote command',
+    '  --help       this text',
+    '',
+  ].join('\n');
+}
+
+interface Invocation {
+  inputs: Record<string, string>;
+  json: boolean;
+  verbose: boolean;
+}
+
+/** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
+export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocation | 'help' {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } };
+  for (const input of ACTION_INPUTS) {
+    options[input.name] = { type: BOOLEAN_INPUTS.has(input.name) ? 'boolean' : 'string' };
+    options[`${input.name}-file`] = { type: 'string' };
+  }
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+  if (values.help || positionals.length === 0) return 'help';
+  if (positionals[0] !== 'deploy' || positionals.length > 1) throw new Error(`unknown command "${positionals.join(' ')}": the command is deploy`);
+  const read = (path: string, from: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(`${from}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  const inputs: Record<string, string> = {};
+  for (const input of ACTION_INPUTS) {
+    const flag = values[input.name];
+    const flagFile = values[`${input.name}-file`] as string | undefined;
+    const variable = env[envName(input.name)];
+    const variableFile = env[`${envName(input.name)}_FILE`];
+    const value = flag !== undefined ? String(flag)
+      : flagFile !== undefined ? read(flagFile, `--${input.name}-file`)
+        : variable !== undefined ? variable
+          : variableFile !== undefined ? read(variableFile, `${envName(input.name)}_FILE`) : undefined;
+    if (value !== undefined) inputs[input.name] = value;
+  }
+  return { inputs, json: values.json === true, verbose: values.verbose === true };
+}
+
+/** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
+function deployer(env: NodeJS.ProcessEnv): { deployId?: string; description: string } {
+  if (env.CI_JOB_URL) return { deployId: env.CI_JOB_ID, description: `${env.CI_PROJECT_PATH ?? 'gitlab'} ${env.CI_JOB_URL}` };
+  if (env.BUILDKITE_BUILD_URL) return { deployId: env.BUILDKITE_BUILD_ID, description: `${env.BUILDKITE_PIPELINE_SLUG ?? 'buildkite'} ${env.BUILDKITE_BUILD_URL}` };
+  if (env.BUILD_URL) return { deployId: env.BUILD_TAG, description: `${env.JOB_NAME ?? 'jenkins'} ${env.BUILD_URL}` };
+  return { description: `${userInfo().username}@${hostname()} (docker-hot-deploy CLI)` };
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const timelineText = (timeline: PhaseRecord[]): string =>
+  timeline.map((p) => `  ${p.ok ? '✓' : '✗'} ${p.phase.padEnd(8)} ${seconds(p.ms).padStart(8)}  ${p.detail}`).join('\n');
+
+/** Runs the CLI; returns the exit status. `deployWith` is the deploy itself (tests may give a fake). */
+export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deployWith: RunDeploy = runDeploy): Promise<number> {
+  let invocation: Invocation | 'help';
+  try {
+    invocation = readInvocation(args, env);
+  } catch (e) {
+    io.stderr(`docker-hot-deploy: ${(e as Error).message}\nRun docker-hot-deploy --help for the inputs.\n`);
+    return EXIT.badInput;
+  }
+  if (invocation === 'help') {
+    io.stdout(usage());
+    return EXIT.deployed;
+  }
+  let config: Config;
+  try {
+    config = parseInputs((name) => invocation.inputs[name] ?? '');
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    io.stderr(`${e.message}\n`);
+    if (invocation.json) io.stdout(`${JSON.stringify({ ok: false, badInput: e.problems })}\n`);
+    return EXIT.badInput;
+  }
+  const { json, verbose } = invocation;
+  const say = (line: string): void => io.stderr(`${line}\n`);
+  const log = {
+    info: say,
+    warning: (m: string) => say(`warning: ${m}`),
+    async group<T>(name: string, work: () => Promise<T>): Promise<T> {
+      say(`… ${name}`);
+      return work();
+    },
+  };
+  const identity = newIdentity(config, deployer(env));
+  // What a Ctrl-C leaves to clean up: the deploy's checkpoints, kept here as the Action keeps its state.
+  const left: Leftovers = { lock: '', lockOwner: identity.lockOwner, container: '', switching: false, dockerConfig: '' };
+  const onInterrupt = (): void => {
+    say('Interrupted: cleaning up as a cancelled run does.');
+    void (async () => {
+      if (needsCleanup(left, log)) {
+        const session = await openSession(config, { debug: () => undefined, warning: log.warning });
+        await cleanUp(left, session, log).finally(() => session.close());
+      }
+    })().catch((e: Error) => log.warning(`cleanup failed: ${e.message}`)).finally(() => process.exit(EXIT.interrupted));
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  try {
+    const result: DeployResult = await deployWith(config, identity, {
+      log,
+      debug: verbose ? (m) => say(m) : () => undefined,
+      checkpoint: (name, value) => {
+        if (name === 'switching') left.switching = value === 'true';
+        else left[name] = value;
+      },
+    });
+    say(timelineText(result.timeline));
+    say(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+    if (json) io.stdout(`${JSON.stringify({ ok: true, outputs: outputsOf(result), timeline: result.timeline, warnings: result.warnings, releases: result.releases })}\n`);
+    return EXIT.deployed;
+  } catch (e) {
+    if (!(e instanceof DeployError)) {
+      say(`docker-hot-deploy: ${(e as Error).message}`);
+      if (json) io.stdout(`${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
+      return EXIT.failed;
+    }
+    say(timelineText(e.timeline));
+    if (e.details.logs) say(`Last log lines:\n${e.details.logs}`);
+    say(`${e.message}. ${e.hint}`);
+    if (json) io.stdout(`${JSON.stringify({ ok: false, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, logs: e.details.logs })}\n`);
+    return e.oldServes ? EXIT.oldServes : EXIT.failed;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onInterrupt);
+  }
+}

@@ -1,0 +1,79 @@
+// The CLI as a GitLab CI job or a laptop runs it: `node dist/cli/index.js deploy`
+// under Node 24, inputs as flags and DHD_* variables, against the real stack.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { NODE24 } from '../support/action.js';
+import { describeLoad, duringLoad, failures } from '../support/load.js';
+import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, stackInfo, waitFor } from '../support/stack.js';
+
+const CLI = new URL('../../dist/cli/index.js', import.meta.url).pathname;
+const stack = stackInfo();
+const privateKey = readFileSync(stack.privateKeyPath, 'utf8');
+
+interface CliRun { code: number | null; stdout: string; stderr: string }
+interface RunningCli { child: ReturnType<typeof spawn>; stderr(): string; done: Promise<CliRun> }
+
+/** The CLI with the stack's server as flags and the private key in DHD_PRIVATE_KEY, as a CI job would. */
+function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+  const child = spawn(NODE24, [CLI, 'deploy', '--host', stack.host, '--port', String(stack.sshPort), '--username', stack.username,
+    '--host-fingerprint', stack.hostFingerprint, '--container-port', '8080', '--redis-url', stack.redisUrl, '--redis-key', stack.redisKey, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DHD_PRIVATE_KEY: privateKey, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, stderr: () => stderr, done };
+}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => startCli(args, env).done;
+
+beforeAll(async () => {
+  await resetStack();
+  expect((await cli(['--image', image('v1')])).code).toBe(0);
+});
+
+test('v1 -> v2 under load: zero failed requests, a JSON result for scripts, no secret printed, INPUT_* ignored', async () => {
+  const { result: run, load } = await duringLoad(stack.nginxUrl, () => cli(['--image', image('v2'), '--json'], { INPUT_IMAGE: image('v3') }));
+  console.log(`CLI v1 -> v2: ${describeLoad(load)}`);
+  expect(run.code).toBe(0);
+  expect(failures(load)).toBe(0);
+  const result = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string>; timeline: Array<{ phase: string }> };
+  expect(result.ok).toBe(true);
+  expect(result.outputs.image).toBe(image('v2'));
+  expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire']);
+  expect(await nginxGet()).toMatchObject({ status: 200, body: 'v2', upstream: `127.0.0.1:${result.outputs.port}` });
+  expect(run.stderr).toMatch(/✓ switch +[\d.]+ s/);
+  expect(`${run.stdout}${run.stderr}`).not.toContain(privateKey.split('\n')[1]);
+});
+
+test('bad input: exit 2, the input named, nothing done', async () => {
+  const before = await keyValue();
+  const run = await cli(['--image', image('v3'), '--health-timeout', 'soon']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/^Invalid inputs \(nothing was done on the server\):\n {2}- health-timeout: "soon" is not a duration/);
+  expect(await keyValue()).toBe(before);
+  expect((await cli(['--no-such-input', 'x'])).code).toBe(2);
+});
+
+test('a failed deploy: exit 3, the previous version serves', async () => {
+  const before = { answer: await nginxGet(), containers: appContainers() };
+  const run = await cli(['--image', image('crash')]);
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain('ready failed: the container exited with code 3');
+  expect(run.stderr).toContain('hello: cannot start: DATABASE_URL is not set');
+  expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
+});
+
+test('Ctrl-C during the ready check: cleaned up as a cancelled run (lock released, new container removed), exit 130', async () => {
+  const before = { answer: await nginxGet(), containers: appContainers() };
+  const running = startCli(['--image', image('error500'), '--health-path', '/cgi-bin/health', '--health-timeout', '60s']);
+  await waitFor('the ready check', () => running.stderr().includes('… ready'));
+  running.child.kill('SIGINT');
+  const run = await running.done;
+  expect(run.code).toBe(130);
+  expect(run.stderr).toMatch(/Removed hello-\S+, which never received traffic/);
+  expect(await lockValue()).toBeNull();
+  expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
+});
