@@ -43,6 +43,10 @@ const result: DeployResult = {
   imageDigest: 'sha256:d', switchSeconds: 0.1234, durationSeconds: 1.5, probes: [], timeline: [], warnings: [], releases: [],
 };
 
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
 beforeEach(() => {
   for (const o of [inputs, state, outputs]) for (const k of Object.keys(o)) delete o[k];
   failed.length = 0;
@@ -63,6 +67,7 @@ describe('main', () => {
     };
     await main(deployed);
     expect(failed).toEqual([]);
+    expect(process.exitCode).toBeUndefined();
     expect(outputs).toEqual({
       container: 'web-1', 'container-id': 'c1', port: '20001', 'previous-port': '20000', 'previous-container': 'web-0', image: 'r/web:2',
       'previous-image': 'r/web:1', 'image-digest': 'sha256:d', 'switch-seconds': '0.123', 'duration-seconds': '1.50',
@@ -73,6 +78,7 @@ describe('main', () => {
   test('a failed deploy: setFailed with the phase, why and the hint; not finished, so post reads the checkpoints', async () => {
     await main(async () => { throw new DeployError('ready', 'the container exited with code 3', 'See its logs.', []); });
     expect(failed).toEqual(['ready failed: the container exited with code 3. See its logs.']);
+    expect(process.exitCode).toBe(1);
     expect(state.finished).toBeUndefined();
   });
 

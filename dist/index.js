@@ -71490,8 +71490,10 @@ async function writeSummary(markdown) {
 /** The main step; `deployWith` is the deploy itself (unit tests give a fake). */
 async function run(deployWith = runDeploy) {
     const config = readConfig();
-    if (!config)
+    if (!config) {
+        process.exitCode = 1;
         return;
+    }
     const identity = newIdentity(config, githubRun());
     saveState(STATE.lockOwner, identity.lockOwner);
     // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
@@ -71514,6 +71516,8 @@ async function run(deployWith = runDeploy) {
         info(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
     }
     catch (e) {
+        // setFailed sets it on the runner; tools that stand in for @actions/core (local-action) may not.
+        process.exitCode = 1;
         if (e instanceof DeployError) {
             // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
             error(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
