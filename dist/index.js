@@ -70693,6 +70693,8 @@ class DeployError extends Error {
     details;
     /** False once the key may name the new container: what serves is then for the user to check. */
     oldServes = true;
+    /** The SSH connection went away: nothing more can be done or recorded on the server. */
+    serverLost = false;
     constructor(phase, reason, hint, timeline, details = {}) {
         super(`${phase} failed: ${reason}`);
         this.phase = phase;
@@ -70750,6 +70752,7 @@ async function deploy(config, deps, identity) {
                 ? new DeployError(name, reason, e.hint, timeline, e.details)
                 : new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof ConnectionLost ? connectionLostHint() : HINTS[name], timeline);
             failure.oldServes = !switched;
+            failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
             throw failure;
         }
     }
@@ -70810,7 +70813,7 @@ async function deploy(config, deps, identity) {
     }
     catch (e) {
         // A failed deploy is part of the history too (unless it never held the lock or lost the server).
-        if (held && e instanceof DeployError && !/SSH connection/.test(e.reason)) {
+        if (held && e instanceof DeployError && !e.serverLost) {
             await record({ outcome: 'failed', image: c.image, digest: '', imageId: '', container: containerName, reason: `${e.phase}: ${e.reason}` });
         }
         throw e;

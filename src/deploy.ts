@@ -80,6 +80,8 @@ export interface DeployResult {
 export class DeployError extends Error {
   /** False once the key may name the new container: what serves is then for the user to check. */
   oldServes = true;
+  /** The SSH connection went away: nothing more can be done or recorded on the server. */
+  serverLost = false;
 
   constructor(readonly phase: PhaseName, readonly reason: string, readonly hint: string, readonly timeline: PhaseRecord[], readonly details: { logs?: string; probes?: ProbeResult[] } = {}) {
     super(`${phase} failed: ${reason}`);
@@ -135,6 +137,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         ? new DeployError(name, reason, e.hint, timeline, e.details)
         : new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof ConnectionLost ? connectionLostHint() : HINTS[name], timeline);
       failure.oldServes = !switched;
+      failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
       throw failure;
     }
   }
@@ -195,7 +198,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     return await afterLock();
   } catch (e) {
     // A failed deploy is part of the history too (unless it never held the lock or lost the server).
-    if (held && e instanceof DeployError && !/SSH connection/.test(e.reason)) {
+    if (held && e instanceof DeployError && !e.serverLost) {
       await record({ outcome: 'failed', image: c.image, digest: '', imageId: '', container: containerName, reason: `${e.phase}: ${e.reason}` });
     }
     throw e;
