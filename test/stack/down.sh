@@ -17,5 +17,6 @@ fi
 stop_pidfile "$STACK/registry.pid"
 stop_pidfile "$STACK/dockerd.pid"
 rm -f "$UPSTREAM_DEST" "$STAGING_UPSTREAM_DEST"
+rm -rf /home/deploy/.docker-hot-deploy # the release histories
 rm -rf "$STACK"
 echo "stack down"
