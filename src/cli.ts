@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ACTION_INPUTS } from './action-inputs.js';
 import { cleanUp, needsCleanup, type Leftovers } from './cleanup.js';
 import { DeployError, type DeployResult, type PhaseRecord } from './deploy.js';
-import { InputError, parseInputs, type Config } from './inputs.js';
+import { InputError, parseInputs, SECRET_INPUTS, type Config } from './inputs.js';
 import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
 import { openSession } from './session.js';
 
@@ -54,6 +54,8 @@ interface Invocation {
   inputs: Record<string, string>;
   json: boolean;
   verbose: boolean;
+  /** Secret inputs given as flags: any user of this machine can read them in the process list. */
+  secretFlags: string[];
 }
 
 /** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
@@ -85,7 +87,8 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
           : variableFile !== undefined ? read(variableFile, `${envName(input.name)}_FILE`) : undefined;
     if (value !== undefined) inputs[input.name] = value;
   }
-  return { inputs, json: values.json === true, verbose: values.verbose === true };
+  const secretFlags = SECRET_INPUTS.filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  return { inputs, json: values.json === true, verbose: values.verbose === true, secretFlags };
 }
 
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
@@ -124,6 +127,9 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   }
   const { json, verbose } = invocation;
   const say = (line: string): void => io.stderr(`${line}\n`);
+  for (const flag of invocation.secretFlags) {
+    say(`warning: ${flag} is visible to every user of this machine in the process list: use ${envName(flag.slice(2))} or ${flag}-file instead`);
+  }
   const log = {
     info: say,
     warning: (m: string) => say(`warning: ${m}`),

@@ -40187,7 +40187,8 @@ function readInvocation(args, env) {
         if (value !== undefined)
             inputs[input.name] = value;
     }
-    return { inputs, json: values.json === true, verbose: values.verbose === true };
+    const secretFlags = SECRET_INPUTS.filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+    return { inputs, json: values.json === true, verbose: values.verbose === true, secretFlags };
 }
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
 function deployer(env) {
@@ -40229,6 +40230,9 @@ async function main(args, env, io, deployWith = runDeploy) {
     }
     const { json, verbose } = invocation;
     const say = (line) => io.stderr(`${line}\n`);
+    for (const flag of invocation.secretFlags) {
+        say(`warning: ${flag} is visible to every user of this machine in the process list: use ${envName(flag.slice(2))} or ${flag}-file instead`);
+    }
     const log = {
         info: say,
         warning: (m) => say(`warning: ${m}`),

@@ -1,0 +1,44 @@
+// The CLI's reading of flags and DHD_* variables, against the one input list of action.yml.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { envName, main, readInvocation, usage } from '../src/cli.js';
+
+test('every input of action.yml is a flag and a DHD_* variable, in --help too', () => {
+  const help = usage();
+  for (const name of ['host', 'private-key', 'redis-key', 'release-command', 'rollback', 'keep-images']) {
+    expect(help).toContain(`--${name}`);
+    expect(help).toContain(envName(name));
+  }
+  expect(envName('private-key')).toBe('DHD_PRIVATE_KEY');
+});
+
+test('a flag wins over a variable; _FILE and --NAME-file read files; INPUT_* is never read', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'dhd-cli-')), 'key');
+  writeFileSync(file, 'KEY FROM FILE');
+  const read = readInvocation(['deploy', '--host', 'flag.example', '--rollback', '--redis-key-file', file], {
+    DHD_HOST: 'env.example', DHD_USERNAME: 'deploy', DHD_PRIVATE_KEY_FILE: file, INPUT_IMAGE: 'never/read:1',
+  });
+  expect(read).toMatchObject({ inputs: { host: 'flag.example', username: 'deploy', 'private-key': 'KEY FROM FILE', 'redis-key': 'KEY FROM FILE', rollback: 'true' }, secretFlags: [] });
+  expect(read !== 'help' && read.inputs.image).toBeUndefined();
+});
+
+test('secrets given as flags are said to be visible', () => {
+  expect(readInvocation(['deploy', '--private-key', 'x', '--registry-password', 'y'], {})).toMatchObject({ secretFlags: ['--private-key', '--registry-password'] });
+});
+
+test('usage errors: an unknown flag or command', () => {
+  expect(() => readInvocation(['deploy', '--no-such-input', 'x'], {})).toThrow(/Unknown option '--no-such-input'/);
+  expect(() => readInvocation(['destroy'], {})).toThrow('unknown command "destroy": the command is deploy');
+  expect(() => readInvocation(['deploy', '--private-key-file', '/no/such/file'], {})).toThrow('--private-key-file: cannot read /no/such/file: ENOENT');
+  expect(readInvocation([], {})).toBe('help');
+});
+
+test('bad input: exit 2 with the problems, before anything else; --json says so too', async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['deploy', '--json', '--port', '0'], {}, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, async () => { throw new Error('must not deploy'); });
+  expect(code).toBe(2);
+  expect(err.join('')).toMatch(/- port: "0" is not a whole number from 1 to 65535/);
+  expect(JSON.parse(out.join(''))).toMatchObject({ ok: false, badInput: expect.arrayContaining(['host: is required']) });
+});
