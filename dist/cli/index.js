@@ -39312,7 +39312,9 @@ async function openKeyStore(shell, target) {
     catch (e) {
         redis.disconnect();
         await forward.close();
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${(firstError ?? e).message}`);
+        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
     }
     finally {
         clearTimeout(timer);

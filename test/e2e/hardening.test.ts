@@ -2,6 +2,7 @@
 // taken away, a confd slower than the switch, a dropped SSH connection, another
 // user of the server lying in wait for secrets. Under load, on the real stack.
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
 import { appContainers, docker, image, keyValue, lockKey, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
@@ -125,5 +126,24 @@ test('env values reach the container without touching a file: a deploy with /tmp
     expect(docker('exec', run.outputs.container, 'sh', '-c', 'echo "$SECRET_TOKEN|$OTHER"')).toBe('s3cr3t value|x');
   } finally {
     execFileSync('chmod', ['1777', '/tmp']);
+  }
+});
+
+test('a Redis that accepts but never answers: the deploy fails within seconds naming redis-url, nothing changed', async () => {
+  const before = await serving();
+  // A listener on loopback that takes connections and says nothing, as a blackholed Redis behind a forward does.
+  const held: Socket[] = [];
+  const silent = createServer((socket) => { held.push(socket); });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const run = await runAction(stackInputs({ image: image('v2'), 'redis-url': url }));
+    expect(run.code).toBe(1);
+    expect(failureMessage(run)).toMatch(new RegExp(`^Redis at ${url} \\(redis-url, as seen from the server\\) did not answer: no answer within \\d+ s$`));
+    expect(run.wallSeconds).toBeLessThan(15);
+    expect(await serving()).toEqual(before);
+  } finally {
+    held.forEach((socket) => socket.destroy());
+    silent.close();
   }
 });
