@@ -68313,6 +68313,8 @@ const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', 
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
 const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+/** The env a container gets: the env-file on the server, then the env values on stdin. */
+const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
@@ -68331,8 +68333,7 @@ const build = {
         return [
             'docker', 'run', '--rm', '--name', spec.name,
             '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
-            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
             ...spec.command,
@@ -68352,8 +68353,7 @@ const build = {
             '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
             '--restart', spec.restart,
             ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
         ];
@@ -70343,6 +70343,9 @@ class HostKeyError extends Error {
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
 class ConnectionLost extends Error {
 }
+/** A command outlived its timeoutMs (it may still run on the server: the caller deals with that). */
+class CommandTimedOut extends Error {
+}
 /** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
@@ -70416,12 +70419,13 @@ async function connect(target, debug) {
     // The bastion's connection carries the server's, so losing either loses both; commands in
     // flight fail at once rather than at the next keepalive.
     let lostWith;
-    const inFlight = new Set();
+    /** Called once with the loss: the commands in flight (to reject them) and onLost listeners. */
+    const onLoss = new Set();
     const lose = (why) => {
         if (lostWith)
             return;
         lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
-        inFlight.forEach((reject) => reject(lostWith));
+        onLoss.forEach((notify) => notify(lostWith));
     };
     for (const hop of [ssh, bastion]) {
         hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
@@ -70440,7 +70444,7 @@ async function connect(target, debug) {
             // channel (an attached `docker run`, say) may run on, and its caller deals with that.
             let stop = () => undefined;
             const stopped = new Promise((_, reject) => { stop = reject; });
-            inFlight.add(stop);
+            onLoss.add(stop);
             try {
                 const result = await Promise.race([stopped, ssh.execCommand(command, {
                         stdin: options.stdin,
@@ -70448,7 +70452,7 @@ async function connect(target, debug) {
                             if (options.timeoutMs) {
                                 timer = setTimeout(() => {
                                     channel.close();
-                                    stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+                                    stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
                                 }, options.timeoutMs);
                             }
                         },
@@ -70464,7 +70468,7 @@ async function connect(target, debug) {
                 throw e;
             }
             finally {
-                inFlight.delete(stop);
+                onLoss.delete(stop);
                 clearTimeout(timer);
             }
         },
@@ -70496,7 +70500,7 @@ async function connect(target, debug) {
             return forward;
         },
         onLost(listener) {
-            inFlight.add(listener);
+            onLoss.add(listener);
         },
         async close() {
             closing = true;
@@ -70562,7 +70566,7 @@ function persistenceRisk(p) {
     if (p.appendonly)
         return undefined;
     if (!p.save.trim())
-        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
     return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
 }
 /** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
@@ -70847,6 +70851,19 @@ async function deploy(config, deps, identity) {
         // A digest from a registry is pulled by it; an image that never had one is run by its local id.
         return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
     }
+    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
+     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+    async function pullLoggedIn(image, policy, registry, username, password) {
+        const configDir = await docker.makePrivateDir();
+        deps.checkpoint?.('dockerConfig', configDir);
+        try {
+            await docker.login(configDir, registry, username, password);
+            return await docker.pull(image, policy, configDir);
+        }
+        finally {
+            await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+        }
+    }
     async function record(release) {
         const entry = { time: new Date(clock.now()).toISOString(), run: identity.lockOwner, ...release };
         await docker.appendHistory(ourHistory, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => warn(`could not record the release in ~/${ourHistory}: ${e.message}`));
@@ -70877,23 +70894,11 @@ async function deploy(config, deps, identity) {
             const target = c.rollback ? (await inspected).target : undefined;
             const image = target?.ref ?? c.image;
             const policy = target ? 'missing' : c.pull;
+            const registry = c.registry ?? registryOf(image);
             try {
-                if (!(c.registryUsername && c.registryPassword)) {
-                    const identity = await docker.pull(image, policy);
-                    return { value: { image, identity }, detail: `${image} ${identity.digest}` };
-                }
-                // The login lives in a Docker config of this deploy's own, removed right after the pull:
-                // `docker login` would otherwise leave the password in ~/.docker/config.json for good.
-                const configDir = await docker.makePrivateDir();
-                deps.checkpoint?.('dockerConfig', configDir);
-                try {
-                    await docker.login(configDir, c.registry ?? registryOf(image), c.registryUsername, c.registryPassword);
-                    const identity = await docker.pull(image, policy, configDir);
-                    return { value: { image, identity }, detail: `${image} ${identity.digest} (logged in to ${c.registry ?? registryOf(image)} for this pull)` };
-                }
-                finally {
-                    await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
-                }
+                const identity = c.registryUsername && c.registryPassword ? await pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
+                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
             }
             catch (e) {
                 if (!target)
@@ -70910,13 +70915,13 @@ async function deploy(config, deps, identity) {
         // 5a. The release phase: once, in a one-off container of the new image, before anything starts.
         if (c.releaseCommand.length > 0) {
             await phase('release', async () => {
+                const { end, limit } = until(timing.releaseTimeoutMs, 'release-timeout');
                 const outcome = await docker.runOnce({
                     name: `${containerName}-release`, image, app, deployment: s.redisKey,
                     envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-                }, env, Math.min(timing.releaseTimeoutMs, Math.max(deadline - clock.now(), 1)));
-                if (outcome === 'timed out') {
-                    throw new DeployError('release', `the release command did not finish within ${timing.releaseTimeoutMs <= deadline - clock.now() ? 'release-timeout' : 'timeout (the whole deploy)'}; its container was removed`, HINTS.release, timeline);
-                }
+                }, env, Math.max(end - clock.now(), 1));
+                if (outcome === 'timed out')
+                    throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, timeline);
                 const logs = lastLines(outcome.output, LOG_TAIL_LINES);
                 if (outcome.code !== 0)
                     throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, timeline, { logs });
@@ -70952,13 +70957,7 @@ async function deploy(config, deps, identity) {
                 }
             }
         });
-        let discarded = false;
-        const discardNew = async () => {
-            if (discarded)
-                return;
-            discarded = true;
-            await docker.discard([id]).then(() => deps.checkpoint?.('container', ''), (e) => warn(`could not remove ${containerName}: ${e.message}`));
-        };
+        const discardNew = () => docker.discard([id]).then(() => deps.checkpoint?.('container', ''), (e) => warn(`could not remove ${containerName}: ${e.message}`));
         const probeLog = [];
         const probe = async () => {
             const result = await probes.probe();
@@ -70998,7 +70997,7 @@ async function deploy(config, deps, identity) {
                 await pause(POLL_MS.settle);
             }
         };
-        // Until the key names it, the new container goes with any failure.
+        // Until the key names it (or once a write-back is proven), the new container goes with any failure.
         let port;
         let switchSeconds;
         try {
@@ -71061,9 +71060,7 @@ async function deploy(config, deps, identity) {
             const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
             const kept = server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
             // ... and the images of the last keep-images releases of every deployment with a history here.
-            const histories = [...server.files].map(([path, text]) => (path === ourHistory ? releases : parseHistory(text)));
-            if (!server.files.has(ourHistory))
-                histories.push(releases);
+            const histories = [releases, ...[...server.files].filter(([path]) => path !== ourHistory).map(([, text]) => parseHistory(text))];
             const protectedIds = new Set([pulledImage.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, config.keepImages))]);
             const pruneImages = async (stopped) => {
                 try {
@@ -71172,7 +71169,6 @@ async function deploy(config, deps, identity) {
                     throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${containerName}); otherwise the next deploy retires it. ${hint}`, timeline, { probes: failedProbes });
                 }
                 switched = false;
-                await discardNew();
                 throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
             });
         }
@@ -71212,6 +71208,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: ./src/docker-host.ts
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
+
 
 class RemoteCommandError extends Error {
     argv;
@@ -71267,7 +71264,7 @@ function remoteDockerHost(shell) {
                 return { code: result.code, output: `${result.stdout}${result.stderr}` };
             }
             catch (e) {
-                if (!/^timed out/.test(e.message))
+                if (!(e instanceof CommandTimedOut))
                     throw e;
                 // The docker CLI went with the channel; the container did not.
                 await ok(build.discard([spec.name])).catch(() => undefined);

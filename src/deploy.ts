@@ -1,10 +1,10 @@
 // One deploy, in the order of the contract (DESIGN.md "One deploy, step by
 // step"), written against small interfaces so unit tests drive it with fakes.
 import { deploymentState, retirees } from './deployment-state.js';
-import { countConfd, firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type RunSpec } from './docker.js';
+import { countConfd, firstFreePort, imagesToPrune, registryOf, repositoryOf, takenPorts, type ContainerSummary, type ImageIdentity, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import type { DockerHost } from './docker-host.js';
-import { appFromImage, type Config } from './inputs.js';
+import { appFromImage, type Config, type PullPolicy } from './inputs.js';
 import { isHealthyStatus, type ProbeResult } from './probe.js';
 import { ConnectionLost } from './ssh/connection.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
@@ -232,6 +232,19 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
   }
 
+  /** The login lives in a Docker config of this deploy's own, removed right after the pull:
+   * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+  async function pullLoggedIn(image: string, policy: PullPolicy, registry: string, username: string, password: string): Promise<ImageIdentity> {
+    const configDir = await docker.makePrivateDir();
+    deps.checkpoint?.('dockerConfig', configDir);
+    try {
+      await docker.login(configDir, registry, username, password);
+      return await docker.pull(image, policy, configDir);
+    } finally {
+      await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e: Error) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+    }
+  }
+
   async function record(release: Omit<Release, 'time' | 'run'>): Promise<void> {
     const entry: Release = { time: new Date(clock.now()).toISOString(), run: identity.lockOwner, ...release };
     await docker.appendHistory(ourHistory, JSON.stringify(entry), HISTORY_ENTRIES).catch((e: Error) => warn(`could not record the release in ~/${ourHistory}: ${e.message}`));
@@ -261,22 +274,11 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       const target = c.rollback ? (await inspected).target : undefined;
       const image = target?.ref ?? c.image;
       const policy = target ? 'missing' : c.pull;
+      const registry = c.registry ?? registryOf(image);
       try {
-        if (!(c.registryUsername && c.registryPassword)) {
-          const identity = await docker.pull(image, policy);
-          return { value: { image, identity }, detail: `${image} ${identity.digest}` };
-        }
-        // The login lives in a Docker config of this deploy's own, removed right after the pull:
-        // `docker login` would otherwise leave the password in ~/.docker/config.json for good.
-        const configDir = await docker.makePrivateDir();
-        deps.checkpoint?.('dockerConfig', configDir);
-        try {
-          await docker.login(configDir, c.registry ?? registryOf(image), c.registryUsername, c.registryPassword);
-          const identity = await docker.pull(image, policy, configDir);
-          return { value: { image, identity }, detail: `${image} ${identity.digest} (logged in to ${c.registry ?? registryOf(image)} for this pull)` };
-        } finally {
-          await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e: Error) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
-        }
+        const identity = c.registryUsername && c.registryPassword ? await pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+        const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
+        return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
       } catch (e) {
         if (!target) throw e;
         throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${(e as Error).message}`);
@@ -291,13 +293,12 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     // 5a. The release phase: once, in a one-off container of the new image, before anything starts.
     if (c.releaseCommand.length > 0) {
       await phase('release', async () => {
+        const { end, limit } = until(timing.releaseTimeoutMs, 'release-timeout');
         const outcome = await docker.runOnce({
           name: `${containerName}-release`, image, app, deployment: s.redisKey,
           envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-        }, env, Math.min(timing.releaseTimeoutMs, Math.max(deadline - clock.now(), 1)));
-        if (outcome === 'timed out') {
-          throw new DeployError('release', `the release command did not finish within ${timing.releaseTimeoutMs <= deadline - clock.now() ? 'release-timeout' : 'timeout (the whole deploy)'}; its container was removed`, HINTS.release, timeline);
-        }
+        }, env, Math.max(end - clock.now(), 1));
+        if (outcome === 'timed out') throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, timeline);
         const logs = lastLines(outcome.output, LOG_TAIL_LINES);
         if (outcome.code !== 0) throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, timeline, { logs });
         return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
@@ -330,15 +331,10 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         }
       }
     });
-    let discarded = false;
-    const discardNew = async (): Promise<void> => {
-      if (discarded) return;
-      discarded = true;
-      await docker.discard([id]).then(
-        () => deps.checkpoint?.('container', ''),
-        (e: Error) => warn(`could not remove ${containerName}: ${e.message}`),
-      );
-    };
+    const discardNew = (): Promise<void> => docker.discard([id]).then(
+      () => deps.checkpoint?.('container', ''),
+      (e: Error) => warn(`could not remove ${containerName}: ${e.message}`),
+    );
     const probeLog: ProbeResult[] = [];
     const probe = async (): Promise<ProbeResult> => {
       const result = await probes.probe();
@@ -371,7 +367,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
         await pause(POLL_MS.settle);
       }
     };
-    // Until the key names it, the new container goes with any failure.
+    // Until the key names it (or once a write-back is proven), the new container goes with any failure.
     let port: number;
     let switchSeconds: number;
     try {
@@ -434,8 +430,7 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
       const kept = server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
       // ... and the images of the last keep-images releases of every deployment with a history here.
-      const histories = [...server.files].map(([path, text]) => (path === ourHistory ? releases : parseHistory(text)));
-      if (!server.files.has(ourHistory)) histories.push(releases);
+      const histories = [releases, ...[...server.files].filter(([path]) => path !== ourHistory).map(([, text]) => parseHistory(text))];
       const protectedIds = new Set([pulledImage.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, config.keepImages))]);
       const pruneImages = async (stopped: Promise<unknown>): Promise<void> => {
         try {
@@ -541,11 +536,9 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
             timeline, { probes: failedProbes });
         }
         switched = false;
-        await discardNew();
         throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
       });
     }
-
   }
 }
 

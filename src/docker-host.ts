@@ -2,7 +2,7 @@
 // remote shell. Argument lists come from docker.ts; this file only runs them.
 import { build, parse, type Argv, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
 import type { PullPolicy } from './inputs.js';
-import type { ExecResult, RemoteShell } from './ssh/connection.js';
+import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
 export interface DrainState {
   shuttingDownWorkers: number;
@@ -90,7 +90,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
         const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
         return { code: result.code, output: `${result.stdout}${result.stderr}` };
       } catch (e) {
-        if (!/^timed out/.test((e as Error).message)) throw e;
+        if (!(e instanceof CommandTimedOut)) throw e;
         // The docker CLI went with the channel; the container did not.
         await ok(build.discard([spec.name])).catch(() => undefined);
         return 'timed out';

@@ -81,6 +81,10 @@ export interface ImageSummary {
   createdAt: string;
 }
 
+/** The env a container gets: the env-file on the server, then the env values on stdin. */
+const envArgs = (spec: { envFile?: string; envOnStdin: boolean }): Argv =>
+  [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
+
 /** An address as it stands before `:port`: IPv6 in brackets. */
 export const bracketed = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
@@ -100,8 +104,7 @@ export const build = {
     return [
       'docker', 'run', '--rm', '--name', spec.name,
       '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
-      ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-      ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+      ...envArgs(spec),
       ...spec.runArgs,
       spec.image,
       ...spec.command,
@@ -121,8 +124,7 @@ export const build = {
       '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
       '--restart', spec.restart,
       ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-      ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-      ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+      ...envArgs(spec),
       ...spec.runArgs,
       spec.image,
     ];

@@ -63,7 +63,7 @@ export function notificationsCoverSet(flags: string): boolean {
 /** Why a write to this Redis may not survive its restart, or undefined when it will. */
 export function persistenceRisk(p: Persistence): string | undefined {
   if (p.appendonly) return undefined;
-  if (!p.save.trim()) return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+  if (!p.save.trim()) return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
   return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
 }
 

@@ -69085,6 +69085,8 @@ const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', 
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
 const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+/** The env a container gets: the env-file on the server, then the env values on stdin. */
+const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
@@ -69103,8 +69105,7 @@ const build = {
         return [
             'docker', 'run', '--rm', '--name', spec.name,
             '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
-            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
             ...spec.command,
@@ -69124,8 +69125,7 @@ const build = {
             '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
             '--restart', spec.restart,
             ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...(spec.envFile ? ['--env-file', spec.envFile] : []),
-            ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+            ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
         ];
@@ -69271,262 +69271,6 @@ function takenPorts(listening, containers, keyPort) {
     if (keyPort !== undefined)
         taken.add(keyPort);
     return taken;
-}
-
-;// CONCATENATED MODULE: ./src/docker-host.ts
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
-
-class RemoteCommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
-        this.argv = argv;
-        this.result = result;
-    }
-}
-const PULL_TIMEOUT_MS = 10 * 60_000;
-const COMMAND_TIMEOUT_MS = 60_000;
-function remoteDockerHost(shell) {
-    const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
-        if (result.code !== 0)
-            throw new RemoteCommandError(argv, result);
-        return result.stdout;
-    };
-    const identityOf = async (image) => {
-        const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-        if (result.code === 0)
-            return parse.imageIdentity(result.stdout);
-        if (/no such image/i.test(result.stderr))
-            return undefined;
-        throw new RemoteCommandError(argv, result);
-    };
-    return {
-        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-        async removeDir(dir) { await ok(build.removeDir(dir)); },
-        async login(configDir, registry, username, password) {
-            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
-        },
-        async pull(image, policy, configDir) {
-            if (policy !== 'always') {
-                const present = await identityOf(image);
-                if (present)
-                    return present;
-                if (policy === 'never')
-                    throw new Error(`image ${image} is not on the server and pull is "never"`);
-            }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const identity = await identityOf(image);
-            if (!identity)
-                throw new Error(`image ${image} is missing right after docker pull`);
-            return identity;
-        },
-        async runOnce(spec, env, timeoutMs) {
-            try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
-                return { code: result.code, output: `${result.stdout}${result.stderr}` };
-            }
-            catch (e) {
-                if (!/^timed out/.test(e.message))
-                    throw e;
-                // The docker CLI went with the channel; the container did not.
-                await ok(build.discard([spec.name])).catch(() => undefined);
-                return 'timed out';
-            }
-        },
-        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
-        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
-        async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
-            if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
-        },
-        async containers() {
-            const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
-                throw new RemoteCommandError(argv, result);
-            return parse.containers(result.stdout);
-        },
-        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
-        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
-        async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
-            return `${result.stdout}${result.stderr}`.trimEnd();
-        },
-        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(build.remove(ids)); },
-        async discard(ids) { if (ids.length > 0)
-            await ok(build.discard(ids)); },
-        images: async (repository) => parse.images(await ok(build.images(repository))),
-        async removeImages(refs) {
-            if (refs.length === 0)
-                return;
-            const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (parse.imageRemovalProblems(result.stderr).length > 0)
-                throw new RemoteCommandError(argv, result);
-        },
-        async drainState(ports) {
-            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
-        },
-        processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
-// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
-// (no second element: the key is unset).
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
-local current = redis.call('GET', KEYS[1])
-if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
-if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
-return {'ok'}`;
-/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
- * (they start with "/"): taking it never makes confd render. */
-const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
-/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
-const legacyLockName = (redisKey) => `${redisKey}:lock`;
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-function notificationsCoverSet(flags) {
-    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-/** Why a write to this Redis may not survive its restart, or undefined when it will. */
-function persistenceRisk(p) {
-    if (p.appendonly)
-        return undefined;
-    if (!p.save.trim())
-        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and confd renders the placeholder at its next write. Set appendonly yes (examples/host/redis/persistence.conf)';
-    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
-/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
-function configValue(reply, name) {
-    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
-}
-/** Each Redis command, and the connection through the forward, answer within this or fail. */
-const redis_COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: redis_COMMAND_TIMEOUT_MS,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
-    // The local end of the forward accepts at once; a Redis host that never answers
-    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
-    let timer;
-    try {
-        await Promise.race([
-            redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
-        ]);
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${redis_COMMAND_TIMEOUT_MS / 1000} s`);
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
-    let closed = false;
-    shell.onLost(() => { if (!closed)
-        redis.disconnect(); });
-    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const held = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(held.get(name)?.timer);
-        held.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async compareAndSet(key, expected, value, lock) {
-            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
-            if (reply[0] === 'ok')
-                return { ok: true };
-            if (reply[0] === 'lock')
-                return { ok: false, lockLost: true };
-            return { ok: false, lockLost: false, current: reply[1] ?? null };
-        },
-        async keyspaceNotifications() {
-            const flags = await config('notify-keyspace-events');
-            return flags === undefined ? undefined : notificationsCoverSet(flags);
-        },
-        async persistence() {
-            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
-            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            let renewedAt = Date.now();
-            const lock = {
-                timer: setInterval(() => {
-                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
-                        if (renewed === 1)
-                            renewedAt = Date.now();
-                        else
-                            lock.lost ??= `${name} was deleted or taken over by someone else`;
-                    }, (e) => {
-                        // Past three quarters of the TTL another deploy may take it any moment.
-                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
-                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-                    });
-                }, Math.floor(ttlMs / 4)),
-            };
-            lock.timer.unref();
-            held.set(name, lock);
-            return true;
-        },
-        lockLost: (name) => held.get(name)?.lost,
-        lockHolder: (name) => redis.get(name),
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async close() {
-            closed = true;
-            [...held.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
-        },
-    };
 }
 
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
@@ -70434,6 +70178,9 @@ class HostKeyError extends Error {
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
 class ConnectionLost extends Error {
 }
+/** A command outlived its timeoutMs (it may still run on the server: the caller deals with that). */
+class CommandTimedOut extends Error {
+}
 /** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
@@ -70507,12 +70254,13 @@ async function connect(target, debug) {
     // The bastion's connection carries the server's, so losing either loses both; commands in
     // flight fail at once rather than at the next keepalive.
     let lostWith;
-    const inFlight = new Set();
+    /** Called once with the loss: the commands in flight (to reject them) and onLost listeners. */
+    const onLoss = new Set();
     const lose = (why) => {
         if (lostWith)
             return;
         lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
-        inFlight.forEach((reject) => reject(lostWith));
+        onLoss.forEach((notify) => notify(lostWith));
     };
     for (const hop of [ssh, bastion]) {
         hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
@@ -70531,7 +70279,7 @@ async function connect(target, debug) {
             // channel (an attached `docker run`, say) may run on, and its caller deals with that.
             let stop = () => undefined;
             const stopped = new Promise((_, reject) => { stop = reject; });
-            inFlight.add(stop);
+            onLoss.add(stop);
             try {
                 const result = await Promise.race([stopped, ssh.execCommand(command, {
                         stdin: options.stdin,
@@ -70539,7 +70287,7 @@ async function connect(target, debug) {
                             if (options.timeoutMs) {
                                 timer = setTimeout(() => {
                                     channel.close();
-                                    stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+                                    stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
                                 }, options.timeoutMs);
                             }
                         },
@@ -70555,7 +70303,7 @@ async function connect(target, debug) {
                 throw e;
             }
             finally {
-                inFlight.delete(stop);
+                onLoss.delete(stop);
                 clearTimeout(timer);
             }
         },
@@ -70587,7 +70335,7 @@ async function connect(target, debug) {
             return forward;
         },
         onLost(listener) {
-            inFlight.add(listener);
+            onLoss.add(listener);
         },
         async close() {
             closing = true;
@@ -70618,6 +70366,263 @@ function listenLocally(onConnection) {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve(server));
     });
+}
+
+;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
+
+class RemoteCommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
+        this.argv = argv;
+        this.result = result;
+    }
+}
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+function remoteDockerHost(shell) {
+    const ok = async (argv, options = {}) => {
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+        if (result.code !== 0)
+            throw new RemoteCommandError(argv, result);
+        return result.stdout;
+    };
+    const identityOf = async (image) => {
+        const argv = build.imageIdentity(image);
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+        if (result.code === 0)
+            return parse.imageIdentity(result.stdout);
+        if (/no such image/i.test(result.stderr))
+            return undefined;
+        throw new RemoteCommandError(argv, result);
+    };
+    return {
+        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(build.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
+        },
+        async pull(image, policy, configDir) {
+            if (policy !== 'always') {
+                const present = await identityOf(image);
+                if (present)
+                    return present;
+                if (policy === 'never')
+                    throw new Error(`image ${image} is not on the server and pull is "never"`);
+            }
+            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            const identity = await identityOf(image);
+            if (!identity)
+                throw new Error(`image ${image} is missing right after docker pull`);
+            return identity;
+        },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!(e instanceof CommandTimedOut))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(build.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
+        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        async checkServer(username) {
+            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+        },
+        async containers() {
+            const argv = build.containers();
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return parse.containers(result.stdout);
+        },
+        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
+        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
+        async logs(id, lines) {
+            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return `${result.stdout}${result.stderr}`.trimEnd();
+        },
+        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+        async remove(ids) { if (ids.length > 0)
+            await ok(build.remove(ids)); },
+        async discard(ids) { if (ids.length > 0)
+            await ok(build.discard(ids)); },
+        images: async (repository) => parse.images(await ok(build.images(repository))),
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = build.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (parse.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
+            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+        },
+        processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __nccwpck_require__(7796);
+;// CONCATENATED MODULE: ./src/redis.ts
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const legacyLockName = (redisKey) => `${redisKey}:lock`;
+/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
+function notificationsCoverSet(flags) {
+    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const redis_COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new built.Redis({
+        host: '127.0.0.1',
+        port: forward.port,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: redis_COMMAND_TIMEOUT_MS,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
+    try {
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${redis_COMMAND_TIMEOUT_MS / 1000} s`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => { if (!closed)
+        redis.disconnect(); });
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const held = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
+            return true;
+        },
+        lockLost: (name) => held.get(name)?.lost,
+        lockHolder: (name) => redis.get(name),
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async close() {
+            closed = true;
+            [...held.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/session.ts

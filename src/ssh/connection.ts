@@ -45,6 +45,9 @@ export class HostKeyError extends Error {}
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
 export class ConnectionLost extends Error {}
 
+/** A command outlived its timeoutMs (it may still run on the server: the caller deals with that). */
+export class CommandTimedOut extends Error {}
+
 /** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
@@ -115,11 +118,12 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
   // The bastion's connection carries the server's, so losing either loses both; commands in
   // flight fail at once rather than at the next keepalive.
   let lostWith: ConnectionLost | undefined;
-  const inFlight = new Set<(e: Error) => void>();
+  /** Called once with the loss: the commands in flight (to reject them) and onLost listeners. */
+  const onLoss = new Set<(e: Error) => void>();
   const lose = (why: string): void => {
     if (lostWith) return;
     lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
-    inFlight.forEach((reject) => reject(lostWith as ConnectionLost));
+    onLoss.forEach((notify) => notify(lostWith as ConnectionLost));
   };
   for (const hop of [ssh, bastion]) {
     hop?.connection?.on('error', (e: Error) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
@@ -138,7 +142,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       // channel (an attached `docker run`, say) may run on, and its caller deals with that.
       let stop: (e: Error) => void = () => undefined;
       const stopped = new Promise<never>((_, reject) => { stop = reject; });
-      inFlight.add(stop);
+      onLoss.add(stop);
       try {
         const result = await Promise.race([stopped, ssh.execCommand(command, {
           stdin: options.stdin,
@@ -146,7 +150,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
             if (options.timeoutMs) {
               timer = setTimeout(() => {
                 channel.close();
-                stop(new Error(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
+                stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
               }, options.timeoutMs);
             }
           },
@@ -158,7 +162,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         if (e instanceof ConnectionLost && !closing) throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
         throw e;
       } finally {
-        inFlight.delete(stop);
+        onLoss.delete(stop);
         clearTimeout(timer);
       }
     },
@@ -195,7 +199,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
     },
 
     onLost(listener) {
-      inFlight.add(listener);
+      onLoss.add(listener);
     },
 
     async close() {

@@ -3,28 +3,8 @@
 // stray container, while a load through nginx sees zero failed requests.
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, failures, startLoad, type Load } from '../support/load.js';
+import { baseline, expectUntouched } from '../support/untouched.js';
 import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
-
-interface Baseline {
-  body: string;
-  upstream?: string;
-  key: string | null;
-  containers: Array<{ name: string; state: string }>;
-}
-
-async function baseline(): Promise<Baseline> {
-  const answer = await nginxGet();
-  expect(answer.status).toBe(200);
-  return { body: answer.body, upstream: answer.upstream, key: await keyValue(), containers: appContainers() };
-}
-
-async function expectUntouched(before: Baseline): Promise<void> {
-  const answer = await nginxGet();
-  expect({ status: answer.status, body: answer.body, upstream: answer.upstream }).toEqual({ status: 200, body: before.body, upstream: before.upstream });
-  expect(await keyValue()).toBe(before.key);
-  expect(await lockValue()).toBeNull();
-  expect(appContainers()).toEqual(before.containers);
-}
 
 let load: Load | undefined;
 async function underLoad<T>(work: () => Promise<T>): Promise<T> {

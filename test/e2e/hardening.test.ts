@@ -5,25 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
-import { appContainers, docker, image, keyValue, lockKey, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
+import { baseline, expectUntouched } from '../support/untouched.js';
+import { appContainers, docker, image, keyValue, lockKey, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
 
 const stack = stackInfo();
 const confdVariant = (...args: string[]): void => {
   execFileSync('bash', [new URL('../stack/confd-variant.sh', import.meta.url).pathname, ...args], { stdio: 'ignore' });
 };
-
-interface Serving { body: string; upstream?: string; key: string | null; containers: Array<{ name: string; state: string }> }
-async function serving(): Promise<Serving> {
-  const answer = await nginxGet();
-  expect(answer.status).toBe(200);
-  return { body: answer.body, upstream: answer.upstream, key: await keyValue(), containers: appContainers() };
-}
-
-/** nginx serves the version it served, from a container that runs, named by the key. */
-async function expectStill(before: Serving): Promise<void> {
-  expect(await serving()).toEqual(before);
-  expect(await lockValue()).toBeNull();
-}
 
 async function underLoad<T>(what: string, work: () => Promise<T>): Promise<T> {
   const { result, load } = await duringLoad(stack.nginxUrl, work);
@@ -44,7 +32,7 @@ afterAll(() => {
 });
 
 test('the lock deleted by hand during the ready check: the deploy stops at once, the old version serves, nothing of the new one is left', async () => {
-  const before = await serving();
+  const before = await baseline();
   let deletedAt = 0;
   const run = await underLoad('lock deleted mid-deploy', async () => {
     const deploying = startAction(stackInputs({ image: image('error500'), 'health-path': '/cgi-bin/health', 'health-timeout': '60s' }));
@@ -60,14 +48,14 @@ test('the lock deleted by hand during the ready check: the deploy stops at once,
   expect(run.code).toBe(1);
   expect(failureMessage(run)).toMatch(new RegExp(`^ready failed: the deploy lock was lost: ${lockKey()} was deleted or taken over by someone else\\. Another deploy may hold the lock now`));
   expect(stoppedAfter).toBeLessThan(10);
-  await expectStill(before);
+  await expectUntouched(before);
 });
 
 describe('a confd slower than switch-timeout', () => {
   afterEach(() => confdVariant('standard'));
 
   test('check_cmd takes 3 s, switch-timeout 2 s: written back, no request fails, the new container goes only once nginx is back', async () => {
-    const before = await serving();
+    const before = await baseline();
     confdVariant('check-delay', '3');
     const run = await underLoad('check_cmd 3 s, switch-timeout 2 s', () => runAction(stackInputs({ image: image('v2'), 'switch-timeout': '2s' })));
     console.log(failureMessage(run));
@@ -75,7 +63,7 @@ describe('a confd slower than switch-timeout', () => {
     expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+\./);
     // The render of the new value landed after the write-back: the probes saw it, and the container outlived it.
     expect(run.summary).toMatch(/200, upstream 127\.0\.0\.1:\d+/);
-    await expectStill(before);
+    await expectUntouched(before);
   });
 
   test('confd polling every 4 s instead of -watch, switch-timeout 1 s: whichever way it goes, nothing routes to a removed container', async () => {
@@ -94,7 +82,7 @@ describe('a confd slower than switch-timeout', () => {
 });
 
 test('the SSH connection killed on the server mid-deploy: the action fails at once naming the phase; the post step and the next deploy clean up', async () => {
-  const before = await serving();
+  const before = await baseline();
   const inputs = stackInputs({ image: image('error500'), 'health-path': '/cgi-bin/health', 'health-timeout': '60s' });
   const next: ActionRun = await underLoad('SSH connection killed mid-deploy, then the next deploy', async () => {
     const deploying = startAction(inputs);
@@ -109,7 +97,7 @@ test('the SSH connection killed on the server mid-deploy: the action fails at on
     // As the runner does after a failed main step: the post step.
     const post = await runPost(inputs, killed.state);
     expect(post.code).toBe(0);
-    expect(await serving()).toEqual(before);
+    await expectUntouched(before);
     return runAction(stackInputs({ image: image('v2') }));
   });
   expect(next.code).toBe(0);
@@ -130,7 +118,7 @@ test('env values reach the container without touching a file: a deploy with /tmp
 });
 
 test('a Redis that accepts but never answers: the deploy fails within seconds naming redis-url, nothing changed', async () => {
-  const before = await serving();
+  const before = await baseline();
   // A listener on loopback that takes connections and says nothing, as a blackholed Redis behind a forward does.
   const held: Socket[] = [];
   const silent = createServer((socket) => { held.push(socket); });
@@ -141,7 +129,7 @@ test('a Redis that accepts but never answers: the deploy fails within seconds na
     expect(run.code).toBe(1);
     expect(failureMessage(run)).toMatch(new RegExp(`^Redis at ${url} \\(redis-url, as seen from the server\\) did not answer: no answer within \\d+ s$`));
     expect(run.wallSeconds).toBeLessThan(15);
-    expect(await serving()).toEqual(before);
+    await expectUntouched(before);
   } finally {
     held.forEach((socket) => socket.destroy());
     silent.close();
