@@ -1,7 +1,10 @@
 // The Action's doors with a faked @actions/core: what main and post tell the
 // runner (outputs, failures, state) and what post decides to clean up.
 import { jest } from '@jest/globals';
-import { DeployError, type DeployResult } from '../src/deploy.js';
+import type { Leftovers } from '../src/cleanup.js';
+import type { DeployResult } from '../src/deploy.js';
+import { DeployError } from '../src/deploy-run.js';
+import type { ServerResult } from '../src/server-deploy.js';
 import type { RunDeploy } from '../src/run-deploy.js';
 import { TEST_KEY } from '../test/support/keys.js';
 
@@ -34,14 +37,19 @@ const session = {
   keys: { unlock: async (name: string, owner: string) => { opened.push(`unlock ${name} ${owner}`); return true; } },
   close: async () => { opened.push('close'); },
 };
-jest.unstable_mockModule('../src/session.js', () => ({ openSession: async () => { opened.push('open'); return session; } }));
+jest.unstable_mockModule('../src/session.js', () => ({
+  openSession: async (target: { host: string }) => { opened.push(`open ${target.host}`); return session; },
+  openSessions: async () => [],
+}));
 const { run: main } = await import('../src/main.js');
 const { run: post } = await import('../src/post.js');
 
-const result: DeployResult = {
-  container: 'web-1', containerId: 'c1', port: 20001, previousPort: 20000, previousContainer: 'web-0', image: 'r/web:2', previousImage: 'r/web:1',
-  imageDigest: 'sha256:d', switchSeconds: 0.1234, durationSeconds: 1.5, probes: [], timeline: [], warnings: [], releases: [],
+const serverResult: ServerResult = {
+  server: 'server', container: 'web-1', containerId: 'c1', port: 20001, previousPort: 20000, previousContainer: 'web-0', image: 'r/web:2', previousImage: 'r/web:1',
+  imageDigest: 'sha256:d', switchSeconds: 0.1234, probes: [], timeline: [], releases: [],
 };
+const result: DeployResult = { ...serverResult, servers: [serverResult], stages: [], durationSeconds: 1.5, warnings: [] };
+const left = (servers: Record<string, Partial<Leftovers>>): string => JSON.stringify(Object.fromEntries(Object.entries(servers).map(([name, l]) => [name, { lock: '', lockOwner: 'me', container: '', switching: false, dockerConfig: '', ...l }])));
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -61,7 +69,7 @@ beforeEach(() => {
 describe('main', () => {
   test('a deploy: every output set, the state says finished, nothing failed', async () => {
     const deployed: RunDeploy = async (_config, identity, hooks) => {
-      hooks.checkpoint('lock', 'docker-hot-deploy:lock:/k');
+      hooks.checkpoint('server', 'lock', 'docker-hot-deploy:lock:/k');
       expect(identity.lockOwner).toMatch(/deploying r\/web:2/);
       return result;
     };
@@ -71,8 +79,13 @@ describe('main', () => {
     expect(outputs).toEqual({
       container: 'web-1', 'container-id': 'c1', port: '20001', 'previous-port': '20000', 'previous-container': 'web-0', image: 'r/web:2',
       'previous-image': 'r/web:1', 'image-digest': 'sha256:d', 'switch-seconds': '0.123', 'duration-seconds': '1.50',
+      servers: JSON.stringify([{
+        server: 'server', container: 'web-1', 'container-id': 'c1', port: '20001', 'previous-port': '20000', 'previous-container': 'web-0', image: 'r/web:2',
+        'previous-image': 'r/web:1', 'image-digest': 'sha256:d', 'switch-seconds': '0.123',
+      }]),
     });
-    expect(state).toMatchObject({ lock: 'docker-hot-deploy:lock:/k', finished: 'true', 'lock-owner': expect.any(String) });
+    expect(state.finished).toBe('true');
+    expect(JSON.parse(state.servers)).toEqual({ server: expect.objectContaining({ lock: 'docker-hot-deploy:lock:/k', lockOwner: expect.stringMatching(/deploying r\/web:2/) }) });
   });
 
   test('a failed deploy: setFailed with the phase, why and the hint; not finished, so post reads the checkpoints', async () => {
@@ -93,22 +106,31 @@ describe('main', () => {
 
 describe('post', () => {
   test('after a finished deploy: nothing, not even a connection', async () => {
-    Object.assign(state, { finished: 'true', lock: 'L', container: 'web-1' });
+    Object.assign(state, { finished: 'true', servers: left({ server: { lock: 'L', container: 'web-1' } }) });
     await post();
     expect(opened).toEqual([]);
   });
 
   test('after a cancel before the switch: the login, the unused container and the lock are cleaned up', async () => {
-    Object.assign(state, { lock: 'L', 'lock-owner': 'me', container: 'web-1', 'docker-config': '/tmp/d' });
+    Object.assign(state, { servers: left({ server: { lock: 'L', container: 'web-1', dockerConfig: '/tmp/d' } }) });
     await post();
-    expect(opened).toEqual(['open', 'rm -rf /tmp/d', 'discard web-1', 'unlock L me', 'close']);
+    expect(opened).toEqual(['open server', 'rm -rf /tmp/d', 'discard web-1', 'unlock L me', 'close']);
   });
 
   test('after a cancel during the switch: the container may serve and stays; the lock is released', async () => {
-    Object.assign(state, { lock: 'L', 'lock-owner': 'me', container: 'web-1', switching: 'true' });
+    Object.assign(state, { servers: left({ server: { lock: 'L', container: 'web-1', switching: true } }) });
     await post();
-    expect(opened).toEqual(['open', 'unlock L me', 'close']);
+    expect(opened).toEqual(['open server', 'unlock L me', 'close']);
     expect(infos[0]).toMatch(/web-1 may be serving and stays/);
+  });
+
+  test('several servers: only those with something left are connected to, each cleaned up', async () => {
+    inputs.host = 'a\nb\nc';
+    Object.assign(state, { servers: left({ a: { lock: 'L' }, b: {}, c: { lock: 'L', container: 'web-1' } }) });
+    await post();
+    expect(opened.filter((o) => o.startsWith('open')).sort()).toEqual(['open a', 'open c']);
+    expect(opened).toContain('discard web-1');
+    expect(opened.filter((o) => o === 'unlock L me')).toHaveLength(2);
   });
 
   test('nothing held, nothing started: no connection', async () => {

@@ -23,6 +23,19 @@ test('a flag wins over a variable; _FILE and --NAME-file read files; INPUT_* is 
   expect(read !== 'help' && read.inputs.image).toBeUndefined();
 });
 
+test('a one-item-a-line input may repeat its flag: several servers', () => {
+  const read = readInvocation(['deploy', '--host', 'web1.example', '--host', 'web2.example:2222', '--image', 'a/b:1'], {});
+  expect(read).toMatchObject({ inputs: { host: 'web1.example\nweb2.example:2222', image: 'a/b:1' } });
+  expect(() => readInvocation(['deploy', '--image', 'a/b:1', '--image', 'a/b:2'], {})).toThrow('--image is given 2 times: it takes one value');
+});
+
+test('--env-file and DHD_ENV_FILE are the input env-file (a path on the server), not env read from a file', () => {
+  expect(readInvocation(['deploy', '--env-file', '/srv/app.env'], {})).toMatchObject({ inputs: { 'env-file': '/srv/app.env' } });
+  const read = readInvocation(['deploy'], { DHD_ENV_FILE: '/srv/app.env' });
+  expect(read).toMatchObject({ inputs: { 'env-file': '/srv/app.env' } });
+  expect(read !== 'help' && read.inputs.env).toBeUndefined();
+});
+
 test('secrets given as flags are said to be visible', () => {
   expect(readInvocation(['deploy', '--private-key', 'x', '--registry-password', 'y'], {})).toMatchObject({ secretFlags: ['--private-key', '--registry-password'] });
 });

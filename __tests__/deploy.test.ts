@@ -1,5 +1,7 @@
 // The deploy sequence driven with fakes: which step runs when, and what is undone.
-import { deploy, DeployError, type Deps } from '../src/deploy.js';
+import { deploy, type Deps } from '../src/deploy.js';
+import { DeployError } from '../src/deploy-run.js';
+import type { Checkpoint, Server } from '../src/server-deploy.js';
 import type { ContainerState, ContainerSummary, RunSpec } from '../src/docker.js';
 import type { DockerHost } from '../src/docker-host.js';
 import { parseInputs, type Config } from '../src/inputs.js';
@@ -125,8 +127,18 @@ class World {
     },
   };
 
-  deps(): Deps {
+  deps(checkpoint?: (name: Checkpoint, value: string) => void): Deps {
     return {
+      servers: [this.server('server', checkpoint)],
+      clock: { now: () => this.now, sleep: async (ms) => { this.now += ms; } },
+      log: { info: () => undefined, warning: (m) => { this.warnings.push(m); }, group: (_n, work) => work() },
+    };
+  }
+
+  server(name: string, checkpoint?: (name: Checkpoint, value: string) => void): Server {
+    return {
+      name,
+      checkpoint,
       docker: this.docker,
       keys: {
         get: async () => this.key,
@@ -165,8 +177,6 @@ class World {
           return this.routedPort ? { status: live ? 200 : 502, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' };
         },
       },
-      clock: { now: () => this.now, sleep: async (ms) => { this.now += ms; } },
-      log: { info: () => undefined, warning: (m) => { this.warnings.push(m); }, group: (_n, work) => work() },
     };
   }
 
@@ -228,7 +238,7 @@ describe('deploy sequence', () => {
   test('a registry login lives in a private Docker config for the pull only, and the post step knows of it meanwhile', async () => {
     const w = new World();
     const seen: string[] = [];
-    await deploy(config({ 'registry-username': 'bob', 'registry-password': 'pw' }), { ...w.deps(), checkpoint: (n, v) => seen.push(`${n}=${v}`) }, identity);
+    await deploy(config({ 'registry-username': 'bob', 'registry-password': 'pw' }), w.deps((n, v) => seen.push(`${n}=${v}`)), identity);
     const dir = '/tmp/docker-hot-deploy.x';
     expect(w.calls.filter((c) => /^(mktemp|login|pull|rm -rf)/.test(c))).toEqual(['mktemp', `login ${dir} registry.example.com`, `pull registry.example.com/web:2 ${dir}`, `rm -rf ${dir}`]);
     expect(seen.filter((x) => x.startsWith('dockerConfig'))).toEqual([`dockerConfig=${dir}`, 'dockerConfig=']);
@@ -275,10 +285,11 @@ describe('deploy sequence', () => {
   test.each([
     ['exited', 3, 'ready failed: the container exited with code 3'],
     ['restarting', 1, 'ready failed: the container exited with code 1 and was restarted (restart: unless-stopped)'],
+    ['running again after a restart', 0, 'ready failed: the container exited and was restarted (restart: unless-stopped)'],
   ])('ready check fails (%s): logs shown, new container removed, key and old container untouched', async (status, exitCode, message) => {
     const w = new World();
     w.serving(20000);
-    w.newState = { status, exitCode };
+    w.newState = status === 'running again after a restart' ? { status: 'running', exitCode, restartCount: 1 } : { status, exitCode };
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.phase).toBe('ready');
     expect(e.message).toBe(message);
@@ -314,7 +325,7 @@ describe('deploy sequence', () => {
   test('switch not proven on a first deploy: the key is unset again', async () => {
     const w = new World();
     const deps = w.deps();
-    deps.probes.probe = async () => ({ status: 200 });
+    deps.servers[0].probes.probe = async () => ({ status: 200 });
     const e = await failure(deploy(config(), deps, identity));
     expect(e.hint).toMatch(/Responses carry no X-Upstream header/);
     expect(w.calls).toContain('delete key');
@@ -377,7 +388,7 @@ describe('deploy sequence', () => {
   test('checkpoints for the post step: lock, container, switching, lock released', async () => {
     const w = new World();
     const seen: string[] = [];
-    await deploy(config(), { ...w.deps(), checkpoint: (n, v) => seen.push(`${n}=${v}`) }, identity);
+    await deploy(config(), w.deps((n, v) => seen.push(`${n}=${v}`)), identity);
     expect(seen).toEqual([`lock=${LOCK}`, 'container=web-new', 'switching=true', 'lock=']);
   });
 });
@@ -476,8 +487,8 @@ describe('the state a deploy finds, and leaves', () => {
     const w = new World();
     w.serving(20000);
     const deps = w.deps();
-    const health = deps.probes.health;
-    deps.probes.health = async (port) => { change(w); return health(port); };
+    const health = deps.servers[0].probes.health;
+    deps.servers[0].probes.health = async (port) => { change(w); return health(port); };
     const e = await failure(deploy(config(), deps, identity));
     expect(e.message).toBe(message);
     expect(w.key).toBe(key);
@@ -519,8 +530,8 @@ describe('a lost lock, a slow confd', () => {
     w.serving(20000);
     w.healthStatus = 503;
     const deps = w.deps();
-    const health = deps.probes.health;
-    deps.probes.health = async (port) => { if (w.now >= 500) w.lockLostReason = `${LOCK} was deleted or taken over by someone else`; return health(port); };
+    const health = deps.servers[0].probes.health;
+    deps.servers[0].probes.health = async (port) => { if (w.now >= 500) w.lockLostReason = `${LOCK} was deleted or taken over by someone else`; return health(port); };
     const e = await failure(deploy(config(), deps, identity));
     expect(e.phase).toBe('ready');
     expect(e.reason).toBe(`the deploy lock was lost: ${LOCK} was deleted or taken over by someone else`);
@@ -660,5 +671,112 @@ describe('releases: the release phase, the history, rollback', () => {
     await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
     // web:2 serves, web:1 is the rollback target; web:0 is neither.
     expect(w.calls.filter((c) => c.startsWith('rmi'))).toEqual(['rmi registry.example.com/web:0']);
+  });
+});
+
+describe('several servers: all or nothing', () => {
+  const names = ['c', 'a', 'b'];
+  /** Three servers, each serving web:1 on :20000; one clock (the first world's) for all. */
+  function fleet(): { worlds: Record<string, World>; deps: Deps } {
+    const worlds = Object.fromEntries(names.map((n) => [n, new World()]));
+    Object.values(worlds).forEach((w) => w.serving(20000));
+    const deps = worlds[names[0]].deps();
+    deps.servers = names.map((n) => worlds[n].server(n));
+    return { worlds, deps };
+  }
+  const severalConfig = (overrides: Record<string, string> = {}): Config => config({ host: names.join('\n'), ...overrides });
+  const keyWrites = (w: World): string[] => w.calls.filter((c) => c.startsWith('set') || c === 'delete key');
+
+  test('batch 1: every server prepared before any switches; one switch at a time; then retired everywhere', async () => {
+    const { worlds, deps } = fleet();
+    const order: string[] = [];
+    for (const n of names) {
+      const probe = deps.servers[names.indexOf(n)].probes.probe;
+      deps.servers[names.indexOf(n)].probes.probe = async () => { if (worlds[n].key === '20001') order.push(n); return probe(); };
+    }
+    const result = await deploy(severalConfig({ 'release-command': 'migrate' }), deps, identity);
+    expect(result.servers.map((s) => [s.server, s.port, s.previousPort])).toEqual([['c', 20001, 20000], ['a', 20001, 20000], ['b', 20001, 20000]]);
+    expect(result.stages.map((s) => s.stage)).toEqual(['lock', 'prepare', 'switch', 'switch', 'switch', 'retire']);
+    // Proof on one server ends before the next one's key is written.
+    expect([...new Set(order)]).toEqual(names);
+    for (const n of names) {
+      expect(worlds[n].routedPort).toBe(20001);
+      expect(worlds[n].containers.map((c) => c.id)).toEqual(['newid']);
+    }
+    // The release phase ran once, on the first server given.
+    expect(Object.values(worlds).flatMap((w) => w.calls).filter((c) => c.startsWith('release'))).toHaveLength(1);
+    expect(worlds.c.calls.some((c) => c.startsWith('release'))).toBe(true);
+  });
+
+  test('the locks are taken in the order of the server names, whatever order host gives', async () => {
+    const { worlds, deps } = fleet();
+    const taken: string[] = [];
+    for (const [i, n] of names.entries()) {
+      const tryLock = deps.servers[i].keys.tryLock;
+      deps.servers[i].keys.tryLock = async (...args) => { taken.push(n); return tryLock(...args); };
+    }
+    await deploy(severalConfig(), deps, identity);
+    expect(taken).toEqual(['a', 'b', 'c']);
+    expect(Object.values(worlds).every((w) => w.lockHolder === null)).toBe(true);
+  });
+
+  test('batch-size 100%: all switch at once', async () => {
+    const { deps } = fleet();
+    const result = await deploy(severalConfig({ 'batch-size': '100%' }), deps, identity);
+    expect(result.stages.filter((s) => s.stage === 'switch').map((s) => s.detail)).toEqual(['batch 1 of 1: c, a, b']);
+  });
+
+  test('one server never gets ready: no key written anywhere, every new container removed', async () => {
+    const { worlds, deps } = fleet();
+    worlds.b.newState = { status: 'exited', exitCode: 3 };
+    const e = await failure(deploy(severalConfig(), deps, identity));
+    expect(e.message).toBe('b: ready failed: the container exited with code 3');
+    expect(e.oldServes).toBe(true);
+    for (const n of names) {
+      expect(keyWrites(worlds[n])).toEqual([]);
+      expect(worlds[n].containers.map((c) => c.id)).toEqual(['oldid']);
+      expect(worlds[n].lockHolder).toBeNull();
+      expect(parseHistory(worlds[n].histories.get(historyPath(DEPLOYMENT)) ?? '').at(-1)).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/ready: the container exited with code 3$/) });
+    }
+    expect(e.servers.map((s) => s.server)).toEqual(names);
+  });
+
+  test('the last server\'s switch fails: the ones switched before are switched back and proven, new containers removed everywhere', async () => {
+    const { worlds, deps } = fleet();
+    worlds.b.watcherUp = false;
+    const e = await failure(deploy(severalConfig(), deps, identity));
+    expect(e.message).toMatch(/^b: switch failed: nginx did not serve port 20001 within switch-timeout; \/nginx\/upstream\/app\/port was set back to 20000/);
+    expect(e.oldServes).toBe(true);
+    expect(e.stages.map((s) => [s.stage, s.ok])).toEqual([['lock', true], ['prepare', true], ['switch', true], ['switch', true], ['switch', false], ['undo', true]]);
+    for (const n of names) {
+      expect(keyWrites(worlds[n])).toEqual(['set 20001', 'set 20000']);
+      expect(worlds[n].key).toBe('20000');
+      expect(worlds[n].routedPort).toBe(20000);
+      expect(worlds[n].containers.map((c) => c.id)).toEqual(['oldid']);
+    }
+    expect(e.servers.find((s) => s.server === 'c')?.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'undo']);
+  });
+
+  test('a server that cannot be switched back keeps its new container, and the error says so', async () => {
+    const { worlds, deps } = fleet();
+    worlds.b.watcherUp = false;
+    // c switched; then its confd stops, so the write-back never reaches its nginx.
+    const cKeys = deps.servers[0].keys;
+    const set = cKeys.compareAndSet;
+    cKeys.compareAndSet = async (...args) => { const out = await set(...args); if (args[3] && args[2] === '20000') worlds.c.routedPort = 20001; worlds.c.watcherUp = false; return out; };
+    const e = await failure(deploy(severalConfig({ 'switch-timeout': '1s' }), deps, identity));
+    expect(e.reason).toMatch(/switching back failed on c: .*nginx did not serve :20000 again within switch-timeout/);
+    expect(e.oldServes).toBe(false);
+    expect(worlds.c.containers.map((c) => c.id)).toEqual(['oldid', 'newid']);
+    expect(worlds.a.containers.map((c) => c.id)).toEqual(['oldid']);
+  });
+
+  test('a rollback goes back to one release everywhere, or is refused before anything starts', async () => {
+    const { worlds, deps } = fleet();
+    const entry = (tag: string): string => JSON.stringify({ time: '2026-11-01T00:00:00Z', run: 'r', outcome: 'deployed', image: `registry.example.com/web:${tag}`, digest: `sha256:d-${tag}`, imageId: `i${tag}`, container: `web-${tag}`, port: 20000 });
+    for (const n of names) worlds[n].histories.set(historyPath(DEPLOYMENT), `${entry(n === 'b' ? '0' : '9')}\n${entry('1')}\n`);
+    const e = await failure(deploy(severalConfig({ rollback: 'true', image: '' }), deps, identity));
+    expect(e.reason).toMatch(/^rollback: the servers would go back to different releases \(c: registry.example.com\/web:9 \(sha256:d-9\); a: .*; b: registry.example.com\/web:0 \(sha256:d-0\)\)$/);
+    expect(Object.values(worlds).flatMap((w) => w.calls).some((c) => c.startsWith('run '))).toBe(false);
   });
 });

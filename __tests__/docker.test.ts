@@ -1,4 +1,4 @@
-import { build, countConfd, firstFreePort, imagesToPrune, parse, registryOf, repositoryOf, takenPorts } from '../src/docker.js';
+import { build, countConfd, firstFreePort, imagesToPrune, parse, takenPorts } from '../src/docker.js';
 import { formatKeyValue, portFromKeyValue } from '../src/upstream.js';
 
 describe('argument lists', () => {
@@ -79,9 +79,11 @@ describe('parsers', () => {
     expect([...parse.listeningPorts(text)]).toEqual([80, 49153]);
   });
 
-  test('nginx workers shutting down are counted from ps', () => {
-    const ps = 'nginx: master process /usr/sbin/nginx\nnginx: worker process\nnginx: worker process is shutting down\n';
-    expect(parse.shuttingDownWorkers(ps)).toBe(1);
+  test('nginx workers shutting down are counted from ps, only those of the server itself', () => {
+    const ps = 'nested 900\nnested 901\n    1 /sbin/init\n  812 nginx: master process /usr/sbin/nginx\n  813 nginx: worker process\n  814 nginx: worker process is shutting down\n'
+      + '  900 /usr/local/bin/confd -watch\n  901 nginx: worker process is shutting down\n';
+    expect(parse.processes(ps)).toEqual(['/sbin/init', 'nginx: master process /usr/sbin/nginx', 'nginx: worker process', 'nginx: worker process is shutting down']);
+    expect(parse.shuttingDownWorkers(parse.processes(ps))).toBe(1);
     expect(parse.lineCount('a\n\nb\n')).toBe(2);
   });
 });
@@ -98,18 +100,7 @@ describe('retention', () => {
     expect(imagesToPrune(images, new Set(['i1', 'i3'])).sort()).toEqual(['r/web:2', 'r/web:4']);
     expect(imagesToPrune(images, new Set(['i1', 'i2', 'i3', 'i4']))).toEqual([]);
   });
-  test('registryOf follows docker: a first component with . or :, or localhost; else Docker Hub', () => {
-    expect(registryOf('ghcr.io/acme/web:1')).toBe('ghcr.io');
-    expect(registryOf('127.0.0.1:5000/hello:v1')).toBe('127.0.0.1:5000');
-    expect(registryOf('localhost/web')).toBe('localhost');
-    expect(registryOf('acme/web:1')).toBe('docker.io');
-    expect(registryOf('nginx')).toBe('docker.io');
-  });
-  test('repositoryOf strips tag and digest, not a registry port', () => {
-    expect(repositoryOf('127.0.0.1:5000/hello:v1')).toBe('127.0.0.1:5000/hello');
-    expect(repositoryOf('127.0.0.1:5000/hello')).toBe('127.0.0.1:5000/hello');
-    expect(repositoryOf(`ghcr.io/a/b@sha256:${'a'.repeat(64)}`)).toBe('ghcr.io/a/b');
-  });
+
 });
 
 describe('ports and key values', () => {

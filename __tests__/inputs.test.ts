@@ -1,4 +1,4 @@
-import { appFromImage, InputError, parseDuration, parseInputs } from '../src/inputs.js';
+import { InputError, parseDuration, parseInputs } from '../src/inputs.js';
 import { TEST_ENCRYPTED_KEY, TEST_KEY as KEY, TEST_PASSPHRASE } from '../test/support/keys.js';
 const FINGERPRINT = 'SHA256:NlSr+d3IDcV8RmWZBUKCk+h/3E6vxbtSEwM6glRrjMs';
 const valid: Record<string, string> = {
@@ -47,7 +47,8 @@ describe('restart', () => {
 describe('parseInputs', () => {
   test('applies the action.yml defaults', () => {
     const c = parse();
-    expect(c.connection.port).toBe(22);
+    expect(c.servers).toEqual([expect.objectContaining({ host: 'deploy.example.com', port: 22, username: 'deploy' })]);
+    expect(c.batchSize).toEqual({ servers: 1 });
     expect(c.container.app).toBe('web');
     expect(c.container.bindAddress).toBe('127.0.0.1');
     expect(c.container.pull).toBe('always');
@@ -71,7 +72,7 @@ describe('parseInputs', () => {
       'probe-url': 'https://127.0.0.1:8443/healthz?x=1', 'probe-host': 'shop.example.com',
       'health-timeout': '2m', 'switch-timeout': '90', 'drain-timeout': '1500ms',
     });
-    expect(c.connection.port).toBe(2222);
+    expect(c.servers[0].port).toBe(2222);
     expect(c.container.portRange).toEqual({ first: 49000, last: 49099 });
     expect(c.container.env).toEqual([['A', '1'], ['B', 'x=y']]);
     expect(c.container.runArgs).toEqual(['--memory=256m', '-v', '/data:/data']);
@@ -82,8 +83,8 @@ describe('parseInputs', () => {
   });
 
   test.each([
-    [{ host: 'a;b' }, /^host: "a;b" is not a host name/],
-    [{ host: '-oProxyCommand=x' }, /^host: .* is not a host name/],
+    [{ host: 'a;b' }, /^host: "a;b" is not a server/],
+    [{ host: '-oProxyCommand=x' }, /^host: .* is not a server/],
     [{ port: '0' }, /^port: "0" is not a whole number from 1 to 65535/],
     [{ username: 'root;id' }, /^username: .* is not a Unix user name/],
     [{ image: 'Web:latest' }, /^image: "Web:latest" is not a Docker image reference/],
@@ -92,7 +93,7 @@ describe('parseInputs', () => {
     [{ 'container-port': '' }, /^container-port: is required/],
     [{ 'bind-address': 'localhost' }, /^bind-address: .* is not an IPv4 or IPv6 address/],
     [{ 'bind-address': '1.2.3.4:22' }, /^bind-address: "1.2.3.4:22" is not an IPv4 or IPv6 address/],
-    [{ host: '1.2.3.4:22' }, /^host: "1.2.3.4:22" is not a host name/],
+    [{ host: '1.2.3.4:' }, /^host: "1.2.3.4:" is not a server/],
     [{ 'port-range': '200-100' }, /^port-range: .* is not a range of ports/],
     [{ env: 'not an assignment' }, /^env: line 1 is not NAME=value/],
     [{ 'run-args': '--name=x' }, /^run-args: "--name=x" is not accepted: the action names each container; accepted: docker run options/],
@@ -149,7 +150,7 @@ describe('parseInputs', () => {
   });
 
   test('an encrypted key: read with its passphrase, refused without or with a wrong one', () => {
-    expect(parse({ 'private-key': TEST_ENCRYPTED_KEY, passphrase: TEST_PASSPHRASE }).connection.passphrase).toBe(TEST_PASSPHRASE);
+    expect(parse({ 'private-key': TEST_ENCRYPTED_KEY, passphrase: TEST_PASSPHRASE }).servers[0].passphrase).toBe(TEST_PASSPHRASE);
     expect(problems({ 'private-key': TEST_ENCRYPTED_KEY })).toEqual(['private-key: is encrypted: set the passphrase input']);
     expect(problems({ 'private-key': TEST_ENCRYPTED_KEY, passphrase: 'wrong' })).toEqual(['private-key: could not be decrypted with the passphrase input (wrong passphrase?)']);
   });
@@ -158,8 +159,27 @@ describe('parseInputs', () => {
     expect(problems({ 'jump-host': 'bastion.example.com' })).toEqual(['jump-known-hosts: is required']);
     const line = 'bastion.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMpIAoze+YVZ8/sSf0GA3fAvhyayXeM+s+jkYRnkrerv';
     const c = parse({ 'jump-host': 'bastion.example.com', 'jump-known-hosts': line });
-    expect(c.connection.jump).toMatchObject({ host: 'bastion.example.com', port: 22, username: 'deploy', privateKey: KEY.trim() });
-    expect(c.connection.jump?.knownHosts).toHaveLength(1);
+    expect(c.servers[0].jump).toMatchObject({ host: 'bastion.example.com', port: 22, username: 'deploy', privateKey: KEY.trim() });
+    expect(c.servers[0].jump?.pins.knownHosts).toHaveLength(1);
+  });
+
+  test('several servers, one a line: name, name:port, [v6]:port or a bare IPv6 address; port is the default', () => {
+    const c = parse({ host: 'a.example.com\n  10.0.0.2:2222\n[fd00::3]:22022\nfd00::4\n', port: '2200', 'batch-size': '50%' });
+    expect(c.servers.map((x) => [x.host, x.port])).toEqual([['a.example.com', 2200], ['10.0.0.2', 2222], ['fd00::3', 22022], ['fd00::4', 2200]]);
+    expect(c.batchSize).toEqual({ percent: 50 });
+    expect(new Set(c.servers.map((x) => x.pins))).toHaveProperty('size', 1);
+  });
+
+  test('bad server lines and batch sizes are named', () => {
+    expect(problems({ host: 'a\nb c\na\n[a]:22\nx:99999' })).toEqual([
+      'host: "b c" is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port',
+      'host: "a" is given twice',
+      'host: "[a]:22" is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port',
+      'host: "x:99999" is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port',
+    ]);
+    for (const bad of ['0', '0%', '101%', 'half', '-1']) {
+      expect(problems({ 'batch-size': bad })).toEqual([`batch-size: "${bad}" is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`]);
+    }
   });
 
   test('refuses a PKCS#8 key with the conversion to use', () => {
@@ -176,9 +196,3 @@ describe('parseDuration', () => {
   });
 });
 
-test('appFromImage takes the last path component', () => {
-  expect(appFromImage('ghcr.io/acme/web:1.4.2')).toBe('web');
-  expect(appFromImage('127.0.0.1:5000/hello:v1')).toBe('hello');
-  expect(appFromImage('nginx')).toBe('nginx');
-  expect(appFromImage('registry:5000/team/api@sha256:' + 'a'.repeat(64))).toBe('api');
-});

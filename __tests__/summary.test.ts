@@ -1,4 +1,6 @@
-import { DeployError, type DeployResult } from '../src/deploy.js';
+import type { DeployResult } from '../src/deploy.js';
+import { DeployError } from '../src/deploy-run.js';
+import type { ServerResult } from '../src/server-deploy.js';
 import { failureSummary, successSummary } from '../src/summary.js';
 
 const timeline = [
@@ -6,12 +8,42 @@ const timeline = [
   { phase: 'switch' as const, ms: 180, ok: true, detail: 'a | b' },
 ];
 
-test('a success: old -> new, digest, switch and deploy seconds, the phase table, no empty sections', () => {
-  const result: DeployResult = {
-    container: 'web-2', containerId: 'id', port: 49154, previousPort: 49153, previousContainer: 'web-1', image: 'ghcr.io/acme/web:2', imageDigest: 'sha256:abc',
-    switchSeconds: 0.18, durationSeconds: 1.64, probes: [], timeline, warnings: [],
+function serverResult(server: string): ServerResult {
+  return {
+    server, container: 'web-2', containerId: 'id', port: 49154, previousPort: 49153, previousContainer: 'web-1', image: 'ghcr.io/acme/web:2', imageDigest: 'sha256:abc',
+    switchSeconds: 0.18, probes: [], timeline,
     releases: [{ time: '2026-11-27T10:00:00.000Z', outcome: 'deployed', image: 'ghcr.io/acme/web:2', digest: 'sha256:abcdef0123456789abcdef', imageId: 'i', container: 'web-2', run: 'r' }],
   };
+}
+const resultOf = (servers: ServerResult[]): DeployResult => ({
+  ...servers[0], servers, durationSeconds: 1.64, warnings: [],
+  stages: [{ stage: 'prepare', ms: 900, ok: true, detail: 'side by side' }, { stage: 'switch', ms: 200, ok: true, detail: 'batch 1 of 1: a, b' }],
+});
+
+test('several servers: a row per server, the stages, and each server\'s phases under its name', () => {
+  const md = successSummary('ghcr.io/acme/web:2', resultOf([serverResult('a'), serverResult('b')]));
+  expect(md).toContain('is live on 2 servers');
+  expect(md).toContain('| a | web-1 (:49153) → **web-2** (:49154) | 0.180 s |');
+  expect(md).toContain('| b | web-1 (:49153) → **web-2** (:49154) | 0.180 s |');
+  expect(md).toContain('| ✅ prepare | 0.90 s | side by side |');
+  expect(md).toMatch(/\*\*a\*\*\n\n\| phase/);
+  expect(md).not.toMatch(/\n\n\n/);
+});
+
+test('several servers, one failed: where, what all or nothing did, and every server\'s phases', () => {
+  const e = new DeployError('ready', 'the container exited with code 3', 'See its logs.', [], {}, 'c');
+  e.stages = [{ stage: 'prepare', ms: 900, ok: false, detail: 'side by side' }];
+  e.servers = [{ server: 'a', timeline, switched: false }, { server: 'c', timeline: [{ phase: 'ready', ms: 5, ok: false, detail: 'exited' }], switched: false }];
+  const md = failureSummary('web:2', e);
+  expect(e.message).toBe('c: ready failed: the container exited with code 3');
+  expect(md).toContain('On **c**, **ready** failed: the container exited with code 3');
+  expect(md).toContain('All or nothing: no server serves the new version');
+  expect(md).toContain('| ❌ ready | 0.01 s | exited |');
+  expect(md).toContain('| ❌ prepare | 0.90 s | side by side |');
+});
+
+test('a success: old -> new, digest, switch and deploy seconds, the phase table, no empty sections', () => {
+  const result = resultOf([serverResult('server')]);
   const md = successSummary('ghcr.io/acme/web:2', result);
   expect(md).toContain('| container | web-1 (:49153) → **web-2** (:49154) |');
   expect(md).toContain('| switch (key write → proven) | 0.180 s |');

@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1192);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4781);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1192:
+/***/ 4781:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68298,360 +68298,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/docker.ts
-// Docker (and the few host tools a deploy needs), pure: argument lists to run
-// on the server, and parsers for what they print. Nothing here does I/O.
-const LABEL_APP = 'docker-hot-deploy.app';
-/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
-const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
-const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
-const LABEL_IMAGE = 'docker-hot-deploy.image';
-/** Set on a release command's one-off container. */
-const LABEL_ROLE = 'docker-hot-deploy.role';
-/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
-const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
-const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
-/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
-/** The env a container gets: the env-file on the server, then the env values on stdin. */
-const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
-/** An address as it stands before `:port`: IPv6 in brackets. */
-const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
-const build = {
-    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
-    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
-    removeDir: (dir) => ['rm', '-rf', '--', dir],
-    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
-    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
-    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
-    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
-    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
-    /** A one-off container of the new image, attached, removed when it ends: the release command. */
-    runOnce(spec) {
-        return [
-            'docker', 'run', '--rm', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
-            ...envArgs(spec),
-            ...spec.runArgs,
-            spec.image,
-            ...spec.command,
-        ];
-    },
-    /** Every container on the server, stopped ones too: their ports come back with them. A container
-     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
-    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
-    run(spec) {
-        return [
-            'docker', 'run', '--detach', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`,
-            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
-            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
-            '--label', `${LABEL_IMAGE}=${spec.image}`,
-            // An explicit host port: Docker would pick another ephemeral one on every restart.
-            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
-            '--restart', spec.restart,
-            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...envArgs(spec),
-            ...spec.runArgs,
-            spec.image,
-        ];
-    },
-    inspect: (id) => ['docker', 'container', 'inspect', id],
-    logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
-    stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
-    /** Force-removes: for containers that never served (their anonymous volumes go too). */
-    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
-    /** Removes stopped containers, keeping their volumes. */
-    remove: (ids) => ['docker', 'rm', ...ids],
-    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
-    removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
-    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
-    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
-    listeningPorts: () => ['ss', '-Htln'],
-    connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-    processes: () => ['ps', '-eo', 'args'],
-};
-function jsonLines(text) {
-    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-}
-/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
-function hostPortsOf(...maps) {
-    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
-    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
-}
-const parse = {
-    containers(text) {
-        return jsonLines(text)
-            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
-        }));
-    },
-    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
-    serverProblems(text, username) {
-        const problems = [];
-        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
-        for (const m of text.matchAll(/^missing (\w+)$/gm))
-            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
-        if (/permission denied.*docker\.sock/is.test(text)) {
-            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
-        }
-        else if (/cannot connect to the docker daemon/i.test(text)) {
-            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
-        }
-        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
-        }
-        return problems;
-    },
-    /** True when a failed inspect only missed containers removed since they were listed. */
-    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
-    inspect(text, containerPort) {
-        const [c] = JSON.parse(text);
-        const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
-        return {
-            id: c.Id,
-            name: c.Name.replace(/^\//, ''),
-            status: c.State.Status,
-            exitCode: c.State.ExitCode,
-            restartCount: c.RestartCount,
-            health: c.State.Health?.Status,
-            hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
-        };
-    },
-    /** An image's content address, its registry digest (else its local id), and its local id. */
-    imageIdentity(text) {
-        const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
-        if (!m)
-            throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
-        const repoDigests = JSON.parse(m[1]) ?? [];
-        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
-    },
-    /** readHistories' output: each file's text by its path. */
-    histories(text) {
-        const files = new Map();
-        let current;
-        for (const line of text.split('\n')) {
-            const header = /^==> (.+)$/.exec(line);
-            if (header)
-                files.set(header[1], (current = []));
-            else
-                current?.push(line);
-        }
-        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
-    },
-    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
-    images(text) {
-        return jsonLines(text)
-            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
-    },
-    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
-    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
-    listeningPorts(text) {
-        const ports = new Set();
-        for (const line of text.split('\n')) {
-            const local = line.trim().split(/\s+/)[3];
-            const m = local ? /:(\d+)$/.exec(local) : null;
-            if (m)
-                ports.add(Number(m[1]));
-        }
-        return ports;
-    },
-    lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
-    shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
-};
-/** The image references of a repository to remove: every one whose image is not protected
- * (by id: all references to a protected image stay). */
-function imagesToPrune(images, protectedIds) {
-    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
-}
-/** The image's repository (registry and path, without tag or digest). */
-function repositoryOf(image) {
-    const withoutDigest = image.split('@')[0];
-    const lastSlash = withoutDigest.lastIndexOf('/');
-    const colon = withoutDigest.lastIndexOf(':');
-    return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
-function registryOf(image) {
-    const first = image.split('/')[0];
-    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-}
-/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
-function countConfd(commandLines) {
-    return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
-}
-/** The first port of the range that is not taken. */
-function firstFreePort(range, taken) {
-    for (let p = range.first; p <= range.last; p += 1)
-        if (!taken.has(p))
-            return p;
-    return undefined;
-}
-/** Ports a new container may not take: listened on, or published by any container (a stopped or
- * restarting one takes its port back when it starts), or named by the key (its container may be
- * restarting right now). */
-function takenPorts(listening, containers, keyPort) {
-    const taken = new Set(listening);
-    for (const c of containers)
-        c.hostPorts.forEach((p) => taken.add(p));
-    if (keyPort !== undefined)
-        taken.add(keyPort);
-    return taken;
-}
-
-;// CONCATENATED MODULE: ./src/upstream.ts
-// The contract with confd and nginx, pure: what the action writes to the key
-// (redis-value with the port filled in) and how nginx says which upstream answered.
-/** redis-value with the port filled in. */
-function formatKeyValue(template, port) {
-    return template.replace('{port}', String(port));
-}
-/** The port read back from a stored value; undefined when the value does not fit redis-value. */
-function portFromKeyValue(template, value) {
-    const [before, after] = template.split('{port}');
-    if (!value.startsWith(before) || !value.endsWith(after))
-        return undefined;
-    const port = value.slice(before.length, value.length - after.length);
-    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
-}
-/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
-function portNamedBy(value) {
-    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
-    return m ? Number(m[1]) : undefined;
-}
-/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
-function upstreamPort(header) {
-    const last = header?.split(',').pop()?.trim();
-    const m = last ? /:(\d+)$/.exec(last) : null;
-    return m ? Number(m[1]) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/deployment-state.ts
-// What one deployment (a redis-key on a server) has there before a deploy
-// writes anything, pure: its containers, the one nginx serves, and whether the
-// key must first be put back in line with what nginx serves (a lost or wrong key).
-
-
-/** States in which a container holds (or is about to hold again) its port. */
-const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
-/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
-const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
-function deploymentState(o) {
-    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
-    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
-    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
-    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
-    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
-    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
-    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
-    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
-    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
-    const keyContainer = liveOn(keyPort);
-    const servedContainer = liveOn(servedPort);
-    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
-    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
-        const to = formatKeyValue(o.redisValue, servedPort);
-        return {
-            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
-            repair: { from: o.keyValue, to },
-            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
-        };
-    }
-    const findings = [];
-    if (!fits)
-        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
-    if (keyPort !== undefined && !keyContainer) {
-        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
-    }
-    if (!keyContainer && mine.some(isUp)) {
-        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
-    }
-    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
-}
-/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
-function retirees(state, keep) {
-    const others = state.own.filter((c) => c.id !== keep);
-    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/history.ts
-// A deployment's release history, pure: what is kept on the server (one JSON line
-// a release, in a file of the deploy user's own), what a rollback goes back to,
-// and which images the last releases need.
-
-/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
-const HISTORY_ENTRIES = 50;
-/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
-const HISTORY_DIR = '.docker-hot-deploy/releases';
-/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
-function historyPath(deployment) {
-    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
-    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
-}
-/** The entries of a history file; lines that are no release (a torn write) are skipped. */
-function parseHistory(text) {
-    const releases = [];
-    for (const line of text.split('\n')) {
-        if (!line.trim())
-            continue;
-        try {
-            const entry = JSON.parse(line);
-            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
-                releases.push(entry);
-        }
-        catch {
-            // a line cut short by a crash: the rest of the history still counts
-        }
-    }
-    return releases;
-}
-/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
-function servedStack(history) {
-    const stack = [];
-    for (const release of history) {
-        if (release.outcome === 'deployed')
-            stack.push(release);
-        else if (release.outcome === 'rolled back') {
-            stack.pop();
-            // The release rolled back to is the new top; after a trimmed history it may be missing.
-            if (stack.at(-1)?.digest !== release.digest)
-                stack.push(release);
-        }
-    }
-    return stack;
-}
-/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
-function rollbackTarget(history) {
-    const stack = servedStack(history);
-    if (stack.length >= 2)
-        return { release: stack[stack.length - 2] };
-    const serving = stack.at(-1);
-    return {
-        refusal: serving
-            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
-            : 'no release of this deployment is in the history on the server; deploy an image instead',
-    };
-}
-/** The images the last `keep` releases that served need, the rollback target always among them. */
-function imagesToKeep(history, keep) {
-    const stack = servedStack(history);
-    const ids = [];
-    for (const release of [...stack].reverse()) {
-        if (ids.length >= Math.max(keep, 2))
-            break;
-        if (release.imageId && !ids.includes(release.imageId))
-            ids.push(release.imageId);
-    }
-    return ids;
-}
-/** The last few entries, newest first, for the summary. */
-const latest = (history, count) => history.slice(-count).reverse();
-
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
@@ -68662,12 +68308,12 @@ var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 const ACTION_INPUTS = [
     {
         "name": "host",
-        "description": "The server's host name or IP address.",
+        "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
         "required": true
     },
     {
         "name": "port",
-        "description": "The server's SSH port.",
+        "description": "The SSH port of every server whose host line names none.",
         "required": false,
         "default": "22"
     },
@@ -68688,12 +68334,12 @@ const ACTION_INPUTS = [
     },
     {
         "name": "known-hosts",
-        "description": "OpenSSH known_hosts lines for the server (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
+        "description": "OpenSSH known_hosts lines for the server(s) (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
         "required": false
     },
     {
         "name": "host-fingerprint",
-        "description": "The server's host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them. This or known-hosts is required.",
+        "description": "The host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them; with several servers, each server's key must be one of them. This or known-hosts is required.",
         "required": false
     },
     {
@@ -68704,7 +68350,7 @@ const ACTION_INPUTS = [
     },
     {
         "name": "jump-host",
-        "description": "A bastion to reach the server through (its SSH port forward); each host key is pinned separately.",
+        "description": "A bastion to reach the server(s) through (its SSH port forward); each host key is pinned separately.",
         "required": false
     },
     {
@@ -68855,6 +68501,12 @@ const ACTION_INPUTS = [
         "default": "3"
     },
     {
+        "name": "batch-size",
+        "description": "With several servers, how many switch at a time, once every server runs the new version and passed its ready check; a number (1) or a percentage of the servers (50%).",
+        "required": false,
+        "default": "1"
+    },
+    {
         "name": "health-path",
         "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
         "required": false,
@@ -68903,6 +68555,39 @@ const ACTION_INPUTS = [
         "default": "3"
     }
 ];
+
+;// CONCATENATED MODULE: ./src/image-ref.ts
+// Docker image references, pure: one grammar (distribution/reference) for
+// validating the image input and for every part a deploy needs of a reference.
+const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+/** A registry host as the registry input takes it. */
+const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
+/** The parts of a reference, or undefined when it is not one. */
+function parseImageRef(reference) {
+    const m = REFERENCE_RE.exec(reference);
+    if (!m)
+        return undefined;
+    const [, first, path, tag, digest] = m;
+    // As Docker reads it: a first component is a registry only if it looks like a host.
+    const isRegistry = first !== undefined && /[.:[]|^localhost$/.test(first);
+    if (first !== undefined && !isRegistry && !new RegExp(`^${PATH_COMPONENT}$`).test(first))
+        return undefined;
+    const fullPath = first !== undefined && !isRegistry ? `${first}/${path}` : path;
+    return {
+        registry: isRegistry ? first : 'docker.io',
+        repository: isRegistry ? `${first}/${fullPath}` : fullPath,
+        name: fullPath.split('/').pop() ?? fullPath,
+        tag,
+        digest,
+    };
+}
+/** The repository of a reference (itself, without tag or digest, when it does not parse). */
+const repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split('@')[0];
+const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
+/** The app name a bare image implies: its last path component. */
+const appFromImage = (image) => parseImageRef(image)?.name ?? '';
 
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
@@ -69003,6 +68688,8 @@ function parseRunArgs(lines) {
     return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
 // Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
 // `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
@@ -69104,6 +68791,7 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
+
 // ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
 
 
@@ -69119,11 +68807,6 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
-// Docker's reference grammar (distribution/reference), anchored.
-const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
-const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
-const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
@@ -69145,13 +68828,18 @@ function parseDuration(value) {
 function redactUrl(text) {
     return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
 }
+/** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
+function parseHostLine(line, defaultPort) {
+    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? ((0,external_node_net_.isIP)(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
+    const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
+    if (m?.[2] && (port < 1 || port > 65535))
+        return undefined;
+    return isHostAddress(host) && (!line.startsWith('[') || (0,external_node_net_.isIP)(host) === 6) ? { host, port } : undefined;
+}
+/** How a server is named in logs, errors and outputs: as ssh would name it. */
+const inputs_serverName = (server) => hostName(server.host, server.port);
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
-}
-/** The app name a bare image implies: its last path component. */
-function appFromImage(image) {
-    const match = IMAGE_RE.exec(image.split('@')[0]);
-    return match ? match[2].split('/').pop() ?? '' : '';
 }
 function parseInputs(raw) {
     const problems = [];
@@ -69184,13 +68872,14 @@ function parseInputs(raw) {
     const optional = (value) => value || undefined;
     const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
     // Connection
-    const host = hostInput('host', required('host'));
     const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-    const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-    for (const fp of hostFingerprints)
+    const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+    for (const fp of fingerprints)
         matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
     const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+    const username = matching('username', USER_RE, 'a Unix user name', required('username'));
+    const passphrase = optional(raw('passphrase') ?? '');
     let jump;
     const jumpHost = get('jump-host');
     if (jumpHost) {
@@ -69200,13 +68889,35 @@ function parseInputs(raw) {
             username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
             // The jump key is unencrypted or shares `passphrase` with the server's key.
             privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
-            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+            passphrase,
+            pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
         };
     }
+    const defaultPort = integer('port', 1, 65535);
+    const pins = { knownHosts, fingerprints };
+    const servers = [];
+    for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+        const address = parseHostLine(line, defaultPort);
+        if (!address) {
+            fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
+        }
+        else if (servers.some((x) => x.host === address.host && x.port === address.port)) {
+            fail('host', `${shown('host', line)} is given twice`, undefined);
+        }
+        else {
+            servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
+        }
+    }
+    const batchText = get('batch-size');
+    const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
+    const batchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+        ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
+        : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
     // Container
     const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
+    const imageText = rollback ? get('image') : required('image');
+    const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
     if ((0,external_node_net_.isIP)(bindAddress) === 0)
@@ -69257,17 +68968,8 @@ function parseInputs(raw) {
     const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
     const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
     const config = {
-        connection: {
-            host,
-            port: integer('port', 1, 65535),
-            username: matching('username', USER_RE, 'a Unix user name', required('username')),
-            privateKey,
-            passphrase: optional(raw('passphrase') ?? ''),
-            knownHosts,
-            hostFingerprints,
-            insecureSkipHostKeyCheck: insecure,
-            jump,
-        },
+        servers,
+        batchSize,
         container: {
             image,
             app,
@@ -69368,74 +69070,201 @@ function parseRedisUrl(text, fail) {
     };
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/probe.ts
-// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
-// connection may still be served by an old nginx worker after a reload.
-
-
-
-const PROBE_TIMEOUT_MS = 5_000;
-function isHealthyStatus(status) {
-    return status !== undefined && status >= 200 && status < 400;
+;// CONCATENATED MODULE: ./src/docker.ts
+const LABEL_APP = 'docker-hot-deploy.app';
+/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
+const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
+const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
+const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Set on a release command's one-off container. */
+const LABEL_ROLE = 'docker-hot-deploy.role';
+/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
+const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+/** The env a container gets: the env-file on the server, then the env values on stdin. */
+const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
+/** An address as it stands before `:port`: IPv6 in brackets. */
+const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
+const build = {
+    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
+    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
+    removeDir: (dir) => ['rm', '-rf', '--', dir],
+    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
+    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
+    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+    /** A one-off container of the new image, attached, removed when it ends: the release command. */
+    runOnce(spec) {
+        return [
+            'docker', 'run', '--rm', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            ...envArgs(spec),
+            ...spec.runArgs,
+            spec.image,
+            ...spec.command,
+        ];
+    },
+    /** Every container on the server, stopped ones too: their ports come back with them. A container
+     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
+    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
+    run(spec) {
+        return [
+            'docker', 'run', '--detach', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`,
+            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
+            '--label', `${LABEL_IMAGE}=${spec.image}`,
+            // An explicit host port: Docker would pick another ephemeral one on every restart.
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+            '--restart', spec.restart,
+            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
+            ...envArgs(spec),
+            ...spec.runArgs,
+            spec.image,
+        ];
+    },
+    inspect: (id) => ['docker', 'container', 'inspect', id],
+    logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
+    stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
+    /** Force-removes: for containers that never served (their anonymous volumes go too). */
+    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Removes stopped containers, keeping their volumes. */
+    remove: (ids) => ['docker', 'rm', ...ids],
+    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
+    removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
+    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
+    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
+    listeningPorts: () => ['ss', '-Htln'],
+    connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
+    /** Every process's pid and command line, after the pids of processes in nested PID namespaces
+     * (containers, or servers nested on this one): their nginx and confd are not this server's. */
+    processes: () => ['sh', '-c', 'cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,args='],
+};
+function jsonLines(text) {
+    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
-function httpGet(target) {
-    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
-    return new Promise((resolve) => {
-        const req = request({
-            host: '127.0.0.1',
-            port: target.localPort,
-            path: target.path,
-            method: 'GET',
-            agent: false,
-            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
-            timeout: target.timeoutMs,
-            // The tunnel already proved the server's identity; this probe checks routing.
-            rejectUnauthorized: false,
-            servername: target.hostHeader.replace(/:\d+$/, ''),
-        }, (res) => {
-            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
-            res.resume();
-            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
-            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
-        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
-        req.end();
-    });
+/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
+function hostPortsOf(...maps) {
+    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
+    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
 }
-/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
-function forwardedProbes(shell, config) {
-    const forwards = new Map();
-    const forwardTo = (host, port) => {
-        const key = `${host}:${port}`;
-        if (!forwards.has(key))
-            forwards.set(key, shell.forward(host, port));
-        return forwards.get(key);
-    };
-    const url = config.switch.probeUrl;
-    const https = url.protocol === 'https:';
-    const urlPort = Number(url.port) || (https ? 443 : 80);
-    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
-    return {
-        async health(port) {
-            const forward = await forwardTo(config.container.bindAddress, port);
-            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
-        },
-        async probe() {
-            const forward = await forwardTo(urlHost, urlPort);
-            return httpGet({
-                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
-                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
-            });
-        },
-        async close() {
-            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
-        },
-    };
+const parse = {
+    containers(text) {
+        return jsonLines(text)
+            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
+        }));
+    },
+    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+    serverProblems(text, username) {
+        const problems = [];
+        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
+        for (const m of text.matchAll(/^missing (\w+)$/gm))
+            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+        if (/permission denied.*docker\.sock/is.test(text)) {
+            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+        }
+        else if (/cannot connect to the docker daemon/i.test(text)) {
+            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+        }
+        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
+            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+        }
+        return problems;
+    },
+    /** True when a failed inspect only missed containers removed since they were listed. */
+    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
+    inspect(text, containerPort) {
+        const [c] = JSON.parse(text);
+        const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
+        return {
+            id: c.Id,
+            name: c.Name.replace(/^\//, ''),
+            status: c.State.Status,
+            exitCode: c.State.ExitCode,
+            restartCount: c.RestartCount,
+            health: c.State.Health?.Status,
+            hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
+        };
+    },
+    /** An image's content address, its registry digest (else its local id), and its local id. */
+    imageIdentity(text) {
+        const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
+        if (!m)
+            throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
+        const repoDigests = JSON.parse(m[1]) ?? [];
+        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
+    },
+    /** readHistories' output: each file's text by its path. */
+    histories(text) {
+        const files = new Map();
+        let current;
+        for (const line of text.split('\n')) {
+            const header = /^==> (.+)$/.exec(line);
+            if (header)
+                files.set(header[1], (current = []));
+            else
+                current?.push(line);
+        }
+        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
+    },
+    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
+    images(text) {
+        return jsonLines(text)
+            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+    },
+    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
+    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
+    listeningPorts(text) {
+        const ports = new Set();
+        for (const line of text.split('\n')) {
+            const local = line.trim().split(/\s+/)[3];
+            const m = local ? /:(\d+)$/.exec(local) : null;
+            if (m)
+                ports.add(Number(m[1]));
+        }
+        return ports;
+    },
+    lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
+    /** The command lines of the processes in the server's own PID namespace (see build.processes). */
+    processes(text) {
+        const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+        const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
+        return lines.filter((l) => !l.startsWith('nested ')).map((l) => /^(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1])).map((m) => m[2]);
+    },
+    shuttingDownWorkers: (commandLines) => commandLines.filter((l) => /nginx: worker process is shutting down/.test(l)).length,
+};
+/** The image references of a repository to remove: every one whose image is not protected
+ * (by id: all references to a protected image stay). */
+function imagesToPrune(images, protectedIds) {
+    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
+}
+/** How many confd processes run, from their command lines: the executable is confd, whatever else names it. */
+function countConfd(commandLines) {
+    return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
+}
+/** The first port of the range that is not taken. */
+function firstFreePort(range, taken) {
+    for (let p = range.first; p <= range.last; p += 1)
+        if (!taken.has(p))
+            return p;
+    return undefined;
+}
+/** Ports a new container may not take: listened on, or published by any container (a stopped or
+ * restarting one takes its port back when it starts), or named by the key (its container may be
+ * restarting right now). */
+function takenPorts(listening, containers, keyPort) {
+    const taken = new Set(listening);
+    for (const c of containers)
+        c.hostPorts.forEach((p) => taken.add(p));
+    if (keyPort !== undefined)
+        taken.add(keyPort);
+    return taken;
 }
 
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
@@ -70533,6 +70362,114 @@ function listenLocally(onConnection) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/docker-host.ts
+
+
+class RemoteCommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
+        this.argv = argv;
+        this.result = result;
+    }
+}
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+function remoteDockerHost(shell) {
+    const ok = async (argv, options = {}) => {
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+        if (result.code !== 0)
+            throw new RemoteCommandError(argv, result);
+        return result.stdout;
+    };
+    const identityOf = async (image) => {
+        const argv = build.imageIdentity(image);
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+        if (result.code === 0)
+            return parse.imageIdentity(result.stdout);
+        if (/no such image/i.test(result.stderr))
+            return undefined;
+        throw new RemoteCommandError(argv, result);
+    };
+    return {
+        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(build.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
+        },
+        async pull(image, policy, configDir) {
+            if (policy !== 'always') {
+                const present = await identityOf(image);
+                if (present)
+                    return present;
+                if (policy === 'never')
+                    throw new Error(`image ${image} is not on the server and pull is "never"`);
+            }
+            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            const identity = await identityOf(image);
+            if (!identity)
+                throw new Error(`image ${image} is missing right after docker pull`);
+            return identity;
+        },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!(e instanceof CommandTimedOut))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(build.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
+        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        async checkServer(username) {
+            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+        },
+        async containers() {
+            const argv = build.containers();
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return parse.containers(result.stdout);
+        },
+        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
+        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
+        async logs(id, lines) {
+            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return `${result.stdout}${result.stderr}`.trimEnd();
+        },
+        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+        async remove(ids) { if (ids.length > 0)
+            await ok(build.remove(ids)); },
+        async discard(ids) { if (ids.length > 0)
+            await ok(build.discard(ids)); },
+        images: async (repository) => parse.images(await ok(build.images(repository))),
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = build.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (parse.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
+            return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+        },
+        processes: async () => parse.processes(await ok(build.processes())),
+    };
+}
+
 // EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
 var built = __nccwpck_require__(7796);
 ;// CONCATENATED MODULE: ./src/redis.ts
@@ -70574,7 +70511,7 @@ function configValue(reply, name) {
     return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
 }
 /** Each Redis command, and the connection through the forward, answer within this or fail. */
-const COMMAND_TIMEOUT_MS = 5_000;
+const redis_COMMAND_TIMEOUT_MS = 5_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
@@ -70589,7 +70526,7 @@ async function openKeyStore(shell, target) {
         lazyConnect: true,
         maxRetriesPerRequest: 2,
         connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: COMMAND_TIMEOUT_MS,
+        commandTimeout: redis_COMMAND_TIMEOUT_MS,
         retryStrategy: (times) => (times > 3 ? null : 200 * times),
     });
     // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
@@ -70608,7 +70545,7 @@ async function openKeyStore(shell, target) {
         redis.disconnect();
         await forward.close();
         // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${redis_COMMAND_TIMEOUT_MS / 1000} s`);
         throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
     }
     finally {
@@ -70680,223 +70617,598 @@ async function openKeyStore(shell, target) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deploy.ts
-// One deploy, in the order of the contract (DESIGN.md "One deploy, step by
-// step"), written against small interfaces so unit tests drive it with fakes.
+;// CONCATENATED MODULE: ./src/session.ts
+// The SSH connection to one server, with the docker host and the Redis key
+// store on it: what every door (the Action's steps, the CLI) opens, once per server.
 
 
 
 
+/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function session_openSession(target, redis, log, checkServer = false) {
+    const name = inputs_serverName(target);
+    const shell = await connect(target, log.debug);
+    if (target.insecureSkipHostKeyCheck)
+        log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
+    const docker = remoteDockerHost(shell);
+    let keys;
+    try {
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
+    }
+    catch (e) {
+        await shell.close();
+        throw e;
+    }
+    return {
+        name,
+        shell,
+        docker,
+        keys,
+        async close() {
+            await keys.close().catch(() => undefined);
+            await shell.close();
+        },
+    };
+}
+/** A session to every server, side by side; if one cannot be opened, the others are closed
+ * again and the error names that server (when there are several): nothing was changed anywhere. */
+async function openSessions(servers, redis, log, checkServer = false) {
+    const opening = servers.map((target) => session_openSession(target, redis, log, checkServer));
+    const settled = await Promise.allSettled(opening);
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed < 0)
+        return settled.map((s) => s.value);
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+    const reason = settled[failed].reason;
+    if (servers.length === 1)
+        throw reason;
+    const refused = settled.filter((s) => s.status === 'rejected').length;
+    throw new Error(`${inputs_serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
+}
+
+;// CONCATENATED MODULE: ./src/cleanup.ts
 
 
+/** Notes one checkpoint of one server. */
+function noteCheckpoint(left, lockOwner, server, name, value) {
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, dockerConfig: '' });
+    if (name === 'switching')
+        mine.switching = value === 'true';
+    else
+        mine[name] = value;
+}
+/** Whether there is anything to do on the server (say so when a container must stay). */
+function needsCleanup(left, log) {
+    if (left.container && left.switching) {
+        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    }
+    return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
+}
+/** Removes the registry login and a container that never received traffic, then releases the lock. */
+async function cleanUp(left, server, log) {
+    if (left.dockerConfig) {
+        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
+    }
+    if (left.container && !left.switching) {
+        await server.docker.discard([left.container]).then(() => log.info(`Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+    }
+    if (left.lock) {
+        const released = await server.keys.unlock(left.lock, left.lockOwner);
+        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
+    }
+}
+/** Cleans up on every server that has something left, side by side, each over its own connection
+ * (anythingLeft has said what stays). */
+async function cleanUpServers(left, config, log) {
+    await Promise.all(config.servers.map(async (target) => {
+        const name = serverName(target);
+        const mine = left[name];
+        if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined }))
+            return;
+        const say = config.servers.length > 1 ? (m) => `${name}: ${m}` : (m) => m;
+        const serverLog = { info: (m) => log.info(say(m)), warning: (m) => log.warning(say(m)) };
+        try {
+            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
+            await cleanUp(mine, session, serverLog).finally(() => session.close());
+        }
+        catch (e) {
+            serverLog.warning(`Cleanup failed: ${e.message}`);
+        }
+    }));
+}
+/** Whether any server has something left to clean up. */
+const anythingLeft = (left, log) => Object.values(left).some((l) => needsCleanup(l, log));
 
-
+;// CONCATENATED MODULE: ./src/deploy-run.ts
 class DeployError extends Error {
     phase;
     reason;
     hint;
     timeline;
     details;
-    /** False once the key may name the new container: what serves is then for the user to check. */
+    server;
+    /** False once a key may name a new container: what serves is then for the user to check. */
     oldServes = true;
-    /** The SSH connection went away: nothing more can be done or recorded on the server. */
+    /** An SSH connection went away: nothing more can be done or recorded on that server. */
     serverLost = false;
-    constructor(phase, reason, hint, timeline, details = {}) {
-        super(`${phase} failed: ${reason}`);
+    /** With several servers: the stages and every server's phases. */
+    stages = [];
+    servers = [];
+    constructor(phase, reason, hint, timeline, details = {}, 
+    /** The server that failed, named when there are several. */
+    server) {
+        super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
         this.phase = phase;
         this.reason = reason;
         this.hint = hint;
         this.timeline = timeline;
         this.details = details;
+        this.server = server;
     }
 }
-/** The deploy lock is gone: whatever the deploy was doing, it stops. */
+/** The deploy's shared state: created once, handed to every server's phases. */
+class DeployRun {
+    config;
+    identity;
+    clock;
+    log;
+    started;
+    deadline;
+    warnings = [];
+    /** Set while preparing, once a server failed: the others stop waiting. */
+    stopped;
+    constructor(config, identity, clock, log) {
+        this.config = config;
+        this.identity = identity;
+        this.clock = clock;
+        this.log = log;
+        this.started = clock.now();
+        this.deadline = this.started + config.timing.timeoutMs;
+        config.deprecations.forEach((m) => this.warn(m));
+    }
+    get several() {
+        return this.config.servers.length > 1;
+    }
+    warn(message) {
+        this.warnings.push(message);
+        this.log.warning(message);
+    }
+    /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
+    until(phaseMs, input) {
+        const own = this.clock.now() + phaseMs;
+        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+    }
+    seconds() {
+        return (this.clock.now() - this.started) / 1000;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/upstream.ts
+// The contract with confd and nginx, pure: what the action writes to the key
+// (redis-value with the port filled in) and how nginx says which upstream answered.
+/** redis-value with the port filled in. */
+function formatKeyValue(template, port) {
+    return template.replace('{port}', String(port));
+}
+/** The port read back from a stored value; undefined when the value does not fit redis-value. */
+function portFromKeyValue(template, value) {
+    const [before, after] = template.split('{port}');
+    if (!value.startsWith(before) || !value.endsWith(after))
+        return undefined;
+    const port = value.slice(before.length, value.length - after.length);
+    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+}
+/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
+function portNamedBy(value) {
+    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
+    return m ? Number(m[1]) : undefined;
+}
+/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
+function upstreamPort(header) {
+    const last = header?.split(',').pop()?.trim();
+    const m = last ? /:(\d+)$/.exec(last) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deployment-state.ts
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+
+
+/** States in which a container holds (or is about to hold again) its port. */
+const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+function deploymentState(o) {
+    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
+    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
+    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
+    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
+    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
+    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
+    const keyContainer = liveOn(keyPort);
+    const servedContainer = liveOn(servedPort);
+    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+        const to = formatKeyValue(o.redisValue, servedPort);
+        return {
+            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+            repair: { from: o.keyValue, to },
+            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+        };
+    }
+    const findings = [];
+    if (!fits)
+        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+    if (keyPort !== undefined && !keyContainer) {
+        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+    }
+    if (!keyContainer && mine.some(isUp)) {
+        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    }
+    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+function retirees(state, keep) {
+    const others = state.own.filter((c) => c.id !== keep);
+    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+
+;// CONCATENATED MODULE: ./src/history.ts
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function historyPath(deployment) {
+    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+/** The entries of a history file; lines that are no release (a torn write) are skipped. */
+function parseHistory(text) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        try {
+            const entry = JSON.parse(line);
+            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
+                releases.push(entry);
+        }
+        catch {
+            // a line cut short by a crash: the rest of the history still counts
+        }
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const latest = (history, count) => history.slice(-count).reverse();
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/probe.ts
+// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
+// connection may still be served by an old nginx worker after a reload.
+
+
+
+const PROBE_TIMEOUT_MS = 5_000;
+function isHealthyStatus(status) {
+    return status !== undefined && status >= 200 && status < 400;
+}
+function httpGet(target) {
+    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve) => {
+        const req = request({
+            host: '127.0.0.1',
+            port: target.localPort,
+            path: target.path,
+            method: 'GET',
+            agent: false,
+            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
+            timeout: target.timeoutMs,
+            // The tunnel already proved the server's identity; this probe checks routing.
+            rejectUnauthorized: false,
+            servername: target.hostHeader.replace(/:\d+$/, ''),
+        }, (res) => {
+            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
+            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
+        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
+        req.end();
+    });
+}
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
+function forwardedProbes(shell, config) {
+    const forwards = new Map();
+    const forwardTo = (host, port) => {
+        const key = `${host}:${port}`;
+        if (!forwards.has(key))
+            forwards.set(key, shell.forward(host, port));
+        return forwards.get(key);
+    };
+    const url = config.switch.probeUrl;
+    const https = url.protocol === 'https:';
+    const urlPort = Number(url.port) || (https ? 443 : 80);
+    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+    return {
+        async health(port) {
+            const forward = await forwardTo(config.container.bindAddress, port);
+            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+        },
+        async probe() {
+            const forward = await forwardTo(urlHost, urlPort);
+            return httpGet({
+                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+            });
+        },
+        async close() {
+            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/server-deploy.ts
+// One server's part of a deploy, phase by phase as the contract names them
+// (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
+// the phases in stages across servers; each phase is timed on this server's
+// timeline and fails with a DeployError that carries its hint.
+
+
+
+
+
+
+
+
+
+/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
 class LockLost extends Error {
+}
+/** Another server failed while this one prepared: it stops waiting. */
+class Stopped extends Error {
 }
 const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
  * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
 const LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
-const show = (value) => (value === null ? '(unset)' : `"${value}"`);
-const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 /** History entries the summary shows. */
 const SUMMARY_RELEASES = 5;
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
-async function deploy(config, deps, identity) {
-    const { docker, keys, probes, clock, log } = deps;
-    const { container: c, switch: s, timing } = config;
-    const started = clock.now();
-    const deadline = started + timing.timeoutMs;
-    const timeline = [];
-    const warnings = [];
-    const warn = (m) => { warnings.push(m); log.warning(m); };
-    config.deprecations.forEach(warn);
-    // A phase waits for its own limit or the whole deploy's, whichever ends first,
-    // and names the one that did.
-    const until = (phaseMs, input) => {
-        const own = clock.now() + phaseMs;
-        return own <= deadline ? { end: own, limit: input } : { end: deadline, limit: 'timeout (the whole deploy)' };
-    };
+const show = (value) => (value === null ? '(unset)' : `"${value}"`);
+const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+class ServerDeploy {
+    run;
+    server;
+    timeline = [];
+    /** Holds this deployment's lock on the server. */
+    held = false;
+    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+    switched = false;
+    /** nginx was proven to serve the new container: another server's failure switches this one back. */
+    proven = false;
+    /** The connection went away: nothing more can be done or recorded here. */
+    lost = false;
+    containerName;
+    app;
+    lock;
+    history;
+    inspection;
+    pulled;
+    containerId;
+    port;
+    switchSeconds = 0;
+    probeLog = [];
+    env;
+    constructor(run, server) {
+        this.run = run;
+        this.server = server;
+        const { config, identity } = run;
+        this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
+        this.history = historyPath(config.switch.redisKey);
+        // The app names containers; a rollback without image or app takes it from the release it goes back to.
+        this.app = config.container.app || 'app';
+        this.containerName = `${this.app}-${identity.instance}`;
+        this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
+    }
+    get name() {
+        return this.server.name;
+    }
+    /** What a rollback goes back to here, once inspected. */
+    get rollbackRelease() {
+        return this.inspection?.target?.release;
+    }
+    get config() {
+        return this.run.config;
+    }
+    warn(message) {
+        this.run.warn(this.run.several ? `${this.name}: ${message}` : message);
+    }
+    checkpoint(name, value) {
+        this.server.checkpoint?.(name, value);
+    }
     // Recorded when a phase starts, so the timeline keeps the contract's order
     // even where phases overlap.
-    async function phase(name, work) {
+    async phase(name, work) {
+        const { clock, log } = this.run;
         const t0 = clock.now();
         const record = { phase: name, ms: 0, ok: false, detail: '' };
-        timeline.push(record);
+        this.timeline.push(record);
         try {
-            checkLock();
-            const { value, detail } = await log.group(name, work);
+            this.checkLock();
+            const { value, detail } = await log.group(this.run.several ? `${this.name}: ${name}` : name, work);
             Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
             return value;
         }
         catch (e) {
             const reason = e instanceof DeployError ? e.reason : e.message;
             Object.assign(record, { ms: clock.now() - t0, detail: reason });
-            const failure = e instanceof DeployError
-                ? new DeployError(name, reason, e.hint, timeline, e.details)
-                : new DeployError(name, reason, e instanceof LockLost ? lockLostHint() : e instanceof ConnectionLost ? connectionLostHint() : HINTS[name], timeline);
-            failure.oldServes = !switched;
+            const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint() : HINTS[name];
+            const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
+            failure.oldServes = !this.switched;
             failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
-            throw failure;
+            this.lost ||= failure.serverLost;
+            throw e instanceof Stopped ? e : failure;
         }
     }
     // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
-    const checkLock = () => {
-        const lost = held ? keys.lockLost(lock.name) : undefined;
+    checkLock() {
+        const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
         if (lost)
             throw new LockLost(`the deploy lock was lost: ${lost}`);
-    };
-    const pause = async (ms) => {
-        await clock.sleep(ms);
-        checkLock();
-    };
-    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
-    let switched = false;
-    const connectionLostHint = () => (switched
-        ? `Check the server and the network. ${containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
-        : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.');
-    const lockLostHint = () => (switched
-        ? `Another deploy may hold the lock now, so this one stopped. ${containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
-        : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.');
-    // 2. Lock: one deploy of this key at a time; released in every outcome.
-    const lock = { name: lockName(s.redisKey), owner: identity.lockOwner };
-    const ourHistory = historyPath(s.redisKey);
-    // The app names containers; a rollback without image or app takes it from the release it goes back to.
-    let containerName = `${c.app || 'app'}-${identity.instance}`;
-    let held = false;
-    const acquire = () => phase('lock', async () => {
-        const { end, limit } = until(timing.lockTimeoutMs, 'lock-timeout');
-        const waitedFrom = clock.now();
-        const legacy = legacyLockName(s.redisKey);
-        let announced = null;
-        for (;;) {
-            // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
-            const [acquired, legacyHolder] = await Promise.all([held || keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
-            if (acquired && !held) {
-                held = true;
-                deps.checkpoint?.('lock', lock.name);
-            }
-            const [waitingFor, holder] = held ? [legacy, legacyHolder] : [lock.name, await keys.lockHolder(lock.name)];
-            if (held && holder === null) {
-                const waited = clock.now() - waitedFrom;
-                return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lock.name };
-            }
-            if (holder && holder !== announced) {
-                log.info(`Waiting for ${waitingFor}, held by ${holder}`);
-                announced = holder;
-            }
-            if (clock.now() >= end) {
-                throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, timeline);
-            }
-            await clock.sleep(POLL_MS.lock);
-        }
-    });
-    try {
-        await acquire();
-        return await afterLock();
     }
-    catch (e) {
-        // A failed deploy is part of the history too (unless it never held the lock or lost the server).
-        if (held && e instanceof DeployError && !e.serverLost) {
-            await record({ outcome: 'failed', image: c.image, digest: '', imageId: '', container: containerName, reason: `${e.phase}: ${e.reason}` });
-        }
-        throw e;
+    async pause(ms) {
+        await this.run.clock.sleep(ms);
+        this.checkLock();
+        if (this.run.stopped)
+            throw new Stopped(this.run.stopped);
     }
-    finally {
-        if (held) {
-            await keys.unlock(lock.name, lock.owner).then(() => deps.checkpoint?.('lock', ''), (e) => warn(`could not release ${lock.name} (it expires by itself): ${e.message}`));
-        }
+    connectionLostHint() {
+        return this.switched
+            ? `Check the server and the network. ${this.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+            : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
+    }
+    lockLostHint() {
+        return this.switched
+            ? `Another deploy may hold the lock now, so this one stopped. ${this.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+            : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
+    }
+    /** 2. Lock: one deploy of this key at a time; released in every outcome (unlock). */
+    acquireLock() {
+        const { clock, log, config } = this.run;
+        const { keys } = this.server;
+        return this.phase('lock', async () => {
+            const { end, limit } = this.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
+            const waitedFrom = clock.now();
+            const legacy = legacyLockName(config.switch.redisKey);
+            let announced = null;
+            for (;;) {
+                // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+                if (acquired && !this.held) {
+                    this.held = true;
+                    this.checkpoint('lock', this.lock.name);
+                }
+                const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
+                if (this.held && holder === null) {
+                    const waited = clock.now() - waitedFrom;
+                    return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
+                }
+                if (holder && holder !== announced) {
+                    log.info(`${this.run.several ? `${this.name}: ` : ''}Waiting for ${waitingFor}, held by ${holder}`);
+                    announced = holder;
+                }
+                if (clock.now() >= end)
+                    throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
+                await clock.sleep(POLL_MS.lock);
+            }
+        });
+    }
+    async unlock() {
+        if (!this.held)
+            return;
+        await this.server.keys.unlock(this.lock.name, this.lock.owner).then(() => this.checkpoint('lock', ''), (e) => this.warn(`could not release ${this.lock.name} (it expires by itself): ${e.message}`));
     }
     /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
-    async function writeKey(expected, value) {
-        const outcome = await keys.compareAndSet(s.redisKey, expected, value, lock);
+    async writeKey(expected, value) {
+        const key = this.config.switch.redisKey;
+        const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
         if (outcome.ok)
             return;
         if (outcome.lockLost)
-            throw new Error(`${lock.name} is no longer held by this deploy, so ${s.redisKey} was not written`);
-        throw new Error(`${s.redisKey} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
+            throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
+        throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
     }
-    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
-    function rollbackImage(history) {
-        const found = rollbackTarget(history);
-        if ('refusal' in found)
-            throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', timeline);
-        const { release } = found;
-        const repository = repositoryOf(release.image);
-        if (c.image && repositoryOf(c.image) !== repository) {
-            throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', timeline);
-        }
-        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
-        return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
-    }
-    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
-     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-    async function pullLoggedIn(image, policy, registry, username, password) {
-        const configDir = await docker.makePrivateDir();
-        deps.checkpoint?.('dockerConfig', configDir);
-        try {
-            await docker.login(configDir, registry, username, password);
-            return await docker.pull(image, policy, configDir);
-        }
-        finally {
-            await docker.removeDir(configDir).then(() => deps.checkpoint?.('dockerConfig', ''), (e) => warn(`could not remove the registry login in ${configDir}: ${e.message}`));
-        }
-    }
-    async function record(release) {
-        const entry = { time: new Date(clock.now()).toISOString(), run: identity.lockOwner, ...release };
-        await docker.appendHistory(ourHistory, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => warn(`could not record the release in ~/${ourHistory}: ${e.message}`));
-    }
-    async function afterLock() {
-        const env = c.env.map(([k, v]) => `${k}=${v}\n`).join('');
-        // 3 + 4. Learn what serves now and repair a lost or wrong key first, while pulling. The
-        // release history is read beside it: a rollback takes its image from there.
+    /** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
+    async inspectAndPull() {
+        const { docker, keys, probes } = this.server;
+        const c = this.config.container;
+        const s = this.config.switch;
+        // The release history is read beside it: a rollback takes its image from there.
         const histories = docker.readHistories(HISTORY_DIR);
-        const inspected = phase('inspect', async () => {
+        const inspected = this.phase('inspect', async () => {
             const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
                 keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
             ]);
-            const history = parseHistory(files.get(ourHistory) ?? '');
-            const target = c.rollback ? rollbackImage(history) : undefined;
+            const history = parseHistory(files.get(this.history) ?? '');
+            const target = c.rollback ? this.rollbackImage(history) : undefined;
             const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
-            state.findings.forEach(warn);
+            state.findings.forEach((m) => this.warn(m));
             if (state.repair)
-                await writeKey(state.repair.from, state.repair.to);
+                await this.writeKey(state.repair.from, state.repair.to);
             const risk = persistence && persistenceRisk(persistence);
             if (risk)
-                warn(risk);
+                this.warn(risk);
             const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
             return { value: { state, containers, listening, notifications, history, files, target }, detail };
         });
-        const pulled = phase('pull', async () => {
+        const pulled = this.phase('pull', async () => {
             // A rollback's image is known once the history is read; any other is pulled at once.
             const target = c.rollback ? (await inspected).target : undefined;
             const image = target?.ref ?? c.image;
             const policy = target ? 'missing' : c.pull;
             const registry = c.registry ?? registryOf(image);
             try {
-                const identity = c.registryUsername && c.registryPassword ? await pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
                 const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
                 return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
             }
@@ -70906,49 +71218,91 @@ async function deploy(config, deps, identity) {
                 throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
             }
         });
-        const [server, { image, identity: pulledImage }] = await Promise.all([inspected, pulled]);
-        const { state } = server;
-        const app = c.app || appFromImage(image) || 'app';
-        containerName = `${app}-${identity.instance}`;
-        if (server.target)
-            log.info(`Rolling back to ${server.target.release.image} (${image}), deployed ${server.target.release.time}`);
-        // 5a. The release phase: once, in a one-off container of the new image, before anything starts.
-        if (c.releaseCommand.length > 0) {
-            await phase('release', async () => {
-                const { end, limit } = until(timing.releaseTimeoutMs, 'release-timeout');
-                const outcome = await docker.runOnce({
-                    name: `${containerName}-release`, image, app, deployment: s.redisKey,
-                    envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-                }, env, Math.max(end - clock.now(), 1));
-                if (outcome === 'timed out')
-                    throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, timeline);
-                const logs = lastLines(outcome.output, LOG_TAIL_LINES);
-                if (outcome.code !== 0)
-                    throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, timeline, { logs });
-                return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
-            });
+        [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
+        this.app = c.app || appFromImage(this.pulled.image) || 'app';
+        this.containerName = `${this.app}-${this.run.identity.instance}`;
+        if (this.inspection.target)
+            this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
+    }
+    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
+    rollbackImage(history) {
+        const c = this.config.container;
+        const found = rollbackTarget(history);
+        if ('refusal' in found)
+            throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', this.timeline);
+        const { release } = found;
+        const repository = repositoryOf(release.image);
+        if (c.image && repositoryOf(c.image) !== repository) {
+            throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
         }
-        // 5. Start the new container on a port of port-range nothing else uses.
-        const id = await phase('start', async () => {
+        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+        return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+    }
+    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
+     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+    async pullLoggedIn(image, policy, registry, username, password) {
+        const { docker } = this.server;
+        const configDir = await docker.makePrivateDir();
+        this.checkpoint('dockerConfig', configDir);
+        try {
+            await docker.login(configDir, registry, username, password);
+            return await docker.pull(image, policy, configDir);
+        }
+        finally {
+            await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+        }
+    }
+    get prepared() {
+        if (!this.inspection || !this.pulled)
+            throw new Error('the server was not inspected');
+        return { inspection: this.inspection, ...this.pulled };
+    }
+    /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
+    releasePhase() {
+        const c = this.config.container;
+        const { image } = this.prepared;
+        return this.phase('release', async () => {
+            const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+            const outcome = await this.server.docker.runOnce({
+                name: `${this.containerName}-release`, image, app: this.app, deployment: this.config.switch.redisKey,
+                envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
+            }, this.env, Math.max(end - this.run.clock.now(), 1));
+            if (outcome === 'timed out')
+                throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
+            const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+            if (outcome.code !== 0)
+                throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });
+            return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+        });
+    }
+    /** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
+    async startAndCheck() {
+        this.containerId = await this.start();
+        this.port = await this.ready(this.containerId);
+    }
+    start() {
+        const c = this.config.container;
+        const { inspection, image } = this.prepared;
+        return this.phase('start', async () => {
             const spec = {
-                name: containerName, image, app, deployment: s.redisKey, deployId: identity.deployId,
-                bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart, runArgs: c.runArgs,
-                envFile: c.envFile, envOnStdin: c.env.length > 0,
+                name: this.containerName, image, app: this.app, deployment: this.config.switch.redisKey,
+                deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
+                runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
             };
-            const taken = takenPorts(server.listening, server.containers, state.keyPort);
+            const taken = takenPorts(inspection.listening, inspection.containers, inspection.state.keyPort);
             for (let attempt = 1;; attempt += 1) {
                 const port = firstFreePort(c.portRange, taken);
                 if (port === undefined)
                     throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
                 spec.hostPort = port;
                 // Said before the run: a deploy cancelled while docker creates it still has it removed.
-                deps.checkpoint?.('container', containerName);
+                this.checkpoint('container', this.containerName);
                 try {
-                    const containerId = await docker.run(spec, env);
-                    return { value: containerId, detail: `${containerName} started on :${port}` };
+                    const containerId = await this.server.docker.run(spec, this.env);
+                    return { value: containerId, detail: `${this.containerName} started on :${port}` };
                 }
                 catch (e) {
-                    await docker.discard([containerName]).then(() => deps.checkpoint?.('container', ''), () => undefined);
+                    await this.server.docker.discard([this.containerName]).then(() => this.checkpoint('container', ''), () => undefined);
                     // Taken between the look and the run (another deployment starting, say): try the next one.
                     const clash = /address already in use|port is already allocated/.test(e.message);
                     if (!clash || attempt >= PORT_ATTEMPTS)
@@ -70957,111 +71311,221 @@ async function deploy(config, deps, identity) {
                 }
             }
         });
-        const discardNew = () => docker.discard([id]).then(() => deps.checkpoint?.('container', ''), (e) => warn(`could not remove ${containerName}: ${e.message}`));
-        const probeLog = [];
-        const probe = async () => {
-            const result = await probes.probe();
-            probeLog.push(result);
-            if (probeLog.length > KEPT_PROBES)
-                probeLog.shift();
-            return result;
-        };
-        const proveServing = async (expectPort, end) => {
-            let inARow = 0;
+    }
+    /** 6. Ready check, directly on the new port (read from the container: one
+     * that already exited has none, and its state says why). */
+    ready(id) {
+        const { docker, probes } = this.server;
+        const c = this.config.container;
+        const s = this.config.switch;
+        return this.phase('ready', async () => {
+            const { end, limit } = this.run.until(this.config.timing.healthTimeoutMs, 'health-timeout');
+            let last = '';
             for (;;) {
-                const result = await probe();
-                inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
-                if (inARow >= s.probeSuccesses)
-                    return true;
-                if (clock.now() >= end)
-                    return false;
-                await pause(POLL_MS.switch);
+                const container = await docker.inspect(id, c.containerPort);
+                let failure = '';
+                if (container.status === 'exited' || container.status === 'dead')
+                    failure = `the container exited with code ${container.exitCode}`;
+                else if (container.status === 'restarting' || container.restartCount > 0) {
+                    // Running again after a restart, it reports exit code 0: the code it exited with is gone.
+                    failure = `the container exited${container.exitCode ? ` with code ${container.exitCode}` : ''} and was restarted (restart: ${c.restart})`;
+                }
+                else if (container.health === 'unhealthy')
+                    failure = 'the image HEALTHCHECK reports unhealthy';
+                else if (container.status === 'running' && container.hostPort === undefined)
+                    failure = `docker published no port for ${c.containerPort}/tcp`;
+                else if (container.status === 'running' && container.hostPort !== undefined) {
+                    const answer = await probes.health(container.hostPort);
+                    if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+                        return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+                    }
+                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
+                }
+                if (!failure && this.run.clock.now() >= end)
+                    failure = `not ready within ${limit} (last: ${last || container.status})`;
+                if (failure) {
+                    const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+                    throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs });
+                }
+                await this.pause(POLL_MS.ready);
             }
-        };
-        // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
-        // -interval poll): the new container may go only once the old upstream has served without a
-        // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
-        const settledOn = async (oldPort, newPort) => {
-            let since;
-            for (;;) {
-                const result = await probe();
-                const served = upstreamPort(result.upstream);
-                if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort)
-                    since = undefined;
-                else
-                    since ??= clock.now();
-                if (since !== undefined && clock.now() - since >= timing.switchTimeoutMs)
-                    return true;
-                if (clock.now() >= deadline)
-                    return false;
-                await pause(POLL_MS.settle);
+        });
+    }
+    async probe() {
+        const result = await this.server.probes.probe();
+        this.probeLog.push(result);
+        if (this.probeLog.length > KEPT_PROBES)
+            this.probeLog.shift();
+        return result;
+    }
+    async proveServing(expectPort, end) {
+        let inARow = 0;
+        for (;;) {
+            const result = await this.probe();
+            inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
+            if (inARow >= this.config.switch.probeSuccesses)
+                return true;
+            if (this.run.clock.now() >= end)
+                return false;
+            await this.pause(POLL_MS.switch);
+        }
+    }
+    // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+    // -interval poll): the new container may go only once the old upstream has served without a
+    // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+    async settledOn(oldPort, newPort) {
+        const { clock } = this.run;
+        let since;
+        for (;;) {
+            const result = await this.probe();
+            const served = upstreamPort(result.upstream);
+            if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort)
+                since = undefined;
+            else
+                since ??= clock.now();
+            if (since !== undefined && clock.now() - since >= this.config.timing.switchTimeoutMs)
+                return true;
+            if (clock.now() >= this.run.deadline)
+                return false;
+            await this.pause(POLL_MS.settle);
+        }
+    }
+    get newValue() {
+        return formatKeyValue(this.config.switch.redisValue, this.port ?? 0);
+    }
+    /** 7 + 8. Switch the key, then prove nginx serves the new port; on failure, write the old value back. */
+    switchTo() {
+        const { docker } = this.server;
+        const { redisKey, probeSuccesses } = this.config.switch;
+        const { state, notifications } = this.prepared.inspection;
+        const port = this.port ?? 0;
+        const newValue = this.newValue;
+        return this.phase('switch', async () => {
+            if (notifications === false) {
+                this.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
             }
-        };
-        // Until the key names it (or once a write-back is proven), the new container goes with any failure.
-        let port;
-        let switchSeconds;
-        try {
-            port = await ready(id);
-            switchSeconds = await switchTo(port);
-        }
-        catch (e) {
-            if (!switched)
-                await discardNew();
-            throw e;
-        }
-        // 11 (begun). The release is live from here: recorded while the old one retires.
+            else if (notifications === undefined) {
+                this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+            }
+            const t0 = this.run.clock.now();
+            // Said before the write: a deploy killed in between keeps a container the key may name.
+            this.checkpoint('switching', 'true');
+            await this.writeKey(state.keyValue, newValue);
+            this.switched = true;
+            const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+            if (await this.proveServing(port, end)) {
+                this.proven = true;
+                this.switchSeconds = (this.run.clock.now() - t0) / 1000;
+                return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
+            }
+            const failedProbes = [...this.probeLog];
+            const confd = await docker.processes().then(countConfd, () => undefined);
+            const notServed = `nginx did not serve port ${port} within ${limit}`;
+            const hint = switchHint(failedProbes, this.config, port, { confd, notifications });
+            try {
+                await this.writeKey(newValue, state.keyValue);
+            }
+            catch (e) {
+                throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes });
+            }
+            const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+            // Written back: the old version serves again once nginx is back on it (proven below).
+            const settled = state.keyPort === undefined || await this.settledOn(state.keyPort, port);
+            if (!settled) {
+                const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
+                throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes });
+            }
+            this.switched = false;
+            throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes });
+        });
+    }
+    /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
+    switchBack() {
+        const { redisKey } = this.config.switch;
+        const { state } = this.prepared.inspection;
+        return this.phase('undo', async () => {
+            await this.writeKey(this.newValue, state.keyValue);
+            if (state.keyPort === undefined) {
+                this.switched = false;
+                this.proven = false;
+                return { value: undefined, detail: `${redisKey} unset again (nothing served before this deploy)` };
+            }
+            const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+            if (!await this.proveServing(state.keyPort, end)) {
+                throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
+            }
+            this.switched = false;
+            this.proven = false;
+            return { value: undefined, detail: `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}` };
+        });
+    }
+    /** The new container goes, unless the key may name it. */
+    async discardNew() {
+        if (this.switched || this.lost || !this.containerId)
+            return;
+        await this.server.docker.discard([this.containerId]).then(() => this.checkpoint('container', ''), (e) => this.warn(`could not remove ${this.containerName}: ${e.message}`));
+    }
+    /** 9 + 10 + 11. Every server serves the new version: record it, drain what ran before, stop it gracefully. */
+    async retire() {
+        const { docker } = this.server;
+        const { clock } = this.run;
+        const { inspection, image, identity } = this.prepared;
+        const { state } = inspection;
+        const id = this.containerId ?? '';
+        const port = this.port ?? 0;
+        const c = this.config.container;
         const thisRelease = {
-            time: new Date(clock.now()).toISOString(), run: identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
-            image, digest: pulledImage.digest, imageId: pulledImage.id, container: containerName, port,
+            time: new Date(clock.now()).toISOString(), run: this.run.identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
+            image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
         };
-        const releases = [...server.history, thisRelease];
-        const recorded = record(thisRelease);
-        // 9 + 10. Everything of this deployment that ran before: drained, then stopped gracefully.
+        const releases = [...inspection.history, thisRelease];
+        const recorded = this.record(thisRelease);
+        // Everything of this deployment that ran before: drained, then stopped gracefully.
         const retiring = retirees(state, id);
         const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
         if (oldPorts.length > 0) {
-            await phase('drain', async () => {
-                const { end, limit } = until(timing.drainTimeoutMs, 'drain-timeout');
+            await this.phase('drain', async () => {
+                const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
                 const ports = oldPorts.map((p) => `:${p}`).join(', ');
                 for (;;) {
                     const drain = await docker.drainState(oldPorts);
                     if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
                         return { value: undefined, detail: `no connection to ${ports} left` };
                     if (clock.now() >= end) {
-                        warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+                        this.warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
                         return { value: undefined, detail: 'timed out' };
                     }
-                    await pause(POLL_MS.drain);
+                    await this.pause(POLL_MS.drain);
                 }
             });
         }
         // Past the proven switch, a failure here is a warning. Old containers stop
         // side by side; images are pruned once they are gone.
-        await phase('retire', async () => {
+        await this.phase('retire', async () => {
             const done = [];
             const stopOne = async (old) => {
                 try {
-                    await docker.stop(old.id, Math.ceil(timing.stopTimeoutMs / 1000));
+                    await docker.stop(old.id, Math.ceil(this.config.timing.stopTimeoutMs / 1000));
                     await docker.remove([old.id]);
                     done.push(`stopped ${old.name}`);
                 }
                 catch (e) {
-                    warn(`could not stop or remove ${old.name}: ${e.message}`);
+                    this.warn(`could not stop or remove ${old.name}: ${e.message}`);
                 }
             };
             const removeLeftovers = async () => {
                 if (retiring.remove.length === 0)
                     return;
-                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => warn(`could not remove stopped containers of this deployment: ${e.message}`));
+                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => this.warn(`could not remove stopped containers of this deployment: ${e.message}`));
             };
             // Listed while the old containers stop; pruned once they are gone, so their images can go too.
             // Kept whatever keep-images says: the new image, the one that served until now (the
             // rollback target), and every image another container of the server uses.
             const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-            const kept = server.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
+            const kept = inspection.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
             // ... and the images of the last keep-images releases of every deployment with a history here.
-            const histories = [releases, ...[...server.files].filter(([path]) => path !== ourHistory).map(([, text]) => parseHistory(text))];
-            const protectedIds = new Set([pulledImage.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, config.keepImages))]);
+            const histories = [releases, ...[...inspection.files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
+            const protectedIds = new Set([identity.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
             const pruneImages = async (stopped) => {
                 try {
                     const images = await docker.images(repositoryOf(image));
@@ -71073,7 +71537,7 @@ async function deploy(config, deps, identity) {
                     done.push(`pruned ${prune.join(', ')}`);
                 }
                 catch (e) {
-                    warn(`could not prune old images: ${e.message}`);
+                    this.warn(`could not prune old images: ${e.message}`);
                 }
             };
             const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
@@ -71081,97 +71545,31 @@ async function deploy(config, deps, identity) {
             return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
         });
         return {
-            container: containerName,
+            server: this.name,
+            container: this.containerName,
             containerId: id,
             port,
             previousPort: state.keyPort,
             previousContainer: state.serving?.name,
             image,
             previousImage: state.serving?.image,
-            imageDigest: pulledImage.digest,
-            switchSeconds,
-            durationSeconds: (clock.now() - started) / 1000,
-            probes: probeLog,
-            timeline,
-            warnings,
+            imageDigest: identity.digest,
+            switchSeconds: this.switchSeconds,
+            probes: this.probeLog,
+            timeline: this.timeline,
             releases: latest(releases, SUMMARY_RELEASES),
         };
-        // 6. Ready check, directly on the new port (read from the container: one
-        // that already exited has none, and its state says why).
-        function ready(id) {
-            return phase('ready', async () => {
-                const { end, limit } = until(timing.healthTimeoutMs, 'health-timeout');
-                let last = '';
-                for (;;) {
-                    const container = await docker.inspect(id, c.containerPort);
-                    let failure = '';
-                    if (container.status === 'exited' || container.status === 'dead')
-                        failure = `the container exited with code ${container.exitCode}`;
-                    else if (container.status === 'restarting' || container.restartCount > 0)
-                        failure = `the container exited with code ${container.exitCode} and was restarted (restart: ${c.restart})`;
-                    else if (container.health === 'unhealthy')
-                        failure = 'the image HEALTHCHECK reports unhealthy';
-                    else if (container.status === 'running' && container.hostPort === undefined)
-                        failure = `docker published no port for ${c.containerPort}/tcp`;
-                    else if (container.status === 'running' && container.hostPort !== undefined) {
-                        const answer = await probes.health(container.hostPort);
-                        if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-                            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
-                        }
-                        last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
-                    }
-                    if (!failure && clock.now() >= end)
-                        failure = `not ready within ${limit} (last: ${last || container.status})`;
-                    if (failure) {
-                        const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-                        throw new DeployError('ready', failure, HINTS.ready, timeline, { logs });
-                    }
-                    await pause(POLL_MS.ready);
-                }
-            });
-        }
-        // 7 + 8. Switch the key, then prove nginx serves the new port; undo by writing the old value back.
-        function switchTo(port) {
-            const newValue = formatKeyValue(s.redisValue, port);
-            return phase('switch', async () => {
-                const { notifications } = server;
-                if (notifications === false) {
-                    warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
-                }
-                else if (notifications === undefined) {
-                    log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
-                }
-                const t0 = clock.now();
-                // Said before the write: a deploy killed in between keeps a container the key may name.
-                deps.checkpoint?.('switching', 'true');
-                await writeKey(state.keyValue, newValue);
-                switched = true;
-                const { end, limit } = until(timing.switchTimeoutMs, 'switch-timeout');
-                if (await proveServing(port, end)) {
-                    const seconds = (clock.now() - t0) / 1000;
-                    return { value: seconds, detail: `${s.redisKey}=${newValue}; ${s.probeSuccesses} probes in a row answered by :${port} after ${seconds.toFixed(3)} s` };
-                }
-                const failedProbes = [...probeLog];
-                const confd = await docker.processes().then(countConfd, () => undefined);
-                const notServed = `nginx did not serve port ${port} within ${limit}`;
-                const hint = switchHint(failedProbes, config, port, { confd, notifications });
-                try {
-                    await writeKey(newValue, state.keyValue);
-                }
-                catch (e) {
-                    throw new DeployError('switch', `${notServed}, and ${s.redisKey} could not be set back: ${e.message}`, `${containerName} stays running on :${port}, since the key may name it. Check what ${s.redisKey} holds and which container nginx serves.`, timeline, { probes: failedProbes });
-                }
-                const setBack = `${notServed}; ${s.redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
-                // Written back: the old version serves again once nginx is back on it (proven below).
-                const settled = state.keyPort === undefined || await settledOn(state.keyPort, port);
-                if (!settled) {
-                    const serves = upstreamPort(probeLog.at(-1)?.upstream);
-                    throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${containerName}); otherwise the next deploy retires it. ${hint}`, timeline, { probes: failedProbes });
-                }
-                switched = false;
-                throw new DeployError('switch', setBack, hint, timeline, { probes: failedProbes });
-            });
-        }
+    }
+    /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
+    async recordFailure(e) {
+        if (!this.held || this.lost)
+            return;
+        const where = this.run.several && e.server !== this.name ? `${e.server}: ` : '';
+        await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
+    }
+    async record(release) {
+        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release };
+        await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
     }
 }
 const HINTS = {
@@ -71182,6 +71580,7 @@ const HINTS = {
     release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
     ready: 'The new container never served: see its log lines above. The previous version was not touched.',
     switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
+    undo: 'Check confd and nginx on this server: the key names the previous container again.',
     drain: 'The switch succeeded; the old container may still hold connections.',
     retire: 'The switch succeeded; clean up the old container by hand.',
 };
@@ -71203,152 +71602,121 @@ function switchHint(probes, config, port, facts) {
     return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/docker-host.ts
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
+;// CONCATENATED MODULE: ./src/deploy.ts
+// One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
+// step by step"): lock every server, prepare the new version everywhere while
+// the old one serves, switch in batches (undone everywhere if any server
+// fails), and only then retire the old version everywhere. One server is the
+// same sequence with one element. Written against small interfaces so unit
+// tests drive it with fakes.
 
 
-class RemoteCommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
-        this.argv = argv;
-        this.result = result;
+/** How many servers switch at a time. */
+function batchCount(total, size) {
+    const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
+    return Math.min(total, Math.max(1, count));
+}
+/** The servers in batches of `count`, in the order given. */
+const inBatches = (items, count) => Array.from({ length: Math.ceil(items.length / count) }, (_, i) => items.slice(i * count, (i + 1) * count));
+async function deploy(config, deps, identity) {
+    const run = new DeployRun(config, identity, deps.clock, deps.log);
+    const servers = deps.servers.map((server) => new ServerDeploy(run, server));
+    const stages = [];
+    async function stage(name, detail, work) {
+        const record = { stage: name, ms: 0, ok: false, detail };
+        const t0 = run.clock.now();
+        stages.push(record);
+        try {
+            const value = await work();
+            record.ok = true;
+            return value;
+        }
+        finally {
+            record.ms = run.clock.now() - t0;
+        }
     }
-}
-const PULL_TIMEOUT_MS = 10 * 60_000;
-const docker_host_COMMAND_TIMEOUT_MS = 60_000;
-function remoteDockerHost(shell) {
-    const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
-        if (result.code !== 0)
-            throw new RemoteCommandError(argv, result);
-        return result.stdout;
-    };
-    const identityOf = async (image) => {
-        const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-        if (result.code === 0)
-            return parse.imageIdentity(result.stdout);
-        if (/no such image/i.test(result.stderr))
-            return undefined;
-        throw new RemoteCommandError(argv, result);
-    };
-    return {
-        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-        async removeDir(dir) { await ok(build.removeDir(dir)); },
-        async login(configDir, registry, username, password) {
-            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
-        },
-        async pull(image, policy, configDir) {
-            if (policy !== 'always') {
-                const present = await identityOf(image);
-                if (present)
-                    return present;
-                if (policy === 'never')
-                    throw new Error(`image ${image} is not on the server and pull is "never"`);
-            }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const identity = await identityOf(image);
-            if (!identity)
-                throw new Error(`image ${image} is missing right after docker pull`);
-            return identity;
-        },
-        async runOnce(spec, env, timeoutMs) {
-            try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
-                return { code: result.code, output: `${result.stdout}${result.stderr}` };
-            }
-            catch (e) {
-                if (!(e instanceof CommandTimedOut))
-                    throw e;
-                // The docker CLI went with the channel; the container did not.
-                await ok(build.discard([spec.name])).catch(() => undefined);
-                return 'timed out';
-            }
-        },
-        readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
-        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
-        async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
-            if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
-        },
-        async containers() {
-            const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
-                throw new RemoteCommandError(argv, result);
-            return parse.containers(result.stdout);
-        },
-        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
-        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
-        async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            return `${result.stdout}${result.stderr}`.trimEnd();
-        },
-        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(build.remove(ids)); },
-        async discard(ids) { if (ids.length > 0)
-            await ok(build.discard(ids)); },
-        images: async (repository) => parse.images(await ok(build.images(repository))),
-        async removeImages(refs) {
-            if (refs.length === 0)
-                return;
-            const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            if (parse.imageRemovalProblems(result.stderr).length > 0)
-                throw new RemoteCommandError(argv, result);
-        },
-        async drainState(ports) {
-            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
-        },
-        processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/session.ts
-// The one SSH connection of a deploy, with the docker host and the Redis key
-// store on it: what every door (the Action's steps, the CLI) opens.
-
-
-
-async function openSession(config, log, checkServer = false) {
-    const conn = config.connection;
-    const shell = await connect({
-        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
-    }, log.debug);
-    if (conn.insecureSkipHostKeyCheck)
-        log.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
-    const docker = remoteDockerHost(shell);
-    let keys;
     try {
-        // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
+        await stage('lock', 'every server, in a fixed order', () => acquireLocks(servers));
+        await stage('prepare', 'inspect, pull, release, start and ready check, side by side', () => prepare(run, servers));
+        const batches = inBatches(servers, batchCount(servers.length, config.batchSize));
+        for (const [i, batch] of batches.entries()) {
+            await stage('switch', `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`, () => everyOne(batch, (s) => s.switchTo()));
+        }
+        const results = await stage('retire', 'drain and retire, side by side', () => Promise.all(servers.map((s) => s.retire())));
+        return { ...results[0], servers: results, stages, durationSeconds: run.seconds(), warnings: run.warnings };
     }
     catch (e) {
-        await shell.close();
-        throw e;
+        throw await undo(e, servers, stages, stage);
     }
-    return {
-        shell,
-        docker,
-        keys,
-        async close() {
-            await keys.close().catch(() => undefined);
-            await shell.close();
-        },
-    };
+    finally {
+        await Promise.all(servers.map((s) => s.unlock()));
+    }
+}
+/** 2. One server after the other, in the order of their names: two deploys of the same servers cannot deadlock. */
+async function acquireLocks(servers) {
+    for (const server of [...servers].sort((a, b) => a.name.localeCompare(b.name)))
+        await server.acquireLock();
+}
+/** 3-6 on every server while the old version serves: inspect and pull side by side, the
+ * release phase once (on the first server), then start and ready check side by side. */
+async function prepare(run, servers) {
+    await everyOne(servers, (s) => s.inspectAndPull(), run);
+    sameRollbackTarget(servers);
+    if (run.config.container.releaseCommand.length > 0)
+        await servers[0].releasePhase();
+    await everyOne(servers, (s) => s.startAndCheck(), run);
+}
+/** Runs `work` on every server side by side and waits for all of them; the first failure is
+ * thrown. While preparing (`run` given), one failure stops the others' waits. */
+async function everyOne(servers, work, run) {
+    let first;
+    await Promise.all(servers.map((s) => work(s).catch((e) => {
+        if (e instanceof Stopped)
+            return;
+        first ??= e;
+        if (run)
+            run.stopped = `${s.name} failed`;
+    })));
+    if (run)
+        run.stopped = undefined;
+    if (first)
+        throw first;
+}
+/** A rollback goes back to one release everywhere, or nowhere. */
+function sameRollbackTarget(servers) {
+    const targets = new Map(servers.map((s) => [s.name, s.rollbackRelease]));
+    const digests = new Set([...targets.values()].map((r) => r?.digest));
+    if (digests.size <= 1)
+        return;
+    const list = [...targets].map(([name, r]) => `${name}: ${r?.image} (${r?.digest})`).join('; ');
+    throw new DeployError('inspect', `rollback: the servers would go back to different releases (${list})`, 'Their histories differ (a server deployed on its own?). Deploy the image wanted by name instead of rolling back.', [], {}, servers[0].name);
+}
+/** All or nothing: every server that switched is switched back (and proven), every
+ * new container that never served is removed, and the failure is recorded everywhere. */
+async function undo(e, servers, stages, stage) {
+    if (!(e instanceof DeployError))
+        return e;
+    // The server that failed its own switch has already written its key back.
+    const switched = servers.filter((s) => s.proven && !s.lost);
+    const undoFailures = [];
+    if (switched.length > 0) {
+        await stage('undo', `switch back ${switched.map((s) => s.name).join(', ')}`, async () => {
+            await Promise.all(switched.map((s) => s.switchBack().catch((u) => { undoFailures.push(u); })));
+            if (undoFailures.length > 0)
+                throw undoFailures[0];
+        }).catch(() => undefined);
+    }
+    await Promise.all(servers.map(async (s) => {
+        await s.discardNew();
+        await s.recordFailure(e);
+    }));
+    const failure = undoFailures.length === 0 ? e
+        : new DeployError(e.phase, `${e.reason}; switching back failed on ${undoFailures.map((u) => u.server ?? 'the server').join(', ')}: ${undoFailures.map((u) => u.reason).join('; ')}`, `${undoFailures.map((u) => u.hint).join(' ')} ${e.hint}`, e.timeline, e.details, e.server);
+    failure.oldServes = servers.every((s) => !s.switched);
+    failure.serverLost = servers.some((s) => s.lost);
+    failure.stages = stages;
+    failure.servers = servers.map((s) => ({ server: s.name, timeline: s.timeline, switched: s.switched }));
+    return failure;
 }
 
 ;// CONCATENATED MODULE: ./src/run-deploy.ts
@@ -71367,25 +71735,28 @@ function newIdentity(config, who) {
     return { deployId: who.deployId ?? `manual-${stamp}`, instance, lockOwner: `${who.description} ${what} [${instance}]` };
 }
 const runDeploy = async (config, identity, hooks) => {
-    const session = await openSession(config, { debug: hooks.debug, warning: hooks.log.warning }, true);
-    const probes = forwardedProbes(session.shell, config);
+    const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
+    const probes = sessions.map((session) => forwardedProbes(session.shell, config));
     try {
         return await deploy(config, {
-            docker: session.docker,
-            keys: session.keys,
-            probes,
+            servers: sessions.map((session, i) => ({
+                name: session.name,
+                docker: session.docker,
+                keys: session.keys,
+                probes: probes[i],
+                checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
+            })),
             clock: { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) },
             log: hooks.log,
-            checkpoint: hooks.checkpoint,
         }, identity);
     }
     finally {
-        await probes.close().catch(() => undefined);
-        await session.close().catch(() => undefined);
+        await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
+        await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
     }
 };
-/** The outputs of a deploy, by the names action.yml gives them. */
-function outputsOf(result) {
+/** One server's outputs, by the names action.yml gives them. */
+function serverOutputs(result) {
     return {
         container: result.container,
         'container-id': result.containerId,
@@ -71396,7 +71767,14 @@ function outputsOf(result) {
         'previous-image': result.previousImage ?? '',
         'image-digest': result.imageDigest,
         'switch-seconds': result.switchSeconds.toFixed(3),
+    };
+}
+/** The outputs of a deploy: the first server's, the duration, and every server's in `servers`. */
+function outputsOf(result) {
+    return {
+        ...serverOutputs(result),
         'duration-seconds': result.durationSeconds.toFixed(2),
+        servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r) }))),
     };
 }
 
@@ -71429,8 +71807,8 @@ function readConfig() {
         return undefined;
     }
 }
-/** Names of the state the main step saves for the post step. */
-const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
+/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
+const STATE = { lockOwner: 'lock-owner', servers: 'servers', finished: 'finished' };
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -71439,6 +71817,10 @@ function timelineTable(timeline) {
     const rows = timeline.map((p) => `| ${p.ok ? '✅' : '❌'} ${p.phase} | ${seconds(p.ms)} | ${cell(p.detail)} |`);
     return ['| phase | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
 }
+function stageTable(stages) {
+    const rows = stages.map((s) => `| ${s.ok ? '✅' : '❌'} ${s.stage} | ${seconds(s.ms)} | ${cell(s.detail)} |`);
+    return ['**Stages across the servers**', '', '| stage | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
+}
 function probeList(probes) {
     const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
     return `**Last probes through nginx**\n\n${lines.join('\n')}`;
@@ -71446,26 +71828,29 @@ function probeList(probes) {
 /** Sections separated by blank lines; absent ones leave no trace. */
 const sections = (...parts) => `${parts.filter(Boolean).join('\n\n')}\n`;
 function successSummary(image, r) {
-    const from = r.previousContainer ? `${r.previousContainer} (:${r.previousPort})` : r.previousPort ? `:${r.previousPort}` : '(nothing)';
-    return sections(`## docker-hot-deploy: ${image} is live`, [
-        '| | |',
-        '| --- | --- |',
-        `| container | ${from} → **${r.container}** (:${r.port}) |`,
-        `| image digest | \`${r.imageDigest}\` |`,
-        `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
-        `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
-    ].join('\n'), timelineTable(r.timeline), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
+    const several = r.servers.length > 1;
+    const serverRows = r.servers.map((x) => {
+        const from = x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)';
+        return several
+            ? `| ${x.server} | ${from} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`
+            : [`| container | ${from} → **${x.container}** (:${x.port}) |`, `| image digest | \`${x.imageDigest}\` |`, `| switch (key write → proven) | ${x.switchSeconds.toFixed(3)} s |`, `| deploy | ${r.durationSeconds.toFixed(2)} s |`].join('\n');
+    });
+    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several
+        ? [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...serverRows].join('\n')
+        : ['| | |', '| --- | --- |', ...serverRows].join('\n'), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
 }
 function releaseTable(releases) {
     const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
     return ['**Last releases of this deployment** (rollback: true goes back one)', '', '| time (UTC) | outcome | image | digest | container |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 function failureSummary(image, e) {
-    return sections(`## docker-hot-deploy: ${image} was not deployed`, `**${e.phase}** failed: ${cell(e.reason)}`, e.hint, timelineTable(e.timeline), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
+    const several = e.servers.length > 1;
+    return sections(`## docker-hot-deploy: ${image} was not deployed`, `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`, several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'), e.hint, several && stageTable(e.stages), ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
+
 
 
 
@@ -71505,11 +71890,15 @@ async function run(deployWith = runDeploy) {
         process.exit(1);
     }, config.timing.timeoutMs + TIMEOUT_GRACE_MS);
     backstop.unref();
+    const left = {};
     try {
         const result = await deployWith(config, identity, {
             log: { info: info, warning: (m) => warning(m), group: group },
             debug: core_debug,
-            checkpoint: (name, value) => saveState(STATE[name], value),
+            checkpoint: (server, name, value) => {
+                noteCheckpoint(left, identity.lockOwner, server, name, value);
+                saveState(STATE.servers, JSON.stringify(left));
+            },
         });
         saveState(STATE.finished, 'true');
         for (const [name, value] of Object.entries(outputsOf(result)))

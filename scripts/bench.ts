@@ -1,6 +1,8 @@
 // `npm run bench [-- --deploys 10 --rate 200 --sleep 5]`: consecutive deploys of
-// alternating versions under a fixed-rate load through nginx, three ways:
+// alternating versions under a fixed-rate load through nginx, four ways:
 //   action      this action (dist/index.js under Node 24, as the runner runs it)
+//   action-3    this action to three simulated servers at once (up.sh --servers 3),
+//               the same total load split across their nginx
 //   naive       ssh; docker pull; docker rm -f; docker run on the same port
 //   fixed-sleep new container on another port, write the key, sleep, stop the old one
 // Prints a table and writes docs/benchmarks.md.
@@ -11,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startAction, type ActionRun } from '../test/support/action.js';
 import { startLoad, type LoadKind, type LoadReport } from '../test/support/load.js';
+import { resetServers, serverImage, servers, serversInputs } from '../test/support/servers.js';
 import { image, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../test/support/stack.js';
 
 const { values: args } = parseArgs({
@@ -18,7 +21,7 @@ const { values: args } = parseArgs({
     deploys: { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
     sleep: { type: 'string', default: '5' },
-    methods: { type: 'string', default: 'action,naive,fixed-sleep' },
+    methods: { type: 'string', default: 'action,action-3,naive,fixed-sleep' },
   },
 });
 const DEPLOYS = Number(args.deploys);
@@ -27,7 +30,7 @@ const SLEEP_S = Number(args.sleep);
 const NAIVE_PORT = 18080;
 const stack = stackInfo();
 
-interface DeployMeasure { wall: number; switchSeconds?: number; phases?: Record<string, number>; sshConnections?: number; remoteCommands?: number; firstLogMs?: number }
+interface DeployMeasure { wall: number; cpuSeconds?: number; switchSeconds?: number; phases?: Record<string, number>; sshConnections?: number; remoteCommands?: number; firstLogMs?: number }
 interface Series { method: string; kind: LoadKind; deploys: DeployMeasure[]; load: LoadReport }
 
 // Asynchronous: the load generator shares this process and must keep sending.
@@ -39,17 +42,26 @@ const ssh = async (command: string): Promise<string> => (await run('ssh', [
 const sshdAccepted = (): number => readFileSync(`${stack.dir}/sshd.log`, 'utf8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
 const redisSet = (value: string): Promise<string> => ssh(`redis-cli -p ${stack.redisPort} SET ${stack.redisKey} ${value}`);
 
+/** CPU time the whole machine spent (every core, every process: the servers' dockerd and the load too). */
+function machineCpuSeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 /** The phase durations from the job summary's table. */
 function phasesOf(summary: string): Record<string, number> {
   const phases: Record<string, number> = {};
   for (const m of summary.matchAll(/^\| ✅ (\w+) \| ([\d.]+) s \|/gm)) phases[m[1]] = Number(m[2]);
+  // With several servers the stage table comes first and shares names (lock, switch): the last server's phases win.
   return phases;
 }
 
-async function actionDeploy(version: string): Promise<DeployMeasure> {
+async function actionDeploy(version: string, several = false): Promise<DeployMeasure> {
   const sshBefore = sshdAccepted();
   const started = Date.now();
-  const running = startAction(stackInputs({ image: image(version) }), { RUNNER_DEBUG: '1' });
+  const inputs = several ? serversInputs({ image: serverImage(version) }) : stackInputs({ image: image(version) });
+  const running = startAction(inputs, { RUNNER_DEBUG: '1' });
   let firstLogMs: number | undefined;
   running.child.stdout?.once('data', () => { firstLogMs = Date.now() - started; });
   const run: ActionRun = await running.done;
@@ -58,7 +70,7 @@ async function actionDeploy(version: string): Promise<DeployMeasure> {
     wall: run.wallSeconds,
     switchSeconds: Number(run.outputs['switch-seconds']),
     phases: phasesOf(run.summary),
-    sshConnections: sshdAccepted() - sshBefore,
+    sshConnections: several ? undefined : sshdAccepted() - sshBefore,
     remoteCommands: run.stdout.split('\n').filter((l) => l.startsWith('::debug::$ ')).length,
     firstLogMs,
   };
@@ -88,29 +100,42 @@ async function fixedSleepDeploy(version: string): Promise<DeployMeasure> {
 }
 
 const METHODS: Record<string, { deploy: (v: string) => Promise<DeployMeasure>; setUp: () => Promise<void> }> = {
-  action: { deploy: actionDeploy, setUp: async () => { await actionDeploy('v2'); } },
+  action: { deploy: (v) => actionDeploy(v), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
+  'action-3': { deploy: (v) => actionDeploy(v, true), setUp: async () => { await resetServers(); await actionDeploy('v2', true); } },
   naive: {
     deploy: naiveDeploy,
     setUp: async () => {
+      await resetStack();
       await naiveDeploy('v2');
       await redisSet(String(NAIVE_PORT));
       await waitFor('nginx on the naive port', async () => (await nginxGet()).upstream === `127.0.0.1:${NAIVE_PORT}`);
     },
   },
-  'fixed-sleep': { deploy: fixedSleepDeploy, setUp: async () => { await fixedSleepDeploy('v2'); } },
+  'fixed-sleep': { deploy: fixedSleepDeploy, setUp: async () => { await resetStack(); await fixedSleepDeploy('v2'); } },
 };
 
+/** One report for the loads through several servers' nginx. */
+function merged(reports: LoadReport[]): LoadReport {
+  const sum = (f: (r: LoadReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
+  const errorMessages: Record<string, number> = {};
+  for (const r of reports) for (const [k, v] of Object.entries(r.errorMessages)) errorMessages[k] = (errorMessages[k] ?? 0) + v;
+  return { ...reports[0], sent: sum((r) => r.sent), ok: sum((r) => r.ok), non2xx: sum((r) => r.non2xx), connectionErrors: sum((r) => r.connectionErrors), errorMessages };
+}
+
 async function series(method: string, kind: LoadKind): Promise<Series> {
-  await resetStack();
   await METHODS[method].setUp();
-  const load = startLoad({ url: stack.nginxUrl, kind, ratePerSecond: RATE, workers: 16, maxMs: 30 * 60_000 });
+  // The same total rate, split across the servers' nginx.
+  const urls = method === 'action-3' ? servers().map((s) => s.nginxUrl) : [stack.nginxUrl];
+  const loads = urls.map((url) => startLoad({ url, kind, ratePerSecond: RATE / urls.length, workers: Math.ceil(16 / urls.length), maxMs: 30 * 60_000 }));
   const deploys: DeployMeasure[] = [];
   for (let i = 0; i < DEPLOYS; i += 1) {
-    deploys.push(await METHODS[method].deploy(i % 2 === 0 ? 'v1' : 'v2'));
+    const cpuBefore = machineCpuSeconds();
+    const measure = await METHODS[method].deploy(i % 2 === 0 ? 'v1' : 'v2');
+    deploys.push({ ...measure, cpuSeconds: machineCpuSeconds() - cpuBefore });
     process.stdout.write('.');
   }
   await new Promise((r) => setTimeout(r, 500));
-  return { method, kind, deploys, load: await load.stop() };
+  return { method, kind, deploys, load: merged(await Promise.all(loads.map((l) => l.stop()))) };
 }
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -125,17 +150,21 @@ for (const method of args.methods.split(',')) {
   }
 }
 await resetStack();
+if (args.methods.includes('action-3')) await resetServers();
 
 const walls = (method: string): number[] => results.filter((r) => r.method === method).flatMap((r) => r.deploys.map((d) => d.wall));
 const rows = results.map((r) => {
   const switches = r.deploys.map((d) => d.switchSeconds).filter((x): x is number => x !== undefined);
   const errors = Object.entries(r.load.errorMessages).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `| ${r.method} | ${r.kind} | ${stats(r.deploys.map((d) => d.wall))} | ${r.method === 'naive' ? 'n/a (no switch)' : stats(switches)} | ${r.load.sent} | ${r.load.non2xx} | ${r.load.connectionErrors}${errors ? ` (${errors})` : ''} |`;
+  return `| ${r.method} | ${r.kind} | ${stats(r.deploys.map((d) => d.wall))} | ${median(r.deploys.map((d) => d.cpuSeconds ?? 0)).toFixed(1)} | ${r.method === 'naive' ? 'n/a (no switch)' : stats(switches)} | ${r.load.sent} | ${r.load.non2xx} | ${r.load.connectionErrors}${errors ? ` (${errors})` : ''} |`;
 });
 const actionDeploys = results.filter((r) => r.method === 'action').flatMap((r) => r.deploys);
+const fleetDeploys = results.filter((r) => r.method === 'action-3').flatMap((r) => r.deploys);
 const phaseNames = ['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire'];
-const phaseRows = phaseNames.map((p) => `| ${p} | ${median(actionDeploys.map((d) => d.phases?.[p] ?? 0)).toFixed(2)} s |`);
-const ratio = walls('action').length && walls('naive').length ? (median(walls('action')) / median(walls('naive'))).toFixed(2) : 'n/a';
+const phaseMedian = (deploys: DeployMeasure[], p: string): string => (deploys.length ? `${median(deploys.map((d) => d.phases?.[p] ?? 0)).toFixed(2)} s` : 'n/a');
+const phaseRows = phaseNames.map((p) => `| ${p} | ${phaseMedian(actionDeploys, p)} | ${phaseMedian(fleetDeploys, p)} |`);
+const ratioOf = (a: string, b: string): string => (walls(a).length && walls(b).length ? (median(walls(a)) / median(walls(b))).toFixed(2) : 'n/a');
+const ratio = ratioOf('action', 'naive');
 const cpu = cpus();
 const report = `# Benchmarks
 
@@ -145,22 +174,31 @@ ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)}
 which stops promptly on SIGTERM. Each row: ${DEPLOYS} consecutive deploys alternating v1/v2 with a cached
 image, under a steady ${RATE} requests/s through nginx (new connection per request, or kept-alive connections).
 
-| method | load | deploy wall s (min / median / max) | switch s (min / median / max) | requests | non-2xx | connection errors |
-| --- | --- | --- | --- | ---: | ---: | ---: |
+| method | load | deploy wall s (min / median / max) | machine CPU s per deploy (median) | switch s (min / median / max) | requests | non-2xx | connection errors |
+| --- | --- | --- | ---: | --- | ---: | ---: | ---: |
 ${rows.join('\n')}
 
 Median deploy wall time, this action / naive script: **${ratio}**.
+Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
+The three simulated servers share this machine's ${cpu.length} cores: a deploy's CPU time (most of it Docker's:
+dockerd, containerd, runc and the docker CLI, per server) bounds how fast three can go side by side here.
+Three servers' median CPU time over ${cpu.length} cores is **${(median(fleetDeploys.map((d) => d.cpuSeconds ?? 0)) / cpu.length).toFixed(2)} s**:
+no deploy of three servers can take less wall time on this machine. On three real servers each has its own cores.
 
 - *naive*: \`ssh; docker pull; docker rm -f; docker run\` on the same port: requests fail between
   the old process stopping and the new one listening.
 - *fixed-sleep*: start on a new port, write the key, sleep ${SLEEP_S} s, stop the old container; its switch
   time is measured from outside (first nginx answer from the new port), its wall time is dominated by the sleep.
 - *action*: switch = key write until ${'`probe-successes`'} fresh probes in a row named the new port.
+- *action-3*: the same deploy to three simulated servers (network namespaces, each with its own dockerd,
+  sshd, Redis, nginx and confd, on this machine's ${cpu.length} cores), batch-size 1, the load split across
+  their nginx; its switch is the first server's. Prepare and retire run side by side; the switches one
+  after the other.
 
 ## Where this action's time goes (median per phase)
 
-| phase | median |
-| --- | ---: |
+| phase | one server | three servers (last server's) |
+| --- | ---: | ---: |
 ${phaseRows.join('\n')}
 
 ## Cost of the action itself

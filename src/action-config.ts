@@ -26,5 +26,5 @@ export function readConfig(): Config | undefined {
   }
 }
 
-/** Names of the state the main step saves for the post step. */
-export const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' } as const;
+/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
+export const STATE = { lockOwner: 'lock-owner', servers: 'servers', finished: 'finished' } as const;

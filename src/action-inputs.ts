@@ -10,12 +10,12 @@ export interface ActionInput {
 export const ACTION_INPUTS: readonly ActionInput[] = [
   {
     "name": "host",
-    "description": "The server's host name or IP address.",
+    "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
     "required": true
   },
   {
     "name": "port",
-    "description": "The server's SSH port.",
+    "description": "The SSH port of every server whose host line names none.",
     "required": false,
     "default": "22"
   },
@@ -36,12 +36,12 @@ export const ACTION_INPUTS: readonly ActionInput[] = [
   },
   {
     "name": "known-hosts",
-    "description": "OpenSSH known_hosts lines for the server (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
+    "description": "OpenSSH known_hosts lines for the server(s) (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
     "required": false
   },
   {
     "name": "host-fingerprint",
-    "description": "The server's host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them. This or known-hosts is required.",
+    "description": "The host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them; with several servers, each server's key must be one of them. This or known-hosts is required.",
     "required": false
   },
   {
@@ -52,7 +52,7 @@ export const ACTION_INPUTS: readonly ActionInput[] = [
   },
   {
     "name": "jump-host",
-    "description": "A bastion to reach the server through (its SSH port forward); each host key is pinned separately.",
+    "description": "A bastion to reach the server(s) through (its SSH port forward); each host key is pinned separately.",
     "required": false
   },
   {
@@ -201,6 +201,12 @@ export const ACTION_INPUTS: readonly ActionInput[] = [
     "description": "How many healthy probes in a row, each naming the new port, prove the switch.",
     "required": false,
     "default": "3"
+  },
+  {
+    "name": "batch-size",
+    "description": "With several servers, how many switch at a time, once every server runs the new version and passed its ready check; a number (1) or a percentage of the servers (50%).",
+    "required": false,
+    "default": "1"
   },
   {
     "name": "health-path",

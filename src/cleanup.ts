@@ -1,9 +1,12 @@
 // What a deploy that stopped half way leaves to clean up, and the cleaning: the
 // Action's post step and the CLI's Ctrl-C both end here.
 import type { DockerHost } from './docker-host.js';
+import { serverName, type Config } from './inputs.js';
 import type { KeyStore } from './redis.js';
+import type { Checkpoint } from './server-deploy.js';
+import { openSession } from './session.js';
 
-/** What a deploy had taken or started when it stopped (its checkpoints), empty strings for nothing. */
+/** What a deploy had taken or started on one server when it stopped (its checkpoints), empty strings for nothing. */
 export interface Leftovers {
   lock: string;
   lockOwner: string;
@@ -13,9 +16,20 @@ export interface Leftovers {
   dockerConfig: string;
 }
 
+/** Leftovers by server name. */
+export type ServerLeftovers = Record<string, Leftovers>;
+
+/** Notes one checkpoint of one server. */
+export function noteCheckpoint(left: ServerLeftovers, lockOwner: string, server: string, name: Checkpoint, value: string): void {
+  const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, dockerConfig: '' });
+  if (name === 'switching') mine.switching = value === 'true';
+  else mine[name] = value;
+}
+
 export interface CleanupLog {
   info(message: string): void;
   warning(message: string): void;
+  debug?(message: string): void;
 }
 
 /** Whether there is anything to do on the server (say so when a container must stay). */
@@ -45,3 +59,24 @@ export async function cleanUp(left: Leftovers, server: { docker: DockerHost; key
     log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
   }
 }
+
+/** Cleans up on every server that has something left, side by side, each over its own connection
+ * (anythingLeft has said what stays). */
+export async function cleanUpServers(left: ServerLeftovers, config: Config, log: CleanupLog): Promise<void> {
+  await Promise.all(config.servers.map(async (target) => {
+    const name = serverName(target);
+    const mine = left[name];
+    if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined })) return;
+    const say = config.servers.length > 1 ? (m: string): string => `${name}: ${m}` : (m: string): string => m;
+    const serverLog = { info: (m: string) => log.info(say(m)), warning: (m: string) => log.warning(say(m)) };
+    try {
+      const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
+      await cleanUp(mine, session, serverLog).finally(() => session.close());
+    } catch (e) {
+      serverLog.warning(`Cleanup failed: ${(e as Error).message}`);
+    }
+  }));
+}
+
+/** Whether any server has something left to clean up. */
+export const anythingLeft = (left: ServerLeftovers, log: CleanupLog): boolean => Object.values(left).some((l) => needsCleanup(l, log));

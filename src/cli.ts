@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ACTION_INPUTS } from './action-inputs.js';
-import { cleanUp, needsCleanup, type Leftovers } from './cleanup.js';
-import { DeployError, type DeployResult, type PhaseRecord } from './deploy.js';
+import { anythingLeft, cleanUpServers, noteCheckpoint, type ServerLeftovers } from './cleanup.js';
+import type { DeployResult } from './deploy.js';
+import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
 import { InputError, parseInputs, SECRET_INPUTS, type Config } from './inputs.js';
 import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
-import { openSession } from './session.js';
 
 /** What the exit status says. */
 export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 } as const;
@@ -19,6 +19,11 @@ export interface Io {
   stderr: (text: string) => void;
 }
 
+/** Inputs that --NAME-file and DHD_NAME_FILE can read from a file: all but `env`, whose
+ * --env-file and DHD_ENV_FILE are the input env-file (a path on the server). */
+const READ_FROM_FILE = new Set(ACTION_INPUTS.map((i) => i.name).filter((name) => !ACTION_INPUTS.some((other) => other.name === `${name}-file`)));
+/** Inputs that take one item a line. */
+const MULTI_LINE_INPUTS = new Set(['host', 'env', 'run-args', 'release-command', 'known-hosts']);
 const BOOLEAN_INPUTS = new Set(ACTION_INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
 export const envName = (input: string): string => `DHD_${input.toUpperCase().replace(/-/g, '_')}`;
 
@@ -31,10 +36,12 @@ export function usage(): string {
   return [
     'Usage: docker-hot-deploy deploy [--INPUT VALUE ...] [--json] [--verbose]',
     '',
-    'Hot-deploys a Docker web app to a server over SSH with zero dropped requests: the',
-    'same deploy as the GitHub Action, with the same inputs. Each input is a flag or an',
+    'Hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
+    'the same deploy as the GitHub Action, with the same inputs. Each input is a flag or an',
     'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
-    'file): keep secrets (private-key, passphrase, registry-password) out of flags.',
+    'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
+    'passphrase, registry-password) out of flags. --host, --env, --run-args, --release-command',
+    'and --known-hosts may be repeated, a line each.',
     '',
     'Exit status: 0 deployed; 2 bad input (nothing was done); 3 the deploy failed and the',
     'previous version serves; 130 interrupted (cleaned up as a cancelled run is); 1 anything else.',
@@ -60,10 +67,11 @@ interface Invocation {
 
 /** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
 export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocation | 'help' {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } };
   for (const input of ACTION_INPUTS) {
-    options[input.name] = { type: BOOLEAN_INPUTS.has(input.name) ? 'boolean' : 'string' };
-    options[`${input.name}-file`] = { type: 'string' };
+    // Collected, so that a repeated flag is seen: a line each for multi-line inputs, an error for the others.
+    options[input.name] = BOOLEAN_INPUTS.has(input.name) ? { type: 'boolean' } : { type: 'string', multiple: true };
+    if (READ_FROM_FILE.has(input.name)) options[`${input.name}-file`] = { type: 'string' };
   }
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   if (values.help || positionals.length === 0) return 'help';
@@ -78,10 +86,12 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   const inputs: Record<string, string> = {};
   for (const input of ACTION_INPUTS) {
     const flag = values[input.name];
-    const flagFile = values[`${input.name}-file`] as string | undefined;
+    const fromFile = READ_FROM_FILE.has(input.name);
+    const flagFile = fromFile ? values[`${input.name}-file`] as string | undefined : undefined;
     const variable = env[envName(input.name)];
-    const variableFile = env[`${envName(input.name)}_FILE`];
-    const value = flag !== undefined ? String(flag)
+    const variableFile = fromFile ? env[`${envName(input.name)}_FILE`] : undefined;
+    if (Array.isArray(flag) && flag.length > 1 && !MULTI_LINE_INPUTS.has(input.name)) throw new Error(`--${input.name} is given ${flag.length} times: it takes one value`);
+    const value = flag !== undefined ? (Array.isArray(flag) ? flag.join('\n') : String(flag))
       : flagFile !== undefined ? read(flagFile, `--${input.name}-file`)
         : variable !== undefined ? variable
           : variableFile !== undefined ? read(variableFile, `${envName(input.name)}_FILE`) : undefined;
@@ -102,6 +112,14 @@ function deployer(env: NodeJS.ProcessEnv): { deployId?: string; description: str
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const timelineText = (timeline: PhaseRecord[]): string =>
   timeline.map((p) => `  ${p.ok ? '✓' : '✗'} ${p.phase.padEnd(8)} ${seconds(p.ms).padStart(8)}  ${p.detail}`).join('\n');
+
+/** Each server's phases (named when there are several), then the stages across them. */
+function timelinesText(servers: Array<Pick<ServerReport, 'server' | 'timeline'>>, stages: StageRecord[]): string {
+  if (servers.length <= 1) return timelineText(servers[0]?.timeline ?? []);
+  const perServer = servers.map((s) => `${s.server}:\n${timelineText(s.timeline)}`);
+  const stageLines = stages.map((s) => `  ${s.ok ? '✓' : '✗'} ${s.stage.padEnd(8)} ${seconds(s.ms).padStart(8)}  ${s.detail}`);
+  return [...perServer, `stages:\n${stageLines.join('\n')}`].join('\n');
+}
 
 /** Runs the CLI; returns the exit status. `deployWith` is the deploy itself (tests may give a fake). */
 export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deployWith: RunDeploy = runDeploy): Promise<number> {
@@ -140,14 +158,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   };
   const identity = newIdentity(config, deployer(env));
   // What a Ctrl-C leaves to clean up: the deploy's checkpoints, kept here as the Action keeps its state.
-  const left: Leftovers = { lock: '', lockOwner: identity.lockOwner, container: '', switching: false, dockerConfig: '' };
+  const left: ServerLeftovers = {};
   const onInterrupt = (): void => {
     say('Interrupted: cleaning up as a cancelled run does.');
     void (async () => {
-      if (needsCleanup(left, log)) {
-        const session = await openSession(config, { debug: () => undefined, warning: log.warning });
-        await cleanUp(left, session, log).finally(() => session.close());
-      }
+      if (anythingLeft(left, log)) await cleanUpServers(left, config, log);
     })().catch((e: Error) => log.warning(`cleanup failed: ${e.message}`)).finally(() => process.exit(EXIT.interrupted));
   };
   process.once('SIGINT', onInterrupt);
@@ -156,14 +171,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     const result: DeployResult = await deployWith(config, identity, {
       log,
       debug: verbose ? (m) => say(m) : () => undefined,
-      checkpoint: (name, value) => {
-        if (name === 'switching') left.switching = value === 'true';
-        else left[name] = value;
-      },
+      checkpoint: (server, name, value) => noteCheckpoint(left, identity.lockOwner, server, name, value),
     });
-    say(timelineText(result.timeline));
+    say(timelinesText(result.servers, result.stages));
     say(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
-    if (json) io.stdout(`${JSON.stringify({ ok: true, outputs: outputsOf(result), timeline: result.timeline, warnings: result.warnings, releases: result.releases })}\n`);
+    if (json) io.stdout(`${JSON.stringify({ ok: true, outputs: outputsOf(result), timeline: result.timeline, stages: result.stages, warnings: result.warnings, releases: result.releases })}\n`);
     return EXIT.deployed;
   } catch (e) {
     if (!(e instanceof DeployError)) {
@@ -171,10 +183,10 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
       if (json) io.stdout(`${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
       return EXIT.failed;
     }
-    say(timelineText(e.timeline));
+    say(e.servers.length > 0 ? timelinesText(e.servers, e.stages) : timelineText(e.timeline));
     if (e.details.logs) say(`Last log lines:\n${e.details.logs}`);
     say(`${e.message}. ${e.hint}`);
-    if (json) io.stdout(`${JSON.stringify({ ok: false, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, logs: e.details.logs })}\n`);
+    if (json) io.stdout(`${JSON.stringify({ ok: false, server: e.server, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, stages: e.stages, servers: e.servers, logs: e.details.logs })}\n`);
     return e.oldServes ? EXIT.oldServes : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onInterrupt);

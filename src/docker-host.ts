@@ -1,6 +1,7 @@
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
-import { build, parse, type Argv, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
+import type { Argv } from './shell.js';
+import { build, parse, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
@@ -40,7 +41,7 @@ export interface DockerHost {
   removeImages(refs: string[]): Promise<void>;
   /** nginx workers shutting down, and connections to any of these ports. */
   drainState(ports: number[]): Promise<DrainState>;
-  /** The command lines of the server's processes. */
+  /** The command lines of the server's processes (not those of containers). */
   processes(): Promise<string[]>;
 }
 
@@ -128,8 +129,8 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async drainState(ports) {
       const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-      return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+      return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
     },
-    processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
+    processes: async () => parse.processes(await ok(build.processes())),
   };
 }

@@ -1,5 +1,6 @@
 // Docker (and the few host tools a deploy needs), pure: argument lists to run
 // on the server, and parsers for what they print. Nothing here does I/O.
+import type { Argv } from './shell.js';
 
 export const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
@@ -8,8 +9,6 @@ export const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 export const LABEL_IMAGE = 'docker-hot-deploy.image';
 /** Set on a release command's one-off container. */
 export const LABEL_ROLE = 'docker-hot-deploy.role';
-
-export type Argv = string[];
 
 export interface RunSpec {
   name: string;
@@ -142,7 +141,9 @@ export const build = {
   serverCheck: (): Argv => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
   listeningPorts: (): Argv => ['ss', '-Htln'],
   connectionsTo: (port: number): Argv => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-  processes: (): Argv => ['ps', '-eo', 'args'],
+  /** Every process's pid and command line, after the pids of processes in nested PID namespaces
+   * (containers, or servers nested on this one): their nginx and confd are not this server's. */
+  processes: (): Argv => ['sh', '-c', 'cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,args='],
 };
 
 function jsonLines<T>(text: string): T[] {
@@ -244,7 +245,13 @@ export const parse = {
 
   lineCount: (text: string): number => text.split('\n').filter((l) => l.trim()).length,
 
-  shuttingDownWorkers: (text: string): number => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
+  /** The command lines of the processes in the server's own PID namespace (see build.processes). */
+  processes(text: string): string[] {
+    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
+    return lines.filter((l) => !l.startsWith('nested ')).map((l) => /^(\d+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null && !nested.has(m[1])).map((m) => m[2]);
+  },
+  shuttingDownWorkers: (commandLines: string[]): number => commandLines.filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
 
 /** The image references of a repository to remove: every one whose image is not protected
@@ -253,21 +260,9 @@ export function imagesToPrune(images: ImageSummary[], protectedIds: Set<string>)
   return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
 }
 
-/** The image's repository (registry and path, without tag or digest). */
-export function repositoryOf(image: string): string {
-  const withoutDigest = image.split('@')[0];
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
 
-/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
-export function registryOf(image: string): string {
-  const first = image.split('/')[0];
-  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-}
 
-/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
+/** How many confd processes run, from their command lines: the executable is confd, whatever else names it. */
 export function countConfd(commandLines: string[]): number {
   return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
 }

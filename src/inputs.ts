@@ -4,10 +4,12 @@
 import { isIP } from 'node:net';
 import ms from 'ms';
 import { ACTION_INPUTS } from './action-inputs.js';
+import { appFromImage, parseImageRef, REGISTRY_RE } from './image-ref.js';
 // ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
 import ssh2 from 'ssh2';
 import { parseRunArgs } from './run-args.js';
-import { KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
+import type { SshTarget } from './ssh/connection.js';
+import { hostName, KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never';
 
@@ -22,26 +24,13 @@ export interface RedisTarget {
   db: number;
 }
 
-export interface JumpHost {
-  host: string;
-  port: number;
-  username: string;
-  privateKey: string;
-  knownHosts: KnownHost[];
-}
+/** How many servers switch at a time: a number of them, or a share of all of them. */
+export type BatchSize = { servers: number } | { percent: number };
 
 export interface Config {
-  connection: {
-    host: string;
-    port: number;
-    username: string;
-    privateKey: string;
-    passphrase?: string;
-    knownHosts: KnownHost[];
-    hostFingerprints: string[];
-    insecureSkipHostKeyCheck: boolean;
-    jump?: JumpHost;
-  };
+  /** Every server of the deploy, in the order given: one SSH endpoint each (jump host included). */
+  servers: SshTarget[];
+  batchSize: BatchSize;
   container: {
     image: string;
     app: string;
@@ -99,11 +88,6 @@ export class InputError extends Error {
   }
 }
 
-// Docker's reference grammar (distribution/reference), anchored.
-const DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
-const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const IMAGE_RE = new RegExp(String.raw`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
-const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
@@ -126,15 +110,21 @@ export function redactUrl(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
 }
 
+/** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
+function parseHostLine(line: string, defaultPort: number): { host: string; port: number } | undefined {
+  const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? (isIP(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
+  const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
+  if (m?.[2] && (port < 1 || port > 65535)) return undefined;
+  return isHostAddress(host) && (!line.startsWith('[') || isIP(host) === 6) ? { host, port } : undefined;
+}
+
+/** How a server is named in logs, errors and outputs: as ssh would name it. */
+export const serverName = (server: { host: string; port: number }): string => hostName(server.host, server.port);
+
 function isHostAddress(value: string): boolean {
   return HOSTNAME_RE.test(value) || isIP(value) !== 0;
 }
 
-/** The app name a bare image implies: its last path component. */
-export function appFromImage(image: string): string {
-  const match = IMAGE_RE.exec(image.split('@')[0]);
-  return match ? match[2].split('/').pop() ?? '' : '';
-}
 
 export function parseInputs(raw: (name: string) => string): Config {
   const problems: string[] = [];
@@ -167,13 +157,14 @@ export function parseInputs(raw: (name: string) => string): Config {
     !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
 
   // Connection
-  const host = hostInput('host', required('host'));
   const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
   const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-  const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-  for (const fp of hostFingerprints) matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
+  const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+  for (const fp of fingerprints) matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
   const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
-  let jump: JumpHost | undefined;
+  const username = matching('username', USER_RE, 'a Unix user name', required('username'));
+  const passphrase = optional(raw('passphrase') ?? '');
+  let jump: SshTarget['jump'];
   const jumpHost = get('jump-host');
   if (jumpHost) {
     jump = {
@@ -182,14 +173,34 @@ export function parseInputs(raw: (name: string) => string): Config {
       username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
       // The jump key is unencrypted or shares `passphrase` with the server's key.
       privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
-      knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+      passphrase,
+      pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
     };
   }
+  const defaultPort = integer('port', 1, 65535);
+  const pins = { knownHosts, fingerprints };
+  const servers: SshTarget[] = [];
+  for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+    const address = parseHostLine(line, defaultPort);
+    if (!address) {
+      fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
+    } else if (servers.some((x) => x.host === address.host && x.port === address.port)) {
+      fail('host', `${shown('host', line)} is given twice`, undefined);
+    } else {
+      servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
+    }
+  }
+  const batchText = get('batch-size');
+  const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
+  const batchSize: BatchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+    ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
+    : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
 
   // Container
   const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
   // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-  const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
+  const imageText = rollback ? get('image') : required('image');
+  const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
   const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
   const bindAddress = get('bind-address');
   if (isIP(bindAddress) === 0) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
@@ -235,17 +246,8 @@ export function parseInputs(raw: (name: string) => string): Config {
   const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
 
   const config: Config = {
-    connection: {
-      host,
-      port: integer('port', 1, 65535),
-      username: matching('username', USER_RE, 'a Unix user name', required('username')),
-      privateKey,
-      passphrase: optional(raw('passphrase') ?? ''),
-      knownHosts,
-      hostFingerprints,
-      insecureSkipHostKeyCheck: insecure,
-      jump,
-    },
+    servers,
+    batchSize,
     container: {
       image,
       app,

@@ -1,6 +1,7 @@
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
 import * as core from '@actions/core';
-import { DeployError } from './deploy.js';
+import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
+import { DeployError } from './deploy-run.js';
 import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
 import { readConfig, STATE } from './action-config.js';
 import { failureSummary, successSummary } from './summary.js';
@@ -40,11 +41,15 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
     process.exit(1);
   }, config.timing.timeoutMs + TIMEOUT_GRACE_MS);
   backstop.unref();
+  const left: ServerLeftovers = {};
   try {
     const result = await deployWith(config, identity, {
       log: { info: core.info, warning: (m: string) => core.warning(m), group: core.group },
       debug: core.debug,
-      checkpoint: (name, value) => core.saveState(STATE[name], value),
+      checkpoint: (server, name, value) => {
+        noteCheckpoint(left, identity.lockOwner, server, name, value);
+        core.saveState(STATE.servers, JSON.stringify(left));
+      },
     });
     core.saveState(STATE.finished, 'true');
     for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value);

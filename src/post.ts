@@ -2,24 +2,17 @@
 // the main step died. If the main step did not finish, it cleans up after it from
 // the state the main step saved (its checkpoints).
 import * as core from '@actions/core';
-import { cleanUp, needsCleanup, type Leftovers } from './cleanup.js';
+import { anythingLeft, cleanUpServers, type ServerLeftovers } from './cleanup.js';
 import { readConfig, STATE } from './action-config.js';
-import { openSession } from './session.js';
 
 /** The post step holds the job (and its concurrency group): it gives up after this long. */
 const POST_TIMEOUT_MS = 120_000;
 
 export async function run(): Promise<void> {
   if (core.getState(STATE.finished) === 'true') return;
-  const left: Leftovers = {
-    lock: core.getState(STATE.lock),
-    lockOwner: core.getState(STATE.lockOwner),
-    container: core.getState(STATE.container),
-    switching: core.getState(STATE.switching) === 'true',
-    dockerConfig: core.getState(STATE.dockerConfig),
-  };
-  const log = { info: core.info, warning: (m: string) => core.warning(m) };
-  if (!needsCleanup(left, log)) return;
+  const left = JSON.parse(core.getState(STATE.servers) || '{}') as ServerLeftovers;
+  const log = { info: core.info, warning: (m: string) => core.warning(m), debug: core.debug };
+  if (!anythingLeft(left, log)) return;
   const config = readConfig();
   if (!config) return;
   core.info('The main step did not finish: cleaning up after it.');
@@ -30,14 +23,7 @@ export async function run(): Promise<void> {
       resolve();
     }, POST_TIMEOUT_MS);
   });
-  const cleaning = (async () => {
-    const session = await openSession(config, { debug: core.debug, warning: log.warning });
-    try {
-      await cleanUp(left, session, log);
-    } finally {
-      await session.close();
-    }
-  })().catch((e: Error) => core.warning(`Cleanup after the main step failed: ${e.message}`));
+  const cleaning = cleanUpServers(left, config, log).catch((e: Error) => core.warning(`Cleanup after the main step failed: ${e.message}`));
   await Promise.race([cleaning, gaveUp]);
   clearTimeout(timer);
 }

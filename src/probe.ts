@@ -2,7 +2,6 @@
 // connection may still be served by an old nginx worker after a reload.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Probes } from './deploy.js';
 import { bracketed } from './docker.js';
 import type { Config } from './inputs.js';
 import type { Forward, RemoteShell } from './ssh/connection.js';
@@ -14,6 +13,14 @@ export interface ProbeResult {
   /** The value of the upstream header, when present. */
   upstream?: string;
   error?: string;
+}
+
+/** What the deploy asks of HTTP on a server. */
+export interface Probes {
+  /** health-path on the new container's own port, bypassing nginx. */
+  health(port: number): Promise<ProbeResult>;
+  /** probe-url through nginx, a fresh connection each time. */
+  probe(): Promise<ProbeResult>;
 }
 
 export interface HttpTarget {

@@ -3,10 +3,12 @@
 // (the Action, the CLI) bring their own log, checkpoints and identity.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deploy, type Checkpoint, type DeployIdentity, type DeployResult, type Log } from './deploy.js';
+import { deploy, type DeployResult } from './deploy.js';
+import type { DeployIdentity, Log } from './deploy-run.js';
 import type { Config } from './inputs.js';
 import { forwardedProbes } from './probe.js';
-import { openSession } from './session.js';
+import type { Checkpoint, ServerResult } from './server-deploy.js';
+import { openSessions } from './session.js';
 
 /** Who deploys: a run's id for labels, and a description of it for the lock and the history. */
 export interface Deployer {
@@ -24,31 +26,35 @@ export function newIdentity(config: Config, who: Deployer): DeployIdentity {
 export interface DeployHooks {
   log: Log;
   debug: (message: string) => void;
-  checkpoint: (name: Checkpoint, value: string) => void;
+  /** What a server's deploy has taken or started, for cleanup after a cancel (by server name). */
+  checkpoint: (server: string, name: Checkpoint, value: string) => void;
 }
 
 export type RunDeploy = (config: Config, identity: DeployIdentity, hooks: DeployHooks) => Promise<DeployResult>;
 
 export const runDeploy: RunDeploy = async (config, identity, hooks) => {
-  const session = await openSession(config, { debug: hooks.debug, warning: hooks.log.warning }, true);
-  const probes = forwardedProbes(session.shell, config);
+  const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
+  const probes = sessions.map((session) => forwardedProbes(session.shell, config));
   try {
     return await deploy(config, {
-      docker: session.docker,
-      keys: session.keys,
-      probes,
+      servers: sessions.map((session, i) => ({
+        name: session.name,
+        docker: session.docker,
+        keys: session.keys,
+        probes: probes[i],
+        checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
+      })),
       clock: { now: () => Date.now(), sleep: (ms: number) => sleep(ms).then(() => undefined) },
       log: hooks.log,
-      checkpoint: hooks.checkpoint,
     }, identity);
   } finally {
-    await probes.close().catch(() => undefined);
-    await session.close().catch(() => undefined);
+    await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
+    await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
   }
 };
 
-/** The outputs of a deploy, by the names action.yml gives them. */
-export function outputsOf(result: DeployResult): Record<string, string> {
+/** One server's outputs, by the names action.yml gives them. */
+function serverOutputs(result: ServerResult): Record<string, string> {
   return {
     container: result.container,
     'container-id': result.containerId,
@@ -59,6 +65,14 @@ export function outputsOf(result: DeployResult): Record<string, string> {
     'previous-image': result.previousImage ?? '',
     'image-digest': result.imageDigest,
     'switch-seconds': result.switchSeconds.toFixed(3),
+  };
+}
+
+/** The outputs of a deploy: the first server's, the duration, and every server's in `servers`. */
+export function outputsOf(result: DeployResult): Record<string, string> {
+  return {
+    ...serverOutputs(result),
     'duration-seconds': result.durationSeconds.toFixed(2),
+    servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r) }))),
   };
 }

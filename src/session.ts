@@ -1,42 +1,41 @@
-// The one SSH connection of a deploy, with the docker host and the Redis key
-// store on it: what every door (the Action's steps, the CLI) opens.
+// The SSH connection to one server, with the docker host and the Redis key
+// store on it: what every door (the Action's steps, the CLI) opens, once per server.
 import { remoteDockerHost, type DockerHost } from './docker-host.js';
-import type { Config } from './inputs.js';
+import { serverName, type RedisTarget } from './inputs.js';
 import { openKeyStore, type KeyStore } from './redis.js';
-import { connect, type RemoteShell } from './ssh/connection.js';
+import { connect, type RemoteShell, type SshTarget } from './ssh/connection.js';
 
 export interface Session {
+  /** The server, as ssh names it. */
+  name: string;
   shell: RemoteShell;
   docker: DockerHost;
   keys: KeyStore;
   close(): Promise<void>;
 }
 
-/** The one SSH connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
 /** What a session says: SSH detail for debugging, and warnings the user must see. */
 export interface SessionLog {
   debug(message: string): void;
   warning(message: string): void;
 }
 
-export async function openSession(config: Config, log: SessionLog, checkServer = false): Promise<Session> {
-  const conn = config.connection;
-  const shell = await connect({
-    host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-    pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-    jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
-  }, log.debug);
-  if (conn.insecureSkipHostKeyCheck) log.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+export async function openSession(target: SshTarget, redis: RedisTarget, log: SessionLog, checkServer = false): Promise<Session> {
+  const name = serverName(target);
+  const shell = await connect(target, log.debug);
+  if (target.insecureSkipHostKeyCheck) log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
   const docker = remoteDockerHost(shell);
   let keys: KeyStore;
   try {
     // The server check runs beside the Redis handshake: it costs the deploy no time.
-    [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
+    [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
   } catch (e) {
     await shell.close();
     throw e;
   }
   return {
+    name,
     shell,
     docker,
     keys,
@@ -45,4 +44,18 @@ export async function openSession(config: Config, log: SessionLog, checkServer =
       await shell.close();
     },
   };
+}
+
+/** A session to every server, side by side; if one cannot be opened, the others are closed
+ * again and the error names that server (when there are several): nothing was changed anywhere. */
+export async function openSessions(servers: SshTarget[], redis: RedisTarget, log: SessionLog, checkServer = false): Promise<Session[]> {
+  const opening = servers.map((target) => openSession(target, redis, log, checkServer));
+  const settled = await Promise.allSettled(opening);
+  const failed = settled.findIndex((s) => s.status === 'rejected');
+  if (failed < 0) return settled.map((s) => (s as PromiseFulfilledResult<Session>).value);
+  await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+  const reason = (settled[failed] as PromiseRejectedResult).reason as Error;
+  if (servers.length === 1) throw reason;
+  const refused = settled.filter((s) => s.status === 'rejected').length;
+  throw new Error(`${serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
 }

@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1925);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(841);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1925:
+/***/ 841:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68298,28 +68298,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/cleanup.ts
-/** Whether there is anything to do on the server (say so when a container must stay). */
-function needsCleanup(left, log) {
-    if (left.container && left.switching) {
-        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-    }
-    return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
-}
-/** Removes the registry login and a container that never received traffic, then releases the lock. */
-async function cleanUp(left, server, log) {
-    if (left.dockerConfig) {
-        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
-    }
-    if (left.container && !left.switching) {
-        await server.docker.discard([left.container]).then(() => log.info(`Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
-    }
-    if (left.lock) {
-        const released = await server.keys.unlock(left.lock, left.lockOwner);
-        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
-    }
-}
-
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
@@ -68330,12 +68308,12 @@ var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 const ACTION_INPUTS = [
     {
         "name": "host",
-        "description": "The server's host name or IP address.",
+        "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
         "required": true
     },
     {
         "name": "port",
-        "description": "The server's SSH port.",
+        "description": "The SSH port of every server whose host line names none.",
         "required": false,
         "default": "22"
     },
@@ -68356,12 +68334,12 @@ const ACTION_INPUTS = [
     },
     {
         "name": "known-hosts",
-        "description": "OpenSSH known_hosts lines for the server (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
+        "description": "OpenSSH known_hosts lines for the server(s) (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
         "required": false
     },
     {
         "name": "host-fingerprint",
-        "description": "The server's host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them. This or known-hosts is required.",
+        "description": "The host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them; with several servers, each server's key must be one of them. This or known-hosts is required.",
         "required": false
     },
     {
@@ -68372,7 +68350,7 @@ const ACTION_INPUTS = [
     },
     {
         "name": "jump-host",
-        "description": "A bastion to reach the server through (its SSH port forward); each host key is pinned separately.",
+        "description": "A bastion to reach the server(s) through (its SSH port forward); each host key is pinned separately.",
         "required": false
     },
     {
@@ -68523,6 +68501,12 @@ const ACTION_INPUTS = [
         "default": "3"
     },
     {
+        "name": "batch-size",
+        "description": "With several servers, how many switch at a time, once every server runs the new version and passed its ready check; a number (1) or a percentage of the servers (50%).",
+        "required": false,
+        "default": "1"
+    },
+    {
         "name": "health-path",
         "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
         "required": false,
@@ -68571,6 +68555,39 @@ const ACTION_INPUTS = [
         "default": "3"
     }
 ];
+
+;// CONCATENATED MODULE: ./src/image-ref.ts
+// Docker image references, pure: one grammar (distribution/reference) for
+// validating the image input and for every part a deploy needs of a reference.
+const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+/** A registry host as the registry input takes it. */
+const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
+/** The parts of a reference, or undefined when it is not one. */
+function parseImageRef(reference) {
+    const m = REFERENCE_RE.exec(reference);
+    if (!m)
+        return undefined;
+    const [, first, path, tag, digest] = m;
+    // As Docker reads it: a first component is a registry only if it looks like a host.
+    const isRegistry = first !== undefined && /[.:[]|^localhost$/.test(first);
+    if (first !== undefined && !isRegistry && !new RegExp(`^${PATH_COMPONENT}$`).test(first))
+        return undefined;
+    const fullPath = first !== undefined && !isRegistry ? `${first}/${path}` : path;
+    return {
+        registry: isRegistry ? first : 'docker.io',
+        repository: isRegistry ? `${first}/${fullPath}` : fullPath,
+        name: fullPath.split('/').pop() ?? fullPath,
+        tag,
+        digest,
+    };
+}
+/** The repository of a reference (itself, without tag or digest, when it does not parse). */
+const repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split('@')[0];
+const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
+/** The app name a bare image implies: its last path component. */
+const appFromImage = (image) => parseImageRef(image)?.name ?? '';
 
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
@@ -68774,6 +68791,7 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
+
 // ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
 
 
@@ -68789,11 +68807,6 @@ class InputError extends Error {
         this.problems = problems;
     }
 }
-// Docker's reference grammar (distribution/reference), anchored.
-const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
-const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const IMAGE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
-const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
@@ -68815,13 +68828,18 @@ function parseDuration(value) {
 function redactUrl(text) {
     return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
 }
+/** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
+function parseHostLine(line, defaultPort) {
+    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? ((0,external_node_net_.isIP)(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
+    const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
+    if (m?.[2] && (port < 1 || port > 65535))
+        return undefined;
+    return isHostAddress(host) && (!line.startsWith('[') || (0,external_node_net_.isIP)(host) === 6) ? { host, port } : undefined;
+}
+/** How a server is named in logs, errors and outputs: as ssh would name it. */
+const inputs_serverName = (server) => hostName(server.host, server.port);
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
-}
-/** The app name a bare image implies: its last path component. */
-function appFromImage(image) {
-    const match = IMAGE_RE.exec(image.split('@')[0]);
-    return match ? match[2].split('/').pop() ?? '' : '';
 }
 function parseInputs(raw) {
     const problems = [];
@@ -68854,13 +68872,14 @@ function parseInputs(raw) {
     const optional = (value) => value || undefined;
     const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
     // Connection
-    const host = hostInput('host', required('host'));
     const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-    const hostFingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-    for (const fp of hostFingerprints)
+    const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+    for (const fp of fingerprints)
         matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
     const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+    const username = matching('username', USER_RE, 'a Unix user name', required('username'));
+    const passphrase = optional(raw('passphrase') ?? '');
     let jump;
     const jumpHost = get('jump-host');
     if (jumpHost) {
@@ -68870,13 +68889,35 @@ function parseInputs(raw) {
             username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
             // The jump key is unencrypted or shares `passphrase` with the server's key.
             privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
-            knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail),
+            passphrase,
+            pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
         };
     }
+    const defaultPort = integer('port', 1, 65535);
+    const pins = { knownHosts, fingerprints };
+    const servers = [];
+    for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+        const address = parseHostLine(line, defaultPort);
+        if (!address) {
+            fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
+        }
+        else if (servers.some((x) => x.host === address.host && x.port === address.port)) {
+            fail('host', `${shown('host', line)} is given twice`, undefined);
+        }
+        else {
+            servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
+        }
+    }
+    const batchText = get('batch-size');
+    const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
+    const batchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+        ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
+        : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
     // Container
     const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-    const image = matching('image', IMAGE_RE, 'a Docker image reference such as ghcr.io/acme/web:1.4.2', rollback ? get('image') : required('image'));
+    const imageText = rollback ? get('image') : required('image');
+    const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
     if ((0,external_node_net_.isIP)(bindAddress) === 0)
@@ -68927,17 +68968,8 @@ function parseInputs(raw) {
     const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
     const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
     const config = {
-        connection: {
-            host,
-            port: integer('port', 1, 65535),
-            username: matching('username', USER_RE, 'a Unix user name', required('username')),
-            privateKey,
-            passphrase: optional(raw('passphrase') ?? ''),
-            knownHosts,
-            hostFingerprints,
-            insecureSkipHostKeyCheck: insecure,
-            jump,
-        },
+        servers,
+        batchSize,
         container: {
             image,
             app,
@@ -69038,41 +69070,7 @@ function parseRedisUrl(text, fail) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action-config.ts
-// What the Action's two steps share: the inputs read and masked as the runner
-// gives them, and the state the main step saves for the post step.
-
-
-/** Registers secrets with the runner before anything can print them. */
-function maskSecrets(secrets) {
-    for (const secret of secrets.filter(Boolean)) {
-        core_setSecret(secret);
-        // The runner masks a multi-line secret line by line.
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim().length > 3 && line.trim() !== secret)
-                core_setSecret(line.trim());
-    }
-}
-/** The validated inputs, or undefined after reporting why they are not. */
-function readConfig() {
-    const raw = (name) => getInput(name);
-    maskSecrets(SECRET_INPUTS.map(raw));
-    try {
-        const config = parseInputs(raw);
-        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-        return config;
-    }
-    catch (e) {
-        setFailed(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
-        return undefined;
-    }
-}
-/** Names of the state the main step saves for the post step. */
-const STATE = { lock: 'lock', lockOwner: 'lock-owner', container: 'container', switching: 'switching', dockerConfig: 'docker-config', finished: 'finished' };
-
 ;// CONCATENATED MODULE: ./src/docker.ts
-// Docker (and the few host tools a deploy needs), pure: argument lists to run
-// on the server, and parsers for what they print. Nothing here does I/O.
 const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
 const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
@@ -69143,7 +69141,9 @@ const build = {
     serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-    processes: () => ['ps', '-eo', 'args'],
+    /** Every process's pid and command line, after the pids of processes in nested PID namespaces
+     * (containers, or servers nested on this one): their nginx and confd are not this server's. */
+    processes: () => ['sh', '-c', 'cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,args='],
 };
 function jsonLines(text) {
     return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -69231,26 +69231,20 @@ const parse = {
         return ports;
     },
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
-    shuttingDownWorkers: (text) => text.split('\n').filter((l) => /nginx: worker process is shutting down/.test(l)).length,
+    /** The command lines of the processes in the server's own PID namespace (see build.processes). */
+    processes(text) {
+        const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+        const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
+        return lines.filter((l) => !l.startsWith('nested ')).map((l) => /^(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1])).map((m) => m[2]);
+    },
+    shuttingDownWorkers: (commandLines) => commandLines.filter((l) => /nginx: worker process is shutting down/.test(l)).length,
 };
 /** The image references of a repository to remove: every one whose image is not protected
  * (by id: all references to a protected image stay). */
 function imagesToPrune(images, protectedIds) {
     return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
 }
-/** The image's repository (registry and path, without tag or digest). */
-function repositoryOf(image) {
-    const withoutDigest = image.split('@')[0];
-    const lastSlash = withoutDigest.lastIndexOf('/');
-    const colon = withoutDigest.lastIndexOf(':');
-    return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-/** The registry an image is pulled from: docker's rule, a first component with `.` or `:`, or localhost. */
-function registryOf(image) {
-    const first = image.split('/')[0];
-    return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'docker.io';
-}
-/** How many confd processes run, from `ps -eo args` lines: the executable is confd, whatever else names it. */
+/** How many confd processes run, from their command lines: the executable is confd, whatever else names it. */
 function countConfd(commandLines) {
     return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
 }
@@ -70369,8 +70363,6 @@ function listenLocally(onConnection) {
 }
 
 ;// CONCATENATED MODULE: ./src/docker-host.ts
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
 
 
 class RemoteCommandError extends Error {
@@ -70472,9 +70464,9 @@ function remoteDockerHost(shell) {
         },
         async drainState(ports) {
             const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(ps), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+            return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
         },
-        processes: async () => (await ok(build.processes())).split('\n').filter(Boolean),
+        processes: async () => parse.processes(await ok(build.processes())),
     };
 }
 
@@ -70626,31 +70618,30 @@ async function openKeyStore(shell, target) {
 }
 
 ;// CONCATENATED MODULE: ./src/session.ts
-// The one SSH connection of a deploy, with the docker host and the Redis key
-// store on it: what every door (the Action's steps, the CLI) opens.
+// The SSH connection to one server, with the docker host and the Redis key
+// store on it: what every door (the Action's steps, the CLI) opens, once per server.
 
 
 
-async function openSession(config, log, checkServer = false) {
-    const conn = config.connection;
-    const shell = await connect({
-        host: conn.host, port: conn.port, username: conn.username, privateKey: conn.privateKey, passphrase: conn.passphrase,
-        pins: { knownHosts: conn.knownHosts, fingerprints: conn.hostFingerprints }, insecureSkipHostKeyCheck: conn.insecureSkipHostKeyCheck,
-        jump: conn.jump && { ...conn.jump, passphrase: conn.passphrase, pins: { knownHosts: conn.jump.knownHosts, fingerprints: [] } },
-    }, log.debug);
-    if (conn.insecureSkipHostKeyCheck)
-        log.warning('insecure-skip-host-key-check is true: the server\'s identity was not checked. Pin it with known-hosts or host-fingerprint.');
+
+/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function openSession(target, redis, log, checkServer = false) {
+    const name = inputs_serverName(target);
+    const shell = await connect(target, log.debug);
+    if (target.insecureSkipHostKeyCheck)
+        log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
     const docker = remoteDockerHost(shell);
     let keys;
     try {
         // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([openKeyStore(shell, config.switch.redis), checkServer ? docker.checkServer(conn.username) : undefined]);
+        [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
     }
     catch (e) {
         await shell.close();
         throw e;
     }
     return {
+        name,
         shell,
         docker,
         keys,
@@ -70660,6 +70651,106 @@ async function openSession(config, log, checkServer = false) {
         },
     };
 }
+/** A session to every server, side by side; if one cannot be opened, the others are closed
+ * again and the error names that server (when there are several): nothing was changed anywhere. */
+async function openSessions(servers, redis, log, checkServer = false) {
+    const opening = servers.map((target) => openSession(target, redis, log, checkServer));
+    const settled = await Promise.allSettled(opening);
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed < 0)
+        return settled.map((s) => s.value);
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+    const reason = settled[failed].reason;
+    if (servers.length === 1)
+        throw reason;
+    const refused = settled.filter((s) => s.status === 'rejected').length;
+    throw new Error(`${serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
+}
+
+;// CONCATENATED MODULE: ./src/cleanup.ts
+
+
+/** Notes one checkpoint of one server. */
+function noteCheckpoint(left, lockOwner, server, name, value) {
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, dockerConfig: '' });
+    if (name === 'switching')
+        mine.switching = value === 'true';
+    else
+        mine[name] = value;
+}
+/** Whether there is anything to do on the server (say so when a container must stay). */
+function needsCleanup(left, log) {
+    if (left.container && left.switching) {
+        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    }
+    return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
+}
+/** Removes the registry login and a container that never received traffic, then releases the lock. */
+async function cleanUp(left, server, log) {
+    if (left.dockerConfig) {
+        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
+    }
+    if (left.container && !left.switching) {
+        await server.docker.discard([left.container]).then(() => log.info(`Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+    }
+    if (left.lock) {
+        const released = await server.keys.unlock(left.lock, left.lockOwner);
+        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
+    }
+}
+/** Cleans up on every server that has something left, side by side, each over its own connection
+ * (anythingLeft has said what stays). */
+async function cleanUpServers(left, config, log) {
+    await Promise.all(config.servers.map(async (target) => {
+        const name = inputs_serverName(target);
+        const mine = left[name];
+        if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined }))
+            return;
+        const say = config.servers.length > 1 ? (m) => `${name}: ${m}` : (m) => m;
+        const serverLog = { info: (m) => log.info(say(m)), warning: (m) => log.warning(say(m)) };
+        try {
+            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
+            await cleanUp(mine, session, serverLog).finally(() => session.close());
+        }
+        catch (e) {
+            serverLog.warning(`Cleanup failed: ${e.message}`);
+        }
+    }));
+}
+/** Whether any server has something left to clean up. */
+const anythingLeft = (left, log) => Object.values(left).some((l) => needsCleanup(l, log));
+
+;// CONCATENATED MODULE: ./src/action-config.ts
+// What the Action's two steps share: the inputs read and masked as the runner
+// gives them, and the state the main step saves for the post step.
+
+
+/** Registers secrets with the runner before anything can print them. */
+function maskSecrets(secrets) {
+    for (const secret of secrets.filter(Boolean)) {
+        core_setSecret(secret);
+        // The runner masks a multi-line secret line by line.
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim().length > 3 && line.trim() !== secret)
+                core_setSecret(line.trim());
+    }
+}
+/** The validated inputs, or undefined after reporting why they are not. */
+function readConfig() {
+    const raw = (name) => getInput(name);
+    maskSecrets(SECRET_INPUTS.map(raw));
+    try {
+        const config = parseInputs(raw);
+        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
+        return config;
+    }
+    catch (e) {
+        setFailed(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
+        return undefined;
+    }
+}
+/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
+const STATE = { lockOwner: 'lock-owner', servers: 'servers', finished: 'finished' };
 
 ;// CONCATENATED MODULE: ./src/post.ts
 // The post step: runs after the job's steps, also when the run was cancelled or
@@ -70668,21 +70759,14 @@ async function openSession(config, log, checkServer = false) {
 
 
 
-
 /** The post step holds the job (and its concurrency group): it gives up after this long. */
 const POST_TIMEOUT_MS = 120_000;
 async function run() {
     if (getState(STATE.finished) === 'true')
         return;
-    const left = {
-        lock: getState(STATE.lock),
-        lockOwner: getState(STATE.lockOwner),
-        container: getState(STATE.container),
-        switching: getState(STATE.switching) === 'true',
-        dockerConfig: getState(STATE.dockerConfig),
-    };
-    const log = { info: info, warning: (m) => warning(m) };
-    if (!needsCleanup(left, log))
+    const left = JSON.parse(getState(STATE.servers) || '{}');
+    const log = { info: info, warning: (m) => warning(m), debug: core_debug };
+    if (!anythingLeft(left, log))
         return;
     const config = readConfig();
     if (!config)
@@ -70695,15 +70779,7 @@ async function run() {
             resolve();
         }, POST_TIMEOUT_MS);
     });
-    const cleaning = (async () => {
-        const session = await openSession(config, { debug: core_debug, warning: log.warning });
-        try {
-            await cleanUp(left, session, log);
-        }
-        finally {
-            await session.close();
-        }
-    })().catch((e) => warning(`Cleanup after the main step failed: ${e.message}`));
+    const cleaning = cleanUpServers(left, config, log).catch((e) => warning(`Cleanup after the main step failed: ${e.message}`));
     await Promise.race([cleaning, gaveUp]);
     clearTimeout(timer);
 }

@@ -4,7 +4,7 @@
 import { connect as tcpConnect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
-import type { Argv } from '../docker.js';
+import type { Argv } from '../shell.js';
 import { shellCommand } from '../shell.js';
 import { fingerprintOf, hostName, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPins } from './hostkey.js';
 

@@ -162,7 +162,8 @@ describe('concurrent and interrupted deploys', () => {
       await waitFor('the ready check', () => cancelled.output().includes('::group::ready'));
       cancelled.child.kill('SIGINT'); // what the runner sends on cancel
       const main = await cancelled.done;
-      expect(main.state.container).toMatch(/^hello-/);
+      // What the post step reads: each server's leftovers, by the server's name.
+      expect(JSON.parse(main.state.servers)).toEqual({ [`[127.0.0.1]:${stackInfo().sshPort}`]: expect.objectContaining({ container: expect.stringMatching(/^hello-/), switching: false }) });
       expect(main.state.finished).toBeUndefined();
       expect(await lockValue()).not.toBeNull();
       return runPost(inputs, main.state);

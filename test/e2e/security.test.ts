@@ -220,7 +220,7 @@ describe('hostile input', () => {
     ['env-file (not absolute)', { 'env-file': '--privileged' }, /^  - env-file: .* is not an absolute path on the server/m],
     ['env (newline in a name)', { env: 'A B=1' }, /^  - env: line 1 is not NAME=value/m],
     ['app', { app: '$(touch /tmp/dhd-marker-1)' }, /^  - app: .* is not a name/m],
-    ['host', { host: '127.0.0.1;touch /tmp/dhd-marker-1' }, /^  - host: .* is not a host name/m],
+    ['host', { host: '127.0.0.1;touch /tmp/dhd-marker-1' }, /^  - host: .* is not a server/m],
     ['username', { username: 'deploy`touch /tmp/dhd-marker-1`' }, /^  - username: .* is not a Unix user name/m],
     ['container-port', { 'container-port': '8080 && touch /tmp/dhd-marker-1' }, /^  - container-port: .* is not a whole number/m],
     ['bind-address', { 'bind-address': '127.0.0.1\ntouch /tmp/dhd-marker-1' }, /^  - bind-address: .* is not an IPv4 or IPv6 address/m],

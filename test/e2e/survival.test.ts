@@ -115,7 +115,7 @@ describe('a lost or wrong key', () => {
     const redis = redisClient();
     await redis.del(stack.redisKey);
     redis.disconnect();
-    const slow = nginxGet(new URL('/cgi-bin/slow?3', stack.nginxUrl).href);
+    const slow = nginxGet(new URL('/cgi-bin/slow?5', stack.nginxUrl).href);
     await new Promise((r) => setTimeout(r, 300));
     const run = await deployOk(production('v2'));
     expect(await slow).toMatchObject({ status: 200, body: 'v1 slow', upstream: `127.0.0.1:${before.outputs.port}` });

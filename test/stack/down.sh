@@ -3,8 +3,10 @@
 # containers and the stack's state. Installed packages stay.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/servers.sh"
 
 need_root
+stop_servers
 stop_pidfile "$STACK/watcher.pid"
 [ -f /run/nginx.pid ] && /usr/sbin/nginx -c "$STACK/nginx.conf" -s stop 2>/dev/null
 stop_pidfile "$STACK/sshd.pid"

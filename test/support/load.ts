@@ -106,14 +106,21 @@ export function describeLoad(r: LoadReport): string {
 
 /** Runs `work` while a load runs through `url`, with a moment of load before and after it. */
 export async function duringLoad<T>(url: string, work: () => Promise<T>, kind: LoadKind = 'new-connection'): Promise<{ result: T; load: LoadReport }> {
-  const load = startLoad({ url, kind });
+  const { result, loads } = await duringLoads([url], work, { kind });
+  return { result, load: loads[0] };
+}
+
+/** Runs `work` while a load runs through each of `urls` (several servers' nginx), one report each. */
+export async function duringLoads<T>(urls: string[], work: () => Promise<T>, options: Omit<LoadOptions, 'url'>): Promise<{ result: T; loads: LoadReport[] }> {
+  const loads = urls.map((url) => startLoad({ url, ...options }));
+  const stopAll = (): Promise<LoadReport[]> => Promise.all(loads.map((l) => l.stop()));
   await sleep(300);
   try {
     const result = await work();
     await sleep(300);
-    return { result, load: await load.stop() };
+    return { result, loads: await stopAll() };
   } catch (e) {
-    await load.stop();
+    await stopAll();
     throw e;
   }
 }

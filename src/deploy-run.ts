@@ -1,0 +1,104 @@
+// What every server of one deploy shares: the inputs, the clock and the log,
+// the deploy's deadline, its warnings, and the failure a phase reports (with
+// its hint and details as data).
+import type { Config } from './inputs.js';
+import type { ProbeResult } from './probe.js';
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Log {
+  info(message: string): void;
+  warning(message: string): void;
+  group<T>(name: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface DeployIdentity {
+  deployId: string;
+  /** Makes this deploy's container names unique: `<app>-<instance>`. */
+  instance: string;
+  /** Who holds the lock: repository, run URL and image, plus a nonce. */
+  lockOwner: string;
+}
+
+export type PhaseName = 'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'undo' | 'drain' | 'retire';
+
+export interface PhaseRecord {
+  phase: PhaseName;
+  ms: number;
+  ok: boolean;
+  detail: string;
+}
+
+/** The deploy's stages across servers (DESIGN.md, several servers). */
+export type StageName = 'lock' | 'prepare' | 'switch' | 'undo' | 'retire';
+
+export interface StageRecord {
+  stage: StageName;
+  ms: number;
+  ok: boolean;
+  detail: string;
+}
+
+/** One server's part of a failed deploy, as the summary and the CLI show it. */
+export interface ServerReport {
+  server: string;
+  timeline: PhaseRecord[];
+  /** Whether the key may still name this deploy's container there. */
+  switched: boolean;
+}
+
+export class DeployError extends Error {
+  /** False once a key may name a new container: what serves is then for the user to check. */
+  oldServes = true;
+  /** An SSH connection went away: nothing more can be done or recorded on that server. */
+  serverLost = false;
+  /** With several servers: the stages and every server's phases. */
+  stages: StageRecord[] = [];
+  servers: ServerReport[] = [];
+
+  constructor(
+    readonly phase: PhaseName, readonly reason: string, readonly hint: string, readonly timeline: PhaseRecord[],
+    readonly details: { logs?: string; probes?: ProbeResult[] } = {},
+    /** The server that failed, named when there are several. */
+    readonly server?: string,
+  ) {
+    super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
+  }
+}
+
+/** The deploy's shared state: created once, handed to every server's phases. */
+export class DeployRun {
+  readonly started: number;
+  readonly deadline: number;
+  readonly warnings: string[] = [];
+  /** Set while preparing, once a server failed: the others stop waiting. */
+  stopped?: string;
+
+  constructor(readonly config: Config, readonly identity: DeployIdentity, readonly clock: Clock, readonly log: Log) {
+    this.started = clock.now();
+    this.deadline = this.started + config.timing.timeoutMs;
+    config.deprecations.forEach((m) => this.warn(m));
+  }
+
+  get several(): boolean {
+    return this.config.servers.length > 1;
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.log.warning(message);
+  }
+
+  /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
+  until(phaseMs: number, input: string): { end: number; limit: string } {
+    const own = this.clock.now() + phaseMs;
+    return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+  }
+
+  seconds(): number {
+    return (this.clock.now() - this.started) / 1000;
+  }
+}

@@ -1,0 +1,650 @@
+// One server's part of a deploy, phase by phase as the contract names them
+// (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
+// the phases in stages across servers; each phase is timed on this server's
+// timeline and fails with a DeployError that carries its hint.
+import { deploymentState, retirees, type DeploymentState } from './deployment-state.js';
+import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
+import type { DockerHost } from './docker-host.js';
+import { countConfd, firstFreePort, imagesToPrune, takenPorts, type ContainerSummary, type ImageIdentity, type RunSpec } from './docker.js';
+import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
+import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
+import type { Config, PullPolicy } from './inputs.js';
+import { isHealthyStatus, type ProbeResult, type Probes } from './probe.js';
+import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
+import { ConnectionLost } from './ssh/connection.js';
+import { formatKeyValue, upstreamPort } from './upstream.js';
+
+/** What the cancel-safe post step needs to know: the lock held, the container
+ * started, and whether it may have received traffic. */
+export type Checkpoint = 'lock' | 'container' | 'switching' | 'dockerConfig';
+
+/** One server as the deploy drives it. */
+export interface Server {
+  /** As ssh names it: host, or [host]:port. */
+  name: string;
+  docker: DockerHost;
+  keys: KeyStore;
+  probes: Probes;
+  checkpoint?: (name: Checkpoint, value: string) => void;
+}
+
+/** One server's result of a deploy that went through. */
+export interface ServerResult {
+  server: string;
+  container: string;
+  containerId: string;
+  port: number;
+  previousPort?: number;
+  previousContainer?: string;
+  /** What now serves (for a rollback, the release rolled back to) and what served before. */
+  image: string;
+  previousImage?: string;
+  imageDigest: string;
+  switchSeconds: number;
+  probes: ProbeResult[];
+  timeline: PhaseRecord[];
+  /** The deployment's last releases on this server, newest first, this one included. */
+  releases: Release[];
+}
+
+/** What the inspect phase learnt: the state of the deployment, and what a rollback goes back to. */
+interface Inspection {
+  state: DeploymentState;
+  containers: ContainerSummary[];
+  listening: Set<number>;
+  notifications?: boolean;
+  history: Release[];
+  files: Map<string, string>;
+  target?: { ref: string; release: Release };
+}
+
+/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
+class LockLost extends Error {}
+/** Another server failed while this one prepared: it stops waiting. */
+export class Stopped extends Error {}
+
+const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
+const LOCK_TTL_MS = 30_000;
+const LOG_TAIL_LINES = 30;
+/** History entries the summary shows. */
+const SUMMARY_RELEASES = 5;
+const PORT_ATTEMPTS = 5;
+const KEPT_PROBES = 10;
+const show = (value: string | null): string => (value === null ? '(unset)' : `"${value}"`);
+const lastLines = (text: string, count: number): string => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+
+export class ServerDeploy {
+  readonly timeline: PhaseRecord[] = [];
+  /** Holds this deployment's lock on the server. */
+  held = false;
+  /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+  switched = false;
+  /** nginx was proven to serve the new container: another server's failure switches this one back. */
+  proven = false;
+  /** The connection went away: nothing more can be done or recorded here. */
+  lost = false;
+  containerName: string;
+  private app: string;
+  private readonly lock: LockRef;
+  private readonly history: string;
+  private inspection?: Inspection;
+  private pulled?: { image: string; identity: ImageIdentity };
+  private containerId?: string;
+  private port?: number;
+  private switchSeconds = 0;
+  private readonly probeLog: ProbeResult[] = [];
+  private readonly env: string;
+
+  constructor(private readonly run: DeployRun, private readonly server: Server) {
+    const { config, identity } = run;
+    this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
+    this.history = historyPath(config.switch.redisKey);
+    // The app names containers; a rollback without image or app takes it from the release it goes back to.
+    this.app = config.container.app || 'app';
+    this.containerName = `${this.app}-${identity.instance}`;
+    this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
+  }
+
+  get name(): string {
+    return this.server.name;
+  }
+
+  /** What a rollback goes back to here, once inspected. */
+  get rollbackRelease(): Release | undefined {
+    return this.inspection?.target?.release;
+  }
+
+  private get config(): Config {
+    return this.run.config;
+  }
+
+  private warn(message: string): void {
+    this.run.warn(this.run.several ? `${this.name}: ${message}` : message);
+  }
+
+  private checkpoint(name: Checkpoint, value: string): void {
+    this.server.checkpoint?.(name, value);
+  }
+
+  // Recorded when a phase starts, so the timeline keeps the contract's order
+  // even where phases overlap.
+  private async phase<T>(name: PhaseName, work: () => Promise<{ value: T; detail: string }>): Promise<T> {
+    const { clock, log } = this.run;
+    const t0 = clock.now();
+    const record: PhaseRecord = { phase: name, ms: 0, ok: false, detail: '' };
+    this.timeline.push(record);
+    try {
+      this.checkLock();
+      const { value, detail } = await log.group(this.run.several ? `${this.name}: ${name}` : name, work);
+      Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
+      return value;
+    } catch (e) {
+      const reason = e instanceof DeployError ? e.reason : (e as Error).message;
+      Object.assign(record, { ms: clock.now() - t0, detail: reason });
+      const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint() : HINTS[name];
+      const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
+      failure.oldServes = !this.switched;
+      failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
+      this.lost ||= failure.serverLost;
+      throw e instanceof Stopped ? e : failure;
+    }
+  }
+
+  // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
+  private checkLock(): void {
+    const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
+    if (lost) throw new LockLost(`the deploy lock was lost: ${lost}`);
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await this.run.clock.sleep(ms);
+    this.checkLock();
+    if (this.run.stopped) throw new Stopped(this.run.stopped);
+  }
+
+  private connectionLostHint(): string {
+    return this.switched
+      ? `Check the server and the network. ${this.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+      : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
+  }
+
+  private lockLostHint(): string {
+    return this.switched
+      ? `Another deploy may hold the lock now, so this one stopped. ${this.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+      : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
+  }
+
+  /** 2. Lock: one deploy of this key at a time; released in every outcome (unlock). */
+  acquireLock(): Promise<void> {
+    const { clock, log, config } = this.run;
+    const { keys } = this.server;
+    return this.phase('lock', async () => {
+      const { end, limit } = this.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
+      const waitedFrom = clock.now();
+      const legacy = legacyLockName(config.switch.redisKey);
+      let announced: string | null = null;
+      for (;;) {
+        // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+        const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+        if (acquired && !this.held) {
+          this.held = true;
+          this.checkpoint('lock', this.lock.name);
+        }
+        const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
+        if (this.held && holder === null) {
+          const waited = clock.now() - waitedFrom;
+          return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
+        }
+        if (holder && holder !== announced) {
+          log.info(`${this.run.several ? `${this.name}: ` : ''}Waiting for ${waitingFor}, held by ${holder}`);
+          announced = holder;
+        }
+        if (clock.now() >= end) throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
+        await clock.sleep(POLL_MS.lock);
+      }
+    });
+  }
+
+  async unlock(): Promise<void> {
+    if (!this.held) return;
+    await this.server.keys.unlock(this.lock.name, this.lock.owner).then(
+      () => this.checkpoint('lock', ''),
+      (e: Error) => this.warn(`could not release ${this.lock.name} (it expires by itself): ${e.message}`),
+    );
+  }
+
+  /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
+  private async writeKey(expected: string | null, value: string | null): Promise<void> {
+    const key = this.config.switch.redisKey;
+    const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
+    if (outcome.ok) return;
+    if (outcome.lockLost) throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
+    throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
+  }
+
+  /** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
+  async inspectAndPull(): Promise<void> {
+    const { docker, keys, probes } = this.server;
+    const c = this.config.container;
+    const s = this.config.switch;
+    // The release history is read beside it: a rollback takes its image from there.
+    const histories = docker.readHistories(HISTORY_DIR);
+    const inspected = this.phase('inspect', async () => {
+      const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
+        keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
+      ]);
+      const history = parseHistory(files.get(this.history) ?? '');
+      const target = c.rollback ? this.rollbackImage(history) : undefined;
+      const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+      state.findings.forEach((m) => this.warn(m));
+      if (state.repair) await this.writeKey(state.repair.from, state.repair.to);
+      const risk = persistence && persistenceRisk(persistence);
+      if (risk) this.warn(risk);
+      const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+      return { value: { state, containers, listening, notifications, history, files, target }, detail };
+    });
+    const pulled = this.phase('pull', async () => {
+      // A rollback's image is known once the history is read; any other is pulled at once.
+      const target = c.rollback ? (await inspected).target : undefined;
+      const image = target?.ref ?? c.image;
+      const policy = target ? 'missing' : c.pull;
+      const registry = c.registry ?? registryOf(image);
+      try {
+        const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+        const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
+        return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+      } catch (e) {
+        if (!target) throw e;
+        throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${(e as Error).message}`);
+      }
+    });
+    [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
+    this.app = c.app || appFromImage(this.pulled.image) || 'app';
+    this.containerName = `${this.app}-${this.run.identity.instance}`;
+    if (this.inspection.target) this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
+  }
+
+  /** What `rollback: true` deploys, by digest; an Error says why there is none. */
+  private rollbackImage(history: Release[]): { ref: string; release: Release } {
+    const c = this.config.container;
+    const found = rollbackTarget(history);
+    if ('refusal' in found) throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', this.timeline);
+    const { release } = found;
+    const repository = repositoryOf(release.image);
+    if (c.image && repositoryOf(c.image) !== repository) {
+      throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
+    }
+    // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+    return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+  }
+
+  /** The login lives in a Docker config of this deploy's own, removed right after the pull:
+   * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+  private async pullLoggedIn(image: string, policy: PullPolicy, registry: string, username: string, password: string): Promise<ImageIdentity> {
+    const { docker } = this.server;
+    const configDir = await docker.makePrivateDir();
+    this.checkpoint('dockerConfig', configDir);
+    try {
+      await docker.login(configDir, registry, username, password);
+      return await docker.pull(image, policy, configDir);
+    } finally {
+      await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e: Error) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+    }
+  }
+
+  private get prepared(): { inspection: Inspection; image: string; identity: ImageIdentity } {
+    if (!this.inspection || !this.pulled) throw new Error('the server was not inspected');
+    return { inspection: this.inspection, ...this.pulled };
+  }
+
+  /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
+  releasePhase(): Promise<void> {
+    const c = this.config.container;
+    const { image } = this.prepared;
+    return this.phase('release', async () => {
+      const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+      const outcome = await this.server.docker.runOnce({
+        name: `${this.containerName}-release`, image, app: this.app, deployment: this.config.switch.redisKey,
+        envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
+      }, this.env, Math.max(end - this.run.clock.now(), 1));
+      if (outcome === 'timed out') throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
+      const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+      if (outcome.code !== 0) throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });
+      return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+    });
+  }
+
+  /** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
+  async startAndCheck(): Promise<void> {
+    this.containerId = await this.start();
+    this.port = await this.ready(this.containerId);
+  }
+
+  private start(): Promise<string> {
+    const c = this.config.container;
+    const { inspection, image } = this.prepared;
+    return this.phase('start', async () => {
+      const spec: RunSpec = {
+        name: this.containerName, image, app: this.app, deployment: this.config.switch.redisKey,
+        deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
+        runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
+      };
+      const taken = takenPorts(inspection.listening, inspection.containers, inspection.state.keyPort);
+      for (let attempt = 1; ; attempt += 1) {
+        const port = firstFreePort(c.portRange, taken);
+        if (port === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+        spec.hostPort = port;
+        // Said before the run: a deploy cancelled while docker creates it still has it removed.
+        this.checkpoint('container', this.containerName);
+        try {
+          const containerId = await this.server.docker.run(spec, this.env);
+          return { value: containerId, detail: `${this.containerName} started on :${port}` };
+        } catch (e) {
+          await this.server.docker.discard([this.containerName]).then(() => this.checkpoint('container', ''), () => undefined);
+          // Taken between the look and the run (another deployment starting, say): try the next one.
+          const clash = /address already in use|port is already allocated/.test((e as Error).message);
+          if (!clash || attempt >= PORT_ATTEMPTS) throw e;
+          taken.add(port);
+        }
+      }
+    });
+  }
+
+  /** 6. Ready check, directly on the new port (read from the container: one
+   * that already exited has none, and its state says why). */
+  private ready(id: string): Promise<number> {
+    const { docker, probes } = this.server;
+    const c = this.config.container;
+    const s = this.config.switch;
+    return this.phase('ready', async () => {
+      const { end, limit } = this.run.until(this.config.timing.healthTimeoutMs, 'health-timeout');
+      let last = '';
+      for (;;) {
+        const container = await docker.inspect(id, c.containerPort);
+        let failure = '';
+        if (container.status === 'exited' || container.status === 'dead') failure = `the container exited with code ${container.exitCode}`;
+        else if (container.status === 'restarting' || container.restartCount > 0) {
+          // Running again after a restart, it reports exit code 0: the code it exited with is gone.
+          failure = `the container exited${container.exitCode ? ` with code ${container.exitCode}` : ''} and was restarted (restart: ${c.restart})`;
+        }
+        else if (container.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
+        else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
+        else if (container.status === 'running' && container.hostPort !== undefined) {
+          const answer = await probes.health(container.hostPort);
+          if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+          }
+          last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
+        }
+        if (!failure && this.run.clock.now() >= end) failure = `not ready within ${limit} (last: ${last || container.status})`;
+        if (failure) {
+          const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+          throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs });
+        }
+        await this.pause(POLL_MS.ready);
+      }
+    });
+  }
+
+  private async probe(): Promise<ProbeResult> {
+    const result = await this.server.probes.probe();
+    this.probeLog.push(result);
+    if (this.probeLog.length > KEPT_PROBES) this.probeLog.shift();
+    return result;
+  }
+
+  private async proveServing(expectPort: number, end: number): Promise<boolean> {
+    let inARow = 0;
+    for (;;) {
+      const result = await this.probe();
+      inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
+      if (inARow >= this.config.switch.probeSuccesses) return true;
+      if (this.run.clock.now() >= end) return false;
+      await this.pause(POLL_MS.switch);
+    }
+  }
+
+  // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+  // -interval poll): the new container may go only once the old upstream has served without a
+  // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+  private async settledOn(oldPort: number, newPort: number): Promise<boolean> {
+    const { clock } = this.run;
+    let since: number | undefined;
+    for (;;) {
+      const result = await this.probe();
+      const served = upstreamPort(result.upstream);
+      if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort) since = undefined;
+      else since ??= clock.now();
+      if (since !== undefined && clock.now() - since >= this.config.timing.switchTimeoutMs) return true;
+      if (clock.now() >= this.run.deadline) return false;
+      await this.pause(POLL_MS.settle);
+    }
+  }
+
+  private get newValue(): string {
+    return formatKeyValue(this.config.switch.redisValue, this.port ?? 0);
+  }
+
+  /** 7 + 8. Switch the key, then prove nginx serves the new port; on failure, write the old value back. */
+  switchTo(): Promise<void> {
+    const { docker } = this.server;
+    const { redisKey, probeSuccesses } = this.config.switch;
+    const { state, notifications } = this.prepared.inspection;
+    const port = this.port ?? 0;
+    const newValue = this.newValue;
+    return this.phase('switch', async () => {
+      if (notifications === false) {
+        this.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+      } else if (notifications === undefined) {
+        this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+      }
+      const t0 = this.run.clock.now();
+      // Said before the write: a deploy killed in between keeps a container the key may name.
+      this.checkpoint('switching', 'true');
+      await this.writeKey(state.keyValue, newValue);
+      this.switched = true;
+      const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+      if (await this.proveServing(port, end)) {
+        this.proven = true;
+        this.switchSeconds = (this.run.clock.now() - t0) / 1000;
+        return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
+      }
+      const failedProbes = [...this.probeLog];
+      const confd = await docker.processes().then(countConfd, () => undefined);
+      const notServed = `nginx did not serve port ${port} within ${limit}`;
+      const hint = switchHint(failedProbes, this.config, port, { confd, notifications });
+      try {
+        await this.writeKey(newValue, state.keyValue);
+      } catch (e) {
+        throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${(e as Error).message}`,
+          `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes });
+      }
+      const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+      // Written back: the old version serves again once nginx is back on it (proven below).
+      const settled = state.keyPort === undefined || await this.settledOn(state.keyPort, port);
+      if (!settled) {
+        const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
+        throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`,
+          `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`,
+          this.timeline, { probes: failedProbes });
+      }
+      this.switched = false;
+      throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes });
+    });
+  }
+
+  /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
+  switchBack(): Promise<void> {
+    const { redisKey } = this.config.switch;
+    const { state } = this.prepared.inspection;
+    return this.phase('undo', async () => {
+      await this.writeKey(this.newValue, state.keyValue);
+      if (state.keyPort === undefined) {
+        this.switched = false;
+        this.proven = false;
+        return { value: undefined, detail: `${redisKey} unset again (nothing served before this deploy)` };
+      }
+      const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+      if (!await this.proveServing(state.keyPort, end)) {
+        throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`,
+          `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
+      }
+      this.switched = false;
+      this.proven = false;
+      return { value: undefined, detail: `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}` };
+    });
+  }
+
+  /** The new container goes, unless the key may name it. */
+  async discardNew(): Promise<void> {
+    if (this.switched || this.lost || !this.containerId) return;
+    await this.server.docker.discard([this.containerId]).then(
+      () => this.checkpoint('container', ''),
+      (e: Error) => this.warn(`could not remove ${this.containerName}: ${e.message}`),
+    );
+  }
+
+  /** 9 + 10 + 11. Every server serves the new version: record it, drain what ran before, stop it gracefully. */
+  async retire(): Promise<ServerResult> {
+    const { docker } = this.server;
+    const { clock } = this.run;
+    const { inspection, image, identity } = this.prepared;
+    const { state } = inspection;
+    const id = this.containerId ?? '';
+    const port = this.port ?? 0;
+    const c = this.config.container;
+    const thisRelease: Release = {
+      time: new Date(clock.now()).toISOString(), run: this.run.identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
+      image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
+    };
+    const releases = [...inspection.history, thisRelease];
+    const recorded = this.record(thisRelease);
+
+    // Everything of this deployment that ran before: drained, then stopped gracefully.
+    const retiring = retirees(state, id);
+    const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
+    if (oldPorts.length > 0) {
+      await this.phase('drain', async () => {
+        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
+        const ports = oldPorts.map((p) => `:${p}`).join(', ');
+        for (;;) {
+          const drain = await docker.drainState(oldPorts);
+          if (drain.shuttingDownWorkers === 0 && drain.connections === 0) return { value: undefined, detail: `no connection to ${ports} left` };
+          if (clock.now() >= end) {
+            this.warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
+            return { value: undefined, detail: 'timed out' };
+          }
+          await this.pause(POLL_MS.drain);
+        }
+      });
+    }
+
+    // Past the proven switch, a failure here is a warning. Old containers stop
+    // side by side; images are pruned once they are gone.
+    await this.phase('retire', async () => {
+      const done: string[] = [];
+      const stopOne = async (old: ContainerSummary): Promise<void> => {
+        try {
+          await docker.stop(old.id, Math.ceil(this.config.timing.stopTimeoutMs / 1000));
+          await docker.remove([old.id]);
+          done.push(`stopped ${old.name}`);
+        } catch (e) {
+          this.warn(`could not stop or remove ${old.name}: ${(e as Error).message}`);
+        }
+      };
+      const removeLeftovers = async (): Promise<void> => {
+        if (retiring.remove.length === 0) return;
+        await docker.remove(retiring.remove.map((x) => x.id)).then(
+          () => done.push(`removed ${retiring.remove.length} stopped container(s)`),
+          (e: Error) => this.warn(`could not remove stopped containers of this deployment: ${e.message}`),
+        );
+      };
+      // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+      // Kept whatever keep-images says: the new image, the one that served until now (the
+      // rollback target), and every image another container of the server uses.
+      const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+      const kept = inspection.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
+      // ... and the images of the last keep-images releases of every deployment with a history here.
+      const histories = [releases, ...[...inspection.files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
+      const protectedIds = new Set([identity.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
+      const pruneImages = async (stopped: Promise<unknown>): Promise<void> => {
+        try {
+          const images = await docker.images(repositoryOf(image));
+          await stopped;
+          const prune = imagesToPrune(images, protectedIds);
+          if (prune.length === 0) return;
+          await docker.removeImages(prune);
+          done.push(`pruned ${prune.join(', ')}`);
+        } catch (e) {
+          this.warn(`could not prune old images: ${(e as Error).message}`);
+        }
+      };
+      const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
+      await Promise.all([stopped, pruneImages(stopped), recorded]);
+      return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
+    });
+
+    return {
+      server: this.name,
+      container: this.containerName,
+      containerId: id,
+      port,
+      previousPort: state.keyPort,
+      previousContainer: state.serving?.name,
+      image,
+      previousImage: state.serving?.image,
+      imageDigest: identity.digest,
+      switchSeconds: this.switchSeconds,
+      probes: this.probeLog,
+      timeline: this.timeline,
+      releases: latest(releases, SUMMARY_RELEASES),
+    };
+  }
+
+  /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
+  async recordFailure(e: DeployError): Promise<void> {
+    if (!this.held || this.lost) return;
+    const where = this.run.several && e.server !== this.name ? `${e.server}: ` : '';
+    await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
+  }
+
+  private async record(release: Omit<Release, 'time' | 'run'>): Promise<void> {
+    const entry: Release = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release };
+    await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e: Error) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
+  }
+}
+
+const HINTS: Record<PhaseName, string> = {
+  lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
+  inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
+  pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
+  start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
+  release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
+  ready: 'The new container never served: see its log lines above. The previous version was not touched.',
+  switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
+  undo: 'Check confd and nginx on this server: the key names the previous container again.',
+  drain: 'The switch succeeded; the old container may still hold connections.',
+  retire: 'The switch succeeded; clean up the old container by hand.',
+};
+
+interface SwitchFacts {
+  /** How many confd processes run (undefined: ps failed). */
+  confd?: number;
+  notifications?: boolean;
+}
+
+/** What a failed switch looks like from outside, and what to check. */
+function switchHint(probes: ProbeResult[], config: Config, port: number, facts: SwitchFacts): string {
+  const header = config.switch.upstreamHeader;
+  if (probes.length > 0 && probes.every((p) => p.error)) return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
+  if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
+    return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
+  }
+  const running = facts.confd === undefined ? '' : ` (${facts.confd} confd process${facts.confd === 1 ? ' runs' : 'es run'})`;
+  if (probes.some((p) => upstreamPort(p.upstream) === port)) return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+  if (facts.confd === 0) return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+  if (facts.notifications === false) return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+  return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
+}
