@@ -69070,6 +69070,8 @@ function parseRedisUrl(text, fail) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/docker.ts
 const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
@@ -70363,6 +70365,9 @@ function listenLocally(onConnection) {
 }
 
 ;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
 
 
 class RemoteCommandError extends Error {
@@ -70377,6 +70382,8 @@ class RemoteCommandError extends Error {
 }
 const PULL_TIMEOUT_MS = 10 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
+const DISCARD_ATTEMPTS = 3;
+const DISCARD_RETRY_MS = 500;
 function remoteDockerHost(shell) {
     const ok = async (argv, options = {}) => {
         const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
@@ -70451,8 +70458,23 @@ function remoteDockerHost(shell) {
         async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
         async remove(ids) { if (ids.length > 0)
             await ok(build.remove(ids)); },
-        async discard(ids) { if (ids.length > 0)
-            await ok(build.discard(ids)); },
+        async discard(ids) {
+            if (ids.length === 0)
+                return;
+            // Docker refuses to force-remove a container its restart policy is between exit and restart
+            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
+            for (let attempt = 1;; attempt += 1) {
+                try {
+                    await ok(build.discard(ids));
+                    return;
+                }
+                catch (e) {
+                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
+                        throw e;
+                    await (0,promises_namespaceObject.setTimeout)(DISCARD_RETRY_MS);
+                }
+            }
+        },
         images: async (repository) => parse.images(await ok(build.images(repository))),
         async removeImages(refs) {
             if (refs.length === 0)
@@ -70784,8 +70806,6 @@ class DeployRun {
     }
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/upstream.ts
 // The contract with confd and nginx, pure: what the action writes to the key
 // (redis-value with the port filled in) and how nginx says which upstream answered.

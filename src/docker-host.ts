@@ -1,5 +1,6 @@
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
 import { build, parse, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
 import type { PullPolicy } from './inputs.js';
@@ -54,6 +55,8 @@ export class RemoteCommandError extends Error {
 
 const PULL_TIMEOUT_MS = 10 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
+const DISCARD_ATTEMPTS = 3;
+const DISCARD_RETRY_MS = 500;
 
 export function remoteDockerHost(shell: RemoteShell): DockerHost {
   const ok = async (argv: Argv, options: { stdin?: string; timeoutMs?: number } = {}): Promise<string> => {
@@ -119,7 +122,20 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
     async remove(ids) { if (ids.length > 0) await ok(build.remove(ids)); },
-    async discard(ids) { if (ids.length > 0) await ok(build.discard(ids)); },
+    async discard(ids) {
+      if (ids.length === 0) return;
+      // Docker refuses to force-remove a container its restart policy is between exit and restart
+      // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await ok(build.discard(ids));
+          return;
+        } catch (e) {
+          if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test((e as Error).message)) throw e;
+          await sleep(DISCARD_RETRY_MS);
+        }
+      }
+    },
     images: async (repository) => parse.images(await ok(build.images(repository))),
     async removeImages(refs) {
       if (refs.length === 0) return;

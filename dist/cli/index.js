@@ -37751,6 +37751,8 @@ function parseRedisUrl(text, fail) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/docker.ts
 const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
@@ -39050,6 +39052,9 @@ function listenLocally(onConnection) {
 }
 
 ;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
 
 
 class RemoteCommandError extends Error {
@@ -39064,6 +39069,8 @@ class RemoteCommandError extends Error {
 }
 const PULL_TIMEOUT_MS = 10 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
+const DISCARD_ATTEMPTS = 3;
+const DISCARD_RETRY_MS = 500;
 function remoteDockerHost(shell) {
     const ok = async (argv, options = {}) => {
         const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
@@ -39138,8 +39145,23 @@ function remoteDockerHost(shell) {
         async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
         async remove(ids) { if (ids.length > 0)
             await ok(build.remove(ids)); },
-        async discard(ids) { if (ids.length > 0)
-            await ok(build.discard(ids)); },
+        async discard(ids) {
+            if (ids.length === 0)
+                return;
+            // Docker refuses to force-remove a container its restart policy is between exit and restart
+            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
+            for (let attempt = 1;; attempt += 1) {
+                try {
+                    await ok(build.discard(ids));
+                    return;
+                }
+                catch (e) {
+                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
+                        throw e;
+                    await (0,promises_namespaceObject.setTimeout)(DISCARD_RETRY_MS);
+                }
+            }
+        },
         images: async (repository) => parse.images(await ok(build.images(repository))),
         async removeImages(refs) {
             if (refs.length === 0)
@@ -39471,8 +39493,6 @@ class DeployRun {
     }
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/upstream.ts
 // The contract with confd and nginx, pure: what the action writes to the key
 // (redis-value with the port filled in) and how nginx says which upstream answered.

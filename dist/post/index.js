@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(841);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8953);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 841:
+/***/ 8953:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69070,6 +69070,8 @@ function parseRedisUrl(text, fail) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/docker.ts
 const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
@@ -70363,6 +70365,9 @@ function listenLocally(onConnection) {
 }
 
 ;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
 
 
 class RemoteCommandError extends Error {
@@ -70377,6 +70382,8 @@ class RemoteCommandError extends Error {
 }
 const PULL_TIMEOUT_MS = 10 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
+const DISCARD_ATTEMPTS = 3;
+const DISCARD_RETRY_MS = 500;
 function remoteDockerHost(shell) {
     const ok = async (argv, options = {}) => {
         const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
@@ -70451,8 +70458,23 @@ function remoteDockerHost(shell) {
         async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
         async remove(ids) { if (ids.length > 0)
             await ok(build.remove(ids)); },
-        async discard(ids) { if (ids.length > 0)
-            await ok(build.discard(ids)); },
+        async discard(ids) {
+            if (ids.length === 0)
+                return;
+            // Docker refuses to force-remove a container its restart policy is between exit and restart
+            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
+            for (let attempt = 1;; attempt += 1) {
+                try {
+                    await ok(build.discard(ids));
+                    return;
+                }
+                catch (e) {
+                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
+                        throw e;
+                    await (0,promises_namespaceObject.setTimeout)(DISCARD_RETRY_MS);
+                }
+            }
+        },
         images: async (repository) => parse.images(await ok(build.images(repository))),
         async removeImages(refs) {
             if (refs.length === 0)

@@ -1,12 +1,13 @@
 // Several servers, all or nothing, end to end: dist/ under Node 24 against three
 // simulated servers (each its own dockerd, sshd, Redis, nginx and confd in its
 // own namespaces), under load through every server's nginx.
+import { readFileSync } from 'node:fs';
 import { runAction, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoads, failures, type LoadReport } from '../support/load.js';
 import {
   resetServers, restartServers, serverContainers, serverGet, serverImage, serverKey, serverLock, servers, serversInputs, stopServerConfd, writeServerFile, type SimulatedServer,
 } from '../support/servers.js';
-import { waitFor } from '../support/stack.js';
+import { stackInfo, waitFor } from '../support/stack.js';
 
 const ENV_FILE = '/home/deploy/app.env';
 /** Through each server's nginx: three loads and three servers share this machine's cores. */
@@ -128,5 +129,28 @@ describe('several servers on the real stack', () => {
     expect(run.stdout).toMatch(new RegExp(`\\[${third.host.replace(/\./g, '\\.')}\\]:2: .*ECONNREFUSED.*Nothing was changed on any server`));
     expect(servers().map(snapshot)).toEqual(before);
     await expectEveryServer('v2');
+  });
+
+  test('one jump host serves every server; with host-fingerprint, each server\'s key must be one of the pins', async () => {
+    const stack = stackInfo();
+    const viaBastion = (fingerprints: string[]): Record<string, string> => serversInputs({
+      image: serverImage('v1'), 'known-hosts': '', 'host-fingerprint': fingerprints.join('\n'),
+      'jump-host': '127.0.0.1', 'jump-port': String(stack.bastion.port), 'jump-username': stack.bastion.username,
+      'jump-private-key': readFileSync(stack.bastion.privateKeyPath, 'utf8'), 'jump-known-hosts': stack.bastion.knownHosts,
+    });
+    const accepted = (): number => readFileSync(`${stack.dir}/bastion.log`, 'utf8').split('Accepted publickey for jump').length;
+    const [, , third] = servers();
+    const before = servers().map(snapshot);
+    const refused = await runAction(viaBastion(servers().slice(0, 2).map((s) => s.fingerprint)));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toContain(`Refusing the server ${third.host}`);
+    expect(refused.stdout).toContain(third.fingerprint);
+    expect(servers().map(snapshot)).toEqual(before);
+
+    const bastionLogins = accepted();
+    const run = await runAction(viaBastion(servers().map((s) => s.fingerprint)));
+    expect(run.code).toBe(0);
+    expect(accepted() - bastionLogins).toBe(servers().length);
+    await expectEveryServer('v1');
   });
 });

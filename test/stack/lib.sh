@@ -137,8 +137,8 @@ start_sshd() {
   authorize jump "$STACK/jump_key.pub"
   mkdir -p /run/sshd
   sshd_instance sshd "$SSH_PORT" "deploy" "ssh_host_ed25519_key ssh_host_rsa_key ssh_host_ecdsa_key" ""
-  # The bastion may only forward to the server's SSH port.
-  sshd_instance bastion "$BASTION_PORT" "jump" "bastion_host_ed25519_key" "PermitOpen 127.0.0.1:$SSH_PORT"
+  # The bastion may only forward to the servers' SSH ports (the simulated ones' too, see servers.sh).
+  sshd_instance bastion "$BASTION_PORT" "jump" "bastion_host_ed25519_key" "PermitOpen 127.0.0.1:$SSH_PORT${SERVERS_SSH:+ $SERVERS_SSH}"
 }
 
 authorize() { # authorize USER PUBKEY-FILES...

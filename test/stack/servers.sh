@@ -12,6 +12,9 @@ BRIDGE=dhd-br0
 # address, serving the same storage as the loopback one.
 SERVERS_REGISTRY=$SUBNET.1:5000
 server_addr() { echo "$SUBNET.$((10 + $1))"; }
+# What the stack's bastion may forward to, beside the loopback server (lib.sh).
+SERVERS_SSH=$(for n in $(seq 9); do printf '%s:22 ' "$(server_addr "$n")"; done)
+SERVERS_SSH=${SERVERS_SSH% }
 server_dir() { echo "$SERVERS_DIR/$1"; }
 holder_pid() { cat "$(server_dir "$1")/holder.pid" 2>/dev/null; }
 
