@@ -133,6 +133,14 @@ describe('post', () => {
     expect(opened.filter((o) => o === 'unlock L me')).toHaveLength(2);
   });
 
+  test('several servers: each container that may serve is said to stay, naming its server, whatever comes before it', async () => {
+    inputs.host = 'a\nb';
+    Object.assign(state, { servers: left({ a: { lock: 'L' }, b: { lock: 'L', container: 'web-1', switching: true } }) });
+    await post();
+    expect(infos).toContainEqual(expect.stringMatching(/^b: The deploy stopped after writing the key: web-1 may be serving and stays/));
+    expect(opened).not.toContain('discard web-1');
+  });
+
   test('nothing held, nothing started: no connection', async () => {
     await post();
     expect(opened).toEqual([]);

@@ -70700,11 +70700,8 @@ function noteCheckpoint(left, lockOwner, server, name, value) {
     else
         mine[name] = value;
 }
-/** Whether there is anything to do on the server (say so when a container must stay). */
-function needsCleanup(left, log) {
-    if (left.container && left.switching) {
-        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-    }
+/** Whether there is anything to do on the server. */
+function needsCleanup(left) {
     return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
 }
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
@@ -70726,7 +70723,7 @@ async function cleanUpServers(left, config, log) {
     await Promise.all(config.servers.map(async (target) => {
         const name = serverName(target);
         const mine = left[name];
-        if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined }))
+        if (!mine || !needsCleanup(mine))
             return;
         const say = config.servers.length > 1 ? (m) => `${name}: ${m}` : (m) => m;
         const serverLog = { info: (m) => log.info(say(m)), warning: (m) => log.warning(say(m)) };
@@ -70739,8 +70736,16 @@ async function cleanUpServers(left, config, log) {
         }
     }));
 }
-/** Whether any server has something left to clean up. */
-const anythingLeft = (left, log) => Object.values(left).some((l) => needsCleanup(l, log));
+/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
+function anythingLeft(left, log) {
+    const entries = Object.entries(left);
+    for (const [server, mine] of entries) {
+        if (!mine.container || !mine.switching)
+            continue;
+        log.info(`${entries.length > 1 ? `${server}: ` : ''}The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    }
+    return entries.some(([, mine]) => needsCleanup(mine));
+}
 
 ;// CONCATENATED MODULE: ./src/deploy-run.ts
 class DeployError extends Error {
@@ -71100,8 +71105,12 @@ class ServerDeploy {
     get config() {
         return this.run.config;
     }
+    /** A message about this server, naming it when there are several. */
+    said(message) {
+        return this.run.several ? `${this.name}: ${message}` : message;
+    }
     warn(message) {
-        this.run.warn(this.run.several ? `${this.name}: ${message}` : message);
+        this.run.warn(this.said(message));
     }
     checkpoint(name, value) {
         this.server.checkpoint?.(name, value);
@@ -71115,7 +71124,7 @@ class ServerDeploy {
         this.timeline.push(record);
         try {
             this.checkLock();
-            const { value, detail } = await log.group(this.run.several ? `${this.name}: ${name}` : name, work);
+            const { value, detail } = await log.group(this.said(name), work);
             Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
             return value;
         }
@@ -71174,7 +71183,7 @@ class ServerDeploy {
                     return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
                 }
                 if (holder && holder !== announced) {
-                    log.info(`${this.run.several ? `${this.name}: ` : ''}Waiting for ${waitingFor}, held by ${holder}`);
+                    log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
                     announced = holder;
                 }
                 if (clock.now() >= end)
@@ -71584,7 +71593,7 @@ class ServerDeploy {
     async recordFailure(e) {
         if (!this.held || this.lost)
             return;
-        const where = this.run.several && e.server !== this.name ? `${e.server}: ` : '';
+        const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
         await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
     }
     async record(release) {
@@ -71828,36 +71837,44 @@ function readConfig() {
     }
 }
 /** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
-const STATE = { lockOwner: 'lock-owner', servers: 'servers', finished: 'finished' };
+const STATE = { servers: 'servers', finished: 'finished' };
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-function timelineTable(timeline) {
-    const rows = timeline.map((p) => `| ${p.ok ? '✅' : '❌'} ${p.phase} | ${seconds(p.ms)} | ${cell(p.detail)} |`);
-    return ['| phase | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
+/** A table of phases or stages: whether each went through, its name, how long, what it did. */
+function stepTable(heading, steps) {
+    const rows = steps.map((x) => `| ${x.ok ? '✅' : '❌'} ${x.name} | ${seconds(x.ms)} | ${cell(x.detail)} |`);
+    return [`| ${heading} | duration | detail |`, '| --- | ---: | --- |', ...rows].join('\n');
 }
-function stageTable(stages) {
-    const rows = stages.map((s) => `| ${s.ok ? '✅' : '❌'} ${s.stage} | ${seconds(s.ms)} | ${cell(s.detail)} |`);
-    return ['**Stages across the servers**', '', '| stage | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
-}
+const timelineTable = (timeline) => stepTable('phase', timeline.map((p) => ({ ...p, name: p.phase })));
+const stageTable = (stages) => `**Stages across the servers**\n\n${stepTable('stage', stages.map((x) => ({ ...x, name: x.stage })))}`;
 function probeList(probes) {
     const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
     return `**Last probes through nginx**\n\n${lines.join('\n')}`;
 }
 /** Sections separated by blank lines; absent ones leave no trace. */
 const sections = (...parts) => `${parts.filter(Boolean).join('\n\n')}\n`;
+const previously = (x) => (x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)');
+/** One server: what changed, the digest, the switch and the deploy, a row each. */
+function overviewTable(r) {
+    return [
+        '| | |',
+        '| --- | --- |',
+        `| container | ${previously(r)} → **${r.container}** (:${r.port}) |`,
+        `| image digest | \`${r.imageDigest}\` |`,
+        `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
+        `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
+    ].join('\n');
+}
+/** Several servers: the digest and the deploy once, then a row per server. */
+function serversTable(r) {
+    const rows = r.servers.map((x) => `| ${x.server} | ${previously(x)} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`);
+    return [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...rows].join('\n');
+}
 function successSummary(image, r) {
     const several = r.servers.length > 1;
-    const serverRows = r.servers.map((x) => {
-        const from = x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)';
-        return several
-            ? `| ${x.server} | ${from} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`
-            : [`| container | ${from} → **${x.container}** (:${x.port}) |`, `| image digest | \`${x.imageDigest}\` |`, `| switch (key write → proven) | ${x.switchSeconds.toFixed(3)} s |`, `| deploy | ${r.durationSeconds.toFixed(2)} s |`].join('\n');
-    });
-    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several
-        ? [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...serverRows].join('\n')
-        : ['| | |', '| --- | --- |', ...serverRows].join('\n'), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
+    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several ? serversTable(r) : overviewTable(r), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
 }
 function releaseTable(releases) {
     const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
@@ -71902,7 +71919,6 @@ async function run(deployWith = runDeploy) {
         return;
     }
     const identity = newIdentity(config, githubRun());
-    saveState(STATE.lockOwner, identity.lockOwner);
     // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
     // command. The post step then releases the lock and removes an unused container.
     const backstop = setTimeout(() => {

@@ -27,4 +27,4 @@ export function readConfig(): Config | undefined {
 }
 
 /** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
-export const STATE = { lockOwner: 'lock-owner', servers: 'servers', finished: 'finished' } as const;
+export const STATE = { servers: 'servers', finished: 'finished' } as const;

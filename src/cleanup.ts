@@ -32,11 +32,8 @@ export interface CleanupLog {
   debug?(message: string): void;
 }
 
-/** Whether there is anything to do on the server (say so when a container must stay). */
-export function needsCleanup(left: Leftovers, log: CleanupLog): boolean {
-  if (left.container && left.switching) {
-    log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-  }
+/** Whether there is anything to do on the server. */
+function needsCleanup(left: Leftovers): boolean {
   return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
 }
 
@@ -66,7 +63,7 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
   await Promise.all(config.servers.map(async (target) => {
     const name = serverName(target);
     const mine = left[name];
-    if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined })) return;
+    if (!mine || !needsCleanup(mine)) return;
     const say = config.servers.length > 1 ? (m: string): string => `${name}: ${m}` : (m: string): string => m;
     const serverLog = { info: (m: string) => log.info(say(m)), warning: (m: string) => log.warning(say(m)) };
     try {
@@ -78,5 +75,12 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
   }));
 }
 
-/** Whether any server has something left to clean up. */
-export const anythingLeft = (left: ServerLeftovers, log: CleanupLog): boolean => Object.values(left).some((l) => needsCleanup(l, log));
+/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
+export function anythingLeft(left: ServerLeftovers, log: CleanupLog): boolean {
+  const entries = Object.entries(left);
+  for (const [server, mine] of entries) {
+    if (!mine.container || !mine.switching) continue;
+    log.info(`${entries.length > 1 ? `${server}: ` : ''}The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+  }
+  return entries.some(([, mine]) => needsCleanup(mine));
+}

@@ -110,14 +110,15 @@ function deployer(env: NodeJS.ProcessEnv): { deployId?: string; description: str
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const timelineText = (timeline: PhaseRecord[]): string =>
-  timeline.map((p) => `  ${p.ok ? '✓' : '✗'} ${p.phase.padEnd(8)} ${seconds(p.ms).padStart(8)}  ${p.detail}`).join('\n');
+/** One phase or stage: whether it went through, its name, how long, what it did. */
+const stepLine = (ok: boolean, name: string, ms: number, detail: string): string => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${seconds(ms).padStart(8)}  ${detail}`;
+const timelineText = (timeline: PhaseRecord[]): string => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
 
 /** Each server's phases (named when there are several), then the stages across them. */
 function timelinesText(servers: Array<Pick<ServerReport, 'server' | 'timeline'>>, stages: StageRecord[]): string {
   if (servers.length <= 1) return timelineText(servers[0]?.timeline ?? []);
   const perServer = servers.map((s) => `${s.server}:\n${timelineText(s.timeline)}`);
-  const stageLines = stages.map((s) => `  ${s.ok ? '✓' : '✗'} ${s.stage.padEnd(8)} ${seconds(s.ms).padStart(8)}  ${s.detail}`);
+  const stageLines = stages.map((s) => stepLine(s.ok, s.stage, s.ms, s.detail));
   return [...perServer, `stages:\n${stageLines.join('\n')}`].join('\n');
 }
 

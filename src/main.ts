@@ -33,7 +33,6 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
     return;
   }
   const identity = newIdentity(config, githubRun());
-  core.saveState(STATE.lockOwner, identity.lockOwner);
   // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
   // command. The post step then releases the lock and removes an unused container.
   const backstop = setTimeout(() => {

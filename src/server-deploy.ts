@@ -120,8 +120,13 @@ export class ServerDeploy {
     return this.run.config;
   }
 
+  /** A message about this server, naming it when there are several. */
+  private said(message: string): string {
+    return this.run.several ? `${this.name}: ${message}` : message;
+  }
+
   private warn(message: string): void {
-    this.run.warn(this.run.several ? `${this.name}: ${message}` : message);
+    this.run.warn(this.said(message));
   }
 
   private checkpoint(name: Checkpoint, value: string): void {
@@ -137,7 +142,7 @@ export class ServerDeploy {
     this.timeline.push(record);
     try {
       this.checkLock();
-      const { value, detail } = await log.group(this.run.several ? `${this.name}: ${name}` : name, work);
+      const { value, detail } = await log.group(this.said(name), work);
       Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
       return value;
     } catch (e) {
@@ -198,7 +203,7 @@ export class ServerDeploy {
           return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
         }
         if (holder && holder !== announced) {
-          log.info(`${this.run.several ? `${this.name}: ` : ''}Waiting for ${waitingFor}, held by ${holder}`);
+          log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
           announced = holder;
         }
         if (clock.now() >= end) throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
@@ -606,7 +611,7 @@ export class ServerDeploy {
   /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
   async recordFailure(e: DeployError): Promise<void> {
     if (!this.held || this.lost) return;
-    const where = this.run.several && e.server !== this.name ? `${e.server}: ` : '';
+    const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
     await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
   }
 

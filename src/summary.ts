@@ -1,5 +1,6 @@
 // The job summary a user reads after a deploy: pure markdown from the result.
 import type { DeployResult } from './deploy.js';
+import type { ServerResult } from './server-deploy.js';
 import type { DeployError, PhaseRecord, StageRecord } from './deploy-run.js';
 import type { Release } from './history.js';
 import type { ProbeResult } from './probe.js';
@@ -7,15 +8,14 @@ import type { ProbeResult } from './probe.js';
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function timelineTable(timeline: PhaseRecord[]): string {
-  const rows = timeline.map((p) => `| ${p.ok ? '✅' : '❌'} ${p.phase} | ${seconds(p.ms)} | ${cell(p.detail)} |`);
-  return ['| phase | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
+/** A table of phases or stages: whether each went through, its name, how long, what it did. */
+function stepTable(heading: 'phase' | 'stage', steps: Array<{ ok: boolean; name: string; ms: number; detail: string }>): string {
+  const rows = steps.map((x) => `| ${x.ok ? '✅' : '❌'} ${x.name} | ${seconds(x.ms)} | ${cell(x.detail)} |`);
+  return [`| ${heading} | duration | detail |`, '| --- | ---: | --- |', ...rows].join('\n');
 }
 
-function stageTable(stages: StageRecord[]): string {
-  const rows = stages.map((s) => `| ${s.ok ? '✅' : '❌'} ${s.stage} | ${seconds(s.ms)} | ${cell(s.detail)} |`);
-  return ['**Stages across the servers**', '', '| stage | duration | detail |', '| --- | ---: | --- |', ...rows].join('\n');
-}
+const timelineTable = (timeline: PhaseRecord[]): string => stepTable('phase', timeline.map((p) => ({ ...p, name: p.phase })));
+const stageTable = (stages: StageRecord[]): string => `**Stages across the servers**\n\n${stepTable('stage', stages.map((x) => ({ ...x, name: x.stage })))}`;
 
 function probeList(probes: ProbeResult[]): string {
   const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
@@ -25,19 +25,31 @@ function probeList(probes: ProbeResult[]): string {
 /** Sections separated by blank lines; absent ones leave no trace. */
 const sections = (...parts: Array<string | false>): string => `${parts.filter(Boolean).join('\n\n')}\n`;
 
+const previously = (x: ServerResult): string => (x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)');
+
+/** One server: what changed, the digest, the switch and the deploy, a row each. */
+function overviewTable(r: DeployResult): string {
+  return [
+    '| | |',
+    '| --- | --- |',
+    `| container | ${previously(r)} → **${r.container}** (:${r.port}) |`,
+    `| image digest | \`${r.imageDigest}\` |`,
+    `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
+    `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
+  ].join('\n');
+}
+
+/** Several servers: the digest and the deploy once, then a row per server. */
+function serversTable(r: DeployResult): string {
+  const rows = r.servers.map((x) => `| ${x.server} | ${previously(x)} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`);
+  return [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...rows].join('\n');
+}
+
 export function successSummary(image: string, r: DeployResult): string {
   const several = r.servers.length > 1;
-  const serverRows = r.servers.map((x) => {
-    const from = x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)';
-    return several
-      ? `| ${x.server} | ${from} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`
-      : [`| container | ${from} → **${x.container}** (:${x.port}) |`, `| image digest | \`${x.imageDigest}\` |`, `| switch (key write → proven) | ${x.switchSeconds.toFixed(3)} s |`, `| deploy | ${r.durationSeconds.toFixed(2)} s |`].join('\n');
-  });
   return sections(
     `## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`,
-    several
-      ? [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...serverRows].join('\n')
-      : ['| | |', '| --- | --- |', ...serverRows].join('\n'),
+    several ? serversTable(r) : overviewTable(r),
     several && stageTable(r.stages),
     ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))),
     r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`,

@@ -39387,11 +39387,8 @@ function noteCheckpoint(left, lockOwner, server, name, value) {
     else
         mine[name] = value;
 }
-/** Whether there is anything to do on the server (say so when a container must stay). */
-function needsCleanup(left, log) {
-    if (left.container && left.switching) {
-        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-    }
+/** Whether there is anything to do on the server. */
+function needsCleanup(left) {
     return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
 }
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
@@ -39413,7 +39410,7 @@ async function cleanUpServers(left, config, log) {
     await Promise.all(config.servers.map(async (target) => {
         const name = serverName(target);
         const mine = left[name];
-        if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined }))
+        if (!mine || !needsCleanup(mine))
             return;
         const say = config.servers.length > 1 ? (m) => `${name}: ${m}` : (m) => m;
         const serverLog = { info: (m) => log.info(say(m)), warning: (m) => log.warning(say(m)) };
@@ -39426,8 +39423,16 @@ async function cleanUpServers(left, config, log) {
         }
     }));
 }
-/** Whether any server has something left to clean up. */
-const anythingLeft = (left, log) => Object.values(left).some((l) => needsCleanup(l, log));
+/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
+function anythingLeft(left, log) {
+    const entries = Object.entries(left);
+    for (const [server, mine] of entries) {
+        if (!mine.container || !mine.switching)
+            continue;
+        log.info(`${entries.length > 1 ? `${server}: ` : ''}The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    }
+    return entries.some(([, mine]) => needsCleanup(mine));
+}
 
 ;// CONCATENATED MODULE: ./src/deploy-run.ts
 class DeployError extends Error {
@@ -39787,8 +39792,12 @@ class ServerDeploy {
     get config() {
         return this.run.config;
     }
+    /** A message about this server, naming it when there are several. */
+    said(message) {
+        return this.run.several ? `${this.name}: ${message}` : message;
+    }
     warn(message) {
-        this.run.warn(this.run.several ? `${this.name}: ${message}` : message);
+        this.run.warn(this.said(message));
     }
     checkpoint(name, value) {
         this.server.checkpoint?.(name, value);
@@ -39802,7 +39811,7 @@ class ServerDeploy {
         this.timeline.push(record);
         try {
             this.checkLock();
-            const { value, detail } = await log.group(this.run.several ? `${this.name}: ${name}` : name, work);
+            const { value, detail } = await log.group(this.said(name), work);
             Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
             return value;
         }
@@ -39861,7 +39870,7 @@ class ServerDeploy {
                     return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
                 }
                 if (holder && holder !== announced) {
-                    log.info(`${this.run.several ? `${this.name}: ` : ''}Waiting for ${waitingFor}, held by ${holder}`);
+                    log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
                     announced = holder;
                 }
                 if (clock.now() >= end)
@@ -40271,7 +40280,7 @@ class ServerDeploy {
     async recordFailure(e) {
         if (!this.held || this.lost)
             return;
-        const where = this.run.several && e.server !== this.name ? `${e.server}: ` : '';
+        const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
         await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
     }
     async record(release) {
@@ -40587,13 +40596,15 @@ function deployer(env) {
     return { description: `${(0,external_node_os_namespaceObject.userInfo)().username}@${(0,external_node_os_namespaceObject.hostname)()} (docker-hot-deploy CLI)` };
 }
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const timelineText = (timeline) => timeline.map((p) => `  ${p.ok ? '✓' : '✗'} ${p.phase.padEnd(8)} ${seconds(p.ms).padStart(8)}  ${p.detail}`).join('\n');
+/** One phase or stage: whether it went through, its name, how long, what it did. */
+const stepLine = (ok, name, ms, detail) => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${seconds(ms).padStart(8)}  ${detail}`;
+const timelineText = (timeline) => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
 /** Each server's phases (named when there are several), then the stages across them. */
 function timelinesText(servers, stages) {
     if (servers.length <= 1)
         return timelineText(servers[0]?.timeline ?? []);
     const perServer = servers.map((s) => `${s.server}:\n${timelineText(s.timeline)}`);
-    const stageLines = stages.map((s) => `  ${s.ok ? '✓' : '✗'} ${s.stage.padEnd(8)} ${seconds(s.ms).padStart(8)}  ${s.detail}`);
+    const stageLines = stages.map((s) => stepLine(s.ok, s.stage, s.ms, s.detail));
     return [...perServer, `stages:\n${stageLines.join('\n')}`].join('\n');
 }
 /** Runs the CLI; returns the exit status. `deployWith` is the deploy itself (tests may give a fake). */

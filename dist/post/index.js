@@ -70700,11 +70700,8 @@ function noteCheckpoint(left, lockOwner, server, name, value) {
     else
         mine[name] = value;
 }
-/** Whether there is anything to do on the server (say so when a container must stay). */
-function needsCleanup(left, log) {
-    if (left.container && left.switching) {
-        log.info(`The deploy stopped after writing the key: ${left.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
-    }
+/** Whether there is anything to do on the server. */
+function needsCleanup(left) {
     return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
 }
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
@@ -70726,7 +70723,7 @@ async function cleanUpServers(left, config, log) {
     await Promise.all(config.servers.map(async (target) => {
         const name = inputs_serverName(target);
         const mine = left[name];
-        if (!mine || !needsCleanup(mine, { info: () => undefined, warning: () => undefined }))
+        if (!mine || !needsCleanup(mine))
             return;
         const say = config.servers.length > 1 ? (m) => `${name}: ${m}` : (m) => m;
         const serverLog = { info: (m) => log.info(say(m)), warning: (m) => log.warning(say(m)) };
@@ -70739,8 +70736,16 @@ async function cleanUpServers(left, config, log) {
         }
     }));
 }
-/** Whether any server has something left to clean up. */
-const anythingLeft = (left, log) => Object.values(left).some((l) => needsCleanup(l, log));
+/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
+function anythingLeft(left, log) {
+    const entries = Object.entries(left);
+    for (const [server, mine] of entries) {
+        if (!mine.container || !mine.switching)
+            continue;
+        log.info(`${entries.length > 1 ? `${server}: ` : ''}The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    }
+    return entries.some(([, mine]) => needsCleanup(mine));
+}
 
 ;// CONCATENATED MODULE: ./src/action-config.ts
 // What the Action's two steps share: the inputs read and masked as the runner
@@ -70772,7 +70777,7 @@ function readConfig() {
     }
 }
 /** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
-const STATE = { lockOwner: 'lock-owner', servers: 'servers', finished: 'finished' };
+const STATE = { servers: 'servers', finished: 'finished' };
 
 ;// CONCATENATED MODULE: ./src/post.ts
 // The post step: runs after the job's steps, also when the run was cancelled or

@@ -50,7 +50,8 @@ stop_pidfile() {
   rm -f "$1"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open_on() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # port_open_on HOST PORT
+port_open() { port_open_on 127.0.0.1 "$1"; }
 
 wait_for() { # wait_for WHAT SECONDS COMMAND...
   local what=$1 seconds=$2; shift 2

@@ -45,8 +45,6 @@ start_servers_registry() {
 
 has_children() { [ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]; }
 
-port_open_on() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
-
 # The namespaces, held by an init (docker-init reaps orphans) whose death ends
 # everything in them.
 start_namespaces() { # start_namespaces N

@@ -3,7 +3,7 @@
 // the stack's private subnet.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { nginxGet, stackInfo, waitFor, type NginxAnswer } from './stack.js';
+import { APP_CONTAINERS, namesAndStates, nginxGet, stackInfo, waitFor, type NginxAnswer } from './stack.js';
 
 export interface SimulatedServer {
   index: number;
@@ -58,8 +58,7 @@ export function onServer(server: SimulatedServer, ...argv: string[]): string {
 
 /** The test app's containers on a server: name and state. */
 export function serverContainers(server: SimulatedServer): Array<{ name: string; state: string }> {
-  const out = onServer(server, 'docker', 'ps', '--all', '--filter', 'label=docker-hot-deploy.app=hello', '--format', '{{.Names}} {{.State}}');
-  return out ? out.split('\n').map((l) => { const [name, state] = l.split(' '); return { name, state }; }) : [];
+  return namesAndStates(onServer(server, 'docker', ...APP_CONTAINERS));
 }
 
 export const serverKey = (server: SimulatedServer): string => onServer(server, 'redis-cli', '-p', String(stackInfo().redisPort), 'GET', stackInfo().redisKey);

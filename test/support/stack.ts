@@ -61,10 +61,15 @@ export function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
 }
 
+/** `docker ps` arguments that list the test app's containers as "name state" lines. */
+export const APP_CONTAINERS = ['ps', '--all', '--filter', `label=docker-hot-deploy.app=${APP}`, '--format', '{{.Names}} {{.State}}'];
+
+export const namesAndStates = (out: string): Array<{ name: string; state: string }> =>
+  (out ? out.split('\n').map((l) => { const [name, state] = l.split(' '); return { name, state }; }) : []);
+
 /** Containers of the test app this action labelled: name and state. */
 export function appContainers(): Array<{ name: string; state: string }> {
-  const out = docker('ps', '--all', '--filter', `label=docker-hot-deploy.app=${APP}`, '--format', '{{.Names}} {{.State}}');
-  return out ? out.split('\n').map((l) => { const [name, state] = l.split(' '); return { name, state }; }) : [];
+  return namesAndStates(docker(...APP_CONTAINERS));
 }
 
 export function redisClient(): Redis {
