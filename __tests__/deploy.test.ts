@@ -28,6 +28,8 @@ class World {
   containers: ContainerSummary[] = [];
   /** What the new container does, over what docker run gave it. */
   newState: Partial<ContainerState> = {};
+  /** The exit code Docker's events still have for the new container. */
+  lastExit: number | undefined;
   healthStatus = 200;
   /** Which port nginx routes to: follows the key unless the "watcher" is down. */
   watcherUp = true;
@@ -99,9 +101,10 @@ class World {
     },
     inspect: async (id) => {
       const c = this.containers.find((x) => x.id === id);
-      return { id, name: c?.name ?? '', status: c?.state ?? 'removed', exitCode: 0, restartCount: 0, hostPort: c?.hostPorts[0], ...this.newState };
+      return { id, name: c?.name ?? '', status: c?.state ?? 'removed', exitCode: 0, restartCount: 0, createdAt: '2026-12-01T10:00:00Z', hostPort: c?.hostPorts[0], ...this.newState };
     },
     logs: async () => 'boom: cannot bind',
+    lastExitCode: async () => this.lastExit,
     stop: async (id) => {
       this.calls.push(`stop ${id}`);
       if (this.failStop) throw new Error('daemon busy');
@@ -285,11 +288,15 @@ describe('deploy sequence', () => {
   test.each([
     ['exited', 3, 'ready failed: the container exited with code 3'],
     ['restarting', 1, 'ready failed: the container exited with code 1 and was restarted (restart: unless-stopped)'],
-    ['running again after a restart', 0, 'ready failed: the container exited and was restarted (restart: unless-stopped)'],
+    ['running again after a restart (the code from its events)', 3, 'ready failed: the container exited with code 3 and was restarted (restart: unless-stopped)'],
+    ['running again after a restart (its events gone)', undefined, 'ready failed: the container exited and was restarted (restart: unless-stopped)'],
   ])('ready check fails (%s): logs shown, new container removed, key and old container untouched', async (status, exitCode, message) => {
     const w = new World();
     w.serving(20000);
-    w.newState = status === 'running again after a restart' ? { status: 'running', exitCode, restartCount: 1 } : { status, exitCode };
+    if (status.startsWith('running again')) {
+      w.newState = { status: 'running', exitCode: 0, restartCount: 1 };
+      w.lastExit = exitCode;
+    } else w.newState = { status, exitCode };
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.phase).toBe('ready');
     expect(e.message).toBe(message);

@@ -61,12 +61,19 @@ describe('parsers', () => {
 
   test('docker container inspect -> state, health and host port', () => {
     const text = JSON.stringify([{
-      Id: 'abc', Name: '/web-1', RestartCount: 0,
+      Id: 'abc', Name: '/web-1', Created: '2026-12-01T23:02:21.913749422Z', RestartCount: 0,
       State: { Status: 'running', ExitCode: 0, Health: { Status: 'starting' } },
       NetworkSettings: { Ports: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '49153' }] } },
     }]);
-    expect(parse.inspect(text, 8080)).toEqual({ id: 'abc', name: 'web-1', status: 'running', exitCode: 0, restartCount: 0, health: 'starting', hostPort: 49153 });
+    expect(parse.inspect(text, 8080)).toEqual({ id: 'abc', name: 'web-1', status: 'running', exitCode: 0, restartCount: 0, createdAt: '2026-12-01T23:02:21.913749422Z', health: 'starting', hostPort: 49153 });
     expect(parse.inspect(text, 9090).hostPort).toBeUndefined();
+  });
+
+  test('a restarted container\'s exit code: its die events since it was created, the last one', () => {
+    expect(build.exitCodes('abc', '2026-12-01T23:02:21.9Z')).toEqual(
+      ['docker', 'events', '--since', '2026-12-01T23:02:21.9Z', '--until', '0s', '--filter', 'container=abc', '--filter', 'event=die', '--format', '{{.Actor.Attributes.exitCode}}']);
+    expect(parse.lastExitCode('3\n1\n')).toBe(1);
+    expect(parse.lastExitCode('')).toBeUndefined();
   });
 
   test('image digest: the registry digest, else the local id', () => {

@@ -33,6 +33,8 @@ export interface DockerHost {
   run(spec: RunSpec, env?: string): Promise<string>;
   inspect(id: string, containerPort: number): Promise<ContainerState>;
   logs(id: string, lines: number): Promise<string>;
+  /** The code a container last exited with, even after its restart policy restarted it (undefined when unknown). */
+  lastExitCode(container: ContainerState): Promise<number | undefined>;
   stop(id: string, seconds: number): Promise<void>;
   /** Removes stopped containers; their volumes stay. */
   remove(ids: string[]): Promise<void>;
@@ -119,6 +121,10 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     async logs(id, lines) {
       const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
       return `${result.stdout}${result.stderr}`.trimEnd();
+    },
+    async lastExitCode(container) {
+      const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: COMMAND_TIMEOUT_MS });
+      return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
     },
     async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
     async remove(ids) { if (ids.length > 0) await ok(build.remove(ids)); },

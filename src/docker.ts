@@ -70,6 +70,8 @@ export interface ContainerState {
   status: string;
   exitCode: number;
   restartCount: number;
+  /** When Docker created it (RFC 3339): where its events begin. */
+  createdAt: string;
   health?: string;
   hostPort?: number;
 }
@@ -130,6 +132,10 @@ export const build = {
   },
   inspect: (id: string): Argv => ['docker', 'container', 'inspect', id],
   logs: (id: string, lines: number): Argv => ['docker', 'logs', '--tail', String(lines), id],
+  /** The exit codes of a container's deaths since `since`, oldest first: a restarted container's
+   * own state says 0, Docker's events keep the code it died with. `--until 0s` makes it return. */
+  exitCodes: (id: string, since: string): Argv =>
+    ['docker', 'events', '--since', since, '--until', '0s', '--filter', `container=${id}`, '--filter', 'event=die', '--format', '{{.Actor.Attributes.exitCode}}'],
   stop: (id: string, seconds: number): Argv => ['docker', 'stop', '--time', String(seconds), id],
   /** Force-removes: for containers that never served (their anonymous volumes go too). */
   discard: (ids: string[]): Argv => ['docker', 'rm', '--force', '--volumes', ...ids],
@@ -186,7 +192,7 @@ export const parse = {
 
   inspect(text: string, containerPort: number): ContainerState {
     const [c] = JSON.parse(text) as Array<{
-      Id: string; Name: string; RestartCount: number;
+      Id: string; Name: string; Created: string; RestartCount: number;
       State: { Status: string; ExitCode: number; Health?: { Status: string } };
       NetworkSettings: { Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> };
     }>;
@@ -197,9 +203,16 @@ export const parse = {
       status: c.State.Status,
       exitCode: c.State.ExitCode,
       restartCount: c.RestartCount,
+      createdAt: c.Created,
       health: c.State.Health?.Status,
       hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
     };
+  },
+
+  /** exitCodes' output: the code of the last death, if Docker still has the event. */
+  lastExitCode(text: string): number | undefined {
+    const codes = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+    return codes.length > 0 ? Number(codes[codes.length - 1]) : undefined;
   },
 
   /** An image's content address, its registry digest (else its local id), and its local id. */

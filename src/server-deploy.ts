@@ -371,8 +371,9 @@ export class ServerDeploy {
         let failure = '';
         if (container.status === 'exited' || container.status === 'dead') failure = `the container exited with code ${container.exitCode}`;
         else if (container.status === 'restarting' || container.restartCount > 0) {
-          // Running again after a restart, it reports exit code 0: the code it exited with is gone.
-          failure = `the container exited${container.exitCode ? ` with code ${container.exitCode}` : ''} and was restarted (restart: ${c.restart})`;
+          // Running again after a restart, its state says exit code 0: Docker's events have the real one.
+          const code = container.exitCode || await docker.lastExitCode(container);
+          failure = `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${c.restart})`;
         }
         else if (container.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
         else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;

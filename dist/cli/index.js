@@ -37813,6 +37813,9 @@ const build = {
     },
     inspect: (id) => ['docker', 'container', 'inspect', id],
     logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
+    /** The exit codes of a container's deaths since `since`, oldest first: a restarted container's
+     * own state says 0, Docker's events keep the code it died with. `--until 0s` makes it return. */
+    exitCodes: (id, since) => ['docker', 'events', '--since', since, '--until', '0s', '--filter', `container=${id}`, '--filter', 'event=die', '--format', '{{.Actor.Attributes.exitCode}}'],
     stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
     /** Force-removes: for containers that never served (their anonymous volumes go too). */
     discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
@@ -37871,9 +37874,15 @@ const parse = {
             status: c.State.Status,
             exitCode: c.State.ExitCode,
             restartCount: c.RestartCount,
+            createdAt: c.Created,
             health: c.State.Health?.Status,
             hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
         };
+    },
+    /** exitCodes' output: the code of the last death, if Docker still has the event. */
+    lastExitCode(text) {
+        const codes = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+        return codes.length > 0 ? Number(codes[codes.length - 1]) : undefined;
     },
     /** An image's content address, its registry digest (else its local id), and its local id. */
     imageIdentity(text) {
@@ -39142,6 +39151,10 @@ function remoteDockerHost(shell) {
             const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
             return `${result.stdout}${result.stderr}`.trimEnd();
         },
+        async lastExitCode(container) {
+            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
+        },
         async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
         async remove(ids) { if (ids.length > 0)
             await ok(build.remove(ids)); },
@@ -40043,8 +40056,9 @@ class ServerDeploy {
                 if (container.status === 'exited' || container.status === 'dead')
                     failure = `the container exited with code ${container.exitCode}`;
                 else if (container.status === 'restarting' || container.restartCount > 0) {
-                    // Running again after a restart, it reports exit code 0: the code it exited with is gone.
-                    failure = `the container exited${container.exitCode ? ` with code ${container.exitCode}` : ''} and was restarted (restart: ${c.restart})`;
+                    // Running again after a restart, its state says exit code 0: Docker's events have the real one.
+                    const code = container.exitCode || await docker.lastExitCode(container);
+                    failure = `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${c.restart})`;
                 }
                 else if (container.health === 'unhealthy')
                     failure = 'the image HEALTHCHECK reports unhealthy';
