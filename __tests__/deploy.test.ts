@@ -1,5 +1,6 @@
 // The deploy sequence driven with fakes: which step runs when, and what is undone.
 import { deploy, type Deps } from '../src/deploy.js';
+import { confdProcesses, type TemplateResource } from '../src/confd.js';
 import { DeployError } from '../src/deploy-run.js';
 import type { Checkpoint, Server } from '../src/server-deploy.js';
 import type { ContainerState, ContainerSummary, RunSpec } from '../src/docker.js';
@@ -44,6 +45,8 @@ class World {
   private renders: Array<{ at: number; value: string | null }> = [];
   listening = new Set([20000]);
   processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
+  /** The template resources in each confd's -confdir. */
+  confdResources = new Map<string, TemplateResource[]>([['/etc/confd', [{ file: 'app.toml', keys: ['/nginx/upstream/app'] }]]]);
   persistence = { appendonly: true, save: '3600 1' };
   histories = new Map<string, string>();
   missingImages: string[] = [];
@@ -122,7 +125,7 @@ class World {
       { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' },
     ],
     removeImages: async (refs) => { this.calls.push(`rmi ${refs.join(',')}`); },
-    processes: async () => this.processList,
+    confd: async () => ({ processes: confdProcesses(this.processList), resources: this.confdResources }),
     drainState: async (ports) => {
       this.calls.push(`drain ${ports.join(',')}`);
       this.drainChecksUntilIdle -= 1;
@@ -355,6 +358,31 @@ describe('deploy sequence', () => {
     const result = await deploy(config(), w.deps(), identity);
     expect(w.calls).toContain('remove stale');
     expect(result.warnings).toEqual(['/nginx/upstream/app/port names port 20005, but no running container of this deployment publishes it']);
+  });
+
+  test('one confd with two template resources: said before the switch, and named as the cause when the switch fails', async () => {
+    const shared = "confd -confdir /etc/confd has 2 template resources (app.toml, staging.toml): confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).";
+    const [ok, failing] = [new World(), new World()];
+    for (const w of [ok, failing]) {
+      w.serving(20000);
+      w.confdResources = new Map([['/etc/confd', [{ file: 'staging.toml', keys: ['/nginx/upstream/staging'] }, { file: 'app.toml', keys: ['/nginx/upstream/app'] }]]]);
+    }
+    const result = await deploy(config(), ok.deps(), identity);
+    expect(result.warnings).toEqual([shared]);
+    failing.watcherUp = false;
+    const e = await failure(deploy(config(), failing.deps(), identity));
+    expect(e.phase).toBe('switch');
+    expect(e.hint).toBe(`nginx kept serving the old upstream: ${shared}`);
+  });
+
+  test("switch not proven, and the confd that runs is another deployment's: the hint says so", async () => {
+    const w = new World();
+    w.serving(20000);
+    w.watcherUp = false;
+    w.processList = ['/usr/local/bin/confd -backend redis -confdir /etc/confd-staging -watch'];
+    w.confdResources = new Map([['/etc/confd-staging', [{ file: 'staging.toml', keys: ['/nginx/upstream/staging'] }]]]);
+    const e = await failure(deploy(config(), w.deps(), identity));
+    expect(e.hint).toBe(`nginx kept serving the old upstream: no running confd renders /nginx/upstream/app/port (the confds that run read /etc/confd-staging, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`);
   });
 
   test('switch not proven and no confd process: the hint says to start confd', async () => {

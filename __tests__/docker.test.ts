@@ -1,4 +1,4 @@
-import { build, countConfd, firstFreePort, imagesToPrune, parse, takenPorts } from '../src/docker.js';
+import { build, firstFreePort, imagesToPrune, parse, takenPorts } from '../src/docker.js';
 import { formatKeyValue, portFromKeyValue } from '../src/upstream.js';
 
 describe('argument lists', () => {
@@ -130,13 +130,6 @@ describe('ports and key values', () => {
 });
 
 describe('the server as a deploy needs it', () => {
-  test('confd counted by its executable, not by a command line that mentions it', () => {
-    expect(countConfd([
-      '/usr/local/bin/confd -backend redis -watch', 'confd -onetime', 'vim /etc/confd/conf.d/app.toml',
-      'journalctl -u confd', 'grep confd', '/opt/confd-0.16/bin/confdx', 'nginx: master process',
-    ])).toBe(2);
-  });
-
   test('what keeps the deploy user from deploying, with the fix', () => {
     expect(parse.serverProblems('docker 28.2.2\n', 'deploy')).toEqual([]);
     expect(parse.serverProblems('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get ...', 'deploy'))
@@ -149,10 +142,10 @@ describe('the server as a deploy needs it', () => {
 
 describe('release histories', () => {
   test('read every file after its header line; appended with the last lines kept, 0600, renamed into place', () => {
-    const files = parse.histories('==> d/a.jsonl\n{"x":1}\n{"x":2}\n==> d/b.jsonl\n{"y":1}\n');
+    const files = parse.files('==> d/a.jsonl\n{"x":1}\n{"x":2}\n==> d/b.jsonl\n{"y":1}\n');
     expect([...files.keys()]).toEqual(['d/a.jsonl', 'd/b.jsonl']);
     expect(files.get('d/a.jsonl')).toBe('{"x":1}\n{"x":2}');
-    expect(parse.histories('')).toEqual(new Map());
+    expect(parse.files('')).toEqual(new Map());
     expect(build.appendHistory('d/a.jsonl', 50)).toEqual(['sh', '-c', expect.stringContaining('umask 077'), 'sh', 'd/a.jsonl', '49']);
   });
 

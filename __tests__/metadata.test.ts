@@ -122,4 +122,15 @@ describe("the README's host setup fits the example files", () => {
     // The placeholder is the file confd later renders.
     expect(toml).toContain(`dest = "${placed.get('nginx/app-upstream.conf')}"`);
   });
+
+  test('a second deployment gets a confd of its own, reading the directory its resource is put in', () => {
+    const recipe = readme.split('**Several deployments on one server**')[1].split('```sh')[1].split('```')[0];
+    const instance = /systemctl enable --now confd@(\S+)/.exec(recipe)?.[1];
+    expect(instance).toBe('staging');
+    const confdir = /-confdir (\S+)/.exec(example('systemd/confd@.service'))?.[1].replace('%i', instance ?? '');
+    expect(confdir).toBe('/etc/confd-staging');
+    expect(recipe).toContain(`> ${confdir}/conf.d/staging.toml`);
+    expect(recipe).toContain(`> ${confdir}/templates/staging-upstream.conf.tmpl`);
+    expect(recipe).not.toMatch(/\/etc\/confd\/(conf\.d|templates)/);
+  });
 });

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
 import { build, parse, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
+import { confdProcesses, readResources, redisConfdirs, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
@@ -44,8 +45,8 @@ export interface DockerHost {
   removeImages(refs: string[]): Promise<void>;
   /** nginx workers shutting down, and connections to any of these ports. */
   drainState(ports: number[]): Promise<DrainState>;
-  /** The command lines of the server's processes (not those of containers). */
-  processes(): Promise<string[]>;
+  /** The server's own confd processes (not those of containers), and the template resources of those with the Redis backend. */
+  confd(): Promise<ConfdState>;
 }
 
 export class RemoteCommandError extends Error {
@@ -102,7 +103,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
         return 'timed out';
       }
     },
-    readHistories: async (dir) => parse.histories(await ok(build.readHistories(dir))),
+    readHistories: async (dir) => parse.files(await ok(build.readHistories(dir))),
     async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
     async checkServer(username) {
       const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
@@ -153,6 +154,11 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
       return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
     },
-    processes: async () => parse.processes(await ok(build.processes())),
+    async confd() {
+      const processes = confdProcesses(parse.processes(await ok(build.processes())));
+      const dirs = redisConfdirs(processes);
+      if (dirs.length === 0) return { processes, resources: new Map() };
+      return { processes, resources: resourcesOf(processes, parse.files(await ok(readResources(dirs)))) };
+    },
   };
 }

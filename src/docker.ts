@@ -223,8 +223,8 @@ export const parse = {
     return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
   },
 
-  /** readHistories' output: each file's text by its path. */
-  histories(text: string): Map<string, string> {
+  /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text by its path. */
+  files(text: string): Map<string, string> {
     const files = new Map<string, string[]>();
     let current: string[] | undefined;
     for (const line of text.split('\n')) {
@@ -271,13 +271,6 @@ export const parse = {
  * (by id: all references to a protected image stay). */
 export function imagesToPrune(images: ImageSummary[], protectedIds: Set<string>): string[] {
   return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
-}
-
-
-
-/** How many confd processes run, from their command lines: the executable is confd, whatever else names it. */
-export function countConfd(commandLines: string[]): number {
-  return commandLines.filter((line) => /(?:^|\/)confd$/.test(line.trim().split(/\s+/)[0] ?? '')).length;
 }
 
 /** The first port of the range that is not taken. */

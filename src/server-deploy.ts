@@ -5,7 +5,8 @@
 import { deploymentState, retirees, type DeploymentState } from './deployment-state.js';
 import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
 import type { DockerHost } from './docker-host.js';
-import { countConfd, firstFreePort, imagesToPrune, takenPorts, type ContainerSummary, type ImageIdentity, type RunSpec } from './docker.js';
+import { confdsRendering, sharedWatchProblem, type ConfdState } from './confd.js';
+import { firstFreePort, imagesToPrune, takenPorts, type ContainerSummary, type ImageIdentity, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
 import type { Config, PullPolicy } from './inputs.js';
@@ -90,6 +91,8 @@ export class ServerDeploy {
   private readonly lock: LockRef;
   private readonly history: string;
   private inspection?: Inspection;
+  /** The server's confd as the deploy began: read beside the pull, said before the switch. */
+  private confdAtStart?: Promise<ConfdState | undefined>;
   private pulled?: { image: string; identity: ImageIdentity };
   private containerId?: string;
   private port?: number;
@@ -236,6 +239,7 @@ export class ServerDeploy {
     const s = this.config.switch;
     // The release history is read beside it: a rollback takes its image from there.
     const histories = docker.readHistories(HISTORY_DIR);
+    this.confdAtStart = docker.confd().catch(() => undefined);
     const inspected = this.phase('inspect', async () => {
       const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
         keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
@@ -446,6 +450,9 @@ export class ServerDeploy {
       } else if (notifications === undefined) {
         this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
       }
+      const confdAtStart = await this.confdAtStart;
+      const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
+      if (sharedWatch) this.warn(sharedWatch);
       const t0 = this.run.clock.now();
       // Said before the write: a deploy killed in between keeps a container the key may name.
       this.checkpoint('switching', 'true');
@@ -458,7 +465,7 @@ export class ServerDeploy {
         return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
       }
       const failedProbes = [...this.probeLog];
-      const confd = await docker.processes().then(countConfd, () => undefined);
+      const confd = await docker.confd().catch(() => undefined);
       const notServed = `nginx did not serve port ${port} within ${limit}`;
       const hint = switchHint(failedProbes, this.config, port, { confd, notifications });
       try {
@@ -636,8 +643,8 @@ const HINTS: Record<PhaseName, string> = {
 };
 
 interface SwitchFacts {
-  /** How many confd processes run (undefined: ps failed). */
-  confd?: number;
+  /** The server's confd processes and resources (undefined: ps failed). */
+  confd?: ConfdState;
   notifications?: boolean;
 }
 
@@ -648,9 +655,16 @@ function switchHint(probes: ProbeResult[], config: Config, port: number, facts: 
   if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
     return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
   }
-  const running = facts.confd === undefined ? '' : ` (${facts.confd} confd process${facts.confd === 1 ? ' runs' : 'es run'})`;
+  const { confd } = facts;
+  const count = confd?.processes.length;
+  const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
   if (probes.some((p) => upstreamPort(p.upstream) === port)) return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
-  if (facts.confd === 0) return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+  if (count === 0) return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+  if (confd && confdsRendering(confd, config.switch.redisKey) === 0) {
+    return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
+  }
   if (facts.notifications === false) return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+  const sharedWatch = confd && sharedWatchProblem(confd);
+  if (sharedWatch) return `nginx kept serving the old upstream: ${sharedWatch}`;
   return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }

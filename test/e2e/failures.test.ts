@@ -80,7 +80,8 @@ describe('a failed deploy leaves the previous version serving', () => {
       await expectUntouched(before);
       console.log(failureMessage(run));
       expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/);
-      expect(failureMessage(run)).toMatch(/no confd process runs on the server/);
+      // The staging deployment's confd still runs: the hint tells that it is not this one's.
+      expect(failureMessage(run)).toMatch(/no running confd renders \/nginx\/upstream\/app\/port \(the confds that run read \S+confd-staging, and none has a template resource for it\)/);
       expect(run.summary).toContain('**Last probes through nginx**');
     } finally {
       restartStack();

@@ -81,6 +81,24 @@ describe('a confd slower than switch-timeout', () => {
   });
 });
 
+test("one confd for two deployments (earlier READMEs' recipe): each deploy says so before its switch; whichever way confd goes, one version serves whole", async () => {
+  confdVariant('shared');
+  try {
+    for (const version of ['v2', 'v1']) {
+      const run = await underLoad(`one confd for app and staging, deploying ${version}`, () => runAction(stackInputs({ image: image(version), 'switch-timeout': '2s' })));
+      console.log(run.code === 0 ? `${version} switched in ${run.outputs['switch-seconds']} s` : failureMessage(run));
+      expect(run.stdout).toMatch(/::warning::confd -confdir \S+ has 2 template resources \(app\.toml, staging\.toml\): confd's Redis backend wakes only one of a process's resources per write/);
+      if (run.code !== 0) expect(failureMessage(run)).toMatch(/^switch failed: .*\. nginx kept serving the old upstream: confd -confdir \S+ has 2 template resources/);
+      const answer = await nginxGet();
+      expect(answer.status).toBe(200);
+      expect(answer.upstream).toBe(`127.0.0.1:${await keyValue()}`);
+      expect(appContainers()).toEqual([{ name: expect.stringMatching(/^hello-/), state: 'running' }]);
+    }
+  } finally {
+    confdVariant('standard');
+  }
+});
+
 test('the SSH connection killed on the server mid-deploy: the action fails at once naming the phase; the post step and the next deploy clean up', async () => {
   const before = await baseline();
   const inputs = stackInputs({ image: image('error500'), 'health-path': '/cgi-bin/health', 'health-timeout': '60s' });

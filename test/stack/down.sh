@@ -8,6 +8,7 @@ source "$(dirname "$0")/servers.sh"
 need_root
 stop_servers
 stop_pidfile "$STACK/watcher.pid"
+stop_pidfile "$STACK/watcher-staging.pid"
 [ -f /run/nginx.pid ] && /usr/sbin/nginx -c "$STACK/nginx.conf" -s stop 2>/dev/null
 stop_pidfile "$STACK/sshd.pid"
 stop_pidfile "$STACK/bastion.pid"

@@ -17,8 +17,10 @@ IMAGE_REPO=$REGISTRY/hello
 # Where the example template resource renders nginx's upstream (its `dest`), and the staging one.
 UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
 STAGING_UPSTREAM_DEST=/etc/nginx/conf.d/staging-upstream.conf
-# The confd the stack runs: a real confd binary when DHD_CONFD names one, else the stand-in.
+# Each deployment's confd directory: one confd per deployment, as the README says
+# (confd's Redis watch wakes one of a process's resources per write).
 CONFDIR=$STACK/confd
+STAGING_CONFDIR=$STACK/confd-staging
 PACKAGES="docker.io docker-registry redis-server nginx-light openssh-server openssh-client busybox-static iproute2 procps"
 
 need_root() {
@@ -91,10 +93,16 @@ CONF
 
 # Tag -> build arguments. The registry keeps them across runs: rebuilt only
 # when test/stack/app/ changed.
+# Every tag the tests pull, as the registry lists them (its storage may have been emptied since the stamp).
+TEST_TAGS="crash error500 healthcheck unhealthy v1 v2 v3"
+registry_has_test_tags() {
+  [ "$(curl -sf "http://$REGISTRY/v2/hello/tags/list" | grep -o '"[a-z0-9]*"' | tr -d '"' | grep -xF -f <(tr ' ' '\n' <<<"$TEST_TAGS") | sort | tr '\n' ' ')" = "$TEST_TAGS " ]
+}
+
 build_images() {
   local ctx=$STACK/build stamp
   stamp=$(cat "$REPO"/test/stack/app/* /bin/busybox | sha256sum | cut -c1-16)
-  [ "$(cat "$STACK/images.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+  [ "$(cat "$STACK/images.stamp" 2>/dev/null)" = "$stamp" ] && registry_has_test_tags && return 0
   rm -rf "$ctx" && cp -r "$REPO/test/stack/app" "$ctx" && cp /bin/busybox "$ctx/busybox"
   for v in v1 v2 v3; do image "$v" --build-arg "VERSION=$v"; done
   image crash --build-arg VERSION=crash --build-arg BEHAVIOUR=crash
@@ -214,11 +222,11 @@ CONF
 # resource and template unchanged, and the staging copies the README describes.
 install_host_files() {
   install -m 755 "$HOST_FILES/bin/dhd-check-upstream" /usr/local/bin/dhd-check-upstream
-  mkdir -p "$(dirname "$UPSTREAM_DEST")" "$CONFDIR/conf.d" "$CONFDIR/templates"
+  mkdir -p "$(dirname "$UPSTREAM_DEST")" "$CONFDIR/conf.d" "$CONFDIR/templates" "$STAGING_CONFDIR/conf.d" "$STAGING_CONFDIR/templates"
   cp "$HOST_FILES/confd/conf.d/app.toml" "$CONFDIR/conf.d/"
   cp "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" "$CONFDIR/templates/"
-  as_staging "$HOST_FILES/confd/conf.d/app.toml" > "$CONFDIR/conf.d/staging.toml"
-  as_staging "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" > "$CONFDIR/templates/staging-upstream.conf.tmpl"
+  as_staging "$HOST_FILES/confd/conf.d/app.toml" > "$STAGING_CONFDIR/conf.d/staging.toml"
+  as_staging "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" > "$STAGING_CONFDIR/templates/staging-upstream.conf.tmpl"
   as_staging "$HOST_FILES/nginx/app-proxy.conf" > "$STACK/staging-proxy.conf"
   [ -f "$UPSTREAM_DEST" ] && [ -f "$STAGING_UPSTREAM_DEST" ] || install_placeholders
 }
@@ -235,15 +243,29 @@ as_staging() {
     -e 's/upstream app {/upstream staging {/' -e 's#http://app;#http://staging;#' "$1"
 }
 
+# The confd the stack runs: a real confd binary when DHD_CONFD names one, else the stand-in.
 if [ -n "${DHD_CONFD:-}" ]; then CONFD=("$DHD_CONFD"); else CONFD=("$NODE24" --import tsx "$REPO/test/stack/confd/watcher.ts"); fi
-CONFD_FLAGS=(-backend redis -node "127.0.0.1:$REDIS_PORT" -confdir "$CONFDIR" -log-level info)
 
-confd_subscribed() { [ "$(redis-cli -p "$REDIS_PORT" PUBSUB NUMPAT)" -gt 0 ]; }
+# Clients of the stack's Redis with a pattern subscription: the confds that watch.
+watching_confds() { redis-cli -p "$REDIS_PORT" CLIENT LIST | grep -c ' psub=[1-9]' || true; }
 
-start_watcher() {
-  alive "$STACK/watcher.pid" && return 0
-  daemon watcher "${CONFD[@]}" "${CONFD_FLAGS[@]}" -watch
-  wait_for "confd (${CONFD[0]})" 20 confd_subscribed || { cat "$STACK/watcher.log"; exit 1; }
+start_confd() { # start_confd NAME CONFDIR MODE...: one deployment's confd (-watch, or -interval N)
+  local name=$1 dir=$2 before; shift 2
+  alive "$STACK/$name.pid" && return 0
+  before=$(watching_confds)
+  daemon "$name" "${CONFD[@]}" -backend redis -node "127.0.0.1:$REDIS_PORT" -confdir "$dir" -log-level info "$@"
+  if [ "$1" = -watch ]; then
+    wait_for "confd $name (${CONFD[0]})" 20 test_more_watching "$before" || { cat "$STACK/$name.log"; exit 1; }
+  else
+    sleep 1
+  fi
+}
+test_more_watching() { [ "$(watching_confds)" -gt "$1" ]; }
+
+# The app's confd (stopped and varied by tests) and staging's.
+start_watchers() {
+  start_confd watcher "$CONFDIR" -watch
+  start_confd watcher-staging "$STAGING_CONFDIR" -watch
 }
 
 start_nginx() {

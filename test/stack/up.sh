@@ -26,7 +26,7 @@ start_sshd
 start_redis
 install_host_files
 start_nginx
-start_watcher
+start_watchers
 write_stack_json
 [ "$SERVERS" -eq 0 ] || start_servers "$SERVERS"
 echo "stack up: nginx http://127.0.0.1:$NGINX_PORT, ssh deploy@127.0.0.1:$SSH_PORT, redis 127.0.0.1:$REDIS_PORT, registry $REGISTRY"

@@ -4,6 +4,8 @@
 // and keeps confd's semantics: render to a staged file beside dest, skip when
 // in sync, run check_cmd on the staged file, rename into place, run reload_cmd;
 // -watch through keyspace notifications, otherwise poll every -interval seconds.
+// Its -watch is as confd 0.16's redis backend (built from source and run against
+// this stack): one watch per process, so each write wakes one resource only.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
@@ -143,6 +145,27 @@ async function processResource(redis: Redis, r: Resource): Promise<void> {
   }
 }
 
+/** confd's redis watch: ONE subscription per process (the pattern of the resource that subscribes
+ * first) and one unbuffered channel that every resource waits on. A keyspace event wakes the resource
+ * that has waited longest, whichever key the event was about; an event that finds none waiting goes to
+ * the next one back. With two resources, a write of one's key re-renders the other every other time:
+ * hence one confd per deployment. Returns what an event does. */
+function sharedWatch(resources: Resource[], processOne: (r: Resource) => Promise<void>): () => void {
+  const waiting: Resource[] = [];
+  let unclaimed = 0;
+  const serve = (r: Resource): void => {
+    processOne(r).catch((e: unknown) => log('ERROR', e instanceof Error ? e.message : String(e))).finally(() => {
+      if (unclaimed > 0) { unclaimed -= 1; serve(r); } else waiting.push(r);
+    });
+  };
+  // Each resource renders once at start, then waits.
+  resources.forEach(serve);
+  return () => {
+    const next = waiting.shift();
+    if (next) serve(next); else unclaimed += 1;
+  };
+}
+
 /** Runs one resource at a time; a change seen while it runs triggers one more run. */
 function serialised(work: () => Promise<void>): () => void {
   let running = false;
@@ -181,22 +204,23 @@ async function main(): Promise<void> {
     if (failed) process.exitCode = 1;
     return;
   }
-  const runners = resources.map((r) => serialised(() => processResource(redis, r)));
-  runners.forEach((kick) => kick());
   if (opts.watch) {
-    // confd's redis backend: one pattern per resource, its PREFIX followed by *, so every write of
-    // any key under the prefix ("/" by default: every key starting with a slash) re-renders it.
-    // After a lost connection it subscribes again and renders nothing until the next event.
+    // The pattern is the PREFIX followed by *, so every write of any key under it ("/" by default:
+    // every key starting with a slash) wakes a resource. After a lost connection it subscribes
+    // again and renders nothing until the next event.
+    const wake = sharedWatch(resources, (r) => processResource(redis, r));
+    if (resources.length === 0) return;
     const subscriber = connect();
     await subscriber.connect();
-    const patterns = resources.map((r, i) => ({ pattern: `__keyspace@${db}__:${r.prefix}*`, kick: runners[i] }));
-    subscriber.on('pmessage', (pattern: string, _channel: string, event: string) => {
-      if (!WATCHED_EVENTS.has(event)) return;
-      for (const p of patterns) if (p.pattern === pattern) p.kick();
+    const pattern = `__keyspace@${db}__:${resources[0].prefix}*`;
+    subscriber.on('pmessage', (_pattern: string, _channel: string, event: string) => {
+      if (WATCHED_EVENTS.has(event)) wake();
     });
-    await subscriber.psubscribe(...new Set(patterns.map((p) => p.pattern)));
-    log('INFO', `watching ${[...new Set(patterns.map((p) => p.pattern))].join(', ')}`);
+    await subscriber.psubscribe(pattern);
+    log('INFO', `watching ${pattern} for ${resources.map((r) => r.name).join(', ')}`);
   } else {
+    const runners = resources.map((r) => serialised(() => processResource(redis, r)));
+    runners.forEach((kick) => kick());
     setInterval(() => runners.forEach((kick) => kick()), opts.interval * 1000);
     log('INFO', `polling every ${opts.interval}s`);
   }

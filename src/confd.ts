@@ -1,0 +1,103 @@
+// What a deploy can learn about the server's confd from outside: its processes' command lines
+// and the template resources in their -confdir. Pure: the commands run in docker-host.ts.
+import { parse as parseToml } from 'smol-toml';
+import type { Argv } from './shell.js';
+
+export interface ConfdProcess {
+  confdir: string;
+  backend: string;
+  /** The global -prefix, joined in front of every resource's keys. */
+  prefix: string;
+}
+
+export interface TemplateResource {
+  file: string;
+  /** The keys it renders from, prefixes joined (undefined: the file could not be read as TOML). */
+  keys?: string[];
+}
+
+export interface ConfdState {
+  processes: ConfdProcess[];
+  /** The template resources in the -confdir of each confd with the Redis backend. */
+  resources: Map<string, TemplateResource[]>;
+}
+
+/** confd's defaults, as its flag package has them. */
+const DEFAULT_CONFDIR = '/etc/confd';
+const DEFAULT_BACKEND = 'etcd';
+
+/** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
+function flagValue(words: string[], name: string): string | undefined {
+  for (let i = 0; i < words.length; i += 1) {
+    const m = new RegExp(`^--?${name}(?:=(.*))?$`).exec(words[i]);
+    if (m) return m[1] ?? words[i + 1];
+  }
+  return undefined;
+}
+
+/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
+export function confdProcesses(commandLines: string[]): ConfdProcess[] {
+  return commandLines
+    .map((line) => line.trim().split(/\s+/))
+    .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
+    .map((words) => ({
+      confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
+      backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
+      prefix: flagValue(words, 'prefix') ?? '',
+    }));
+}
+
+/** The -confdir of each confd with the Redis backend, once each. */
+export const redisConfdirs = (processes: ConfdProcess[]): string[] =>
+  [...new Set(processes.filter((p) => p.backend === 'redis').map((p) => p.confdir))];
+
+/** Every template resource (conf.d/**\/*.toml, as confd finds them) under each directory, each file
+ * after a `==> PATH` line (parse.files). */
+export const readResources = (confdirs: string[]): Argv =>
+  ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh', ...confdirs.map((d) => `${d}/conf.d`)];
+
+/** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
+function joinedKey(globalPrefix: string, own: string, key: string): string {
+  return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+}
+
+function resourceKeys(text: string, globalPrefix: string): string[] | undefined {
+  try {
+    const t = (parseToml(text) as { template?: { keys?: unknown; prefix?: unknown } }).template;
+    if (!t || !Array.isArray(t.keys)) return undefined;
+    return t.keys.map((k) => joinedKey(globalPrefix, typeof t.prefix === 'string' ? t.prefix : '', String(k)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each Redis confd's resources, from readResources' files by path. */
+export function resourcesOf(processes: ConfdProcess[], files: Map<string, string>): Map<string, TemplateResource[]> {
+  const found = new Map<string, TemplateResource[]>();
+  for (const p of processes.filter((x) => x.backend === 'redis')) {
+    found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
+      .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), keys: resourceKeys(text, p.prefix) })));
+  }
+  return found;
+}
+
+/** Whether confd re-renders a resource from `key`: one of its keys is the key or a path above it. */
+const renders = (resource: TemplateResource, key: string): boolean =>
+  resource.keys === undefined || resource.keys.some((k) => k === '/' || key === k || key.startsWith(`${k}/`));
+
+/** How many Redis confds have a resource that renders from `key` (undefined: a -confdir showed no
+ * resources, unreadable perhaps, so nobody can tell). */
+export function confdsRendering(state: ConfdState, key: string): number | undefined {
+  const dirs = [...state.resources.values()];
+  if (dirs.length === 0 || dirs.some((resources) => resources.length === 0)) return undefined;
+  return dirs.filter((resources) => resources.some((r) => renders(r, key))).length;
+}
+
+/** Said when a confd with the Redis backend has several template resources: its one watch wakes
+ * only one of them per write (confd 0.16), so a switch of either deployment may never render. */
+export function sharedWatchProblem(state: ConfdState): string | undefined {
+  const shared = [...state.resources].filter(([, resources]) => resources.length > 1);
+  if (shared.length === 0) return undefined;
+  const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
+  return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
+}
