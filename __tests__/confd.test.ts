@@ -1,4 +1,4 @@
-import { confdProcesses, confdsRendering, readResources, redisConfdirs, resourcesOf, sharedWatchProblem } from '../src/confd.js';
+import { confdProcesses, confdsRendering, readResources, redisConfds, resourcesOf, sharedWatchProblem } from '../src/confd.js';
 import { parse } from '../src/docker.js';
 
 describe("the server's confd, seen from outside", () => {
@@ -12,12 +12,13 @@ describe("the server's confd, seen from outside", () => {
       { confdir: '/etc/confd', backend: 'redis', prefix: '' }, { confdir: '/etc/confd', backend: 'etcd', prefix: '' },
       { confdir: '/etc/confd-staging', backend: 'redis', prefix: '/shop' }, { confdir: '/etc/confd', backend: 'redis', prefix: '' },
     ]);
-    expect(redisConfdirs(processes)).toEqual(['/etc/confd', '/etc/confd-staging']);
+    expect(redisConfds(processes).map((p) => p.confdir)).toEqual(['/etc/confd', '/etc/confd-staging', '/etc/confd']);
   });
 
   test('its template resources, read with the keys they render from (prefixes joined as confd joins them)', () => {
-    expect(readResources(['/etc/confd'])).toEqual(['sh', '-c', expect.stringContaining('find "$@" -type f -name "*.toml"'), 'sh', '/etc/confd/conf.d']);
-    const processes = confdProcesses(['confd -backend redis -confdir /etc/confd', 'confd -backend redis -confdir /etc/confd-staging -prefix shop']);
+    const processes = confdProcesses(['confd -backend redis -confdir /etc/confd', 'confd -backend redis -confdir /etc/confd-staging -prefix shop', 'confd -backend redis']);
+    // Each directory once, however many confds read it.
+    expect(readResources(processes)).toEqual(['sh', '-c', expect.stringContaining('find "$@" -type f -name "*.toml"'), 'sh', '/etc/confd/conf.d', '/etc/confd-staging/conf.d']);
     const files = parse.files([
       '==> /etc/confd/conf.d/app.toml', '[template]', 'src = "app.tmpl"', 'keys = [', '  "/nginx/upstream/app",', ']',
       '==> /etc/confd-staging/conf.d/sub/staging.toml', '[template]', 'prefix = "/nginx/"', 'keys = ["upstream/staging"]',

@@ -1,7 +1,7 @@
 // What a deploy that stopped half way leaves to clean up, and the cleaning: the
 // Action's post step and the CLI's Ctrl-C both end here.
 import type { DockerHost } from './docker-host.js';
-import { serverName, type Config } from './inputs.js';
+import { aboutServer, serverName, type Config } from './inputs.js';
 import type { KeyStore } from './redis.js';
 import type { Checkpoint } from './server-deploy.js';
 import { openSession } from './session.js';
@@ -64,8 +64,8 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
     const name = serverName(target);
     const mine = left[name];
     if (!mine || !needsCleanup(mine)) return;
-    const say = config.servers.length > 1 ? (m: string): string => `${name}: ${m}` : (m: string): string => m;
-    const serverLog = { info: (m: string) => log.info(say(m)), warning: (m: string) => log.warning(say(m)) };
+    const several = config.servers.length > 1;
+    const serverLog = { info: (m: string) => log.info(aboutServer(name, several, m)), warning: (m: string) => log.warning(aboutServer(name, several, m)) };
     try {
       const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
       await cleanUp(mine, session, serverLog).finally(() => session.close());
@@ -80,7 +80,7 @@ export function anythingLeft(left: ServerLeftovers, log: CleanupLog): boolean {
   const entries = Object.entries(left);
   for (const [server, mine] of entries) {
     if (!mine.container || !mine.switching) continue;
-    log.info(`${entries.length > 1 ? `${server}: ` : ''}The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+    log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
   }
   return entries.some(([, mine]) => needsCleanup(mine));
 }

@@ -47,14 +47,14 @@ export function confdProcesses(commandLines: string[]): ConfdProcess[] {
     }));
 }
 
-/** The -confdir of each confd with the Redis backend, once each. */
-export const redisConfdirs = (processes: ConfdProcess[]): string[] =>
-  [...new Set(processes.filter((p) => p.backend === 'redis').map((p) => p.confdir))];
+/** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
+export const redisConfds = (processes: ConfdProcess[]): ConfdProcess[] => processes.filter((p) => p.backend === 'redis');
 
-/** Every template resource (conf.d/**\/*.toml, as confd finds them) under each directory, each file
- * after a `==> PATH` line (parse.files). */
-export const readResources = (confdirs: string[]): Argv =>
-  ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh', ...confdirs.map((d) => `${d}/conf.d`)];
+/** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
+ * file after a `==> PATH` line (parse.files). */
+export const readResources = (confds: ConfdProcess[]): Argv =>
+  ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh',
+    ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
 
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
 function joinedKey(globalPrefix: string, own: string, key: string): string {
@@ -71,10 +71,10 @@ function resourceKeys(text: string, globalPrefix: string): string[] | undefined 
   }
 }
 
-/** Each Redis confd's resources, from readResources' files by path. */
-export function resourcesOf(processes: ConfdProcess[], files: Map<string, string>): Map<string, TemplateResource[]> {
+/** Each confd's resources, from readResources' files by path. */
+export function resourcesOf(confds: ConfdProcess[], files: Map<string, string>): Map<string, TemplateResource[]> {
   const found = new Map<string, TemplateResource[]>();
-  for (const p of processes.filter((x) => x.backend === 'redis')) {
+  for (const p of confds) {
     found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
       .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), keys: resourceKeys(text, p.prefix) })));
   }

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
 import { build, parse, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
-import { confdProcesses, readResources, redisConfdirs, resourcesOf, type ConfdState } from './confd.js';
+import { confdProcesses, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
@@ -156,9 +156,9 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async confd() {
       const processes = confdProcesses(parse.processes(await ok(build.processes())));
-      const dirs = redisConfdirs(processes);
-      if (dirs.length === 0) return { processes, resources: new Map() };
-      return { processes, resources: resourcesOf(processes, parse.files(await ok(readResources(dirs)))) };
+      const redis = redisConfds(processes);
+      if (redis.length === 0) return { processes, resources: new Map() };
+      return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
     },
   };
 }

@@ -121,6 +121,9 @@ function parseHostLine(line: string, defaultPort: number): { host: string; port:
 /** How a server is named in logs, errors and outputs: as ssh would name it. */
 export const serverName = (server: { host: string; port: number }): string => hostName(server.host, server.port);
 
+/** A message about one server: it names the server when the deploy has several. */
+export const aboutServer = (name: string, several: boolean, message: string): string => (several ? `${name}: ${message}` : message);
+
 function isHostAddress(value: string): boolean {
   return HOSTNAME_RE.test(value) || isIP(value) !== 0;
 }

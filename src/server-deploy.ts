@@ -9,7 +9,7 @@ import { confdsRendering, sharedWatchProblem, type ConfdState } from './confd.js
 import { firstFreePort, imagesToPrune, takenPorts, type ContainerSummary, type ImageIdentity, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
-import type { Config, PullPolicy } from './inputs.js';
+import { aboutServer, type Config, type PullPolicy } from './inputs.js';
 import { isHealthyStatus, type ProbeResult, type Probes } from './probe.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
 import { ConnectionLost } from './ssh/connection.js';
@@ -125,7 +125,7 @@ export class ServerDeploy {
 
   /** A message about this server, naming it when there are several. */
   private said(message: string): string {
-    return this.run.several ? `${this.name}: ${message}` : message;
+    return aboutServer(this.name, this.run.several, message);
   }
 
   private warn(message: string): void {
@@ -465,6 +465,7 @@ export class ServerDeploy {
         return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
       }
       const failedProbes = [...this.probeLog];
+      // Read again, not taken from the start: confd may have stopped since.
       const confd = await docker.confd().catch(() => undefined);
       const notServed = `nginx did not serve port ${port} within ${limit}`;
       const hint = switchHint(failedProbes, this.config, port, { confd, notifications });
@@ -494,19 +495,18 @@ export class ServerDeploy {
     const { state } = this.prepared.inspection;
     return this.phase('undo', async () => {
       await this.writeKey(this.newValue, state.keyValue);
-      if (state.keyPort === undefined) {
-        this.switched = false;
-        this.proven = false;
-        return { value: undefined, detail: `${redisKey} unset again (nothing served before this deploy)` };
-      }
-      const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-      if (!await this.proveServing(state.keyPort, end)) {
-        throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`,
-          `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
+      let detail = `${redisKey} unset again (nothing served before this deploy)`;
+      if (state.keyPort !== undefined) {
+        const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+        if (!await this.proveServing(state.keyPort, end)) {
+          throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`,
+            `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
+        }
+        detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
       }
       this.switched = false;
       this.proven = false;
-      return { value: undefined, detail: `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}` };
+      return { value: undefined, detail };
     });
   }
 

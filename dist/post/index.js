@@ -68838,6 +68838,8 @@ function parseHostLine(line, defaultPort) {
 }
 /** How a server is named in logs, errors and outputs: as ssh would name it. */
 const inputs_serverName = (server) => hostName(server.host, server.port);
+/** A message about one server: it names the server when the deploy has several. */
+const aboutServer = (name, several, message) => (several ? `${name}: ${message}` : message);
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
 }
@@ -70616,11 +70618,12 @@ function confdProcesses(commandLines) {
         prefix: flagValue(words, 'prefix') ?? '',
     }));
 }
-/** The -confdir of each confd with the Redis backend, once each. */
-const redisConfdirs = (processes) => [...new Set(processes.filter((p) => p.backend === 'redis').map((p) => p.confdir))];
-/** Every template resource (conf.d/**\/*.toml, as confd finds them) under each directory, each file
- * after a `==> PATH` line (parse.files). */
-const readResources = (confdirs) => ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh', ...confdirs.map((d) => `${d}/conf.d`)];
+/** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
+const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
+/** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
+ * file after a `==> PATH` line (parse.files). */
+const readResources = (confds) => ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh',
+    ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
 function joinedKey(globalPrefix, own, key) {
     return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
@@ -70636,10 +70639,10 @@ function resourceKeys(text, globalPrefix) {
         return undefined;
     }
 }
-/** Each Redis confd's resources, from readResources' files by path. */
-function resourcesOf(processes, files) {
+/** Each confd's resources, from readResources' files by path. */
+function resourcesOf(confds, files) {
     const found = new Map();
-    for (const p of processes.filter((x) => x.backend === 'redis')) {
+    for (const p of confds) {
         found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
             .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), keys: resourceKeys(text, p.prefix) })));
     }
@@ -71891,10 +71894,10 @@ function remoteDockerHost(shell) {
         },
         async confd() {
             const processes = confdProcesses(parse.processes(await ok(build.processes())));
-            const dirs = redisConfdirs(processes);
-            if (dirs.length === 0)
+            const redis = redisConfds(processes);
+            if (redis.length === 0)
                 return { processes, resources: new Map() };
-            return { processes, resources: resourcesOf(processes, parse.files(await ok(readResources(dirs)))) };
+            return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
         },
     };
 }
@@ -72132,8 +72135,8 @@ async function cleanUpServers(left, config, log) {
         const mine = left[name];
         if (!mine || !needsCleanup(mine))
             return;
-        const say = config.servers.length > 1 ? (m) => `${name}: ${m}` : (m) => m;
-        const serverLog = { info: (m) => log.info(say(m)), warning: (m) => log.warning(say(m)) };
+        const several = config.servers.length > 1;
+        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
         try {
             const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
             await cleanUp(mine, session, serverLog).finally(() => session.close());
@@ -72149,7 +72152,7 @@ function anythingLeft(left, log) {
     for (const [server, mine] of entries) {
         if (!mine.container || !mine.switching)
             continue;
-        log.info(`${entries.length > 1 ? `${server}: ` : ''}The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`);
+        log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
     }
     return entries.some(([, mine]) => needsCleanup(mine));
 }
