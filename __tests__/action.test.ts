@@ -47,6 +47,7 @@ const { run: post } = await import('../src/post.js');
 const serverResult: ServerResult = {
   server: 'server', container: 'web-1', containerId: 'c1', port: 20001, previousPort: 20000, previousContainer: 'web-0', image: 'r/web:2', previousImage: 'r/web:1',
   imageDigest: 'sha256:d', switchSeconds: 0.1234, probes: [], timeline: [], releases: [],
+  bake: { passed: true, seconds: 30.04, traffic: { requests: 412, errors: 1, byStatus: { 200: 411, 502: 1 }, firstFailures: ['GET / -> 502'], garbage: 0 }, probes: 30, probeFailures: 0, restarts: 0 },
 };
 const result: DeployResult = { ...serverResult, servers: [serverResult], stages: [], durationSeconds: 1.5, warnings: [] };
 const left = (servers: Record<string, Partial<Leftovers>>): string => JSON.stringify(Object.fromEntries(Object.entries(servers).map(([name, l]) => [name, { lock: '', lockOwner: 'me', container: '', switching: false, dockerConfig: '', ...l }])));
@@ -79,9 +80,11 @@ describe('main', () => {
     expect(outputs).toEqual({
       container: 'web-1', 'container-id': 'c1', port: '20001', 'previous-port': '20000', 'previous-container': 'web-0', image: 'r/web:2',
       'previous-image': 'r/web:1', 'image-digest': 'sha256:d', 'switch-seconds': '0.123', 'duration-seconds': '1.50',
+      bake: '{"passed":true,"seconds":30,"requests":412,"errors":1,"probes":30,"probe-failures":0,"restarts":0}',
       servers: JSON.stringify([{
         server: 'server', container: 'web-1', 'container-id': 'c1', port: '20001', 'previous-port': '20000', 'previous-container': 'web-0', image: 'r/web:2',
         'previous-image': 'r/web:1', 'image-digest': 'sha256:d', 'switch-seconds': '0.123',
+        bake: { passed: true, seconds: 30, requests: 412, errors: 1, probes: 30, 'probe-failures': 0, restarts: 0 },
       }]),
     });
     expect(state.finished).toBe('true');

@@ -14,7 +14,7 @@ function config(overrides: Record<string, string> = {}): Config {
   const inputs: Record<string, string> = {
     host: 'server', username: 'deploy', 'private-key': TEST_KEY,
     'host-fingerprint': `SHA256:${'A'.repeat(43)}`, image: 'registry.example.com/web:2', 'container-port': '8080',
-    'redis-key': '/nginx/upstream/app/port', 'health-timeout': '5s', 'switch-timeout': '3s', 'drain-timeout': '2s', ...overrides,
+    'redis-key': '/nginx/upstream/app/port', 'health-timeout': '5s', 'switch-timeout': '3s', 'drain-timeout': '2s', 'bake-time': '0s', ...overrides,
   };
   return parseInputs((n) => inputs[n] ?? '');
 }
@@ -52,6 +52,12 @@ class World {
   missingImages: string[] = [];
   releaseOutcome = { code: 0, output: 'migrated 3 tables' };
   releaseTakesMs = 100;
+  /** What the new container answers through nginx. */
+  newStatus = 200;
+  /** nginx's dhd_upstream log: lines appended here are read by the bake. */
+  accessLog = '';
+  /** From this time on, the new container has exited (its state, as the bake reads it). */
+  newExitsAt?: number;
   now = 0;
   warnings: string[] = [];
 
@@ -104,7 +110,8 @@ class World {
     },
     inspect: async (id) => {
       const c = this.containers.find((x) => x.id === id);
-      return { id, name: c?.name ?? '', status: c?.state ?? 'removed', exitCode: 0, restartCount: 0, createdAt: '2026-12-01T10:00:00Z', hostPort: c?.hostPorts[0], ...this.newState };
+      const exited = id === 'newid' && this.newExitsAt !== undefined && this.now >= this.newExitsAt ? { status: 'exited', exitCode: 4 } : {};
+      return { id, name: c?.name ?? '', status: c?.state ?? 'removed', exitCode: 0, restartCount: 0, createdAt: '2026-12-01T10:00:00Z', hostPort: c?.hostPorts[0], ...this.newState, ...exited };
     },
     logs: async () => 'boom: cannot bind',
     lastExitCode: async () => this.lastExit,
@@ -125,6 +132,11 @@ class World {
       { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' },
     ],
     removeImages: async (refs) => { this.calls.push(`rmi ${refs.join(',')}`); },
+    logEnd: async () => ({ inode: '7', offset: this.accessLog.length }),
+    readLog: async (_path, from) => {
+      this.calls.push('read log');
+      return { position: { inode: '7', offset: this.accessLog.length }, text: this.accessLog.slice(from.offset) };
+    },
     confd: async () => ({ processes: confdProcesses(this.processList), resources: this.confdResources }),
     drainState: async (ports) => {
       this.calls.push(`drain ${ports.join(',')}`);
@@ -179,8 +191,8 @@ class World {
         probe: async (): Promise<ProbeResult> => {
           this.applyRenders();
           this.calls.push(`probe :${this.routedPort}`);
-          const live = this.containers.some((c) => c.state === 'running' && c.hostPorts.includes(this.routedPort ?? -1));
-          return this.routedPort ? { status: live ? 200 : 502, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' };
+          const live = this.containers.find((c) => c.state === 'running' && c.hostPorts.includes(this.routedPort ?? -1));
+          return this.routedPort ? { status: live ? (live.id === 'newid' ? this.newStatus : 200) : 502, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' };
         },
       },
     };
@@ -813,5 +825,161 @@ describe('several servers: all or nothing', () => {
     const e = await failure(deploy(severalConfig({ rollback: 'true', image: '' }), deps, identity));
     expect(e.reason).toMatch(/^rollback: the servers would go back to different releases \(c: registry.example.com\/web:9 \(sha256:d-9\); a: .*; b: registry.example.com\/web:0 \(sha256:d-0\)\)$/);
     expect(Object.values(worlds).flatMap((w) => w.calls).some((c) => c.startsWith('run '))).toBe(false);
+  });
+});
+
+describe('the bake: the new version watched after the switch, the old one kept warm', () => {
+  const line = (port: number, status: number, path = '/'): string =>
+    `${JSON.stringify({ msec: 1.5, upstream: `127.0.0.1:${port}`, status, request_time: 0.004, request: `GET ${path} HTTP/1.1` })}\n`;
+  const baked = (overrides: Record<string, string> = {}): Config => config({ 'bake-time': '10s', 'access-log': '/var/log/nginx/app-upstream.log', ...overrides });
+  /** A server serving :20000 on which `tick` runs at every wait of the deploy (nginx's log growing, say). */
+  function serving(tick: (w: World) => void): { w: World; deps: Deps } {
+    const w = new World();
+    w.serving(20000);
+    const deps = w.deps();
+    const sleep = deps.clock.sleep;
+    deps.clock.sleep = async (ms) => { tick(w); await sleep(ms); };
+    return { w, deps };
+  }
+
+  test('a good version: the old container runs through the bake and is stopped only after it; the report counts its answers', async () => {
+    const { w, deps } = serving((world) => { world.accessLog += line(20001, 200) + line(20001, 404); });
+    const result = await deploy(baked(), deps, identity);
+    expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'bake', 'drain', 'retire']);
+    const calls = w.calls.filter((c) => ['set 20001', 'read log', 'stop oldid'].includes(c));
+    expect(calls[0]).toBe('set 20001');
+    expect(calls.at(-1)).toBe('stop oldid');
+    expect(calls.filter((c) => c === 'read log').length).toBeGreaterThanOrEqual(19);
+    expect(result.bake).toMatchObject({ passed: true, traffic: { errors: 0, byStatus: { 200: expect.any(Number), 404: expect.any(Number) } } });
+    expect(result.bake?.seconds).toBeGreaterThanOrEqual(10);
+  });
+
+  test('5xx in the access log: switched back by compare-and-set and proven, the new container removed, recorded as baked-out', async () => {
+    const { w, deps } = serving((world) => { if (world.key === '20001') world.accessLog += line(20001, 500, '/orders?id=1').repeat(3); });
+    const e = await failure(deploy(baked(), deps, identity));
+    expect(e.phase).toBe('bake');
+    expect(e.reason).toMatch(/the new version answered \d+ requests in a row with 5xx/);
+    expect(e.oldServes).toBe(true);
+    expect(e.details.bake?.traffic?.firstFailures[0]).toBe('GET /orders?id=1 -> 500');
+    expect(e.details.bake?.switchBackSeconds).toBeGreaterThanOrEqual(0);
+    expect(w.calls.filter((c) => c.startsWith('set'))).toEqual(['set 20001', 'set 20000']);
+    expect(w.calls).toContain('discard newid');
+    expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
+    expect(w.routedPort).toBe(20000);
+    expect(parseHistory(w.histories.get(historyPath(DEPLOYMENT)) ?? '').map((r) => r.outcome)).toEqual(['baked-out']);
+  });
+
+  test('a share of 5xx under bake-max-errors passes; at it, once bake-min-requests were answered, fails', async () => {
+    for (const [errorsPerTen, passes] of [[0, true], [1, false]] as const) {
+      const { deps } = serving((w) => { if (w.key === '20001') w.accessLog += line(20001, 200).repeat(10 - errorsPerTen) + line(20001, 503).repeat(errorsPerTen); });
+      const outcome = await deploy(baked({ 'bake-max-errors': '10%', 'bake-min-requests': '30' }), deps, identity).then(() => 'passed', (e: DeployError) => e.reason);
+      expect(outcome).toBe(passes ? 'passed' : '3 of 30 requests the new version answered were 5xx (10.0%, bake-max-errors 10%; access-log)');
+    }
+  });
+
+  test('the new container exits during the bake: switched back, with its exit code and log lines', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.newExitsAt = 4000;
+    const e = await failure(deploy(config({ 'bake-time': '10s' }), w.deps(), identity));
+    expect(e.phase).toBe('bake');
+    expect(e.reason).toBe('the container exited with code 4');
+    expect(e.details.logs).toBe('boom: cannot bind');
+    expect(e.details.bake).toMatchObject({ passed: false, notWatched: 'no access-log set' });
+    expect(w.key).toBe('20000');
+  });
+
+  test('probes answered 500 by the new version during the switch: it fails at once, not after switch-timeout, and says what was seen', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.newStatus = 500;
+    const started = w.now;
+    const e = await failure(deploy(config({ 'switch-timeout': '60s' }), w.deps(), identity));
+    expect(e.phase).toBe('switch');
+    expect(e.reason).toMatch(/^the new version answered 500 on \/ through nginx; \/nginx\/upstream\/app\/port was set back to 20000/);
+    expect(e.details.logs).toBe('boom: cannot bind');
+    expect(w.now - started).toBeLessThan(60_000);
+    expect(w.key).toBe('20000');
+  });
+
+  test('a first deploy has nothing to go back to: not baked', async () => {
+    const w = new World();
+    const result = await deploy(config({ 'bake-time': '10s' }), w.deps(), identity);
+    expect(result.timeline.find((p) => p.phase === 'bake')?.detail).toMatch(/not baked/);
+    expect(result.bake).toBeUndefined();
+  });
+
+  test('the post step learns the bake: a checkpoint with the value to go back to, cleared once the bake passed', async () => {
+    const w = new World();
+    w.serving(20000);
+    const seen: string[] = [];
+    await deploy(config({ 'bake-time': '2s' }), w.deps((name, value) => { if (name === 'baking') seen.push(value); }), identity);
+    expect(seen).toEqual([JSON.stringify({ from: '20001', to: '20000', port: 20000 }), '']);
+  });
+
+  test('several servers, batch 1: the first server bakes before the second switches; its failure switches back only what switched', async () => {
+    const names = ['a', 'b'];
+    const worlds = Object.fromEntries(names.map((n) => [n, new World()]));
+    Object.values(worlds).forEach((w) => w.serving(20000));
+    const deps = worlds.a.deps();
+    deps.servers = names.map((n) => worlds[n].server(n));
+    worlds.a.newExitsAt = 3000;
+    const e = await failure(deploy(config({ host: names.join('\n'), 'bake-time': '10s' }), deps, identity));
+    expect(e.phase).toBe('bake');
+    expect(e.server).toBe('a');
+    expect(worlds.b.calls.some((c) => c.startsWith('set'))).toBe(false);
+    expect(worlds.a.key).toBe('20000');
+    expect(e.stages.map((s) => s.stage)).toEqual(['lock', 'prepare', 'switch', 'bake', 'undo']);
+  });
+});
+
+describe('the bake, when things go wrong around it', () => {
+  test('asked to stop during the bake (Ctrl-C): switched back and proven, the new container removed, nothing retired', async () => {
+    const w = new World();
+    w.serving(20000);
+    const stop = new AbortController();
+    const deps = { ...w.deps(), signal: stop.signal };
+    const sleep = deps.clock.sleep;
+    deps.clock.sleep = async (ms) => { if (w.key === '20001' && w.now > 3000) stop.abort(); await sleep(ms); };
+    const e = await failure(deploy(config({ 'bake-time': '10s' }), deps, identity));
+    expect(e.phase).toBe('bake');
+    expect(e.reason).toBe('the deploy was interrupted (asked to stop)');
+    expect(e.oldServes).toBe(true);
+    expect(w.key).toBe('20000');
+    expect(w.calls).toContain('discard newid');
+    expect(w.calls.some((c) => c.startsWith('stop'))).toBe(false);
+    expect(w.lockHolder).toBeNull();
+  });
+
+  test('access-log that cannot be read three times in a row: the bake says so and goes on with the container and the probes', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.docker.readLog = async () => { throw new Error('stat: cannot stat: No such file or directory'); };
+    const result = await deploy(config({ 'bake-time': '5s', 'access-log': '/var/log/nginx/app-upstream.log' }), w.deps(), identity);
+    expect(result.bake).toMatchObject({ passed: true, traffic: undefined, notWatched: expect.stringMatching(/^access-log could not be read 3 times in a row/) });
+  });
+
+  test('access-log unreadable as the deploy begins: said at once, with the fix', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.docker.logEnd = async () => { throw new Error('stat: cannot stat: Permission denied'); };
+    const result = await deploy(config({ 'bake-time': '2s', 'access-log': '/var/log/nginx/app-upstream.log' }), w.deps(), identity);
+    expect(result.warnings).toEqual([expect.stringMatching(/^access-log \/var\/log\/nginx\/app-upstream.log cannot be read .*usermod -aG adm deploy/)]);
+    expect(result.bake).toMatchObject({ passed: true, notWatched: '/var/log/nginx/app-upstream.log cannot be read' });
+  });
+
+  test('only the server whose own bake failed records baked-out', async () => {
+    const names = ['a', 'b'];
+    const worlds = Object.fromEntries(names.map((n) => [n, new World()]));
+    Object.values(worlds).forEach((w) => w.serving(20000));
+    const deps = worlds.a.deps();
+    deps.servers = names.map((n) => worlds[n].server(n));
+    // One clock for both (a's): b's new container exits 5 s in, during b's own bake.
+    const inspect = worlds.b.docker.inspect;
+    worlds.b.docker.inspect = async (id, port) => ({ ...await inspect(id, port), ...(id === 'newid' && worlds.a.now >= 5000 ? { status: 'exited', exitCode: 4 } : {}) });
+    await failure(deploy(config({ host: names.join('\n'), 'bake-time': '3s' }), deps, identity));
+    const outcomes = (w: World): string[] => parseHistory(w.histories.get(historyPath(DEPLOYMENT)) ?? '').map((r) => r.outcome);
+    expect([outcomes(worlds.a), outcomes(worlds.b)]).toEqual([['failed'], ['baked-out']]);
+    expect([worlds.a.key, worlds.b.key]).toEqual(['20000', '20000']);
   });
 });

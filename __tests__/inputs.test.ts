@@ -196,3 +196,25 @@ describe('parseDuration', () => {
   });
 });
 
+
+describe('the bake', () => {
+  test('defaults: 30 s, no access-log, 5% of at least 20 requests; 0s turns it off', () => {
+    expect(parse().bake).toEqual({ timeMs: 30_000, accessLog: undefined, maxErrorPercent: 5, minRequests: 20 });
+    expect(parse({ 'bake-time': '0s', 'access-log': '/var/log/nginx/app-upstream.log', 'bake-max-errors': '0.5%', 'bake-min-requests': '100' }).bake)
+      .toEqual({ timeMs: 0, accessLog: '/var/log/nginx/app-upstream.log', maxErrorPercent: 0.5, minRequests: 100 });
+    expect(parse({ 'bake-max-errors': '10' }).bake.maxErrorPercent).toBe(10);
+  });
+
+  test('bad values are named with what is accepted, before anything is done', () => {
+    expect(problems({ 'bake-time': 'a while' })).toEqual(['bake-time: "a while" is not a duration: use seconds (90), or a number with s, m or h (90s, 2m); 0s turns it off']);
+    expect(problems({ 'access-log': 'logs/app.log' })).toEqual([expect.stringMatching(/^access-log: "logs\/app.log" is not an absolute path on the server/)]);
+    for (const bad of ['0%', '101%', 'five', '5%%']) {
+      expect(problems({ 'bake-max-errors': bad })).toEqual([`bake-max-errors: "${bad}" is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`]);
+    }
+    expect(problems({ 'bake-min-requests': '0' })).toEqual(['bake-min-requests: "0" is not a whole number from 1 to 1000000']);
+    expect(problems({ 'bake-time': '15m', timeout: '10m' })).toEqual(['bake-time: "15m" leaves nothing of timeout ("10m") for the rest of the deploy: shorten it, raise batch-size or raise timeout']);
+    // Batches bake one after the other: three servers, batch-size 1, three bakes.
+    expect(problems({ host: 'a\nb\nc', 'bake-time': '5m' })).toEqual(['bake-time: "5m" (3 batches bake one after the other) leaves nothing of timeout ("900s") for the rest of the deploy: shorten it, raise batch-size or raise timeout']);
+    expect(parse({ host: 'a\nb\nc', 'bake-time': '5m', 'batch-size': '2' }).bake.timeMs).toBe(300_000);
+  });
+});

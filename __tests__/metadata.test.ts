@@ -103,7 +103,7 @@ describe("the README's host setup fits the example files", () => {
 
   test('every file it copies exists, and every example file is placed', () => {
     const files = ['confd/conf.d/app.toml', 'confd/templates/app-upstream.conf.tmpl', 'bin/dhd-check-upstream', 'systemd/confd.service',
-      'nginx/app-upstream.conf', 'nginx/app-upstream-header.conf', 'nginx/app-proxy.conf', 'nginx/app-site.conf',
+      'nginx/app-upstream.conf', 'nginx/app-upstream-header.conf', 'nginx/app-upstream-log.conf', 'nginx/app-proxy.conf', 'nginx/app-site.conf',
       'redis/keyspace-events.conf', 'redis/persistence.conf'];
     expect([...placed.keys()].sort()).toEqual(files.sort());
     for (const file of placed.keys()) expect(existsSync(join(root, 'examples/host', file))).toBe(true);

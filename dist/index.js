@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1443);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8683);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1443:
+/***/ 8683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68298,6 +68298,167 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/upstream.ts
+// The contract with confd and nginx, pure: what the action writes to the key
+// (redis-value with the port filled in) and how nginx says which upstream answered.
+/** redis-value with the port filled in. */
+function formatKeyValue(template, port) {
+    return template.replace('{port}', String(port));
+}
+/** The port read back from a stored value; undefined when the value does not fit redis-value. */
+function portFromKeyValue(template, value) {
+    const [before, after] = template.split('{port}');
+    if (!value.startsWith(before) || !value.endsWith(after))
+        return undefined;
+    const port = value.slice(before.length, value.length - after.length);
+    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+}
+/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
+function portNamedBy(value) {
+    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
+    return m ? Number(m[1]) : undefined;
+}
+/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
+function upstreamPort(header) {
+    const last = header?.split(',').pop()?.trim();
+    const m = last ? /:(\d+)$/.exec(last) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/bake-rules.ts
+// The bake's judgement, pure (README, "The bake"): nginx's upstream
+// log lines parsed, the new version's answers counted, and the verdict on them,
+// on the probes and on the container's own state. bake.ts does the watching.
+
+/** 5xx answers in a row that fail the bake whatever their share. */
+const ERRORS_IN_A_ROW = 10;
+/** Probes through nginx that failed in a row: one may be a blip, three are the new version. */
+const PROBE_FAILURES_IN_A_ROW = 3;
+/** Failing requests kept as evidence. */
+const KEPT_FAILURES = 5;
+/** Answer times kept for the percentiles: enough for a busy site's 30 s, bounded. */
+const KEPT_TIMES = 100_000;
+/** The log lines in `text`; an unfinished last line is handed back to be read again with what follows. */
+function parseAccessLines(text) {
+    const lines = text.split('\n');
+    const rest = lines.pop() ?? '';
+    const entries = [];
+    let garbage = 0;
+    for (const line of lines) {
+        if (!line.trim())
+            continue;
+        const entry = accessEntry(line);
+        if (entry)
+            entries.push(entry);
+        else
+            garbage += 1;
+    }
+    return { entries, garbage, rest };
+}
+function accessEntry(line) {
+    let value;
+    try {
+        value = JSON.parse(line);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const { msec, upstream, status, request_time: requestTime, request } = value;
+    if (typeof msec !== 'number' || typeof upstream !== 'string' || !Number.isInteger(status) || typeof requestTime !== 'number' || typeof request !== 'string')
+        return undefined;
+    return { msec, upstream, status: status, requestTime, request };
+}
+const isServerError = (status) => status !== undefined && status >= 500;
+const noTraffic = () => ({ requests: 0, errors: 0, errorsInARow: 0, byStatus: {}, firstFailures: [], garbage: 0, times: [] });
+/** Counts the entries the new version (on `port`) answered; nginx's own 502/504 for it count too. */
+function countTraffic(traffic, entries, port) {
+    for (const entry of entries) {
+        if (upstreamPort(entry.upstream) !== port)
+            continue;
+        traffic.requests += 1;
+        traffic.byStatus[entry.status] = (traffic.byStatus[entry.status] ?? 0) + 1;
+        if (traffic.times.length < KEPT_TIMES)
+            traffic.times.push(entry.requestTime);
+        if (!isServerError(entry.status)) {
+            traffic.errorsInARow = 0;
+            continue;
+        }
+        traffic.errors += 1;
+        traffic.errorsInARow += 1;
+        if (traffic.firstFailures.length < KEPT_FAILURES)
+            traffic.firstFailures.push(`${requestLine(entry.request)} -> ${entry.status}`);
+    }
+}
+/** "GET /path?q HTTP/1.1" -> "GET /path?q". */
+const requestLine = (request) => request.split(' ').slice(0, 2).join(' ');
+const percent = (part, whole) => (whole === 0 ? 0 : (100 * part) / whole);
+/** Why the new version's answers fail the bake, or undefined. */
+function trafficVerdict(traffic, limits) {
+    if (traffic.errorsInARow >= ERRORS_IN_A_ROW)
+        return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
+    const share = percent(traffic.errors, traffic.requests);
+    if (traffic.requests >= limits.minRequests && traffic.errors > 0 && share >= limits.maxErrorPercent) {
+        return `${traffic.errors} of ${traffic.requests} requests the new version answered were 5xx (${share.toFixed(1)}%, bake-max-errors ${limits.maxErrorPercent}%; access-log)`;
+    }
+    return undefined;
+}
+/** Why the probes fail the bake (the last PROBE_FAILURES_IN_A_ROW all failed), or undefined. */
+function probeVerdict(recent, path) {
+    const last = recent.slice(-PROBE_FAILURES_IN_A_ROW);
+    if (last.length < PROBE_FAILURES_IN_A_ROW || !last.every((p) => p.error !== undefined || isServerError(p.status)))
+        return undefined;
+    const latest = last[last.length - 1];
+    const what = latest.error ?? `answered ${latest.status}${latest.upstream ? ` (upstream ${latest.upstream})` : ''}`;
+    return `probe-url ${path} failed ${PROBE_FAILURES_IN_A_ROW} times in a row through nginx: ${what}`;
+}
+/** The p-th percentile (0-100) of `values`, or undefined when there are none. */
+function percentile(values, p) {
+    if (values.length === 0)
+        return undefined;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+/** The report's traffic part, percentiles computed. */
+function trafficReport(traffic) {
+    const { requests, errors, byStatus, firstFailures, garbage, times } = traffic;
+    return { requests, errors, byStatus, firstFailures, garbage, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+/** A bake in a few words: "30 s, 412 requests, 0 5xx (0.0%), p50 0.004 s, p99 0.020 s". */
+function bakeLine(report) {
+    const parts = [`${report.seconds.toFixed(1)} s`];
+    const t = report.traffic;
+    if (t) {
+        parts.push(`${t.requests} requests, ${t.errors} 5xx (${percent(t.errors, t.requests).toFixed(1)}%)`);
+        if (t.p50 !== undefined && t.p99 !== undefined)
+            parts.push(`p50 ${t.p50.toFixed(3)} s, p99 ${t.p99.toFixed(3)} s`);
+    }
+    else {
+        parts.push(`real traffic not watched (${report.notWatched ?? 'no access-log'})`);
+    }
+    parts.push(`${report.probes} probes, ${report.probeFailures} failed`);
+    if (report.restarts > 0)
+        parts.push(`${report.restarts} restart(s)`);
+    return parts.join(', ');
+}
+/** A failed bake's evidence, as lines: counts by status and the first failing requests. */
+function bakeEvidence(report) {
+    const lines = [];
+    const t = report.traffic;
+    if (t) {
+        const statuses = Object.entries(t.byStatus).map(([status, count]) => `${status}: ${count}`).join(', ');
+        lines.push(`The new version answered ${t.requests} requests (${statuses || 'none'}).`);
+        if (t.firstFailures.length > 0)
+            lines.push(`First failing requests: ${t.firstFailures.join('; ')}`);
+    }
+    if (report.switchBackSeconds !== undefined)
+        lines.push(`From the first failing signal to nginx serving the previous version again: ${report.switchBackSeconds.toFixed(2)} s.`);
+    return lines;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
@@ -68511,6 +68672,29 @@ const ACTION_INPUTS = [
         "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
         "required": false,
         "default": "/"
+    },
+    {
+        "name": "bake-time",
+        "description": "How long the new version is watched under real traffic after the switch while the previous container stays running; a failing bake switches back by itself. 0s turns it off.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "access-log",
+        "description": "An nginx access log on the server in the dhd_upstream format (README, examples/host/nginx); the bake counts the new version's answers in it. Without it, the bake watches the container and probes only.",
+        "required": false
+    },
+    {
+        "name": "bake-max-errors",
+        "description": "The share of 5xx answers of the new version (in access-log) that fails the bake, once bake-min-requests were answered.",
+        "required": false,
+        "default": "5%"
+    },
+    {
+        "name": "bake-min-requests",
+        "description": "How many answers of the new version (in access-log) the share of 5xx needs before it can fail the bake.",
+        "required": false,
+        "default": "20"
     },
     {
         "name": "health-timeout",
@@ -68796,6 +68980,11 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
+/** How many servers switch at a time. */
+function batchCount(total, size) {
+    const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
+    return Math.min(total, Math.max(1, count));
+}
 /** The action.yml defaults, so a bare `node dist/index.js` (and the CLI) behaves as the runner does. */
 const DEFAULTS = Object.fromEntries(ACTION_INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default]));
 /** Inputs whose values never appear in logs or errors. */
@@ -68863,12 +69052,12 @@ function parseInputs(raw) {
             return Number(value);
         return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
     };
-    const duration = (name) => {
+    const duration = (name, { zero = false } = {}) => {
         const value = get(name);
         const parsed = parseDuration(value);
-        if (parsed !== undefined && parsed > 0)
+        if (parsed !== undefined && (parsed > 0 || zero))
             return parsed;
-        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
+        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
     };
     const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
     const optional = (value) => value || undefined;
@@ -68968,6 +69157,13 @@ function parseInputs(raw) {
     }
     const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
     const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+    const bakeTime = duration('bake-time', { zero: true });
+    const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
+    const maxErrorsText = get('bake-max-errors');
+    const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
+    const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
+        ? Number(maxErrorsMatch[1])
+        : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
     const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
     const config = {
         servers,
@@ -69008,9 +69204,16 @@ function parseInputs(raw) {
             lockTimeoutMs: duration('lock-timeout'),
             timeoutMs: duration('timeout'),
         },
+        bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
         keepImages: integer('keep-images', 1, 100),
         deprecations,
     };
+    // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
+    const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
+    if (batches * config.bake.timeMs >= config.timing.timeoutMs) {
+        const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
+        problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
+    }
     if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
         problems.push('registry-username, registry-password: give both or neither');
     }
@@ -69072,8 +69275,10 @@ function parseRedisUrl(text, fail) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/docker.ts
 const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
@@ -69147,6 +69352,13 @@ const build = {
     /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
     serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
+    /** Where a log ends now: its inode and size. */
+    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
+    /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
+     * (another inode) or truncated (shorter than the offset) is read from its start. */
+    readLog: (path, from, maxBytes) => ['sh', '-c',
+        'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
+            + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
     /** Every process's pid and command line, after the pids of processes in nested PID namespaces
      * (containers, or servers nested on this one): their nginx and confd are not this server's. */
@@ -69243,6 +69455,22 @@ const parse = {
         }
         return ports;
     },
+    logEnd(text) {
+        const [inode, size] = text.trim().split(' ');
+        if (!/^\d+$/.test(inode ?? '') || !/^\d+$/.test(size ?? ''))
+            throw new Error(`unexpected stat output: ${text.slice(0, 80)}`);
+        return { inode, offset: Number(size) };
+    },
+    /** Only whole lines count, in bytes as the server sent them: a line still being written is read
+     * again next time, so the offset never falls inside one (nor inside a multi-byte character). */
+    logRead(bytes) {
+        const newline = bytes.indexOf(0x0a);
+        if (newline < 0)
+            throw new Error(`unexpected log read output: ${bytes.subarray(0, 80).toString()}`);
+        const start = parse.logEnd(bytes.subarray(0, newline).toString());
+        const complete = bytes.subarray(newline + 1, bytes.lastIndexOf(0x0a) + 1);
+        return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
+    },
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     /** The command lines of the processes in the server's own PID namespace (see build.processes). */
     processes(text) {
@@ -69274,6 +69502,438 @@ function takenPorts(listening, containers, keyPort) {
     if (keyPort !== undefined)
         taken.add(keyPort);
     return taken;
+}
+
+;// CONCATENATED MODULE: ./src/probe.ts
+// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
+// connection may still be served by an old nginx worker after a reload.
+
+
+
+
+const PROBE_TIMEOUT_MS = 5_000;
+function isHealthyStatus(status) {
+    return status !== undefined && status >= 200 && status < 400;
+}
+/** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
+ * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
+async function probe_proveServed(probe, port, successes, next, failFast = () => false) {
+    let inARow = 0;
+    for (;;) {
+        const result = await probe();
+        if (failFast(result))
+            return result;
+        inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === port ? inARow + 1 : 0;
+        if (inARow >= successes)
+            return 'proven';
+        if (!await next())
+            return 'timed out';
+    }
+}
+function httpGet(target) {
+    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve) => {
+        const req = request({
+            host: '127.0.0.1',
+            port: target.localPort,
+            path: target.path,
+            method: 'GET',
+            agent: false,
+            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
+            timeout: target.timeoutMs,
+            // The tunnel already proved the server's identity; this probe checks routing.
+            rejectUnauthorized: false,
+            servername: target.hostHeader.replace(/:\d+$/, ''),
+        }, (res) => {
+            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
+            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
+        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
+        req.end();
+    });
+}
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
+function probe_forwardedProbes(shell, config) {
+    const forwards = new Map();
+    const forwardTo = (host, port) => {
+        const key = `${host}:${port}`;
+        if (!forwards.has(key))
+            forwards.set(key, shell.forward(host, port));
+        return forwards.get(key);
+    };
+    const url = config.switch.probeUrl;
+    const https = url.protocol === 'https:';
+    const urlPort = Number(url.port) || (https ? 443 : 80);
+    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+    return {
+        async health(port) {
+            const forward = await forwardTo(config.container.bindAddress, port);
+            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+        },
+        async probe() {
+            const forward = await forwardTo(urlHost, urlPort);
+            return httpGet({
+                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+            });
+        },
+        async close() {
+            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __nccwpck_require__(7796);
+;// CONCATENATED MODULE: ./src/redis.ts
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const redis_lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const legacyLockName = (redisKey) => `${redisKey}:lock`;
+/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
+function notificationsCoverSet(flags) {
+    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new built.Redis({
+        host: '127.0.0.1',
+        port: forward.port,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
+    try {
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => { if (!closed)
+        redis.disconnect(); });
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const held = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
+            return true;
+        },
+        lockLost: (name) => held.get(name)?.lost,
+        lockHolder: (name) => redis.get(name),
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async close() {
+            closed = true;
+            [...held.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deployment-state.ts
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+
+
+/** States in which a container holds (or is about to hold again) its port. */
+const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+function deploymentState(o) {
+    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
+    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
+    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
+    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
+    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
+    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
+    const keyContainer = liveOn(keyPort);
+    const servedContainer = liveOn(servedPort);
+    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+        const to = formatKeyValue(o.redisValue, servedPort);
+        return {
+            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+            repair: { from: o.keyValue, to },
+            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+        };
+    }
+    const findings = [];
+    if (!fits)
+        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+    if (keyPort !== undefined && !keyContainer) {
+        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+    }
+    if (!keyContainer && mine.some(isUp)) {
+        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    }
+    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+function retirees(state, keep) {
+    const others = state.own.filter((c) => c.id !== keep);
+    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-run.ts
+class DeployError extends Error {
+    phase;
+    reason;
+    hint;
+    timeline;
+    details;
+    server;
+    /** False once a key may name a new container: what serves is then for the user to check. */
+    oldServes = true;
+    /** An SSH connection went away: nothing more can be done or recorded on that server. */
+    serverLost = false;
+    /** With several servers: the stages and every server's phases. */
+    stages = [];
+    servers = [];
+    constructor(phase, reason, hint, timeline, details = {}, 
+    /** The server that failed, named when there are several. */
+    server) {
+        super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
+        this.phase = phase;
+        this.reason = reason;
+        this.hint = hint;
+        this.timeline = timeline;
+        this.details = details;
+        this.server = server;
+    }
+}
+/** The deploy's shared state: created once, handed to every server's phases. */
+class DeployRun {
+    config;
+    identity;
+    clock;
+    log;
+    signal;
+    started;
+    deadline;
+    warnings = [];
+    /** Set while preparing, once a server failed: the others stop waiting. */
+    stopped;
+    /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
+    interruptible = true;
+    constructor(config, identity, clock, log, 
+    /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
+    signal) {
+        this.config = config;
+        this.identity = identity;
+        this.clock = clock;
+        this.log = log;
+        this.signal = signal;
+        this.started = clock.now();
+        this.deadline = this.started + config.timing.timeoutMs;
+        config.deprecations.forEach((m) => this.warn(m));
+    }
+    get interrupted() {
+        return this.interruptible && this.signal?.aborted === true;
+    }
+    get several() {
+        return this.config.servers.length > 1;
+    }
+    warn(message) {
+        this.warnings.push(message);
+        this.log.warning(message);
+    }
+    /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
+    until(phaseMs, input) {
+        const own = this.clock.now() + phaseMs;
+        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+    }
+    seconds() {
+        return (this.clock.now() - this.started) / 1000;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/bake.ts
+// The bake (README, "The bake"): after the switch, the new version
+// is watched for bake-time while the previous container stays warm. Twice a
+// second: the container's own state, what nginx logged for the new upstream
+// since the switch, and (every other time) a probe through nginx. The verdicts
+// are bake-rules.ts's; this module only gathers what they judge.
+
+const TICK_MS = 500;
+/** Reads of access-log that failed in a row (rotation between stat and read, a busy server) before
+ * the bake stops watching real traffic and goes on with the container and the probes. */
+const LOG_READ_ATTEMPTS = 3;
+const PROGRESS_EVERY_MS = 10_000;
+/** Watches until bake-time passed or a verdict failed; the report says which, and when it was seen (failedAt). */
+async function watchBake(watch, plan) {
+    const t0 = watch.now();
+    const traffic = noTraffic();
+    const probes = [];
+    let probeFailures = 0;
+    let restarts = 0;
+    let position = plan.logStart && 'offset' in plan.logStart ? plan.logStart : undefined;
+    let notWatched = !watch.readLog ? 'no access-log set' : plan.logStart && 'unreadable' in plan.logStart ? plan.logStart.unreadable : undefined;
+    let readFailures = 0;
+    const readLog = async (from) => {
+        try {
+            const read = await watch.readLog?.(from);
+            readFailures = 0;
+            return read;
+        }
+        catch (e) {
+            readFailures += 1;
+            if (readFailures < LOG_READ_ATTEMPTS)
+                return undefined;
+            notWatched = `access-log could not be read ${LOG_READ_ATTEMPTS} times in a row (${e.message})`;
+            watch.progress(`${notWatched}: the bake goes on with the container and the probes`);
+            position = undefined;
+            return undefined;
+        }
+    };
+    let lastProgress = t0;
+    const report = (reason) => ({
+        passed: reason === undefined, seconds: (watch.now() - t0) / 1000, reason,
+        traffic: notWatched === undefined ? trafficReport(traffic) : undefined, notWatched, probes: probes.length, probeFailures, restarts,
+        failedAt: reason === undefined ? undefined : watch.now(),
+    });
+    for (let tick = 0;; tick += 1) {
+        const [container, read, probe] = await Promise.all([
+            watch.container(),
+            position ? readLog(position) : undefined,
+            tick % 2 === 0 ? watch.probe() : undefined,
+        ]);
+        restarts = container.restarts;
+        if (container.failure)
+            return report(container.failure);
+        if (read) {
+            position = read.position;
+            const { entries, garbage } = parseAccessLines(read.text);
+            traffic.garbage += garbage;
+            countTraffic(traffic, entries, plan.port);
+            const verdict = trafficVerdict(traffic, plan.limits);
+            if (verdict)
+                return report(verdict);
+        }
+        if (probe) {
+            probes.push(probe);
+            if (probe.error !== undefined || (probe.status ?? 0) >= 500)
+                probeFailures += 1;
+            const verdict = probeVerdict(probes, plan.probePath);
+            if (verdict)
+                return report(verdict);
+        }
+        const elapsed = watch.now() - t0;
+        if (elapsed >= plan.timeMs)
+            return report();
+        if (watch.now() - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = watch.now();
+            const seen = position ? `${traffic.requests} requests, ${traffic.errors} 5xx` : `${probes.length} probes, ${probeFailures} failed`;
+            watch.progress(`baking: ${Math.round(elapsed / 1000)} of ${plan.timeMs / 1000} s, ${seen}`);
+        }
+        await watch.pause(Math.min(TICK_MS, plan.timeMs - elapsed));
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -70668,6 +71328,80 @@ function sharedWatchProblem(state) {
     return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
 }
 
+;// CONCATENATED MODULE: ./src/history.ts
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function historyPath(deployment) {
+    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+/** The entries of a history file; lines that are no release (a torn write) are skipped. */
+function parseHistory(text) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        try {
+            const entry = JSON.parse(line);
+            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
+                releases.push(entry);
+        }
+        catch {
+            // a line cut short by a crash: the rest of the history still counts
+        }
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const latest = (history, count) => history.slice(-count).reverse();
+
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
 var is_stream = __nccwpck_require__(6543);
 // EXTERNAL MODULE: ./node_modules/make-dir/index.js
@@ -71676,8 +72410,10 @@ async function connect(target, debug) {
             const stopped = new Promise((_, reject) => { stop = reject; });
             onLoss.add(stop);
             try {
+                const chunks = [];
                 const result = await Promise.race([stopped, ssh.execCommand(command, {
                         stdin: options.stdin,
+                        ...(options.bytes ? { noTrim: true, onStdout: (chunk) => { chunks.push(chunk); } } : {}),
                         onChannel: (channel) => {
                             if (options.timeoutMs) {
                                 timer = setTimeout(() => {
@@ -71690,7 +72426,7 @@ async function connect(target, debug) {
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
                     throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
-                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
+                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr, ...(options.bytes ? { stdoutBytes: Buffer.concat(chunks) } : {}) };
             }
             catch (e) {
                 if (e instanceof ConnectionLost && !closing)
@@ -71763,688 +72499,13 @@ function listenLocally(onConnection) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/docker-host.ts
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
-
-
-
-
-class RemoteCommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
-        this.argv = argv;
-        this.result = result;
-    }
-}
-const PULL_TIMEOUT_MS = 10 * 60_000;
-const COMMAND_TIMEOUT_MS = 60_000;
-const DISCARD_ATTEMPTS = 3;
-const DISCARD_RETRY_MS = 500;
-function remoteDockerHost(shell) {
-    const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
-        if (result.code !== 0)
-            throw new RemoteCommandError(argv, result);
-        return result.stdout;
-    };
-    const identityOf = async (image) => {
-        const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-        if (result.code === 0)
-            return parse.imageIdentity(result.stdout);
-        if (/no such image/i.test(result.stderr))
-            return undefined;
-        throw new RemoteCommandError(argv, result);
-    };
-    return {
-        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-        async removeDir(dir) { await ok(build.removeDir(dir)); },
-        async login(configDir, registry, username, password) {
-            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
-        },
-        async pull(image, policy, configDir) {
-            if (policy !== 'always') {
-                const present = await identityOf(image);
-                if (present)
-                    return present;
-                if (policy === 'never')
-                    throw new Error(`image ${image} is not on the server and pull is "never"`);
-            }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const identity = await identityOf(image);
-            if (!identity)
-                throw new Error(`image ${image} is missing right after docker pull`);
-            return identity;
-        },
-        async runOnce(spec, env, timeoutMs) {
-            try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
-                return { code: result.code, output: `${result.stdout}${result.stderr}` };
-            }
-            catch (e) {
-                if (!(e instanceof CommandTimedOut))
-                    throw e;
-                // The docker CLI went with the channel; the container did not.
-                await ok(build.discard([spec.name])).catch(() => undefined);
-                return 'timed out';
-            }
-        },
-        readHistories: async (dir) => parse.files(await ok(build.readHistories(dir))),
-        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
-        async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
-            if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
-        },
-        async containers() {
-            const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
-                throw new RemoteCommandError(argv, result);
-            return parse.containers(result.stdout);
-        },
-        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
-        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
-        async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
-            return `${result.stdout}${result.stderr}`.trimEnd();
-        },
-        async lastExitCode(container) {
-            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: COMMAND_TIMEOUT_MS });
-            return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
-        },
-        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(build.remove(ids)); },
-        async discard(ids) {
-            if (ids.length === 0)
-                return;
-            // Docker refuses to force-remove a container its restart policy is between exit and restart
-            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
-            for (let attempt = 1;; attempt += 1) {
-                try {
-                    await ok(build.discard(ids));
-                    return;
-                }
-                catch (e) {
-                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
-                        throw e;
-                    await (0,promises_namespaceObject.setTimeout)(DISCARD_RETRY_MS);
-                }
-            }
-        },
-        images: async (repository) => parse.images(await ok(build.images(repository))),
-        async removeImages(refs) {
-            if (refs.length === 0)
-                return;
-            const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (parse.imageRemovalProblems(result.stderr).length > 0)
-                throw new RemoteCommandError(argv, result);
-        },
-        async drainState(ports) {
-            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
-        },
-        async confd() {
-            const processes = confdProcesses(parse.processes(await ok(build.processes())));
-            const redis = redisConfds(processes);
-            if (redis.length === 0)
-                return { processes, resources: new Map() };
-            return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
-        },
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
-// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
-// (no second element: the key is unset).
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
-local current = redis.call('GET', KEYS[1])
-if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
-if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
-return {'ok'}`;
-/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
- * (they start with "/"): taking it never makes confd render. */
-const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
-/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
-const legacyLockName = (redisKey) => `${redisKey}:lock`;
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-function notificationsCoverSet(flags) {
-    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-/** Why a write to this Redis may not survive its restart, or undefined when it will. */
-function persistenceRisk(p) {
-    if (p.appendonly)
-        return undefined;
-    if (!p.save.trim())
-        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
-    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
-/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
-function configValue(reply, name) {
-    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
-}
-/** Each Redis command, and the connection through the forward, answer within this or fail. */
-const redis_COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: redis_COMMAND_TIMEOUT_MS,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
-    // The local end of the forward accepts at once; a Redis host that never answers
-    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
-    let timer;
-    try {
-        await Promise.race([
-            redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
-        ]);
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${redis_COMMAND_TIMEOUT_MS / 1000} s`);
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
-    let closed = false;
-    shell.onLost(() => { if (!closed)
-        redis.disconnect(); });
-    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const held = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(held.get(name)?.timer);
-        held.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async compareAndSet(key, expected, value, lock) {
-            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
-            if (reply[0] === 'ok')
-                return { ok: true };
-            if (reply[0] === 'lock')
-                return { ok: false, lockLost: true };
-            return { ok: false, lockLost: false, current: reply[1] ?? null };
-        },
-        async keyspaceNotifications() {
-            const flags = await config('notify-keyspace-events');
-            return flags === undefined ? undefined : notificationsCoverSet(flags);
-        },
-        async persistence() {
-            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
-            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            let renewedAt = Date.now();
-            const lock = {
-                timer: setInterval(() => {
-                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
-                        if (renewed === 1)
-                            renewedAt = Date.now();
-                        else
-                            lock.lost ??= `${name} was deleted or taken over by someone else`;
-                    }, (e) => {
-                        // Past three quarters of the TTL another deploy may take it any moment.
-                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
-                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-                    });
-                }, Math.floor(ttlMs / 4)),
-            };
-            lock.timer.unref();
-            held.set(name, lock);
-            return true;
-        },
-        lockLost: (name) => held.get(name)?.lost,
-        lockHolder: (name) => redis.get(name),
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async close() {
-            closed = true;
-            [...held.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/session.ts
-// The SSH connection to one server, with the docker host and the Redis key
-// store on it: what every door (the Action's steps, the CLI) opens, once per server.
-
-
-
-
-/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
-async function session_openSession(target, redis, log, checkServer = false) {
-    const name = inputs_serverName(target);
-    const shell = await connect(target, log.debug);
-    if (target.insecureSkipHostKeyCheck)
-        log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
-    const docker = remoteDockerHost(shell);
-    let keys;
-    try {
-        // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
-    }
-    catch (e) {
-        await shell.close();
-        throw e;
-    }
-    return {
-        name,
-        shell,
-        docker,
-        keys,
-        async close() {
-            await keys.close().catch(() => undefined);
-            await shell.close();
-        },
-    };
-}
-/** A session to every server, side by side; if one cannot be opened, the others are closed
- * again and the error names that server (when there are several): nothing was changed anywhere. */
-async function openSessions(servers, redis, log, checkServer = false) {
-    const opening = servers.map((target) => session_openSession(target, redis, log, checkServer));
-    const settled = await Promise.allSettled(opening);
-    const failed = settled.findIndex((s) => s.status === 'rejected');
-    if (failed < 0)
-        return settled.map((s) => s.value);
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
-    const reason = settled[failed].reason;
-    if (servers.length === 1)
-        throw reason;
-    const refused = settled.filter((s) => s.status === 'rejected').length;
-    throw new Error(`${inputs_serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
-}
-
-;// CONCATENATED MODULE: ./src/cleanup.ts
-
-
-/** Notes one checkpoint of one server. */
-function noteCheckpoint(left, lockOwner, server, name, value) {
-    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, dockerConfig: '' });
-    if (name === 'switching')
-        mine.switching = value === 'true';
-    else
-        mine[name] = value;
-}
-/** Whether there is anything to do on the server. */
-function needsCleanup(left) {
-    return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
-}
-/** Removes the registry login and a container that never received traffic, then releases the lock. */
-async function cleanUp(left, server, log) {
-    if (left.dockerConfig) {
-        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
-    }
-    if (left.container && !left.switching) {
-        await server.docker.discard([left.container]).then(() => log.info(`Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
-    }
-    if (left.lock) {
-        const released = await server.keys.unlock(left.lock, left.lockOwner);
-        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
-    }
-}
-/** Cleans up on every server that has something left, side by side, each over its own connection
- * (anythingLeft has said what stays). */
-async function cleanUpServers(left, config, log) {
-    await Promise.all(config.servers.map(async (target) => {
-        const name = serverName(target);
-        const mine = left[name];
-        if (!mine || !needsCleanup(mine))
-            return;
-        const several = config.servers.length > 1;
-        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
-        try {
-            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
-            await cleanUp(mine, session, serverLog).finally(() => session.close());
-        }
-        catch (e) {
-            serverLog.warning(`Cleanup failed: ${e.message}`);
-        }
-    }));
-}
-/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
-function anythingLeft(left, log) {
-    const entries = Object.entries(left);
-    for (const [server, mine] of entries) {
-        if (!mine.container || !mine.switching)
-            continue;
-        log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
-    }
-    return entries.some(([, mine]) => needsCleanup(mine));
-}
-
-;// CONCATENATED MODULE: ./src/deploy-run.ts
-class DeployError extends Error {
-    phase;
-    reason;
-    hint;
-    timeline;
-    details;
-    server;
-    /** False once a key may name a new container: what serves is then for the user to check. */
-    oldServes = true;
-    /** An SSH connection went away: nothing more can be done or recorded on that server. */
-    serverLost = false;
-    /** With several servers: the stages and every server's phases. */
-    stages = [];
-    servers = [];
-    constructor(phase, reason, hint, timeline, details = {}, 
-    /** The server that failed, named when there are several. */
-    server) {
-        super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
-        this.phase = phase;
-        this.reason = reason;
-        this.hint = hint;
-        this.timeline = timeline;
-        this.details = details;
-        this.server = server;
-    }
-}
-/** The deploy's shared state: created once, handed to every server's phases. */
-class DeployRun {
-    config;
-    identity;
-    clock;
-    log;
-    started;
-    deadline;
-    warnings = [];
-    /** Set while preparing, once a server failed: the others stop waiting. */
-    stopped;
-    constructor(config, identity, clock, log) {
-        this.config = config;
-        this.identity = identity;
-        this.clock = clock;
-        this.log = log;
-        this.started = clock.now();
-        this.deadline = this.started + config.timing.timeoutMs;
-        config.deprecations.forEach((m) => this.warn(m));
-    }
-    get several() {
-        return this.config.servers.length > 1;
-    }
-    warn(message) {
-        this.warnings.push(message);
-        this.log.warning(message);
-    }
-    /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
-    until(phaseMs, input) {
-        const own = this.clock.now() + phaseMs;
-        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
-    }
-    seconds() {
-        return (this.clock.now() - this.started) / 1000;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upstream.ts
-// The contract with confd and nginx, pure: what the action writes to the key
-// (redis-value with the port filled in) and how nginx says which upstream answered.
-/** redis-value with the port filled in. */
-function formatKeyValue(template, port) {
-    return template.replace('{port}', String(port));
-}
-/** The port read back from a stored value; undefined when the value does not fit redis-value. */
-function portFromKeyValue(template, value) {
-    const [before, after] = template.split('{port}');
-    if (!value.startsWith(before) || !value.endsWith(after))
-        return undefined;
-    const port = value.slice(before.length, value.length - after.length);
-    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
-}
-/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
-function portNamedBy(value) {
-    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
-    return m ? Number(m[1]) : undefined;
-}
-/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
-function upstreamPort(header) {
-    const last = header?.split(',').pop()?.trim();
-    const m = last ? /:(\d+)$/.exec(last) : null;
-    return m ? Number(m[1]) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/deployment-state.ts
-// What one deployment (a redis-key on a server) has there before a deploy
-// writes anything, pure: its containers, the one nginx serves, and whether the
-// key must first be put back in line with what nginx serves (a lost or wrong key).
-
-
-/** States in which a container holds (or is about to hold again) its port. */
-const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
-/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
-const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
-function deploymentState(o) {
-    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
-    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
-    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
-    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
-    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
-    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
-    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
-    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
-    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
-    const keyContainer = liveOn(keyPort);
-    const servedContainer = liveOn(servedPort);
-    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
-    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
-        const to = formatKeyValue(o.redisValue, servedPort);
-        return {
-            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
-            repair: { from: o.keyValue, to },
-            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
-        };
-    }
-    const findings = [];
-    if (!fits)
-        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
-    if (keyPort !== undefined && !keyContainer) {
-        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
-    }
-    if (!keyContainer && mine.some(isUp)) {
-        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
-    }
-    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
-}
-/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
-function retirees(state, keep) {
-    const others = state.own.filter((c) => c.id !== keep);
-    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
-}
-
-;// CONCATENATED MODULE: ./src/history.ts
-// A deployment's release history, pure: what is kept on the server (one JSON line
-// a release, in a file of the deploy user's own), what a rollback goes back to,
-// and which images the last releases need.
-
-/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
-const HISTORY_ENTRIES = 50;
-/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
-const HISTORY_DIR = '.docker-hot-deploy/releases';
-/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
-function historyPath(deployment) {
-    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
-    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
-}
-/** The entries of a history file; lines that are no release (a torn write) are skipped. */
-function parseHistory(text) {
-    const releases = [];
-    for (const line of text.split('\n')) {
-        if (!line.trim())
-            continue;
-        try {
-            const entry = JSON.parse(line);
-            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
-                releases.push(entry);
-        }
-        catch {
-            // a line cut short by a crash: the rest of the history still counts
-        }
-    }
-    return releases;
-}
-/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
-function servedStack(history) {
-    const stack = [];
-    for (const release of history) {
-        if (release.outcome === 'deployed')
-            stack.push(release);
-        else if (release.outcome === 'rolled back') {
-            stack.pop();
-            // The release rolled back to is the new top; after a trimmed history it may be missing.
-            if (stack.at(-1)?.digest !== release.digest)
-                stack.push(release);
-        }
-    }
-    return stack;
-}
-/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
-function rollbackTarget(history) {
-    const stack = servedStack(history);
-    if (stack.length >= 2)
-        return { release: stack[stack.length - 2] };
-    const serving = stack.at(-1);
-    return {
-        refusal: serving
-            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
-            : 'no release of this deployment is in the history on the server; deploy an image instead',
-    };
-}
-/** The images the last `keep` releases that served need, the rollback target always among them. */
-function imagesToKeep(history, keep) {
-    const stack = servedStack(history);
-    const ids = [];
-    for (const release of [...stack].reverse()) {
-        if (ids.length >= Math.max(keep, 2))
-            break;
-        if (release.imageId && !ids.includes(release.imageId))
-            ids.push(release.imageId);
-    }
-    return ids;
-}
-/** The last few entries, newest first, for the summary. */
-const latest = (history, count) => history.slice(-count).reverse();
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/probe.ts
-// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
-// connection may still be served by an old nginx worker after a reload.
-
-
-
-const PROBE_TIMEOUT_MS = 5_000;
-function isHealthyStatus(status) {
-    return status !== undefined && status >= 200 && status < 400;
-}
-function httpGet(target) {
-    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
-    return new Promise((resolve) => {
-        const req = request({
-            host: '127.0.0.1',
-            port: target.localPort,
-            path: target.path,
-            method: 'GET',
-            agent: false,
-            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
-            timeout: target.timeoutMs,
-            // The tunnel already proved the server's identity; this probe checks routing.
-            rejectUnauthorized: false,
-            servername: target.hostHeader.replace(/:\d+$/, ''),
-        }, (res) => {
-            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
-            res.resume();
-            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
-            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
-        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
-        req.end();
-    });
-}
-/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
-function forwardedProbes(shell, config) {
-    const forwards = new Map();
-    const forwardTo = (host, port) => {
-        const key = `${host}:${port}`;
-        if (!forwards.has(key))
-            forwards.set(key, shell.forward(host, port));
-        return forwards.get(key);
-    };
-    const url = config.switch.probeUrl;
-    const https = url.protocol === 'https:';
-    const urlPort = Number(url.port) || (https ? 443 : 80);
-    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
-    return {
-        async health(port) {
-            const forward = await forwardTo(config.container.bindAddress, port);
-            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
-        },
-        async probe() {
-            const forward = await forwardTo(urlHost, urlPort);
-            return httpGet({
-                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
-                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
-            });
-        },
-        async close() {
-            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/server-deploy.ts
 // One server's part of a deploy, phase by phase as the contract names them
 // (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
 // the phases in stages across servers; each phase is timed on this server's
 // timeline and fails with a DeployError that carries its hint.
+
+
 
 
 
@@ -72462,15 +72523,20 @@ class LockLost extends Error {
 /** Another server failed while this one prepared: it stops waiting. */
 class Stopped extends Error {
 }
+/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
+class Interrupted extends Error {
+}
 const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
  * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
-const LOCK_TTL_MS = 30_000;
+const server_deploy_LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
 /** History entries the summary shows. */
 const SUMMARY_RELEASES = 5;
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
+/** The most of access-log one read of the bake takes (twice a second). */
+const LOG_READ_BYTES = 1024 * 1024;
 const show = (value) => (value === null ? '(unset)' : `"${value}"`);
 const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 class ServerDeploy {
@@ -72496,13 +72562,20 @@ class ServerDeploy {
     containerId;
     port;
     switchSeconds = 0;
+    /** Where access-log stood before the key write: the bake counts what follows. */
+    logStart;
+    /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
+    logCheck;
+    bakeReport;
+    /** When the bake saw the new version fail: the switch back is timed from there. */
+    bakeFailedAt;
     probeLog = [];
     env;
     constructor(run, server) {
         this.run = run;
         this.server = server;
         const { config, identity } = run;
-        this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
+        this.lock = { name: redis_lockName(config.switch.redisKey), owner: identity.lockOwner };
         this.history = historyPath(config.switch.redisKey);
         // The app names containers; a rollback without image or app takes it from the release it goes back to.
         this.app = config.container.app || 'app';
@@ -72545,7 +72618,8 @@ class ServerDeploy {
         catch (e) {
             const reason = e instanceof DeployError ? e.reason : e.message;
             Object.assign(record, { ms: clock.now() - t0, detail: reason });
-            const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint() : HINTS[name];
+            const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint()
+                : e instanceof Interrupted ? 'The deploy was asked to stop: what it changed is undone, and the previous version serves.' : HINTS[name];
             const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
             failure.oldServes = !this.switched;
             failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
@@ -72553,11 +72627,13 @@ class ServerDeploy {
             throw e instanceof Stopped ? e : failure;
         }
     }
-    // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
+    // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
     checkLock() {
         const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
         if (lost)
             throw new LockLost(`the deploy lock was lost: ${lost}`);
+        if (this.run.interrupted)
+            throw new Interrupted('the deploy was interrupted (asked to stop)');
     }
     async pause(ms) {
         await this.run.clock.sleep(ms);
@@ -72586,7 +72662,7 @@ class ServerDeploy {
             let announced = null;
             for (;;) {
                 // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
-                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, server_deploy_LOCK_TTL_MS), keys.lockHolder(legacy)]);
                 if (acquired && !this.held) {
                     this.held = true;
                     this.checkpoint('lock', this.lock.name);
@@ -72629,6 +72705,9 @@ class ServerDeploy {
         // The release history is read beside it: a rollback takes its image from there.
         const histories = docker.readHistories(HISTORY_DIR);
         this.confdAtStart = docker.confd().catch(() => undefined);
+        const { accessLog, timeMs } = this.config.bake;
+        if (accessLog && timeMs > 0)
+            this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e) => this.unreadableLog(accessLog, e));
         const inspected = this.phase('inspect', async () => {
             const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
                 keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
@@ -72767,16 +72846,8 @@ class ServerDeploy {
             let last = '';
             for (;;) {
                 const container = await docker.inspect(id, c.containerPort);
-                let failure = '';
-                if (container.status === 'exited' || container.status === 'dead')
-                    failure = `the container exited with code ${container.exitCode}`;
-                else if (container.status === 'restarting' || container.restartCount > 0) {
-                    // Running again after a restart, its state says exit code 0: Docker's events have the real one.
-                    const code = container.exitCode || await docker.lastExitCode(container);
-                    failure = `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${c.restart})`;
-                }
-                else if (container.health === 'unhealthy')
-                    failure = 'the image HEALTHCHECK reports unhealthy';
+                let failure = await this.containerFailure(container) ?? '';
+                if (failure) { /* said below, with its log lines */ }
                 else if (container.status === 'running' && container.hostPort === undefined)
                     failure = `docker published no port for ${c.containerPort}/tcp`;
                 else if (container.status === 'running' && container.hostPort !== undefined) {
@@ -72796,6 +72867,19 @@ class ServerDeploy {
             }
         });
     }
+    /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy): the ready check and the bake ask. */
+    async containerFailure(container) {
+        if (container.status === 'exited' || container.status === 'dead')
+            return `the container exited with code ${container.exitCode}`;
+        if (container.status === 'restarting' || container.restartCount > 0) {
+            // Running again after a restart, its state says exit code 0: Docker's events have the real one.
+            const code = container.exitCode || await this.server.docker.lastExitCode(container);
+            return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${this.config.container.restart})`;
+        }
+        if (container.health === 'unhealthy')
+            return 'the image HEALTHCHECK reports unhealthy';
+        return undefined;
+    }
     async probe() {
         const result = await this.server.probes.probe();
         this.probeLog.push(result);
@@ -72803,17 +72887,20 @@ class ServerDeploy {
             this.probeLog.shift();
         return result;
     }
-    async proveServing(expectPort, end) {
-        let inARow = 0;
-        for (;;) {
-            const result = await this.probe();
-            inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
-            if (inARow >= this.config.switch.probeSuccesses)
-                return true;
+    /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
+     * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
+     * the old upstream is waited for. */
+    proveServing(expectPort, end, failFastPort) {
+        return probe_proveServed(() => this.probe(), expectPort, this.config.switch.probeSuccesses, async () => {
             if (this.run.clock.now() >= end)
                 return false;
             await this.pause(POLL_MS.switch);
-        }
+            return true;
+        }, (result) => failFastPort !== undefined && upstreamPort(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
+    }
+    /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
+    get bakes() {
+        return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
     }
     // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
     // -interval poll): the new container may go only once the old upstream has served without a
@@ -72856,37 +72943,54 @@ class ServerDeploy {
             const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
             if (sharedWatch)
                 this.warn(sharedWatch);
+            const accessLog = this.config.bake.accessLog;
+            if (this.bakes && accessLog)
+                this.logStart = (await this.logCheck) ?? await docker.logEnd(accessLog).catch((e) => this.unreadableLog(accessLog, e));
             const t0 = this.run.clock.now();
             // Said before the write: a deploy killed in between keeps a container the key may name.
             this.checkpoint('switching', 'true');
             await this.writeKey(state.keyValue, newValue);
             this.switched = true;
             const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-            if (await this.proveServing(port, end)) {
+            const outcome = await this.proveServing(port, end, port);
+            if (outcome === 'proven') {
                 this.proven = true;
                 this.switchSeconds = (this.run.clock.now() - t0) / 1000;
+                if (this.bakes && state.keyPort !== undefined) {
+                    const baking = { from: newValue, to: state.keyValue, port: state.keyPort };
+                    this.checkpoint('baking', JSON.stringify(baking));
+                }
                 return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
             }
             const failedProbes = [...this.probeLog];
+            const badAnswer = outcome === 'timed out' ? undefined : outcome;
+            const url = this.config.switch.probeUrl;
+            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${url.pathname}${url.search} through nginx` : `nginx did not serve port ${port} within ${limit}`;
             // Read again, not taken from the start: confd may have stopped since.
-            const confd = await docker.confd().catch(() => undefined);
-            const notServed = `nginx did not serve port ${port} within ${limit}`;
-            const hint = switchHint(failedProbes, this.config, port, { confd, notifications });
+            const hint = badAnswer
+                ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
+                : switchHint(failedProbes, this.config, port, { confd: await docker.confd().catch(() => undefined), notifications });
+            const logs = badAnswer ? await this.newContainerLogs() : undefined;
             try {
                 await this.writeKey(newValue, state.keyValue);
             }
             catch (e) {
-                throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes });
+                throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes, logs });
             }
             const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
             // Written back: the old version serves again once nginx is back on it (proven below).
-            const settled = state.keyPort === undefined || await this.settledOn(state.keyPort, port);
+            // A bad answer means confd already rendered the new value: no render of it is left in flight,
+            // so nginx proven back on the old upstream is enough.
+            const settled = state.keyPort === undefined || (badAnswer
+                ? await this.proveServing(state.keyPort, this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout').end) === 'proven'
+                : await this.settledOn(state.keyPort, port));
             if (!settled) {
                 const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
-                throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes });
+                throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes, logs });
             }
             this.switched = false;
-            throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes });
+            this.checkpoint('switching', '');
+            throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes, logs });
         });
     }
     /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
@@ -72898,15 +73002,85 @@ class ServerDeploy {
             let detail = `${redisKey} unset again (nothing served before this deploy)`;
             if (state.keyPort !== undefined) {
                 const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-                if (!await this.proveServing(state.keyPort, end)) {
+                if (await this.proveServing(state.keyPort, end) !== 'proven') {
                     throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
                 }
                 detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
+                // It served (a bake, or batches after it): requests in flight to it finish before it goes.
+                detail += `; ${await this.drain([this.port ?? 0], 'removing it')}`;
             }
             this.switched = false;
             this.proven = false;
+            if (this.bakes)
+                this.checkpoint('baking', '');
+            this.checkpoint('switching', '');
+            if (this.bakeReport && this.bakeFailedAt !== undefined)
+                this.bakeReport.switchBackSeconds = (this.run.clock.now() - this.bakeFailedAt) / 1000;
             return { value: undefined, detail };
         });
+    }
+    /** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most drain-timeout. */
+    async drain(ports, then) {
+        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
+        const shown = ports.map((p) => `:${p}`).join(', ');
+        for (;;) {
+            const drain = await this.server.docker.drainState(ports);
+            if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
+                return `no connection to ${shown} left`;
+            if (this.run.clock.now() >= end) {
+                this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
+                return 'timed out';
+            }
+            await this.pause(POLL_MS.drain);
+        }
+    }
+    unreadableLog(path, e) {
+        this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
+            + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
+        return { unreadable: `${path} cannot be read` };
+    }
+    newContainerLogs() {
+        return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+    }
+    /** After the switch, for bake-time: the new version watched under real traffic while the previous
+     * container stays warm. A failure throws, and the deploy switches back (deploy.ts, undo). */
+    bake() {
+        const { docker } = this.server;
+        const { bake, container: c } = this.config;
+        const id = this.containerId ?? '';
+        const port = this.port ?? 0;
+        return this.phase('bake', async () => {
+            if (!this.bakes)
+                return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
+            const { accessLog } = bake;
+            const url = this.config.switch.probeUrl;
+            const report = await watchBake({
+                container: async () => {
+                    const state = await docker.inspect(id, c.containerPort);
+                    return { failure: await this.containerFailure(state), restarts: state.restartCount };
+                },
+                probe: () => this.probe(),
+                readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
+                pause: (ms) => this.pause(ms),
+                now: () => this.run.clock.now(),
+                progress: (message) => this.run.log.info(this.said(message)),
+            }, { timeMs: Math.min(bake.timeMs, this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now()), limits: bake, port, probePath: `${url.pathname}${url.search}`, logStart: this.logStart });
+            const { failedAt, ...seen } = report;
+            if (seen.passed && seen.seconds * 1000 < bake.timeMs)
+                throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
+            this.bakeReport = seen;
+            if (seen.passed)
+                return { value: undefined, detail: bakeLine(seen) };
+            this.bakeFailedAt = failedAt;
+            throw new DeployError('bake', seen.reason ?? 'failed', this.bakeHint(), this.timeline, { logs: await this.newContainerLogs(), bake: seen });
+        });
+    }
+    /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
+    bakeHint() {
+        const release = this.config.container.releaseCommand.length > 0
+            ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
+            : '';
+        return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
     }
     /** The new container goes, unless the key may name it. */
     async discardNew() {
@@ -72928,26 +73102,15 @@ class ServerDeploy {
             image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
         };
         const releases = [...inspection.history, thisRelease];
+        // Every bake passed: from here the new version stays, whatever happens to the deploy.
+        if (this.bakes)
+            this.checkpoint('baking', '');
         const recorded = this.record(thisRelease);
         // Everything of this deployment that ran before: drained, then stopped gracefully.
         const retiring = retirees(state, id);
         const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
-        if (oldPorts.length > 0) {
-            await this.phase('drain', async () => {
-                const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
-                const ports = oldPorts.map((p) => `:${p}`).join(', ');
-                for (;;) {
-                    const drain = await docker.drainState(oldPorts);
-                    if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
-                        return { value: undefined, detail: `no connection to ${ports} left` };
-                    if (clock.now() >= end) {
-                        this.warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
-                        return { value: undefined, detail: 'timed out' };
-                    }
-                    await this.pause(POLL_MS.drain);
-                }
-            });
-        }
+        if (oldPorts.length > 0)
+            await this.phase('drain', async () => ({ value: undefined, detail: await this.drain(oldPorts, 'retiring') }));
         // Past the proven switch, a failure here is a warning. Old containers stop
         // side by side; images are pruned once they are gone.
         await this.phase('retire', async () => {
@@ -73007,6 +73170,7 @@ class ServerDeploy {
             probes: this.probeLog,
             timeline: this.timeline,
             releases: latest(releases, SUMMARY_RELEASES),
+            bake: this.bakeReport,
         };
     }
     /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
@@ -73014,7 +73178,7 @@ class ServerDeploy {
         if (!this.held || this.lost)
             return;
         const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
-        await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
+        await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
     }
     async record(release) {
         const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release };
@@ -73022,12 +73186,13 @@ class ServerDeploy {
     }
 }
 const HINTS = {
-    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
+    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${server_deploy_LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
     pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
     start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
     release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
     ready: 'The new container never served: see its log lines above. The previous version was not touched.',
+    bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
     switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
     undo: 'Check confd and nginx on this server: the key names the previous container again.',
     drain: 'The switch succeeded; the old container may still hold connections.',
@@ -73059,6 +73224,308 @@ function switchHint(probes, config, port, facts) {
     return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }
 
+;// CONCATENATED MODULE: ./src/docker-host.ts
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
+
+
+
+class RemoteCommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
+        this.argv = argv;
+        this.result = result;
+    }
+}
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const docker_host_COMMAND_TIMEOUT_MS = 60_000;
+const DISCARD_ATTEMPTS = 3;
+const DISCARD_RETRY_MS = 500;
+function remoteDockerHost(shell) {
+    const ok = async (argv, options = {}) => {
+        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
+        if (result.code !== 0)
+            throw new RemoteCommandError(argv, result);
+        return result.stdout;
+    };
+    const identityOf = async (image) => {
+        const argv = build.imageIdentity(image);
+        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+        if (result.code === 0)
+            return parse.imageIdentity(result.stdout);
+        if (/no such image/i.test(result.stderr))
+            return undefined;
+        throw new RemoteCommandError(argv, result);
+    };
+    return {
+        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(build.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
+        },
+        async pull(image, policy, configDir) {
+            if (policy !== 'always') {
+                const present = await identityOf(image);
+                if (present)
+                    return present;
+                if (policy === 'never')
+                    throw new Error(`image ${image} is not on the server and pull is "never"`);
+            }
+            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            const identity = await identityOf(image);
+            if (!identity)
+                throw new Error(`image ${image} is missing right after docker pull`);
+            return identity;
+        },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!(e instanceof CommandTimedOut))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(build.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir) => parse.files(await ok(build.readHistories(dir))),
+        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        async checkServer(username) {
+            const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+        },
+        async containers() {
+            const argv = build.containers();
+            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return parse.containers(result.stdout);
+        },
+        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
+        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
+        async logs(id, lines) {
+            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            return `${result.stdout}${result.stderr}`.trimEnd();
+        },
+        async lastExitCode(container) {
+            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
+        },
+        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+        async remove(ids) { if (ids.length > 0)
+            await ok(build.remove(ids)); },
+        async discard(ids) {
+            if (ids.length === 0)
+                return;
+            // Docker refuses to force-remove a container its restart policy is between exit and restart
+            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
+            for (let attempt = 1;; attempt += 1) {
+                try {
+                    await ok(build.discard(ids));
+                    return;
+                }
+                catch (e) {
+                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
+                        throw e;
+                    await (0,promises_namespaceObject.setTimeout)(DISCARD_RETRY_MS);
+                }
+            }
+        },
+        images: async (repository) => parse.images(await ok(build.images(repository))),
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = build.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            if (parse.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
+            return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+        },
+        logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
+        async readLog(path, from, maxBytes) {
+            const argv = build.readLog(path, from, maxBytes);
+            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, bytes: true });
+            if (result.code !== 0)
+                throw new RemoteCommandError(argv, result);
+            return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
+        },
+        async confd() {
+            const processes = confdProcesses(parse.processes(await ok(build.processes())));
+            const redis = redisConfds(processes);
+            if (redis.length === 0)
+                return { processes, resources: new Map() };
+            return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/session.ts
+// The SSH connection to one server, with the docker host and the Redis key
+// store on it: what every door (the Action's steps, the CLI) opens, once per server.
+
+
+
+
+/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function session_openSession(target, redis, log, checkServer = false) {
+    const name = inputs_serverName(target);
+    const shell = await connect(target, log.debug);
+    if (target.insecureSkipHostKeyCheck)
+        log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
+    const docker = remoteDockerHost(shell);
+    let keys;
+    try {
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
+    }
+    catch (e) {
+        await shell.close();
+        throw e;
+    }
+    return {
+        name,
+        shell,
+        docker,
+        keys,
+        async close() {
+            await keys.close().catch(() => undefined);
+            await shell.close();
+        },
+    };
+}
+/** A session to every server, side by side; if one cannot be opened, the others are closed
+ * again and the error names that server (when there are several): nothing was changed anywhere. */
+async function openSessions(servers, redis, log, checkServer = false) {
+    const opening = servers.map((target) => session_openSession(target, redis, log, checkServer));
+    const settled = await Promise.allSettled(opening);
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed < 0)
+        return settled.map((s) => s.value);
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+    const reason = settled[failed].reason;
+    if (servers.length === 1)
+        throw reason;
+    const refused = settled.filter((s) => s.status === 'rejected').length;
+    throw new Error(`${inputs_serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
+}
+
+;// CONCATENATED MODULE: ./src/cleanup.ts
+// What a deploy that stopped half way leaves to clean up, and the cleaning: the
+// Action's post step and the CLI's Ctrl-C both end here.
+
+
+
+
+
+
+/** Notes one checkpoint of one server. */
+function noteCheckpoint(left, lockOwner, server, name, value) {
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '' });
+    if (name === 'switching')
+        mine.switching = value === 'true';
+    else
+        mine[name] = value;
+}
+/** Whether there is anything to do on the server. */
+function needsCleanup(left) {
+    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig);
+}
+const SWITCH_BACK_POLL_MS = 5;
+/** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
+ * from the new value, under the deployment's lock, taken again if it expired; released again by
+ * cleanUp) and is proven to serve. Only then may the new container go; true when it may. */
+async function switchBack(left, server, config, log) {
+    const baking = JSON.parse(left.baking);
+    const key = config.switch.redisKey;
+    const lock = { name: lockName(key), owner: left.lockOwner };
+    let outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+    if (!outcome.ok && outcome.lockLost && await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS)) {
+        left.lock = lock.name;
+        outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+    }
+    const stays = `${left.container} (:${baking.from}) and the previous container (:${baking.port}) both stay`;
+    // The deploy's own undo may have written it back already and only failed to prove it.
+    const alreadyBack = !outcome.ok && !outcome.lockLost && outcome.current === baking.to;
+    if (!outcome.ok && !alreadyBack) {
+        const why = outcome.lockLost ? `another deploy holds ${lock.name}` : `${key} holds ${outcome.current ?? '(unset)'} now`;
+        log.warning(`The deploy stopped during its bake, and ${key} could not be set back (${why}): ${stays}; nginx serves what ${key} names.`);
+        return false;
+    }
+    const end = Date.now() + config.timing.switchTimeoutMs;
+    const proof = await proveServed(() => server.probes.probe(), baking.port, config.switch.probeSuccesses, async () => {
+        await sleep(SWITCH_BACK_POLL_MS);
+        return Date.now() < end;
+    });
+    if (proof !== 'proven') {
+        log.warning(`The deploy stopped during its bake: ${key} was set back to ${baking.to}, but nginx did not serve :${baking.port} within switch-timeout: ${stays}.`);
+        return false;
+    }
+    log.info(`The deploy stopped during its bake: nginx serves the previous version again (${key}=${baking.to}).`);
+    return true;
+}
+/** Removes the registry login and a container that never received traffic, then releases the lock. */
+async function cleanUp(left, server, config, log) {
+    if (left.dockerConfig) {
+        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
+    }
+    const unserved = !left.switching || (left.baking && await switchBack(left, server, config, log).catch((e) => {
+        log.warning(`Could not switch back after the bake: ${e.message}`);
+        return false;
+    }));
+    if (left.container && unserved) {
+        await server.docker.discard([left.container]).then(() => log.info(left.baking ? `Removed ${left.container}, which served during the bake.` : `Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+    }
+    if (left.lock) {
+        const released = await server.keys.unlock(left.lock, left.lockOwner);
+        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
+    }
+}
+/** Cleans up on every server that has something left, side by side, each over its own connection
+ * (anythingLeft has said what stays). */
+async function cleanUpServers(left, config, log) {
+    await Promise.all(config.servers.map(async (target) => {
+        const name = serverName(target);
+        const mine = left[name];
+        if (!mine || !needsCleanup(mine))
+            return;
+        const several = config.servers.length > 1;
+        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
+        try {
+            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
+            const probes = forwardedProbes(session.shell, config);
+            await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
+                await probes.close().catch(() => undefined);
+                await session.close();
+            });
+        }
+        catch (e) {
+            serverLog.warning(`Cleanup failed: ${e.message}`);
+        }
+    }));
+}
+/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
+function anythingLeft(left, log) {
+    const entries = Object.entries(left);
+    for (const [server, mine] of entries) {
+        if (!mine.container || !mine.switching || mine.baking)
+            continue;
+        log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
+    }
+    return entries.some(([, mine]) => needsCleanup(mine));
+}
+
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
 // step by step"): lock every server, prepare the new version everywhere while
@@ -73068,15 +73535,11 @@ function switchHint(probes, config, port, facts) {
 // tests drive it with fakes.
 
 
-/** How many servers switch at a time. */
-function batchCount(total, size) {
-    const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
-    return Math.min(total, Math.max(1, count));
-}
+
 /** The servers in batches of `count`, in the order given. */
 const inBatches = (items, count) => Array.from({ length: Math.ceil(items.length / count) }, (_, i) => items.slice(i * count, (i + 1) * count));
 async function deploy(config, deps, identity) {
-    const run = new DeployRun(config, identity, deps.clock, deps.log);
+    const run = new DeployRun(config, identity, deps.clock, deps.log, deps.signal);
     const servers = deps.servers.map((server) => new ServerDeploy(run, server));
     const stages = [];
     async function stage(name, detail, work) {
@@ -73097,12 +73560,19 @@ async function deploy(config, deps, identity) {
         await stage('prepare', 'inspect, pull, release, start and ready check, side by side', () => prepare(run, servers));
         const batches = inBatches(servers, batchCount(servers.length, config.batchSize));
         for (const [i, batch] of batches.entries()) {
-            await stage('switch', `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`, () => everyOne(batch, (s) => s.switchTo()));
+            const names = `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`;
+            await stage('switch', names, () => everyOne(batch, (s) => s.switchTo()));
+            // Each batch bakes before the next switches: with batch-size 1, the first server is a canary.
+            if (config.bake.timeMs > 0)
+                await stage('bake', `${names}, for bake-time`, () => everyOne(batch, (s) => s.bake(), run));
         }
+        // Every bake passed: from here on the new version stays, whatever interrupts.
+        run.interruptible = false;
         const results = await stage('retire', 'drain and retire, side by side', () => Promise.all(servers.map((s) => s.retire())));
         return { ...results[0], servers: results, stages, durationSeconds: run.seconds(), warnings: run.warnings };
     }
     catch (e) {
+        run.interruptible = false;
         throw await undo(e, servers, stages, stage);
     }
     finally {
@@ -73193,7 +73663,7 @@ function newIdentity(config, who) {
 }
 const runDeploy = async (config, identity, hooks) => {
     const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
-    const probes = sessions.map((session) => forwardedProbes(session.shell, config));
+    const probes = sessions.map((session) => probe_forwardedProbes(session.shell, config));
     try {
         return await deploy(config, {
             servers: sessions.map((session, i) => ({
@@ -73205,6 +73675,7 @@ const runDeploy = async (config, identity, hooks) => {
             })),
             clock: { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) },
             log: hooks.log,
+            signal: hooks.signal,
         }, identity);
     }
     finally {
@@ -73212,6 +73683,13 @@ const runDeploy = async (config, identity, hooks) => {
         await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
     }
 };
+/** The `bake` output: what a user's next step may act on. */
+function bakeOutput(report) {
+    if (!report)
+        return undefined;
+    const { passed, seconds, traffic, probes, probeFailures, restarts } = report;
+    return { passed, seconds: Number(seconds.toFixed(1)), requests: traffic?.requests ?? null, errors: traffic?.errors ?? null, probes, 'probe-failures': probeFailures, restarts };
+}
 /** One server's outputs, by the names action.yml gives them. */
 function serverOutputs(result) {
     return {
@@ -73230,8 +73708,9 @@ function serverOutputs(result) {
 function outputsOf(result) {
     return {
         ...serverOutputs(result),
+        bake: result.bake ? JSON.stringify(bakeOutput(result.bake)) : '',
         'duration-seconds': result.durationSeconds.toFixed(2),
-        servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r) }))),
+        servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r), bake: bakeOutput(r.bake) ?? null }))),
     };
 }
 
@@ -73268,6 +73747,8 @@ function readConfig() {
 const STATE = { servers: 'servers', finished: 'finished' };
 
 ;// CONCATENATED MODULE: ./src/summary.ts
+// The job summary a user reads after a deploy: pure markdown from the result.
+
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** A table of phases or stages: whether each went through, its name, how long, what it did. */
@@ -73280,6 +73761,28 @@ const stageTable = (stages) => `**Stages across the servers**\n\n${stepTable('st
 function probeList(probes) {
     const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
     return `**Last probes through nginx**\n\n${lines.join('\n')}`;
+}
+/** The bake, a row per server: what the new version answered while the previous one stayed warm. */
+function bakeTable(results, several) {
+    const baked = results.filter((x) => x.bake);
+    if (baked.length === 0)
+        return false;
+    const n = (v) => (v === undefined ? '' : `${v.toFixed(3)} s`);
+    const rows = baked.map(({ server, bake }) => {
+        const b = bake;
+        const t = b.traffic;
+        const traffic = t ? `${t.requests} | ${t.errors} (${percent(t.errors, t.requests).toFixed(1)}%) | ${n(t.p50)} / ${n(t.p99)}` : 'not watched | | ';
+        return `| ${several ? `${server} | ` : ''}${b.passed ? '✅' : '❌'} ${b.seconds.toFixed(1)} s | ${traffic} | ${b.probes} (${b.probeFailures} failed) | ${b.restarts} |`;
+    });
+    const notWatched = baked.find((x) => !x.bake?.traffic)?.bake?.notWatched;
+    return [
+        '**Bake** (the new version under real traffic, the previous one kept running)',
+        '',
+        `| ${several ? 'server | ' : ''}bake | requests answered | 5xx | p50 / p99 | probes | restarts |`,
+        `| ${several ? '--- | ' : ''}--- | ---: | ---: | --- | ---: | ---: |`,
+        ...rows,
+        ...(notWatched ? ['', `Real traffic was not watched (${cell(notWatched)}): set \`access-log\` to nginx's dhd_upstream log (README, "The bake").`] : []),
+    ].join('\n');
 }
 /** Sections separated by blank lines; absent ones leave no trace. */
 const sections = (...parts) => `${parts.filter(Boolean).join('\n\n')}\n`;
@@ -73302,7 +73805,7 @@ function serversTable(r) {
 }
 function successSummary(image, r) {
     const several = r.servers.length > 1;
-    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several ? serversTable(r) : overviewTable(r), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
+    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several ? serversTable(r) : overviewTable(r), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), bakeTable(r.servers, several), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
 }
 function releaseTable(releases) {
     const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
@@ -73310,11 +73813,12 @@ function releaseTable(releases) {
 }
 function failureSummary(image, e) {
     const several = e.servers.length > 1;
-    return sections(`## docker-hot-deploy: ${image} was not deployed`, `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`, several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'), e.hint, several && stageTable(e.stages), ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
+    return sections(`## docker-hot-deploy: ${image} was not deployed`, `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`, several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'), e.hint, e.details.bake !== undefined && [bakeTable([{ server: e.server ?? '', bake: e.details.bake }], false), ...bakeEvidence(e.details.bake).map(cell)].filter(Boolean).join('\n\n'), several && stageTable(e.stages), ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
+
 
 
 
@@ -73375,7 +73879,8 @@ async function run(deployWith = runDeploy) {
         process.exitCode = 1;
         if (e instanceof DeployError) {
             // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
-            error(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
+            const evidence = e.details.bake ? bakeEvidence(e.details.bake).map((l) => `\n${l}`).join('') : '';
+            error(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
             await writeSummary(failureSummary(config.container.image || 'the rollback', e));
             setFailed(`${e.message}. ${e.hint}`);
         }

@@ -215,6 +215,29 @@ export const ACTION_INPUTS: readonly ActionInput[] = [
     "default": "/"
   },
   {
+    "name": "bake-time",
+    "description": "How long the new version is watched under real traffic after the switch while the previous container stays running; a failing bake switches back by itself. 0s turns it off.",
+    "required": false,
+    "default": "30s"
+  },
+  {
+    "name": "access-log",
+    "description": "An nginx access log on the server in the dhd_upstream format (README, examples/host/nginx); the bake counts the new version's answers in it. Without it, the bake watches the container and probes only.",
+    "required": false
+  },
+  {
+    "name": "bake-max-errors",
+    "description": "The share of 5xx answers of the new version (in access-log) that fails the bake, once bake-min-requests were answered.",
+    "required": false,
+    "default": "5%"
+  },
+  {
+    "name": "bake-min-requests",
+    "description": "How many answers of the new version (in access-log) the share of 5xx needs before it can fail the bake.",
+    "required": false,
+    "default": "20"
+  },
+  {
     "name": "health-timeout",
     "description": "How long the new container has to become ready.",
     "required": false,

@@ -1,9 +1,11 @@
 // What a deploy that stopped half way leaves to clean up, and the cleaning: the
 // Action's post step and the CLI's Ctrl-C both end here.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerHost } from './docker-host.js';
 import { aboutServer, serverName, type Config } from './inputs.js';
-import type { KeyStore } from './redis.js';
-import type { Checkpoint } from './server-deploy.js';
+import { forwardedProbes, proveServed, type Probes } from './probe.js';
+import { lockName, type KeyStore } from './redis.js';
+import { LOCK_TTL_MS, type BakingCheckpoint, type Checkpoint } from './server-deploy.js';
 import { openSession } from './session.js';
 
 /** What a deploy had taken or started on one server when it stopped (its checkpoints), empty strings for nothing. */
@@ -13,6 +15,8 @@ export interface Leftovers {
   container: string;
   /** The key may name the container: it may serve, so it stays. */
   switching: boolean;
+  /** The deploy was baking: the previous version goes back (a BakingCheckpoint as JSON). */
+  baking: string;
   dockerConfig: string;
 }
 
@@ -21,7 +25,7 @@ export type ServerLeftovers = Record<string, Leftovers>;
 
 /** Notes one checkpoint of one server. */
 export function noteCheckpoint(left: ServerLeftovers, lockOwner: string, server: string, name: Checkpoint, value: string): void {
-  const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, dockerConfig: '' });
+  const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '' });
   if (name === 'switching') mine.switching = value === 'true';
   else mine[name] = value;
 }
@@ -34,20 +38,59 @@ export interface CleanupLog {
 
 /** Whether there is anything to do on the server. */
 function needsCleanup(left: Leftovers): boolean {
-  return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
+  return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig);
+}
+
+const SWITCH_BACK_POLL_MS = 5;
+
+/** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
+ * from the new value, under the deployment's lock, taken again if it expired; released again by
+ * cleanUp) and is proven to serve. Only then may the new container go; true when it may. */
+async function switchBack(left: Leftovers, server: { keys: KeyStore; probes: Probes }, config: Config, log: CleanupLog): Promise<boolean> {
+  const baking = JSON.parse(left.baking) as BakingCheckpoint;
+  const key = config.switch.redisKey;
+  const lock = { name: lockName(key), owner: left.lockOwner };
+  let outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+  if (!outcome.ok && outcome.lockLost && await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS)) {
+    left.lock = lock.name;
+    outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+  }
+  const stays = `${left.container} (:${baking.from}) and the previous container (:${baking.port}) both stay`;
+  // The deploy's own undo may have written it back already and only failed to prove it.
+  const alreadyBack = !outcome.ok && !outcome.lockLost && outcome.current === baking.to;
+  if (!outcome.ok && !alreadyBack) {
+    const why = outcome.lockLost ? `another deploy holds ${lock.name}` : `${key} holds ${outcome.current ?? '(unset)'} now`;
+    log.warning(`The deploy stopped during its bake, and ${key} could not be set back (${why}): ${stays}; nginx serves what ${key} names.`);
+    return false;
+  }
+  const end = Date.now() + config.timing.switchTimeoutMs;
+  const proof = await proveServed(() => server.probes.probe(), baking.port, config.switch.probeSuccesses, async () => {
+    await sleep(SWITCH_BACK_POLL_MS);
+    return Date.now() < end;
+  });
+  if (proof !== 'proven') {
+    log.warning(`The deploy stopped during its bake: ${key} was set back to ${baking.to}, but nginx did not serve :${baking.port} within switch-timeout: ${stays}.`);
+    return false;
+  }
+  log.info(`The deploy stopped during its bake: nginx serves the previous version again (${key}=${baking.to}).`);
+  return true;
 }
 
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
-export async function cleanUp(left: Leftovers, server: { docker: DockerHost; keys: KeyStore }, log: CleanupLog): Promise<void> {
+export async function cleanUp(left: Leftovers, server: { docker: DockerHost; keys: KeyStore; probes: Probes }, config: Config, log: CleanupLog): Promise<void> {
   if (left.dockerConfig) {
     await server.docker.removeDir(left.dockerConfig).then(
       () => log.info(`Removed the registry login in ${left.dockerConfig}.`),
       (e: Error) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`),
     );
   }
-  if (left.container && !left.switching) {
+  const unserved = !left.switching || (left.baking && await switchBack(left, server, config, log).catch((e: Error) => {
+    log.warning(`Could not switch back after the bake: ${e.message}`);
+    return false;
+  }));
+  if (left.container && unserved) {
     await server.docker.discard([left.container]).then(
-      () => log.info(`Removed ${left.container}, which never received traffic.`),
+      () => log.info(left.baking ? `Removed ${left.container}, which served during the bake.` : `Removed ${left.container}, which never received traffic.`),
       (e: Error) => log.warning(`Could not remove ${left.container}: ${e.message}`),
     );
   }
@@ -68,7 +111,11 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
     const serverLog = { info: (m: string) => log.info(aboutServer(name, several, m)), warning: (m: string) => log.warning(aboutServer(name, several, m)) };
     try {
       const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
-      await cleanUp(mine, session, serverLog).finally(() => session.close());
+      const probes = forwardedProbes(session.shell, config);
+      await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
+        await probes.close().catch(() => undefined);
+        await session.close();
+      });
     } catch (e) {
       serverLog.warning(`Cleanup failed: ${(e as Error).message}`);
     }
@@ -79,7 +126,7 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
 export function anythingLeft(left: ServerLeftovers, log: CleanupLog): boolean {
   const entries = Object.entries(left);
   for (const [server, mine] of entries) {
-    if (!mine.container || !mine.switching) continue;
+    if (!mine.container || !mine.switching || mine.baking) continue;
     log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
   }
   return entries.some(([, mine]) => needsCleanup(mine));

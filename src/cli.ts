@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ACTION_INPUTS } from './action-inputs.js';
+import { bakeEvidence, bakeLine } from './bake-rules.js';
 import { anythingLeft, cleanUpServers, noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import type { DeployResult } from './deploy.js';
 import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
@@ -160,11 +161,22 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   const identity = newIdentity(config, deployer(env));
   // What a Ctrl-C leaves to clean up: the deploy's checkpoints, kept here as the Action keeps its state.
   const left: ServerLeftovers = {};
+  // The first Ctrl-C asks the deploy to stop: it undoes what it did at its next step (a bake is
+  // switched back). A second one cleans up at once from the checkpoints, as a cancelled run's post step.
+  const stop = new AbortController();
+  const cleanUpNow = async (): Promise<void> => {
+    if (anythingLeft(left, log)) await cleanUpServers(left, config, log).catch((e: Error) => log.warning(`cleanup failed: ${e.message}`));
+  };
   const onInterrupt = (): void => {
-    say('Interrupted: cleaning up as a cancelled run does.');
-    void (async () => {
-      if (anythingLeft(left, log)) await cleanUpServers(left, config, log);
-    })().catch((e: Error) => log.warning(`cleanup failed: ${e.message}`)).finally(() => process.exit(EXIT.interrupted));
+    if (!stop.signal.aborted) {
+      say('Interrupted: stopping the deploy at its next step and undoing what it did (Ctrl-C again to clean up and exit at once).');
+      stop.abort();
+      process.once('SIGINT', onInterrupt);
+      process.once('SIGTERM', onInterrupt);
+      return;
+    }
+    say('Interrupted again: cleaning up as a cancelled run does.');
+    void cleanUpNow().finally(() => process.exit(EXIT.interrupted));
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
@@ -173,9 +185,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
       log,
       debug: verbose ? (m) => say(m) : () => undefined,
       checkpoint: (server, name, value) => noteCheckpoint(left, identity.lockOwner, server, name, value),
+      signal: stop.signal,
     });
     say(timelinesText(result.servers, result.stages));
     say(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+    if (result.bake) say(`bake: ${bakeLine(result.bake)}`);
     if (json) io.stdout(`${JSON.stringify({ ok: true, outputs: outputsOf(result), timeline: result.timeline, stages: result.stages, warnings: result.warnings, releases: result.releases })}\n`);
     return EXIT.deployed;
   } catch (e) {
@@ -185,9 +199,15 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
       return EXIT.failed;
     }
     say(e.servers.length > 0 ? timelinesText(e.servers, e.stages) : timelineText(e.timeline));
+    if (e.details.bake) bakeEvidence(e.details.bake).forEach(say);
     if (e.details.logs) say(`Last log lines:\n${e.details.logs}`);
     say(`${e.message}. ${e.hint}`);
-    if (json) io.stdout(`${JSON.stringify({ ok: false, server: e.server, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, stages: e.stages, servers: e.servers, logs: e.details.logs })}\n`);
+    if (json) io.stdout(`${JSON.stringify({ ok: false, server: e.server, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, stages: e.stages, servers: e.servers, logs: e.details.logs, bake: e.details.bake })}\n`);
+    if (stop.signal.aborted) {
+      // What the undo could not reach (a server lost meanwhile) is still in the checkpoints.
+      await cleanUpNow();
+      return EXIT.interrupted;
+    }
     return e.oldServes ? EXIT.oldServes : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onInterrupt);

@@ -2,6 +2,7 @@
 // the deploy's deadline, its warnings, and the failure a phase reports (with
 // its hint and details as data).
 import type { Config } from './inputs.js';
+import type { BakeReport } from './bake-rules.js';
 import type { ProbeResult } from './probe.js';
 
 export interface Clock {
@@ -23,7 +24,7 @@ export interface DeployIdentity {
   lockOwner: string;
 }
 
-export type PhaseName = 'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'undo' | 'drain' | 'retire';
+export type PhaseName = 'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'bake' | 'undo' | 'drain' | 'retire';
 
 export interface PhaseRecord {
   phase: PhaseName;
@@ -33,7 +34,7 @@ export interface PhaseRecord {
 }
 
 /** The deploy's stages across servers (DESIGN.md, several servers). */
-export type StageName = 'lock' | 'prepare' | 'switch' | 'undo' | 'retire';
+export type StageName = 'lock' | 'prepare' | 'switch' | 'bake' | 'undo' | 'retire';
 
 export interface StageRecord {
   stage: StageName;
@@ -61,7 +62,7 @@ export class DeployError extends Error {
 
   constructor(
     readonly phase: PhaseName, readonly reason: string, readonly hint: string, readonly timeline: PhaseRecord[],
-    readonly details: { logs?: string; probes?: ProbeResult[] } = {},
+    readonly details: { logs?: string; probes?: ProbeResult[]; bake?: BakeReport } = {},
     /** The server that failed, named when there are several. */
     readonly server?: string,
   ) {
@@ -76,11 +77,19 @@ export class DeployRun {
   readonly warnings: string[] = [];
   /** Set while preparing, once a server failed: the others stop waiting. */
   stopped?: string;
+  /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
+  interruptible = true;
 
-  constructor(readonly config: Config, readonly identity: DeployIdentity, readonly clock: Clock, readonly log: Log) {
+  constructor(readonly config: Config, readonly identity: DeployIdentity, readonly clock: Clock, readonly log: Log,
+    /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
+    private readonly signal?: AbortSignal) {
     this.started = clock.now();
     this.deadline = this.started + config.timing.timeoutMs;
     config.deprecations.forEach((m) => this.warn(m));
+  }
+
+  get interrupted(): boolean {
+    return this.interruptible && this.signal?.aborted === true;
   }
 
   get several(): boolean {

@@ -5,7 +5,7 @@
 // same sequence with one element. Written against small interfaces so unit
 // tests drive it with fakes.
 import { DeployError, DeployRun, type Clock, type DeployIdentity, type Log, type StageName, type StageRecord } from './deploy-run.js';
-import type { BatchSize, Config } from './inputs.js';
+import { batchCount, type Config } from './inputs.js';
 import { ServerDeploy, Stopped, type Server, type ServerResult } from './server-deploy.js';
 
 export interface Deps {
@@ -13,6 +13,8 @@ export interface Deps {
   servers: Server[];
   clock: Clock;
   log: Log;
+  /** Aborted: the deploy stops at its next step and undoes what it did. */
+  signal?: AbortSignal;
 }
 
 export interface DeployResult extends ServerResult {
@@ -23,18 +25,12 @@ export interface DeployResult extends ServerResult {
   warnings: string[];
 }
 
-/** How many servers switch at a time. */
-export function batchCount(total: number, size: BatchSize): number {
-  const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
-  return Math.min(total, Math.max(1, count));
-}
-
 /** The servers in batches of `count`, in the order given. */
 const inBatches = <T>(items: T[], count: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / count) }, (_, i) => items.slice(i * count, (i + 1) * count));
 
 export async function deploy(config: Config, deps: Deps, identity: DeployIdentity): Promise<DeployResult> {
-  const run = new DeployRun(config, identity, deps.clock, deps.log);
+  const run = new DeployRun(config, identity, deps.clock, deps.log, deps.signal);
   const servers = deps.servers.map((server) => new ServerDeploy(run, server));
   const stages: StageRecord[] = [];
 
@@ -56,11 +52,17 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
     await stage('prepare', 'inspect, pull, release, start and ready check, side by side', () => prepare(run, servers));
     const batches = inBatches(servers, batchCount(servers.length, config.batchSize));
     for (const [i, batch] of batches.entries()) {
-      await stage('switch', `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`, () => everyOne(batch, (s) => s.switchTo()));
+      const names = `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`;
+      await stage('switch', names, () => everyOne(batch, (s) => s.switchTo()));
+      // Each batch bakes before the next switches: with batch-size 1, the first server is a canary.
+      if (config.bake.timeMs > 0) await stage('bake', `${names}, for bake-time`, () => everyOne(batch, (s) => s.bake(), run));
     }
+    // Every bake passed: from here on the new version stays, whatever interrupts.
+    run.interruptible = false;
     const results = await stage('retire', 'drain and retire, side by side', () => Promise.all(servers.map((s) => s.retire())));
     return { ...results[0], servers: results, stages, durationSeconds: run.seconds(), warnings: run.warnings };
   } catch (e) {
+    run.interruptible = false;
     throw await undo(e, servers, stages, stage);
   } finally {
     await Promise.all(servers.map((s) => s.unlock()));

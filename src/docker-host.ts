@@ -2,7 +2,7 @@
 // remote shell. Argument lists come from docker.ts; this file only runs them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
-import { build, parse, type ContainerState, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
+import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
 import { confdProcesses, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
@@ -45,6 +45,10 @@ export interface DockerHost {
   removeImages(refs: string[]): Promise<void>;
   /** nginx workers shutting down, and connections to any of these ports. */
   drainState(ports: number[]): Promise<DrainState>;
+  /** Where a log file (nginx's access-log) ends now. */
+  logEnd(path: string): Promise<LogPosition>;
+  /** Whole lines of a log from `from` on, at most `maxBytes`; a rotated or truncated log from its start. */
+  readLog(path: string, from: LogPosition, maxBytes: number): Promise<LogRead>;
   /** The server's own confd processes (not those of containers), and the template resources of those with the Redis backend. */
   confd(): Promise<ConfdState>;
 }
@@ -153,6 +157,13 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     async drainState(ports) {
       const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
       return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+    },
+    logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
+    async readLog(path, from, maxBytes) {
+      const argv = build.readLog(path, from, maxBytes);
+      const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, bytes: true });
+      if (result.code !== 0) throw new RemoteCommandError(argv, result);
+      return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
     },
     async confd() {
       const processes = confdProcesses(parse.processes(await ok(build.processes())));

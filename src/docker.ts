@@ -76,6 +76,18 @@ export interface ContainerState {
   hostPort?: number;
 }
 
+/** Where a read of a log file stands: the file (its inode) and the byte offset in it. */
+export interface LogPosition {
+  inode: string;
+  offset: number;
+}
+
+/** Complete lines read from a log, and where the next read begins (after the last complete line). */
+export interface LogRead {
+  position: LogPosition;
+  text: string;
+}
+
 export interface ImageSummary {
   ref: string;
   id: string;
@@ -146,6 +158,13 @@ export const build = {
   /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
   serverCheck: (): Argv => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
   listeningPorts: (): Argv => ['ss', '-Htln'],
+  /** Where a log ends now: its inode and size. */
+  logEnd: (path: string): Argv => ['stat', '-L', '-c', '%i %s', '--', path],
+  /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
+   * (another inode) or truncated (shorter than the offset) is read from its start. */
+  readLog: (path: string, from: LogPosition, maxBytes: number): Argv => ['sh', '-c',
+    'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
+    + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
   connectionsTo: (port: number): Argv => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
   /** Every process's pid and command line, after the pids of processes in nested PID namespaces
    * (containers, or servers nested on this one): their nginx and confd are not this server's. */
@@ -256,6 +275,20 @@ export const parse = {
     return ports;
   },
 
+  logEnd(text: string): LogPosition {
+    const [inode, size] = text.trim().split(' ');
+    if (!/^\d+$/.test(inode ?? '') || !/^\d+$/.test(size ?? '')) throw new Error(`unexpected stat output: ${text.slice(0, 80)}`);
+    return { inode, offset: Number(size) };
+  },
+  /** Only whole lines count, in bytes as the server sent them: a line still being written is read
+   * again next time, so the offset never falls inside one (nor inside a multi-byte character). */
+  logRead(bytes: Buffer): LogRead {
+    const newline = bytes.indexOf(0x0a);
+    if (newline < 0) throw new Error(`unexpected log read output: ${bytes.subarray(0, 80).toString()}`);
+    const start = parse.logEnd(bytes.subarray(0, newline).toString());
+    const complete = bytes.subarray(newline + 1, bytes.lastIndexOf(0x0a) + 1);
+    return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
+  },
   lineCount: (text: string): number => text.split('\n').filter((l) => l.trim()).length,
 
   /** The command lines of the processes in the server's own PID namespace (see build.processes). */

@@ -3,7 +3,8 @@
 // and which images the last releases need.
 import { createHash } from 'node:crypto';
 
-export type Outcome = 'deployed' | 'rolled back' | 'failed';
+/** baked-out: switched, then switched back by a failed bake. */
+export type Outcome = 'deployed' | 'rolled back' | 'failed' | 'baked-out';
 
 export interface Release {
   time: string;

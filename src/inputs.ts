@@ -27,6 +27,12 @@ export interface RedisTarget {
 /** How many servers switch at a time: a number of them, or a share of all of them. */
 export type BatchSize = { servers: number } | { percent: number };
 
+/** How many servers switch at a time. */
+export function batchCount(total: number, size: BatchSize): number {
+  const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
+  return Math.min(total, Math.max(1, count));
+}
+
 export interface Config {
   /** Every server of the deploy, in the order given: one SSH endpoint each (jump host included). */
   servers: SshTarget[];
@@ -68,6 +74,15 @@ export interface Config {
     stopTimeoutMs: number;
     lockTimeoutMs: number;
     timeoutMs: number;
+  };
+  /** Watching the new version after the switch, the previous container kept warm (README, "The bake"). */
+  bake: {
+    /** 0: no bake. */
+    timeMs: number;
+    /** nginx's dhd_upstream log on the server. */
+    accessLog?: string;
+    maxErrorPercent: number;
+    minRequests: number;
   };
   keepImages: number;
   /** Inputs that still work but will not for ever: said on every run. */
@@ -147,11 +162,11 @@ export function parseInputs(raw: (name: string) => string): Config {
     if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
     return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
   };
-  const duration = (name: string): number => {
+  const duration = (name: string, { zero = false } = {}): number => {
     const value = get(name);
     const parsed = parseDuration(value);
-    if (parsed !== undefined && parsed > 0) return parsed;
-    return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
+    if (parsed !== undefined && (parsed > 0 || zero)) return parsed;
+    return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
   };
   const matching = (name: string, re: RegExp, accepted: string, value = get(name)): string =>
     !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
@@ -246,6 +261,13 @@ export function parseInputs(raw: (name: string) => string): Config {
   }
   const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
   const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+  const bakeTime = duration('bake-time', { zero: true });
+  const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
+  const maxErrorsText = get('bake-max-errors');
+  const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
+  const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
+    ? Number(maxErrorsMatch[1])
+    : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
   const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
 
   const config: Config = {
@@ -287,9 +309,16 @@ export function parseInputs(raw: (name: string) => string): Config {
       lockTimeoutMs: duration('lock-timeout'),
       timeoutMs: duration('timeout'),
     },
+    bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
     keepImages: integer('keep-images', 1, 100),
     deprecations,
   };
+  // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
+  const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
+  if (batches * config.bake.timeMs >= config.timing.timeoutMs) {
+    const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
+    problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
+  }
   if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
     problems.push('registry-username, registry-password: give both or neither');
   }

@@ -1,5 +1,6 @@
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
 import * as core from '@actions/core';
+import { bakeEvidence } from './bake-rules.js';
 import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import { DeployError } from './deploy-run.js';
 import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
@@ -59,7 +60,8 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
     process.exitCode = 1;
     if (e instanceof DeployError) {
       // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
-      core.error(`${e.message}\n${e.hint}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
+      const evidence = e.details.bake ? bakeEvidence(e.details.bake).map((l) => `\n${l}`).join('') : '';
+      core.error(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
       await writeSummary(failureSummary(config.container.image || 'the rollback', e));
       core.setFailed(`${e.message}. ${e.hint}`);
     } else {

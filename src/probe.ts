@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { bracketed } from './docker.js';
 import type { Config } from './inputs.js';
 import type { Forward, RemoteShell } from './ssh/connection.js';
+import { upstreamPort } from './upstream.js';
 
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -34,6 +35,20 @@ export interface HttpTarget {
 
 export function isHealthyStatus(status: number | undefined): boolean {
   return status !== undefined && status >= 200 && status < 400;
+}
+
+/** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
+ * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
+export async function proveServed(probe: () => Promise<ProbeResult>, port: number, successes: number, next: () => Promise<boolean>,
+  failFast: (result: ProbeResult) => boolean = () => false): Promise<'proven' | 'timed out' | ProbeResult> {
+  let inARow = 0;
+  for (;;) {
+    const result = await probe();
+    if (failFast(result)) return result;
+    inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === port ? inARow + 1 : 0;
+    if (inARow >= successes) return 'proven';
+    if (!await next()) return 'timed out';
+  }
 }
 
 export function httpGet(target: HttpTarget): Promise<ProbeResult> {

@@ -3,6 +3,7 @@
 // (the Action, the CLI) bring their own log, checkpoints and identity.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BakeReport } from './bake-rules.js';
 import { deploy, type DeployResult } from './deploy.js';
 import type { DeployIdentity, Log } from './deploy-run.js';
 import type { Config } from './inputs.js';
@@ -28,6 +29,8 @@ export interface DeployHooks {
   debug: (message: string) => void;
   /** What a server's deploy has taken or started, for cleanup after a cancel (by server name). */
   checkpoint: (server: string, name: Checkpoint, value: string) => void;
+  /** Aborted: the deploy stops at its next step and undoes what it did. */
+  signal?: AbortSignal;
 }
 
 export type RunDeploy = (config: Config, identity: DeployIdentity, hooks: DeployHooks) => Promise<DeployResult>;
@@ -46,12 +49,20 @@ export const runDeploy: RunDeploy = async (config, identity, hooks) => {
       })),
       clock: { now: () => Date.now(), sleep: (ms: number) => sleep(ms).then(() => undefined) },
       log: hooks.log,
+      signal: hooks.signal,
     }, identity);
   } finally {
     await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
     await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
   }
 };
+
+/** The `bake` output: what a user's next step may act on. */
+function bakeOutput(report: BakeReport | undefined): object | undefined {
+  if (!report) return undefined;
+  const { passed, seconds, traffic, probes, probeFailures, restarts } = report;
+  return { passed, seconds: Number(seconds.toFixed(1)), requests: traffic?.requests ?? null, errors: traffic?.errors ?? null, probes, 'probe-failures': probeFailures, restarts };
+}
 
 /** One server's outputs, by the names action.yml gives them. */
 function serverOutputs(result: ServerResult): Record<string, string> {
@@ -72,7 +83,8 @@ function serverOutputs(result: ServerResult): Record<string, string> {
 export function outputsOf(result: DeployResult): Record<string, string> {
   return {
     ...serverOutputs(result),
+    bake: result.bake ? JSON.stringify(bakeOutput(result.bake)) : '',
     'duration-seconds': result.durationSeconds.toFixed(2),
-    servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r) }))),
+    servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r), bake: bakeOutput(r.bake) ?? null }))),
   };
 }

@@ -5,19 +5,30 @@
 import { deploymentState, retirees, type DeploymentState } from './deployment-state.js';
 import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
 import type { DockerHost } from './docker-host.js';
+import { bakeLine, type BakeReport } from './bake-rules.js';
+import { watchBake } from './bake.js';
 import { confdsRendering, sharedWatchProblem, type ConfdState } from './confd.js';
-import { firstFreePort, imagesToPrune, takenPorts, type ContainerSummary, type ImageIdentity, type RunSpec } from './docker.js';
+import { firstFreePort, imagesToPrune, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
-import { isHealthyStatus, type ProbeResult, type Probes } from './probe.js';
+import { isHealthyStatus, proveServed, type ProbeResult, type Probes } from './probe.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
 import { ConnectionLost } from './ssh/connection.js';
 import { formatKeyValue, upstreamPort } from './upstream.js';
 
 /** What the cancel-safe post step needs to know: the lock held, the container
  * started, and whether it may have received traffic. */
-export type Checkpoint = 'lock' | 'container' | 'switching' | 'dockerConfig';
+export type Checkpoint = 'lock' | 'container' | 'switching' | 'baking' | 'dockerConfig';
+
+/** The 'baking' checkpoint's value: how the post step switches back a deploy killed in its bake. */
+export interface BakingCheckpoint {
+  /** The key's value now (the new container) and the one to write back. */
+  from: string;
+  to: string | null;
+  /** The previous container's port, to prove nginx serves it again. */
+  port: number;
+}
 
 /** One server as the deploy drives it. */
 export interface Server {
@@ -46,6 +57,8 @@ export interface ServerResult {
   timeline: PhaseRecord[];
   /** The deployment's last releases on this server, newest first, this one included. */
   releases: Release[];
+  /** What the bake saw (none: bake-time 0s, or nothing served before). */
+  bake?: BakeReport;
 }
 
 /** What the inspect phase learnt: the state of the deployment, and what a rollback goes back to. */
@@ -63,16 +76,20 @@ interface Inspection {
 class LockLost extends Error {}
 /** Another server failed while this one prepared: it stops waiting. */
 export class Stopped extends Error {}
+/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
+class Interrupted extends Error {}
 
 const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
 /** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
  * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
-const LOCK_TTL_MS = 30_000;
+export const LOCK_TTL_MS = 30_000;
 const LOG_TAIL_LINES = 30;
 /** History entries the summary shows. */
 const SUMMARY_RELEASES = 5;
 const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
+/** The most of access-log one read of the bake takes (twice a second). */
+const LOG_READ_BYTES = 1024 * 1024;
 const show = (value: string | null): string => (value === null ? '(unset)' : `"${value}"`);
 const lastLines = (text: string, count: number): string => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 
@@ -97,6 +114,13 @@ export class ServerDeploy {
   private containerId?: string;
   private port?: number;
   private switchSeconds = 0;
+  /** Where access-log stood before the key write: the bake counts what follows. */
+  private logStart?: LogPosition | { unreadable: string };
+  /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
+  private logCheck?: Promise<{ unreadable: string } | undefined>;
+  private bakeReport?: BakeReport;
+  /** When the bake saw the new version fail: the switch back is timed from there. */
+  private bakeFailedAt?: number;
   private readonly probeLog: ProbeResult[] = [];
   private readonly env: string;
 
@@ -151,7 +175,8 @@ export class ServerDeploy {
     } catch (e) {
       const reason = e instanceof DeployError ? e.reason : (e as Error).message;
       Object.assign(record, { ms: clock.now() - t0, detail: reason });
-      const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint() : HINTS[name];
+      const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint()
+        : e instanceof Interrupted ? 'The deploy was asked to stop: what it changed is undone, and the previous version serves.' : HINTS[name];
       const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
       failure.oldServes = !this.switched;
       failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
@@ -160,10 +185,11 @@ export class ServerDeploy {
     }
   }
 
-  // The lock is checked at every phase and every poll: a deploy that lost it stops at once.
+  // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
   private checkLock(): void {
     const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
     if (lost) throw new LockLost(`the deploy lock was lost: ${lost}`);
+    if (this.run.interrupted) throw new Interrupted('the deploy was interrupted (asked to stop)');
   }
 
   private async pause(ms: number): Promise<void> {
@@ -240,6 +266,8 @@ export class ServerDeploy {
     // The release history is read beside it: a rollback takes its image from there.
     const histories = docker.readHistories(HISTORY_DIR);
     this.confdAtStart = docker.confd().catch(() => undefined);
+    const { accessLog, timeMs } = this.config.bake;
+    if (accessLog && timeMs > 0) this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e: Error) => this.unreadableLog(accessLog, e));
     const inspected = this.phase('inspect', async () => {
       const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
         keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
@@ -372,14 +400,8 @@ export class ServerDeploy {
       let last = '';
       for (;;) {
         const container = await docker.inspect(id, c.containerPort);
-        let failure = '';
-        if (container.status === 'exited' || container.status === 'dead') failure = `the container exited with code ${container.exitCode}`;
-        else if (container.status === 'restarting' || container.restartCount > 0) {
-          // Running again after a restart, its state says exit code 0: Docker's events have the real one.
-          const code = container.exitCode || await docker.lastExitCode(container);
-          failure = `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${c.restart})`;
-        }
-        else if (container.health === 'unhealthy') failure = 'the image HEALTHCHECK reports unhealthy';
+        let failure = await this.containerFailure(container) ?? '';
+        if (failure) { /* said below, with its log lines */ }
         else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
         else if (container.status === 'running' && container.hostPort !== undefined) {
           const answer = await probes.health(container.hostPort);
@@ -398,6 +420,18 @@ export class ServerDeploy {
     });
   }
 
+  /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy): the ready check and the bake ask. */
+  private async containerFailure(container: ContainerState): Promise<string | undefined> {
+    if (container.status === 'exited' || container.status === 'dead') return `the container exited with code ${container.exitCode}`;
+    if (container.status === 'restarting' || container.restartCount > 0) {
+      // Running again after a restart, its state says exit code 0: Docker's events have the real one.
+      const code = container.exitCode || await this.server.docker.lastExitCode(container);
+      return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${this.config.container.restart})`;
+    }
+    if (container.health === 'unhealthy') return 'the image HEALTHCHECK reports unhealthy';
+    return undefined;
+  }
+
   private async probe(): Promise<ProbeResult> {
     const result = await this.server.probes.probe();
     this.probeLog.push(result);
@@ -405,15 +439,20 @@ export class ServerDeploy {
     return result;
   }
 
-  private async proveServing(expectPort: number, end: number): Promise<boolean> {
-    let inARow = 0;
-    for (;;) {
-      const result = await this.probe();
-      inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === expectPort ? inARow + 1 : 0;
-      if (inARow >= this.config.switch.probeSuccesses) return true;
+  /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
+   * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
+   * the old upstream is waited for. */
+  private proveServing(expectPort: number, end: number, failFastPort?: number): Promise<'proven' | 'timed out' | ProbeResult> {
+    return proveServed(() => this.probe(), expectPort, this.config.switch.probeSuccesses, async () => {
       if (this.run.clock.now() >= end) return false;
       await this.pause(POLL_MS.switch);
-    }
+      return true;
+    }, (result) => failFastPort !== undefined && upstreamPort(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
+  }
+
+  /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
+  private get bakes(): boolean {
+    return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
   }
 
   // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
@@ -453,39 +492,55 @@ export class ServerDeploy {
       const confdAtStart = await this.confdAtStart;
       const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
       if (sharedWatch) this.warn(sharedWatch);
+      const accessLog = this.config.bake.accessLog;
+      if (this.bakes && accessLog) this.logStart = (await this.logCheck) ?? await docker.logEnd(accessLog).catch((e: Error) => this.unreadableLog(accessLog, e));
       const t0 = this.run.clock.now();
       // Said before the write: a deploy killed in between keeps a container the key may name.
       this.checkpoint('switching', 'true');
       await this.writeKey(state.keyValue, newValue);
       this.switched = true;
       const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-      if (await this.proveServing(port, end)) {
+      const outcome = await this.proveServing(port, end, port);
+      if (outcome === 'proven') {
         this.proven = true;
         this.switchSeconds = (this.run.clock.now() - t0) / 1000;
+        if (this.bakes && state.keyPort !== undefined) {
+          const baking: BakingCheckpoint = { from: newValue, to: state.keyValue, port: state.keyPort };
+          this.checkpoint('baking', JSON.stringify(baking));
+        }
         return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
       }
       const failedProbes = [...this.probeLog];
+      const badAnswer = outcome === 'timed out' ? undefined : outcome;
+      const url = this.config.switch.probeUrl;
+      const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${url.pathname}${url.search} through nginx` : `nginx did not serve port ${port} within ${limit}`;
       // Read again, not taken from the start: confd may have stopped since.
-      const confd = await docker.confd().catch(() => undefined);
-      const notServed = `nginx did not serve port ${port} within ${limit}`;
-      const hint = switchHint(failedProbes, this.config, port, { confd, notifications });
+      const hint = badAnswer
+        ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
+        : switchHint(failedProbes, this.config, port, { confd: await docker.confd().catch(() => undefined), notifications });
+      const logs = badAnswer ? await this.newContainerLogs() : undefined;
       try {
         await this.writeKey(newValue, state.keyValue);
       } catch (e) {
         throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${(e as Error).message}`,
-          `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes });
+          `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes, logs });
       }
       const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
       // Written back: the old version serves again once nginx is back on it (proven below).
-      const settled = state.keyPort === undefined || await this.settledOn(state.keyPort, port);
+      // A bad answer means confd already rendered the new value: no render of it is left in flight,
+      // so nginx proven back on the old upstream is enough.
+      const settled = state.keyPort === undefined || (badAnswer
+        ? await this.proveServing(state.keyPort, this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout').end) === 'proven'
+        : await this.settledOn(state.keyPort, port));
       if (!settled) {
         const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
         throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`,
           `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`,
-          this.timeline, { probes: failedProbes });
+          this.timeline, { probes: failedProbes, logs });
       }
       this.switched = false;
-      throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes });
+      this.checkpoint('switching', '');
+      throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes, logs });
     });
   }
 
@@ -498,16 +553,85 @@ export class ServerDeploy {
       let detail = `${redisKey} unset again (nothing served before this deploy)`;
       if (state.keyPort !== undefined) {
         const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-        if (!await this.proveServing(state.keyPort, end)) {
+        if (await this.proveServing(state.keyPort, end) !== 'proven') {
           throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`,
             `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
         }
         detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
+        // It served (a bake, or batches after it): requests in flight to it finish before it goes.
+        detail += `; ${await this.drain([this.port ?? 0], 'removing it')}`;
       }
       this.switched = false;
       this.proven = false;
+      if (this.bakes) this.checkpoint('baking', '');
+      this.checkpoint('switching', '');
+      if (this.bakeReport && this.bakeFailedAt !== undefined) this.bakeReport.switchBackSeconds = (this.run.clock.now() - this.bakeFailedAt) / 1000;
       return { value: undefined, detail };
     });
+  }
+
+  /** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most drain-timeout. */
+  private async drain(ports: number[], then: string): Promise<string> {
+    const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
+    const shown = ports.map((p) => `:${p}`).join(', ');
+    for (;;) {
+      const drain = await this.server.docker.drainState(ports);
+      if (drain.shuttingDownWorkers === 0 && drain.connections === 0) return `no connection to ${shown} left`;
+      if (this.run.clock.now() >= end) {
+        this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
+        return 'timed out';
+      }
+      await this.pause(POLL_MS.drain);
+    }
+  }
+
+  private unreadableLog(path: string, e: Error): { unreadable: string } {
+    this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
+      + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
+    return { unreadable: `${path} cannot be read` };
+  }
+
+  private newContainerLogs(): Promise<string> {
+    return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+  }
+
+  /** After the switch, for bake-time: the new version watched under real traffic while the previous
+   * container stays warm. A failure throws, and the deploy switches back (deploy.ts, undo). */
+  bake(): Promise<void> {
+    const { docker } = this.server;
+    const { bake, container: c } = this.config;
+    const id = this.containerId ?? '';
+    const port = this.port ?? 0;
+    return this.phase('bake', async () => {
+      if (!this.bakes) return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
+      const { accessLog } = bake;
+      const url = this.config.switch.probeUrl;
+      const report = await watchBake({
+        container: async () => {
+          const state = await docker.inspect(id, c.containerPort);
+          return { failure: await this.containerFailure(state), restarts: state.restartCount };
+        },
+        probe: () => this.probe(),
+        readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
+        pause: (ms) => this.pause(ms),
+        now: () => this.run.clock.now(),
+        progress: (message) => this.run.log.info(this.said(message)),
+      }, { timeMs: Math.min(bake.timeMs, this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now()), limits: bake, port, probePath: `${url.pathname}${url.search}`, logStart: this.logStart });
+      const { failedAt, ...seen } = report;
+      if (seen.passed && seen.seconds * 1000 < bake.timeMs) throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
+      this.bakeReport = seen;
+      if (seen.passed) return { value: undefined, detail: bakeLine(seen) };
+      this.bakeFailedAt = failedAt;
+      throw new DeployError('bake', seen.reason ?? 'failed', this.bakeHint(), this.timeline, { logs: await this.newContainerLogs(), bake: seen });
+    });
+  }
+
+  /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
+  private bakeHint(): string {
+    const release = this.config.container.releaseCommand.length > 0
+      ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
+      : '';
+    return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
   }
 
   /** The new container goes, unless the key may name it. */
@@ -533,26 +657,14 @@ export class ServerDeploy {
       image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
     };
     const releases = [...inspection.history, thisRelease];
+    // Every bake passed: from here the new version stays, whatever happens to the deploy.
+    if (this.bakes) this.checkpoint('baking', '');
     const recorded = this.record(thisRelease);
 
     // Everything of this deployment that ran before: drained, then stopped gracefully.
     const retiring = retirees(state, id);
     const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
-    if (oldPorts.length > 0) {
-      await this.phase('drain', async () => {
-        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
-        const ports = oldPorts.map((p) => `:${p}`).join(', ');
-        for (;;) {
-          const drain = await docker.drainState(oldPorts);
-          if (drain.shuttingDownWorkers === 0 && drain.connections === 0) return { value: undefined, detail: `no connection to ${ports} left` };
-          if (clock.now() >= end) {
-            this.warn(`${limit} passed with ${drain.connections} connection(s) to ${ports} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; retiring anyway`);
-            return { value: undefined, detail: 'timed out' };
-          }
-          await this.pause(POLL_MS.drain);
-        }
-      });
-    }
+    if (oldPorts.length > 0) await this.phase('drain', async () => ({ value: undefined, detail: await this.drain(oldPorts, 'retiring') }));
 
     // Past the proven switch, a failure here is a warning. Old containers stop
     // side by side; images are pruned once they are gone.
@@ -613,6 +725,7 @@ export class ServerDeploy {
       probes: this.probeLog,
       timeline: this.timeline,
       releases: latest(releases, SUMMARY_RELEASES),
+      bake: this.bakeReport,
     };
   }
 
@@ -620,7 +733,7 @@ export class ServerDeploy {
   async recordFailure(e: DeployError): Promise<void> {
     if (!this.held || this.lost) return;
     const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
-    await this.record({ outcome: 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
+    await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
   }
 
   private async record(release: Omit<Release, 'time' | 'run'>): Promise<void> {
@@ -636,6 +749,7 @@ const HINTS: Record<PhaseName, string> = {
   start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
   release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
   ready: 'The new container never served: see its log lines above. The previous version was not touched.',
+  bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
   switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
   undo: 'Check confd and nginx on this server: the key names the previous container again.',
   drain: 'The switch succeeded; the old container may still hold connections.',

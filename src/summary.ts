@@ -1,4 +1,5 @@
 // The job summary a user reads after a deploy: pure markdown from the result.
+import { bakeEvidence, percent, type BakeReport } from './bake-rules.js';
 import type { DeployResult } from './deploy.js';
 import type { ServerResult } from './server-deploy.js';
 import type { DeployError, PhaseRecord, StageRecord } from './deploy-run.js';
@@ -20,6 +21,28 @@ const stageTable = (stages: StageRecord[]): string => `**Stages across the serve
 function probeList(probes: ProbeResult[]): string {
   const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
   return `**Last probes through nginx**\n\n${lines.join('\n')}`;
+}
+
+/** The bake, a row per server: what the new version answered while the previous one stayed warm. */
+function bakeTable(results: Array<{ server: string; bake?: BakeReport }>, several: boolean): string | false {
+  const baked = results.filter((x) => x.bake);
+  if (baked.length === 0) return false;
+  const n = (v: number | undefined): string => (v === undefined ? '' : `${v.toFixed(3)} s`);
+  const rows = baked.map(({ server, bake }) => {
+    const b = bake as BakeReport;
+    const t = b.traffic;
+    const traffic = t ? `${t.requests} | ${t.errors} (${percent(t.errors, t.requests).toFixed(1)}%) | ${n(t.p50)} / ${n(t.p99)}` : 'not watched | | ';
+    return `| ${several ? `${server} | ` : ''}${b.passed ? '✅' : '❌'} ${b.seconds.toFixed(1)} s | ${traffic} | ${b.probes} (${b.probeFailures} failed) | ${b.restarts} |`;
+  });
+  const notWatched = baked.find((x) => !x.bake?.traffic)?.bake?.notWatched;
+  return [
+    '**Bake** (the new version under real traffic, the previous one kept running)',
+    '',
+    `| ${several ? 'server | ' : ''}bake | requests answered | 5xx | p50 / p99 | probes | restarts |`,
+    `| ${several ? '--- | ' : ''}--- | ---: | ---: | --- | ---: | ---: |`,
+    ...rows,
+    ...(notWatched ? ['', `Real traffic was not watched (${cell(notWatched)}): set \`access-log\` to nginx's dhd_upstream log (README, "The bake").`] : []),
+  ].join('\n');
 }
 
 /** Sections separated by blank lines; absent ones leave no trace. */
@@ -52,6 +75,7 @@ export function successSummary(image: string, r: DeployResult): string {
     several ? serversTable(r) : overviewTable(r),
     several && stageTable(r.stages),
     ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))),
+    bakeTable(r.servers, several),
     r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`,
     r.probes.length > 0 && probeList(r.probes),
     r.releases.length > 0 && releaseTable(r.releases),
@@ -70,6 +94,7 @@ export function failureSummary(image: string, e: DeployError): string {
     `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`,
     several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'),
     e.hint,
+    e.details.bake !== undefined && [bakeTable([{ server: e.server ?? '', bake: e.details.bake }], false), ...bakeEvidence(e.details.bake).map(cell)].filter(Boolean).join('\n\n'),
     several && stageTable(e.stages),
     ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]),
     Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``,

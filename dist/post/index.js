@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2094);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3395);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2094:
+/***/ 3395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68298,6 +68298,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/ms/index.js
@@ -68513,6 +68515,29 @@ const ACTION_INPUTS = [
         "default": "/"
     },
     {
+        "name": "bake-time",
+        "description": "How long the new version is watched under real traffic after the switch while the previous container stays running; a failing bake switches back by itself. 0s turns it off.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "access-log",
+        "description": "An nginx access log on the server in the dhd_upstream format (README, examples/host/nginx); the bake counts the new version's answers in it. Without it, the bake watches the container and probes only.",
+        "required": false
+    },
+    {
+        "name": "bake-max-errors",
+        "description": "The share of 5xx answers of the new version (in access-log) that fails the bake, once bake-min-requests were answered.",
+        "required": false,
+        "default": "5%"
+    },
+    {
+        "name": "bake-min-requests",
+        "description": "How many answers of the new version (in access-log) the share of 5xx needs before it can fail the bake.",
+        "required": false,
+        "default": "20"
+    },
+    {
         "name": "health-timeout",
         "description": "How long the new container has to become ready.",
         "required": false,
@@ -68584,10 +68609,10 @@ function parseImageRef(reference) {
     };
 }
 /** The repository of a reference (itself, without tag or digest, when it does not parse). */
-const repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split('@')[0];
-const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
+const image_ref_repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split('@')[0];
+const image_ref_registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
 /** The app name a bare image implies: its last path component. */
-const appFromImage = (image) => parseImageRef(image)?.name ?? '';
+const image_ref_appFromImage = (image) => parseImageRef(image)?.name ?? '';
 
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
@@ -68796,6 +68821,11 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
+/** How many servers switch at a time. */
+function batchCount(total, size) {
+    const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
+    return Math.min(total, Math.max(1, count));
+}
 /** The action.yml defaults, so a bare `node dist/index.js` (and the CLI) behaves as the runner does. */
 const DEFAULTS = Object.fromEntries(ACTION_INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default]));
 /** Inputs whose values never appear in logs or errors. */
@@ -68839,7 +68869,7 @@ function parseHostLine(line, defaultPort) {
 /** How a server is named in logs, errors and outputs: as ssh would name it. */
 const inputs_serverName = (server) => hostName(server.host, server.port);
 /** A message about one server: it names the server when the deploy has several. */
-const aboutServer = (name, several, message) => (several ? `${name}: ${message}` : message);
+const inputs_aboutServer = (name, several, message) => (several ? `${name}: ${message}` : message);
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
 }
@@ -68863,12 +68893,12 @@ function parseInputs(raw) {
             return Number(value);
         return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
     };
-    const duration = (name) => {
+    const duration = (name, { zero = false } = {}) => {
         const value = get(name);
         const parsed = parseDuration(value);
-        if (parsed !== undefined && parsed > 0)
+        if (parsed !== undefined && (parsed > 0 || zero))
             return parsed;
-        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)`, 1000);
+        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
     };
     const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
     const optional = (value) => value || undefined;
@@ -68920,7 +68950,7 @@ function parseInputs(raw) {
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
     const imageText = rollback ? get('image') : required('image');
     const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
-    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
+    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || image_ref_appFromImage(image));
     const bindAddress = get('bind-address');
     if ((0,external_node_net_.isIP)(bindAddress) === 0)
         fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
@@ -68968,6 +68998,13 @@ function parseInputs(raw) {
     }
     const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
     const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+    const bakeTime = duration('bake-time', { zero: true });
+    const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
+    const maxErrorsText = get('bake-max-errors');
+    const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
+    const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
+        ? Number(maxErrorsMatch[1])
+        : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
     const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
     const config = {
         servers,
@@ -69008,9 +69045,16 @@ function parseInputs(raw) {
             lockTimeoutMs: duration('lock-timeout'),
             timeoutMs: duration('timeout'),
         },
+        bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
         keepImages: integer('keep-images', 1, 100),
         deprecations,
     };
+    // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
+    const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
+    if (batches * config.bake.timeMs >= config.timing.timeoutMs) {
+        const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
+        problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
+    }
     if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
         problems.push('registry-username, registry-password: give both or neither');
     }
@@ -69072,12 +69116,14 @@ function parseRedisUrl(text, fail) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/docker.ts
-const LABEL_APP = 'docker-hot-deploy.app';
+const docker_LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
-const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
+const docker_LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
 /** Set on a release command's one-off container. */
@@ -69106,7 +69152,7 @@ const build = {
     runOnce(spec) {
         return [
             'docker', 'run', '--rm', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            '--label', `${docker_LABEL_APP}=${spec.app}`, '--label', `${docker_LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
             ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
@@ -69119,8 +69165,8 @@ const build = {
     run(spec) {
         return [
             'docker', 'run', '--detach', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`,
-            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            '--label', `${docker_LABEL_APP}=${spec.app}`,
+            '--label', `${docker_LABEL_DEPLOYMENT}=${spec.deployment}`,
             '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
             '--label', `${LABEL_IMAGE}=${spec.image}`,
             // An explicit host port: Docker would pick another ephemeral one on every restart.
@@ -69147,6 +69193,13 @@ const build = {
     /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
     serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
+    /** Where a log ends now: its inode and size. */
+    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
+    /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
+     * (another inode) or truncated (shorter than the offset) is read from its start. */
+    readLog: (path, from, maxBytes) => ['sh', '-c',
+        'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
+            + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
     /** Every process's pid and command line, after the pids of processes in nested PID namespaces
      * (containers, or servers nested on this one): their nginx and confd are not this server's. */
@@ -69243,6 +69296,22 @@ const parse = {
         }
         return ports;
     },
+    logEnd(text) {
+        const [inode, size] = text.trim().split(' ');
+        if (!/^\d+$/.test(inode ?? '') || !/^\d+$/.test(size ?? ''))
+            throw new Error(`unexpected stat output: ${text.slice(0, 80)}`);
+        return { inode, offset: Number(size) };
+    },
+    /** Only whole lines count, in bytes as the server sent them: a line still being written is read
+     * again next time, so the offset never falls inside one (nor inside a multi-byte character). */
+    logRead(bytes) {
+        const newline = bytes.indexOf(0x0a);
+        if (newline < 0)
+            throw new Error(`unexpected log read output: ${bytes.subarray(0, 80).toString()}`);
+        const start = parse.logEnd(bytes.subarray(0, newline).toString());
+        const complete = bytes.subarray(newline + 1, bytes.lastIndexOf(0x0a) + 1);
+        return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
+    },
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     /** The command lines of the processes in the server's own PID namespace (see build.processes). */
     processes(text) {
@@ -69254,11 +69323,11 @@ const parse = {
 };
 /** The image references of a repository to remove: every one whose image is not protected
  * (by id: all references to a protected image stay). */
-function imagesToPrune(images, protectedIds) {
+function docker_imagesToPrune(images, protectedIds) {
     return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
 }
 /** The first port of the range that is not taken. */
-function firstFreePort(range, taken) {
+function docker_firstFreePort(range, taken) {
     for (let p = range.first; p <= range.last; p += 1)
         if (!taken.has(p))
             return p;
@@ -69267,13 +69336,390 @@ function firstFreePort(range, taken) {
 /** Ports a new container may not take: listened on, or published by any container (a stopped or
  * restarting one takes its port back when it starts), or named by the key (its container may be
  * restarting right now). */
-function takenPorts(listening, containers, keyPort) {
+function docker_takenPorts(listening, containers, keyPort) {
     const taken = new Set(listening);
     for (const c of containers)
         c.hostPorts.forEach((p) => taken.add(p));
     if (keyPort !== undefined)
         taken.add(keyPort);
     return taken;
+}
+
+;// CONCATENATED MODULE: ./src/upstream.ts
+// The contract with confd and nginx, pure: what the action writes to the key
+// (redis-value with the port filled in) and how nginx says which upstream answered.
+/** redis-value with the port filled in. */
+function upstream_formatKeyValue(template, port) {
+    return template.replace('{port}', String(port));
+}
+/** The port read back from a stored value; undefined when the value does not fit redis-value. */
+function upstream_portFromKeyValue(template, value) {
+    const [before, after] = template.split('{port}');
+    if (!value.startsWith(before) || !value.endsWith(after))
+        return undefined;
+    const port = value.slice(before.length, value.length - after.length);
+    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+}
+/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
+function upstream_portNamedBy(value) {
+    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
+    return m ? Number(m[1]) : undefined;
+}
+/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
+function upstream_upstreamPort(header) {
+    const last = header?.split(',').pop()?.trim();
+    const m = last ? /:(\d+)$/.exec(last) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/probe.ts
+// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
+// connection may still be served by an old nginx worker after a reload.
+
+
+
+
+const PROBE_TIMEOUT_MS = 5_000;
+function probe_isHealthyStatus(status) {
+    return status !== undefined && status >= 200 && status < 400;
+}
+/** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
+ * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
+async function probe_proveServed(probe, port, successes, next, failFast = () => false) {
+    let inARow = 0;
+    for (;;) {
+        const result = await probe();
+        if (failFast(result))
+            return result;
+        inARow = probe_isHealthyStatus(result.status) && upstream_upstreamPort(result.upstream) === port ? inARow + 1 : 0;
+        if (inARow >= successes)
+            return 'proven';
+        if (!await next())
+            return 'timed out';
+    }
+}
+function httpGet(target) {
+    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve) => {
+        const req = request({
+            host: '127.0.0.1',
+            port: target.localPort,
+            path: target.path,
+            method: 'GET',
+            agent: false,
+            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
+            timeout: target.timeoutMs,
+            // The tunnel already proved the server's identity; this probe checks routing.
+            rejectUnauthorized: false,
+            servername: target.hostHeader.replace(/:\d+$/, ''),
+        }, (res) => {
+            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
+            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
+        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
+        req.end();
+    });
+}
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
+function forwardedProbes(shell, config) {
+    const forwards = new Map();
+    const forwardTo = (host, port) => {
+        const key = `${host}:${port}`;
+        if (!forwards.has(key))
+            forwards.set(key, shell.forward(host, port));
+        return forwards.get(key);
+    };
+    const url = config.switch.probeUrl;
+    const https = url.protocol === 'https:';
+    const urlPort = Number(url.port) || (https ? 443 : 80);
+    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+    return {
+        async health(port) {
+            const forward = await forwardTo(config.container.bindAddress, port);
+            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+        },
+        async probe() {
+            const forward = await forwardTo(urlHost, urlPort);
+            return httpGet({
+                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+            });
+        },
+        async close() {
+            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __nccwpck_require__(7796);
+;// CONCATENATED MODULE: ./src/redis.ts
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const redis_lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const redis_legacyLockName = (redisKey) => `${redisKey}:lock`;
+/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
+function notificationsCoverSet(flags) {
+    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function redis_persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new built.Redis({
+        host: '127.0.0.1',
+        port: forward.port,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
+    try {
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => { if (!closed)
+        redis.disconnect(); });
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const held = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
+            return true;
+        },
+        lockLost: (name) => held.get(name)?.lost,
+        lockHolder: (name) => redis.get(name),
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async close() {
+            closed = true;
+            [...held.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deployment-state.ts
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+
+
+/** States in which a container holds (or is about to hold again) its port. */
+const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+function deployment_state_deploymentState(o) {
+    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
+    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
+    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
+    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
+    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
+    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
+    const keyContainer = liveOn(keyPort);
+    const servedContainer = liveOn(servedPort);
+    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+        const to = formatKeyValue(o.redisValue, servedPort);
+        return {
+            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+            repair: { from: o.keyValue, to },
+            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+        };
+    }
+    const findings = [];
+    if (!fits)
+        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+    if (keyPort !== undefined && !keyContainer) {
+        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+    }
+    if (!keyContainer && mine.some(isUp)) {
+        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    }
+    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+function deployment_state_retirees(state, keep) {
+    const others = state.own.filter((c) => c.id !== keep);
+    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-run.ts
+class deploy_run_DeployError extends Error {
+    phase;
+    reason;
+    hint;
+    timeline;
+    details;
+    server;
+    /** False once a key may name a new container: what serves is then for the user to check. */
+    oldServes = true;
+    /** An SSH connection went away: nothing more can be done or recorded on that server. */
+    serverLost = false;
+    /** With several servers: the stages and every server's phases. */
+    stages = [];
+    servers = [];
+    constructor(phase, reason, hint, timeline, details = {}, 
+    /** The server that failed, named when there are several. */
+    server) {
+        super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
+        this.phase = phase;
+        this.reason = reason;
+        this.hint = hint;
+        this.timeline = timeline;
+        this.details = details;
+        this.server = server;
+    }
+}
+/** The deploy's shared state: created once, handed to every server's phases. */
+class DeployRun {
+    config;
+    identity;
+    clock;
+    log;
+    signal;
+    started;
+    deadline;
+    warnings = [];
+    /** Set while preparing, once a server failed: the others stop waiting. */
+    stopped;
+    /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
+    interruptible = true;
+    constructor(config, identity, clock, log, 
+    /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
+    signal) {
+        this.config = config;
+        this.identity = identity;
+        this.clock = clock;
+        this.log = log;
+        this.signal = signal;
+        this.started = clock.now();
+        this.deadline = this.started + config.timing.timeoutMs;
+        config.deprecations.forEach((m) => this.warn(m));
+    }
+    get interrupted() {
+        return this.interruptible && this.signal?.aborted === true;
+    }
+    get several() {
+        return this.config.servers.length > 1;
+    }
+    warn(message) {
+        this.warnings.push(message);
+        this.log.warning(message);
+    }
+    /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
+    until(phaseMs, input) {
+        const own = this.clock.now() + phaseMs;
+        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+    }
+    seconds() {
+        return (this.clock.now() - this.started) / 1000;
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -70652,7 +71098,7 @@ function resourcesOf(confds, files) {
 const renders = (resource, key) => resource.keys === undefined || resource.keys.some((k) => k === '/' || key === k || key.startsWith(`${k}/`));
 /** How many Redis confds have a resource that renders from `key` (undefined: a -confdir showed no
  * resources, unreadable perhaps, so nobody can tell). */
-function confdsRendering(state, key) {
+function confd_confdsRendering(state, key) {
     const dirs = [...state.resources.values()];
     if (dirs.length === 0 || dirs.some((resources) => resources.length === 0))
         return undefined;
@@ -70660,13 +71106,87 @@ function confdsRendering(state, key) {
 }
 /** Said when a confd with the Redis backend has several template resources: its one watch wakes
  * only one of them per write (confd 0.16), so a switch of either deployment may never render. */
-function sharedWatchProblem(state) {
+function confd_sharedWatchProblem(state) {
     const shared = [...state.resources].filter(([, resources]) => resources.length > 1);
     if (shared.length === 0)
         return undefined;
     const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
     return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
 }
+
+;// CONCATENATED MODULE: ./src/history.ts
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const history_HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const history_HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function history_historyPath(deployment) {
+    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+    const hash = createHash('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${history_HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+/** The entries of a history file; lines that are no release (a torn write) are skipped. */
+function history_parseHistory(text) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        try {
+            const entry = JSON.parse(line);
+            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
+                releases.push(entry);
+        }
+        catch {
+            // a line cut short by a crash: the rest of the history still counts
+        }
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function history_rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function history_imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const history_latest = (history, count) => history.slice(-count).reverse();
 
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
 var is_stream = __nccwpck_require__(6543);
@@ -71571,7 +72091,7 @@ function shellCommand(argv) {
 class HostKeyError extends Error {
 }
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
-class ConnectionLost extends Error {
+class connection_ConnectionLost extends Error {
 }
 /** A command outlived its timeoutMs (it may still run on the server: the caller deals with that). */
 class CommandTimedOut extends Error {
@@ -71654,7 +72174,7 @@ async function connect(target, debug) {
     const lose = (why) => {
         if (lostWith)
             return;
-        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
+        lostWith = new connection_ConnectionLost(`the SSH connection to the server was lost (${why})`);
         onLoss.forEach((notify) => notify(lostWith));
     };
     for (const hop of [ssh, bastion]) {
@@ -71676,8 +72196,10 @@ async function connect(target, debug) {
             const stopped = new Promise((_, reject) => { stop = reject; });
             onLoss.add(stop);
             try {
+                const chunks = [];
                 const result = await Promise.race([stopped, ssh.execCommand(command, {
                         stdin: options.stdin,
+                        ...(options.bytes ? { noTrim: true, onStdout: (chunk) => { chunks.push(chunk); } } : {}),
                         onChannel: (channel) => {
                             if (options.timeoutMs) {
                                 timer = setTimeout(() => {
@@ -71689,12 +72211,12 @@ async function connect(target, debug) {
                     })]);
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
-                    throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
-                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
+                    throw new connection_ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
+                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr, ...(options.bytes ? { stdoutBytes: Buffer.concat(chunks) } : {}) };
             }
             catch (e) {
-                if (e instanceof ConnectionLost && !closing)
-                    throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+                if (e instanceof connection_ConnectionLost && !closing)
+                    throw new connection_ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
                 throw e;
             }
             finally {
@@ -71763,6 +72285,731 @@ function listenLocally(onConnection) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/server-deploy.ts
+// One server's part of a deploy, phase by phase as the contract names them
+// (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
+// the phases in stages across servers; each phase is timed on this server's
+// timeline and fails with a DeployError that carries its hint.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
+class LockLost extends (/* unused pure expression or super */ null && (Error)) {
+}
+/** Another server failed while this one prepared: it stops waiting. */
+class Stopped extends (/* unused pure expression or super */ null && (Error)) {
+}
+/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
+class Interrupted extends (/* unused pure expression or super */ null && (Error)) {
+}
+const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
+const LOCK_TTL_MS = 30_000;
+const LOG_TAIL_LINES = 30;
+/** History entries the summary shows. */
+const SUMMARY_RELEASES = 5;
+const PORT_ATTEMPTS = 5;
+const KEPT_PROBES = 10;
+/** The most of access-log one read of the bake takes (twice a second). */
+const LOG_READ_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+const show = (value) => (value === null ? '(unset)' : `"${value}"`);
+const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+class ServerDeploy {
+    run;
+    server;
+    timeline = [];
+    /** Holds this deployment's lock on the server. */
+    held = false;
+    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+    switched = false;
+    /** nginx was proven to serve the new container: another server's failure switches this one back. */
+    proven = false;
+    /** The connection went away: nothing more can be done or recorded here. */
+    lost = false;
+    containerName;
+    app;
+    lock;
+    history;
+    inspection;
+    /** The server's confd as the deploy began: read beside the pull, said before the switch. */
+    confdAtStart;
+    pulled;
+    containerId;
+    port;
+    switchSeconds = 0;
+    /** Where access-log stood before the key write: the bake counts what follows. */
+    logStart;
+    /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
+    logCheck;
+    bakeReport;
+    /** When the bake saw the new version fail: the switch back is timed from there. */
+    bakeFailedAt;
+    probeLog = [];
+    env;
+    constructor(run, server) {
+        this.run = run;
+        this.server = server;
+        const { config, identity } = run;
+        this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
+        this.history = historyPath(config.switch.redisKey);
+        // The app names containers; a rollback without image or app takes it from the release it goes back to.
+        this.app = config.container.app || 'app';
+        this.containerName = `${this.app}-${identity.instance}`;
+        this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
+    }
+    get name() {
+        return this.server.name;
+    }
+    /** What a rollback goes back to here, once inspected. */
+    get rollbackRelease() {
+        return this.inspection?.target?.release;
+    }
+    get config() {
+        return this.run.config;
+    }
+    /** A message about this server, naming it when there are several. */
+    said(message) {
+        return aboutServer(this.name, this.run.several, message);
+    }
+    warn(message) {
+        this.run.warn(this.said(message));
+    }
+    checkpoint(name, value) {
+        this.server.checkpoint?.(name, value);
+    }
+    // Recorded when a phase starts, so the timeline keeps the contract's order
+    // even where phases overlap.
+    async phase(name, work) {
+        const { clock, log } = this.run;
+        const t0 = clock.now();
+        const record = { phase: name, ms: 0, ok: false, detail: '' };
+        this.timeline.push(record);
+        try {
+            this.checkLock();
+            const { value, detail } = await log.group(this.said(name), work);
+            Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
+            return value;
+        }
+        catch (e) {
+            const reason = e instanceof DeployError ? e.reason : e.message;
+            Object.assign(record, { ms: clock.now() - t0, detail: reason });
+            const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint()
+                : e instanceof Interrupted ? 'The deploy was asked to stop: what it changed is undone, and the previous version serves.' : HINTS[name];
+            const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
+            failure.oldServes = !this.switched;
+            failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
+            this.lost ||= failure.serverLost;
+            throw e instanceof Stopped ? e : failure;
+        }
+    }
+    // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
+    checkLock() {
+        const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
+        if (lost)
+            throw new LockLost(`the deploy lock was lost: ${lost}`);
+        if (this.run.interrupted)
+            throw new Interrupted('the deploy was interrupted (asked to stop)');
+    }
+    async pause(ms) {
+        await this.run.clock.sleep(ms);
+        this.checkLock();
+        if (this.run.stopped)
+            throw new Stopped(this.run.stopped);
+    }
+    connectionLostHint() {
+        return this.switched
+            ? `Check the server and the network. ${this.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+            : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
+    }
+    lockLostHint() {
+        return this.switched
+            ? `Another deploy may hold the lock now, so this one stopped. ${this.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+            : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
+    }
+    /** 2. Lock: one deploy of this key at a time; released in every outcome (unlock). */
+    acquireLock() {
+        const { clock, log, config } = this.run;
+        const { keys } = this.server;
+        return this.phase('lock', async () => {
+            const { end, limit } = this.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
+            const waitedFrom = clock.now();
+            const legacy = legacyLockName(config.switch.redisKey);
+            let announced = null;
+            for (;;) {
+                // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+                if (acquired && !this.held) {
+                    this.held = true;
+                    this.checkpoint('lock', this.lock.name);
+                }
+                const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
+                if (this.held && holder === null) {
+                    const waited = clock.now() - waitedFrom;
+                    return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
+                }
+                if (holder && holder !== announced) {
+                    log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
+                    announced = holder;
+                }
+                if (clock.now() >= end)
+                    throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
+                await clock.sleep(POLL_MS.lock);
+            }
+        });
+    }
+    async unlock() {
+        if (!this.held)
+            return;
+        await this.server.keys.unlock(this.lock.name, this.lock.owner).then(() => this.checkpoint('lock', ''), (e) => this.warn(`could not release ${this.lock.name} (it expires by itself): ${e.message}`));
+    }
+    /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
+    async writeKey(expected, value) {
+        const key = this.config.switch.redisKey;
+        const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
+        if (outcome.ok)
+            return;
+        if (outcome.lockLost)
+            throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
+        throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
+    }
+    /** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
+    async inspectAndPull() {
+        const { docker, keys, probes } = this.server;
+        const c = this.config.container;
+        const s = this.config.switch;
+        // The release history is read beside it: a rollback takes its image from there.
+        const histories = docker.readHistories(HISTORY_DIR);
+        this.confdAtStart = docker.confd().catch(() => undefined);
+        const { accessLog, timeMs } = this.config.bake;
+        if (accessLog && timeMs > 0)
+            this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e) => this.unreadableLog(accessLog, e));
+        const inspected = this.phase('inspect', async () => {
+            const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
+                keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
+            ]);
+            const history = parseHistory(files.get(this.history) ?? '');
+            const target = c.rollback ? this.rollbackImage(history) : undefined;
+            const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+            state.findings.forEach((m) => this.warn(m));
+            if (state.repair)
+                await this.writeKey(state.repair.from, state.repair.to);
+            const risk = persistence && persistenceRisk(persistence);
+            if (risk)
+                this.warn(risk);
+            const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+            return { value: { state, containers, listening, notifications, history, files, target }, detail };
+        });
+        const pulled = this.phase('pull', async () => {
+            // A rollback's image is known once the history is read; any other is pulled at once.
+            const target = c.rollback ? (await inspected).target : undefined;
+            const image = target?.ref ?? c.image;
+            const policy = target ? 'missing' : c.pull;
+            const registry = c.registry ?? registryOf(image);
+            try {
+                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
+                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+            }
+            catch (e) {
+                if (!target)
+                    throw e;
+                throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
+            }
+        });
+        [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
+        this.app = c.app || appFromImage(this.pulled.image) || 'app';
+        this.containerName = `${this.app}-${this.run.identity.instance}`;
+        if (this.inspection.target)
+            this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
+    }
+    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
+    rollbackImage(history) {
+        const c = this.config.container;
+        const found = rollbackTarget(history);
+        if ('refusal' in found)
+            throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', this.timeline);
+        const { release } = found;
+        const repository = repositoryOf(release.image);
+        if (c.image && repositoryOf(c.image) !== repository) {
+            throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
+        }
+        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+        return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+    }
+    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
+     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+    async pullLoggedIn(image, policy, registry, username, password) {
+        const { docker } = this.server;
+        const configDir = await docker.makePrivateDir();
+        this.checkpoint('dockerConfig', configDir);
+        try {
+            await docker.login(configDir, registry, username, password);
+            return await docker.pull(image, policy, configDir);
+        }
+        finally {
+            await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+        }
+    }
+    get prepared() {
+        if (!this.inspection || !this.pulled)
+            throw new Error('the server was not inspected');
+        return { inspection: this.inspection, ...this.pulled };
+    }
+    /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
+    releasePhase() {
+        const c = this.config.container;
+        const { image } = this.prepared;
+        return this.phase('release', async () => {
+            const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+            const outcome = await this.server.docker.runOnce({
+                name: `${this.containerName}-release`, image, app: this.app, deployment: this.config.switch.redisKey,
+                envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
+            }, this.env, Math.max(end - this.run.clock.now(), 1));
+            if (outcome === 'timed out')
+                throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
+            const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+            if (outcome.code !== 0)
+                throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });
+            return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+        });
+    }
+    /** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
+    async startAndCheck() {
+        this.containerId = await this.start();
+        this.port = await this.ready(this.containerId);
+    }
+    start() {
+        const c = this.config.container;
+        const { inspection, image } = this.prepared;
+        return this.phase('start', async () => {
+            const spec = {
+                name: this.containerName, image, app: this.app, deployment: this.config.switch.redisKey,
+                deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
+                runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
+            };
+            const taken = takenPorts(inspection.listening, inspection.containers, inspection.state.keyPort);
+            for (let attempt = 1;; attempt += 1) {
+                const port = firstFreePort(c.portRange, taken);
+                if (port === undefined)
+                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+                spec.hostPort = port;
+                // Said before the run: a deploy cancelled while docker creates it still has it removed.
+                this.checkpoint('container', this.containerName);
+                try {
+                    const containerId = await this.server.docker.run(spec, this.env);
+                    return { value: containerId, detail: `${this.containerName} started on :${port}` };
+                }
+                catch (e) {
+                    await this.server.docker.discard([this.containerName]).then(() => this.checkpoint('container', ''), () => undefined);
+                    // Taken between the look and the run (another deployment starting, say): try the next one.
+                    const clash = /address already in use|port is already allocated/.test(e.message);
+                    if (!clash || attempt >= PORT_ATTEMPTS)
+                        throw e;
+                    taken.add(port);
+                }
+            }
+        });
+    }
+    /** 6. Ready check, directly on the new port (read from the container: one
+     * that already exited has none, and its state says why). */
+    ready(id) {
+        const { docker, probes } = this.server;
+        const c = this.config.container;
+        const s = this.config.switch;
+        return this.phase('ready', async () => {
+            const { end, limit } = this.run.until(this.config.timing.healthTimeoutMs, 'health-timeout');
+            let last = '';
+            for (;;) {
+                const container = await docker.inspect(id, c.containerPort);
+                let failure = await this.containerFailure(container) ?? '';
+                if (failure) { /* said below, with its log lines */ }
+                else if (container.status === 'running' && container.hostPort === undefined)
+                    failure = `docker published no port for ${c.containerPort}/tcp`;
+                else if (container.status === 'running' && container.hostPort !== undefined) {
+                    const answer = await probes.health(container.hostPort);
+                    if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+                        return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+                    }
+                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
+                }
+                if (!failure && this.run.clock.now() >= end)
+                    failure = `not ready within ${limit} (last: ${last || container.status})`;
+                if (failure) {
+                    const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+                    throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs });
+                }
+                await this.pause(POLL_MS.ready);
+            }
+        });
+    }
+    /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy): the ready check and the bake ask. */
+    async containerFailure(container) {
+        if (container.status === 'exited' || container.status === 'dead')
+            return `the container exited with code ${container.exitCode}`;
+        if (container.status === 'restarting' || container.restartCount > 0) {
+            // Running again after a restart, its state says exit code 0: Docker's events have the real one.
+            const code = container.exitCode || await this.server.docker.lastExitCode(container);
+            return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${this.config.container.restart})`;
+        }
+        if (container.health === 'unhealthy')
+            return 'the image HEALTHCHECK reports unhealthy';
+        return undefined;
+    }
+    async probe() {
+        const result = await this.server.probes.probe();
+        this.probeLog.push(result);
+        if (this.probeLog.length > KEPT_PROBES)
+            this.probeLog.shift();
+        return result;
+    }
+    /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
+     * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
+     * the old upstream is waited for. */
+    proveServing(expectPort, end, failFastPort) {
+        return proveServed(() => this.probe(), expectPort, this.config.switch.probeSuccesses, async () => {
+            if (this.run.clock.now() >= end)
+                return false;
+            await this.pause(POLL_MS.switch);
+            return true;
+        }, (result) => failFastPort !== undefined && upstreamPort(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
+    }
+    /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
+    get bakes() {
+        return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
+    }
+    // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+    // -interval poll): the new container may go only once the old upstream has served without a
+    // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+    async settledOn(oldPort, newPort) {
+        const { clock } = this.run;
+        let since;
+        for (;;) {
+            const result = await this.probe();
+            const served = upstreamPort(result.upstream);
+            if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort)
+                since = undefined;
+            else
+                since ??= clock.now();
+            if (since !== undefined && clock.now() - since >= this.config.timing.switchTimeoutMs)
+                return true;
+            if (clock.now() >= this.run.deadline)
+                return false;
+            await this.pause(POLL_MS.settle);
+        }
+    }
+    get newValue() {
+        return formatKeyValue(this.config.switch.redisValue, this.port ?? 0);
+    }
+    /** 7 + 8. Switch the key, then prove nginx serves the new port; on failure, write the old value back. */
+    switchTo() {
+        const { docker } = this.server;
+        const { redisKey, probeSuccesses } = this.config.switch;
+        const { state, notifications } = this.prepared.inspection;
+        const port = this.port ?? 0;
+        const newValue = this.newValue;
+        return this.phase('switch', async () => {
+            if (notifications === false) {
+                this.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+            }
+            else if (notifications === undefined) {
+                this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+            }
+            const confdAtStart = await this.confdAtStart;
+            const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
+            if (sharedWatch)
+                this.warn(sharedWatch);
+            const accessLog = this.config.bake.accessLog;
+            if (this.bakes && accessLog)
+                this.logStart = (await this.logCheck) ?? await docker.logEnd(accessLog).catch((e) => this.unreadableLog(accessLog, e));
+            const t0 = this.run.clock.now();
+            // Said before the write: a deploy killed in between keeps a container the key may name.
+            this.checkpoint('switching', 'true');
+            await this.writeKey(state.keyValue, newValue);
+            this.switched = true;
+            const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+            const outcome = await this.proveServing(port, end, port);
+            if (outcome === 'proven') {
+                this.proven = true;
+                this.switchSeconds = (this.run.clock.now() - t0) / 1000;
+                if (this.bakes && state.keyPort !== undefined) {
+                    const baking = { from: newValue, to: state.keyValue, port: state.keyPort };
+                    this.checkpoint('baking', JSON.stringify(baking));
+                }
+                return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
+            }
+            const failedProbes = [...this.probeLog];
+            const badAnswer = outcome === 'timed out' ? undefined : outcome;
+            const url = this.config.switch.probeUrl;
+            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${url.pathname}${url.search} through nginx` : `nginx did not serve port ${port} within ${limit}`;
+            // Read again, not taken from the start: confd may have stopped since.
+            const hint = badAnswer
+                ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
+                : switchHint(failedProbes, this.config, port, { confd: await docker.confd().catch(() => undefined), notifications });
+            const logs = badAnswer ? await this.newContainerLogs() : undefined;
+            try {
+                await this.writeKey(newValue, state.keyValue);
+            }
+            catch (e) {
+                throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes, logs });
+            }
+            const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+            // Written back: the old version serves again once nginx is back on it (proven below).
+            // A bad answer means confd already rendered the new value: no render of it is left in flight,
+            // so nginx proven back on the old upstream is enough.
+            const settled = state.keyPort === undefined || (badAnswer
+                ? await this.proveServing(state.keyPort, this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout').end) === 'proven'
+                : await this.settledOn(state.keyPort, port));
+            if (!settled) {
+                const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
+                throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes, logs });
+            }
+            this.switched = false;
+            this.checkpoint('switching', '');
+            throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes, logs });
+        });
+    }
+    /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
+    switchBack() {
+        const { redisKey } = this.config.switch;
+        const { state } = this.prepared.inspection;
+        return this.phase('undo', async () => {
+            await this.writeKey(this.newValue, state.keyValue);
+            let detail = `${redisKey} unset again (nothing served before this deploy)`;
+            if (state.keyPort !== undefined) {
+                const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+                if (await this.proveServing(state.keyPort, end) !== 'proven') {
+                    throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
+                }
+                detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
+                // It served (a bake, or batches after it): requests in flight to it finish before it goes.
+                detail += `; ${await this.drain([this.port ?? 0], 'removing it')}`;
+            }
+            this.switched = false;
+            this.proven = false;
+            if (this.bakes)
+                this.checkpoint('baking', '');
+            this.checkpoint('switching', '');
+            if (this.bakeReport && this.bakeFailedAt !== undefined)
+                this.bakeReport.switchBackSeconds = (this.run.clock.now() - this.bakeFailedAt) / 1000;
+            return { value: undefined, detail };
+        });
+    }
+    /** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most drain-timeout. */
+    async drain(ports, then) {
+        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
+        const shown = ports.map((p) => `:${p}`).join(', ');
+        for (;;) {
+            const drain = await this.server.docker.drainState(ports);
+            if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
+                return `no connection to ${shown} left`;
+            if (this.run.clock.now() >= end) {
+                this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
+                return 'timed out';
+            }
+            await this.pause(POLL_MS.drain);
+        }
+    }
+    unreadableLog(path, e) {
+        this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
+            + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
+        return { unreadable: `${path} cannot be read` };
+    }
+    newContainerLogs() {
+        return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+    }
+    /** After the switch, for bake-time: the new version watched under real traffic while the previous
+     * container stays warm. A failure throws, and the deploy switches back (deploy.ts, undo). */
+    bake() {
+        const { docker } = this.server;
+        const { bake, container: c } = this.config;
+        const id = this.containerId ?? '';
+        const port = this.port ?? 0;
+        return this.phase('bake', async () => {
+            if (!this.bakes)
+                return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
+            const { accessLog } = bake;
+            const url = this.config.switch.probeUrl;
+            const report = await watchBake({
+                container: async () => {
+                    const state = await docker.inspect(id, c.containerPort);
+                    return { failure: await this.containerFailure(state), restarts: state.restartCount };
+                },
+                probe: () => this.probe(),
+                readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
+                pause: (ms) => this.pause(ms),
+                now: () => this.run.clock.now(),
+                progress: (message) => this.run.log.info(this.said(message)),
+            }, { timeMs: Math.min(bake.timeMs, this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now()), limits: bake, port, probePath: `${url.pathname}${url.search}`, logStart: this.logStart });
+            const { failedAt, ...seen } = report;
+            if (seen.passed && seen.seconds * 1000 < bake.timeMs)
+                throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
+            this.bakeReport = seen;
+            if (seen.passed)
+                return { value: undefined, detail: bakeLine(seen) };
+            this.bakeFailedAt = failedAt;
+            throw new DeployError('bake', seen.reason ?? 'failed', this.bakeHint(), this.timeline, { logs: await this.newContainerLogs(), bake: seen });
+        });
+    }
+    /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
+    bakeHint() {
+        const release = this.config.container.releaseCommand.length > 0
+            ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
+            : '';
+        return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
+    }
+    /** The new container goes, unless the key may name it. */
+    async discardNew() {
+        if (this.switched || this.lost || !this.containerId)
+            return;
+        await this.server.docker.discard([this.containerId]).then(() => this.checkpoint('container', ''), (e) => this.warn(`could not remove ${this.containerName}: ${e.message}`));
+    }
+    /** 9 + 10 + 11. Every server serves the new version: record it, drain what ran before, stop it gracefully. */
+    async retire() {
+        const { docker } = this.server;
+        const { clock } = this.run;
+        const { inspection, image, identity } = this.prepared;
+        const { state } = inspection;
+        const id = this.containerId ?? '';
+        const port = this.port ?? 0;
+        const c = this.config.container;
+        const thisRelease = {
+            time: new Date(clock.now()).toISOString(), run: this.run.identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
+            image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
+        };
+        const releases = [...inspection.history, thisRelease];
+        // Every bake passed: from here the new version stays, whatever happens to the deploy.
+        if (this.bakes)
+            this.checkpoint('baking', '');
+        const recorded = this.record(thisRelease);
+        // Everything of this deployment that ran before: drained, then stopped gracefully.
+        const retiring = retirees(state, id);
+        const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
+        if (oldPorts.length > 0)
+            await this.phase('drain', async () => ({ value: undefined, detail: await this.drain(oldPorts, 'retiring') }));
+        // Past the proven switch, a failure here is a warning. Old containers stop
+        // side by side; images are pruned once they are gone.
+        await this.phase('retire', async () => {
+            const done = [];
+            const stopOne = async (old) => {
+                try {
+                    await docker.stop(old.id, Math.ceil(this.config.timing.stopTimeoutMs / 1000));
+                    await docker.remove([old.id]);
+                    done.push(`stopped ${old.name}`);
+                }
+                catch (e) {
+                    this.warn(`could not stop or remove ${old.name}: ${e.message}`);
+                }
+            };
+            const removeLeftovers = async () => {
+                if (retiring.remove.length === 0)
+                    return;
+                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => this.warn(`could not remove stopped containers of this deployment: ${e.message}`));
+            };
+            // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+            // Kept whatever keep-images says: the new image, the one that served until now (the
+            // rollback target), and every image another container of the server uses.
+            const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+            const kept = inspection.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
+            // ... and the images of the last keep-images releases of every deployment with a history here.
+            const histories = [releases, ...[...inspection.files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
+            const protectedIds = new Set([identity.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
+            const pruneImages = async (stopped) => {
+                try {
+                    const images = await docker.images(repositoryOf(image));
+                    await stopped;
+                    const prune = imagesToPrune(images, protectedIds);
+                    if (prune.length === 0)
+                        return;
+                    await docker.removeImages(prune);
+                    done.push(`pruned ${prune.join(', ')}`);
+                }
+                catch (e) {
+                    this.warn(`could not prune old images: ${e.message}`);
+                }
+            };
+            const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
+            await Promise.all([stopped, pruneImages(stopped), recorded]);
+            return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
+        });
+        return {
+            server: this.name,
+            container: this.containerName,
+            containerId: id,
+            port,
+            previousPort: state.keyPort,
+            previousContainer: state.serving?.name,
+            image,
+            previousImage: state.serving?.image,
+            imageDigest: identity.digest,
+            switchSeconds: this.switchSeconds,
+            probes: this.probeLog,
+            timeline: this.timeline,
+            releases: latest(releases, SUMMARY_RELEASES),
+            bake: this.bakeReport,
+        };
+    }
+    /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
+    async recordFailure(e) {
+        if (!this.held || this.lost)
+            return;
+        const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
+        await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
+    }
+    async record(release) {
+        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release };
+        await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
+    }
+}
+const HINTS = {
+    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
+    inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
+    pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
+    start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
+    release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
+    ready: 'The new container never served: see its log lines above. The previous version was not touched.',
+    bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
+    switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
+    undo: 'Check confd and nginx on this server: the key names the previous container again.',
+    drain: 'The switch succeeded; the old container may still hold connections.',
+    retire: 'The switch succeeded; clean up the old container by hand.',
+};
+/** What a failed switch looks like from outside, and what to check. */
+function switchHint(probes, config, port, facts) {
+    const header = config.switch.upstreamHeader;
+    if (probes.length > 0 && probes.every((p) => p.error))
+        return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
+    if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
+        return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
+    }
+    const { confd } = facts;
+    const count = confd?.processes.length;
+    const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
+    if (probes.some((p) => upstreamPort(p.upstream) === port))
+        return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+    if (count === 0)
+        return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+    if (confd && confdsRendering(confd, config.switch.redisKey) === 0) {
+        return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
+    }
+    if (facts.notifications === false)
+        return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+    const sharedWatch = confd && sharedWatchProblem(confd);
+    if (sharedWatch)
+        return `nginx kept serving the old upstream: ${sharedWatch}`;
+    return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
+}
+
 ;// CONCATENATED MODULE: ./src/docker-host.ts
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
@@ -71781,19 +73028,19 @@ class RemoteCommandError extends Error {
     }
 }
 const PULL_TIMEOUT_MS = 10 * 60_000;
-const COMMAND_TIMEOUT_MS = 60_000;
+const docker_host_COMMAND_TIMEOUT_MS = 60_000;
 const DISCARD_ATTEMPTS = 3;
 const DISCARD_RETRY_MS = 500;
 function remoteDockerHost(shell) {
     const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
         if (result.code !== 0)
             throw new RemoteCommandError(argv, result);
         return result.stdout;
     };
     const identityOf = async (image) => {
         const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
         if (result.code === 0)
             return parse.imageIdentity(result.stdout);
         if (/no such image/i.test(result.stderr))
@@ -71836,14 +73083,14 @@ function remoteDockerHost(shell) {
         readHistories: async (dir) => parse.files(await ok(build.readHistories(dir))),
         async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
         async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
             const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
             if (problems.length > 0)
                 throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
         },
         async containers() {
             const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
             if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
                 throw new RemoteCommandError(argv, result);
             return parse.containers(result.stdout);
@@ -71852,11 +73099,11 @@ function remoteDockerHost(shell) {
         run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
             return `${result.stdout}${result.stderr}`.trimEnd();
         },
         async lastExitCode(container) {
-            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: COMMAND_TIMEOUT_MS });
+            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
             return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
         },
         async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
@@ -71884,7 +73131,7 @@ function remoteDockerHost(shell) {
             if (refs.length === 0)
                 return;
             const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
             if (parse.imageRemovalProblems(result.stderr).length > 0)
                 throw new RemoteCommandError(argv, result);
         },
@@ -71892,159 +73139,20 @@ function remoteDockerHost(shell) {
             const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
             return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
         },
+        logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
+        async readLog(path, from, maxBytes) {
+            const argv = build.readLog(path, from, maxBytes);
+            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, bytes: true });
+            if (result.code !== 0)
+                throw new RemoteCommandError(argv, result);
+            return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
+        },
         async confd() {
             const processes = confdProcesses(parse.processes(await ok(build.processes())));
             const redis = redisConfds(processes);
             if (redis.length === 0)
                 return { processes, resources: new Map() };
             return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
-        },
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
-// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
-// (no second element: the key is unset).
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
-local current = redis.call('GET', KEYS[1])
-if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
-if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
-return {'ok'}`;
-/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
- * (they start with "/"): taking it never makes confd render. */
-const lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
-/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
-const legacyLockName = (redisKey) => `${redisKey}:lock`;
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-function notificationsCoverSet(flags) {
-    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-/** Why a write to this Redis may not survive its restart, or undefined when it will. */
-function persistenceRisk(p) {
-    if (p.appendonly)
-        return undefined;
-    if (!p.save.trim())
-        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
-    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
-/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
-function configValue(reply, name) {
-    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
-}
-/** Each Redis command, and the connection through the forward, answer within this or fail. */
-const redis_COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: redis_COMMAND_TIMEOUT_MS,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
-    // The local end of the forward accepts at once; a Redis host that never answers
-    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
-    let timer;
-    try {
-        await Promise.race([
-            redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
-        ]);
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${redis_COMMAND_TIMEOUT_MS / 1000} s`);
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
-    let closed = false;
-    shell.onLost(() => { if (!closed)
-        redis.disconnect(); });
-    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const held = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(held.get(name)?.timer);
-        held.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async compareAndSet(key, expected, value, lock) {
-            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
-            if (reply[0] === 'ok')
-                return { ok: true };
-            if (reply[0] === 'lock')
-                return { ok: false, lockLost: true };
-            return { ok: false, lockLost: false, current: reply[1] ?? null };
-        },
-        async keyspaceNotifications() {
-            const flags = await config('notify-keyspace-events');
-            return flags === undefined ? undefined : notificationsCoverSet(flags);
-        },
-        async persistence() {
-            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
-            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            let renewedAt = Date.now();
-            const lock = {
-                timer: setInterval(() => {
-                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
-                        if (renewed === 1)
-                            renewedAt = Date.now();
-                        else
-                            lock.lost ??= `${name} was deleted or taken over by someone else`;
-                    }, (e) => {
-                        // Past three quarters of the TTL another deploy may take it any moment.
-                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
-                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-                    });
-                }, Math.floor(ttlMs / 4)),
-            };
-            lock.timer.unref();
-            held.set(name, lock);
-            return true;
-        },
-        lockLost: (name) => held.get(name)?.lost,
-        lockHolder: (name) => redis.get(name),
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async close() {
-            closed = true;
-            [...held.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
         },
     };
 }
@@ -72100,11 +73208,17 @@ async function openSessions(servers, redis, log, checkServer = false) {
 }
 
 ;// CONCATENATED MODULE: ./src/cleanup.ts
+// What a deploy that stopped half way leaves to clean up, and the cleaning: the
+// Action's post step and the CLI's Ctrl-C both end here.
+
+
+
+
 
 
 /** Notes one checkpoint of one server. */
 function noteCheckpoint(left, lockOwner, server, name, value) {
-    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, dockerConfig: '' });
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '' });
     if (name === 'switching')
         mine.switching = value === 'true';
     else
@@ -72112,15 +73226,52 @@ function noteCheckpoint(left, lockOwner, server, name, value) {
 }
 /** Whether there is anything to do on the server. */
 function needsCleanup(left) {
-    return Boolean(left.lock || (left.container && !left.switching) || left.dockerConfig);
+    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig);
+}
+const SWITCH_BACK_POLL_MS = 5;
+/** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
+ * from the new value, under the deployment's lock, taken again if it expired; released again by
+ * cleanUp) and is proven to serve. Only then may the new container go; true when it may. */
+async function switchBack(left, server, config, log) {
+    const baking = JSON.parse(left.baking);
+    const key = config.switch.redisKey;
+    const lock = { name: redis_lockName(key), owner: left.lockOwner };
+    let outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+    if (!outcome.ok && outcome.lockLost && await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS)) {
+        left.lock = lock.name;
+        outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+    }
+    const stays = `${left.container} (:${baking.from}) and the previous container (:${baking.port}) both stay`;
+    // The deploy's own undo may have written it back already and only failed to prove it.
+    const alreadyBack = !outcome.ok && !outcome.lockLost && outcome.current === baking.to;
+    if (!outcome.ok && !alreadyBack) {
+        const why = outcome.lockLost ? `another deploy holds ${lock.name}` : `${key} holds ${outcome.current ?? '(unset)'} now`;
+        log.warning(`The deploy stopped during its bake, and ${key} could not be set back (${why}): ${stays}; nginx serves what ${key} names.`);
+        return false;
+    }
+    const end = Date.now() + config.timing.switchTimeoutMs;
+    const proof = await probe_proveServed(() => server.probes.probe(), baking.port, config.switch.probeSuccesses, async () => {
+        await (0,promises_namespaceObject.setTimeout)(SWITCH_BACK_POLL_MS);
+        return Date.now() < end;
+    });
+    if (proof !== 'proven') {
+        log.warning(`The deploy stopped during its bake: ${key} was set back to ${baking.to}, but nginx did not serve :${baking.port} within switch-timeout: ${stays}.`);
+        return false;
+    }
+    log.info(`The deploy stopped during its bake: nginx serves the previous version again (${key}=${baking.to}).`);
+    return true;
 }
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
-async function cleanUp(left, server, log) {
+async function cleanUp(left, server, config, log) {
     if (left.dockerConfig) {
         await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
     }
-    if (left.container && !left.switching) {
-        await server.docker.discard([left.container]).then(() => log.info(`Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+    const unserved = !left.switching || (left.baking && await switchBack(left, server, config, log).catch((e) => {
+        log.warning(`Could not switch back after the bake: ${e.message}`);
+        return false;
+    }));
+    if (left.container && unserved) {
+        await server.docker.discard([left.container]).then(() => log.info(left.baking ? `Removed ${left.container}, which served during the bake.` : `Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
     }
     if (left.lock) {
         const released = await server.keys.unlock(left.lock, left.lockOwner);
@@ -72136,10 +73287,14 @@ async function cleanUpServers(left, config, log) {
         if (!mine || !needsCleanup(mine))
             return;
         const several = config.servers.length > 1;
-        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
+        const serverLog = { info: (m) => log.info(inputs_aboutServer(name, several, m)), warning: (m) => log.warning(inputs_aboutServer(name, several, m)) };
         try {
             const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
-            await cleanUp(mine, session, serverLog).finally(() => session.close());
+            const probes = forwardedProbes(session.shell, config);
+            await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
+                await probes.close().catch(() => undefined);
+                await session.close();
+            });
         }
         catch (e) {
             serverLog.warning(`Cleanup failed: ${e.message}`);
@@ -72150,9 +73305,9 @@ async function cleanUpServers(left, config, log) {
 function anythingLeft(left, log) {
     const entries = Object.entries(left);
     for (const [server, mine] of entries) {
-        if (!mine.container || !mine.switching)
+        if (!mine.container || !mine.switching || mine.baking)
             continue;
-        log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
+        log.info(inputs_aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
     }
     return entries.some(([, mine]) => needsCleanup(mine));
 }

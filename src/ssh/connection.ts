@@ -12,6 +12,8 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** With the option `bytes`: stdout exactly as sent (node-ssh trims `stdout` and decodes it chunk by chunk). */
+  stdoutBytes?: Buffer;
 }
 
 export interface Forward {
@@ -21,7 +23,7 @@ export interface Forward {
 }
 
 export interface RemoteShell {
-  run(argv: Argv, options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  run(argv: Argv, options?: { stdin?: string; timeoutMs?: number; bytes?: boolean }): Promise<ExecResult>;
   forward(host: string, port: number): Promise<Forward>;
   /** Called once if the connection goes away under the deploy. */
   onLost(listener: (e: Error) => void): void;
@@ -144,8 +146,10 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       const stopped = new Promise<never>((_, reject) => { stop = reject; });
       onLoss.add(stop);
       try {
+        const chunks: Buffer[] = [];
         const result = await Promise.race([stopped, ssh.execCommand(command, {
           stdin: options.stdin,
+          ...(options.bytes ? { noTrim: true, onStdout: (chunk: Buffer) => { chunks.push(chunk); } } : {}),
           onChannel: (channel) => {
             if (options.timeoutMs) {
               timer = setTimeout(() => {
@@ -157,7 +161,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         })]);
         // No exit status and no signal: the channel closed under the command (a dropped connection).
         if (result.code === null && !result.signal) throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
-        return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
+        return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr, ...(options.bytes ? { stdoutBytes: Buffer.concat(chunks) } : {}) };
       } catch (e) {
         if (e instanceof ConnectionLost && !closing) throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
         throw e;

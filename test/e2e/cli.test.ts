@@ -17,7 +17,7 @@ interface RunningCli { child: ReturnType<typeof spawn>; stderr(): string; done: 
 function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
   const child = spawn(NODE24, [CLI, 'deploy', '--host', stack.host, '--port', String(stack.sshPort), '--username', stack.username,
     '--host-fingerprint', stack.hostFingerprint, '--container-port', '8080', '--redis-url', stack.redisUrl, '--redis-key', stack.redisKey, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DHD_PRIVATE_KEY: privateKey, ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DHD_PRIVATE_KEY: privateKey, DHD_BAKE_TIME: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -66,14 +66,30 @@ test('a failed deploy: exit 3, the previous version serves', async () => {
   expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
 });
 
-test('Ctrl-C during the ready check: cleaned up as a cancelled run (lock released, new container removed), exit 130', async () => {
+test('Ctrl-C during the ready check: the deploy stops at its next step and undoes what it did (lock released, new container removed), exit 130', async () => {
   const before = { answer: await nginxGet(), containers: appContainers() };
   const running = startCli(['--image', image('error500'), '--health-path', '/cgi-bin/health', '--health-timeout', '60s']);
   await waitFor('the ready check', () => running.stderr().includes('… ready'));
   running.child.kill('SIGINT');
   const run = await running.done;
   expect(run.code).toBe(130);
-  expect(run.stderr).toMatch(/Removed hello-\S+, which never received traffic/);
+  expect(run.stderr).toContain('ready failed: the deploy was interrupted (asked to stop)');
+  expect(await lockValue()).toBeNull();
+  expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
+});
+
+test('Ctrl-C during the bake: the deploy stops, switches back, proves it and removes the new container; 0 failed requests, exit 130', async () => {
+  const before = { answer: await nginxGet(), containers: appContainers() };
+  const { result: run, load } = await duringLoad(stack.nginxUrl, async () => {
+    const running = startCli(['--image', image('v3')], { DHD_BAKE_TIME: '60s' });
+    await waitFor('the bake', () => running.stderr().includes('… bake'));
+    running.child.kill('SIGINT');
+    return running.done;
+  });
+  console.log(`CLI Ctrl-C during the bake: ${describeLoad(load)}`);
+  expect(run.code).toBe(130);
+  expect(run.stderr).toContain('bake failed: the deploy was interrupted (asked to stop)');
+  expect(failures(load)).toBe(0);
   expect(await lockValue()).toBeNull();
   expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
 });

@@ -111,6 +111,25 @@ describe('several servers on the real stack', () => {
     }
   });
 
+  test('batch 1 with a bake: the first server takes traffic with a broken version and is switched back; the others never switch', async () => {
+    const [first] = servers();
+    const before = servers().map(snapshot);
+    const serving = (await serverGet(first)).body;
+    const { run, loads } = await deployUnderLoad('broken', {
+      'bake-time': '30s', 'access-log': stackInfo().accessLog, 'health-path': '/cgi-bin/health', 'probe-url': 'http://127.0.0.1/cgi-bin/health',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`${first.host.replace(/\./g, '\\.')}: bake failed: .*5xx`));
+    // The canary's users saw the broken version until the bake caught it; nobody else did.
+    expect(loads[0].non2xx).toBeGreaterThan(0);
+    for (const load of loads.slice(1)) {
+      expect(failures(load)).toBe(0);
+      expect(Object.keys(load.bodies)).toEqual([serving]);
+    }
+    expect(servers().map(snapshot)).toEqual(before);
+    await expectEveryServer(serving);
+  });
+
   test('a second deploy started meanwhile waits for the first, then runs', async () => {
     const first = startAction(serversInputs({ image: serverImage('v1') }));
     await waitFor('the first deploy to hold the locks', () => servers().every((s) => serverLock(s) !== ''));

@@ -16,6 +16,8 @@ STAGING_PORT=8081
 IMAGE_REPO=$REGISTRY/hello
 # Where the example template resource renders nginx's upstream (its `dest`), and the staging one.
 UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
+# The site's dhd_upstream log (examples/host/nginx/app-site.conf), which the bake reads as access-log.
+ACCESS_LOG=/var/log/nginx/app-upstream.log
 STAGING_UPSTREAM_DEST=/etc/nginx/conf.d/staging-upstream.conf
 # Each deployment's confd directory: one confd per deployment, as the README says
 # (confd's Redis watch wakes one of a process's resources per write).
@@ -94,7 +96,7 @@ CONF
 # Tag -> build arguments. The registry keeps them across runs: rebuilt only
 # when test/stack/app/ changed.
 # Every tag the tests pull, as the registry lists them (its storage may have been emptied since the stamp).
-TEST_TAGS="crash error500 healthcheck unhealthy v1 v2 v3"
+TEST_TAGS="broken crash crashlater error500 healthcheck unhealthy v1 v2 v3"
 registry_has_test_tags() {
   [ "$(curl -sf "http://$REGISTRY/v2/hello/tags/list" | grep -o '"[a-z0-9]*"' | tr -d '"' | grep -xF -f <(tr ' ' '\n' <<<"$TEST_TAGS") | sort | tr '\n' ' ')" = "$TEST_TAGS " ]
 }
@@ -107,6 +109,8 @@ build_images() {
   for v in v1 v2 v3; do image "$v" --build-arg "VERSION=$v"; done
   image crash --build-arg VERSION=crash --build-arg BEHAVIOUR=crash
   image error500 --build-arg VERSION=error500 --build-arg BEHAVIOUR=error500
+  image broken --build-arg VERSION=broken --build-arg BEHAVIOUR=broken
+  image crashlater --build-arg VERSION=crashlater --build-arg BEHAVIOUR=crashlater
   image unhealthy -f "$ctx/Dockerfile.healthcheck" --build-arg "BASE=$IMAGE_REPO:v1" --build-arg "HEALTH_CMD=false"
   image healthcheck -f "$ctx/Dockerfile.healthcheck" --build-arg "BASE=$IMAGE_REPO:v2" --build-arg "HEALTH_CMD=wget -q -O /dev/null http://127.0.0.1:8080/"
   echo "$stamp" > "$STACK/images.stamp"
@@ -131,7 +135,7 @@ keygen() { # keygen FILE TYPE [ssh-keygen args...]: once
 start_sshd() {
   id deploy >/dev/null 2>&1 || useradd -m -s /bin/bash -G docker deploy
   id jump >/dev/null 2>&1 || useradd -m -s /bin/bash jump
-  usermod -aG docker deploy
+  usermod -aG docker,adm deploy # adm: nginx's logs (the bake's access-log), as on Debian
   usermod -p '*' deploy # no password, but not "locked": sshd without PAM refuses locked accounts
   usermod -p '*' jump
   for t in ed25519 rsa ecdsa; do keygen "ssh_host_${t}_key" "$t"; done
@@ -282,8 +286,10 @@ http {
     include $UPSTREAM_DEST;
     include $STAGING_UPSTREAM_DEST;
     include $HOST_FILES/nginx/app-upstream-header.conf;
+    include $HOST_FILES/nginx/app-upstream-log.conf;
     server {
         listen 127.0.0.1:$NGINX_PORT;
+        access_log $ACCESS_LOG dhd_upstream;
         include $HOST_FILES/nginx/app-proxy.conf;
     }
     server {
@@ -342,6 +348,7 @@ write_stack_json() {
   "redisPort": $REDIS_PORT,
   "redisKey": "/nginx/upstream/app/port",
   "nginxUrl": "http://127.0.0.1:$NGINX_PORT/",
+  "accessLog": "$ACCESS_LOG",
   "staging": { "redisKey": "/nginx/upstream/staging/port", "nginxUrl": "http://127.0.0.1:$STAGING_PORT/" },
   "imageRepo": "$IMAGE_REPO",
   "upstreamDest": "$UPSTREAM_DEST",

@@ -51,7 +51,7 @@ start_namespaces() { # start_namespaces N
   local n=$1 d addr ns=dhd-srv$1 unshare_pid
   d=$(server_dir "$n") addr=$(server_addr "$n")
   alive "$d/holder.pid" && return 0
-  mkdir -p "$d"/{run,etc-nginx,home,redis-data,confd/conf.d,confd/templates}
+  mkdir -p "$d"/{run,etc-nginx,log-nginx,home,redis-data,confd/conf.d,confd/templates}
   ip netns add "$ns" 2>/dev/null || true
   if ! ip link show "dhd-v$n" >/dev/null 2>&1; then
     ip link add "dhd-v$n" type veth peer name eth0 netns "$ns"
@@ -60,7 +60,7 @@ start_namespaces() { # start_namespaces N
   ip -n "$ns" addr replace "$addr/24" dev eth0
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
-  # What the server owns: /etc/nginx (the upstream confd renders), /run and /home.
+  # What the server owns: /etc/nginx (the upstream confd renders), /var/log/nginx (its access-log), /run and /home.
   cp -a /etc/nginx/. "$d/etc-nginx/"
   rm -f "$d/etc-nginx/conf.d/staging-upstream.conf"
   cp "$HOST_FILES/nginx/app-upstream.conf" "$d/etc-nginx/conf.d/app-upstream.conf"
@@ -69,7 +69,7 @@ start_namespaces() { # start_namespaces N
   chown -R deploy:deploy "$d/home/deploy"
   install -d -m 755 "$d/run/sshd"
   setsid nohup sh -c 'echo $$ > "$1/unshare.pid"; exec nsenter --net="/run/netns/$2" unshare --mount --pid --fork --mount-proc --propagation private \
-    sh -c "mount --bind $1/run /run && mount --bind $1/etc-nginx /etc/nginx && mount --bind $1/home /home && exec /usr/bin/docker-init -- sleep infinity"' \
+    sh -c "mount --bind $1/run /run && mount --bind $1/etc-nginx /etc/nginx && mount --bind $1/log-nginx /var/log/nginx && mount --bind $1/home /home && exec /usr/bin/docker-init -- sleep infinity"' \
     sh "$d" "$ns" > "$d/holder.log" 2>&1 < /dev/null &
   wait_for "server $n" 5 test -s "$d/unshare.pid"
   unshare_pid=$(cat "$d/unshare.pid")

@@ -13,6 +13,8 @@ export interface LoadReport {
   connectionErrors: number;
   errorMessages: Record<string, number>;
   bodies: Record<string, number>;
+  /** Every answer as it came: when (ms since the epoch) and what (a 2xx body, "HTTP 500", or an error code). */
+  answers: Array<{ at: number; answer: string }>;
 }
 
 export interface Load {
@@ -34,7 +36,7 @@ export interface LoadOptions {
 export function startLoad(options: LoadOptions): Load {
   const { url, kind, ratePerSecond, workers = 4, pauseMs = 5, maxMs = 120_000 } = options;
   const agent = kind === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: workers }) : false;
-  const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, errorMessages: {}, bodies: {} };
+  const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, errorMessages: {}, bodies: {}, answers: [] };
   const endAt = Date.now() + maxMs;
   let stopped = false;
 
@@ -50,6 +52,7 @@ export function startLoad(options: LoadOptions): Load {
         else report.non2xx += 1;
         const key = status >= 200 && status < 300 ? body.trim() : `HTTP ${status}`;
         report.bodies[key] = (report.bodies[key] ?? 0) + 1;
+        report.answers.push({ at: Date.now(), answer: key });
         resolve();
       });
       res.on('error', (e) => fail(e));
@@ -58,6 +61,7 @@ export function startLoad(options: LoadOptions): Load {
       report.connectionErrors += 1;
       const key = e.code ?? e.message;
       report.errorMessages[key] = (report.errorMessages[key] ?? 0) + 1;
+      report.answers.push({ at: Date.now(), answer: key });
       resolve();
     };
     req.on('error', fail);
@@ -98,6 +102,12 @@ export function startLoad(options: LoadOptions): Load {
 }
 
 export const failures = (r: LoadReport): number => r.non2xx + r.connectionErrors;
+
+/** Seconds from the first to the last answer that `bad` picks (0 when none): how long users saw it. */
+export function badSeconds(r: LoadReport, bad: (answer: string) => boolean): number {
+  const times = r.answers.filter((a) => bad(a.answer)).map((a) => a.at);
+  return times.length === 0 ? 0 : (Math.max(...times) - Math.min(...times)) / 1000;
+}
 
 export function describeLoad(r: LoadReport): string {
   const errors = Object.entries(r.errorMessages).map(([k, v]) => `${k} x${v}`).join(', ');

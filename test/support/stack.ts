@@ -21,6 +21,8 @@ export interface StackInfo {
   redisPort: number;
   redisKey: string;
   nginxUrl: string;
+  /** The site's dhd_upstream log on the server (examples/host/nginx/app-site.conf). */
+  accessLog: string;
   /** A second deployment on the same server: its own key, confd resource and nginx site. */
   staging: { redisKey: string; nginxUrl: string };
   imageRepo: string;
@@ -53,6 +55,8 @@ export function stackInputs(overrides: Record<string, string> = {}): Record<stri
     'container-port': '8080',
     'redis-url': s.redisUrl,
     'redis-key': s.redisKey,
+    // The bake (default 30s) where a test asks for it: every other deploy would wait it out.
+    'bake-time': '0s',
     ...overrides,
   };
 }

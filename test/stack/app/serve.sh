@@ -8,6 +8,12 @@ if [ -n "${UNREADY:-}" ]; then
   echo "hello: cannot start: $UNREADY" >&2
   exit 3
 fi
+if [ "$(cat /behaviour)" = crashlater ]; then
+  httpd -f -p 8080 -h /www &
+  sleep 5
+  echo "hello: lost the connection to the database" >&2
+  exit 4
+fi
 # PID 1 ignores signals it has no handler for: trap SIGTERM, stop httpd, exit 0.
 httpd -f -p 8080 -h /www &
 server=$!
