@@ -50,6 +50,9 @@ const serverResult: ServerResult = {
   bake: { passed: true, seconds: 30.04, traffic: { requests: 412, errors: 1, byStatus: { 200: 411, 502: 1 }, firstFailures: ['GET / -> 502'], garbage: 0 }, probes: 30, probeFailures: 0, restarts: 0 },
 };
 const result: DeployResult = { ...serverResult, servers: [serverResult], stages: [], durationSeconds: 1.5, warnings: [] };
+/** What a main step of this deployment saves: its lock and its private Docker config directory. */
+const LOCK = 'docker-hot-deploy:lock:/nginx/upstream/app/port';
+const LOGIN = '/tmp/docker-hot-deploy.AbCdE12345';
 const left = (servers: Record<string, Partial<Leftovers>>): string => JSON.stringify(Object.fromEntries(Object.entries(servers).map(([name, l]) => [name, { lock: '', lockOwner: 'me', container: '', switching: false, dockerConfig: '', ...l }])));
 
 afterEach(() => {
@@ -109,36 +112,46 @@ describe('main', () => {
 
 describe('post', () => {
   test('after a finished deploy: nothing, not even a connection', async () => {
-    Object.assign(state, { finished: 'true', servers: left({ server: { lock: 'L', container: 'web-1' } }) });
+    Object.assign(state, { finished: 'true', servers: left({ server: { lock: LOCK, container: 'web-1' } }) });
     await post();
     expect(opened).toEqual([]);
   });
 
   test('after a cancel before the switch: the login, the unused container and the lock are cleaned up', async () => {
-    Object.assign(state, { servers: left({ server: { lock: 'L', container: 'web-1', dockerConfig: '/tmp/d' } }) });
+    Object.assign(state, { servers: left({ server: { lock: LOCK, container: 'web-1', dockerConfig: LOGIN } }) });
     await post();
-    expect(opened).toEqual(['open server', 'rm -rf /tmp/d', 'discard web-1', 'unlock L me', 'close']);
+    expect(opened).toEqual(['open server', `rm -rf ${LOGIN}`, 'discard web-1', `unlock ${LOCK} me`, 'close']);
+  });
+
+  test('a saved state that is not what a deploy writes is not acted on: no connection, a warning', async () => {
+    for (const tampered of [{ lock: 'some:other:key' }, { container: 'web-1; rm -rf ~' }, { dockerConfig: '/home/deploy' }, { container: 'web-1', switching: true, baking: '{"from":1}' }]) {
+      infos.length = 0;
+      Object.assign(state, { servers: left({ server: { lock: LOCK, ...tampered } }) });
+      await post();
+      expect(opened).toEqual([]);
+      expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/^warning: The saved state is not what a deploy writes \(.+\): nothing is done on this server\.$/)]));
+    }
   });
 
   test('after a cancel during the switch: the container may serve and stays; the lock is released', async () => {
-    Object.assign(state, { servers: left({ server: { lock: 'L', container: 'web-1', switching: true } }) });
+    Object.assign(state, { servers: left({ server: { lock: LOCK, container: 'web-1', switching: true } }) });
     await post();
-    expect(opened).toEqual(['open server', 'unlock L me', 'close']);
+    expect(opened).toEqual(['open server', `unlock ${LOCK} me`, 'close']);
     expect(infos[0]).toMatch(/web-1 may be serving and stays/);
   });
 
   test('several servers: only those with something left are connected to, each cleaned up', async () => {
     inputs.host = 'a\nb\nc';
-    Object.assign(state, { servers: left({ a: { lock: 'L' }, b: {}, c: { lock: 'L', container: 'web-1' } }) });
+    Object.assign(state, { servers: left({ a: { lock: LOCK }, b: {}, c: { lock: LOCK, container: 'web-1' } }) });
     await post();
     expect(opened.filter((o) => o.startsWith('open')).sort()).toEqual(['open a', 'open c']);
     expect(opened).toContain('discard web-1');
-    expect(opened.filter((o) => o === 'unlock L me')).toHaveLength(2);
+    expect(opened.filter((o) => o === `unlock ${LOCK} me`)).toHaveLength(2);
   });
 
   test('several servers: each container that may serve is said to stay, naming its server, whatever comes before it', async () => {
     inputs.host = 'a\nb';
-    Object.assign(state, { servers: left({ a: { lock: 'L' }, b: { lock: 'L', container: 'web-1', switching: true } }) });
+    Object.assign(state, { servers: left({ a: { lock: LOCK }, b: { lock: LOCK, container: 'web-1', switching: true } }) });
     await post();
     expect(infos).toContainEqual(expect.stringMatching(/^b: The deploy stopped after writing the key: web-1 may be serving and stays/));
     expect(opened).not.toContain('discard web-1');

@@ -38,6 +38,8 @@ test('--env-file and DHD_ENV_FILE are the input env-file (a path on the server),
 
 test('secrets given as flags are said to be visible', () => {
   expect(readInvocation(['deploy', '--private-key', 'x', '--registry-password', 'y'], {})).toMatchObject({ secretFlags: ['--private-key', '--registry-password'] });
+  expect(readInvocation(['deploy', '--env', 'DB_PASSWORD=x', '--redis-url', 'redis://:hunter2@cache:6379'], {})).toMatchObject({ secretFlags: ['--env', '--redis-url'] });
+  expect(readInvocation(['deploy', '--redis-url', 'redis://cache:6379'], {})).toMatchObject({ secretFlags: [] });
 });
 
 test('usage errors: an unknown flag or command', () => {

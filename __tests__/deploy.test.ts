@@ -525,6 +525,26 @@ describe('the state a deploy finds, and leaves', () => {
     expect(w.calls.filter((c) => /^(stop|remove|discard)/.test(c))).toEqual(['stop legacy', 'remove legacy']);
   });
 
+  test("a 0.1 container of another app on the key's port is not taken for this deployment's, nor retired", async () => {
+    const w = new World();
+    w.key = '20000';
+    w.routedPort = 20000;
+    w.containers = [w.container('blog', 20000, { labels: { 'docker-hot-deploy.app': 'blog' } })];
+    const result = await deploy(config(), w.deps(), identity);
+    expect(result.previousContainer).toBeUndefined();
+    expect(w.calls.filter((c) => /^(stop|remove|discard)/.test(c))).toEqual([]);
+  });
+
+  test('a history line that is no release (no time, a digest with spaces) is skipped with a warning, and the deploy goes on', async () => {
+    const w = new World();
+    w.serving(20000);
+    const good = JSON.stringify({ time: '2026-11-01T00:00:00Z', run: 'r', outcome: 'deployed', image: 'registry.example.com/web:1', digest: 'sha256:d-1', imageId: 'i1', container: 'web-1', port: 20000 });
+    w.histories.set(historyPath(DEPLOYMENT), `${good}\n{"outcome":"deployed","image":"x","digest":"d","imageId":"i","container":"c","run":"r"}\n${good.replace('sha256:d-1', 'sha256:d-1 $(reboot)')}\n`);
+    const result = await deploy(config(), w.deps(), identity);
+    expect(result.warnings).toEqual([expect.stringMatching(/: 2 line\(s\) are no release and were skipped \(first: no time\)$/)]);
+    expect(result.releases.map((r) => r.image)).toEqual(['registry.example.com/web:2', 'registry.example.com/web:1']);
+  });
+
   test.each([
     ['the key changed by someone else', (w: World) => { w.key = '20009'; },
       'switch failed: /nginx/upstream/app/port changed meanwhile (it holds "20009", not "20000"): someone else wrote it, and this deploy does not overwrite that', '20009'],
@@ -753,6 +773,34 @@ describe('several servers: all or nothing', () => {
     // The release phase ran once, on the first server given.
     expect(Object.values(worlds).flatMap((w) => w.calls).filter((c) => c.startsWith('release'))).toHaveLength(1);
     expect(worlds.c.calls.some((c) => c.startsWith('release'))).toBe(true);
+  });
+
+  test('a lock that holds this deploy\'s own owner while no other server holds one is its own resent SET: waited for, not called shared', async () => {
+    const w = new World();
+    w.serving(20000);
+    w.lockHolder = identity.lockOwner;
+    const e = await failure(deploy(config({ 'lock-timeout': '1s' }), w.deps(), identity));
+    expect(e.reason).toMatch(/is still held by .* after lock-timeout$/);
+  });
+
+  test('a tag pushed again while the servers pulled: different builds are refused before anything starts', async () => {
+    const { worlds, deps } = fleet();
+    const pull = worlds.b.docker.pull;
+    worlds.b.docker.pull = async (...args) => ({ ...await pull(...args), digest: 'sha256:d-2-pushed-again' });
+    const e = await failure(deploy(severalConfig(), deps, identity));
+    expect(e.reason).toBe('the servers pulled different builds of registry.example.com/web:2 (c: sha256:d-2; a: sha256:d-2; b: sha256:d-2-pushed-again)');
+    expect(Object.values(worlds).flatMap((w) => w.calls).some((c) => c.startsWith('run '))).toBe(false);
+  });
+
+  test('servers that share one Redis: the lock held by this same deploy is said to be, not waited for', async () => {
+    const { worlds, deps } = fleet();
+    // b and c answer from a's Redis: one lock, one key.
+    deps.servers[0].keys = deps.servers[1].keys;
+    deps.servers[2].keys = deps.servers[1].keys;
+    const e = await failure(deploy(severalConfig(), deps, identity));
+    expect(e.phase).toBe('lock');
+    expect(e.reason).toBe(`${LOCK} is held by this same deploy through another server: the servers share one Redis`);
+    expect(worlds.a.lockHolder).toBeNull();
   });
 
   test('the locks are taken in the order of the server names, whatever order host gives', async () => {

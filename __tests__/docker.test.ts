@@ -77,8 +77,13 @@ describe('parsers', () => {
   });
 
   test('image digest: the registry digest, else the local id', () => {
-    expect(parse.imageIdentity(`["ghcr.io/acme/web@sha256:${'a'.repeat(64)}"] sha256:${'b'.repeat(64)}\n`)).toEqual({ digest: `sha256:${'a'.repeat(64)}`, id: `sha256:${'b'.repeat(64)}` });
-    expect(parse.imageIdentity(`[] sha256:${'b'.repeat(64)}`)).toEqual({ digest: `sha256:${'b'.repeat(64)}`, id: `sha256:${'b'.repeat(64)}` });
+    expect(parse.imageIdentity(`["ghcr.io/acme/web@sha256:${'a'.repeat(64)}"] sha256:${'b'.repeat(64)}\n`, 'ghcr.io/acme/web')).toEqual({ digest: `sha256:${'a'.repeat(64)}`, id: `sha256:${'b'.repeat(64)}` });
+    expect(parse.imageIdentity(`[] sha256:${'b'.repeat(64)}`, 'ghcr.io/acme/web')).toEqual({ digest: `sha256:${'b'.repeat(64)}`, id: `sha256:${'b'.repeat(64)}` });
+    // Pulled under two names: the digest is the one of the repository deployed, whichever docker lists first.
+    const both = `["registry.example.com/mirror/web@sha256:${'c'.repeat(64)}","ghcr.io/acme/web@sha256:${'a'.repeat(64)}"] sha256:${'b'.repeat(64)}`;
+    expect(parse.imageIdentity(both, 'ghcr.io/acme/web').digest).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(parse.imageIdentity(both, 'other.example/web').digest).toBe(`sha256:${'b'.repeat(64)}`);
+    expect(parse.imageIdentity(`["nginx@sha256:${'a'.repeat(64)}"] sha256:${'b'.repeat(64)}`, 'docker.io/library/nginx').digest).toBe(`sha256:${'a'.repeat(64)}`);
   });
 
   test('ss -Htln -> listening ports', () => {

@@ -218,3 +218,19 @@ describe('the bake', () => {
     expect(parse({ host: 'a\nb\nc', 'bake-time': '5m', 'batch-size': '2' }).bake.timeMs).toBe(300_000);
   });
 });
+
+describe('smaller faults of the inputs', () => {
+  test('a duration over 24 h (milliseconds by mistake) is refused, naming the input', () => {
+    expect(problems({ timeout: '3600000' })).toEqual(['timeout: "3600000" is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)']);
+    expect(parse({ timeout: '24h' }).timing.timeoutMs).toBe(86_400_000);
+  });
+
+  test('a password with an @ is hidden whole; one with a bare % is taken as written', () => {
+    expect(problems({ 'redis-url': 'redis://:p@ss@x:notaport' }).join('\n')).not.toContain('ss@');
+    expect(parse({ 'redis-url': 'redis://:%zz@cache.internal:6380' }).switch.redis.password).toBe('%zz');
+  });
+
+  test('run-args --help is refused: docker run --help runs nothing', () => {
+    expect(problems({ 'run-args': '--help' })).toEqual([expect.stringMatching(/^run-args: "--help" is not accepted: docker run --help prints its help and runs nothing/)]);
+  });
+});

@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8683);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7054);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8683:
+/***/ 7054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68457,6 +68457,20 @@ function bakeEvidence(report) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/printable.ts
+// What a server, Redis or an image says reaches the runner's log: GitHub takes a line that starts
+// with "::" as a workflow command (::add-mask::, ::set-output, ::stop-commands::), and the old
+// form "##[command]" anywhere in a line. Control characters are shown escaped, a line's leading
+// "::" and every "##[" are broken, so a value read from the server is only ever shown, never obeyed.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+function printable(text) {
+    return text
+        .replace(CONTROL, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+        .split('\n')
+        .map((line) => line.replace(/^(\s*)::/, '$1\u200b::').replace(/##\[/g, '##\u200b['))
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:net"
@@ -68790,6 +68804,7 @@ const MANAGED = {
     '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
     '--attach': 'the container runs detached', '-a': 'the container runs detached',
     '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+    '--help': 'docker run --help prints its help and runs nothing (a release command would "succeed" without running)',
 };
 /** docker run options that take no value. */
 const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
@@ -69004,6 +69019,9 @@ const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
 const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
+/** The longest duration an input takes: Node's timers overflow past about 24.8 days, and a deploy
+ * that waits longer than a day is a value in milliseconds by mistake. */
+const MAX_DURATION_MS = 24 * 3_600_000;
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
 function parseDuration(value) {
     const text = value.trim();
@@ -69013,9 +69031,10 @@ function parseDuration(value) {
         return undefined;
     return ms_default()(text);
 }
-/** A URL as it may appear in a log or an error: its password replaced. */
+/** A URL as it may appear in a log or an error: its password replaced (up to the authority's last @,
+ * as URL parsers read it: a password may hold an @). */
 function redactUrl(text) {
-    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/?#\s]*@/i, '$1:***@');
 }
 /** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
 function parseHostLine(line, defaultPort) {
@@ -69055,6 +69074,8 @@ function parseInputs(raw) {
     const duration = (name, { zero = false } = {}) => {
         const value = get(name);
         const parsed = parseDuration(value);
+        if (parsed !== undefined && parsed > MAX_DURATION_MS)
+            return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
         if (parsed !== undefined && (parsed > 0 || zero))
             return parsed;
         return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
@@ -69210,7 +69231,8 @@ function parseInputs(raw) {
     };
     // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
     const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
-    if (batches * config.bake.timeMs >= config.timing.timeoutMs) {
+    const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
+    if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
         const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
         problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
     }
@@ -69247,6 +69269,15 @@ function knownHostsInput(name, text, fail) {
         return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
     }
 }
+/** A percent-encoded URL part; one that does not decode (a bare %) is taken as written. */
+function decoded(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
+    }
+}
 function parseRedisUrl(text, fail) {
     const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
     let url;
@@ -69269,8 +69300,8 @@ function parseRedisUrl(text, fail) {
         host,
         port: url.port ? Number(url.port) : 6379,
         tls: url.protocol === 'rediss:',
-        username: url.username ? decodeURIComponent(url.username) : undefined,
-        password: url.password ? decodeURIComponent(url.password) : undefined,
+        username: url.username ? decoded(url.username) : undefined,
+        password: url.password ? decoded(url.password) : undefined,
         db: Number(db),
     };
 }
@@ -69418,12 +69449,16 @@ const parse = {
         return codes.length > 0 ? Number(codes[codes.length - 1]) : undefined;
     },
     /** An image's content address, its registry digest (else its local id), and its local id. */
-    imageIdentity(text) {
+    /** The digest is the one of the image's own `repository` (an image pulled under several names has
+     * one each; another one's would not pull back by this name in a rollback); none: the image id. */
+    imageIdentity(text, repository) {
         const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
         if (!m)
             throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
         const repoDigests = JSON.parse(m[1]) ?? [];
-        return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
+        const familiar = (name) => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
+        const own = repoDigests.find((d) => familiar(d.slice(0, d.indexOf('@'))) === familiar(repository));
+        return { digest: own ? own.slice(own.indexOf('@') + 1) : m[2], id: m[2] };
     },
     /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text by its path. */
     files(text) {
@@ -69745,8 +69780,8 @@ const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
 const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
 function deploymentState(o) {
     const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
-    // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
-    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
+    // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] === o.app && c.labels[LABEL_DEPLOYMENT] === undefined);
     const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
     const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
     const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
@@ -69820,6 +69855,8 @@ class DeployRun {
     warnings = [];
     /** Set while preparing, once a server failed: the others stop waiting. */
     stopped;
+    /** The servers whose lock this deploy holds: one of them holding the lock another waits for means they share one Redis. */
+    locked = new Set();
     /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
     interruptible = true;
     constructor(config, identity, clock, log, 
@@ -71343,20 +71380,49 @@ function historyPath(deployment) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
     return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
 }
-/** The entries of a history file; lines that are no release (a torn write) are skipped. */
-function parseHistory(text) {
+const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
+/** Image references, digests, ids and container names: no spaces, no control characters. */
+const history_REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
+function release(line) {
+    let entry;
+    try {
+        entry = JSON.parse(line);
+    }
+    catch {
+        return 'not JSON (a line cut short by a crash?)';
+    }
+    if (typeof entry !== 'object' || entry === null)
+        return 'not an object';
+    const e = entry;
+    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
+    if (!text('time', TIME_RE))
+        return 'no time';
+    if (!OUTCOMES.includes(e.outcome))
+        return `outcome ${JSON.stringify(e.outcome)}`;
+    for (const name of ['image', 'digest', 'imageId', 'container'])
+        if (!text(name, history_REFERENCE_RE))
+            return `${name} is missing or not a reference`;
+    if (!text('run'))
+        return 'no run';
+    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
+        return 'port is not a port';
+    if (e.reason !== undefined && typeof e.reason !== 'string')
+        return 'reason is not text';
+    return e;
+}
+/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
+function parseHistory(text, skipped = () => undefined) {
     const releases = [];
     for (const line of text.split('\n')) {
         if (!line.trim())
             continue;
-        try {
-            const entry = JSON.parse(line);
-            if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string')
-                releases.push(entry);
-        }
-        catch {
-            // a line cut short by a crash: the rest of the history still counts
-        }
+        const entry = release(line);
+        if (typeof entry === 'string')
+            skipped(entry);
+        else
+            releases.push(entry);
     }
     return releases;
 }
@@ -72585,6 +72651,10 @@ class ServerDeploy {
     get name() {
         return this.server.name;
     }
+    /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
+    get pulledImage() {
+        return this.pulled && { image: this.pulled.image, digest: this.pulled.identity.digest, local: this.pulled.identity.digest === this.pulled.identity.id };
+    }
     /** What a rollback goes back to here, once inspected. */
     get rollbackRelease() {
         return this.inspection?.target?.release;
@@ -72665,9 +72735,15 @@ class ServerDeploy {
                 const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, server_deploy_LOCK_TTL_MS), keys.lockHolder(legacy)]);
                 if (acquired && !this.held) {
                     this.held = true;
+                    this.run.locked.add(this.name);
                     this.checkpoint('lock', this.lock.name);
                 }
                 const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
+                // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
+                // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
+                if (!this.held && holder === this.lock.owner && this.run.locked.size > 0) {
+                    throw new DeployError('lock', `${this.lock.name} is held by this same deploy through another server: the servers share one Redis`, 'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', this.timeline);
+                }
                 if (this.held && holder === null) {
                     const waited = clock.now() - waitedFrom;
                     return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
@@ -72712,9 +72788,12 @@ class ServerDeploy {
             const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
                 keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
             ]);
-            const history = parseHistory(files.get(this.history) ?? '');
+            const skipped = [];
+            const history = parseHistory(files.get(this.history) ?? '', (why) => skipped.push(why));
+            if (skipped.length > 0)
+                this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
             const target = c.rollback ? this.rollbackImage(history) : undefined;
-            const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+            const state = deploymentState({ deployment: s.redisKey, app: appOf(c, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
             state.findings.forEach((m) => this.warn(m));
             if (state.repair)
                 await this.writeKey(state.repair.from, state.repair.to);
@@ -72742,7 +72821,8 @@ class ServerDeploy {
             }
         });
         [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
-        this.app = c.app || appFromImage(this.pulled.image) || 'app';
+        // A rollback by image id pulls "sha256:...": its app is the release's image's.
+        this.app = appOf(c, this.inspection.target?.release.image ?? this.pulled.image);
         this.containerName = `${this.app}-${this.run.identity.instance}`;
         if (this.inspection.target)
             this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
@@ -73185,6 +73265,8 @@ class ServerDeploy {
         await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
     }
 }
+/** The app that names containers: the input, else the image's name. */
+const appOf = (c, image) => c.app || appFromImage(image) || 'app';
 const HINTS = {
     lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${server_deploy_LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
@@ -73231,6 +73313,7 @@ function switchHint(probes, config, port, facts) {
 
 
 
+
 class RemoteCommandError extends Error {
     argv;
     result;
@@ -73256,7 +73339,7 @@ function remoteDockerHost(shell) {
         const argv = build.imageIdentity(image);
         const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
         if (result.code === 0)
-            return parse.imageIdentity(result.stdout);
+            return parse.imageIdentity(result.stdout, repositoryOf(image));
         if (/no such image/i.test(result.stderr))
             return undefined;
         throw new RemoteCommandError(argv, result);
@@ -73492,8 +73575,33 @@ async function cleanUp(left, server, config, log) {
         log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
     }
 }
+const CONTAINER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/** What makePrivateDir gives: mktemp -d -t docker-hot-deploy.XXXXXXXXXX, under any TMPDIR. */
+const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
+/** Why what the post step read is not what a main step of this deployment writes (the state file is
+ * the runner's, but nothing read is acted on unchecked), or undefined. */
+function leftoversProblem(left, config) {
+    if (left.lock && left.lock !== lockName(config.switch.redisKey))
+        return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
+    if (left.container && !CONTAINER_NAME_RE.test(left.container))
+        return `${JSON.stringify(left.container)} is not a container name`;
+    if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig))
+        return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
+    if (left.baking) {
+        let baking;
+        try {
+            baking = JSON.parse(left.baking);
+        }
+        catch {
+            baking = undefined;
+        }
+        if (typeof baking?.from !== 'string' || (baking.to !== null && typeof baking.to !== 'string') || !Number.isInteger(baking.port))
+            return 'the bake checkpoint is not one';
+    }
+    return undefined;
+}
 /** Cleans up on every server that has something left, side by side, each over its own connection
- * (anythingLeft has said what stays). */
+ * (anythingLeft has said what stays); a server whose leftovers are not what a deploy writes is left alone. */
 async function cleanUpServers(left, config, log) {
     await Promise.all(config.servers.map(async (target) => {
         const name = serverName(target);
@@ -73502,6 +73610,11 @@ async function cleanUpServers(left, config, log) {
             return;
         const several = config.servers.length > 1;
         const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
+        const problem = leftoversProblem(mine, config);
+        if (problem) {
+            serverLog.warning(`The saved state is not what a deploy writes (${problem}): nothing is done on this server.`);
+            return;
+        }
         try {
             const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
             const probes = forwardedProbes(session.shell, config);
@@ -73581,7 +73694,8 @@ async function deploy(config, deps, identity) {
 }
 /** 2. One server after the other, in the order of their names: two deploys of the same servers cannot deadlock. */
 async function acquireLocks(servers) {
-    for (const server of [...servers].sort((a, b) => a.name.localeCompare(b.name)))
+    // By code unit, not localeCompare: two runners with other locales must take them in the same order.
+    for (const server of [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
         await server.acquireLock();
 }
 /** 3-6 on every server while the old version serves: inspect and pull side by side, the
@@ -73589,6 +73703,7 @@ async function acquireLocks(servers) {
 async function prepare(run, servers) {
     await everyOne(servers, (s) => s.inspectAndPull(), run);
     sameRollbackTarget(servers);
+    sameBuild(servers);
     if (run.config.container.releaseCommand.length > 0)
         await servers[0].releasePhase();
     await everyOne(servers, (s) => s.startAndCheck(), run);
@@ -73608,6 +73723,15 @@ async function everyOne(servers, work, run) {
         run.stopped = undefined;
     if (first)
         throw first;
+}
+/** One build everywhere: a tag pushed again while the servers pulled would leave them running different code.
+ * Images built on each server (no registry digest) have ids of their own and are not compared. */
+function sameBuild(servers) {
+    const digests = new Set(servers.filter((s) => !s.pulledImage?.local).map((s) => s.pulledImage?.digest));
+    if (digests.size <= 1)
+        return;
+    const list = servers.map((s) => `${s.name}: ${s.pulledImage?.digest}`).join('; ');
+    throw new DeployError('pull', `the servers pulled different builds of ${servers[0].pulledImage?.image} (${list})`, 'The tag was pushed again while the servers pulled it (or a server has its own image under that name). Deploy by digest (image@sha256:...), or again once the tag settled.', [], {}, servers[0].name);
 }
 /** A rollback goes back to one release everywhere, or nowhere. */
 function sameRollbackTarget(servers) {
@@ -73825,6 +73949,7 @@ function failureSummary(image, e) {
 
 
 
+
 /** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
 const TIMEOUT_GRACE_MS = 30_000;
 /** Who runs the deploy, as a GitHub workflow run names itself. */
@@ -73861,7 +73986,8 @@ async function run(deployWith = runDeploy) {
     const left = {};
     try {
         const result = await deployWith(config, identity, {
-            log: { info: info, warning: (m) => warning(m), group: group },
+            // core.info writes its line as it is: a value from the server in it must not become a workflow command.
+            log: { info: (m) => info(printable(m)), warning: (m) => warning(m), group: group },
             debug: core_debug,
             checkpoint: (server, name, value) => {
                 noteCheckpoint(left, identity.lockOwner, server, name, value);

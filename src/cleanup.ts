@@ -100,8 +100,30 @@ export async function cleanUp(left: Leftovers, server: { docker: DockerHost; key
   }
 }
 
+const CONTAINER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/** What makePrivateDir gives: mktemp -d -t docker-hot-deploy.XXXXXXXXXX, under any TMPDIR. */
+const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
+
+/** Why what the post step read is not what a main step of this deployment writes (the state file is
+ * the runner's, but nothing read is acted on unchecked), or undefined. */
+export function leftoversProblem(left: Leftovers, config: Config): string | undefined {
+  if (left.lock && left.lock !== lockName(config.switch.redisKey)) return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
+  if (left.container && !CONTAINER_NAME_RE.test(left.container)) return `${JSON.stringify(left.container)} is not a container name`;
+  if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig)) return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
+  if (left.baking) {
+    let baking: Partial<BakingCheckpoint> | undefined;
+    try {
+      baking = JSON.parse(left.baking) as Partial<BakingCheckpoint>;
+    } catch {
+      baking = undefined;
+    }
+    if (typeof baking?.from !== 'string' || (baking.to !== null && typeof baking.to !== 'string') || !Number.isInteger(baking.port)) return 'the bake checkpoint is not one';
+  }
+  return undefined;
+}
+
 /** Cleans up on every server that has something left, side by side, each over its own connection
- * (anythingLeft has said what stays). */
+ * (anythingLeft has said what stays); a server whose leftovers are not what a deploy writes is left alone. */
 export async function cleanUpServers(left: ServerLeftovers, config: Config, log: CleanupLog): Promise<void> {
   await Promise.all(config.servers.map(async (target) => {
     const name = serverName(target);
@@ -109,6 +131,11 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
     if (!mine || !needsCleanup(mine)) return;
     const several = config.servers.length > 1;
     const serverLog = { info: (m: string) => log.info(aboutServer(name, several, m)), warning: (m: string) => log.warning(aboutServer(name, several, m)) };
+    const problem = leftoversProblem(mine, config);
+    if (problem) {
+      serverLog.warning(`The saved state is not what a deploy writes (${problem}): nothing is done on this server.`);
+      return;
+    }
     try {
       const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
       const probes = forwardedProbes(session.shell, config);

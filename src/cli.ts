@@ -9,7 +9,7 @@ import { bakeEvidence, bakeLine } from './bake-rules.js';
 import { anythingLeft, cleanUpServers, noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import type { DeployResult } from './deploy.js';
 import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
-import { InputError, parseInputs, SECRET_INPUTS, type Config } from './inputs.js';
+import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from './inputs.js';
 import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
 
 /** What the exit status says. */
@@ -98,7 +98,10 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
           : variableFile !== undefined ? read(variableFile, `${envName(input.name)}_FILE`) : undefined;
     if (value !== undefined) inputs[input.name] = value;
   }
-  const secretFlags = SECRET_INPUTS.filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  // Secrets, env (its values are masked in the Action) and a redis-url with a password: every local user sees argv.
+  const secret = (name: string): boolean => (SECRET_INPUTS as readonly string[]).includes(name) || name === 'env'
+    || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
+  const secretFlags = ACTION_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
   return { inputs, json: values.json === true, verbose: values.verbose === true, secretFlags };
 }
 
@@ -148,7 +151,9 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   const { json, verbose } = invocation;
   const say = (line: string): void => io.stderr(`${line}\n`);
   for (const flag of invocation.secretFlags) {
-    say(`warning: ${flag} is visible to every user of this machine in the process list: use ${envName(flag.slice(2))} or ${flag}-file instead`);
+    // env-file is an input of its own (a file on the server): env has no --env-file flag.
+    const instead = READ_FROM_FILE.has(flag.slice(2)) ? `${envName(flag.slice(2))} or ${flag}-file` : envName(flag.slice(2));
+    say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
   }
   const log = {
     info: say,

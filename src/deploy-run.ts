@@ -77,6 +77,8 @@ export class DeployRun {
   readonly warnings: string[] = [];
   /** Set while preparing, once a server failed: the others stop waiting. */
   stopped?: string;
+  /** The servers whose lock this deploy holds: one of them holding the lock another waits for means they share one Redis. */
+  readonly locked = new Set<string>();
   /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
   interruptible = true;
 

@@ -71,7 +71,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
 
 /** 2. One server after the other, in the order of their names: two deploys of the same servers cannot deadlock. */
 async function acquireLocks(servers: ServerDeploy[]): Promise<void> {
-  for (const server of [...servers].sort((a, b) => a.name.localeCompare(b.name))) await server.acquireLock();
+  // By code unit, not localeCompare: two runners with other locales must take them in the same order.
+  for (const server of [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) await server.acquireLock();
 }
 
 /** 3-6 on every server while the old version serves: inspect and pull side by side, the
@@ -79,6 +80,7 @@ async function acquireLocks(servers: ServerDeploy[]): Promise<void> {
 async function prepare(run: DeployRun, servers: ServerDeploy[]): Promise<void> {
   await everyOne(servers, (s) => s.inspectAndPull(), run);
   sameRollbackTarget(servers);
+  sameBuild(servers);
   if (run.config.container.releaseCommand.length > 0) await servers[0].releasePhase();
   await everyOne(servers, (s) => s.startAndCheck(), run);
 }
@@ -94,6 +96,16 @@ async function everyOne(servers: ServerDeploy[], work: (s: ServerDeploy) => Prom
   })));
   if (run) run.stopped = undefined;
   if (first) throw first;
+}
+
+/** One build everywhere: a tag pushed again while the servers pulled would leave them running different code.
+ * Images built on each server (no registry digest) have ids of their own and are not compared. */
+function sameBuild(servers: ServerDeploy[]): void {
+  const digests = new Set(servers.filter((s) => !s.pulledImage?.local).map((s) => s.pulledImage?.digest));
+  if (digests.size <= 1) return;
+  const list = servers.map((s) => `${s.name}: ${s.pulledImage?.digest}`).join('; ');
+  throw new DeployError('pull', `the servers pulled different builds of ${servers[0].pulledImage?.image} (${list})`,
+    'The tag was pushed again while the servers pulled it (or a server has its own image under that name). Deploy by digest (image@sha256:...), or again once the tag settled.', [], {}, servers[0].name);
 }
 
 /** A rollback goes back to one release everywhere, or nowhere. */

@@ -8,6 +8,8 @@ import { formatKeyValue, portFromKeyValue, portNamedBy, upstreamPort } from './u
 export interface Observed {
   /** The deployment: its redis-key. */
   deployment: string;
+  /** The app deployed: a 0.1 container (labelled by app only) is this deployment's only if it is this app's. */
+  app: string;
   redisValue: string;
   /** The key's value now (null: unset). */
   keyValue: string | null;
@@ -39,8 +41,8 @@ const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
 
 export function deploymentState(o: Observed): DeploymentState {
   const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
-  // 0.1 labelled containers by app only: one of them is this deployment's only if it publishes the port in use.
-  const legacy = o.containers.filter((c) => c.labels[LABEL_APP] !== undefined && c.labels[LABEL_DEPLOYMENT] === undefined);
+  // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
+  const legacy = o.containers.filter((c) => c.labels[LABEL_APP] === o.app && c.labels[LABEL_DEPLOYMENT] === undefined);
   const liveOn = (port: number | undefined): ContainerSummary | undefined =>
     port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
   const withLegacy = (c: ContainerSummary | undefined): ContainerSummary[] => (c && !mine.includes(c) ? [...mine, c] : mine);

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
 import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
+import { repositoryOf } from './image-ref.js';
 import { confdProcesses, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
@@ -74,7 +75,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
   const identityOf = async (image: string): Promise<ImageIdentity | undefined> => {
     const argv = build.imageIdentity(image);
     const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-    if (result.code === 0) return parse.imageIdentity(result.stdout);
+    if (result.code === 0) return parse.imageIdentity(result.stdout, repositoryOf(image));
     if (/no such image/i.test(result.stderr)) return undefined;
     throw new RemoteCommandError(argv, result);
   };

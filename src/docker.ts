@@ -235,11 +235,15 @@ export const parse = {
   },
 
   /** An image's content address, its registry digest (else its local id), and its local id. */
-  imageIdentity(text: string): ImageIdentity {
+  /** The digest is the one of the image's own `repository` (an image pulled under several names has
+   * one each; another one's would not pull back by this name in a rollback); none: the image id. */
+  imageIdentity(text: string, repository: string): ImageIdentity {
     const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
     if (!m) throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
     const repoDigests = (JSON.parse(m[1]) as string[] | null) ?? [];
-    return { digest: repoDigests.length > 0 ? repoDigests[0].slice(repoDigests[0].indexOf('@') + 1) : m[2], id: m[2] };
+    const familiar = (name: string): string => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
+    const own = repoDigests.find((d) => familiar(d.slice(0, d.indexOf('@'))) === familiar(repository));
+    return { digest: own ? own.slice(own.indexOf('@') + 1) : m[2], id: m[2] };
   },
 
   /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text by its path. */

@@ -34,17 +34,39 @@ export function historyPath(deployment: string): string {
   return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
 }
 
-/** The entries of a history file; lines that are no release (a torn write) are skipped. */
-export function parseHistory(text: string): Release[] {
+const OUTCOMES: readonly string[] = ['deployed', 'rolled back', 'failed', 'baked-out'] satisfies Outcome[];
+/** Image references, digests, ids and container names: no spaces, no control characters. */
+const REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
+/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
+function release(line: string): Release | string {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return 'not JSON (a line cut short by a crash?)';
+  }
+  if (typeof entry !== 'object' || entry === null) return 'not an object';
+  const e = entry as Record<string, unknown>;
+  const text = (name: string, re?: RegExp): boolean => typeof e[name] === 'string' && (!re || re.test(e[name]));
+  if (!text('time', TIME_RE)) return 'no time';
+  if (!OUTCOMES.includes(e.outcome as string)) return `outcome ${JSON.stringify(e.outcome)}`;
+  for (const name of ['image', 'digest', 'imageId', 'container']) if (!text(name, REFERENCE_RE)) return `${name} is missing or not a reference`;
+  if (!text('run')) return 'no run';
+  if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 1 && (e.port as number) <= 65535)) return 'port is not a port';
+  if (e.reason !== undefined && typeof e.reason !== 'string') return 'reason is not text';
+  return e as unknown as Release;
+}
+
+/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
+export function parseHistory(text: string, skipped: (why: string) => void = () => undefined): Release[] {
   const releases: Release[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    try {
-      const entry = JSON.parse(line) as Release;
-      if (typeof entry.image === 'string' && typeof entry.digest === 'string' && typeof entry.outcome === 'string') releases.push(entry);
-    } catch {
-      // a line cut short by a crash: the rest of the history still counts
-    }
+    const entry = release(line);
+    if (typeof entry === 'string') skipped(entry);
+    else releases.push(entry);
   }
   return releases;
 }

@@ -112,6 +112,10 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
 const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
 
+/** The longest duration an input takes: Node's timers overflow past about 24.8 days, and a deploy
+ * that waits longer than a day is a value in milliseconds by mistake. */
+const MAX_DURATION_MS = 24 * 3_600_000;
+
 /** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
 export function parseDuration(value: string): number | undefined {
   const text = value.trim();
@@ -120,9 +124,10 @@ export function parseDuration(value: string): number | undefined {
   return ms(text as ms.StringValue);
 }
 
-/** A URL as it may appear in a log or an error: its password replaced. */
+/** A URL as it may appear in a log or an error: its password replaced (up to the authority's last @,
+ * as URL parsers read it: a password may hold an @). */
 export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/?#\s]*@/i, '$1:***@');
 }
 
 /** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
@@ -165,6 +170,7 @@ export function parseInputs(raw: (name: string) => string): Config {
   const duration = (name: string, { zero = false } = {}): number => {
     const value = get(name);
     const parsed = parseDuration(value);
+    if (parsed !== undefined && parsed > MAX_DURATION_MS) return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
     if (parsed !== undefined && (parsed > 0 || zero)) return parsed;
     return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
   };
@@ -315,7 +321,8 @@ export function parseInputs(raw: (name: string) => string): Config {
   };
   // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
   const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
-  if (batches * config.bake.timeMs >= config.timing.timeoutMs) {
+  const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
+  if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
     const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
     problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
   }
@@ -350,6 +357,15 @@ function knownHostsInput(name: string, text: string, fail: Fail): KnownHost[] {
   }
 }
 
+/** A percent-encoded URL part; one that does not decode (a bare %) is taken as written. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function parseRedisUrl(text: string, fail: (message: string) => undefined): RedisTarget | undefined {
   const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
   let url: URL;
@@ -368,8 +384,8 @@ function parseRedisUrl(text: string, fail: (message: string) => undefined): Redi
     host,
     port: url.port ? Number(url.port) : 6379,
     tls: url.protocol === 'rediss:',
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
+    username: url.username ? decoded(url.username) : undefined,
+    password: url.password ? decoded(url.password) : undefined,
     db: Number(db),
   };
 }

@@ -1,6 +1,7 @@
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
 import * as core from '@actions/core';
 import { bakeEvidence } from './bake-rules.js';
+import { printable } from './printable.js';
 import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import { DeployError } from './deploy-run.js';
 import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
@@ -44,7 +45,8 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
   const left: ServerLeftovers = {};
   try {
     const result = await deployWith(config, identity, {
-      log: { info: core.info, warning: (m: string) => core.warning(m), group: core.group },
+      // core.info writes its line as it is: a value from the server in it must not become a workflow command.
+      log: { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), group: core.group },
       debug: core.debug,
       checkpoint: (server, name, value) => {
         noteCheckpoint(left, identity.lockOwner, server, name, value);

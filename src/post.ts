@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import { anythingLeft, cleanUpServers, type ServerLeftovers } from './cleanup.js';
 import { readConfig, STATE } from './action-config.js';
+import { printable } from './printable.js';
 
 /** The post step holds the job (and its concurrency group): it gives up after this long. */
 const POST_TIMEOUT_MS = 120_000;
@@ -11,7 +12,7 @@ const POST_TIMEOUT_MS = 120_000;
 export async function run(): Promise<void> {
   if (core.getState(STATE.finished) === 'true') return;
   const left = JSON.parse(core.getState(STATE.servers) || '{}') as ServerLeftovers;
-  const log = { info: core.info, warning: (m: string) => core.warning(m), debug: core.debug };
+  const log = { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), debug: core.debug };
   if (!anythingLeft(left, log)) return;
   const config = readConfig();
   if (!config) return;

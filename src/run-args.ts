@@ -12,6 +12,7 @@ const MANAGED: Record<string, string> = {
   '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
   '--attach': 'the container runs detached', '-a': 'the container runs detached',
   '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+  '--help': 'docker run --help prints its help and runs nothing (a release command would "succeed" without running)',
 };
 /** docker run options that take no value. */
 const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',

@@ -138,6 +138,11 @@ export class ServerDeploy {
     return this.server.name;
   }
 
+  /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
+  get pulledImage(): { image: string; digest: string; local: boolean } | undefined {
+    return this.pulled && { image: this.pulled.image, digest: this.pulled.identity.digest, local: this.pulled.identity.digest === this.pulled.identity.id };
+  }
+
   /** What a rollback goes back to here, once inspected. */
   get rollbackRelease(): Release | undefined {
     return this.inspection?.target?.release;
@@ -224,9 +229,16 @@ export class ServerDeploy {
         const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
         if (acquired && !this.held) {
           this.held = true;
+          this.run.locked.add(this.name);
           this.checkpoint('lock', this.lock.name);
         }
         const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
+        // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
+        // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
+        if (!this.held && holder === this.lock.owner && this.run.locked.size > 0) {
+          throw new DeployError('lock', `${this.lock.name} is held by this same deploy through another server: the servers share one Redis`,
+            'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', this.timeline);
+        }
         if (this.held && holder === null) {
           const waited = clock.now() - waitedFrom;
           return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
@@ -272,9 +284,11 @@ export class ServerDeploy {
       const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
         keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
       ]);
-      const history = parseHistory(files.get(this.history) ?? '');
+      const skipped: string[] = [];
+      const history = parseHistory(files.get(this.history) ?? '', (why) => skipped.push(why));
+      if (skipped.length > 0) this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
       const target = c.rollback ? this.rollbackImage(history) : undefined;
-      const state = deploymentState({ deployment: s.redisKey, redisValue: s.redisValue, keyValue, served, containers });
+      const state = deploymentState({ deployment: s.redisKey, app: appOf(c, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
       state.findings.forEach((m) => this.warn(m));
       if (state.repair) await this.writeKey(state.repair.from, state.repair.to);
       const risk = persistence && persistenceRisk(persistence);
@@ -298,7 +312,8 @@ export class ServerDeploy {
       }
     });
     [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
-    this.app = c.app || appFromImage(this.pulled.image) || 'app';
+    // A rollback by image id pulls "sha256:...": its app is the release's image's.
+    this.app = appOf(c, this.inspection.target?.release.image ?? this.pulled.image);
     this.containerName = `${this.app}-${this.run.identity.instance}`;
     if (this.inspection.target) this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
   }
@@ -741,6 +756,9 @@ export class ServerDeploy {
     await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e: Error) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
   }
 }
+
+/** The app that names containers: the input, else the image's name. */
+const appOf = (c: Config['container'], image: string): string => c.app || appFromImage(image) || 'app';
 
 const HINTS: Record<PhaseName, string> = {
   lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
