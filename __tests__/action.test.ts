@@ -133,6 +133,12 @@ describe('post', () => {
     }
   });
 
+  test('after a cancel during the release command: its container is stopped, then the lock released', async () => {
+    Object.assign(state, { servers: left({ server: { lock: LOCK, release: 'web-1-release' } }) });
+    await post();
+    expect(opened).toEqual(['open server', 'discard web-1-release', `unlock ${LOCK} me`, 'close']);
+  });
+
   test('after a cancel during the switch: the container may serve and stays; the lock is released', async () => {
     Object.assign(state, { servers: left({ server: { lock: LOCK, container: 'web-1', switching: true } }) });
     await post();

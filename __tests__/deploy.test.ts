@@ -1031,3 +1031,24 @@ describe('the bake, when things go wrong around it', () => {
     expect([worlds.a.key, worlds.b.key]).toEqual(['20000', '20000']);
   });
 });
+
+describe('the release container', () => {
+  test('its name is a checkpoint while it runs: a cancelled run has its post step stop it', async () => {
+    const w = new World();
+    w.serving(20000);
+    const seen: string[] = [];
+    await deploy(config({ 'release-command': 'migrate' }), w.deps((name, value) => { if (name === 'release') seen.push(value); }), identity);
+    expect(seen).toEqual(['web-new-release', '']);
+  });
+
+  test("an earlier deploy's release command still running: refused, naming it, before anything starts", async () => {
+    const w = new World();
+    w.serving(20000);
+    w.containers.push(w.container('oldrelease', 0, { name: 'web-20261201-release', labels: { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': DEPLOYMENT, 'docker-hot-deploy.role': 'release' }, hostPorts: [] }));
+    const e = await failure(deploy(config({ 'release-command': 'migrate' }), w.deps(), identity));
+    expect(e.phase).toBe('release');
+    expect(e.reason).toBe('web-20261201-release, the release command of an earlier deploy, still runs: this one does not start a second');
+    expect(w.calls.some((c) => c.startsWith('release ') || c.startsWith('run '))).toBe(false);
+    expect(w.key).toBe('20000');
+  });
+});

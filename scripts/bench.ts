@@ -1,6 +1,9 @@
-// `npm run bench [-- --deploys 10 --rate 200 --sleep 5]`: consecutive deploys of
-// alternating versions under a fixed-rate load through nginx, four ways:
-//   action      this action (dist/index.js under Node 24, as the runner runs it)
+// `npm run bench [-- --deploys 10 --rate 200 --sleep 5 --bake-time 0s]`: consecutive deploys of
+// alternating versions under a fixed-rate load through nginx, five ways:
+//   action      this action (dist/index.js under Node 24, as the runner runs it), with
+//               --bake-time (default 0s: the bake apart, so the ratio compares the deploy itself)
+//   bake-out    this action deploying a version whose pages answer 500 (its health path answers),
+//               with a bake reading nginx's log: detection and switch back, how long users saw it
 //   action-3    this action to three simulated servers at once (up.sh --servers 3),
 //               the same total load split across their nginx
 //   naive       ssh; docker pull; docker rm -f; docker run on the same port
@@ -12,7 +15,7 @@ import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startAction, type ActionRun } from '../test/support/action.js';
-import { startLoad, type LoadKind, type LoadReport } from '../test/support/load.js';
+import { startLoad, type Load, type LoadKind, type LoadReport } from '../test/support/load.js';
 import { resetServers, serverImage, servers, serversInputs } from '../test/support/servers.js';
 import { image, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../test/support/stack.js';
 
@@ -21,16 +24,18 @@ const { values: args } = parseArgs({
     deploys: { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
     sleep: { type: 'string', default: '5' },
-    methods: { type: 'string', default: 'action,action-3,naive,fixed-sleep' },
+    methods: { type: 'string', default: 'action,action-3,naive,fixed-sleep,bake-out' },
+    'bake-time': { type: 'string', default: '0s' },
   },
 });
 const DEPLOYS = Number(args.deploys);
 const RATE = Number(args.rate);
 const SLEEP_S = Number(args.sleep);
+const BAKE_TIME = args['bake-time'];
 const NAIVE_PORT = 18080;
 const stack = stackInfo();
 
-interface DeployMeasure { wall: number; cpuSeconds?: number; switchSeconds?: number; phases?: Record<string, number>; sshConnections?: number; remoteCommands?: number; firstLogMs?: number }
+interface DeployMeasure { bakeOut?: { switchBack: number; badAnswers: number }; wall: number; cpuSeconds?: number; switchSeconds?: number; phases?: Record<string, number>; sshConnections?: number; remoteCommands?: number; firstLogMs?: number }
 interface Series { method: string; kind: LoadKind; deploys: DeployMeasure[]; load: LoadReport }
 
 // Asynchronous: the load generator shares this process and must keep sending.
@@ -60,7 +65,8 @@ function phasesOf(summary: string): Record<string, number> {
 async function actionDeploy(version: string, several = false): Promise<DeployMeasure> {
   const sshBefore = sshdAccepted();
   const started = Date.now();
-  const inputs = several ? serversInputs({ image: serverImage(version) }) : stackInputs({ image: image(version) });
+  const bake = { 'bake-time': BAKE_TIME, 'access-log': stack.accessLog };
+  const inputs = several ? serversInputs({ image: serverImage(version), ...bake }) : stackInputs({ image: image(version), ...bake });
   const running = startAction(inputs, { RUNNER_DEBUG: '1' });
   let firstLogMs: number | undefined;
   running.child.stdout?.once('data', () => { firstLogMs = Date.now() - started; });
@@ -74,6 +80,19 @@ async function actionDeploy(version: string, several = false): Promise<DeployMea
     remoteCommands: run.stdout.split('\n').filter((l) => l.startsWith('::debug::$ ')).length,
     firstLogMs,
   };
+}
+
+/** The broken version, baked for 30 s: it must be switched back; how fast, and how many answers users got from it. */
+async function bakeOutDeploy(load: () => LoadReport): Promise<DeployMeasure> {
+  const before = load().non2xx + load().connectionErrors;
+  const run = await startAction(stackInputs({
+    image: image('broken'), 'bake-time': '30s', 'access-log': stack.accessLog, 'health-path': '/cgi-bin/health', 'probe-url': 'http://127.0.0.1/cgi-bin/health',
+  })).done;
+  const switchBack = /From the first failing signal to nginx serving the previous version again: ([\d.]+) s/.exec(run.stdout)?.[1];
+  if (run.code === 0 || switchBack === undefined) throw new Error(`the broken version was not baked out:\n${run.stdout}`);
+  // Let the load's answers in flight come back before counting.
+  await new Promise((r) => setTimeout(r, 300));
+  return { wall: run.wallSeconds, bakeOut: { switchBack: Number(switchBack), badAnswers: load().non2xx + load().connectionErrors - before } };
 }
 
 async function naiveDeploy(version: string): Promise<DeployMeasure> {
@@ -99,7 +118,11 @@ async function fixedSleepDeploy(version: string): Promise<DeployMeasure> {
   return { wall: (Date.now() - started) / 1000, switchSeconds };
 }
 
+/** The load of the series running now (bake-out counts what users got during each deploy). */
+let currentLoad: Load | undefined;
+
 const METHODS: Record<string, { deploy: (v: string) => Promise<DeployMeasure>; setUp: () => Promise<void> }> = {
+  'bake-out': { deploy: () => bakeOutDeploy(() => (currentLoad as Load).report()), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
   action: { deploy: (v) => actionDeploy(v), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
   'action-3': { deploy: (v) => actionDeploy(v, true), setUp: async () => { await resetServers(); await actionDeploy('v2', true); } },
   naive: {
@@ -127,6 +150,7 @@ async function series(method: string, kind: LoadKind): Promise<Series> {
   // The same total rate, split across the servers' nginx.
   const urls = method === 'action-3' ? servers().map((s) => s.nginxUrl) : [stack.nginxUrl];
   const loads = urls.map((url) => startLoad({ url, kind, ratePerSecond: RATE / urls.length, workers: Math.ceil(16 / urls.length), maxMs: 30 * 60_000 }));
+  [currentLoad] = loads;
   const deploys: DeployMeasure[] = [];
   for (let i = 0; i < DEPLOYS; i += 1) {
     const cpuBefore = machineCpuSeconds();
@@ -153,22 +177,27 @@ await resetStack();
 if (args.methods.includes('action-3')) await resetServers();
 
 const walls = (method: string): number[] => results.filter((r) => r.method === method).flatMap((r) => r.deploys.map((d) => d.wall));
-const rows = results.map((r) => {
+const rows = results.filter((r) => r.method !== 'bake-out').map((r) => {
   const switches = r.deploys.map((d) => d.switchSeconds).filter((x): x is number => x !== undefined);
   const errors = Object.entries(r.load.errorMessages).map(([k, v]) => `${k} ${v}`).join(', ');
   return `| ${r.method} | ${r.kind} | ${stats(r.deploys.map((d) => d.wall))} | ${median(r.deploys.map((d) => d.cpuSeconds ?? 0)).toFixed(1)} | ${r.method === 'naive' ? 'n/a (no switch)' : stats(switches)} | ${r.load.sent} | ${r.load.non2xx} | ${r.load.connectionErrors}${errors ? ` (${errors})` : ''} |`;
 });
 const actionDeploys = results.filter((r) => r.method === 'action').flatMap((r) => r.deploys);
 const fleetDeploys = results.filter((r) => r.method === 'action-3').flatMap((r) => r.deploys);
-const phaseNames = ['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire'];
+const phaseNames = ['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'bake', 'drain', 'retire'];
 const phaseMedian = (deploys: DeployMeasure[], p: string): string => (deploys.length ? `${median(deploys.map((d) => d.phases?.[p] ?? 0)).toFixed(2)} s` : 'n/a');
 const phaseRows = phaseNames.map((p) => `| ${p} | ${phaseMedian(actionDeploys, p)} | ${phaseMedian(fleetDeploys, p)} |`);
 const ratioOf = (a: string, b: string): string => (walls(a).length && walls(b).length ? (median(walls(a)) / median(walls(b))).toFixed(2) : 'n/a');
 const ratio = ratioOf('action', 'naive');
+const bakeOuts = results.filter((r) => r.method === 'bake-out').flatMap((r) => r.deploys.map((d) => ({ kind: r.kind, ...d })));
+const bakeOutRows = ['new-connection', 'keep-alive'].map((kind) => {
+  const ds = bakeOuts.filter((d) => d.kind === kind);
+  return ds.length ? `| ${kind} | ${ds.length} | ${stats(ds.map((d) => d.bakeOut?.switchBack ?? 0))} | ${stats(ds.map((d) => d.bakeOut?.badAnswers ?? 0))} | ${stats(ds.map((d) => d.wall))} |` : '';
+}).filter(Boolean);
 const cpu = cpus();
 const report = `# Benchmarks
 
-Produced by \`npm run bench -- --deploys ${DEPLOYS} --rate ${RATE} --sleep ${SLEEP_S}\` on ${new Date().toISOString().slice(0, 10)}:
+Produced by \`npm run bench -- --deploys ${DEPLOYS} --rate ${RATE} --sleep ${SLEEP_S} --bake-time ${BAKE_TIME} --methods ${args.methods}\` on ${new Date().toISOString().slice(0, 10)}:
 ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, the test stack on loopback
 (dockerd, registry, sshd, Redis, nginx, the confd stand-in with -watch) and its busybox test app,
 which stops promptly on SIGTERM. Each row: ${DEPLOYS} consecutive deploys alternating v1/v2 with a cached
@@ -195,7 +224,17 @@ no deploy of three servers can take less wall time on this machine. On three rea
   their nginx; its switch is the first server's. Prepare and retire run side by side; the switches one
   after the other.
 
-## Where this action's time goes (median per phase)
+${bakeOutRows.length ? `## A broken release baked out
+
+The version answers 500 on \`/\` while its health path answers; \`bake-time 30s\` with \`access-log\` (nginx's
+dhd_upstream log). Switch back: from the first failing signal the bake saw until nginx was proven on the old
+container again (the deploy's own figure). Bad answers: non-2xx and connection errors the load got during the deploy.
+
+| load | deploys | switch back s (min / median / max) | bad answers per deploy (min / median / max) | deploy wall s |
+| --- | ---: | --- | --- | --- |
+${bakeOutRows.join('\n')}
+
+` : ''}## Where this action's time goes (median per phase)
 
 | phase | one server | three servers (last server's) |
 | --- | ---: | ---: |

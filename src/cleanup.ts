@@ -18,6 +18,8 @@ export interface Leftovers {
   /** The deploy was baking: the previous version goes back (a BakingCheckpoint as JSON). */
   baking: string;
   dockerConfig: string;
+  /** The release command's one-off container, while it runs. */
+  release: string;
 }
 
 /** Leftovers by server name. */
@@ -25,7 +27,7 @@ export type ServerLeftovers = Record<string, Leftovers>;
 
 /** Notes one checkpoint of one server. */
 export function noteCheckpoint(left: ServerLeftovers, lockOwner: string, server: string, name: Checkpoint, value: string): void {
-  const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '' });
+  const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '', release: '' });
   if (name === 'switching') mine.switching = value === 'true';
   else mine[name] = value;
 }
@@ -38,7 +40,7 @@ export interface CleanupLog {
 
 /** Whether there is anything to do on the server. */
 function needsCleanup(left: Leftovers): boolean {
-  return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig);
+  return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig || left.release);
 }
 
 const SWITCH_BACK_POLL_MS = 5;
@@ -78,6 +80,13 @@ async function switchBack(left: Leftovers, server: { keys: KeyStore; probes: Pro
 
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
 export async function cleanUp(left: Leftovers, server: { docker: DockerHost; keys: KeyStore; probes: Probes }, config: Config, log: CleanupLog): Promise<void> {
+  if (left.release) {
+    // A migration stopped half way: the next deploy's runs it again from the start (migrations are transactional, or idempotent).
+    await server.docker.discard([left.release]).then(
+      () => log.info(`Stopped ${left.release}, the release command that was still running.`),
+      (e: Error) => log.warning(`Could not stop the release command's container ${left.release}: ${e.message}`),
+    );
+  }
   if (left.dockerConfig) {
     await server.docker.removeDir(left.dockerConfig).then(
       () => log.info(`Removed the registry login in ${left.dockerConfig}.`),
@@ -108,7 +117,7 @@ const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
  * the runner's, but nothing read is acted on unchecked), or undefined. */
 export function leftoversProblem(left: Leftovers, config: Config): string | undefined {
   if (left.lock && left.lock !== lockName(config.switch.redisKey)) return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
-  if (left.container && !CONTAINER_NAME_RE.test(left.container)) return `${JSON.stringify(left.container)} is not a container name`;
+  for (const name of [left.container, left.release]) if (name && !CONTAINER_NAME_RE.test(name)) return `${JSON.stringify(name)} is not a container name`;
   if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig)) return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
   if (left.baking) {
     let baking: Partial<BakingCheckpoint> | undefined;

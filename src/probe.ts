@@ -25,7 +25,8 @@ export interface Probes {
 }
 
 export interface HttpTarget {
-  localPort: number;
+  /** The forward's Unix socket on the runner. */
+  socketPath: string;
   https: boolean;
   path: string;
   hostHeader: string;
@@ -55,8 +56,7 @@ export function httpGet(target: HttpTarget): Promise<ProbeResult> {
   const request = target.https ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     const req = request({
-      host: '127.0.0.1',
-      port: target.localPort,
+      socketPath: target.socketPath,
       path: target.path,
       method: 'GET',
       agent: false,
@@ -92,12 +92,12 @@ export function forwardedProbes(shell: RemoteShell, config: Config): Probes & { 
   return {
     async health(port) {
       const forward = await forwardTo(config.container.bindAddress, port);
-      return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+      return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
     },
     async probe() {
       const forward = await forwardTo(urlHost, urlPort);
       return httpGet({
-        localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+        socketPath: forward.path, https, path: `${url.pathname}${url.search}`,
         hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
       });
     },

@@ -79,8 +79,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Promise<KeyStore> {
   const forward = await shell.forward(target.host, target.port);
   const redis = new Redis({
-    host: '127.0.0.1',
-    port: forward.port,
+    path: forward.path,
     username: target.username,
     password: target.password,
     db: target.db,

@@ -2,13 +2,13 @@
 // (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
 // the phases in stages across servers; each phase is timed on this server's
 // timeline and fails with a DeployError that carries its hint.
-import { deploymentState, retirees, type DeploymentState } from './deployment-state.js';
+import { deploymentState, isUp, retirees, type DeploymentState } from './deployment-state.js';
 import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
 import type { DockerHost } from './docker-host.js';
 import { bakeLine, type BakeReport } from './bake-rules.js';
 import { watchBake } from './bake.js';
 import { confdsRendering, sharedWatchProblem, type ConfdState } from './confd.js';
-import { firstFreePort, imagesToPrune, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
+import { firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
@@ -19,7 +19,7 @@ import { formatKeyValue, upstreamPort } from './upstream.js';
 
 /** What the cancel-safe post step needs to know: the lock held, the container
  * started, and whether it may have received traffic. */
-export type Checkpoint = 'lock' | 'container' | 'switching' | 'baking' | 'dockerConfig';
+export type Checkpoint = 'lock' | 'container' | 'switching' | 'baking' | 'dockerConfig' | 'release';
 
 /** The 'baking' checkpoint's value: how the post step switches back a deploy killed in its bake. */
 export interface BakingCheckpoint {
@@ -355,12 +355,22 @@ export class ServerDeploy {
   releasePhase(): Promise<void> {
     const c = this.config.container;
     const { image } = this.prepared;
+    const name = `${this.containerName}-release`;
     return this.phase('release', async () => {
+      // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
+      const running = this.prepared.inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === this.config.switch.redisKey && isUp(x));
+      if (running) {
+        throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`,
+          `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, this.timeline);
+      }
       const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+      // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
+      this.checkpoint('release', name);
       const outcome = await this.server.docker.runOnce({
-        name: `${this.containerName}-release`, image, app: this.app, deployment: this.config.switch.redisKey,
+        name, image, app: this.app, deployment: this.config.switch.redisKey,
         envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
       }, this.env, Math.max(end - this.run.clock.now(), 1));
+      this.checkpoint('release', '');
       if (outcome === 'timed out') throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
       const logs = lastLines(outcome.output, LOG_TAIL_LINES);
       if (outcome.code !== 0) throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });

@@ -36962,7 +36962,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 8734:
+/***/ 927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38236,8 +38236,7 @@ function httpGet(target) {
     const request = target.https ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
     return new Promise((resolve) => {
         const req = request({
-            host: '127.0.0.1',
-            port: target.localPort,
+            socketPath: target.socketPath,
             path: target.path,
             method: 'GET',
             agent: false,
@@ -38273,12 +38272,12 @@ function forwardedProbes(shell, config) {
     return {
         async health(port) {
             const forward = await forwardTo(config.container.bindAddress, port);
-            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+            return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
         },
         async probe() {
             const forward = await forwardTo(urlHost, urlPort);
             return httpGet({
-                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                socketPath: forward.path, https, path: `${url.pathname}${url.search}`,
                 hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
             });
         },
@@ -38334,8 +38333,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
     const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
+        path: forward.path,
         username: target.username,
         password: target.password,
         db: target.db,
@@ -40135,6 +40133,8 @@ function imagesToKeep(history, keep) {
 /** The last few entries, newest first, for the summary. */
 const latest = (history, count) => history.slice(-count).reverse();
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 // EXTERNAL MODULE: external "fs"
@@ -41036,7 +41036,10 @@ function shellCommand(argv) {
 ;// CONCATENATED MODULE: ./src/ssh/connection.ts
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
-// TCP forwards through the same connection for Redis and HTTP.
+// forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
+
+
+
 
 
 
@@ -41194,10 +41197,13 @@ async function connect(target, debug) {
                 });
             });
             const forward = {
-                port: server.address().port,
+                path: server.address(),
                 close: () => new Promise((resolve) => {
                     forwards.delete(forward);
-                    server.close(() => resolve());
+                    server.close(() => {
+                        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.dirname)(forward.path), { recursive: true, force: true });
+                        resolve();
+                    });
                     sockets.forEach((s) => s.destroy());
                 }),
             };
@@ -41230,11 +41236,19 @@ function hostKeyAlgorithms(target) {
     const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
     return preferred ? { algorithms: { serverHostKey: preferred } } : {};
 }
+/** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
+const SOCKET_PATH_MAX = 107;
+/** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
 function listenLocally(onConnection) {
+    const base = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? (0,external_node_os_namespaceObject.tmpdir)() : '/tmp';
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'docker-hot-deploy-'));
     return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_namespaceObject.createServer)({ noDelay: true }, onConnection);
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
+        const server = (0,external_node_net_namespaceObject.createServer)(onConnection);
+        server.once('error', (e) => {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+            reject(e);
+        });
+        server.listen((0,external_node_path_namespaceObject.join)(dir, 'forward.sock'), () => resolve(server));
     });
 }
 
@@ -41537,12 +41551,21 @@ class ServerDeploy {
     releasePhase() {
         const c = this.config.container;
         const { image } = this.prepared;
+        const name = `${this.containerName}-release`;
         return this.phase('release', async () => {
+            // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
+            const running = this.prepared.inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === this.config.switch.redisKey && isUp(x));
+            if (running) {
+                throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, this.timeline);
+            }
             const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+            // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
+            this.checkpoint('release', name);
             const outcome = await this.server.docker.runOnce({
-                name: `${this.containerName}-release`, image, app: this.app, deployment: this.config.switch.redisKey,
+                name, image, app: this.app, deployment: this.config.switch.redisKey,
                 envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
             }, this.env, Math.max(end - this.run.clock.now(), 1));
+            this.checkpoint('release', '');
             if (outcome === 'timed out')
                 throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
             const logs = lastLines(outcome.output, LOG_TAIL_LINES);
@@ -42188,7 +42211,7 @@ async function openSessions(servers, redis, log, checkServer = false) {
 
 /** Notes one checkpoint of one server. */
 function noteCheckpoint(left, lockOwner, server, name, value) {
-    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '' });
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '', release: '' });
     if (name === 'switching')
         mine.switching = value === 'true';
     else
@@ -42196,7 +42219,7 @@ function noteCheckpoint(left, lockOwner, server, name, value) {
 }
 /** Whether there is anything to do on the server. */
 function needsCleanup(left) {
-    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig);
+    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig || left.release);
 }
 const SWITCH_BACK_POLL_MS = 5;
 /** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
@@ -42233,6 +42256,10 @@ async function switchBack(left, server, config, log) {
 }
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
 async function cleanUp(left, server, config, log) {
+    if (left.release) {
+        // A migration stopped half way: the next deploy's runs it again from the start (migrations are transactional, or idempotent).
+        await server.docker.discard([left.release]).then(() => log.info(`Stopped ${left.release}, the release command that was still running.`), (e) => log.warning(`Could not stop the release command's container ${left.release}: ${e.message}`));
+    }
     if (left.dockerConfig) {
         await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
     }
@@ -42256,8 +42283,9 @@ const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
 function leftoversProblem(left, config) {
     if (left.lock && left.lock !== lockName(config.switch.redisKey))
         return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
-    if (left.container && !CONTAINER_NAME_RE.test(left.container))
-        return `${JSON.stringify(left.container)} is not a container name`;
+    for (const name of [left.container, left.release])
+        if (name && !CONTAINER_NAME_RE.test(name))
+            return `${JSON.stringify(name)} is not a container name`;
     if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig))
         return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
     if (left.baking) {
@@ -42742,7 +42770,7 @@ async function main(args, env, io, deployWith = runDeploy) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8734);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(927);
 // The CLI, as `npx docker-hot-deploy` or `node dist/cli/index.js` starts it (package.json bin).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {

@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6569);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1847);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6569:
+/***/ 1847:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69144,7 +69144,7 @@ const docker_LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
 const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
 /** Set on a release command's one-off container. */
-const LABEL_ROLE = 'docker-hot-deploy.role';
+const docker_LABEL_ROLE = 'docker-hot-deploy.role';
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
@@ -69169,7 +69169,7 @@ const build = {
     runOnce(spec) {
         return [
             'docker', 'run', '--rm', '--name', spec.name,
-            '--label', `${docker_LABEL_APP}=${spec.app}`, '--label', `${docker_LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            '--label', `${docker_LABEL_APP}=${spec.app}`, '--label', `${docker_LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${docker_LABEL_ROLE}=release`,
             ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
@@ -69423,8 +69423,7 @@ function httpGet(target) {
     const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
     return new Promise((resolve) => {
         const req = request({
-            host: '127.0.0.1',
-            port: target.localPort,
+            socketPath: target.socketPath,
             path: target.path,
             method: 'GET',
             agent: false,
@@ -69460,12 +69459,12 @@ function forwardedProbes(shell, config) {
     return {
         async health(port) {
             const forward = await forwardTo(config.container.bindAddress, port);
-            return httpGet({ localPort: forward.port, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+            return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
         },
         async probe() {
             const forward = await forwardTo(urlHost, urlPort);
             return httpGet({
-                localPort: forward.port, https, path: `${url.pathname}${url.search}`,
+                socketPath: forward.path, https, path: `${url.pathname}${url.search}`,
                 hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
             });
         },
@@ -69521,8 +69520,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 async function openKeyStore(shell, target) {
     const forward = await shell.forward(target.host, target.port);
     const redis = new built.Redis({
-        host: '127.0.0.1',
-        port: forward.port,
+        path: forward.path,
         username: target.username,
         password: target.password,
         db: target.db,
@@ -69629,7 +69627,7 @@ async function openKeyStore(shell, target) {
 
 
 /** States in which a container holds (or is about to hold again) its port. */
-const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+const deployment_state_isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
 /** nginx's own failures (no answer from the upstream) say nothing about what serves. */
 const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
 function deployment_state_deploymentState(o) {
@@ -69659,7 +69657,7 @@ function deployment_state_deploymentState(o) {
     if (keyPort !== undefined && !keyContainer) {
         findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
     }
-    if (!keyContainer && mine.some(isUp)) {
+    if (!keyContainer && mine.some(deployment_state_isUp)) {
         findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
     }
     return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
@@ -69667,7 +69665,7 @@ function deployment_state_deploymentState(o) {
 /** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
 function deployment_state_retirees(state, keep) {
     const others = state.own.filter((c) => c.id !== keep);
-    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+    return { stop: others.filter(deployment_state_isUp), remove: others.filter((c) => !deployment_state_isUp(c)) };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-run.ts
@@ -71240,6 +71238,12 @@ function history_imagesToKeep(history, keep) {
 /** The last few entries, newest first, for the summary. */
 const history_latest = (history, count) => history.slice(-count).reverse();
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/is-stream/index.js
 var is_stream = __nccwpck_require__(6543);
 // EXTERNAL MODULE: ./node_modules/make-dir/index.js
@@ -72135,7 +72139,10 @@ function shellCommand(argv) {
 ;// CONCATENATED MODULE: ./src/ssh/connection.ts
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
-// TCP forwards through the same connection for Redis and HTTP.
+// forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
+
+
+
 
 
 
@@ -72293,10 +72300,13 @@ async function connect(target, debug) {
                 });
             });
             const forward = {
-                port: server.address().port,
+                path: server.address(),
                 close: () => new Promise((resolve) => {
                     forwards.delete(forward);
-                    server.close(() => resolve());
+                    server.close(() => {
+                        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.dirname)(forward.path), { recursive: true, force: true });
+                        resolve();
+                    });
                     sockets.forEach((s) => s.destroy());
                 }),
             };
@@ -72329,11 +72339,19 @@ function hostKeyAlgorithms(target) {
     const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
     return preferred ? { algorithms: { serverHostKey: preferred } } : {};
 }
+/** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
+const SOCKET_PATH_MAX = 107;
+/** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
 function listenLocally(onConnection) {
+    const base = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? (0,external_node_os_namespaceObject.tmpdir)() : '/tmp';
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'docker-hot-deploy-'));
     return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_.createServer)({ noDelay: true }, onConnection);
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
+        const server = (0,external_node_net_.createServer)(onConnection);
+        server.once('error', (e) => {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+            reject(e);
+        });
+        server.listen((0,external_node_path_namespaceObject.join)(dir, 'forward.sock'), () => resolve(server));
     });
 }
 
@@ -72636,12 +72654,21 @@ class ServerDeploy {
     releasePhase() {
         const c = this.config.container;
         const { image } = this.prepared;
+        const name = `${this.containerName}-release`;
         return this.phase('release', async () => {
+            // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
+            const running = this.prepared.inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === this.config.switch.redisKey && isUp(x));
+            if (running) {
+                throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, this.timeline);
+            }
             const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+            // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
+            this.checkpoint('release', name);
             const outcome = await this.server.docker.runOnce({
-                name: `${this.containerName}-release`, image, app: this.app, deployment: this.config.switch.redisKey,
+                name, image, app: this.app, deployment: this.config.switch.redisKey,
                 envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
             }, this.env, Math.max(end - this.run.clock.now(), 1));
+            this.checkpoint('release', '');
             if (outcome === 'timed out')
                 throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
             const logs = lastLines(outcome.output, LOG_TAIL_LINES);
@@ -73287,7 +73314,7 @@ async function openSessions(servers, redis, log, checkServer = false) {
 
 /** Notes one checkpoint of one server. */
 function noteCheckpoint(left, lockOwner, server, name, value) {
-    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '' });
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '', release: '' });
     if (name === 'switching')
         mine.switching = value === 'true';
     else
@@ -73295,7 +73322,7 @@ function noteCheckpoint(left, lockOwner, server, name, value) {
 }
 /** Whether there is anything to do on the server. */
 function needsCleanup(left) {
-    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig);
+    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig || left.release);
 }
 const SWITCH_BACK_POLL_MS = 5;
 /** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
@@ -73332,6 +73359,10 @@ async function switchBack(left, server, config, log) {
 }
 /** Removes the registry login and a container that never received traffic, then releases the lock. */
 async function cleanUp(left, server, config, log) {
+    if (left.release) {
+        // A migration stopped half way: the next deploy's runs it again from the start (migrations are transactional, or idempotent).
+        await server.docker.discard([left.release]).then(() => log.info(`Stopped ${left.release}, the release command that was still running.`), (e) => log.warning(`Could not stop the release command's container ${left.release}: ${e.message}`));
+    }
     if (left.dockerConfig) {
         await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
     }
@@ -73355,8 +73386,9 @@ const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
 function leftoversProblem(left, config) {
     if (left.lock && left.lock !== redis_lockName(config.switch.redisKey))
         return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
-    if (left.container && !CONTAINER_NAME_RE.test(left.container))
-        return `${JSON.stringify(left.container)} is not a container name`;
+    for (const name of [left.container, left.release])
+        if (name && !CONTAINER_NAME_RE.test(name))
+            return `${JSON.stringify(name)} is not a container name`;
     if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig))
         return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
     if (left.baking) {

@@ -1,7 +1,10 @@
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
-// TCP forwards through the same connection for Redis and HTTP.
-import { connect as tcpConnect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+// forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as tcpConnect, createServer, type Server as NetServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Argv } from '../shell.js';
@@ -17,8 +20,10 @@ export interface ExecResult {
 }
 
 export interface Forward {
-  /** A port on 127.0.0.1 of the runner; each connection to it opens a channel to the target. */
-  port: number;
+  /** A Unix socket in a directory only the runner's user may enter (0700); each connection to it
+   * opens a channel to the target. Not a TCP port: any local user could reach one of those, and
+   * through it the server's Redis or the app's private port, while the deploy runs. */
+  path: string;
   close(): Promise<void>;
 }
 
@@ -191,10 +196,13 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         );
       });
       const forward: Forward = {
-        port: (server.address() as AddressInfo).port,
+        path: server.address() as string,
         close: () => new Promise<void>((resolve) => {
           forwards.delete(forward);
-          server.close(() => resolve());
+          server.close(() => {
+            rmSync(dirname(forward.path), { recursive: true, force: true });
+            resolve();
+          });
           sockets.forEach((s) => s.destroy());
         }),
       };
@@ -232,10 +240,19 @@ function hostKeyAlgorithms(target: Pick<SshTarget, 'pins' | 'host' | 'port'>): {
   return preferred ? { algorithms: { serverHostKey: preferred as never } } : {};
 }
 
+/** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
+const SOCKET_PATH_MAX = 107;
+
+/** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
 function listenLocally(onConnection: (socket: Socket) => void): Promise<NetServer> {
+  const base = join(tmpdir(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? tmpdir() : '/tmp';
+  const dir = mkdtempSync(join(base, 'docker-hot-deploy-'));
   return new Promise((resolve, reject) => {
-    const server = createServer({ noDelay: true }, onConnection);
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
+    const server = createServer(onConnection);
+    server.once('error', (e) => {
+      rmSync(dir, { recursive: true, force: true });
+      reject(e);
+    });
+    server.listen(join(dir, 'forward.sock'), () => resolve(server));
   });
 }

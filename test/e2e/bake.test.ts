@@ -9,7 +9,8 @@ import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, stackI
 /** The deploy under new-connection load through nginx, reported as the note reports it. */
 async function underLoad(what: string, work: () => Promise<ActionRun>): Promise<{ run: ActionRun; load: LoadReport }> {
   const { result: run, load } = await duringLoad(stackInfo().nginxUrl, work);
-  console.log(`${what}: ${describeLoad(load)}; bad version served ${badSeconds(load, isBad).toFixed(2)} s; deploy ${run.wallSeconds.toFixed(1)} s`);
+  const switchBack = /From the first failing signal to nginx serving the previous version again: ([\d.]+) s/.exec(run.stdout)?.[1];
+  console.log(`${what}: ${describeLoad(load)}; bad version served ${badSeconds(load, isBad).toFixed(2)} s${switchBack ? `; switch back ${switchBack} s` : ''}; deploy ${run.wallSeconds.toFixed(1)} s`);
   return { run, load };
 }
 

@@ -1,8 +1,8 @@
 // Releases on the real stack: a release command before the new version starts,
 // the history the server keeps, and rollback through the same safe path.
-import { deployOk, failureMessage, runAction, type ActionRun } from '../support/action.js';
+import { deployOk, failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
-import { appContainers, docker, image, keyValue, nginxGet, redisClient, resetStack, restartRedisEmpty, restartStack, stackInfo, stackInputs } from '../support/stack.js';
+import { appContainers, docker, image, keyValue, lockKey, nginxGet, redisClient, resetStack, restartRedisEmpty, restartStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
 
 const stack = stackInfo();
 const VOLUME = 'dhd-release-test';
@@ -32,6 +32,26 @@ describe('the release phase', () => {
     expect(run.summary).toMatch(/\| ✅ release \| [\d.]+ s \| sh -c echo .* exit 0 \|/);
     expect(await nginxGet(new URL('/data/state', stack.nginxUrl).href)).toMatchObject({ status: 200, body: 'migrated by v2' });
     await expectServing('v2', run);
+  });
+
+  test('a run cancelled during a long release command: a deploy meanwhile refuses to start a second one; the post step stops it', async () => {
+    const before = { answer: await nginxGet(), key: await keyValue(), containers: appContainers() };
+    const inputs = stackInputs({ image: image('v3'), 'release-command': 'sleep\n120' });
+    const cancelled = startAction(inputs);
+    await waitFor('the release command', () => appContainers().some((c) => c.name.endsWith('-release') && c.state === 'running'));
+    cancelled.child.kill('SIGINT'); // what the runner sends on cancel
+    const main = await cancelled.done;
+    expect(JSON.parse(main.state.servers)).toEqual({ [`[127.0.0.1]:${stack.sshPort}`]: expect.objectContaining({ release: expect.stringMatching(/^hello-\S+-release$/) }) });
+    // The runner died with the docker CLI's channel; the migration did not. Its lock expires (here: now).
+    const redis = redisClient();
+    await redis.del(lockKey());
+    redis.disconnect();
+    const second = await runAction(stackInputs({ image: image('v3'), 'release-command': 'true' }));
+    expect(second.code).toBe(1);
+    expect(failureMessage(second)).toMatch(/^release failed: hello-\S+-release, the release command of an earlier deploy, still runs: this one does not start a second/);
+    const post = await runPost(inputs, main.state);
+    expect(post.stdout).toMatch(/Stopped hello-\S+-release, the release command that was still running/);
+    expect({ answer: await nginxGet(), key: await keyValue(), containers: appContainers() }).toEqual(before);
   });
 
   test('a release command that fails: the old version serves, its log lines are shown, nothing started', async () => {

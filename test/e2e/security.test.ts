@@ -2,11 +2,11 @@
 // key formats, secrets kept out of argv, logs, outputs and the summary, and
 // hostile input that never becomes a command.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { failureMessage, runAction, startAction, type ActionRun } from '../support/action.js';
-import { appContainers, docker, image, keyValue, nginxGet, resetStack, stackInfo, stackInputs } from '../support/stack.js';
+import { appContainers, docker, image, keyValue, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
 
 const stack = stackInfo();
 const key = (path: string): string => readFileSync(path, 'utf8');
@@ -232,5 +232,27 @@ describe('hostile input', () => {
   ])('%s: refused before connecting', async (_input, inputs, message) => {
     const run = await refused(stackInputs({ image: image('v2'), ...inputs }));
     expect(failureMessage(run)).toMatch(message);
+  });
+});
+
+describe("the runner's side", () => {
+  test('during a deploy the action listens on no TCP port: its forwards are Unix sockets in a directory of its own (0700)', async () => {
+    await deployed(stackInputs({ image: image('v1') }));
+    const running = startAction(stackInputs({ image: image('v2'), 'bake-time': '5s' }));
+    await waitFor('the bake', () => running.output().includes('::group::bake'));
+    const pid = running.child.pid ?? 0;
+    const listening = (flags: string): string[] => execFileSync('ss', [flags, '-p'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`pid=${pid},`));
+    const tcp = listening('-Hltn');
+    // Redis, nginx (the probes) and the new container (its ready check): a socket each, each in a
+    // directory only the runner's user (root here) may enter.
+    const paths = listening('-Hlx').map((l) => /\s(\/\S+\.sock)\s/.exec(l)?.[1] ?? l);
+    const modes = paths.map((path) => (statSync(dirname(path)).mode & 0o777).toString(8));
+    const run = await running.done;
+    expect(run.code).toBe(0);
+    expect(tcp).toEqual([]);
+    expect(paths.length).toBeGreaterThanOrEqual(2);
+    expect(modes).toEqual(paths.map(() => '700'));
+    // Gone with the deploy.
+    for (const path of paths) expect(existsSync(dirname(path))).toBe(false);
   });
 });

@@ -18,6 +18,8 @@ export interface LoadReport {
 }
 
 export interface Load {
+  /** What was answered so far (the load goes on). */
+  report(): LoadReport;
   stop(): Promise<LoadReport>;
 }
 
@@ -92,6 +94,7 @@ export function startLoad(options: LoadOptions): Load {
   };
   const running = ratePerSecond ? paced(ratePerSecond) : Promise.all(Array.from({ length: workers }, worker));
   return {
+    report: () => report,
     async stop() {
       stopped = true;
       await running;
