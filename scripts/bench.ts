@@ -208,12 +208,12 @@ image, under a steady ${RATE} requests/s through nginx (new connection per reque
 ${rows.join('\n')}
 
 Median deploy wall time, this action / naive script: **${ratio}**.
-Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
+${fleetDeploys.length ? `Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
 The three simulated servers share this machine's ${cpu.length} cores: a deploy's CPU time (most of it Docker's:
 dockerd, containerd, runc and the docker CLI, per server) bounds how fast three can go side by side here.
 Three servers' median CPU time over ${cpu.length} cores is **${(median(fleetDeploys.map((d) => d.cpuSeconds ?? 0)) / cpu.length).toFixed(2)} s**:
 no deploy of three servers can take less wall time on this machine. On three real servers each has its own cores.
-
+` : ''}
 - *naive*: \`ssh; docker pull; docker rm -f; docker run\` on the same port: requests fail between
   the old process stopping and the new one listening.
 - *fixed-sleep*: start on a new port, write the key, sleep ${SLEEP_S} s, stop the old container; its switch

@@ -51,6 +51,9 @@ start_namespaces() { # start_namespaces N
   local n=$1 d addr ns=dhd-srv$1 unshare_pid
   d=$(server_dir "$n") addr=$(server_addr "$n")
   alive "$d/holder.pid" && return 0
+  # An earlier holder died (killed, or the machine restarted) and everything in its namespaces with it:
+  # its runtime files go, as after a reboot (a stale unshare.pid, docker.pid or socket would be trusted).
+  rm -rf "$d/run" "$d/unshare.pid" "$d/holder.pid"
   mkdir -p "$d"/{run,etc-nginx,log-nginx,home,redis-data,confd/conf.d,confd/templates}
   ip netns add "$ns" 2>/dev/null || true
   if ! ip link show "dhd-v$n" >/dev/null 2>&1; then
