@@ -71,8 +71,9 @@ describe('a failed deploy leaves the previous version serving', () => {
     const before = await baseline();
     try {
       const run = await underLoad(async () => {
-        const deploying = startAction(stackInputs({ image: image('v2'), 'switch-timeout': '3s' }));
-        await waitFor('the new container to start', () => deploying.output().includes('::group::start'));
+        // The ready check's answer takes 2 s: confd is stopped well before the key can be written.
+        const deploying = startAction(stackInputs({ image: image('v2'), 'switch-timeout': '3s', 'health-path': '/cgi-bin/slow?2' }));
+        await waitFor('the ready check', () => deploying.output().includes('::group::ready'));
         await stopWatcher();
         return deploying.done;
       });
