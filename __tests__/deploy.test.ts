@@ -876,19 +876,20 @@ describe('several servers: all or nothing', () => {
   });
 });
 
+/** A server serving :20000 on which `tick` runs at every wait of the deploy (nginx's log growing, say). */
+function serving(tick: (w: World) => void): { w: World; deps: Deps } {
+  const w = new World();
+  w.serving(20000);
+  const deps = w.deps();
+  const sleep = deps.clock.sleep;
+  deps.clock.sleep = async (ms) => { tick(w); await sleep(ms); };
+  return { w, deps };
+}
+
 describe('the bake: the new version watched after the switch, the old one kept warm', () => {
   const line = (port: number, status: number, path = '/'): string =>
     `${JSON.stringify({ msec: 1.5, upstream: `127.0.0.1:${port}`, status, request_time: 0.004, request: `GET ${path} HTTP/1.1` })}\n`;
   const baked = (overrides: Record<string, string> = {}): Config => config({ 'bake-time': '10s', 'access-log': '/var/log/nginx/app-upstream.log', ...overrides });
-  /** A server serving :20000 on which `tick` runs at every wait of the deploy (nginx's log growing, say). */
-  function serving(tick: (w: World) => void): { w: World; deps: Deps } {
-    const w = new World();
-    w.serving(20000);
-    const deps = w.deps();
-    const sleep = deps.clock.sleep;
-    deps.clock.sleep = async (ms) => { tick(w); await sleep(ms); };
-    return { w, deps };
-  }
 
   test('a good version: the old container runs through the bake and is stopped only after it; the report counts its answers', async () => {
     const { w, deps } = serving((world) => { world.accessLog += line(20001, 200) + line(20001, 404); });
@@ -983,13 +984,9 @@ describe('the bake: the new version watched after the switch, the old one kept w
 
 describe('the bake, when things go wrong around it', () => {
   test('asked to stop during the bake (Ctrl-C): switched back and proven, the new container removed, nothing retired', async () => {
-    const w = new World();
-    w.serving(20000);
     const stop = new AbortController();
-    const deps = { ...w.deps(), signal: stop.signal };
-    const sleep = deps.clock.sleep;
-    deps.clock.sleep = async (ms) => { if (w.key === '20001' && w.now > 3000) stop.abort(); await sleep(ms); };
-    const e = await failure(deploy(config({ 'bake-time': '10s' }), deps, identity));
+    const { w, deps } = serving((world) => { if (world.key === '20001' && world.now > 3000) stop.abort(); });
+    const e = await failure(deploy(config({ 'bake-time': '10s' }), { ...deps, signal: stop.signal }, identity));
     expect(e.phase).toBe('bake');
     expect(e.reason).toBe('the deploy was interrupted (asked to stop)');
     expect(e.oldServes).toBe(true);

@@ -34,6 +34,9 @@ export interface HttpTarget {
   timeoutMs: number;
 }
 
+/** What the probes request through nginx: probe-url's path and query. */
+export const probePath = (url: URL): string => `${url.pathname}${url.search}`;
+
 export function isHealthyStatus(status: number | undefined): boolean {
   return status !== undefined && status >= 200 && status < 400;
 }
@@ -97,7 +100,7 @@ export function forwardedProbes(shell: RemoteShell, config: Config): Probes & { 
     async probe() {
       const forward = await forwardTo(urlHost, urlPort);
       return httpGet({
-        socketPath: forward.path, https, path: `${url.pathname}${url.search}`,
+        socketPath: forward.path, https, path: probePath(url),
         hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
       });
     },

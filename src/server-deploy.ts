@@ -12,7 +12,7 @@ import { firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts,
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
-import { isHealthyStatus, proveServed, type ProbeResult, type Probes } from './probe.js';
+import { isHealthyStatus, probePath, proveServed, type ProbeResult, type Probes } from './probe.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
 import { ConnectionLost } from './ssh/connection.js';
 import { formatKeyValue, upstreamPort } from './upstream.js';
@@ -426,20 +426,18 @@ export class ServerDeploy {
       for (;;) {
         const container = await docker.inspect(id, c.containerPort);
         let failure = await this.containerFailure(container) ?? '';
-        if (failure) { /* said below, with its log lines */ }
-        else if (container.status === 'running' && container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
-        else if (container.status === 'running' && container.hostPort !== undefined) {
-          const answer = await probes.health(container.hostPort);
-          if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+        if (!failure && container.status === 'running') {
+          if (container.hostPort === undefined) failure = `docker published no port for ${c.containerPort}/tcp`;
+          else {
+            const answer = await probes.health(container.hostPort);
+            if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+              return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+            }
+            last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
           }
-          last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
         }
         if (!failure && this.run.clock.now() >= end) failure = `not ready within ${limit} (last: ${last || container.status})`;
-        if (failure) {
-          const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-          throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs });
-        }
+        if (failure) throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs: await this.newContainerLogs() });
         await this.pause(POLL_MS.ready);
       }
     });
@@ -537,8 +535,7 @@ export class ServerDeploy {
       }
       const failedProbes = [...this.probeLog];
       const badAnswer = outcome === 'timed out' ? undefined : outcome;
-      const url = this.config.switch.probeUrl;
-      const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${url.pathname}${url.search} through nginx` : `nginx did not serve port ${port} within ${limit}`;
+      const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${probePath(this.config.switch.probeUrl)} through nginx` : `nginx did not serve port ${port} within ${limit}`;
       // Read again, not taken from the start: confd may have stopped since.
       const hint = badAnswer
         ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
@@ -616,6 +613,7 @@ export class ServerDeploy {
     return { unreadable: `${path} cannot be read` };
   }
 
+  /** The new container's last log lines, for a failure's details. */
   private newContainerLogs(): Promise<string> {
     return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
   }
@@ -630,7 +628,7 @@ export class ServerDeploy {
     return this.phase('bake', async () => {
       if (!this.bakes) return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
       const { accessLog } = bake;
-      const url = this.config.switch.probeUrl;
+      // Bounded by the deploy's deadline too: until() ends at whichever comes first.
       const report = await watchBake({
         container: async () => {
           const state = await docker.inspect(id, c.containerPort);
@@ -641,7 +639,7 @@ export class ServerDeploy {
         pause: (ms) => this.pause(ms),
         now: () => this.run.clock.now(),
         progress: (message) => this.run.log.info(this.said(message)),
-      }, { timeMs: Math.min(bake.timeMs, this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now()), limits: bake, port, probePath: `${url.pathname}${url.search}`, logStart: this.logStart });
+      }, { timeMs: this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now(), limits: bake, port, probePath: probePath(this.config.switch.probeUrl), logStart: this.logStart });
       const { failedAt, ...seen } = report;
       if (seen.passed && seen.seconds * 1000 < bake.timeMs) throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
       this.bakeReport = seen;

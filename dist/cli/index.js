@@ -38214,6 +38214,8 @@ function takenPorts(listening, containers, keyPort) {
 
 
 const PROBE_TIMEOUT_MS = 5_000;
+/** What the probes request through nginx: probe-url's path and query. */
+const probePath = (url) => `${url.pathname}${url.search}`;
 function isHealthyStatus(status) {
     return status !== undefined && status >= 200 && status < 400;
 }
@@ -38277,7 +38279,7 @@ function forwardedProbes(shell, config) {
         async probe() {
             const forward = await forwardTo(urlHost, urlPort);
             return httpGet({
-                socketPath: forward.path, https, path: `${url.pathname}${url.search}`,
+                socketPath: forward.path, https, path: probePath(url),
                 hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
             });
         },
@@ -41623,22 +41625,21 @@ class ServerDeploy {
             for (;;) {
                 const container = await docker.inspect(id, c.containerPort);
                 let failure = await this.containerFailure(container) ?? '';
-                if (failure) { /* said below, with its log lines */ }
-                else if (container.status === 'running' && container.hostPort === undefined)
-                    failure = `docker published no port for ${c.containerPort}/tcp`;
-                else if (container.status === 'running' && container.hostPort !== undefined) {
-                    const answer = await probes.health(container.hostPort);
-                    if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-                        return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+                if (!failure && container.status === 'running') {
+                    if (container.hostPort === undefined)
+                        failure = `docker published no port for ${c.containerPort}/tcp`;
+                    else {
+                        const answer = await probes.health(container.hostPort);
+                        if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+                            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+                        }
+                        last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
                     }
-                    last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
                 }
                 if (!failure && this.run.clock.now() >= end)
                     failure = `not ready within ${limit} (last: ${last || container.status})`;
-                if (failure) {
-                    const logs = await docker.logs(id, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-                    throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs });
-                }
+                if (failure)
+                    throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs: await this.newContainerLogs() });
                 await this.pause(POLL_MS.ready);
             }
         });
@@ -41740,8 +41741,7 @@ class ServerDeploy {
             }
             const failedProbes = [...this.probeLog];
             const badAnswer = outcome === 'timed out' ? undefined : outcome;
-            const url = this.config.switch.probeUrl;
-            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${url.pathname}${url.search} through nginx` : `nginx did not serve port ${port} within ${limit}`;
+            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${probePath(this.config.switch.probeUrl)} through nginx` : `nginx did not serve port ${port} within ${limit}`;
             // Read again, not taken from the start: confd may have stopped since.
             const hint = badAnswer
                 ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
@@ -41815,6 +41815,7 @@ class ServerDeploy {
             + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
         return { unreadable: `${path} cannot be read` };
     }
+    /** The new container's last log lines, for a failure's details. */
     newContainerLogs() {
         return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
     }
@@ -41829,7 +41830,7 @@ class ServerDeploy {
             if (!this.bakes)
                 return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
             const { accessLog } = bake;
-            const url = this.config.switch.probeUrl;
+            // Bounded by the deploy's deadline too: until() ends at whichever comes first.
             const report = await watchBake({
                 container: async () => {
                     const state = await docker.inspect(id, c.containerPort);
@@ -41840,7 +41841,7 @@ class ServerDeploy {
                 pause: (ms) => this.pause(ms),
                 now: () => this.run.clock.now(),
                 progress: (message) => this.run.log.info(this.said(message)),
-            }, { timeMs: Math.min(bake.timeMs, this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now()), limits: bake, port, probePath: `${url.pathname}${url.search}`, logStart: this.logStart });
+            }, { timeMs: this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now(), limits: bake, port, probePath: probePath(this.config.switch.probeUrl), logStart: this.logStart });
             const { failedAt, ...seen } = report;
             if (seen.passed && seen.seconds * 1000 < bake.timeMs)
                 throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
