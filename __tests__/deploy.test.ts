@@ -60,6 +60,8 @@ class World {
   newExitsAt?: number;
   now = 0;
   warnings: string[] = [];
+  /** Other deployments' keys, by key. */
+  otherKeys = new Map<string, string>();
 
   get lockHolder(): string | null { return this.locks.get(LOCK) ?? null; }
   set lockHolder(owner: string | null) { if (owner === null) this.locks.delete(LOCK); else this.locks.set(LOCK, owner); }
@@ -159,7 +161,7 @@ class World {
       checkpoint,
       docker: this.docker,
       keys: {
-        get: async () => this.key,
+        get: async (key) => (this.otherKeys.has(key) ? this.otherKeys.get(key) ?? null : this.key),
         compareAndSet: async (_key, expected, value, lock) => {
           if (this.locks.get(lock.name) !== lock.owner) return { ok: false, lockLost: true };
           if (this.key !== expected) return { ok: false, lockLost: false, current: this.key };
@@ -178,6 +180,7 @@ class World {
           return true;
         },
         lockHolder: async (name) => this.locks.get(name) ?? null,
+        deploying: async () => [...this.locks.keys()].filter((n) => n.startsWith('docker-hot-deploy:lock:')).map((n) => n.slice('docker-hot-deploy:lock:'.length)),
         unlock: async (name, owner) => {
           if (this.locks.get(name) !== owner) return false;
           this.calls.push(`unlock ${name}`);
@@ -453,6 +456,16 @@ test('port-range: a port taken between the look and the run is skipped', async (
   expect(result.port).toBe(40002);
 });
 
+test('the pulled image runs by its digest, the release command too: a tag moved since the pull changes nothing', async () => {
+  const w = new World();
+  const ran: RunSpec[] = [];
+  const run = w.docker.run;
+  w.docker.run = async (spec) => { ran.push(spec); return run(spec); };
+  await deploy(config({ 'release-command': 'migrate' }), w.deps(), identity);
+  expect(ran.map((s) => [s.image, s.pinned])).toEqual([['registry.example.com/web:2', 'registry.example.com/web@sha256:d-2']]);
+  expect(w.calls).toContain('release web-new-release registry.example.com/web@sha256:d-2 migrate');
+});
+
 test('timeout bounds the whole deploy: a phase stops at it and says so', async () => {
   const w = new World();
   w.healthStatus = 503;
@@ -666,7 +679,7 @@ describe('releases: the release phase, the history, rollback', () => {
     w.serving(20000);
     const result = await deploy(config({ 'release-command': 'rake\ndb:migrate', env: 'A=1' }), w.deps(), identity);
     const order = w.calls.filter((c) => /^(pull|release|run)/.test(c));
-    expect(order).toEqual(['pull registry.example.com/web:2', 'release web-new-release registry.example.com/web:2 rake db:migrate stdin:4b', 'run web-new 20001 stdin:4b']);
+    expect(order).toEqual(['pull registry.example.com/web:2', 'release web-new-release registry.example.com/web@sha256:d-2 rake db:migrate stdin:4b', 'run web-new 20001 stdin:4b']);
     expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'release', 'start', 'ready', 'switch', 'drain', 'retire']);
     expect(result.timeline[3]).toMatchObject({ phase: 'release', ok: true, detail: 'rake db:migrate: exit 0' });
   });
@@ -692,7 +705,7 @@ describe('releases: the release phase, the history, rollback', () => {
     const w = new World();
     w.serving(20000);
     const result = await deploy(config(), w.deps(), identity);
-    expect(recorded(w)).toEqual([{ time: expect.any(String), outcome: 'deployed', image: 'registry.example.com/web:2', digest: DIGEST('2'), imageId: 'i2', container: 'web-new', port: 20001, run: identity.lockOwner }]);
+    expect(recorded(w)).toEqual([{ time: expect.any(String), outcome: 'deployed', image: 'registry.example.com/web:2', digest: DIGEST('2'), imageId: 'i2', container: 'web-new', port: 20001, run: identity.lockOwner, deployment: DEPLOYMENT }]);
     expect(result.releases.map((r) => r.image)).toEqual(['registry.example.com/web:2']);
   });
 
@@ -738,6 +751,45 @@ describe('releases: the release phase, the history, rollback', () => {
     await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
     // web:2 serves, web:1 is the rollback target; web:0 is neither.
     expect(w.calls.filter((c) => c.startsWith('rmi'))).toEqual(['rmi registry.example.com/web:0']);
+  });
+});
+
+describe('neighbouring deployments on the server', () => {
+  const SHOP = '/nginx/upstream/shop/port';
+  const shopRelease = (port: number, imageId: string): string => `${JSON.stringify({
+    time: '2026-11-01T10:00:00.000Z', outcome: 'deployed', image: 'registry.example.com/web:0', digest: 'sha256:d-0', imageId, container: 'shop-1', port, run: 'r', deployment: SHOP,
+  })}\n`;
+
+  test("a port a neighbour's key names, or its history last released on, is not taken, though its container is gone", async () => {
+    const w = new World();
+    w.serving(20000);
+    w.histories.set(historyPath(SHOP), shopRelease(20001, 'i9'));
+    w.otherKeys.set(SHOP, '127.0.0.1:20002');
+    const result = await deploy(config(), w.deps(), identity);
+    expect(result.port).toBe(20003);
+  });
+
+  test("while a neighbour deploys (its lock held), old images stay: it may have pulled one it has not started", async () => {
+    const w = new World();
+    w.serving(20000);
+    w.locks.set(`docker-hot-deploy:lock:${SHOP}`, 'another run');
+    const result = await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
+    expect(w.calls.some((c) => c.startsWith('rmi'))).toBe(false);
+    expect(result.timeline.find((p) => p.phase === 'retire')?.detail).toContain(`old images kept this time: ${SHOP} is deploying on this server`);
+  });
+
+  test('what a neighbour started or released during the deploy is read again before pruning', async () => {
+    const w = new World();
+    w.serving(20000);
+    const stop = w.docker.stop;
+    w.docker.stop = async (id, seconds) => {
+      // Meanwhile the shop deployment released web:0 and runs it.
+      w.histories.set(historyPath(SHOP), shopRelease(20005, 'i0'));
+      w.containers.push({ id: 'shopid', name: 'shop-1', state: 'running', labels: { 'docker-hot-deploy.deployment': SHOP }, image: 'registry.example.com/web:0', imageId: 'i0', hostPorts: [20005] });
+      return stop(id, seconds);
+    };
+    await deploy(config({ 'keep-images': '1' }), w.deps(), identity);
+    expect(w.calls.filter((c) => c.startsWith('rmi'))).toEqual([]);
   });
 });
 

@@ -3,17 +3,17 @@ import { formatKeyValue, portFromKeyValue } from '../src/upstream.js';
 
 describe('argument lists', () => {
   const spec = {
-    name: 'web-1', image: 'ghcr.io/acme/web:1', app: 'web', deployment: '/nginx/upstream/web/port', deployId: '42.1', bindAddress: '127.0.0.1',
+    name: 'web-1', image: 'ghcr.io/acme/web:1', pinned: `ghcr.io/acme/web@sha256:${'d'.repeat(64)}`, app: 'web', deployment: '/nginx/upstream/web/port', deployId: '42.1', bindAddress: '127.0.0.1',
     hostPort: 20001, containerPort: 8080, restart: 'unless-stopped', envFile: '/srv/web.env', envOnStdin: true, runArgs: ['--memory=256m'],
   };
-  test('docker run: detached, labelled with its deployment, an explicit port, a restart policy, bounded logs, image last', () => {
+  test('docker run: detached, labelled with its deployment and image name, an explicit port, a restart policy, bounded logs, the pulled image by digest last', () => {
     expect(build.run(spec)).toEqual([
       'docker', 'run', '--detach', '--name', 'web-1',
       '--label', 'docker-hot-deploy.app=web', '--label', 'docker-hot-deploy.deployment=/nginx/upstream/web/port',
       '--label', 'docker-hot-deploy.deploy=42.1', '--label', 'docker-hot-deploy.image=ghcr.io/acme/web:1',
       '--publish', '127.0.0.1:20001:8080', '--restart', 'unless-stopped',
       '--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3',
-      '--env-file', '/srv/web.env', '--env-file', '/dev/stdin', '--memory=256m', 'ghcr.io/acme/web:1',
+      '--env-file', '/srv/web.env', '--env-file', '/dev/stdin', '--memory=256m', `ghcr.io/acme/web@sha256:${'d'.repeat(64)}`,
     ]);
   });
 
@@ -92,11 +92,22 @@ describe('parsers', () => {
   });
 
   test('nginx workers shutting down are counted from ps, only those of the server itself', () => {
-    const ps = 'nested 900\nnested 901\n    1 /sbin/init\n  812 nginx: master process /usr/sbin/nginx\n  813 nginx: worker process\n  814 nginx: worker process is shutting down\n'
-      + '  900 /usr/local/bin/confd -watch\n  901 nginx: worker process is shutting down\n';
+    const ps = 'me 1000\nnested 900\nnested 901\n    1     0     0 /sbin/init\n  812     1     0 nginx: master process /usr/sbin/nginx\n  813   812    33 nginx: worker process\n  814   812    33 nginx: worker process is shutting down\n'
+      + '  900   899     0 /usr/local/bin/confd -watch\n  901   899     0 nginx: worker process is shutting down\n';
     expect(parse.processes(ps)).toEqual(['/sbin/init', 'nginx: master process /usr/sbin/nginx', 'nginx: worker process', 'nginx: worker process is shutting down']);
     expect(parse.shuttingDownWorkers(parse.processes(ps))).toBe(1);
     expect(parse.lineCount('a\n\nb\n')).toBe(2);
+  });
+
+  test("another local user's confd or self-named nginx worker is not the server's", () => {
+    const ps = 'me 1000\n    1     0     0 /sbin/init\n  700     1     0 /usr/local/bin/confd -backend redis -confdir /etc/confd\n'
+      + '  701     1  1000 confd -backend redis -confdir /home/deploy/confd\n  812     1     0 nginx: master process /usr/sbin/nginx\n'
+      + '  814   812    33 nginx: worker process is shutting down\n'
+      + '  950     1  1001 confd -backend redis -confdir /tmp/evil\n  951   950  1001 nginx: worker process is shutting down\n  952     1  1001 nginx: worker process is shutting down\n'
+      + '  953   701    33 nginx: worker process is shutting down\n';
+    expect(parse.processes(ps)).toEqual(['/sbin/init', '/usr/local/bin/confd -backend redis -confdir /etc/confd', 'confd -backend redis -confdir /home/deploy/confd',
+      'nginx: master process /usr/sbin/nginx', 'nginx: worker process is shutting down']);
+    expect(parse.shuttingDownWorkers(parse.processes(ps))).toBe(1);
   });
 });
 
@@ -122,7 +133,7 @@ describe('ports and key values', () => {
   });
   test('takenPorts: listeners, every container\'s ports and the key\'s port', () => {
     const container = { id: 'a', name: 'a', state: 'exited', labels: {}, image: 'i', imageId: 'sha256:i', hostPorts: [102] };
-    expect([...takenPorts(new Set([100]), [container], 104)].sort()).toEqual([100, 102, 104]);
+    expect([...takenPorts(new Set([100]), [container], [104])].sort()).toEqual([100, 102, 104]);
   });
   test('redis-value round trip', () => {
     expect(formatKeyValue('{port}', 49153)).toBe('49153');

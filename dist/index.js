@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5825);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1597);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65344,7 +65344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5825:
+/***/ 1597:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68786,6 +68786,9 @@ const repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split(
 const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
 /** The app name a bare image implies: its last path component. */
 const appFromImage = (image) => parseImageRef(image)?.name ?? '';
+/** The image a deploy pulled, as Docker runs exactly it whatever its tag names meanwhile: by the
+ * registry digest of its repository, or by its local id when it never had one. */
+const pinnedRef = (image, identity) => (identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`);
 
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
@@ -69321,6 +69324,8 @@ const LABEL_ROLE = 'docker-hot-deploy.role';
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+/** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
+const FILE_READ_BYTES = 256 * 1024;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
 const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 /** The env a container gets: the env-file on the server, then the env values on stdin. */
@@ -69334,8 +69339,8 @@ const build = {
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
     pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
     imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
-    readHistories: (dir) => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+    /** Every deployment's release history of this deploy user (its last `entries` lines), each file after a `==> PATH` line. */
+    readHistories: (dir, entries) => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && tail -n "$2" "$f" | head -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
     /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
     appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
     /** A one-off container of the new image, attached, removed when it ends: the release command. */
@@ -69365,7 +69370,7 @@ const build = {
             ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
             ...envArgs(spec),
             ...spec.runArgs,
-            spec.image,
+            spec.pinned,
         ];
     },
     inspect: (id) => ['docker', 'container', 'inspect', id],
@@ -69391,9 +69396,10 @@ const build = {
         'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
             + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-    /** Every process's pid and command line, after the pids of processes in nested PID namespaces
-     * (containers, or servers nested on this one): their nginx and confd are not this server's. */
-    processes: () => ['sh', '-c', 'cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,args='],
+    /** Every process's pid, parent, owner and command line, after the deploy user's uid and the pids
+     * of processes in nested PID namespaces (containers, or servers nested on this one): their nginx
+     * and confd are not this server's. */
+    processes: () => ['sh', '-c', 'echo "me $(id -u)"; cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,ppid=,uid=,args='],
 };
 function jsonLines(text) {
     return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -69407,7 +69413,8 @@ const parse = {
     containers(text) {
         return jsonLines(text)
             .map(([id, name, state, labels, image, imageId, configured, current]) => ({
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
+            // The image as its deploy named it (it runs by digest).
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
         }));
     },
     /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
@@ -69507,13 +69514,20 @@ const parse = {
         return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
     },
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
-    /** The command lines of the processes in the server's own PID namespace (see build.processes). */
+    /** The command lines of the server's own processes (see build.processes): in its own PID namespace,
+     * of root or the deploy user, and the nginx workers such a master started (they run as nginx's
+     * user). Another local user's process called confd, or calling itself a worker, steers nothing. */
     processes(text) {
         const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+        const me = /^me (\d+)$/m.exec(text)?.[1];
         const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
-        return lines.filter((l) => !l.startsWith('nested ')).map((l) => /^(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1])).map((m) => m[2]);
+        const all = lines.map((l) => /^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1]))
+            .map(([, pid, ppid, uid, args]) => ({ pid, ppid, uid, args }));
+        const owned = new Map(all.filter((p) => p.uid === '0' || p.uid === me).map((p) => [p.pid, p.args]));
+        const byOwnNginx = (p) => /^nginx: worker process/.test(p.args) && /^nginx: master process/.test(owned.get(p.ppid) ?? '');
+        return all.filter((p) => owned.has(p.pid) || byOwnNginx(p)).map((p) => p.args);
     },
-    shuttingDownWorkers: (commandLines) => commandLines.filter((l) => /nginx: worker process is shutting down/.test(l)).length,
+    shuttingDownWorkers: (commandLines) => commandLines.filter((l) => /^nginx: worker process is shutting down/.test(l)).length,
 };
 /** The image references of a repository to remove: every one whose image is not protected
  * (by id: all references to a protected image stay). */
@@ -69528,14 +69542,12 @@ function firstFreePort(range, taken) {
     return undefined;
 }
 /** Ports a new container may not take: listened on, or published by any container (a stopped or
- * restarting one takes its port back when it starts), or named by the key (its container may be
- * restarting right now). */
-function takenPorts(listening, containers, keyPort) {
-    const taken = new Set(listening);
+ * restarting one takes its port back when it starts), or reserved (named by a key: its container
+ * may be restarting right now). */
+function takenPorts(listening, containers, reserved) {
+    const taken = new Set([...listening, ...reserved]);
     for (const c of containers)
         c.hostPorts.forEach((p) => taken.add(p));
-    if (keyPort !== undefined)
-        taken.add(keyPort);
     return taken;
 }
 
@@ -69643,7 +69655,8 @@ if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL'
 return {'ok'}`;
 /** The action's lock for a deployment, under a name no confd prefix of the host setup matches
  * (they start with "/"): taking it never makes confd render. */
-const redis_lockName = (redisKey) => `docker-hot-deploy:lock:${redisKey}`;
+const LOCK_PREFIX = 'docker-hot-deploy:lock:';
+const redis_lockName = (redisKey) => `${LOCK_PREFIX}${redisKey}`;
 /** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
 const legacyLockName = (redisKey) => `${redisKey}:lock`;
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
@@ -69759,6 +69772,16 @@ async function openKeyStore(shell, target) {
             stopRenewing(name);
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
         },
+        async deploying() {
+            const names = [];
+            let cursor = '0';
+            do {
+                const [next, found] = await redis.scan(cursor, 'MATCH', `${LOCK_PREFIX}*`, 'COUNT', 1000);
+                names.push(...found);
+                cursor = next;
+            } while (cursor !== '0');
+            return [...new Set(names)].map((name) => name.slice(LOCK_PREFIX.length));
+        },
         async close() {
             closed = true;
             [...held.keys()].forEach(stopRenewing);
@@ -69768,10 +69791,116 @@ async function openKeyStore(shell, target) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/history.ts
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function historyPath(deployment) {
+    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
+/** Image references, digests, ids and container names: no spaces, no control characters. */
+const history_REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
+function release(line) {
+    let entry;
+    try {
+        entry = JSON.parse(line);
+    }
+    catch {
+        return 'not JSON (a line cut short by a crash?)';
+    }
+    if (typeof entry !== 'object' || entry === null)
+        return 'not an object';
+    const e = entry;
+    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
+    if (!text('time', TIME_RE))
+        return 'no time';
+    if (!OUTCOMES.includes(e.outcome))
+        return `outcome ${JSON.stringify(e.outcome)}`;
+    for (const name of ['image', 'digest', 'imageId', 'container'])
+        if (!text(name, history_REFERENCE_RE))
+            return `${name} is missing or not a reference`;
+    if (!text('run'))
+        return 'no run';
+    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
+        return 'port is not a port';
+    if (e.reason !== undefined && typeof e.reason !== 'string')
+        return 'reason is not text';
+    if (e.deployment !== undefined && typeof e.deployment !== 'string')
+        return 'deployment is not text';
+    return e;
+}
+/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
+function parseHistory(text, skipped = () => undefined) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        const entry = release(line);
+        if (typeof entry === 'string')
+            skipped(entry);
+        else
+            releases.push(entry);
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const latest = (history, count) => history.slice(-count).reverse();
+
 ;// CONCATENATED MODULE: ./src/deployment-state.ts
 // What one deployment (a redis-key on a server) has there before a deploy
 // writes anything, pure: its containers, the one nginx serves, and whether the
 // key must first be put back in line with what nginx serves (a lost or wrong key).
+
 
 
 /** States in which a container holds (or is about to hold again) its port. */
@@ -69814,6 +69943,18 @@ function deploymentState(o) {
 function retirees(state, keep) {
     const others = state.own.filter((c) => c.id !== keep);
     return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+/** The other deployments on the server, from their containers and their histories: their redis keys. */
+const neighbourDeployments = (containers, histories, own) => [...new Set([...containers.map((c) => c.labels[LABEL_DEPLOYMENT]), ...histories.flatMap((h) => h.map((r) => r.deployment))])]
+    .filter((d) => Boolean(d) && d !== own);
+/** Ports no new container may take though nothing may listen on them now: the one this deployment's
+ * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
+ * still points there: taking the port would make that site serve this app), and the ports their
+ * histories last released on. */
+function reservedPorts(ownKeyPort, neighbourKeyValues, neighbourHistories) {
+    const named = neighbourKeyValues.map((value) => (value === null ? undefined : portNamedBy(value)));
+    const released = neighbourHistories.map((history) => servedStack(history).at(-1)?.port);
+    return [...new Set([ownKeyPort, ...named, ...released].filter((p) => p !== undefined))];
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-run.ts
@@ -71292,9 +71433,12 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 // What a deploy can learn about the server's confd from outside: its processes' command lines
 // and the template resources in their -confdir. Pure: the commands run in docker-host.ts.
 
+
 /** confd's defaults, as its flag package has them. */
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
+/** More template resources than a host setup has: the rest are not read. */
+const MAX_RESOURCES = 100;
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
 function flagValue(words, name) {
     for (let i = 0; i < words.length; i += 1) {
@@ -71318,8 +71462,8 @@ function confdProcesses(commandLines) {
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
 const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
- * file after a `==> PATH` line (parse.files). */
-const readResources = (confds) => ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh',
+ * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
+const readResources = (confds) => ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
     ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
 function joinedKey(globalPrefix, own, key) {
@@ -71364,109 +71508,6 @@ function sharedWatchProblem(state) {
     const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
     return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
 }
-
-;// CONCATENATED MODULE: ./src/history.ts
-// A deployment's release history, pure: what is kept on the server (one JSON line
-// a release, in a file of the deploy user's own), what a rollback goes back to,
-// and which images the last releases need.
-
-/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
-const HISTORY_ENTRIES = 50;
-/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
-const HISTORY_DIR = '.docker-hot-deploy/releases';
-/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
-function historyPath(deployment) {
-    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
-    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
-}
-const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
-/** Image references, digests, ids and container names: no spaces, no control characters. */
-const history_REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
-const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
-/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
-function release(line) {
-    let entry;
-    try {
-        entry = JSON.parse(line);
-    }
-    catch {
-        return 'not JSON (a line cut short by a crash?)';
-    }
-    if (typeof entry !== 'object' || entry === null)
-        return 'not an object';
-    const e = entry;
-    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
-    if (!text('time', TIME_RE))
-        return 'no time';
-    if (!OUTCOMES.includes(e.outcome))
-        return `outcome ${JSON.stringify(e.outcome)}`;
-    for (const name of ['image', 'digest', 'imageId', 'container'])
-        if (!text(name, history_REFERENCE_RE))
-            return `${name} is missing or not a reference`;
-    if (!text('run'))
-        return 'no run';
-    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
-        return 'port is not a port';
-    if (e.reason !== undefined && typeof e.reason !== 'string')
-        return 'reason is not text';
-    return e;
-}
-/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
-function parseHistory(text, skipped = () => undefined) {
-    const releases = [];
-    for (const line of text.split('\n')) {
-        if (!line.trim())
-            continue;
-        const entry = release(line);
-        if (typeof entry === 'string')
-            skipped(entry);
-        else
-            releases.push(entry);
-    }
-    return releases;
-}
-/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
-function servedStack(history) {
-    const stack = [];
-    for (const release of history) {
-        if (release.outcome === 'deployed')
-            stack.push(release);
-        else if (release.outcome === 'rolled back') {
-            stack.pop();
-            // The release rolled back to is the new top; after a trimmed history it may be missing.
-            if (stack.at(-1)?.digest !== release.digest)
-                stack.push(release);
-        }
-    }
-    return stack;
-}
-/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
-function rollbackTarget(history) {
-    const stack = servedStack(history);
-    if (stack.length >= 2)
-        return { release: stack[stack.length - 2] };
-    const serving = stack.at(-1);
-    return {
-        refusal: serving
-            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
-            : 'no release of this deployment is in the history on the server; deploy an image instead',
-    };
-}
-/** The images the last `keep` releases that served need, the rollback target always among them. */
-function imagesToKeep(history, keep) {
-    const stack = servedStack(history);
-    const ids = [];
-    for (const release of [...stack].reverse()) {
-        if (ids.length >= Math.max(keep, 2))
-            break;
-        if (release.imageId && !ids.includes(release.imageId))
-            ids.push(release.imageId);
-    }
-    return ids;
-}
-/** The last few entries, newest first, for the summary. */
-const latest = (history, count) => history.slice(-count).reverse();
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -72366,10 +72407,44 @@ function shellCommand(argv) {
     return (0,shell_quote.quote)([...argv]);
 }
 
+;// CONCATENATED MODULE: ./src/ssh/kept-output.ts
+// What a command's output keeps on the runner: at most `limit` bytes of a stream,
+// the last ones. node-ssh keeps all of it, and a chatty release command (or a
+// huge file on the server) could run the runner out of memory mid-deploy.
+class KeptOutput {
+    limit;
+    chunks = [];
+    size = 0;
+    dropped = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+        // Whole chunks go while the rest still holds `limit` bytes; bytes() cuts what remains over it.
+        while (this.chunks.length > 1 && this.size - this.chunks[0].length >= this.limit) {
+            const first = this.chunks.shift();
+            this.size -= first.length;
+            this.dropped += first.length;
+        }
+    }
+    /** The bytes that came and are not kept (from the start of the stream). */
+    get cut() {
+        return this.dropped + Math.max(this.size - this.limit, 0);
+    }
+    /** The last `limit` bytes. */
+    bytes() {
+        const all = Buffer.concat(this.chunks);
+        return all.subarray(Math.max(all.length - this.limit, 0));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/ssh/connection.ts
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
 // forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
+
 
 
 
@@ -72389,6 +72464,9 @@ class CommandTimedOut extends Error {
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
 const READY_TIMEOUT_MS = 20_000;
+/** The most output of one stream a command may print for the deploy to read (its largest, the
+ * inspect of every container of a busy server, is well below). */
+const OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
 /** One SSH hop, its host key checked before authentication; `sock` is the
  * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
 async function openHop(hop, role, sock) {
@@ -72475,40 +72553,80 @@ async function connect(target, debug) {
     return {
         async run(argv, options = {}) {
             const command = shellCommand(argv);
+            const what = argv.slice(0, 3).join(' ');
             debug(`$ ${command}`);
             if (lostWith)
                 throw lostWith;
+            const client = ssh.connection;
+            if (!client)
+                throw new ConnectionLost('the SSH connection to the server is closed');
+            const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+            const stdout = new KeptOutput(limit);
+            const stderr = new KeptOutput(limit);
+            let channel;
+            let waiting = true;
             let timer;
-            // Lost connection and timeout end the wait at once: a command that ignores its closed
-            // channel (an attached `docker run`, say) may run on, and its caller deals with that.
+            // Lost connection, timeout and too much output end the wait at once: a command that ignores
+            // its closed channel (an attached `docker run`, say) may run on, and its caller deals with that.
             let stop = () => undefined;
             const stopped = new Promise((_, reject) => { stop = reject; });
             onLoss.add(stop);
+            // The time counts from the request: a server that never opens the channel (sshd at its
+            // MaxSessions, say) ends the wait as well.
+            if (options.timeoutMs) {
+                timer = setTimeout(() => {
+                    channel?.close();
+                    stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${what}`));
+                }, options.timeoutMs);
+            }
             try {
-                const chunks = [];
-                const result = await Promise.race([stopped, ssh.execCommand(command, {
-                        stdin: options.stdin,
-                        ...(options.bytes ? { noTrim: true, onStdout: (chunk) => { chunks.push(chunk); } } : {}),
-                        onChannel: (channel) => {
-                            if (options.timeoutMs) {
-                                timer = setTimeout(() => {
-                                    channel.close();
-                                    stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
-                                }, options.timeoutMs);
+                const ended = new Promise((resolve, reject) => {
+                    client.exec(command, (err, opened) => {
+                        if (err)
+                            return reject(err);
+                        // The wait already ended (a timeout before the channel opened): nothing may run on.
+                        if (!waiting)
+                            return opened.close();
+                        channel = opened;
+                        let code = null;
+                        let signal = null;
+                        opened.on('data', (chunk) => {
+                            stdout.push(chunk);
+                            // What is parsed must be whole: past the limit it is an error, not a cut.
+                            if (stdout.cut > 0 && !options.keepBytes) {
+                                opened.close();
+                                stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
                             }
-                        },
-                    })]);
+                        });
+                        opened.stderr.on('data', (chunk) => stderr.push(chunk));
+                        opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
+                        opened.on('close', () => resolve({ code, signal }));
+                        opened.end(options.stdin);
+                    });
+                });
+                const result = await Promise.race([stopped, ended]);
                 // No exit status and no signal: the channel closed under the command (a dropped connection).
                 if (result.code === null && !result.signal)
-                    throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
-                return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr, ...(options.bytes ? { stdoutBytes: Buffer.concat(chunks) } : {}) };
+                    throw new ConnectionLost(`the SSH connection closed before ${what} reported how it ended`);
+                const text = (kept) => {
+                    const decoded = kept.bytes().toString('utf8');
+                    return kept.cut > 0 ? `[${kept.cut} bytes before this were not kept]\n${decoded}` : decoded;
+                };
+                return {
+                    code: result.code ?? 128,
+                    // Trimmed, as the parsers read them, unless the bytes are asked for.
+                    stdout: options.bytes ? text(stdout) : text(stdout).trim(),
+                    stderr: text(stderr).trim(),
+                    ...(options.bytes ? { stdoutBytes: stdout.bytes() } : {}),
+                };
             }
             catch (e) {
                 if (e instanceof ConnectionLost && !closing)
-                    throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+                    throw new ConnectionLost(`${e.message}, running ${what}`);
                 throw e;
             }
             finally {
+                waiting = false;
                 onLoss.delete(stop);
                 clearTimeout(timer);
             }
@@ -72799,7 +72917,7 @@ class ServerDeploy {
         const c = this.config.container;
         const s = this.config.switch;
         // The release history is read beside it: a rollback takes its image from there.
-        const histories = docker.readHistories(HISTORY_DIR);
+        const histories = docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES);
         this.confdAtStart = docker.confd().catch(() => undefined);
         const { accessLog, timeMs } = this.config.bake;
         if (accessLog && timeMs > 0)
@@ -72820,8 +72938,11 @@ class ServerDeploy {
             const risk = persistence && persistenceRisk(persistence);
             if (risk)
                 this.warn(risk);
+            const neighbourHistories = [...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text));
+            const neighbourKeys = await Promise.all(neighbourDeployments(containers, neighbourHistories, s.redisKey).map((key) => keys.get(key).catch(() => null)));
+            const reserved = reservedPorts(state.keyPort, neighbourKeys, neighbourHistories);
             const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
-            return { value: { state, containers, listening, notifications, history, files, target }, detail };
+            return { value: { state, containers, listening, reserved, notifications, history, files, target }, detail };
         });
         const pulled = this.phase('pull', async () => {
             // A rollback's image is known once the history is read; any other is pulled at once.
@@ -72859,7 +72980,7 @@ class ServerDeploy {
             throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
         }
         // A digest from a registry is pulled by it; an image that never had one is run by its local id.
-        return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+        return { release, ref: pinnedRef(release.image, { digest: release.digest, id: release.imageId }) };
     }
     /** The login lives in a Docker config of this deploy's own, removed right after the pull:
      * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
@@ -72875,15 +72996,16 @@ class ServerDeploy {
             await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
         }
     }
+    /** What was inspected and pulled; `pinned` is what runs: the pulled image, even if its tag moved since. */
     get prepared() {
         if (!this.inspection || !this.pulled)
             throw new Error('the server was not inspected');
-        return { inspection: this.inspection, ...this.pulled };
+        return { inspection: this.inspection, ...this.pulled, pinned: pinnedRef(this.pulled.image, this.pulled.identity) };
     }
     /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
     releasePhase() {
         const c = this.config.container;
-        const { image } = this.prepared;
+        const { pinned } = this.prepared;
         const name = `${this.containerName}-release`;
         return this.phase('release', async () => {
             // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
@@ -72895,7 +73017,7 @@ class ServerDeploy {
             // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
             this.checkpoint('release', name);
             const outcome = await this.server.docker.runOnce({
-                name, image, app: this.app, deployment: this.config.switch.redisKey,
+                name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
                 envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
             }, this.env, Math.max(end - this.run.clock.now(), 1));
             this.checkpoint('release', '');
@@ -72914,14 +73036,14 @@ class ServerDeploy {
     }
     start() {
         const c = this.config.container;
-        const { inspection, image } = this.prepared;
+        const { inspection, image, pinned } = this.prepared;
         return this.phase('start', async () => {
             const spec = {
-                name: this.containerName, image, app: this.app, deployment: this.config.switch.redisKey,
+                name: this.containerName, image, pinned, app: this.app, deployment: this.config.switch.redisKey,
                 deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
                 runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
             };
-            const taken = takenPorts(inspection.listening, inspection.containers, inspection.state.keyPort);
+            const taken = takenPorts(inspection.listening, inspection.containers, inspection.reserved);
             for (let attempt = 1;; attempt += 1) {
                 const port = firstFreePort(c.portRange, taken);
                 if (port === undefined)
@@ -73240,16 +73362,25 @@ class ServerDeploy {
             };
             // Listed while the old containers stop; pruned once they are gone, so their images can go too.
             // Kept whatever keep-images says: the new image, the one that served until now (the
-            // rollback target), and every image another container of the server uses.
-            const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-            const kept = inspection.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
-            // ... and the images of the last keep-images releases of every deployment with a history here.
-            const histories = [releases, ...[...inspection.files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
-            const protectedIds = new Set([identity.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
+            // rollback target), every image a container of the server uses, and the images of the last
+            // keep-images releases of every deployment with a history here; the containers and the
+            // histories are read again once the old containers are gone, as neighbouring deployments
+            // may have started or released meanwhile.
             const pruneImages = async (stopped) => {
                 try {
                     const images = await docker.images(repositoryOf(image));
                     await stopped;
+                    // A neighbour deploying now may have pulled an image it has not started yet: listed
+                    // above, so its lock is already held (a deploy pulls under its lock). Pruned next time.
+                    const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
+                    if (deploying.length > 0) {
+                        done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+                        return;
+                    }
+                    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
+                    const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
+                    const protectedIds = new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
+                        ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
                     const prune = imagesToPrune(images, protectedIds);
                     if (prune.length === 0)
                         return;
@@ -73289,7 +73420,7 @@ class ServerDeploy {
         await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
     }
     async record(release) {
-        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release };
+        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release, deployment: this.config.switch.redisKey };
         await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
     }
 }
@@ -73356,6 +73487,8 @@ const PULL_TIMEOUT_MS = 10 * 60_000;
 const docker_host_COMMAND_TIMEOUT_MS = 60_000;
 const DISCARD_ATTEMPTS = 3;
 const DISCARD_RETRY_MS = 500;
+/** What is kept of a release command's output and a container's log: the end, where the error is. */
+const KEPT_OUTPUT_BYTES = 64 * 1024;
 function remoteDockerHost(shell) {
     const ok = async (argv, options = {}) => {
         const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
@@ -73394,7 +73527,7 @@ function remoteDockerHost(shell) {
         },
         async runOnce(spec, env, timeoutMs) {
             try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
                 return { code: result.code, output: `${result.stdout}${result.stderr}` };
             }
             catch (e) {
@@ -73405,7 +73538,7 @@ function remoteDockerHost(shell) {
                 return 'timed out';
             }
         },
-        readHistories: async (dir) => parse.files(await ok(build.readHistories(dir))),
+        readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
         async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
         async checkServer(username) {
             const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
@@ -73424,7 +73557,7 @@ function remoteDockerHost(shell) {
         run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, keepBytes: KEPT_OUTPUT_BYTES });
             return `${result.stdout}${result.stderr}`.trimEnd();
         },
         async lastExitCode(container) {
@@ -73661,6 +73794,21 @@ async function cleanUpServers(left, config, log) {
         }
     }));
 }
+/** How long a cleanup may take: it holds the job (and its concurrency group), or the terminal. */
+const CLEANUP_TIMEOUT_MS = 120_000;
+/** cleanUpServers, given up after `ms`. */
+async function cleanUpWithin(left, config, log, ms = CLEANUP_TIMEOUT_MS) {
+    let timer;
+    const gaveUp = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            log.warning(`Cleanup did not finish within ${ms / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
+            resolve();
+        }, ms);
+    });
+    const cleaning = cleanUpServers(left, config, log).catch((e) => log.warning(`Cleanup failed: ${e.message}`));
+    await Promise.race([cleaning, gaveUp]);
+    clearTimeout(timer);
+}
 /** Whether any server has something left to clean up; says which containers stay because the key may name them. */
 function anythingLeft(left, log) {
     const entries = Object.entries(left);
@@ -73812,6 +73960,8 @@ async function undo(e, servers, stages, stage) {
 
 
 
+/** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
+const TIMEOUT_GRACE_MS = 30_000;
 function newIdentity(config, who) {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const instance = `${stamp}-${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
@@ -73983,8 +74133,6 @@ function failureSummary(image, e) {
 
 
 
-/** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
-const TIMEOUT_GRACE_MS = 30_000;
 /** Who runs the deploy, as a GitHub workflow run names itself. */
 function githubRun() {
     const env = process.env;

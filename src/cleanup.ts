@@ -133,7 +133,7 @@ export function leftoversProblem(left: Leftovers, config: Config): string | unde
 
 /** Cleans up on every server that has something left, side by side, each over its own connection
  * (anythingLeft has said what stays); a server whose leftovers are not what a deploy writes is left alone. */
-export async function cleanUpServers(left: ServerLeftovers, config: Config, log: CleanupLog): Promise<void> {
+async function cleanUpServers(left: ServerLeftovers, config: Config, log: CleanupLog): Promise<void> {
   await Promise.all(config.servers.map(async (target) => {
     const name = serverName(target);
     const mine = left[name];
@@ -156,6 +156,23 @@ export async function cleanUpServers(left: ServerLeftovers, config: Config, log:
       serverLog.warning(`Cleanup failed: ${(e as Error).message}`);
     }
   }));
+}
+
+/** How long a cleanup may take: it holds the job (and its concurrency group), or the terminal. */
+export const CLEANUP_TIMEOUT_MS = 120_000;
+
+/** cleanUpServers, given up after `ms`. */
+export async function cleanUpWithin(left: ServerLeftovers, config: Config, log: CleanupLog, ms = CLEANUP_TIMEOUT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warning(`Cleanup did not finish within ${ms / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
+      resolve();
+    }, ms);
+  });
+  const cleaning = cleanUpServers(left, config, log).catch((e: Error) => log.warning(`Cleanup failed: ${e.message}`));
+  await Promise.race([cleaning, gaveUp]);
+  clearTimeout(timer);
 }
 
 /** Whether any server has something left to clean up; says which containers stay because the key may name them. */

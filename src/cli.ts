@@ -6,11 +6,11 @@ import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ACTION_INPUTS } from './action-inputs.js';
 import { bakeEvidence, bakeLine } from './bake-rules.js';
-import { anythingLeft, cleanUpServers, noteCheckpoint, type ServerLeftovers } from './cleanup.js';
+import { anythingLeft, cleanUpWithin, noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import type { DeployResult } from './deploy.js';
 import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
 import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from './inputs.js';
-import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
+import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
 
 /** What the exit status says. */
 export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 } as const;
@@ -164,13 +164,13 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     },
   };
   const identity = newIdentity(config, deployer(env));
-  // What a Ctrl-C leaves to clean up: the deploy's checkpoints, kept here as the Action keeps its state.
+  // What a failed or interrupted deploy leaves to clean up: its checkpoints, kept here as the Action keeps its state.
   const left: ServerLeftovers = {};
   // The first Ctrl-C asks the deploy to stop: it undoes what it did at its next step (a bake is
   // switched back). A second one cleans up at once from the checkpoints, as a cancelled run's post step.
   const stop = new AbortController();
   const cleanUpNow = async (): Promise<void> => {
-    if (anythingLeft(left, log)) await cleanUpServers(left, config, log).catch((e: Error) => log.warning(`cleanup failed: ${e.message}`));
+    if (anythingLeft(left, log)) await cleanUpWithin(left, config, log);
   };
   const onInterrupt = (): void => {
     if (!stop.signal.aborted) {
@@ -185,6 +185,13 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
+  // The deploy bounds its own waits by `timeout`; this is the backstop for a hung command, as the Action has.
+  const backstop = setTimeout(() => {
+    say(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s): stopping it and cleaning up as a cancelled run does.`);
+    stop.abort();
+    void cleanUpNow().finally(() => process.exit(EXIT.failed));
+  }, config.timing.timeoutMs + TIMEOUT_GRACE_MS);
+  backstop.unref();
   try {
     const result: DeployResult = await deployWith(config, identity, {
       log,
@@ -201,6 +208,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     if (!(e instanceof DeployError)) {
       say(`docker-hot-deploy: ${(e as Error).message}`);
       if (json) io.stdout(`${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
+      await cleanUpNow();
       return EXIT.failed;
     }
     say(e.servers.length > 0 ? timelinesText(e.servers, e.stages) : timelineText(e.timeline));
@@ -208,13 +216,13 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     if (e.details.logs) say(`Last log lines:\n${e.details.logs}`);
     say(`${e.message}. ${e.hint}`);
     if (json) io.stdout(`${JSON.stringify({ ok: false, server: e.server, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, stages: e.stages, servers: e.servers, logs: e.details.logs, bake: e.details.bake })}\n`);
-    if (stop.signal.aborted) {
-      // What the undo could not reach (a server lost meanwhile) is still in the checkpoints.
-      await cleanUpNow();
-      return EXIT.interrupted;
-    }
+    // What the undo could not reach (a server lost meanwhile, a registry login left) is still in
+    // the checkpoints: cleaned up as the Action's post step would.
+    await cleanUpNow();
+    if (stop.signal.aborted) return EXIT.interrupted;
     return e.oldServes ? EXIT.oldServes : EXIT.failed;
   } finally {
+    clearTimeout(backstop);
     process.removeListener('SIGINT', onInterrupt);
     process.removeListener('SIGTERM', onInterrupt);
   }

@@ -1,6 +1,7 @@
 // What a deploy can learn about the server's confd from outside: its processes' command lines
 // and the template resources in their -confdir. Pure: the commands run in docker-host.ts.
 import { parse as parseToml } from 'smol-toml';
+import { FILE_READ_BYTES } from './docker.js';
 import type { Argv } from './shell.js';
 
 export interface ConfdProcess {
@@ -25,6 +26,8 @@ export interface ConfdState {
 /** confd's defaults, as its flag package has them. */
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
+/** More template resources than a host setup has: the rest are not read. */
+const MAX_RESOURCES = 100;
 
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
 function flagValue(words: string[], name: string): string | undefined {
@@ -51,9 +54,9 @@ export function confdProcesses(commandLines: string[]): ConfdProcess[] {
 export const redisConfds = (processes: ConfdProcess[]): ConfdProcess[] => processes.filter((p) => p.backend === 'redis');
 
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
- * file after a `==> PATH` line (parse.files). */
+ * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
 export const readResources = (confds: ConfdProcess[]): Argv =>
-  ['sh', '-c', 'find "$@" -type f -name "*.toml" 2>/dev/null | while IFS= read -r f; do printf "==> %s\\n" "$f"; cat "$f"; done; true', 'sh',
+  ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
     ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
 
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */

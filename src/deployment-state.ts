@@ -2,6 +2,7 @@
 // writes anything, pure: its containers, the one nginx serves, and whether the
 // key must first be put back in line with what nginx serves (a lost or wrong key).
 import { LABEL_APP, LABEL_DEPLOYMENT, type ContainerSummary } from './docker.js';
+import { servedStack, type Release } from './history.js';
 import type { ProbeResult } from './probe.js';
 import { formatKeyValue, portFromKeyValue, portNamedBy, upstreamPort } from './upstream.js';
 
@@ -78,4 +79,19 @@ export function deploymentState(o: Observed): DeploymentState {
 export function retirees(state: DeploymentState, keep: string): { stop: ContainerSummary[]; remove: ContainerSummary[] } {
   const others = state.own.filter((c) => c.id !== keep);
   return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+
+/** The other deployments on the server, from their containers and their histories: their redis keys. */
+export const neighbourDeployments = (containers: ContainerSummary[], histories: Release[][], own: string): string[] =>
+  [...new Set([...containers.map((c) => c.labels[LABEL_DEPLOYMENT]), ...histories.flatMap((h) => h.map((r) => r.deployment))])]
+    .filter((d): d is string => Boolean(d) && d !== own);
+
+/** Ports no new container may take though nothing may listen on them now: the one this deployment's
+ * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
+ * still points there: taking the port would make that site serve this app), and the ports their
+ * histories last released on. */
+export function reservedPorts(ownKeyPort: number | undefined, neighbourKeyValues: Array<string | null>, neighbourHistories: Release[][]): number[] {
+  const named = neighbourKeyValues.map((value) => (value === null ? undefined : portNamedBy(value)));
+  const released = neighbourHistories.map((history) => servedStack(history).at(-1)?.port);
+  return [...new Set([ownKeyPort, ...named, ...released].filter((p): p is number => p !== undefined))];
 }

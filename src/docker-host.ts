@@ -21,10 +21,10 @@ export interface DockerHost {
   login(configDir: string, registry: string, username: string, password: string): Promise<void>;
   /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its identity. */
   pull(image: string, policy: PullPolicy, configDir?: string): Promise<ImageIdentity>;
-  /** Runs a one-off container attached, its output kept, bounded by timeoutMs (then it is removed). */
+  /** Runs a one-off container attached, the end of its output kept, bounded by timeoutMs (then it is removed). */
   runOnce(spec: OneOffSpec, env: string, timeoutMs: number): Promise<{ code: number; output: string } | 'timed out'>;
-  /** Every release history in `dir` (relative to the deploy user's home), by path. */
-  readHistories(dir: string): Promise<Map<string, string>>;
+  /** Every release history in `dir` (relative to the deploy user's home), by path: the last `entries` lines of each. */
+  readHistories(dir: string, entries: number): Promise<Map<string, string>>;
   appendHistory(path: string, line: string, keep: number): Promise<void>;
   /** Fails, saying what to fix, when the server lacks what a deploy needs (Docker access, ss, ps). */
   checkServer(username: string): Promise<void>;
@@ -65,6 +65,8 @@ const PULL_TIMEOUT_MS = 10 * 60_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const DISCARD_ATTEMPTS = 3;
 const DISCARD_RETRY_MS = 500;
+/** What is kept of a release command's output and a container's log: the end, where the error is. */
+const KEPT_OUTPUT_BYTES = 64 * 1024;
 
 export function remoteDockerHost(shell: RemoteShell): DockerHost {
   const ok = async (argv: Argv, options: { stdin?: string; timeoutMs?: number } = {}): Promise<string> => {
@@ -99,7 +101,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async runOnce(spec, env, timeoutMs) {
       try {
-        const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs });
+        const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
         return { code: result.code, output: `${result.stdout}${result.stderr}` };
       } catch (e) {
         if (!(e instanceof CommandTimedOut)) throw e;
@@ -108,7 +110,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
         return 'timed out';
       }
     },
-    readHistories: async (dir) => parse.files(await ok(build.readHistories(dir))),
+    readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
     async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
     async checkServer(username) {
       const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
@@ -125,7 +127,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
     inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
     async logs(id, lines) {
-      const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS });
+      const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS, keepBytes: KEPT_OUTPUT_BYTES });
       return `${result.stdout}${result.stderr}`.trimEnd();
     },
     async lastExitCode(container) {

@@ -12,7 +12,9 @@ export const LABEL_ROLE = 'docker-hot-deploy.role';
 
 export interface RunSpec {
   name: string;
+  /** The image as the deploy names it (its label), and what runs: the pulled image by digest or id. */
   image: string;
+  pinned: string;
   app: string;
   deployment: string;
   deployId: string;
@@ -50,7 +52,7 @@ export interface ContainerSummary {
   name: string;
   state: string;
   labels: Record<string, string>;
-  /** The image as given to docker run, and the id of the image it runs. */
+  /** The image as its deploy named it (else as given to docker run), and the id of the image it runs. */
   image: string;
   imageId: string;
   /** Host ports it publishes now, and the ones it is configured to publish when it (re)starts. */
@@ -60,6 +62,9 @@ export interface ContainerSummary {
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
 export const BOUNDED_LOGS: Argv = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+
+/** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
+export const FILE_READ_BYTES = 256 * 1024;
 
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
 const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
@@ -108,8 +113,8 @@ export const build = {
   login: (configDir: string, registry: string, username: string): Argv => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
   pull: (image: string, configDir?: string): Argv => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
   imageIdentity: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-  /** Every deployment's release history of this deploy user, each file after a `==> PATH` line. */
-  readHistories: (dir: string): Argv => ['sh', '-c', 'for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && cat "$f"; done; true', 'sh', dir],
+  /** Every deployment's release history of this deploy user (its last `entries` lines), each file after a `==> PATH` line. */
+  readHistories: (dir: string, entries: number): Argv => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && tail -n "$2" "$f" | head -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
   /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
   appendHistory: (path: string, keep: number): Argv => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
   /** A one-off container of the new image, attached, removed when it ends: the release command. */
@@ -139,7 +144,7 @@ export const build = {
       ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
       ...envArgs(spec),
       ...spec.runArgs,
-      spec.image,
+      spec.pinned,
     ];
   },
   inspect: (id: string): Argv => ['docker', 'container', 'inspect', id],
@@ -166,9 +171,10 @@ export const build = {
     'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
     + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
   connectionsTo: (port: number): Argv => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-  /** Every process's pid and command line, after the pids of processes in nested PID namespaces
-   * (containers, or servers nested on this one): their nginx and confd are not this server's. */
-  processes: (): Argv => ['sh', '-c', 'cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,args='],
+  /** Every process's pid, parent, owner and command line, after the deploy user's uid and the pids
+   * of processes in nested PID namespaces (containers, or servers nested on this one): their nginx
+   * and confd are not this server's. */
+  processes: (): Argv => ['sh', '-c', 'echo "me $(id -u)"; cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,ppid=,uid=,args='],
 };
 
 function jsonLines<T>(text: string): T[] {
@@ -187,7 +193,8 @@ export const parse = {
   containers(text: string): ContainerSummary[] {
     return jsonLines<[string, string, string, Record<string, string> | null, string, string, PortMap, PortMap]>(text)
       .map(([id, name, state, labels, image, imageId, configured, current]) => ({
-        id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image, imageId, hostPorts: hostPortsOf(configured, current),
+        // The image as its deploy named it (it runs by digest).
+        id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
       }));
   },
 
@@ -295,13 +302,20 @@ export const parse = {
   },
   lineCount: (text: string): number => text.split('\n').filter((l) => l.trim()).length,
 
-  /** The command lines of the processes in the server's own PID namespace (see build.processes). */
+  /** The command lines of the server's own processes (see build.processes): in its own PID namespace,
+   * of root or the deploy user, and the nginx workers such a master started (they run as nginx's
+   * user). Another local user's process called confd, or calling itself a worker, steers nothing. */
   processes(text: string): string[] {
     const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const me = /^me (\d+)$/m.exec(text)?.[1];
     const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
-    return lines.filter((l) => !l.startsWith('nested ')).map((l) => /^(\d+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null && !nested.has(m[1])).map((m) => m[2]);
+    const all = lines.map((l) => /^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null && !nested.has(m[1]))
+      .map(([, pid, ppid, uid, args]) => ({ pid, ppid, uid, args }));
+    const owned = new Map(all.filter((p) => p.uid === '0' || p.uid === me).map((p) => [p.pid, p.args]));
+    const byOwnNginx = (p: { ppid: string; args: string }): boolean => /^nginx: worker process/.test(p.args) && /^nginx: master process/.test(owned.get(p.ppid) ?? '');
+    return all.filter((p) => owned.has(p.pid) || byOwnNginx(p)).map((p) => p.args);
   },
-  shuttingDownWorkers: (commandLines: string[]): number => commandLines.filter((l) => /nginx: worker process is shutting down/.test(l)).length,
+  shuttingDownWorkers: (commandLines: string[]): number => commandLines.filter((l) => /^nginx: worker process is shutting down/.test(l)).length,
 };
 
 /** The image references of a repository to remove: every one whose image is not protected
@@ -317,11 +331,10 @@ export function firstFreePort(range: { first: number; last: number }, taken: Set
 }
 
 /** Ports a new container may not take: listened on, or published by any container (a stopped or
- * restarting one takes its port back when it starts), or named by the key (its container may be
- * restarting right now). */
-export function takenPorts(listening: Set<number>, containers: ContainerSummary[], keyPort: number | undefined): Set<number> {
-  const taken = new Set(listening);
+ * restarting one takes its port back when it starts), or reserved (named by a key: its container
+ * may be restarting right now). */
+export function takenPorts(listening: Set<number>, containers: ContainerSummary[], reserved: number[]): Set<number> {
+  const taken = new Set([...listening, ...reserved]);
   for (const c of containers) c.hostPorts.forEach((p) => taken.add(p));
-  if (keyPort !== undefined) taken.add(keyPort);
   return taken;
 }

@@ -19,6 +19,8 @@ export interface Release {
   run: string;
   /** For a failure: the phase and why. */
   reason?: string;
+  /** The deployment (its redis-key): what neighbouring deployments read to keep off its port. Lines before 0.3 have none. */
+  deployment?: string;
 }
 
 /** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
@@ -56,6 +58,7 @@ function release(line: string): Release | string {
   if (!text('run')) return 'no run';
   if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 1 && (e.port as number) <= 65535)) return 'port is not a port';
   if (e.reason !== undefined && typeof e.reason !== 'string') return 'reason is not text';
+  if (e.deployment !== undefined && typeof e.deployment !== 'string') return 'deployment is not text';
   return e as unknown as Release;
 }
 

@@ -41,3 +41,8 @@ export const repositoryOf = (image: string): string => parseImageRef(image)?.rep
 export const registryOf = (image: string): string => parseImageRef(image)?.registry ?? 'docker.io';
 /** The app name a bare image implies: its last path component. */
 export const appFromImage = (image: string): string => parseImageRef(image)?.name ?? '';
+
+/** The image a deploy pulled, as Docker runs exactly it whatever its tag names meanwhile: by the
+ * registry digest of its repository, or by its local id when it never had one. */
+export const pinnedRef = (image: string, identity: { digest: string; id: string }): string =>
+  (identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`);

@@ -4,12 +4,9 @@ import { bakeEvidence } from './bake-rules.js';
 import { printable } from './printable.js';
 import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import { DeployError } from './deploy-run.js';
-import { newIdentity, outputsOf, runDeploy, type RunDeploy } from './run-deploy.js';
+import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
 import { readConfig, STATE } from './action-config.js';
 import { failureSummary, successSummary } from './summary.js';
-
-/** Past `timeout`, the time the deploy's own deadline checks get before the process gives up. */
-const TIMEOUT_GRACE_MS = 30_000;
 
 /** Who runs the deploy, as a GitHub workflow run names itself. */
 function githubRun(): { deployId?: string; description: string } {

@@ -32,6 +32,8 @@ export interface KeyStore {
   lockHolder(name: string): Promise<string | null>;
   /** Deletes the lock only if `owner` still holds it. */
   unlock(name: string, owner: string): Promise<boolean>;
+  /** The deployments (redis keys) whose deploy holds its lock now, on any server of this Redis. */
+  deploying(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,8 @@ return {'ok'}`;
 
 /** The action's lock for a deployment, under a name no confd prefix of the host setup matches
  * (they start with "/"): taking it never makes confd render. */
-export const lockName = (redisKey: string): string => `docker-hot-deploy:lock:${redisKey}`;
+const LOCK_PREFIX = 'docker-hot-deploy:lock:';
+export const lockName = (redisKey: string): string => `${LOCK_PREFIX}${redisKey}`;
 /** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
 export const legacyLockName = (redisKey: string): string => `${redisKey}:lock`;
 
@@ -164,6 +167,16 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     async unlock(name, owner) {
       stopRenewing(name);
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+    },
+    async deploying() {
+      const names: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', `${LOCK_PREFIX}*`, 'COUNT', 1000);
+        names.push(...found);
+        cursor = next;
+      } while (cursor !== '0');
+      return [...new Set(names)].map((name) => name.slice(LOCK_PREFIX.length));
     },
     async close() {
       closed = true;

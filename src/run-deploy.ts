@@ -11,6 +11,9 @@ import { forwardedProbes } from './probe.js';
 import type { Checkpoint, ServerResult } from './server-deploy.js';
 import { openSessions } from './session.js';
 
+/** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
+export const TIMEOUT_GRACE_MS = 30_000;
+
 /** Who deploys: a run's id for labels, and a description of it for the lock and the history. */
 export interface Deployer {
   deployId?: string;

@@ -2,7 +2,7 @@
 // (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
 // the phases in stages across servers; each phase is timed on this server's
 // timeline and fails with a DeployError that carries its hint.
-import { deploymentState, isUp, retirees, type DeploymentState } from './deployment-state.js';
+import { deploymentState, isUp, neighbourDeployments, reservedPorts, retirees, type DeploymentState } from './deployment-state.js';
 import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
 import type { DockerHost } from './docker-host.js';
 import { bakeLine, type BakeReport } from './bake-rules.js';
@@ -10,7 +10,7 @@ import { watchBake } from './bake.js';
 import { confdsRendering, sharedWatchProblem, type ConfdState } from './confd.js';
 import { firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
-import { appFromImage, registryOf, repositoryOf } from './image-ref.js';
+import { appFromImage, pinnedRef, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
 import { isHealthyStatus, probePath, proveServed, type ProbeResult, type Probes } from './probe.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
@@ -66,6 +66,8 @@ interface Inspection {
   state: DeploymentState;
   containers: ContainerSummary[];
   listening: Set<number>;
+  /** Ports the keys of this deployment and its neighbours name (see reservedPorts). */
+  reserved: number[];
   notifications?: boolean;
   history: Release[];
   files: Map<string, string>;
@@ -276,7 +278,7 @@ export class ServerDeploy {
     const c = this.config.container;
     const s = this.config.switch;
     // The release history is read beside it: a rollback takes its image from there.
-    const histories = docker.readHistories(HISTORY_DIR);
+    const histories = docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES);
     this.confdAtStart = docker.confd().catch(() => undefined);
     const { accessLog, timeMs } = this.config.bake;
     if (accessLog && timeMs > 0) this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e: Error) => this.unreadableLog(accessLog, e));
@@ -293,8 +295,11 @@ export class ServerDeploy {
       if (state.repair) await this.writeKey(state.repair.from, state.repair.to);
       const risk = persistence && persistenceRisk(persistence);
       if (risk) this.warn(risk);
+      const neighbourHistories = [...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text));
+      const neighbourKeys = await Promise.all(neighbourDeployments(containers, neighbourHistories, s.redisKey).map((key) => keys.get(key).catch(() => null)));
+      const reserved = reservedPorts(state.keyPort, neighbourKeys, neighbourHistories);
       const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
-      return { value: { state, containers, listening, notifications, history, files, target }, detail };
+      return { value: { state, containers, listening, reserved, notifications, history, files, target }, detail };
     });
     const pulled = this.phase('pull', async () => {
       // A rollback's image is known once the history is read; any other is pulled at once.
@@ -329,7 +334,7 @@ export class ServerDeploy {
       throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
     }
     // A digest from a registry is pulled by it; an image that never had one is run by its local id.
-    return { release, ref: release.digest === release.imageId ? release.imageId : `${repository}@${release.digest}` };
+    return { release, ref: pinnedRef(release.image, { digest: release.digest, id: release.imageId }) };
   }
 
   /** The login lives in a Docker config of this deploy's own, removed right after the pull:
@@ -346,15 +351,16 @@ export class ServerDeploy {
     }
   }
 
-  private get prepared(): { inspection: Inspection; image: string; identity: ImageIdentity } {
+  /** What was inspected and pulled; `pinned` is what runs: the pulled image, even if its tag moved since. */
+  private get prepared(): { inspection: Inspection; image: string; identity: ImageIdentity; pinned: string } {
     if (!this.inspection || !this.pulled) throw new Error('the server was not inspected');
-    return { inspection: this.inspection, ...this.pulled };
+    return { inspection: this.inspection, ...this.pulled, pinned: pinnedRef(this.pulled.image, this.pulled.identity) };
   }
 
   /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
   releasePhase(): Promise<void> {
     const c = this.config.container;
-    const { image } = this.prepared;
+    const { pinned } = this.prepared;
     const name = `${this.containerName}-release`;
     return this.phase('release', async () => {
       // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
@@ -367,7 +373,7 @@ export class ServerDeploy {
       // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
       this.checkpoint('release', name);
       const outcome = await this.server.docker.runOnce({
-        name, image, app: this.app, deployment: this.config.switch.redisKey,
+        name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
         envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
       }, this.env, Math.max(end - this.run.clock.now(), 1));
       this.checkpoint('release', '');
@@ -386,14 +392,14 @@ export class ServerDeploy {
 
   private start(): Promise<string> {
     const c = this.config.container;
-    const { inspection, image } = this.prepared;
+    const { inspection, image, pinned } = this.prepared;
     return this.phase('start', async () => {
       const spec: RunSpec = {
-        name: this.containerName, image, app: this.app, deployment: this.config.switch.redisKey,
+        name: this.containerName, image, pinned, app: this.app, deployment: this.config.switch.redisKey,
         deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
         runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
       };
-      const taken = takenPorts(inspection.listening, inspection.containers, inspection.state.keyPort);
+      const taken = takenPorts(inspection.listening, inspection.containers, inspection.reserved);
       for (let attempt = 1; ; attempt += 1) {
         const port = firstFreePort(c.portRange, taken);
         if (port === undefined) throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
@@ -711,16 +717,25 @@ export class ServerDeploy {
       };
       // Listed while the old containers stop; pruned once they are gone, so their images can go too.
       // Kept whatever keep-images says: the new image, the one that served until now (the
-      // rollback target), and every image another container of the server uses.
-      const retired = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-      const kept = inspection.containers.filter((x) => !retired.has(x.id) || x.id === state.serving?.id);
-      // ... and the images of the last keep-images releases of every deployment with a history here.
-      const histories = [releases, ...[...inspection.files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
-      const protectedIds = new Set([identity.id, ...kept.map((x) => x.imageId), ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
+      // rollback target), every image a container of the server uses, and the images of the last
+      // keep-images releases of every deployment with a history here; the containers and the
+      // histories are read again once the old containers are gone, as neighbouring deployments
+      // may have started or released meanwhile.
       const pruneImages = async (stopped: Promise<unknown>): Promise<void> => {
         try {
           const images = await docker.images(repositoryOf(image));
           await stopped;
+          // A neighbour deploying now may have pulled an image it has not started yet: listed
+          // above, so its lock is already held (a deploy pulls under its lock). Pruned next time.
+          const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
+          if (deploying.length > 0) {
+            done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+            return;
+          }
+          const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
+          const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
+          const protectedIds = new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
+            ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
           const prune = imagesToPrune(images, protectedIds);
           if (prune.length === 0) return;
           await docker.removeImages(prune);
@@ -760,7 +775,7 @@ export class ServerDeploy {
   }
 
   private async record(release: Omit<Release, 'time' | 'run'>): Promise<void> {
-    const entry: Release = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release };
+    const entry: Release = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release, deployment: this.config.switch.redisKey };
     await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e: Error) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
   }
 }

@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
+import type { ClientChannel } from 'ssh2';
 import type { Argv } from '../shell.js';
 import { shellCommand } from '../shell.js';
+import { KeptOutput } from './kept-output.js';
 import { fingerprintOf, hostName, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPins } from './hostkey.js';
 
 export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
-  /** With the option `bytes`: stdout exactly as sent (node-ssh trims `stdout` and decodes it chunk by chunk). */
+  /** With the option `bytes`: stdout exactly as sent (`stdout` is trimmed text). */
   stdoutBytes?: Buffer;
 }
 
@@ -28,7 +30,9 @@ export interface Forward {
 }
 
 export interface RemoteShell {
-  run(argv: Argv, options?: { stdin?: string; timeoutMs?: number; bytes?: boolean }): Promise<ExecResult>;
+  /** `keepBytes`: keep only the last this many bytes of each stream (a log, a release command's
+   * output); without it, output past OUTPUT_LIMIT_BYTES fails the command (what is parsed must be whole). */
+  run(argv: Argv, options?: { stdin?: string; timeoutMs?: number; bytes?: boolean; keepBytes?: number }): Promise<ExecResult>;
   forward(host: string, port: number): Promise<Forward>;
   /** Called once if the connection goes away under the deploy. */
   onLost(listener: (e: Error) => void): void;
@@ -59,6 +63,9 @@ export class CommandTimedOut extends Error {}
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT = 3;
 const READY_TIMEOUT_MS = 20_000;
+/** The most output of one stream a command may print for the deploy to read (its largest, the
+ * inspect of every container of a busy server, is well below). */
+const OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** One SSH hop, its host key checked before authentication; `sock` is the
  * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
@@ -142,35 +149,72 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
   return {
     async run(argv, options = {}) {
       const command = shellCommand(argv);
+      const what = argv.slice(0, 3).join(' ');
       debug(`$ ${command}`);
       if (lostWith) throw lostWith;
+      const client = ssh.connection;
+      if (!client) throw new ConnectionLost('the SSH connection to the server is closed');
+      const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+      const stdout = new KeptOutput(limit);
+      const stderr = new KeptOutput(limit);
+      let channel: ClientChannel | undefined;
+      let waiting = true;
       let timer: NodeJS.Timeout | undefined;
-      // Lost connection and timeout end the wait at once: a command that ignores its closed
-      // channel (an attached `docker run`, say) may run on, and its caller deals with that.
+      // Lost connection, timeout and too much output end the wait at once: a command that ignores
+      // its closed channel (an attached `docker run`, say) may run on, and its caller deals with that.
       let stop: (e: Error) => void = () => undefined;
       const stopped = new Promise<never>((_, reject) => { stop = reject; });
       onLoss.add(stop);
+      // The time counts from the request: a server that never opens the channel (sshd at its
+      // MaxSessions, say) ends the wait as well.
+      if (options.timeoutMs) {
+        timer = setTimeout(() => {
+          channel?.close();
+          stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${what}`));
+        }, options.timeoutMs);
+      }
       try {
-        const chunks: Buffer[] = [];
-        const result = await Promise.race([stopped, ssh.execCommand(command, {
-          stdin: options.stdin,
-          ...(options.bytes ? { noTrim: true, onStdout: (chunk: Buffer) => { chunks.push(chunk); } } : {}),
-          onChannel: (channel) => {
-            if (options.timeoutMs) {
-              timer = setTimeout(() => {
-                channel.close();
-                stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${argv.slice(0, 3).join(' ')}`));
-              }, options.timeoutMs);
-            }
-          },
-        })]);
+        const ended = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
+          client.exec(command, (err, opened) => {
+            if (err) return reject(err);
+            // The wait already ended (a timeout before the channel opened): nothing may run on.
+            if (!waiting) return opened.close();
+            channel = opened;
+            let code: number | null = null;
+            let signal: string | null = null;
+            opened.on('data', (chunk: Buffer) => {
+              stdout.push(chunk);
+              // What is parsed must be whole: past the limit it is an error, not a cut.
+              if (stdout.cut > 0 && !options.keepBytes) {
+                opened.close();
+                stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
+              }
+            });
+            opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+            opened.on('exit', (exitCode: number | null, exitSignal?: string) => { code = exitCode ?? null; signal = exitSignal ?? null; });
+            opened.on('close', () => resolve({ code, signal }));
+            opened.end(options.stdin);
+          });
+        });
+        const result = await Promise.race([stopped, ended]);
         // No exit status and no signal: the channel closed under the command (a dropped connection).
-        if (result.code === null && !result.signal) throw new ConnectionLost(`the SSH connection closed before ${argv.slice(0, 3).join(' ')} reported how it ended`);
-        return { code: result.code ?? 128, stdout: result.stdout, stderr: result.stderr, ...(options.bytes ? { stdoutBytes: Buffer.concat(chunks) } : {}) };
+        if (result.code === null && !result.signal) throw new ConnectionLost(`the SSH connection closed before ${what} reported how it ended`);
+        const text = (kept: KeptOutput): string => {
+          const decoded = kept.bytes().toString('utf8');
+          return kept.cut > 0 ? `[${kept.cut} bytes before this were not kept]\n${decoded}` : decoded;
+        };
+        return {
+          code: result.code ?? 128,
+          // Trimmed, as the parsers read them, unless the bytes are asked for.
+          stdout: options.bytes ? text(stdout) : text(stdout).trim(),
+          stderr: text(stderr).trim(),
+          ...(options.bytes ? { stdoutBytes: stdout.bytes() } : {}),
+        };
       } catch (e) {
-        if (e instanceof ConnectionLost && !closing) throw new ConnectionLost(`${e.message}, running ${argv.slice(0, 3).join(' ')}`);
+        if (e instanceof ConnectionLost && !closing) throw new ConnectionLost(`${e.message}, running ${what}`);
         throw e;
       } finally {
+        waiting = false;
         onLoss.delete(stop);
         clearTimeout(timer);
       }

@@ -1,8 +1,8 @@
 // The CLI as a GitLab CI job or a laptop runs it: `node dist/cli/index.js deploy`
 // under Node 24, inputs as flags and DHD_* variables, against the real stack.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { NODE24 } from '../support/action.js';
+import { NODE24, ownChild } from '../support/action.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
 import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, stackInfo, waitFor } from '../support/stack.js';
 
@@ -20,6 +20,7 @@ function startCli(args: string[], env: Record<string, string> = {}): RunningCli 
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DHD_PRIVATE_KEY: privateKey, DHD_BAKE_TIME: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  ownChild(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -92,4 +93,44 @@ test('Ctrl-C during the bake: the deploy stops, switches back, proves it and rem
   expect(failures(load)).toBe(0);
   expect(await lockValue()).toBeNull();
   expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
+});
+
+describe('a registry that stops answering (its process stopped: connections hang)', () => {
+  const registry = (): number => Number(readFileSync(`${stack.dir}/registry.pid`, 'utf8'));
+  beforeEach(() => process.kill(registry(), 'SIGSTOP'));
+  afterEach(() => process.kill(registry(), 'SIGCONT'));
+  const loginDirsLeft = (): string => execFileSync('find', ['/tmp', '-maxdepth', '1', '-user', stack.username, '-name', 'docker-hot-deploy.*']).toString().trim();
+
+  test('the SSH connection dropped during a logged-in pull: the CLI removes the registry login and releases the lock on its way out', async () => {
+    const before = { answer: await nginxGet(), containers: appContainers() };
+    const running = startCli(['--image', image('v2'), '--registry', '127.0.0.1:5000', '--registry-username', 'ci', '--verbose'], { DHD_REGISTRY_PASSWORD: 'not-a-real-password' });
+    await waitFor('the registry login', () => /\$ docker --config \S+ login/.test(running.stderr()));
+    execFileSync('pkill', ['-KILL', '-f', '^sshd: deploy']);
+    const run = await running.done;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/failed: the SSH connection to the server was lost/);
+    expect(run.stderr).toMatch(/Removed the registry login in \/tmp\/docker-hot-deploy\.\w{10}\./);
+    expect(loginDirsLeft()).toBe('');
+    expect(await lockValue()).toBeNull();
+    expect({ answer: await nginxGet(), containers: appContainers() }).toEqual(before);
+  });
+});
+
+test('Docker hung on the server past timeout: the CLI gives up after timeout and its grace, as the Action does, and exits 1', async () => {
+  const dockerd = Number(readFileSync(`${stack.dir}/dockerd.pid`, 'utf8'));
+  const before = { answer: await nginxGet(), key: await keyValue() };
+  // Stopped, dockerd answers nothing (each docker command waits for its own 60 s timeout); the containers serve on.
+  process.kill(dockerd, 'SIGSTOP');
+  const started = Date.now();
+  try {
+    const run = await cli(['--image', image('v2'), '--timeout', '5s']);
+    console.log(`Docker hung, timeout 5 s: the CLI exited after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('The deploy did not finish within timeout (5 s): stopping it and cleaning up as a cancelled run does.');
+    expect(Date.now() - started).toBeLessThan(50_000);
+  } finally {
+    process.kill(dockerd, 'SIGCONT');
+  }
+  expect(await lockValue()).toBeNull();
+  expect({ answer: await nginxGet(), key: await keyValue() }).toEqual(before);
 });

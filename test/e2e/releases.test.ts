@@ -66,6 +66,21 @@ describe('the release phase', () => {
     expect(docker('ps', '--all', '--quiet', '--filter', 'label=docker-hot-deploy.role=release')).toBe('');
   });
 
+  test('a release command that prints 50 MB: the runner keeps only its end, its memory stays bounded; it completes, or fails showing its last lines', async () => {
+    const chatter = 'yes "migrating row 12345" | head -c 50000000';
+    const quiet = await deploy('v1', { 'release-command': 'true' });
+    const chatty = await deploy('v2', { 'release-command': `sh\n-c\n${chatter}; echo migrated` });
+    await expectServing('v2', chatty);
+    const failing = await runAction(stackInputs({ image: image('v3'), 'release-command': `sh\n-c\n${chatter}; echo "cannot migrate: disk full" >&2; exit 4` }));
+    console.log(`the runner's peak memory: ${quiet.peakMb} MB with a quiet release command; with 50 MB of output ${chatty.peakMb} MB (completes), ${failing.peakMb} MB (fails)`);
+    expect(failing.code).toBe(1);
+    expect(failureMessage(failing)).toMatch(/^release failed: the release command exited with code 4/);
+    expect(failing.stdout).toContain('cannot migrate: disk full');
+    // Kept whole, the output took the runner from 87 MB to 473 MB here; what passes through ssh2 on its way out costs some tens.
+    for (const run of [chatty, failing]) expect(run.peakMb).toBeLessThan(quiet.peakMb + 60);
+    await expectServing('v2', chatty);
+  });
+
   test('a release command that outlives release-timeout: stopped and removed, the old version serves', async () => {
     const before = { answer: await nginxGet(), containers: appContainers() };
     const run = await runAction(stackInputs({ image: image('v3'), 'release-command': 'sleep\n30', 'release-timeout': '2s' }));

@@ -19,6 +19,8 @@ export interface ActionRun {
   state: Record<string, string>;
   summary: string;
   wallSeconds: number;
+  /** The step's peak resident memory (VmHWM), as last read while it ran, in MB. */
+  peakMb: number;
 }
 
 export interface RunningAction {
@@ -48,6 +50,29 @@ export function failureMessage(run: ActionRun): string {
   return line === undefined ? run.stdout : line.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 }
 
+/** The processes this test file started that still run. A test that times out leaves its deploy
+ * running, renewing its lock for minutes, and every later test would wait for that lock: after
+ * each test, what still runs is cancelled as the runner cancels (SIGINT), then killed. */
+const running = new Set<ChildProcess>();
+const STOP_GRACE_MS = 10_000;
+
+export function ownChild(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+// Under jest only: the benchmark and the demo use these helpers too.
+if (typeof afterEach === 'function') afterEach(async () => {
+  await Promise.all([...running].map(async (child) => {
+    console.log(`stopping a process the test left running: ${child.spawnargs.slice(1).join(' ')}`);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }));
+});
+
 const inputEnv = (inputs: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
 
@@ -60,12 +85,22 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...files, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  ownChild(child);
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  let peakKb = 0;
+  const memory = setInterval(() => {
+    try {
+      peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? peakKb);
+    } catch {
+      // It just exited.
+    }
+  }, 50);
   const done = new Promise<ActionRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      clearInterval(memory);
       const read = (f: string): string => readFileSync(f, 'utf8');
       resolve({
         code, signal, stdout,
@@ -73,6 +108,7 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
         state: parseFileCommand(read(files.GITHUB_STATE)),
         summary: read(files.GITHUB_STEP_SUMMARY),
         wallSeconds: (Date.now() - started) / 1000,
+        peakMb: Math.round(peakKb / 1024),
       });
       rmSync(dir, { recursive: true, force: true });
     });
