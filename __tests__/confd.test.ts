@@ -1,4 +1,5 @@
-import { confdProcesses, confdsRendering, readResources, redisConfds, resourcesOf, sharedWatchProblem } from '../src/confd.js';
+import { readFileSync } from 'node:fs';
+import { confdProcesses, confdsRendering, handsPeerToNginx, namesPort, readResources, redisConfds, resourceRendering, resourcesOf, resourcesRendering, sharedWatchProblem } from '../src/confd.js';
 import { parse } from '../src/docker.js';
 
 describe("the server's confd, seen from outside", () => {
@@ -28,6 +29,35 @@ describe("the server's confd, seen from outside", () => {
       ['/etc/confd', [{ file: 'app.toml', keys: ['/nginx/upstream/app'] }]],
       ['/etc/confd-staging', [{ file: 'staging.toml', keys: ['/shop/nginx/upstream/staging'] }, { file: 'broken.toml', keys: undefined }]],
     ]));
+  });
+
+  test("the examples' resources, both setups: where each renders, and which hands the address to nginx without a reload", () => {
+    const processes = confdProcesses(['confd -backend redis -confdir /etc/confd']);
+    const example = (name: string): string => readFileSync(new URL(`../examples/host/confd/conf.d/${name}`, import.meta.url), 'utf8');
+    const files = new Map([['/etc/confd/conf.d/app.toml', example('app.toml')], ['/etc/confd/conf.d/app-peer.toml', example('app-peer.toml')]]);
+    const state = { processes, resources: resourcesOf(processes, files) };
+    const [reload, noReload] = resourcesRendering(state, '/nginx/upstream/app/port');
+    expect(reload).toMatchObject({ dest: '/etc/nginx/conf.d/app-upstream.conf', reloadCmd: '/usr/sbin/nginx -s reload' });
+    expect(noReload).toMatchObject({ dest: '/etc/nginx/dhd/app.peer', reloadCmd: '/usr/local/bin/dhd-peer set app /etc/nginx/dhd/app.peer' });
+    expect([reload, noReload].map(handsPeerToNginx)).toEqual([false, true]);
+    expect(resourcesRendering(state, '/nginx/upstream/staging/port')).toEqual([]);
+  });
+
+  test("the resource a failed switch reads: one with a dest, one whose keys name the key before one whose keys could not be read", () => {
+    const state = { processes: [], resources: new Map([
+      ['/etc/confd-broken', [{ file: 'broken.toml', dest: '/etc/nginx/conf.d/other.conf' }]],
+      ['/etc/confd', [{ file: 'no-dest.toml', keys: ['/nginx/upstream/app'] }, { file: 'app.toml', keys: ['/nginx/upstream/app'], dest: '/etc/nginx/conf.d/app-upstream.conf' }]],
+    ]) };
+    expect(resourceRendering(state, '/nginx/upstream/app/port')?.file).toBe('app.toml');
+    expect(resourceRendering(state, '/nginx/upstream/staging/port')?.file).toBe('broken.toml');
+    expect(resourceRendering({ processes: [], resources: new Map() }, '/k')).toBeUndefined();
+  });
+
+  test('a rendered file names a port: as an upstream server or as the peer, not as a prefix of a longer one', () => {
+    expect(namesPort('upstream app {\n    server 127.0.0.1:20001;\n}', 20001)).toBe(true);
+    expect(namesPort('127.0.0.1:20001\n', 20001)).toBe(true);
+    expect(namesPort('127.0.0.1:200011\n', 20001)).toBe(false);
+    expect(namesPort('127.0.0.1:20000\n', 20001)).toBe(false);
   });
 
   test('which confds render a key: a key of a resource is the key or a path above it', () => {

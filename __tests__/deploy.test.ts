@@ -47,6 +47,8 @@ class World {
   processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
   /** The template resources in each confd's -confdir. */
   confdResources = new Map<string, TemplateResource[]>([['/etc/confd', [{ file: 'app.toml', keys: ['/nginx/upstream/app'] }]]]);
+  /** Files on the server by path (what confd rendered). */
+  files = new Map<string, string>();
   persistence = { appendonly: true, save: '3600 1' };
   histories = new Map<string, string>();
   missingImages: string[] = [];
@@ -140,6 +142,11 @@ class World {
       return { position: { inode: '7', offset: this.accessLog.length }, text: this.accessLog.slice(from.offset) };
     },
     confd: async () => ({ processes: confdProcesses(this.processList), resources: this.confdResources }),
+    readFile: async (path) => {
+      const text = this.files.get(path);
+      if (text === undefined) throw new Error(`head: cannot open '${path}' for reading: No such file or directory`);
+      return text;
+    },
     drainState: async (ports) => {
       this.calls.push(`drain ${ports.join(',')}`);
       this.drainChecksUntilIdle -= 1;
@@ -331,6 +338,21 @@ describe('deploy sequence', () => {
     const e = await failure(deploy(config(), w.deps(), identity));
     expect(e.message).toMatch(/not ready within health-timeout \(last: \/ answered 500\)/);
     expect(w.now).toBeGreaterThanOrEqual(5000);
+  });
+
+  test.each([
+    ['reload', 'server 127.0.0.1:20000;', '/usr/sbin/nginx -s reload', /^nginx kept serving the old upstream: confd did not render :20001 to \/etc\/nginx\/conf\.d\/app-upstream\.conf\. Its check_cmd refused the value/],
+    ['reload', 'server 127.0.0.1:20001;', '/usr/sbin/nginx -s reload', /^confd rendered :20001 to \/etc\/nginx\/conf\.d\/app-upstream\.conf, but nginx kept the old upstream: its reload_cmd \(\/usr\/sbin\/nginx -s reload\) failed/],
+    ['no-reload', '127.0.0.1:20001\n', '/usr/local/bin/dhd-peer set app /etc/nginx/dhd/app.peer', /^confd rendered :20001 to \/etc\/nginx\/dhd\/app\.peer, but nginx did not take it: its reload_cmd \(.*\) did not reach nginx's admin socket/],
+  ])('switch not proven, %s setup, confd rendered %j: the hint says which step did not happen', async (_setup, rendered, reloadCmd, hint) => {
+    const w = new World();
+    w.serving(20000);
+    w.watcherUp = false;
+    const dest = reloadCmd.includes('dhd-peer') ? '/etc/nginx/dhd/app.peer' : '/etc/nginx/conf.d/app-upstream.conf';
+    w.confdResources = new Map([['/etc/confd', [{ file: 'app.toml', keys: ['/nginx/upstream/app'], dest, reloadCmd }]]]);
+    w.files.set(dest, rendered);
+    const e = await failure(deploy(config(), w.deps(), identity));
+    expect(e.hint).toMatch(hint);
   });
 
   test('switch not proven: the previous value is written back and the new container removed', async () => {

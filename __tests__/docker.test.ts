@@ -17,6 +17,10 @@ describe('argument lists', () => {
     ]);
   });
 
+  test("a registry login's directory goes after the docker commands still using it", () => {
+    expect(build.removeDir('/tmp/docker-hot-deploy.abcdefghij')).toEqual(['sh', '-c', expect.stringContaining('pkill -KILL -f -- "$p"'), 'sh', '/tmp/docker-hot-deploy.abcdefghij']);
+  });
+
   test('docker run: logging chosen in run-args is left to it', () => {
     expect(build.run({ ...spec, runArgs: ['--log-driver=journald'] })).not.toContain('json-file');
     expect(build.run({ ...spec, runArgs: ['--log-opt', 'max-size=1g'] })).not.toContain('max-size=10m');
@@ -163,6 +167,15 @@ describe('release histories', () => {
     expect(files.get('d/a.jsonl')).toBe('{"x":1}\n{"x":2}');
     expect(parse.files('')).toEqual(new Map());
     expect(build.appendHistory('d/a.jsonl', 50)).toEqual(['sh', '-c', expect.stringContaining('umask 077'), 'sh', 'd/a.jsonl', '49']);
+  });
+
+  test('a file without its last newline (cut to its newest 256 KB, or written so) does not swallow the next header', () => {
+    const argv = build.readHistories('d', 50);
+    expect(argv[2]).toContain('printf "\\n==> %s\\n"');
+    expect(argv[2]).toContain('tail -c 262144');
+    const files = parse.files('\n==> d/a.jsonl\n{"x":1}\n==> d/b.jsonl\n{"y":1}\n{"y":2}');
+    expect([...files.keys()]).toEqual(['d/a.jsonl', 'd/b.jsonl']);
+    expect(files.get('d/b.jsonl')).toBe('{"y":1}\n{"y":2}');
   });
 
   test('the release command: a one-off container of the new image, removed when it ends, env on stdin, the command last', () => {

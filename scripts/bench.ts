@@ -2,6 +2,8 @@
 // alternating versions under a fixed-rate load through nginx, five ways:
 //   action      this action (dist/index.js under Node 24, as the runner runs it), with
 //               --bake-time (default 0s: the bake apart, so the ratio compares the deploy itself)
+//   action-no-reload  the same in the no-reload host setup (README: "A switch without a
+//               reload"): the stack switches setups for these rows and back after them
 //   bake-out    this action deploying a version whose pages answer 500 (its health path answers),
 //               with a bake reading nginx's log: detection and switch back, how long users saw it
 //   action-3    this action to three simulated servers at once (up.sh --servers 3),
@@ -17,14 +19,14 @@ import { parseArgs } from 'node:util';
 import { startAction, type ActionRun } from '../test/support/action.js';
 import { startLoad, type Load, type LoadKind, type LoadReport } from '../test/support/load.js';
 import { resetServers, serverImage, servers, serversInputs } from '../test/support/servers.js';
-import { image, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../test/support/stack.js';
+import { image, nginxGet, resetStack, stackInfo, stackInputs, stackScript, waitFor, type StackInfo } from '../test/support/stack.js';
 
 const { values: args } = parseArgs({
   options: {
     deploys: { type: 'string', default: '10' },
     rate: { type: 'string', default: '200' },
     sleep: { type: 'string', default: '5' },
-    methods: { type: 'string', default: 'action,action-3,naive,fixed-sleep,bake-out' },
+    methods: { type: 'string', default: 'action,action-no-reload,action-3,naive,fixed-sleep,bake-out' },
     'bake-time': { type: 'string', default: '0s' },
   },
 });
@@ -121,9 +123,17 @@ async function fixedSleepDeploy(version: string): Promise<DeployMeasure> {
 /** The load of the series running now (bake-out counts what users got during each deploy). */
 let currentLoad: Load | undefined;
 
-const METHODS: Record<string, { deploy: (v: string) => Promise<DeployMeasure>; setUp: () => Promise<void> }> = {
+/** The stack's nginx in `setup` (up.sh switches it, leaving the rest running). */
+function useNginxSetup(setup: StackInfo['nginxSetup']): void {
+  if (stackInfo().nginxSetup === setup) return;
+  stackScript('up.sh', [], setup);
+}
+const setupAtStart = stack.nginxSetup;
+
+const METHODS: Record<string, { deploy: (v: string) => Promise<DeployMeasure>; setUp: () => Promise<void>; nginxSetup?: StackInfo['nginxSetup'] }> = {
   'bake-out': { deploy: () => bakeOutDeploy(() => (currentLoad as Load).report()), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
   action: { deploy: (v) => actionDeploy(v), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
+  'action-no-reload': { deploy: (v) => actionDeploy(v), setUp: async () => { await resetStack(); await actionDeploy('v2'); }, nginxSetup: 'no-reload' },
   'action-3': { deploy: (v) => actionDeploy(v, true), setUp: async () => { await resetServers(); await actionDeploy('v2', true); } },
   naive: {
     deploy: naiveDeploy,
@@ -146,6 +156,7 @@ function merged(reports: LoadReport[]): LoadReport {
 }
 
 async function series(method: string, kind: LoadKind): Promise<Series> {
+  useNginxSetup(METHODS[method].nginxSetup ?? setupAtStart);
   await METHODS[method].setUp();
   // The same total rate, split across the servers' nginx.
   const urls = method === 'action-3' ? servers().map((s) => s.nginxUrl) : [stack.nginxUrl];
@@ -173,6 +184,7 @@ for (const method of args.methods.split(',')) {
     process.stdout.write(' done\n');
   }
 }
+useNginxSetup(setupAtStart);
 await resetStack();
 if (args.methods.includes('action-3')) await resetServers();
 
@@ -189,6 +201,8 @@ const phaseMedian = (deploys: DeployMeasure[], p: string): string => (deploys.le
 const phaseRows = phaseNames.map((p) => `| ${p} | ${phaseMedian(actionDeploys, p)} | ${phaseMedian(fleetDeploys, p)} |`);
 const ratioOf = (a: string, b: string): string => (walls(a).length && walls(b).length ? (median(walls(a)) / median(walls(b))).toFixed(2) : 'n/a');
 const ratio = ratioOf('action', 'naive');
+const switchesOf = (method: string): number[] => results.filter((r) => r.method === method).flatMap((r) => r.deploys.map((d) => d.switchSeconds ?? 0));
+const resetsOf = (method: string): number => results.filter((r) => r.method === method && r.kind === 'keep-alive').reduce((n, r) => n + r.load.connectionErrors, 0);
 const bakeOuts = results.filter((r) => r.method === 'bake-out').flatMap((r) => r.deploys.map((d) => ({ kind: r.kind, ...d })));
 const bakeOutRows = ['new-connection', 'keep-alive'].map((kind) => {
   const ds = bakeOuts.filter((d) => d.kind === kind);
@@ -208,7 +222,9 @@ image, under a steady ${RATE} requests/s through nginx (new connection per reque
 ${rows.join('\n')}
 
 Median deploy wall time, this action / naive script: **${ratio}**.
-${fleetDeploys.length ? `Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
+${switchesOf('action').length && switchesOf('action-no-reload').length ? `Median switch, ${setupAtStart} setup / no-reload setup: **${median(switchesOf('action')).toFixed(2)} s / ${median(switchesOf('action-no-reload')).toFixed(2)} s**;
+kept-alive requests lost: **${resetsOf('action')} / ${resetsOf('action-no-reload')}**.
+` : ''}${fleetDeploys.length ? `Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
 The three simulated servers share this machine's ${cpu.length} cores: a deploy's CPU time (most of it Docker's:
 dockerd, containerd, runc and the docker CLI, per server) bounds how fast three can go side by side here.
 Three servers' median CPU time over ${cpu.length} cores is **${(median(fleetDeploys.map((d) => d.cpuSeconds ?? 0)) / cpu.length).toFixed(2)} s**:
@@ -219,6 +235,8 @@ no deploy of three servers can take less wall time on this machine. On three rea
 - *fixed-sleep*: start on a new port, write the key, sleep ${SLEEP_S} s, stop the old container; its switch
   time is measured from outside (first nginx answer from the new port), its wall time is dominated by the sleep.
 - *action*: switch = key write until ${'`probe-successes`'} fresh probes in a row named the new port.
+- *action-no-reload*: the same deploy in the no-reload host setup (confd hands the address to nginx's
+  Lua balancer through its admin socket; nginx is not reloaded).
 - *action-3*: the same deploy to three simulated servers (network namespaces, each with its own dockerd,
   sshd, Redis, nginx and confd, on this machine's ${cpu.length} cores), batch-size 1, the load split across
   their nginx; its switch is the first server's. Prepare and retire run side by side; the switches one

@@ -169,9 +169,10 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   // The first Ctrl-C asks the deploy to stop: it undoes what it did at its next step (a bake is
   // switched back). A second one cleans up at once from the checkpoints, as a cancelled run's post step.
   const stop = new AbortController();
-  const cleanUpNow = async (): Promise<void> => {
-    if (anythingLeft(left, log)) await cleanUpWithin(left, config, log);
-  };
+  // Once, for whichever asks first: a failure, the backstop, a second Ctrl-C.
+  let cleaning: Promise<void> | undefined;
+  const cleanUpNow = (): Promise<void> => (cleaning ??= anythingLeft(left, log) ? cleanUpWithin(left, config, log) : Promise.resolve());
+  let timedOut = false;
   const onInterrupt = (): void => {
     if (!stop.signal.aborted) {
       say('Interrupted: stopping the deploy at its next step and undoing what it did (Ctrl-C again to clean up and exit at once).');
@@ -187,6 +188,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   process.once('SIGTERM', onInterrupt);
   // The deploy bounds its own waits by `timeout`; this is the backstop for a hung command, as the Action has.
   const backstop = setTimeout(() => {
+    timedOut = true;
     say(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s): stopping it and cleaning up as a cancelled run does.`);
     stop.abort();
     void cleanUpNow().finally(() => process.exit(EXIT.failed));
@@ -205,6 +207,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     if (json) io.stdout(`${JSON.stringify({ ok: true, outputs: outputsOf(result), timeline: result.timeline, stages: result.stages, warnings: result.warnings, releases: result.releases })}\n`);
     return EXIT.deployed;
   } catch (e) {
+    clearTimeout(backstop);
     if (!(e instanceof DeployError)) {
       say(`docker-hot-deploy: ${(e as Error).message}`);
       if (json) io.stdout(`${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
@@ -219,8 +222,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     // What the undo could not reach (a server lost meanwhile, a registry login left) is still in
     // the checkpoints: cleaned up as the Action's post step would.
     await cleanUpNow();
-    if (stop.signal.aborted) return EXIT.interrupted;
-    return e.oldServes ? EXIT.oldServes : EXIT.failed;
+    if (stop.signal.aborted && !timedOut) return EXIT.interrupted;
+    return e.oldServes && !timedOut ? EXIT.oldServes : EXIT.failed;
   } finally {
     clearTimeout(backstop);
     process.removeListener('SIGINT', onInterrupt);

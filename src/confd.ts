@@ -15,6 +15,9 @@ export interface TemplateResource {
   file: string;
   /** The keys it renders from, prefixes joined (undefined: the file could not be read as TOML). */
   keys?: string[];
+  /** Where it renders, and what confd runs once it did. */
+  dest?: string;
+  reloadCmd?: string;
 }
 
 export interface ConfdState {
@@ -56,7 +59,7 @@ export const redisConfds = (processes: ConfdProcess[]): ConfdProcess[] => proces
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
  * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
 export const readResources = (confds: ConfdProcess[]): Argv =>
-  ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
+  ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
     ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
 
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
@@ -64,13 +67,19 @@ function joinedKey(globalPrefix: string, own: string, key: string): string {
   return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
 }
 
-function resourceKeys(text: string, globalPrefix: string): string[] | undefined {
+/** A template resource's file as TOML: its keys (prefixes joined), dest and reload_cmd. */
+function resource(text: string, globalPrefix: string): Omit<TemplateResource, 'file'> {
   try {
-    const t = (parseToml(text) as { template?: { keys?: unknown; prefix?: unknown } }).template;
-    if (!t || !Array.isArray(t.keys)) return undefined;
-    return t.keys.map((k) => joinedKey(globalPrefix, typeof t.prefix === 'string' ? t.prefix : '', String(k)));
+    const t = (parseToml(text) as { template?: Record<string, unknown> }).template;
+    if (!t) return {};
+    const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+    return {
+      keys: Array.isArray(t.keys) ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k))) : undefined,
+      dest: str(t.dest),
+      reloadCmd: str(t.reload_cmd),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -79,7 +88,7 @@ export function resourcesOf(confds: ConfdProcess[], files: Map<string, string>):
   const found = new Map<string, TemplateResource[]>();
   for (const p of confds) {
     found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
-      .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), keys: resourceKeys(text, p.prefix) })));
+      .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })));
   }
   return found;
 }
@@ -87,6 +96,23 @@ export function resourcesOf(confds: ConfdProcess[], files: Map<string, string>):
 /** Whether confd re-renders a resource from `key`: one of its keys is the key or a path above it. */
 const renders = (resource: TemplateResource, key: string): boolean =>
   resource.keys === undefined || resource.keys.some((k) => k === '/' || key === k || key.startsWith(`${k}/`));
+
+/** The resources of running Redis confds that render from `key`. */
+export const resourcesRendering = (state: ConfdState, key: string): TemplateResource[] =>
+  [...state.resources.values()].flat().filter((r) => renders(r, key));
+
+/** The resource whose rendered file tells what confd did with `key`: one with a dest, preferring one
+ * whose keys name it over one whose keys could not be read (counted as rendering every key). */
+export const resourceRendering = (state: ConfdState, key: string): TemplateResource | undefined => {
+  const rendering = resourcesRendering(state, key).filter((r) => r.dest);
+  return rendering.find((r) => r.keys !== undefined) ?? rendering[0];
+};
+
+/** The no-reload setup: confd hands the address to nginx's admin socket (examples/host/bin/dhd-peer). */
+export const handsPeerToNginx = (r: TemplateResource): boolean => /\bdhd-peer\s+set\b/.test(r.reloadCmd ?? '');
+
+/** Whether a rendered file (an upstream block, or the no-reload setup's peer file) names `port`. */
+export const namesPort = (rendered: string, port: number): boolean => new RegExp(`:${port}(?!\\d)`).test(rendered);
 
 /** How many Redis confds have a resource that renders from `key` (undefined: a -confdir showed no
  * resources, unreadable perhaps, so nobody can tell). */

@@ -46,6 +46,8 @@ export interface DockerHost {
   removeImages(refs: string[]): Promise<void>;
   /** nginx workers shutting down, and connections to any of these ports. */
   drainState(ports: number[]): Promise<DrainState>;
+  /** The start of a file, at most `maxBytes`. */
+  readFile(path: string, maxBytes: number): Promise<string>;
   /** Where a log file (nginx's access-log) ends now. */
   logEnd(path: string): Promise<LogPosition>;
   /** Whole lines of a log from `from` on, at most `maxBytes`; a rotated or truncated log from its start. */
@@ -161,6 +163,7 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
       return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
     },
+    readFile: (path, maxBytes) => ok(build.readFile(path, maxBytes)),
     logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
     async readLog(path, from, maxBytes) {
       const argv = build.readLog(path, from, maxBytes);

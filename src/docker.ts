@@ -109,12 +109,19 @@ export const bracketed = (address: string): string => (address.includes(':') ? `
 export const build = {
   /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
   makePrivateDir: (): Argv => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
-  removeDir: (dir: string): Argv => ['rm', '-rf', '--', dir],
+  /** Removes a registry-login directory, once no docker command uses it: a login the dropped
+   * connection left hanging (an unanswering registry) would write the credentials back when it ends.
+   * Killed (a docker CLI may catch SIGTERM) and awaited, 5 s at most; the path matched literally. */
+  removeDir: (dir: string): Argv => ['sh', '-c', String.raw`p="docker --config $(printf %s "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g') "
+pkill -KILL -f -- "$p"
+i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+rm -rf -- "$1"`, 'sh', dir],
   login: (configDir: string, registry: string, username: string): Argv => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
   pull: (image: string, configDir?: string): Argv => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
   imageIdentity: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-  /** Every deployment's release history of this deploy user (its last `entries` lines), each file after a `==> PATH` line. */
-  readHistories: (dir: string, entries: number): Argv => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && tail -n "$2" "$f" | head -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
+  /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
+   * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
+  readHistories: (dir: string, entries: number): Argv => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "\\n==> %s\\n" "$f" && tail -n "$2" "$f" | tail -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
   /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
   appendHistory: (path: string, keep: number): Argv => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
   /** A one-off container of the new image, attached, removed when it ends: the release command. */
@@ -163,6 +170,8 @@ export const build = {
   /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
   serverCheck: (): Argv => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
   listeningPorts: (): Argv => ['ss', '-Htln'],
+  /** The start of a file, at most `maxBytes` (what confd rendered, say). */
+  readFile: (path: string, maxBytes: number): Argv => ['head', '-c', String(maxBytes), '--', path],
   /** Where a log ends now: its inode and size. */
   logEnd: (path: string): Argv => ['stat', '-L', '-c', '%i %s', '--', path],
   /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
@@ -253,7 +262,8 @@ export const parse = {
     return { digest: own ? own.slice(own.indexOf('@') + 1) : m[2], id: m[2] };
   },
 
-  /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text by its path. */
+  /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text
+   * by its path (a file cut short, or without a last newline, may end in a blank line). */
   files(text: string): Map<string, string> {
     const files = new Map<string, string[]>();
     let current: string[] | undefined;

@@ -32,7 +32,8 @@ export interface KeyStore {
   lockHolder(name: string): Promise<string | null>;
   /** Deletes the lock only if `owner` still holds it. */
   unlock(name: string, owner: string): Promise<boolean>;
-  /** The deployments (redis keys) whose deploy holds its lock now, on any server of this Redis. */
+  /** The deployments (redis keys) whose deploy holds its lock now, on any server of this Redis
+   * (a deploy of 0.2 or earlier is not seen). */
   deploying(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -55,6 +56,9 @@ return {'ok'}`;
  * (they start with "/"): taking it never makes confd render. */
 const LOCK_PREFIX = 'docker-hot-deploy:lock:';
 export const lockName = (redisKey: string): string => `${LOCK_PREFIX}${redisKey}`;
+/** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
+ * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
+const LOCKS_TAKEN = 'docker-hot-deploy:locks';
 /** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
 export const legacyLockName = (redisKey: string): string => `${redisKey}:lock`;
 
@@ -143,6 +147,8 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     },
     async tryLock(name, owner, ttlMs) {
       if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK') return false;
+      // Only for neighbours' pruning: a Redis user not allowed it still deploys.
+      await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
       let renewedAt = Date.now();
       const lock: { timer: NodeJS.Timeout; lost?: string } = {
         timer: setInterval(() => {
@@ -169,14 +175,10 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
     },
     async deploying() {
-      const names: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${LOCK_PREFIX}*`, 'COUNT', 1000);
-        names.push(...found);
-        cursor = next;
-      } while (cursor !== '0');
-      return [...new Set(names)].map((name) => name.slice(LOCK_PREFIX.length));
+      const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => name.startsWith(LOCK_PREFIX));
+      if (names.length === 0) return [];
+      const holders = await redis.mget(names);
+      return names.filter((_, i) => holders[i] !== null).map((name) => name.slice(LOCK_PREFIX.length));
     },
     async close() {
       closed = true;

@@ -7,8 +7,8 @@ import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from '.
 import type { DockerHost } from './docker-host.js';
 import { bakeLine, type BakeReport } from './bake-rules.js';
 import { watchBake } from './bake.js';
-import { confdsRendering, sharedWatchProblem, type ConfdState } from './confd.js';
-import { firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
+import { confdsRendering, handsPeerToNginx, namesPort, resourceRendering, sharedWatchProblem, type ConfdState, type TemplateResource } from './confd.js';
+import { FILE_READ_BYTES, firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
 import { appFromImage, pinnedRef, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
@@ -545,7 +545,7 @@ export class ServerDeploy {
       // Read again, not taken from the start: confd may have stopped since.
       const hint = badAnswer
         ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
-        : switchHint(failedProbes, this.config, port, { confd: await docker.confd().catch(() => undefined), notifications });
+        : switchHint(failedProbes, this.config, port, await this.switchFacts(notifications));
       const logs = badAnswer ? await this.newContainerLogs() : undefined;
       try {
         await this.writeKey(newValue, state.keyValue);
@@ -663,6 +663,15 @@ export class ServerDeploy {
     return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
   }
 
+  /** What a failed switch can learn on the server: its confds now, and what they rendered for the key. */
+  private async switchFacts(notifications?: boolean): Promise<SwitchFacts> {
+    const { docker } = this.server;
+    const confd = await docker.confd().catch(() => undefined);
+    const resource = confd && resourceRendering(confd, this.config.switch.redisKey);
+    const rendered = resource?.dest ? await docker.readFile(resource.dest, FILE_READ_BYTES).catch(() => undefined) : undefined;
+    return { confd, notifications, resource, rendered };
+  }
+
   /** The new container goes, unless the key may name it. */
   async discardNew(): Promise<void> {
     if (this.switched || this.lost || !this.containerId) return;
@@ -726,18 +735,20 @@ export class ServerDeploy {
           const images = await docker.images(repositoryOf(image));
           await stopped;
           // A neighbour deploying now may have pulled an image it has not started yet: listed
-          // above, so its lock is already held (a deploy pulls under its lock). Pruned next time.
-          const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
-          if (deploying.length > 0) {
-            done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
-            return;
-          }
+          // above, so its lock is already held (a deploy pulls under its lock). Pruned next time;
+          // asked again right before the removal, to leave the smallest window.
+          const neighbourDeploying = async (): Promise<boolean> => {
+            const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
+            if (deploying.length > 0) done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+            return deploying.length > 0;
+          };
+          if (await neighbourDeploying()) return;
           const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
           const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
           const protectedIds = new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
             ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
           const prune = imagesToPrune(images, protectedIds);
-          if (prune.length === 0) return;
+          if (prune.length === 0 || await neighbourDeploying()) return;
           await docker.removeImages(prune);
           done.push(`pruned ${prune.join(', ')}`);
         } catch (e) {
@@ -801,6 +812,9 @@ interface SwitchFacts {
   /** The server's confd processes and resources (undefined: ps failed). */
   confd?: ConfdState;
   notifications?: boolean;
+  /** A resource that renders the key, and what its dest holds now (undefined: unreadable). */
+  resource?: TemplateResource;
+  rendered?: string;
 }
 
 /** What a failed switch looks like from outside, and what to check. */
@@ -821,5 +835,14 @@ function switchHint(probes: ProbeResult[], config: Config, port: number, facts: 
   if (facts.notifications === false) return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
   const sharedWatch = confd && sharedWatchProblem(confd);
   if (sharedWatch) return `nginx kept serving the old upstream: ${sharedWatch}`;
+  const { resource, rendered } = facts;
+  if (resource?.dest && rendered !== undefined) {
+    if (!namesPort(rendered, port)) {
+      return `nginx kept serving the old upstream: confd did not render :${port} to ${resource.dest}. Its check_cmd refused the value (does redis-value fit the template?), or it did not see the write (an -interval longer than switch-timeout; journalctl -u confd).`;
+    }
+    return handsPeerToNginx(resource)
+      ? `confd rendered :${port} to ${resource.dest}, but nginx did not take it: its reload_cmd (${resource.reloadCmd}) did not reach nginx's admin socket, or nginx refused the address. Check that nginx runs with dhd-peers.conf and its Lua module (README: A switch without a reload), then run the reload_cmd as root by hand.`
+      : `confd rendered :${port} to ${resource.dest}, but nginx kept the old upstream: its reload_cmd (${resource.reloadCmd ?? 'none'}) failed or signalled another nginx. Run nginx -t, then the reload_cmd as root by hand.`;
+  }
   return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }

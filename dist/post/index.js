@@ -65337,6 +65337,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9868);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
+// As the main step: an exit, so the SSH forwards' sockets go.
+for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => process.exit(1));
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
@@ -69152,7 +69155,7 @@ const docker_LABEL_ROLE = 'docker-hot-deploy.role';
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
-const FILE_READ_BYTES = 256 * 1024;
+const docker_FILE_READ_BYTES = 256 * 1024;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
 const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
 /** The env a container gets: the env-file on the server, then the env values on stdin. */
@@ -69162,12 +69165,19 @@ const bracketed = (address) => (address.includes(':') ? `[${address}]` : address
 const build = {
     /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
     makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
-    removeDir: (dir) => ['rm', '-rf', '--', dir],
+    /** Removes a registry-login directory, once no docker command uses it: a login the dropped
+     * connection left hanging (an unanswering registry) would write the credentials back when it ends.
+     * Killed (a docker CLI may catch SIGTERM) and awaited, 5 s at most; the path matched literally. */
+    removeDir: (dir) => ['sh', '-c', String.raw `p="docker --config $(printf %s "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g') "
+pkill -KILL -f -- "$p"
+i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+rm -rf -- "$1"`, 'sh', dir],
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
     pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
     imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    /** Every deployment's release history of this deploy user (its last `entries` lines), each file after a `==> PATH` line. */
-    readHistories: (dir, entries) => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "==> %s\\n" "$f" && tail -n "$2" "$f" | head -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
+    /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
+     * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
+    readHistories: (dir, entries) => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "\\n==> %s\\n" "$f" && tail -n "$2" "$f" | tail -c ${docker_FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
     /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
     appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
     /** A one-off container of the new image, attached, removed when it ends: the release command. */
@@ -69215,6 +69225,8 @@ const build = {
     /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
     serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
+    /** The start of a file, at most `maxBytes` (what confd rendered, say). */
+    readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
     /** Where a log ends now: its inode and size. */
     logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
     /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
@@ -69294,7 +69306,8 @@ const parse = {
         const own = repoDigests.find((d) => familiar(d.slice(0, d.indexOf('@'))) === familiar(repository));
         return { digest: own ? own.slice(own.indexOf('@') + 1) : m[2], id: m[2] };
     },
-    /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text by its path. */
+    /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text
+     * by its path (a file cut short, or without a last newline, may end in a blank line). */
     files(text) {
         const files = new Map();
         let current;
@@ -69511,6 +69524,9 @@ return {'ok'}`;
  * (they start with "/"): taking it never makes confd render. */
 const LOCK_PREFIX = 'docker-hot-deploy:lock:';
 const redis_lockName = (redisKey) => `${LOCK_PREFIX}${redisKey}`;
+/** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
+ * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
+const LOCKS_TAKEN = 'docker-hot-deploy:locks';
 /** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
 const redis_legacyLockName = (redisKey) => `${redisKey}:lock`;
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
@@ -69601,6 +69617,8 @@ async function openKeyStore(shell, target) {
         async tryLock(name, owner, ttlMs) {
             if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
                 return false;
+            // Only for neighbours' pruning: a Redis user not allowed it still deploys.
+            await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
             let renewedAt = Date.now();
             const lock = {
                 timer: setInterval(() => {
@@ -69627,14 +69645,11 @@ async function openKeyStore(shell, target) {
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
         },
         async deploying() {
-            const names = [];
-            let cursor = '0';
-            do {
-                const [next, found] = await redis.scan(cursor, 'MATCH', `${LOCK_PREFIX}*`, 'COUNT', 1000);
-                names.push(...found);
-                cursor = next;
-            } while (cursor !== '0');
-            return [...new Set(names)].map((name) => name.slice(LOCK_PREFIX.length));
+            const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => name.startsWith(LOCK_PREFIX));
+            if (names.length === 0)
+                return [];
+            const holders = await redis.mget(names);
+            return names.filter((_, i) => holders[i] !== null).map((name) => name.slice(LOCK_PREFIX.length));
         },
         async close() {
             closed = true;
@@ -71235,21 +71250,27 @@ function confdProcesses(commandLines) {
 const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
  * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
-const readResources = (confds) => ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
+const readResources = (confds) => ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${docker_FILE_READ_BYTES} "$f"; done; true`, 'sh',
     ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
 function joinedKey(globalPrefix, own, key) {
     return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
 }
-function resourceKeys(text, globalPrefix) {
+/** A template resource's file as TOML: its keys (prefixes joined), dest and reload_cmd. */
+function resource(text, globalPrefix) {
     try {
         const t = parse_parse(text).template;
-        if (!t || !Array.isArray(t.keys))
-            return undefined;
-        return t.keys.map((k) => joinedKey(globalPrefix, typeof t.prefix === 'string' ? t.prefix : '', String(k)));
+        if (!t)
+            return {};
+        const str = (value) => (typeof value === 'string' ? value : undefined);
+        return {
+            keys: Array.isArray(t.keys) ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k))) : undefined,
+            dest: str(t.dest),
+            reloadCmd: str(t.reload_cmd),
+        };
     }
     catch {
-        return undefined;
+        return {};
     }
 }
 /** Each confd's resources, from readResources' files by path. */
@@ -71257,12 +71278,24 @@ function resourcesOf(confds, files) {
     const found = new Map();
     for (const p of confds) {
         found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
-            .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), keys: resourceKeys(text, p.prefix) })));
+            .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })));
     }
     return found;
 }
 /** Whether confd re-renders a resource from `key`: one of its keys is the key or a path above it. */
 const renders = (resource, key) => resource.keys === undefined || resource.keys.some((k) => k === '/' || key === k || key.startsWith(`${k}/`));
+/** The resources of running Redis confds that render from `key`. */
+const resourcesRendering = (state, key) => [...state.resources.values()].flat().filter((r) => renders(r, key));
+/** The resource whose rendered file tells what confd did with `key`: one with a dest, preferring one
+ * whose keys name it over one whose keys could not be read (counted as rendering every key). */
+const confd_resourceRendering = (state, key) => {
+    const rendering = resourcesRendering(state, key).filter((r) => r.dest);
+    return rendering.find((r) => r.keys !== undefined) ?? rendering[0];
+};
+/** The no-reload setup: confd hands the address to nginx's admin socket (examples/host/bin/dhd-peer). */
+const confd_handsPeerToNginx = (r) => /\bdhd-peer\s+set\b/.test(r.reloadCmd ?? '');
+/** Whether a rendered file (an upstream block, or the no-reload setup's peer file) names `port`. */
+const confd_namesPort = (rendered, port) => new RegExp(`:${port}(?!\\d)`).test(rendered);
 /** How many Redis confds have a resource that renders from `key` (undefined: a -confdir showed no
  * resources, unreadable perhaps, so nobody can tell). */
 function confd_confdsRendering(state, key) {
@@ -72356,7 +72389,7 @@ async function connect(target, debug) {
                     client.exec(command, (err, opened) => {
                         if (err)
                             return reject(err);
-                        // The wait already ended (a timeout before the channel opened): nothing may run on.
+                        // The wait already ended (a timeout before the channel opened): hang up on what started.
                         if (!waiting)
                             return opened.close();
                         channel = opened;
@@ -72424,7 +72457,7 @@ async function connect(target, debug) {
                 close: () => new Promise((resolve) => {
                     forwards.delete(forward);
                     server.close(() => {
-                        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.dirname)(forward.path), { recursive: true, force: true });
+                        removeNow((0,external_node_path_namespaceObject.dirname)(forward.path));
                         resolve();
                     });
                     sockets.forEach((s) => s.destroy());
@@ -72461,14 +72494,30 @@ function hostKeyAlgorithms(target) {
 }
 /** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
 const SOCKET_PATH_MAX = 107;
+/** The forwards' directories still in place: removed when the process exits, however it exits
+ * but by a signal's default action (the doors turn SIGINT and SIGTERM into an exit). */
+const forwardDirs = new Set();
+let removeOnExit = false;
+function removeLater(dir) {
+    forwardDirs.add(dir);
+    if (removeOnExit)
+        return;
+    removeOnExit = true;
+    process.once('exit', () => forwardDirs.forEach((d) => (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true })));
+}
+function removeNow(dir) {
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    forwardDirs.delete(dir);
+}
 /** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
 function listenLocally(onConnection) {
     const base = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? (0,external_node_os_namespaceObject.tmpdir)() : '/tmp';
     const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'docker-hot-deploy-'));
+    removeLater(dir);
     return new Promise((resolve, reject) => {
         const server = (0,external_node_net_.createServer)(onConnection);
         server.once('error', (e) => {
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+            removeNow(dir);
             reject(e);
         });
         server.listen((0,external_node_path_namespaceObject.join)(dir, 'forward.sock'), () => resolve(server));
@@ -72970,7 +73019,7 @@ class ServerDeploy {
             // Read again, not taken from the start: confd may have stopped since.
             const hint = badAnswer
                 ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
-                : switchHint(failedProbes, this.config, port, { confd: await docker.confd().catch(() => undefined), notifications });
+                : switchHint(failedProbes, this.config, port, await this.switchFacts(notifications));
             const logs = badAnswer ? await this.newContainerLogs() : undefined;
             try {
                 await this.writeKey(newValue, state.keyValue);
@@ -73084,6 +73133,14 @@ class ServerDeploy {
             : '';
         return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
     }
+    /** What a failed switch can learn on the server: its confds now, and what they rendered for the key. */
+    async switchFacts(notifications) {
+        const { docker } = this.server;
+        const confd = await docker.confd().catch(() => undefined);
+        const resource = confd && resourceRendering(confd, this.config.switch.redisKey);
+        const rendered = resource?.dest ? await docker.readFile(resource.dest, FILE_READ_BYTES).catch(() => undefined) : undefined;
+        return { confd, notifications, resource, rendered };
+    }
     /** The new container goes, unless the key may name it. */
     async discardNew() {
         if (this.switched || this.lost || !this.containerId)
@@ -73143,18 +73200,22 @@ class ServerDeploy {
                     const images = await docker.images(repositoryOf(image));
                     await stopped;
                     // A neighbour deploying now may have pulled an image it has not started yet: listed
-                    // above, so its lock is already held (a deploy pulls under its lock). Pruned next time.
-                    const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
-                    if (deploying.length > 0) {
-                        done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+                    // above, so its lock is already held (a deploy pulls under its lock). Pruned next time;
+                    // asked again right before the removal, to leave the smallest window.
+                    const neighbourDeploying = async () => {
+                        const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
+                        if (deploying.length > 0)
+                            done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+                        return deploying.length > 0;
+                    };
+                    if (await neighbourDeploying())
                         return;
-                    }
                     const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
                     const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
                     const protectedIds = new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
                         ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
                     const prune = imagesToPrune(images, protectedIds);
-                    if (prune.length === 0)
+                    if (prune.length === 0 || await neighbourDeploying())
                         return;
                     await docker.removeImages(prune);
                     done.push(`pruned ${prune.join(', ')}`);
@@ -73234,6 +73295,15 @@ function switchHint(probes, config, port, facts) {
     const sharedWatch = confd && sharedWatchProblem(confd);
     if (sharedWatch)
         return `nginx kept serving the old upstream: ${sharedWatch}`;
+    const { resource, rendered } = facts;
+    if (resource?.dest && rendered !== undefined) {
+        if (!namesPort(rendered, port)) {
+            return `nginx kept serving the old upstream: confd did not render :${port} to ${resource.dest}. Its check_cmd refused the value (does redis-value fit the template?), or it did not see the write (an -interval longer than switch-timeout; journalctl -u confd).`;
+        }
+        return handsPeerToNginx(resource)
+            ? `confd rendered :${port} to ${resource.dest}, but nginx did not take it: its reload_cmd (${resource.reloadCmd}) did not reach nginx's admin socket, or nginx refused the address. Check that nginx runs with dhd-peers.conf and its Lua module (README: A switch without a reload), then run the reload_cmd as root by hand.`
+            : `confd rendered :${port} to ${resource.dest}, but nginx kept the old upstream: its reload_cmd (${resource.reloadCmd ?? 'none'}) failed or signalled another nginx. Run nginx -t, then the reload_cmd as root by hand.`;
+    }
     return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
 }
 
@@ -73369,6 +73439,7 @@ function remoteDockerHost(shell) {
             const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
             return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
         },
+        readFile: (path, maxBytes) => ok(build.readFile(path, maxBytes)),
         logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
         async readLog(path, from, maxBytes) {
             const argv = build.readLog(path, from, maxBytes);

@@ -177,7 +177,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         const ended = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
           client.exec(command, (err, opened) => {
             if (err) return reject(err);
-            // The wait already ended (a timeout before the channel opened): nothing may run on.
+            // The wait already ended (a timeout before the channel opened): hang up on what started.
             if (!waiting) return opened.close();
             channel = opened;
             let code: number | null = null;
@@ -244,7 +244,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         close: () => new Promise<void>((resolve) => {
           forwards.delete(forward);
           server.close(() => {
-            rmSync(dirname(forward.path), { recursive: true, force: true });
+            removeNow(dirname(forward.path));
             resolve();
           });
           sockets.forEach((s) => s.destroy());
@@ -287,14 +287,30 @@ function hostKeyAlgorithms(target: Pick<SshTarget, 'pins' | 'host' | 'port'>): {
 /** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
 const SOCKET_PATH_MAX = 107;
 
+/** The forwards' directories still in place: removed when the process exits, however it exits
+ * but by a signal's default action (the doors turn SIGINT and SIGTERM into an exit). */
+const forwardDirs = new Set<string>();
+let removeOnExit = false;
+function removeLater(dir: string): void {
+  forwardDirs.add(dir);
+  if (removeOnExit) return;
+  removeOnExit = true;
+  process.once('exit', () => forwardDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+}
+function removeNow(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  forwardDirs.delete(dir);
+}
+
 /** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
 function listenLocally(onConnection: (socket: Socket) => void): Promise<NetServer> {
   const base = join(tmpdir(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? tmpdir() : '/tmp';
   const dir = mkdtempSync(join(base, 'docker-hot-deploy-'));
+  removeLater(dir);
   return new Promise((resolve, reject) => {
     const server = createServer(onConnection);
     server.once('error', (e) => {
-      rmSync(dir, { recursive: true, force: true });
+      removeNow(dir);
       reject(e);
     });
     server.listen(join(dir, 'forward.sock'), () => resolve(server));

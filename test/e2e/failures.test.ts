@@ -94,7 +94,7 @@ describe('a failed deploy leaves the previous version serving', () => {
     const run = await failingDeploy('v2', { 'redis-value': '{port}x', 'switch-timeout': '3s' });
     console.log(failureMessage(run));
     expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout/);
-    expect(failureMessage(run)).toMatch(/check_cmd or reload_cmd probably failed/);
+    expect(failureMessage(run)).toMatch(/nginx kept serving the old upstream: confd did not render :\d+ to \S+\. Its check_cmd refused the value/);
   });
 });
 

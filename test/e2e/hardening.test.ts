@@ -6,11 +6,11 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
 import { baseline, expectUntouched } from '../support/untouched.js';
-import { appContainers, docker, image, keyValue, lockKey, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
+import { appContainers, docker, image, keyValue, lockKey, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stackScript, waitFor } from '../support/stack.js';
 
 const stack = stackInfo();
 const confdVariant = (...args: string[]): void => {
-  execFileSync('bash', [new URL('../stack/confd-variant.sh', import.meta.url).pathname, ...args], { stdio: 'ignore' });
+  stackScript('confd-variant.sh', args);
 };
 
 async function underLoad<T>(what: string, work: () => Promise<T>): Promise<T> {

@@ -14,16 +14,30 @@ NGINX_PORT=80
 # key, confd resource and nginx site, made from the examples as the README says.
 STAGING_PORT=8081
 IMAGE_REPO=$REGISTRY/hello
-# Where the example template resource renders nginx's upstream (its `dest`), and the staging one.
-UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
+# The host setup the stack runs (README: "A switch without a reload"): reload, where confd
+# renders nginx's upstream and reloads nginx, or no-reload (DHD_NGINX=no-reload), where nginx's
+# Lua module takes each request's peer from a dictionary confd sets through an admin socket.
+NGINX_SETUP=${DHD_NGINX:-reload}
+# Where the example template resource renders (its `dest`), and the staging one.
+case $NGINX_SETUP in
+  reload)
+    UPSTREAM_DEST=/etc/nginx/conf.d/app-upstream.conf
+    STAGING_UPSTREAM_DEST=/etc/nginx/conf.d/staging-upstream.conf ;;
+  no-reload)
+    UPSTREAM_DEST=/etc/nginx/dhd/app.peer
+    STAGING_UPSTREAM_DEST=/etc/nginx/dhd/staging.peer ;;
+  *)
+    echo "DHD_NGINX=$NGINX_SETUP: the setups are reload (the default) and no-reload" >&2
+    exit 2 ;;
+esac
 # The site's dhd_upstream log (examples/host/nginx/app-site.conf), which the bake reads as access-log.
 ACCESS_LOG=/var/log/nginx/app-upstream.log
-STAGING_UPSTREAM_DEST=/etc/nginx/conf.d/staging-upstream.conf
 # Each deployment's confd directory: one confd per deployment, as the README says
 # (confd's Redis watch wakes one of a process's resources per write).
 CONFDIR=$STACK/confd
 STAGING_CONFDIR=$STACK/confd-staging
-PACKAGES="docker.io docker-registry redis-server nginx-light openssh-server openssh-client busybox-static iproute2 procps"
+PACKAGES="docker.io docker-registry redis-server nginx-light openssh-server openssh-client busybox-static iproute2 procps curl"
+[ "$NGINX_SETUP" = reload ] || PACKAGES="$PACKAGES libnginx-mod-http-lua lua-resty-core"
 
 need_root() {
   [ "$(id -u)" = 0 ] || { echo "the test stack installs packages and starts system services: run it as root" >&2; exit 1; }
@@ -43,7 +57,7 @@ install_packages() {
   [ -x "$NODE24" ] || (cd "$REPO" && npm ci --no-audit --no-fund)
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 stop_pidfile() {
   alive "$1" || return 0
@@ -222,30 +236,77 @@ CONF
   wait_for redis 10 port_open "$REDIS_PORT"
 }
 
+# A stack brought up with the other setup: its nginx and confds stop, to start again with this one.
+use_setup() {
+  local before; before=$(cat "$STACK/nginx-setup" 2>/dev/null || echo reload)
+  if [ "$before" != "$NGINX_SETUP" ]; then
+    echo "switching the stack from the $before setup to $NGINX_SETUP"
+    stop_pidfile "$STACK/watcher.pid"
+    stop_pidfile "$STACK/watcher-staging.pid"
+    if alive /run/nginx.pid; then
+      /usr/sbin/nginx -c "$STACK/nginx.conf" -s quit
+      for _ in $(seq 100); do alive /run/nginx.pid || break; sleep 0.1; done
+    fi
+  fi
+  echo "$NGINX_SETUP" > "$STACK/nginx-setup"
+}
+
 # What the README's host setup has a user copy onto the server: the confd
 # resource and template unchanged, and the staging copies the README describes.
 install_host_files() {
-  install -m 755 "$HOST_FILES/bin/dhd-check-upstream" /usr/local/bin/dhd-check-upstream
   mkdir -p "$(dirname "$UPSTREAM_DEST")" "$CONFDIR/conf.d" "$CONFDIR/templates" "$STAGING_CONFDIR/conf.d" "$STAGING_CONFDIR/templates"
-  cp "$HOST_FILES/confd/conf.d/app.toml" "$CONFDIR/conf.d/"
-  cp "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" "$CONFDIR/templates/"
-  as_staging "$HOST_FILES/confd/conf.d/app.toml" > "$STAGING_CONFDIR/conf.d/staging.toml"
-  as_staging "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" > "$STAGING_CONFDIR/templates/staging-upstream.conf.tmpl"
+  rm -f "$CONFDIR"/conf.d/* "$CONFDIR"/templates/* "$STAGING_CONFDIR"/conf.d/* "$STAGING_CONFDIR"/templates/*
   as_staging "$HOST_FILES/nginx/app-proxy.conf" > "$STACK/staging-proxy.conf"
+  if [ "$NGINX_SETUP" = reload ]; then
+    install -m 755 "$HOST_FILES/bin/dhd-check-upstream" /usr/local/bin/dhd-check-upstream
+    install_resource app.toml app-upstream.conf.tmpl
+  else
+    install -m 755 "$HOST_FILES/bin/dhd-peer" /usr/local/bin/dhd-peer
+    install -D -m 644 "$HOST_FILES/nginx/lua/dhd_peers.lua" /etc/nginx/lua/dhd_peers.lua
+    install -d -m 700 /run/nginx-dhd # as systemd/nginx-dhd.tmpfiles makes it
+    as_staging "$HOST_FILES/nginx/app-upstream-no-reload.conf" > "$STACK/staging-upstream-no-reload.conf"
+    install_resource app-peer.toml app-peer.tmpl
+  fi
   [ -f "$UPSTREAM_DEST" ] && [ -f "$STAGING_UPSTREAM_DEST" ] || install_placeholders
 }
 
-# The upstreams nginx starts with, until a deploy writes each key.
+install_resource() { # install_resource TOML TEMPLATE: the app's, and staging's made from it
+  cp "$HOST_FILES/confd/conf.d/$1" "$CONFDIR/conf.d/"
+  cp "$HOST_FILES/confd/templates/$2" "$CONFDIR/templates/"
+  as_staging "$HOST_FILES/confd/conf.d/$1" > "$STAGING_CONFDIR/conf.d/$(as_staging_name "$1")"
+  as_staging "$HOST_FILES/confd/templates/$2" > "$STAGING_CONFDIR/templates/$(as_staging_name "$2")"
+}
+
+# The upstreams nginx starts with, until a deploy writes each key: the placeholders
+# (502), or in the no-reload setup no address at all (502 as well).
 install_placeholders() {
-  cp "$HOST_FILES/nginx/app-upstream.conf" "$UPSTREAM_DEST"
-  as_staging "$HOST_FILES/nginx/app-upstream.conf" > "$STAGING_UPSTREAM_DEST"
+  if [ "$NGINX_SETUP" = reload ]; then
+    cp "$HOST_FILES/nginx/app-upstream.conf" "$UPSTREAM_DEST"
+    as_staging "$HOST_FILES/nginx/app-upstream.conf" > "$STAGING_UPSTREAM_DEST"
+  else
+    rm -f "$UPSTREAM_DEST" "$STAGING_UPSTREAM_DEST"
+  fi
+}
+
+# nginx back on the placeholders: reloaded, or in the no-reload setup restarted (its
+# dictionary outlives a reload; a user never needs this, the reset between tests does).
+reload_placeholders() {
+  if [ "$NGINX_SETUP" = reload ]; then
+    /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload
+  else
+    /usr/sbin/nginx -c "$STACK/nginx.conf" -s quit
+    for _ in $(seq 100); do alive /run/nginx.pid || break; sleep 0.1; done
+    start_nginx
+  fi
 }
 
 # The README's recipe for a second deployment: the same files with `app` renamed.
 as_staging() {
   sed -e 's/app-upstream/staging-upstream/g' -e 's#/nginx/upstream/app#/nginx/upstream/staging#g' \
-    -e 's/upstream app {/upstream staging {/' -e 's#http://app;#http://staging;#' "$1"
+    -e 's/upstream app {/upstream staging {/' -e 's#http://app;#http://staging;#' \
+    -e 's/app-peer/staging-peer/g' -e 's#dhd/app\.peer#dhd/staging.peer#g' -e 's/balance("app"/balance("staging"/' -e 's/ set app / set staging /' "$1"
 }
+as_staging_name() { case $1 in app.toml) echo staging.toml ;; *) echo "$1" | sed -e 's/^app-/staging-/' ;; esac; }
 
 # The confd the stack runs: a real confd binary when DHD_CONFD names one, else the stand-in.
 if [ -n "${DHD_CONFD:-}" ]; then CONFD=("$DHD_CONFD"); else CONFD=("$NODE24" --import tsx "$REPO/test/stack/confd/watcher.ts"); fi
@@ -279,10 +340,22 @@ start_watchers() {
   start_confd watcher-staging "$STAGING_CONFDIR" -watch
 }
 
-start_nginx() {
-  # The distribution's part of nginx.conf; the app's parts are the example files.
-  # `nginx -s reload` (the reload_cmd) finds the master through /run/nginx.pid.
-  cat > "$STACK/nginx.conf" <<CONF
+# nginx.conf for a setup: the distribution's part (its modules too: the Lua module, for
+# no-reload); the app's parts are the example files, one include a line (the servers' copy
+# drops staging's lines). The simulated servers always run the reload setup (servers.sh).
+nginx_conf() { # nginx_conf SETUP
+  local modules="" upstreams
+  if [ "$1" = reload ]; then
+    upstreams="include /etc/nginx/conf.d/app-upstream.conf;
+    include /etc/nginx/conf.d/staging-upstream.conf;"
+  else
+    modules="include /etc/nginx/modules-enabled/*.conf;"
+    upstreams="include $HOST_FILES/nginx/dhd-peers.conf;
+    include $HOST_FILES/nginx/app-upstream-no-reload.conf;
+    include $STACK/staging-upstream-no-reload.conf;"
+  fi
+  cat <<CONF
+$modules
 user www-data;
 pid /run/nginx.pid;
 worker_processes 2;
@@ -290,8 +363,7 @@ error_log $STACK/nginx-error.log warn;
 events { worker_connections 4096; }
 http {
     access_log off;
-    include $UPSTREAM_DEST;
-    include $STAGING_UPSTREAM_DEST;
+    $upstreams
     include $HOST_FILES/nginx/app-upstream-header.conf;
     include $HOST_FILES/nginx/app-upstream-log.conf;
     server {
@@ -305,6 +377,11 @@ http {
     }
 }
 CONF
+}
+
+start_nginx() {
+  # `nginx -s reload` (the reload_cmd) finds the master through /run/nginx.pid.
+  nginx_conf "$NGINX_SETUP" > "$STACK/nginx.conf"
   /usr/sbin/nginx -t -q -c "$STACK/nginx.conf"
   if alive /run/nginx.pid && ! grep -q "$STACK/nginx.conf" "/proc/$(cat /run/nginx.pid)/cmdline"; then
     echo "an nginx the stack did not start runs (pid $(cat /run/nginx.pid)); stop it first (systemctl stop nginx):" >&2
@@ -312,7 +389,11 @@ CONF
     exit 1
   fi
   if alive /run/nginx.pid; then /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload 2>/dev/null
-  else /usr/sbin/nginx -c "$STACK/nginx.conf"; fi
+  else
+    # What the no-reload setup's systemd drop-in runs before nginx starts (a killed nginx's socket).
+    [ "$NGINX_SETUP" = reload ] || sh -c "$(sed -n 's/^ExecStartPre=-//p' "$HOST_FILES/systemd/nginx-dhd-socket.conf")"
+    /usr/sbin/nginx -c "$STACK/nginx.conf"
+  fi
   wait_for nginx 10 port_open "$NGINX_PORT"
 }
 
@@ -359,6 +440,7 @@ write_stack_json() {
   "staging": { "redisKey": "/nginx/upstream/staging/port", "nginxUrl": "http://127.0.0.1:$STAGING_PORT/" },
   "imageRepo": "$IMAGE_REPO",
   "upstreamDest": "$UPSTREAM_DEST",
+  "nginxSetup": "$NGINX_SETUP",
   "dir": "$STACK"
 }
 JSON

@@ -16,4 +16,4 @@ ids=$(docker ps -aq --filter label=docker-hot-deploy.app)
 rm -rf /home/deploy/.docker-hot-deploy # the release histories
 redis-cli -p "$REDIS_PORT" DEL /nginx/upstream/app/port /nginx/upstream/staging/port >/dev/null
 install_placeholders
-/usr/sbin/nginx -c "$STACK/nginx.conf" -s reload
+reload_placeholders

@@ -102,7 +102,7 @@ start_server() { # start_server N
   on_server "$n" test -f /run/redis.pid || on_server "$n" redis-server "$d/redis.conf"
   # nginx on its loopback (the probes) and its address (load from this machine).
   sed -e "s#error_log .*#error_log $d/nginx-error.log warn;#" -e "/$STAGING_PORT\|staging/d" \
-    -e "s#listen 127.0.0.1:$NGINX_PORT;#listen 127.0.0.1:$NGINX_PORT; listen $addr:$NGINX_PORT;#" "$STACK/nginx.conf" > "$d/nginx.conf"
+    -e "s#listen 127.0.0.1:$NGINX_PORT;#listen 127.0.0.1:$NGINX_PORT; listen $addr:$NGINX_PORT;#" <(nginx_conf reload) > "$d/nginx.conf"
   on_server "$n" test -f /run/nginx.pid || on_server "$n" /usr/sbin/nginx -c "$d/nginx.conf"
   # confd with the app's resource only.
   cp "$HOST_FILES/confd/conf.d/app.toml" "$d/confd/conf.d/"

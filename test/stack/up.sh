@@ -24,6 +24,7 @@ start_registry
 build_images
 start_sshd
 start_redis
+use_setup
 install_host_files
 start_nginx
 start_watchers

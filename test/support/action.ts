@@ -59,11 +59,12 @@ const STOP_GRACE_MS = 10_000;
 export function ownChild(child: ChildProcess): void {
   running.add(child);
   child.once('exit', () => running.delete(child));
+  child.once('error', () => running.delete(child));
 }
 
 // Under jest only: the benchmark and the demo use these helpers too.
 if (typeof afterEach === 'function') afterEach(async () => {
-  await Promise.all([...running].map(async (child) => {
+  await Promise.all([...running].filter((child) => child.exitCode === null && child.signalCode === null).map(async (child) => {
     console.log(`stopping a process the test left running: ${child.spawnargs.slice(1).join(' ')}`);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
@@ -98,7 +99,10 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
     }
   }, 50);
   const done = new Promise<ActionRun>((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (e) => {
+      clearInterval(memory);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       clearInterval(memory);
       const read = (f: string): string => readFileSync(f, 'utf8');

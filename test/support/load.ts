@@ -11,6 +11,9 @@ export interface LoadReport {
   ok: number;
   non2xx: number;
   connectionErrors: number;
+  /** Of the connection errors, those of a kept-alive connection reused for another request: the
+   * client never retries, so each is a request lost (an idle connection nginx closed under it). */
+  resets: number;
   errorMessages: Record<string, number>;
   bodies: Record<string, number>;
   /** Every answer as it came: when (ms since the epoch) and what (a 2xx body, "HTTP 500", or an error code). */
@@ -38,7 +41,7 @@ export interface LoadOptions {
 export function startLoad(options: LoadOptions): Load {
   const { url, kind, ratePerSecond, workers = 4, pauseMs = 5, maxMs = 120_000 } = options;
   const agent = kind === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: workers }) : false;
-  const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, errorMessages: {}, bodies: {}, answers: [] };
+  const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, resets: 0, errorMessages: {}, bodies: {}, answers: [] };
   const endAt = Date.now() + maxMs;
   let stopped = false;
 
@@ -61,6 +64,7 @@ export function startLoad(options: LoadOptions): Load {
     });
     const fail = (e: NodeJS.ErrnoException): void => {
       report.connectionErrors += 1;
+      if (req.reusedSocket) report.resets += 1;
       const key = e.code ?? e.message;
       report.errorMessages[key] = (report.errorMessages[key] ?? 0) + 1;
       report.answers.push({ at: Date.now(), answer: key });
@@ -114,7 +118,8 @@ export function badSeconds(r: LoadReport, bad: (answer: string) => boolean): num
 
 export function describeLoad(r: LoadReport): string {
   const errors = Object.entries(r.errorMessages).map(([k, v]) => `${k} x${v}`).join(', ');
-  return `${r.kind}: ${r.sent} sent, ${r.ok} ok, ${r.non2xx} non-2xx, ${r.connectionErrors} connection errors${errors ? ` (${errors})` : ''}`;
+  const resets = r.kind === 'keep-alive' ? `, ${r.resets} on reused connections` : '';
+  return `${r.kind}: ${r.sent} sent, ${r.ok} ok, ${r.non2xx} non-2xx, ${r.connectionErrors} connection errors${errors ? ` (${errors})` : ''}${resets}`;
 }
 
 /** Runs `work` while a load runs through `url`, with a moment of load before and after it. */

@@ -3,7 +3,7 @@
 // the stack's private subnet.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { APP_CONTAINERS, namesAndStates, nginxGet, stackInfo, waitFor, type NginxAnswer } from './stack.js';
+import { APP_CONTAINERS, namesAndStates, nginxGet, stackInfo, stackScript, waitFor, type NginxAnswer } from './stack.js';
 
 export interface SimulatedServer {
   index: number;
@@ -21,7 +21,6 @@ interface ServersInfo {
 }
 
 const SERVERS_JSON = new URL('../../.stack/servers.json', import.meta.url);
-const STACK_SCRIPTS = new URL('../stack/', import.meta.url).pathname;
 
 export function serversInfo(): ServersInfo {
   try {
@@ -71,7 +70,7 @@ export const serverGet = (server: SimulatedServer): Promise<NginxAnswer> => ngin
 
 /** Every server back to nothing deployed, nginx on its placeholder, confd running. */
 export async function resetServers(): Promise<void> {
-  execFileSync('bash', [`${STACK_SCRIPTS}reset.sh`, '--servers'], { stdio: 'ignore' });
+  stackScript('reset.sh', ['--servers']);
   for (const server of servers()) await waitFor(`${server.host} to answer 502`, async () => (await serverGet(server)).status === 502);
 }
 
@@ -87,5 +86,5 @@ export function writeServerFile(server: SimulatedServer, name: string, text: str
 
 /** Starts whatever part of the servers is down (confd, say). */
 export function restartServers(): void {
-  execFileSync('bash', [`${STACK_SCRIPTS}up.sh`, '--servers', String(servers().length)], { stdio: 'ignore' });
+  stackScript('up.sh', ['--servers', String(servers().length)]);
 }

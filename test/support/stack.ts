@@ -27,6 +27,8 @@ export interface StackInfo {
   staging: { redisKey: string; nginxUrl: string };
   imageRepo: string;
   upstreamDest: string;
+  /** The host setup (test/stack/lib.sh): confd reloads nginx, or hands it the peer without a reload. */
+  nginxSetup: 'reload' | 'no-reload';
   dir: string;
 }
 
@@ -96,9 +98,15 @@ export function nginxGet(url = stackInfo().nginxUrl): Promise<NginxAnswer> {
   });
 }
 
+/** Runs a script of test/stack in the host setup the stack runs (DHD_NGINX unset would mean the
+ * reload setup, and up.sh would switch to it), or in `setup`. */
+export function stackScript(script: string, args: string[] = [], setup = stackInfo().nginxSetup, stdio: 'ignore' | 'inherit' = 'ignore'): void {
+  execFileSync('bash', [new URL(`../stack/${script}`, import.meta.url).pathname, ...args], { env: { ...process.env, DHD_NGINX: setup }, stdio });
+}
+
 /** Back to a server with nothing deployed: no app containers, keys unset, nginx answering 502. */
 export async function resetStack(): Promise<void> {
-  execFileSync('bash', [new URL('../stack/reset.sh', import.meta.url).pathname], { stdio: 'inherit' });
+  stackScript('reset.sh', [], undefined, 'inherit');
   for (let i = 0; i < 100; i += 1) {
     if ((await nginxGet()).status === 502) return;
     await sleep(50);
@@ -136,7 +144,7 @@ export async function stopWatcher(): Promise<void> {
 
 /** Starts whatever part of the stack is down (here: the watcher again). */
 export function restartStack(): void {
-  execFileSync('bash', [new URL('../stack/up.sh', import.meta.url).pathname], { stdio: 'ignore' });
+  stackScript('up.sh');
 }
 
 export const pidAlive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
