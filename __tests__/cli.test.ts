@@ -44,9 +44,27 @@ test('secrets given as flags are said to be visible', () => {
 
 test('usage errors: an unknown flag or command', () => {
   expect(() => readInvocation(['deploy', '--no-such-input', 'x'], {})).toThrow(/Unknown option '--no-such-input'/);
-  expect(() => readInvocation(['destroy'], {})).toThrow('unknown command "destroy": the command is deploy');
+  expect(() => readInvocation(['destroy'], {})).toThrow('unknown command "destroy": the commands are deploy, status, history, unlock');
   expect(() => readInvocation(['deploy', '--private-key-file', '/no/such/file'], {})).toThrow('--private-key-file: cannot read /no/such/file: ENOENT');
   expect(readInvocation([], {})).toBe('help');
+});
+
+test('the day-two commands: their options, only theirs, and no image or container-port needed', async () => {
+  expect(readInvocation(['status'], {})).toMatchObject({ command: 'status', limit: 5, unlock: {} });
+  expect(readInvocation(['history', '--limit', '50'], {})).toMatchObject({ command: 'history', limit: 50 });
+  expect(readInvocation(['history'], {})).toMatchObject({ limit: 10 });
+  expect(readInvocation(['unlock', '--owner', 'ci run 7 [20261207040000-ab12]'], {})).toMatchObject({ command: 'unlock', unlock: { owner: 'ci run 7 [20261207040000-ab12]' } });
+  expect(readInvocation(['unlock', '--force'], {})).toMatchObject({ unlock: { force: true } });
+  expect(() => readInvocation(['unlock', '--force', '--owner', 'x'], {})).toThrow(/--owner and --force: give one/);
+  expect(() => readInvocation(['deploy', '--force'], {})).toThrow('--force is an option of unlock, not of deploy');
+  expect(() => readInvocation(['unlock', '--limit', '3'], {})).toThrow('--limit is an option of status and history, not of unlock');
+  for (const bad of ['0', '51', 'x', '1.5']) expect(() => readInvocation(['history', '--limit', bad], {})).toThrow(`--limit: "${bad}" is not a whole number from 1 to 50`);
+  // Bad inputs are still refused before anything connects; image and container-port are not asked for.
+  const err: string[] = [];
+  const code = await main(['status', '--port', '0'], {}, { stdout: () => undefined, stderr: (t) => err.push(t) });
+  expect(code).toBe(2);
+  expect(err.join('')).toMatch(/port: "0" is not a whole number/);
+  expect(err.join('')).not.toMatch(/image: is required|container-port: is required/);
 });
 
 test('bad input: exit 2 with the problems, before anything else; --json says so too', async () => {

@@ -69058,7 +69058,9 @@ const inputs_aboutServer = (name, several, message) => (several ? `${name}: ${me
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
 }
-function parseInputs(raw) {
+/** `deploying: false` for commands that only read or release (status, history, unlock):
+ * what the deploy starts (image, container-port) is then not required. */
+function parseInputs(raw, { deploying = true } = {}) {
     const problems = [];
     const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
     const fail = (name, message, fallback) => {
@@ -69135,7 +69137,7 @@ function parseInputs(raw) {
     // Container
     const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-    const imageText = rollback ? get('image') : required('image');
+    const imageText = rollback || !deploying ? get('image') : required('image');
     const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
@@ -69199,7 +69201,7 @@ function parseInputs(raw) {
         container: {
             image,
             app,
-            containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
+            containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
             bindAddress,
             portRange,
             env,
@@ -69331,7 +69333,7 @@ const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
 const FILE_READ_BYTES = 256 * 1024;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}},{{json .State.StartedAt}}]';
 /** The env a container gets: the env-file on the server, then the env values on stdin. */
 const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
 /** An address as it stands before `:port`: IPv6 in brackets. */
@@ -69425,9 +69427,10 @@ function hostPortsOf(...maps) {
 const parse = {
     containers(text) {
         return jsonLines(text)
-            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+            .map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
             // The image as its deploy named it (it runs by digest).
             id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
+            ...(startedAt ? { startedAt } : {}),
         }));
     },
     /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
@@ -69787,6 +69790,7 @@ async function openKeyStore(shell, target) {
         },
         lockLost: (name) => held.get(name)?.lost,
         lockHolder: (name) => redis.get(name),
+        lockTtl: (name) => redis.pttl(name),
         async unlock(name, owner) {
             stopRenewing(name);
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
@@ -69919,6 +69923,9 @@ const latest = (history, count) => history.slice(-count).reverse();
 
 
 
+
+/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
+const appName = (app, image) => app || appFromImage(image) || 'app';
 /** States in which a container holds (or is about to hold again) its port. */
 const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
 /** nginx's own failures (no answer from the upstream) say nothing about what serves. */
@@ -72981,7 +72988,7 @@ class ServerDeploy {
             if (skipped.length > 0)
                 this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
             const target = c.rollback ? this.rollbackImage(history) : undefined;
-            const state = deploymentState({ deployment: s.redisKey, app: appOf(c, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
+            const state = deploymentState({ deployment: s.redisKey, app: appName(c.app, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
             state.findings.forEach((m) => this.warn(m));
             if (state.repair)
                 await this.writeKey(state.repair.from, state.repair.to);
@@ -73013,7 +73020,7 @@ class ServerDeploy {
         });
         [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
         // A rollback by image id pulls "sha256:...": its app is the release's image's.
-        this.app = appOf(c, this.inspection.target?.release.image ?? this.pulled.image);
+        this.app = appName(c.app, this.inspection.target?.release.image ?? this.pulled.image);
         this.containerName = `${this.app}-${this.run.identity.instance}`;
         if (this.inspection.target)
             this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
@@ -73487,7 +73494,6 @@ class ServerDeploy {
     }
 }
 /** The app that names containers: the input, else the image's name. */
-const appOf = (c, image) => c.app || appFromImage(image) || 'app';
 const HINTS = {
     lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${server_deploy_LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',

@@ -11,10 +11,14 @@
 //   naive       ssh; docker pull; docker rm -f; docker run on the same port
 //   fixed-sleep new container on another port, write the key, sleep, stop the old one
 // Prints a table and writes docs/benchmarks.md.
-import { execFile } from 'node:child_process';
+// `npm run bench -- --compare <git-ref> [--pairs 8]`: instead, this build and the ref's (built in a
+// temporary worktree) deploy in turns on the same idle stack (A B, B A, ...), and the median wall,
+// switch and phases of each are printed side by side, with the per-pair ratio.
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAction, type ActionRun } from '../test/support/action.js';
 import { startLoad, type Load, type LoadKind, type LoadReport } from '../test/support/load.js';
@@ -28,6 +32,8 @@ const { values: args } = parseArgs({
     sleep: { type: 'string', default: '5' },
     methods: { type: 'string', default: 'action,action-no-reload,action-3,naive,fixed-sleep,bake-out' },
     'bake-time': { type: 'string', default: '0s' },
+    compare: { type: 'string' },
+    pairs: { type: 'string', default: '8' },
   },
 });
 const DEPLOYS = Number(args.deploys);
@@ -64,12 +70,12 @@ function phasesOf(summary: string): Record<string, number> {
   return phases;
 }
 
-async function actionDeploy(version: string, several = false): Promise<DeployMeasure> {
+async function actionDeploy(version: string, several = false, main?: string): Promise<DeployMeasure> {
   const sshBefore = sshdAccepted();
   const started = Date.now();
   const bake = { 'bake-time': BAKE_TIME, 'access-log': stack.accessLog };
   const inputs = several ? serversInputs({ image: serverImage(version), ...bake }) : stackInputs({ image: image(version), ...bake });
-  const running = startAction(inputs, { RUNNER_DEBUG: '1' });
+  const running = startAction(inputs, { RUNNER_DEBUG: '1' }, main);
   let firstLogMs: number | undefined;
   running.child.stdout?.once('data', () => { firstLogMs = Date.now() - started; });
   const run: ActionRun = await running.done;
@@ -175,6 +181,64 @@ async function series(method: string, kind: LoadKind): Promise<Series> {
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const stats = (xs: number[]): string => (xs.length ? `${Math.min(...xs).toFixed(2)} / ${median(xs).toFixed(2)} / ${Math.max(...xs).toFixed(2)}` : 'n/a');
+
+/** The ref's dist/, built in a temporary worktree that shares this clone's node_modules. */
+function buildRef(ref: string): { main: string; remove: () => void } {
+  const repo = new URL('..', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'dhd-compare-'));
+  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: repo, stdio: 'ignore' });
+  const remove = (): void => { execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: repo, stdio: 'ignore' }); };
+  try {
+    symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'ignore' });
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { main: join(dir, 'dist/index.js'), remove };
+}
+
+async function compare(ref: string, pairs: number): Promise<void> {
+  const other = buildRef(ref);
+  const measured: Record<'this' | 'ref', DeployMeasure[]> = { this: [], ref: [] };
+  const ratios: number[] = [];
+  try {
+    useNginxSetup(setupAtStart);
+    await resetStack();
+    await actionDeploy('v2');
+    let deploys = 0;
+    for (let i = 0; i < pairs; i += 1) {
+      // Turns: A B, then B A, so neither always runs right after the other's retire.
+      const order: Array<'this' | 'ref'> = i % 2 === 0 ? ['this', 'ref'] : ['ref', 'this'];
+      const pair: Partial<Record<'this' | 'ref', DeployMeasure>> = {};
+      for (const which of order) {
+        deploys += 1;
+        pair[which] = await actionDeploy(deploys % 2 === 0 ? 'v2' : 'v1', false, which === 'ref' ? other.main : undefined);
+        measured[which].push(pair[which] as DeployMeasure);
+      }
+      ratios.push((pair.this as DeployMeasure).wall / (pair.ref as DeployMeasure).wall);
+      process.stdout.write('.');
+    }
+  } finally {
+    other.remove();
+    await resetStack();
+  }
+  const med = (which: 'this' | 'ref', f: (d: DeployMeasure) => number | undefined): string => median(measured[which].map((d) => f(d) ?? 0)).toFixed(2);
+  const rows = [
+    ['deploy wall s (median)', (d: DeployMeasure) => d.wall],
+    ['switch s (median)', (d: DeployMeasure) => d.switchSeconds],
+    ...['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'bake', 'drain', 'retire'].map((p) => [`phase ${p} s`, (d: DeployMeasure) => d.phases?.[p]] as const),
+  ] as const;
+  console.log(`\n${pairs} pairs, deploys taking turns on the idle stack (${stackInfo().nginxSetup} setup, bake-time ${BAKE_TIME}, no load)\n`);
+  console.log(`| what | this build | ${ref} |\n| --- | ---: | ---: |`);
+  for (const [what, f] of rows) console.log(`| ${what} | ${med('this', f)} | ${med('ref', f)} |`);
+  console.log(`\nWall time, this build / ${ref}, per pair: median **${median(ratios).toFixed(3)}** (from ${Math.min(...ratios).toFixed(3)} to ${Math.max(...ratios).toFixed(3)})`);
+}
+
+if (args.compare) {
+  await compare(args.compare, Number(args.pairs));
+  process.exit(0);
+}
 
 const results: Series[] = [];
 for (const method of args.methods.split(',')) {

@@ -11,6 +11,8 @@ import type { DeployResult } from './deploy.js';
 import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
 import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from './inputs.js';
 import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
+import { operate } from './operate.js';
+import type { UnlockRequest } from './unlock.js';
 
 /** What the exit status says. */
 export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 } as const;
@@ -36,9 +38,16 @@ export function usage(): string {
   });
   return [
     'Usage: docker-hot-deploy deploy [--INPUT VALUE ...] [--json] [--verbose]',
+    '       docker-hot-deploy status  [--INPUT VALUE ...] [--limit N] [--json]',
+    '       docker-hot-deploy history [--INPUT VALUE ...] [--limit N] [--json]',
+    '       docker-hot-deploy unlock  [--INPUT VALUE ...] (--owner HOLDER | --force) [--json]',
     '',
-    'Hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
-    'the same deploy as the GitHub Action, with the same inputs. Each input is a flag or an',
+    'deploy hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
+    'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
+    'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
+    'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
+    'holder still has it; with --force, once it was not renewed for 15 s). They change nothing else',
+    'and need no image or container-port. Each input is a flag or an',
     'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
     'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
     'passphrase, registry-password) out of flags. --host, --env, --run-args, --release-command',
@@ -46,6 +55,7 @@ export function usage(): string {
     '',
     'Exit status: 0 deployed; 2 bad input (nothing was done); 3 the deploy failed and the',
     'previous version serves; 130 interrupted (cleaned up as a cancelled run is); 1 anything else.',
+    'status and history: 0 read, 1 a server could not be read. unlock: 0 the lock is free, 1 not.',
     '',
     'Inputs:',
     ...rows,
@@ -53,22 +63,36 @@ export function usage(): string {
     'Options:',
     '  --json       print the result (outputs, phases, warnings) as JSON on stdout',
     '  --verbose    print each remote command',
+    '  --limit N    status and history: releases shown per server (1-50; default 5, history 10)',
+    '  --owner H    unlock: release the lock only if H (its value, as status shows it) holds it',
+    '  --force      unlock: release the lock once no deploy renewed it for 15 s',
     '  --help       this text',
     '',
   ].join('\n');
 }
 
+/** What the CLI does: deploy, or read (status, history) and release a lock (unlock) for the on-call person. */
+export const COMMANDS = ['deploy', 'status', 'history', 'unlock'] as const;
+export type Command = typeof COMMANDS[number];
+
 interface Invocation {
+  command: Command;
   inputs: Record<string, string>;
   json: boolean;
   verbose: boolean;
+  /** history and status: how many releases a server shows. */
+  limit: number;
+  /** unlock: release the lock only if this holds it, or once no deploy renews it. */
+  unlock: UnlockRequest;
   /** Secret inputs given as flags: any user of this machine can read them in the process list. */
   secretFlags: string[];
 }
 
 /** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
 export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocation | 'help' {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, limit: { type: 'string' }, owner: { type: 'string' }, force: { type: 'boolean' },
+  };
   for (const input of ACTION_INPUTS) {
     // Collected, so that a repeated flag is seen: a line each for multi-line inputs, an error for the others.
     options[input.name] = BOOLEAN_INPUTS.has(input.name) ? { type: 'boolean' } : { type: 'string', multiple: true };
@@ -76,7 +100,19 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   }
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   if (values.help || positionals.length === 0) return 'help';
-  if (positionals[0] !== 'deploy' || positionals.length > 1) throw new Error(`unknown command "${positionals.join(' ')}": the command is deploy`);
+  const command = COMMANDS.find((c) => c === positionals[0]);
+  if (!command || positionals.length > 1) throw new Error(`unknown command "${positionals.join(' ')}": the commands are ${COMMANDS.join(', ')}`);
+  const only = (option: string, commands: Command[]): void => {
+    if (values[option] !== undefined && !commands.includes(command)) throw new Error(`--${option} is an option of ${commands.join(' and ')}, not of ${command}`);
+  };
+  only('limit', ['status', 'history']);
+  only('owner', ['unlock']);
+  only('force', ['unlock']);
+  const limitText = values.limit as string | undefined;
+  if (limitText !== undefined && !/^(?:[1-9]|[1-4]\d|50)$/.test(limitText)) throw new Error(`--limit: ${JSON.stringify(limitText)} is not a whole number from 1 to 50`);
+  const owner = values.owner as string | undefined;
+  if (owner !== undefined && values.force) throw new Error('--owner and --force: give one (--owner releases the lock if that holder still has it; --force once no deploy renews it)');
+  const unlock: UnlockRequest = owner !== undefined ? { owner } : values.force ? { force: true } : {};
   const read = (path: string, from: string): string => {
     try {
       return readFileSync(path, 'utf8');
@@ -102,7 +138,7 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   const secret = (name: string): boolean => (SECRET_INPUTS as readonly string[]).includes(name) || name === 'env'
     || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
   const secretFlags = ACTION_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
-  return { inputs, json: values.json === true, verbose: values.verbose === true, secretFlags };
+  return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : 5)), unlock, secretFlags };
 }
 
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
@@ -141,7 +177,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   }
   let config: Config;
   try {
-    config = parseInputs((name) => invocation.inputs[name] ?? '');
+    config = parseInputs((name) => invocation.inputs[name] ?? '', { deploying: invocation.command === 'deploy' });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     io.stderr(`${e.message}\n`);
@@ -155,6 +191,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     const instead = READ_FROM_FILE.has(flag.slice(2)) ? `${envName(flag.slice(2))} or ${flag}-file` : envName(flag.slice(2));
     say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
   }
+  if (invocation.command !== 'deploy') return operate({ ...invocation, command: invocation.command }, config, io);
   const log = {
     info: say,
     warning: (m: string) => say(`warning: ${m}`),

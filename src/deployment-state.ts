@@ -3,6 +3,7 @@
 // key must first be put back in line with what nginx serves (a lost or wrong key).
 import { LABEL_APP, LABEL_DEPLOYMENT, type ContainerSummary } from './docker.js';
 import { servedStack, type Release } from './history.js';
+import { appFromImage } from './image-ref.js';
 import type { ProbeResult } from './probe.js';
 import { formatKeyValue, portFromKeyValue, portNamedBy, upstreamPort } from './upstream.js';
 
@@ -33,6 +34,9 @@ export interface DeploymentState {
   repair?: { from: string | null; to: string };
   findings: string[];
 }
+
+/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
+export const appName = (app: string, image: string): string => app || appFromImage(image) || 'app';
 
 /** States in which a container holds (or is about to hold again) its port. */
 export const isUp = (c: ContainerSummary): boolean => ['running', 'restarting', 'paused'].includes(c.state);

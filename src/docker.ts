@@ -57,6 +57,8 @@ export interface ContainerSummary {
   imageId: string;
   /** Host ports it publishes now, and the ones it is configured to publish when it (re)starts. */
   hostPorts: number[];
+  /** When it last started (RFC 3339, as Docker gives it). */
+  startedAt?: string;
 }
 
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
@@ -67,7 +69,7 @@ const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 export const FILE_READ_BYTES = 256 * 1024;
 
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}},{{json .State.StartedAt}}]';
 
 export interface ContainerState {
   id: string;
@@ -200,10 +202,11 @@ function hostPortsOf(...maps: PortMap[]): number[] {
 
 export const parse = {
   containers(text: string): ContainerSummary[] {
-    return jsonLines<[string, string, string, Record<string, string> | null, string, string, PortMap, PortMap]>(text)
-      .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+    return jsonLines<[string, string, string, Record<string, string> | null, string, string, PortMap, PortMap, string?]>(text)
+      .map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
         // The image as its deploy named it (it runs by digest).
         id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
+        ...(startedAt ? { startedAt } : {}),
       }));
   },
 

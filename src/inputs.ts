@@ -149,7 +149,9 @@ function isHostAddress(value: string): boolean {
 }
 
 
-export function parseInputs(raw: (name: string) => string): Config {
+/** `deploying: false` for commands that only read or release (status, history, unlock):
+ * what the deploy starts (image, container-port) is then not required. */
+export function parseInputs(raw: (name: string) => string, { deploying = true } = {}): Config {
   const problems: string[] = [];
   const get = (name: string): string => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
   const fail = <T>(name: string, message: string, fallback: T): T => {
@@ -223,7 +225,7 @@ export function parseInputs(raw: (name: string) => string): Config {
   // Container
   const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
   // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-  const imageText = rollback ? get('image') : required('image');
+  const imageText = rollback || !deploying ? get('image') : required('image');
   const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
   const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
   const bindAddress = get('bind-address');
@@ -282,7 +284,7 @@ export function parseInputs(raw: (name: string) => string): Config {
     container: {
       image,
       app,
-      containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
+      containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
       bindAddress,
       portRange,
       env,

@@ -30,6 +30,8 @@ export interface KeyStore {
   /** Why a lock this store took is no longer held (deleted, taken, or not renewed in time), or undefined. */
   lockLost(name: string): string | undefined;
   lockHolder(name: string): Promise<string | null>;
+  /** PTTL: ms until the lock expires unless renewed; -1 never, -2 not held. */
+  lockTtl(name: string): Promise<number>;
   /** Deletes the lock only if `owner` still holds it. */
   unlock(name: string, owner: string): Promise<boolean>;
   /** The deployments (redis keys) whose deploy holds its lock now, on any server of this Redis
@@ -170,6 +172,7 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     },
     lockLost: (name) => held.get(name)?.lost,
     lockHolder: (name) => redis.get(name),
+    lockTtl: (name) => redis.pttl(name),
     async unlock(name, owner) {
       stopRenewing(name);
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;

@@ -2,7 +2,7 @@
 // (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
 // the phases in stages across servers; each phase is timed on this server's
 // timeline and fails with a DeployError that carries its hint.
-import { deploymentState, isUp, neighbourDeployments, reservedPorts, retirees, type DeploymentState } from './deployment-state.js';
+import { appName, deploymentState, isUp, neighbourDeployments, reservedPorts, retirees, type DeploymentState } from './deployment-state.js';
 import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
 import type { DockerHost } from './docker-host.js';
 import { bakeLine, type BakeReport } from './bake-rules.js';
@@ -10,7 +10,7 @@ import { watchBake } from './bake.js';
 import { confdsRendering, handsPeerToNginx, namesPort, resourceRendering, sharedWatchProblem, type ConfdState, type TemplateResource } from './confd.js';
 import { FILE_READ_BYTES, firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
-import { appFromImage, pinnedRef, registryOf, repositoryOf } from './image-ref.js';
+import { pinnedRef, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
 import { isHealthyStatus, probePath, proveServed, type ProbeResult, type Probes } from './probe.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
@@ -290,7 +290,7 @@ export class ServerDeploy {
       const history = parseHistory(files.get(this.history) ?? '', (why) => skipped.push(why));
       if (skipped.length > 0) this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
       const target = c.rollback ? this.rollbackImage(history) : undefined;
-      const state = deploymentState({ deployment: s.redisKey, app: appOf(c, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
+      const state = deploymentState({ deployment: s.redisKey, app: appName(c.app, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
       state.findings.forEach((m) => this.warn(m));
       if (state.repair) await this.writeKey(state.repair.from, state.repair.to);
       const risk = persistence && persistenceRisk(persistence);
@@ -318,7 +318,7 @@ export class ServerDeploy {
     });
     [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
     // A rollback by image id pulls "sha256:...": its app is the release's image's.
-    this.app = appOf(c, this.inspection.target?.release.image ?? this.pulled.image);
+    this.app = appName(c.app, this.inspection.target?.release.image ?? this.pulled.image);
     this.containerName = `${this.app}-${this.run.identity.instance}`;
     if (this.inspection.target) this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
   }
@@ -792,7 +792,6 @@ export class ServerDeploy {
 }
 
 /** The app that names containers: the input, else the image's name. */
-const appOf = (c: Config['container'], image: string): string => c.app || appFromImage(image) || 'app';
 
 const HINTS: Record<PhaseName, string> = {
   lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,

@@ -36962,7 +36962,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 3332:
+/***/ 6200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36971,7 +36971,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: EXIT, envName, readInvocation, usage
+// UNUSED EXPORTS: COMMANDS, EXIT, envName, readInvocation, usage
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -37721,7 +37721,9 @@ const aboutServer = (name, several, message) => (several ? `${name}: ${message}`
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_namespaceObject.isIP)(value) !== 0;
 }
-function parseInputs(raw) {
+/** `deploying: false` for commands that only read or release (status, history, unlock):
+ * what the deploy starts (image, container-port) is then not required. */
+function parseInputs(raw, { deploying = true } = {}) {
     const problems = [];
     const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
     const fail = (name, message, fallback) => {
@@ -37798,7 +37800,7 @@ function parseInputs(raw) {
     // Container
     const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-    const imageText = rollback ? get('image') : required('image');
+    const imageText = rollback || !deploying ? get('image') : required('image');
     const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
@@ -37862,7 +37864,7 @@ function parseInputs(raw) {
         container: {
             image,
             app,
-            containerPort: get('container-port') ? integer('container-port', 1, 65535) : fail('container-port', 'is required (the port the app listens on inside the container)', 0),
+            containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
             bindAddress,
             portRange,
             env,
@@ -37994,7 +37996,7 @@ const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
 /** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
 const FILE_READ_BYTES = 256 * 1024;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}}]';
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}},{{json .State.StartedAt}}]';
 /** The env a container gets: the env-file on the server, then the env values on stdin. */
 const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
 /** An address as it stands before `:port`: IPv6 in brackets. */
@@ -38088,9 +38090,10 @@ function hostPortsOf(...maps) {
 const parse = {
     containers(text) {
         return jsonLines(text)
-            .map(([id, name, state, labels, image, imageId, configured, current]) => ({
+            .map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
             // The image as its deploy named it (it runs by digest).
             id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
+            ...(startedAt ? { startedAt } : {}),
         }));
     },
     /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
@@ -38450,6 +38453,7 @@ async function openKeyStore(shell, target) {
         },
         lockLost: (name) => held.get(name)?.lost,
         lockHolder: (name) => redis.get(name),
+        lockTtl: (name) => redis.pttl(name),
         async unlock(name, owner) {
             stopRenewing(name);
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
@@ -38582,6 +38586,9 @@ const latest = (history, count) => history.slice(-count).reverse();
 
 
 
+
+/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
+const appName = (app, image) => app || appFromImage(image) || 'app';
 /** States in which a container holds (or is about to hold again) its port. */
 const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
 /** nginx's own failures (no answer from the upstream) say nothing about what serves. */
@@ -41646,7 +41653,7 @@ class ServerDeploy {
             if (skipped.length > 0)
                 this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
             const target = c.rollback ? this.rollbackImage(history) : undefined;
-            const state = deploymentState({ deployment: s.redisKey, app: appOf(c, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
+            const state = deploymentState({ deployment: s.redisKey, app: appName(c.app, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
             state.findings.forEach((m) => this.warn(m));
             if (state.repair)
                 await this.writeKey(state.repair.from, state.repair.to);
@@ -41678,7 +41685,7 @@ class ServerDeploy {
         });
         [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
         // A rollback by image id pulls "sha256:...": its app is the release's image's.
-        this.app = appOf(c, this.inspection.target?.release.image ?? this.pulled.image);
+        this.app = appName(c.app, this.inspection.target?.release.image ?? this.pulled.image);
         this.containerName = `${this.app}-${this.run.identity.instance}`;
         if (this.inspection.target)
             this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
@@ -42152,7 +42159,6 @@ class ServerDeploy {
     }
 }
 /** The app that names containers: the input, else the image's name. */
-const appOf = (c, image) => c.app || appFromImage(image) || 'app';
 const HINTS = {
     lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
@@ -42758,10 +42764,213 @@ function outputsOf(result) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/printable.ts
+// What a server, Redis or an image says reaches the runner's log: GitHub takes a line that starts
+// with "::" as a workflow command (::add-mask::, ::set-output, ::stop-commands::), and the old
+// form "##[command]" anywhere in a line. Control characters are shown escaped, a line's leading
+// "::" and every "##[" are broken, so a value read from the server is only ever shown, never obeyed.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+function printable(text) {
+    return text
+        .replace(CONTROL, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+        .split('\n')
+        .map((line) => line.replace(/^(\s*)::/, '$1\u200b::').replace(/##\[/g, '##\u200b['))
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/day-two.ts
+// What runs on a server right now, for the on-call person (CLI `status` and `history`):
+// what nginx serves, the key, this deployment's containers, the lock and the last
+// releases. Read only; the view is pure, the reading is one round of commands.
+
+
+
+
+/** The deploy's instance stamp at the end of a lock's value: `[YYYYMMDDHHMMSS-xxxx]` (run-deploy.ts newIdentity). */
+const INSTANCE_STAMP = /\[(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})-[0-9a-f]{4}\]$/;
+function lockStatus(holder, ttlMs, now) {
+    const m = INSTANCE_STAMP.exec(holder);
+    const taken = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : undefined;
+    return {
+        holder,
+        ageSeconds: taken === undefined ? undefined : Math.max(0, Math.round((now - taken) / 1000)),
+        expiresInMs: ttlMs >= 0 ? ttlMs : undefined,
+    };
+}
+function serverStatus(r, releases) {
+    const state = deploymentState({ deployment: r.redisKey, app: r.app, redisValue: r.redisValue, keyValue: r.keyValue, served: r.served, containers: r.containers });
+    // Status writes nothing: a repair the next deploy would make is a finding here.
+    const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`] : state.findings;
+    return {
+        server: r.server,
+        nginx: r.served,
+        key: { name: r.redisKey, value: r.keyValue },
+        serving: state.serving?.name,
+        containers: state.own.map((c) => ({
+            name: c.name, state: c.state, image: c.image, imageId: c.imageId, digest: r.history.findLast((release) => release.container === c.name)?.digest,
+            ports: c.hostPorts, startedAt: c.startedAt, serving: c === state.serving,
+        })),
+        lock: r.lockHolder === null ? undefined : lockStatus(r.lockHolder, r.lockTtlMs, r.now),
+        releases: latest(r.history, releases),
+        findings,
+    };
+}
+/** One server's status, read in one round of commands beside each other. */
+async function readServerStatus(session, probes, config, releases) {
+    const { redisKey, redisValue } = config.switch;
+    const lock = lockName(redisKey);
+    const [keyValue, served, containers, files, lockHolder, lockTtlMs] = await Promise.all([
+        session.keys.get(redisKey), probes.probe(), session.docker.containers(), session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
+        session.keys.lockHolder(lock), session.keys.lockTtl(lock),
+    ]);
+    const history = parseHistory(files.get(historyPath(redisKey)) ?? '');
+    const app = appName(config.container.app, config.container.image || history.at(-1)?.image || '');
+    return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, lockHolder, lockTtlMs, now: Date.now() }, releases);
+}
+/** A value from the server on one line of its own: escaped, a newline too. */
+const field = (text) => printable(text.replace(/\n/g, '\\x0a'));
+const ago = (seconds) => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+function lockLine(lock) {
+    if (!lock)
+        return 'free';
+    const age = lock.ageSeconds === undefined ? '' : `, taken ${ago(lock.ageSeconds)} ago`;
+    const expiry = lock.expiresInMs === undefined ? ', never expires' : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
+    return `held by ${field(lock.holder)}${age}${expiry}`;
+}
+const releaseLine = (r) => field(`${r.time.replace('T', ' ').slice(0, 19)}  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
+function containerLine(c) {
+    const since = c.startedAt && isUp({ state: c.state }) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}` : '';
+    return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
+}
+function nginxLine(s) {
+    if (s.nginx.error)
+        return `no answer: ${field(s.nginx.error)}`;
+    return `${s.nginx.status}${s.nginx.upstream ? ` from ${field(s.nginx.upstream)}` : ' (no upstream header)'}${s.serving ? ` → ${field(s.serving)}` : ''}`;
+}
+function statusText(statuses) {
+    return statuses.map((s) => [
+        field(s.server),
+        `  nginx       ${nginxLine(s)}`,
+        `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
+        `  lock        ${lockLine(s.lock)}`,
+        `  containers${s.containers.length === 0 ? '  (none)' : ''}`,
+        ...s.containers.map((c) => `    ${containerLine(c)}`),
+        `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,
+        ...s.releases.map((r) => `    ${releaseLine(r)}`),
+        ...s.findings.map((f) => `  ! ${field(f)}`),
+    ].join('\n')).join('\n\n');
+}
+const historyText = (statuses) => statuses.map((s) => [field(s.server), ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`))].join('\n')).join('\n\n');
+
+;// CONCATENATED MODULE: ./src/unlock.ts
+
+/** Two renewal periods: a live deploy renews at least once in that time. */
+const UNLOCK_WATCH_MS = LOCK_TTL_MS / 2;
+/** Slack for the round trips around the watch. */
+const RENEWAL_SLACK_MS = 1_000;
+async function unlockLock(keys, name, request, clock, say) {
+    const holder = await keys.lockHolder(name);
+    if (holder === null)
+        return { free: true, message: `${name} is not held: nothing to release` };
+    if ('owner' in request) {
+        if (request.owner !== holder)
+            return { free: false, message: `${name} is held by ${JSON.stringify(holder)}, not by the --owner given: nothing released` };
+        return (await keys.unlock(name, holder))
+            ? { free: true, message: `${name} released (it was held by ${JSON.stringify(holder)})` }
+            : { free: true, message: `${name} expired or was released meanwhile` };
+    }
+    if (!('force' in request)) {
+        return { free: false, message: `${name} is held by ${JSON.stringify(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it` };
+    }
+    const ttlBefore = await keys.lockTtl(name);
+    const watchedFrom = clock.now();
+    say(`${name} is held by ${JSON.stringify(holder)}: watching it for ${UNLOCK_WATCH_MS / 1000} s (a running deploy renews it in that time)`);
+    await clock.sleep(UNLOCK_WATCH_MS);
+    const [holderAfter, ttlAfter] = await Promise.all([keys.lockHolder(name), keys.lockTtl(name)]);
+    if (holderAfter === null)
+        return { free: true, message: `${name} expired meanwhile: its holder was gone` };
+    if (holderAfter !== holder)
+        return { free: false, message: `${name} was taken meanwhile by ${JSON.stringify(holderAfter)}: nothing released` };
+    // Not renewed: its time to live went down by the time watched (or it never expires).
+    const renewed = ttlBefore >= 0 && ttlAfter > ttlBefore - (clock.now() - watchedFrom) + RENEWAL_SLACK_MS;
+    if (renewed)
+        return { free: false, message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it` };
+    return (await keys.unlock(name, holder))
+        ? { free: true, message: `${name} released: it was held by ${JSON.stringify(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s` }
+        : { free: true, message: `${name} expired or was released meanwhile` };
+}
+
+;// CONCATENATED MODULE: ./src/operate.ts
+// The CLI's day-two commands: status and history read every server side by side, unlock
+// releases a lock its deploy left behind. Nothing else on a server changes.
+
+
+
+
+
+
+const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => { setTimeout(resolve, ms); }) };
+/** Runs `work` on a session to every server, closed again whatever happens. */
+async function onEveryServer(config, say, verbose, work) {
+    const sessions = await openSessions(config.servers, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
+    try {
+        return await Promise.all(sessions.map(work));
+    }
+    finally {
+        await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
+    }
+}
+async function operate(request, config, io) {
+    const say = (line) => io.stderr(`${line}\n`);
+    try {
+        if (request.command === 'unlock')
+            return await unlock(request, config, io, say);
+        const statuses = await onEveryServer(config, say, request.verbose, async (session) => {
+            const probes = forwardedProbes(session.shell, config);
+            try {
+                return await readServerStatus(session, probes, config, request.limit);
+            }
+            finally {
+                await probes.close().catch(() => undefined);
+            }
+        });
+        if (request.json) {
+            const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
+            io.stdout(`${JSON.stringify({ ok: true, servers: shown })}\n`);
+        }
+        else {
+            io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
+        }
+        return 0;
+    }
+    catch (e) {
+        say(`docker-hot-deploy ${request.command}: ${printable(e.message)}`);
+        if (request.json)
+            io.stdout(`${JSON.stringify({ ok: false, error: e.message })}\n`);
+        return 1;
+    }
+}
+async function unlock(request, config, io, say) {
+    const name = lockName(config.switch.redisKey);
+    const outcomes = await onEveryServer(config, say, request.verbose, async (session) => {
+        const holder = await session.keys.lockHolder(name);
+        const ttl = holder === null ? -2 : await session.keys.lockTtl(name);
+        if (holder !== null)
+            say(`${printable(session.name)}: ${name} ${lockLine(lockStatus(holder, ttl, Date.now()))}`);
+        const outcome = await unlockLock(session.keys, name, request.unlock, realClock, (line) => say(`${printable(session.name)}: ${printable(line)}`));
+        say(`${printable(session.name)}: ${printable(outcome.message)}`);
+        return { server: session.name, ...outcome };
+    });
+    if (request.json)
+        io.stdout(`${JSON.stringify({ ok: outcomes.every((o) => o.free), servers: outcomes })}\n`);
+    return outcomes.every((o) => o.free) ? 0 : 1;
+}
+
 ;// CONCATENATED MODULE: ./src/cli.ts
 // The CLI door, for any CI or a laptop: `docker-hot-deploy deploy --host ... --image ...`.
 // The same inputs as action.yml (names, defaults, validation), as flags or DHD_*
 // variables (so secrets need not be flags); never INPUT_*.
+
 
 
 
@@ -42788,9 +42997,16 @@ function usage() {
     });
     return [
         'Usage: docker-hot-deploy deploy [--INPUT VALUE ...] [--json] [--verbose]',
+        '       docker-hot-deploy status  [--INPUT VALUE ...] [--limit N] [--json]',
+        '       docker-hot-deploy history [--INPUT VALUE ...] [--limit N] [--json]',
+        '       docker-hot-deploy unlock  [--INPUT VALUE ...] (--owner HOLDER | --force) [--json]',
         '',
-        'Hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
-        'the same deploy as the GitHub Action, with the same inputs. Each input is a flag or an',
+        'deploy hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
+        'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
+        'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
+        'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
+        'holder still has it; with --force, once it was not renewed for 15 s). They change nothing else',
+        'and need no image or container-port. Each input is a flag or an',
         'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
         'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
         'passphrase, registry-password) out of flags. --host, --env, --run-args, --release-command',
@@ -42798,6 +43014,7 @@ function usage() {
         '',
         'Exit status: 0 deployed; 2 bad input (nothing was done); 3 the deploy failed and the',
         'previous version serves; 130 interrupted (cleaned up as a cancelled run is); 1 anything else.',
+        'status and history: 0 read, 1 a server could not be read. unlock: 0 the lock is free, 1 not.',
         '',
         'Inputs:',
         ...rows,
@@ -42805,13 +43022,20 @@ function usage() {
         'Options:',
         '  --json       print the result (outputs, phases, warnings) as JSON on stdout',
         '  --verbose    print each remote command',
+        '  --limit N    status and history: releases shown per server (1-50; default 5, history 10)',
+        '  --owner H    unlock: release the lock only if H (its value, as status shows it) holds it',
+        '  --force      unlock: release the lock once no deploy renewed it for 15 s',
         '  --help       this text',
         '',
     ].join('\n');
 }
+/** What the CLI does: deploy, or read (status, history) and release a lock (unlock) for the on-call person. */
+const COMMANDS = ['deploy', 'status', 'history', 'unlock'];
 /** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
 function readInvocation(args, env) {
-    const options = { json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } };
+    const options = {
+        json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, limit: { type: 'string' }, owner: { type: 'string' }, force: { type: 'boolean' },
+    };
     for (const input of ACTION_INPUTS) {
         // Collected, so that a repeated flag is seen: a line each for multi-line inputs, an error for the others.
         options[input.name] = BOOLEAN_INPUTS.has(input.name) ? { type: 'boolean' } : { type: 'string', multiple: true };
@@ -42821,8 +43045,23 @@ function readInvocation(args, env) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
     if (values.help || positionals.length === 0)
         return 'help';
-    if (positionals[0] !== 'deploy' || positionals.length > 1)
-        throw new Error(`unknown command "${positionals.join(' ')}": the command is deploy`);
+    const command = COMMANDS.find((c) => c === positionals[0]);
+    if (!command || positionals.length > 1)
+        throw new Error(`unknown command "${positionals.join(' ')}": the commands are ${COMMANDS.join(', ')}`);
+    const only = (option, commands) => {
+        if (values[option] !== undefined && !commands.includes(command))
+            throw new Error(`--${option} is an option of ${commands.join(' and ')}, not of ${command}`);
+    };
+    only('limit', ['status', 'history']);
+    only('owner', ['unlock']);
+    only('force', ['unlock']);
+    const limitText = values.limit;
+    if (limitText !== undefined && !/^(?:[1-9]|[1-4]\d|50)$/.test(limitText))
+        throw new Error(`--limit: ${JSON.stringify(limitText)} is not a whole number from 1 to 50`);
+    const owner = values.owner;
+    if (owner !== undefined && values.force)
+        throw new Error('--owner and --force: give one (--owner releases the lock if that holder still has it; --force once no deploy renews it)');
+    const unlock = owner !== undefined ? { owner } : values.force ? { force: true } : {};
     const read = (path, from) => {
         try {
             return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
@@ -42851,7 +43090,7 @@ function readInvocation(args, env) {
     const secret = (name) => SECRET_INPUTS.includes(name) || name === 'env'
         || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
     const secretFlags = ACTION_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
-    return { inputs, json: values.json === true, verbose: values.verbose === true, secretFlags };
+    return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : 5)), unlock, secretFlags };
 }
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
 function deployer(env) {
@@ -42891,7 +43130,7 @@ async function main(args, env, io, deployWith = runDeploy) {
     }
     let config;
     try {
-        config = parseInputs((name) => invocation.inputs[name] ?? '');
+        config = parseInputs((name) => invocation.inputs[name] ?? '', { deploying: invocation.command === 'deploy' });
     }
     catch (e) {
         if (!(e instanceof InputError))
@@ -42908,6 +43147,8 @@ async function main(args, env, io, deployWith = runDeploy) {
         const instead = READ_FROM_FILE.has(flag.slice(2)) ? `${envName(flag.slice(2))} or ${flag}-file` : envName(flag.slice(2));
         say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
     }
+    if (invocation.command !== 'deploy')
+        return operate({ ...invocation, command: invocation.command }, config, io);
     const log = {
         info: say,
         warning: (m) => say(`warning: ${m}`),
@@ -43000,7 +43241,7 @@ async function main(args, env, io, deployWith = runDeploy) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3332);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6200);
 // The CLI, as `npx docker-hot-deploy` or `node dist/cli/index.js` starts it (package.json bin).
 
 const code = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {

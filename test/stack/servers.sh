@@ -82,6 +82,11 @@ start_namespaces() { # start_namespaces N
   wait_for "the mounts of server $n" 10 on_server "$n" test -d /run/sshd
 }
 
+# Whether the daemon of a pid file in server N's /run runs (a killed one leaves its file).
+server_alive() { # server_alive N PIDFILE
+  on_server "$1" sh -c '[ -f "$1" ] && kill -0 "$(cat "$1")"' sh "$2" 2>/dev/null
+}
+
 start_server() { # start_server N
   local n=$1 d addr
   d=$(server_dir "$n") addr=$(server_addr "$n")
@@ -95,15 +100,15 @@ start_server() { # start_server N
   printf '%s\n' "Port 22" "ListenAddress $addr" "HostKey $d/ssh_host_ed25519_key" "HostKey $d/ssh_host_rsa_key" \
     "PidFile /run/sshd.pid" "AllowUsers deploy" "PubkeyAuthentication yes" "PasswordAuthentication no" \
     "KbdInteractiveAuthentication no" "PermitRootLogin no" "UsePAM no" "AllowTcpForwarding yes" "MaxSessions 32" > "$d/sshd_config"
-  on_server "$n" test -f /run/sshd.pid || on_server "$n" /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
+  server_alive "$n" /run/sshd.pid || on_server "$n" /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
   # Redis as in the host setup, on the server's loopback.
   sed -e "s#^pidfile .*#pidfile /run/redis.pid#" -e "s#^logfile .*#logfile $d/redis.log#" -e "s#^dir .*#dir $d/redis-data#" \
     -e '/^tls-\|^user /d' "$STACK/redis.conf" > "$d/redis.conf"
-  on_server "$n" test -f /run/redis.pid || on_server "$n" redis-server "$d/redis.conf"
+  server_alive "$n" /run/redis.pid || on_server "$n" redis-server "$d/redis.conf"
   # nginx on its loopback (the probes) and its address (load from this machine).
   sed -e "s#error_log .*#error_log $d/nginx-error.log warn;#" -e "/$STAGING_PORT\|staging/d" \
     -e "s#listen 127.0.0.1:$NGINX_PORT;#listen 127.0.0.1:$NGINX_PORT; listen $addr:$NGINX_PORT;#" <(nginx_conf reload) > "$d/nginx.conf"
-  on_server "$n" test -f /run/nginx.pid || on_server "$n" /usr/sbin/nginx -c "$d/nginx.conf"
+  server_alive "$n" /run/nginx.pid || on_server "$n" /usr/sbin/nginx -c "$d/nginx.conf"
   # confd with the app's resource only.
   cp "$HOST_FILES/confd/conf.d/app.toml" "$d/confd/conf.d/"
   cp "$HOST_FILES/confd/templates/app-upstream.conf.tmpl" "$d/confd/templates/"
@@ -113,7 +118,7 @@ start_server() { # start_server N
 start_server_confd() { # start_server_confd N
   local n=$1 d
   d=$(server_dir "$n")
-  on_server "$n" sh -c '[ -f /run/confd.pid ] && kill -0 "$(cat /run/confd.pid)"' 2>/dev/null && return 0
+  server_alive "$n" /run/confd.pid && return 0
   server_daemon "$n" confd sh -c 'echo $$ > /run/confd.pid; exec "$@"' sh "${CONFD[@]}" -backend redis -node "127.0.0.1:$REDIS_PORT" -confdir "$d/confd" -log-level info -watch
   wait_for "confd on server $n" 20 on_server "$n" sh -c "[ \"\$(redis-cli -p $REDIS_PORT PUBSUB NUMPAT)\" -gt 0 ]" || { cat "$d/confd.log"; exit 1; }
 }

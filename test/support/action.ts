@@ -120,8 +120,9 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
   return { child, output: () => stdout, done };
 }
 
-export function startAction(inputs: Record<string, string>, env: Record<string, string> = {}): RunningAction {
-  return spawnStep(MAIN, { ...inputEnv(inputs), ...env });
+/** The main step; `main` another build's (the benchmark's --compare). */
+export function startAction(inputs: Record<string, string>, env: Record<string, string> = {}, main = MAIN): RunningAction {
+  return spawnStep(main, { ...inputEnv(inputs), ...env });
 }
 
 export function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
