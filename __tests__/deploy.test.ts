@@ -801,6 +801,20 @@ describe('neighbouring deployments on the server', () => {
     expect(result.timeline.find((p) => p.phase === 'retire')?.detail).toContain(`old images kept this time: ${SHOP} is deploying on this server`);
   });
 
+  test('the server is read again before pruning only when something is to be pruned (it costs the deploy ~0.1 s)', async () => {
+    const nothing = new World();
+    nothing.serving(20000);
+    // Only the image serving until now (i1) and the new one (i2) on the server.
+    const images = nothing.docker.images;
+    nothing.docker.images = async (repository) => (await images(repository)).filter((i) => i.id !== 'i0');
+    await deploy(config(), nothing.deps(), identity);
+    expect(nothing.calls.filter((c) => c === 'list' || c.startsWith('rmi'))).toEqual(['list']);
+    const some = new World();
+    some.serving(20000);
+    await deploy(config({ 'keep-images': '1' }), some.deps(), identity);
+    expect(some.calls.filter((c) => c === 'list' || c.startsWith('rmi'))).toEqual(['list', 'list', expect.stringMatching(/^rmi /)]);
+  });
+
   test('what a neighbour started or released during the deploy is read again before pruning', async () => {
     const w = new World();
     w.serving(20000);

@@ -73200,12 +73200,22 @@ class ServerDeploy {
             // Kept whatever keep-images says: the new image, the one that served until now (the
             // rollback target), every image a container of the server uses, and the images of the last
             // keep-images releases of every deployment with a history here; the containers and the
-            // histories are read again once the old containers are gone, as neighbouring deployments
-            // may have started or released meanwhile.
+            // histories are read again once the old containers are gone (when anything is to be pruned),
+            // as neighbouring deployments may have started or released meanwhile.
             const pruneImages = async (stopped) => {
                 try {
                     const images = await docker.images(repositoryOf(image));
                     await stopped;
+                    const protectedBy = (containers, files) => {
+                        const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
+                        return new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
+                            ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
+                    };
+                    // The inspection's look without the containers retired here: if it prunes nothing, neither
+                    // would a fresh one (what started or released since only keeps more), so none is taken.
+                    const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+                    if (imagesToPrune(images, protectedBy(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0)
+                        return;
                     // A neighbour deploying now may have pulled an image it has not started yet: listed
                     // above, so its lock is already held (a deploy pulls under its lock). Pruned next time;
                     // asked again right before the removal, to leave the smallest window.
@@ -73215,13 +73225,10 @@ class ServerDeploy {
                             done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
                         return deploying.length > 0;
                     };
-                    if (await neighbourDeploying())
+                    const [busy, containers, files] = await Promise.all([neighbourDeploying(), docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
+                    if (busy)
                         return;
-                    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
-                    const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
-                    const protectedIds = new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
-                        ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
-                    const prune = imagesToPrune(images, protectedIds);
+                    const prune = imagesToPrune(images, protectedBy(containers, files));
                     if (prune.length === 0 || await neighbourDeploying())
                         return;
                     await docker.removeImages(prune);
