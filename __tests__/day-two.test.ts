@@ -13,15 +13,15 @@ const reading = (overrides: Partial<StatusReading> = {}): StatusReading => ({
   server: 'web1.example', redisKey: KEY, redisValue: '{port}', app: 'web', keyValue: '20002',
   served: { status: 200, upstream: '127.0.0.1:20002' },
   containers: [container('web-1', 20001, 'exited'), container('web-2', 20002), container('other', 20003, 'running', '/nginx/upstream/staging/port')],
-  history: [{ ...release(1), container: 'web-1' }, { ...release(2), container: 'web-2' }], lockHolder: null, lockTtlMs: -2, now: Date.UTC(2026, 11, 7, 4, 10, 0), ...overrides,
+  history: [{ ...release(1), container: 'web-1' }, { ...release(2), container: 'web-2' }], locks: [], now: Date.UTC(2026, 11, 7, 4, 10, 0), ...overrides,
 });
 
 describe('status, pure', () => {
   test("the lock's age comes from the deploy's instance stamp; its expiry from PTTL", () => {
     const now = Date.UTC(2026, 11, 7, 4, 10, 0);
-    expect(lockStatus('acme/web run 7 deploying web:2 [20261207040930-ab12]', 21_000, now)).toEqual({ holder: 'acme/web run 7 deploying web:2 [20261207040930-ab12]', ageSeconds: 30, expiresInMs: 21_000 });
+    expect(lockStatus('L', 'acme/web run 7 deploying web:2 [20261207040930-ab12]', 21_000, now)).toEqual({ name: 'L', holder: 'acme/web run 7 deploying web:2 [20261207040930-ab12]', ageSeconds: 30, expiresInMs: 21_000 });
     // A lock of 0.1, or set by hand: no stamp, maybe no expiry.
-    expect(lockStatus('someone', -1, now)).toEqual({ holder: 'someone', ageSeconds: undefined, expiresInMs: undefined });
+    expect(lockStatus('L', 'someone', -1, now)).toEqual({ name: 'L', holder: 'someone', ageSeconds: undefined, expiresInMs: undefined });
   });
 
   test("the serving container is the one the key names and nginx reaches; only this deployment's containers; newest releases first", () => {
@@ -41,16 +41,20 @@ describe('status, pure', () => {
   });
 
   test('the text: each server with nginx, key, lock, containers and releases; what the server said is escaped', () => {
-    const text = statusText([serverStatus(reading({ lockHolder: 'evil\n::set-output name=x::y [20261207040930-ab12]', lockTtlMs: 20_000 }), 5)]);
+    const text = statusText([serverStatus(reading({ locks: [
+      { name: 'docker-hot-deploy:lock:/k', holder: 'evil\n::set-output name=x::y [20261207040930-ab12]', ttlMs: 20_000 },
+      { name: '/k:lock', holder: 'a 0.1 deploy', ttlMs: -1 },
+    ] }), 5)]);
     expect(text).toContain('web1.example\n  nginx       200 from 127.0.0.1:20002 → web-2');
     expect(text).toContain(`  key         ${KEY} = 20002`);
-    expect(text).toContain('  lock        held by evil\\x0a::set-output name=x::y [20261207040930-ab12], taken 30 s ago, expires in 20 s unless renewed');
-    expect(text).toMatch(/ {4}● web-2 {2}running since 2026-12-07 04:00:00 {2}:20002 {2}ghcr\.io\/acme\/web:2 {2}sha256:222222222222 {2}\(serving\)/);
+    expect(text).toContain('  lock        docker-hot-deploy:lock:/k held by evil\\x0a::set-output name=x::y [20261207040930-ab12], its deploy began 30 s ago, expires in 20 s unless renewed');
+    expect(text).toContain('  lock        /k:lock held by a 0.1 deploy, never expires');
+    expect(text).toMatch(/ {4}● web-2 {2}running since 2026-12-07 04:00:00Z {2}:20002 {2}ghcr\.io\/acme\/web:2 {2}sha256:222222222222 {2}\(serving\)/);
     expect(statusText([serverStatus(reading({ history: [] }), 5)])).toContain(':20002  ghcr.io/acme/web:2  image sha256:0123456789ab  (serving)');
     expect(text).toMatch(/ {4}○ web-1 {2}exited {2}:20001/);
-    expect(text).toContain('    2026-12-02 10:00:00  deployed    ghcr.io/acme/web:2');
+    expect(text).toContain('    2026-12-02 10:00:00Z  deployed    ghcr.io/acme/web:2');
     expect(text.split('\n').some((line) => line.startsWith('::'))).toBe(false);
-    expect(statusText([serverStatus(reading({ lockHolder: null }), 5)])).toContain('  lock        free');
+    expect(statusText([serverStatus(reading(), 5)])).toContain('  lock        free');
     expect(historyText([serverStatus(reading({ history: [] }), 5)])).toBe('web1.example\n  (none recorded)');
   });
 });

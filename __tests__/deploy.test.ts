@@ -187,7 +187,7 @@ class World {
           return true;
         },
         lockHolder: async (name) => this.locks.get(name) ?? null,
-        lockTtl: async (name) => (this.locks.has(name) ? 30_000 : -2),
+        lockState: async (name) => (this.locks.has(name) ? { holder: this.locks.get(name) as string, ttlMs: 30_000 } : null),
         deploying: async () => [...this.locks.keys()].filter((n) => n.startsWith('docker-hot-deploy:lock:')).map((n) => n.slice('docker-hot-deploy:lock:'.length)),
         unlock: async (name, owner) => {
           if (this.locks.get(name) !== owner) return false;

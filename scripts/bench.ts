@@ -11,7 +11,8 @@
 //   naive       ssh; docker pull; docker rm -f; docker run on the same port
 //   fixed-sleep new container on another port, write the key, sleep, stop the old one
 // Prints a table and writes docs/benchmarks.md.
-// `npm run bench -- --compare <git-ref> [--pairs 8]`: instead, this build and the ref's (built in a
+// `npm run bench -- --compare <git-ref> [--pairs 8]`: instead, this build (dist/ as it is: run
+// `npm run build` first) and the ref's (built in a
 // temporary worktree) deploy in turns on the same idle stack (A B, B A, ...), and the median wall,
 // switch and phases of each are printed side by side, with the per-pair ratio.
 import { execFile, execFileSync } from 'node:child_process';
@@ -220,8 +221,11 @@ async function compare(ref: string, pairs: number): Promise<void> {
       process.stdout.write('.');
     }
   } finally {
-    other.remove();
-    await resetStack();
+    try {
+      other.remove();
+    } finally {
+      await resetStack();
+    }
   }
   const med = (which: 'this' | 'ref', f: (d: DeployMeasure) => number | undefined): string => median(measured[which].map((d) => f(d) ?? 0)).toFixed(2);
   const rows = [

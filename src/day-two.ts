@@ -7,12 +7,13 @@ import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, latest, parseHistory, type R
 import type { Config } from './inputs.js';
 import { printable } from './printable.js';
 import type { ProbeResult, Probes } from './probe.js';
-import { lockName } from './redis.js';
+import { legacyLockName, lockName } from './redis.js';
 import type { Session } from './session.js';
 
 export interface LockStatus {
+  name: string;
   holder: string;
-  /** Since the holder took it, when its value says (the deploy's instance stamp). */
+  /** Since its deploy began, when its value says (the deploy's instance stamp). */
   ageSeconds?: number;
   /** Until it expires unless renewed; undefined: it never expires. */
   expiresInMs?: number;
@@ -38,7 +39,8 @@ export interface ServerStatus {
   /** The container the key names and nginx reaches, if any. */
   serving?: string;
   containers: ContainerStatus[];
-  lock?: LockStatus;
+  /** The deployment's lock, and 0.1's (which deploys wait for too), when held. */
+  locks: LockStatus[];
   releases: Release[];
   /** What does not add up (the key names no container, nginx serves another one). */
   findings: string[];
@@ -54,19 +56,19 @@ export interface StatusReading {
   served: ProbeResult;
   containers: ContainerSummary[];
   history: Release[];
-  lockHolder: string | null;
-  /** PTTL: -1 no expiry. */
-  lockTtlMs: number;
+  /** Each lock held, by name: its holder and time to live (-1: never expires). */
+  locks: Array<{ name: string; holder: string; ttlMs: number }>;
   now: number;
 }
 
 /** The deploy's instance stamp at the end of a lock's value: `[YYYYMMDDHHMMSS-xxxx]` (run-deploy.ts newIdentity). */
 const INSTANCE_STAMP = /\[(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})-[0-9a-f]{4}\]$/;
 
-export function lockStatus(holder: string, ttlMs: number, now: number): LockStatus {
+export function lockStatus(name: string, holder: string, ttlMs: number, now: number): LockStatus {
   const m = INSTANCE_STAMP.exec(holder);
   const taken = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : undefined;
   return {
+    name,
     holder,
     ageSeconds: taken === undefined ? undefined : Math.max(0, Math.round((now - taken) / 1000)),
     expiresInMs: ttlMs >= 0 ? ttlMs : undefined,
@@ -76,7 +78,8 @@ export function lockStatus(holder: string, ttlMs: number, now: number): LockStat
 export function serverStatus(r: StatusReading, releases: number): ServerStatus {
   const state = deploymentState({ deployment: r.redisKey, app: r.app, redisValue: r.redisValue, keyValue: r.keyValue, served: r.served, containers: r.containers });
   // Status writes nothing: a repair the next deploy would make is a finding here.
-  const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`] : state.findings;
+  const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`]
+    : state.findings.map((f) => f.replace('this deploy is the repair', 'the next deploy repairs it'));
   return {
     server: r.server,
     nginx: r.served,
@@ -86,23 +89,27 @@ export function serverStatus(r: StatusReading, releases: number): ServerStatus {
       name: c.name, state: c.state, image: c.image, imageId: c.imageId, digest: r.history.findLast((release) => release.container === c.name)?.digest,
       ports: c.hostPorts, startedAt: c.startedAt, serving: c === state.serving,
     })),
-    lock: r.lockHolder === null ? undefined : lockStatus(r.lockHolder, r.lockTtlMs, r.now),
+    locks: r.locks.map((l) => lockStatus(l.name, l.holder, l.ttlMs, r.now)),
     releases: latest(r.history, releases),
     findings,
   };
 }
 
+/** A deployment's lock, and the one 0.1 took (deploys wait for it too). */
+export const lockNames = (redisKey: string): string[] => [lockName(redisKey), legacyLockName(redisKey)];
+
 /** One server's status, read in one round of commands beside each other. */
 export async function readServerStatus(session: Session, probes: Probes, config: Config, releases: number): Promise<ServerStatus> {
   const { redisKey, redisValue } = config.switch;
-  const lock = lockName(redisKey);
-  const [keyValue, served, containers, files, lockHolder, lockTtlMs] = await Promise.all([
+  const names = lockNames(redisKey);
+  const [keyValue, served, containers, files, ...lockStates] = await Promise.all([
     session.keys.get(redisKey), probes.probe(), session.docker.containers(), session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
-    session.keys.lockHolder(lock), session.keys.lockTtl(lock),
+    ...names.map((name) => session.keys.lockState(name)),
   ]);
+  const locks = names.flatMap((name, i) => { const held = lockStates[i]; return held ? [{ name, ...held }] : []; });
   const history = parseHistory(files.get(historyPath(redisKey)) ?? '');
   const app = appName(config.container.app, config.container.image || history.at(-1)?.image || '');
-  return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, lockHolder, lockTtlMs, now: Date.now() }, releases);
+  return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, locks, now: Date.now() }, releases);
 }
 
 /** A value from the server on one line of its own: escaped, a newline too. */
@@ -110,18 +117,17 @@ const field = (text: string): string => printable(text.replace(/\n/g, '\\x0a'));
 
 const ago = (seconds: number): string => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
 
-export function lockLine(lock: LockStatus | undefined): string {
-  if (!lock) return 'free';
-  const age = lock.ageSeconds === undefined ? '' : `, taken ${ago(lock.ageSeconds)} ago`;
+export function lockLine(lock: LockStatus): string {
+  const age = lock.ageSeconds === undefined ? '' : `, its deploy began ${ago(lock.ageSeconds)} ago`;
   const expiry = lock.expiresInMs === undefined ? ', never expires' : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
-  return `held by ${field(lock.holder)}${age}${expiry}`;
+  return `${field(lock.name)} held by ${field(lock.holder)}${age}${expiry}`;
 }
 
 export const releaseLine = (r: Release): string =>
-  field(`${r.time.replace('T', ' ').slice(0, 19)}  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
+  field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
 
 function containerLine(c: ContainerStatus): string {
-  const since = c.startedAt && isUp({ state: c.state } as ContainerSummary) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}` : '';
+  const since = c.startedAt && isUp({ state: c.state } as ContainerSummary) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
   return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
 }
 
@@ -135,7 +141,7 @@ export function statusText(statuses: ServerStatus[]): string {
     field(s.server),
     `  nginx       ${nginxLine(s)}`,
     `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
-    `  lock        ${lockLine(s.lock)}`,
+    ...(s.locks.length === 0 ? ['  lock        free'] : s.locks.map((l) => `  lock        ${lockLine(l)}`)),
     `  containers${s.containers.length === 0 ? '  (none)' : ''}`,
     ...s.containers.map((c) => `    ${containerLine(c)}`),
     `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,

@@ -1,11 +1,11 @@
 // The CLI's day-two commands: status and history read every server side by side, unlock
-// releases a lock its deploy left behind. Nothing else on a server changes.
-import { historyText, lockLine, lockStatus, readServerStatus, statusText, type ServerStatus } from './day-two.js';
-import type { Config } from './inputs.js';
+// releases a lock its deploy left behind. Nothing else on a server changes. Each server
+// answers for itself: one that cannot be read is named, the others are still shown.
+import { historyText, lockNames, readServerStatus, statusText } from './day-two.js';
+import { serverName, type Config } from './inputs.js';
 import { printable } from './printable.js';
 import { forwardedProbes } from './probe.js';
-import { lockName } from './redis.js';
-import { openSessions, type Session } from './session.js';
+import { openSession, type Session } from './session.js';
 import { unlockLock, type UnlockOutcome, type UnlockRequest } from './unlock.js';
 
 export interface OperateRequest {
@@ -21,54 +21,73 @@ interface Out {
   stderr: (text: string) => void;
 }
 
+type PerServer<T> = { server: string; ok: true; value: T } | { server: string; ok: false; error: string };
+
 const realClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }) };
 
-/** Runs `work` on a session to every server, closed again whatever happens. */
-async function onEveryServer<T>(config: Config, say: (line: string) => void, verbose: boolean, work: (session: Session) => Promise<T>): Promise<T[]> {
-  const sessions = await openSessions(config.servers, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
-  try {
-    return await Promise.all(sessions.map(work));
-  } finally {
-    await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
-  }
+/** JSON for stdout: one line, and no "##[" a workflow log would take for a command (printable.ts). */
+const jsonLine = (value: unknown): string => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;
+
+/** `work` on each server side by side, its session closed again whatever happens; every server's outcome. */
+function onEveryServer<T>(config: Config, say: (line: string) => void, verbose: boolean, work: (session: Session) => Promise<T>): Promise<Array<PerServer<T>>> {
+  return Promise.all(config.servers.map(async (target): Promise<PerServer<T>> => {
+    const server = serverName(target);
+    try {
+      const session = await openSession(target, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
+      try {
+        return { server: session.name, ok: true, value: await work(session) };
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+    } catch (e) {
+      return { server, ok: false, error: (e as Error).message };
+    }
+  }));
 }
 
 export async function operate(request: OperateRequest, config: Config, io: Out): Promise<number> {
   const say = (line: string): void => io.stderr(`${line}\n`);
-  try {
-    if (request.command === 'unlock') return await unlock(request, config, io, say);
-    const statuses: ServerStatus[] = await onEveryServer(config, say, request.verbose, async (session) => {
-      const probes = forwardedProbes(session.shell, config);
-      try {
-        return await readServerStatus(session, probes, config, request.limit);
-      } finally {
-        await probes.close().catch(() => undefined);
-      }
-    });
-    if (request.json) {
-      const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
-      io.stdout(`${JSON.stringify({ ok: true, servers: shown })}\n`);
-    } else {
-      io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
-    }
-    return 0;
-  } catch (e) {
-    say(`docker-hot-deploy ${request.command}: ${printable((e as Error).message)}`);
-    if (request.json) io.stdout(`${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
-    return 1;
+  const failed = <T>(results: Array<PerServer<T>>): Array<{ server: string; error: string }> =>
+    results.flatMap((r) => (r.ok ? [] : [{ server: r.server, error: r.error }]));
+  const sayFailures = (results: Array<PerServer<unknown>>): void =>
+    failed(results).forEach((f) => say(`${printable(f.server)}: could not be read: ${printable(f.error)}`));
+
+  if (request.command === 'unlock') {
+    const results = await onEveryServer(config, say, request.verbose, (session) => unlockServer(session, config.switch.redisKey, request.unlock, say));
+    sayFailures(results);
+    const free = results.every((r) => r.ok && r.value.every((o) => o.free));
+    if (request.json) io.stdout(jsonLine({ ok: free, servers: results.map((r) => (r.ok ? { server: r.server, locks: r.value } : r)) }));
+    return free ? 0 : 1;
   }
+  const results = await onEveryServer(config, say, request.verbose, async (session) => {
+    const probes = forwardedProbes(session.shell, config);
+    try {
+      return await readServerStatus(session, probes, config, request.limit);
+    } finally {
+      await probes.close().catch(() => undefined);
+    }
+  });
+  const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
+  if (request.json) {
+    const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
+    io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: failed(results) }));
+  } else if (statuses.length > 0) {
+    io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
+  }
+  sayFailures(results);
+  return statuses.length === results.length ? 0 : 1;
 }
 
-async function unlock(request: OperateRequest, config: Config, io: Out, say: (line: string) => void): Promise<number> {
-  const name = lockName(config.switch.redisKey);
-  const outcomes = await onEveryServer(config, say, request.verbose, async (session): Promise<UnlockOutcome & { server: string }> => {
-    const holder = await session.keys.lockHolder(name);
-    const ttl = holder === null ? -2 : await session.keys.lockTtl(name);
-    if (holder !== null) say(`${printable(session.name)}: ${name} ${lockLine(lockStatus(holder, ttl, Date.now()))}`);
-    const outcome = await unlockLock(session.keys, name, request.unlock, realClock, (line) => say(`${printable(session.name)}: ${printable(line)}`));
+/** Both locks a deploy waits for (this version's and 0.1's), each as the request says. */
+async function unlockServer(session: Session, redisKey: string, request: UnlockRequest, say: (line: string) => void): Promise<Array<UnlockOutcome & { lock: string }>> {
+  const [current, legacy] = lockNames(redisKey);
+  const outcomes: Array<UnlockOutcome & { lock: string }> = [];
+  for (const name of [current, legacy]) {
+    // 0.1's lock is only looked at when held; this version's always answers.
+    if (name === legacy && (await session.keys.lockState(name)) === null) continue;
+    const outcome = await unlockLock(session.keys, name, request, realClock, (line) => say(`${printable(session.name)}: ${printable(line)}`));
     say(`${printable(session.name)}: ${printable(outcome.message)}`);
-    return { server: session.name, ...outcome };
-  });
-  if (request.json) io.stdout(`${JSON.stringify({ ok: outcomes.every((o) => o.free), servers: outcomes })}\n`);
-  return outcomes.every((o) => o.free) ? 0 : 1;
+    outcomes.push({ lock: name, ...outcome });
+  }
+  return outcomes;
 }

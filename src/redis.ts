@@ -30,8 +30,8 @@ export interface KeyStore {
   /** Why a lock this store took is no longer held (deleted, taken, or not renewed in time), or undefined. */
   lockLost(name: string): string | undefined;
   lockHolder(name: string): Promise<string | null>;
-  /** PTTL: ms until the lock expires unless renewed; -1 never, -2 not held. */
-  lockTtl(name: string): Promise<number>;
+  /** Its holder and the ms until it expires unless renewed (-1: never), read in one step; null: not held. */
+  lockState(name: string): Promise<{ holder: string; ttlMs: number } | null>;
   /** Deletes the lock only if `owner` still holds it. */
   unlock(name: string, owner: string): Promise<boolean>;
   /** The deployments (redis keys) whose deploy holds its lock now, on any server of this Redis
@@ -172,7 +172,10 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     },
     lockLost: (name) => held.get(name)?.lost,
     lockHolder: (name) => redis.get(name),
-    lockTtl: (name) => redis.pttl(name),
+    async lockState(name) {
+      const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec()) as [[null, string | null], [null, number]];
+      return holder === null ? null : { holder, ttlMs };
+    },
     async unlock(name, owner) {
       stopRenewing(name);
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;

@@ -739,8 +739,9 @@ export class ServerDeploy {
             return new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
               ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
           };
-          // The inspection's look without the containers retired here: if it prunes nothing, neither
-          // would a fresh one (what started or released since only keeps more), so none is taken.
+          // The inspection's look without the containers retired here: if it prunes nothing, the fresh
+          // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
+          // they started or released is kept either way; what they let go is pruned next time.
           const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
           if (imagesToPrune(images, protectedBy(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0) return;
           // A neighbour deploying now may have pulled an image it has not started yet: listed
@@ -751,8 +752,9 @@ export class ServerDeploy {
             if (deploying.length > 0) done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
             return deploying.length > 0;
           };
-          const [busy, containers, files] = await Promise.all([neighbourDeploying(), docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
-          if (busy) return;
+          // Asked before the look: a neighbour not deploying now has started what it pulled.
+          if (await neighbourDeploying()) return;
+          const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
           const prune = imagesToPrune(images, protectedBy(containers, files));
           if (prune.length === 0 || await neighbourDeploying()) return;
           await docker.removeImages(prune);
@@ -796,8 +798,6 @@ export class ServerDeploy {
     await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e: Error) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
   }
 }
-
-/** The app that names containers: the input, else the image's name. */
 
 const HINTS: Record<PhaseName, string> = {
   lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,

@@ -38453,7 +38453,10 @@ async function openKeyStore(shell, target) {
         },
         lockLost: (name) => held.get(name)?.lost,
         lockHolder: (name) => redis.get(name),
-        lockTtl: (name) => redis.pttl(name),
+        async lockState(name) {
+            const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec());
+            return holder === null ? null : { holder, ttlMs };
+        },
         async unlock(name, owner) {
             stopRenewing(name);
             return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
@@ -42105,8 +42108,9 @@ class ServerDeploy {
                         return new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
                             ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
                     };
-                    // The inspection's look without the containers retired here: if it prunes nothing, neither
-                    // would a fresh one (what started or released since only keeps more), so none is taken.
+                    // The inspection's look without the containers retired here: if it prunes nothing, the fresh
+                    // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
+                    // they started or released is kept either way; what they let go is pruned next time.
                     const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
                     if (imagesToPrune(images, protectedBy(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0)
                         return;
@@ -42119,9 +42123,10 @@ class ServerDeploy {
                             done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
                         return deploying.length > 0;
                     };
-                    const [busy, containers, files] = await Promise.all([neighbourDeploying(), docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
-                    if (busy)
+                    // Asked before the look: a neighbour not deploying now has started what it pulled.
+                    if (await neighbourDeploying())
                         return;
+                    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
                     const prune = imagesToPrune(images, protectedBy(containers, files));
                     if (prune.length === 0 || await neighbourDeploying())
                         return;
@@ -42165,7 +42170,6 @@ class ServerDeploy {
         await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
     }
 }
-/** The app that names containers: the input, else the image's name. */
 const HINTS = {
     lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
     inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
@@ -42795,10 +42799,11 @@ function printable(text) {
 
 /** The deploy's instance stamp at the end of a lock's value: `[YYYYMMDDHHMMSS-xxxx]` (run-deploy.ts newIdentity). */
 const INSTANCE_STAMP = /\[(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})-[0-9a-f]{4}\]$/;
-function lockStatus(holder, ttlMs, now) {
+function lockStatus(name, holder, ttlMs, now) {
     const m = INSTANCE_STAMP.exec(holder);
     const taken = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : undefined;
     return {
+        name,
         holder,
         ageSeconds: taken === undefined ? undefined : Math.max(0, Math.round((now - taken) / 1000)),
         expiresInMs: ttlMs >= 0 ? ttlMs : undefined,
@@ -42807,7 +42812,8 @@ function lockStatus(holder, ttlMs, now) {
 function serverStatus(r, releases) {
     const state = deploymentState({ deployment: r.redisKey, app: r.app, redisValue: r.redisValue, keyValue: r.keyValue, served: r.served, containers: r.containers });
     // Status writes nothing: a repair the next deploy would make is a finding here.
-    const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`] : state.findings;
+    const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`]
+        : state.findings.map((f) => f.replace('this deploy is the repair', 'the next deploy repairs it'));
     return {
         server: r.server,
         nginx: r.served,
@@ -42817,36 +42823,37 @@ function serverStatus(r, releases) {
             name: c.name, state: c.state, image: c.image, imageId: c.imageId, digest: r.history.findLast((release) => release.container === c.name)?.digest,
             ports: c.hostPorts, startedAt: c.startedAt, serving: c === state.serving,
         })),
-        lock: r.lockHolder === null ? undefined : lockStatus(r.lockHolder, r.lockTtlMs, r.now),
+        locks: r.locks.map((l) => lockStatus(l.name, l.holder, l.ttlMs, r.now)),
         releases: latest(r.history, releases),
         findings,
     };
 }
+/** A deployment's lock, and the one 0.1 took (deploys wait for it too). */
+const lockNames = (redisKey) => [lockName(redisKey), legacyLockName(redisKey)];
 /** One server's status, read in one round of commands beside each other. */
 async function readServerStatus(session, probes, config, releases) {
     const { redisKey, redisValue } = config.switch;
-    const lock = lockName(redisKey);
-    const [keyValue, served, containers, files, lockHolder, lockTtlMs] = await Promise.all([
+    const names = lockNames(redisKey);
+    const [keyValue, served, containers, files, ...lockStates] = await Promise.all([
         session.keys.get(redisKey), probes.probe(), session.docker.containers(), session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
-        session.keys.lockHolder(lock), session.keys.lockTtl(lock),
+        ...names.map((name) => session.keys.lockState(name)),
     ]);
+    const locks = names.flatMap((name, i) => { const held = lockStates[i]; return held ? [{ name, ...held }] : []; });
     const history = parseHistory(files.get(historyPath(redisKey)) ?? '');
     const app = appName(config.container.app, config.container.image || history.at(-1)?.image || '');
-    return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, lockHolder, lockTtlMs, now: Date.now() }, releases);
+    return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, locks, now: Date.now() }, releases);
 }
 /** A value from the server on one line of its own: escaped, a newline too. */
 const field = (text) => printable(text.replace(/\n/g, '\\x0a'));
 const ago = (seconds) => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
 function lockLine(lock) {
-    if (!lock)
-        return 'free';
-    const age = lock.ageSeconds === undefined ? '' : `, taken ${ago(lock.ageSeconds)} ago`;
+    const age = lock.ageSeconds === undefined ? '' : `, its deploy began ${ago(lock.ageSeconds)} ago`;
     const expiry = lock.expiresInMs === undefined ? ', never expires' : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
-    return `held by ${field(lock.holder)}${age}${expiry}`;
+    return `${field(lock.name)} held by ${field(lock.holder)}${age}${expiry}`;
 }
-const releaseLine = (r) => field(`${r.time.replace('T', ' ').slice(0, 19)}  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
+const releaseLine = (r) => field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
 function containerLine(c) {
-    const since = c.startedAt && isUp({ state: c.state }) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}` : '';
+    const since = c.startedAt && isUp({ state: c.state }) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
     return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
 }
 function nginxLine(s) {
@@ -42859,7 +42866,7 @@ function statusText(statuses) {
         field(s.server),
         `  nginx       ${nginxLine(s)}`,
         `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
-        `  lock        ${lockLine(s.lock)}`,
+        ...(s.locks.length === 0 ? ['  lock        free'] : s.locks.map((l) => `  lock        ${lockLine(l)}`)),
         `  containers${s.containers.length === 0 ? '  (none)' : ''}`,
         ...s.containers.map((c) => `    ${containerLine(c)}`),
         `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,
@@ -42873,43 +42880,60 @@ const historyText = (statuses) => statuses.map((s) => [field(s.server), ...(s.re
 
 /** Two renewal periods: a live deploy renews at least once in that time. */
 const UNLOCK_WATCH_MS = LOCK_TTL_MS / 2;
-/** Slack for the round trips around the watch. */
+const unlock_POLL_MS = 1_000;
+/** Slack for the round trips between two reads of a lock's time to live. */
 const RENEWAL_SLACK_MS = 1_000;
+const quoted = (holder) => JSON.stringify(holder);
+/** Deletes the lock if `holder` still has it; free only if nobody holds it afterwards. */
+async function unlock_release(keys, name, holder, why) {
+    await keys.unlock(name, holder);
+    const after = await keys.lockState(name);
+    if (after === null)
+        return { free: true, message: `${name} released: ${why}` };
+    return { free: false, message: `${name} was taken meanwhile by ${quoted(after.holder)}: nothing released` };
+}
 async function unlockLock(keys, name, request, clock, say) {
-    const holder = await keys.lockHolder(name);
-    if (holder === null)
+    const held = await keys.lockState(name);
+    if (held === null)
         return { free: true, message: `${name} is not held: nothing to release` };
+    const { holder } = held;
     if ('owner' in request) {
         if (request.owner !== holder)
-            return { free: false, message: `${name} is held by ${JSON.stringify(holder)}, not by the --owner given: nothing released` };
-        return (await keys.unlock(name, holder))
-            ? { free: true, message: `${name} released (it was held by ${JSON.stringify(holder)})` }
-            : { free: true, message: `${name} expired or was released meanwhile` };
+            return { free: false, message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released` };
+        return unlock_release(keys, name, holder, `it was held by ${quoted(holder)}`);
     }
     if (!('force' in request)) {
-        return { free: false, message: `${name} is held by ${JSON.stringify(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it` };
+        return { free: false, message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it` };
     }
-    const ttlBefore = await keys.lockTtl(name);
-    const watchedFrom = clock.now();
-    say(`${name} is held by ${JSON.stringify(holder)}: watching it for ${UNLOCK_WATCH_MS / 1000} s (a running deploy renews it in that time)`);
-    await clock.sleep(UNLOCK_WATCH_MS);
-    const [holderAfter, ttlAfter] = await Promise.all([keys.lockHolder(name), keys.lockTtl(name)]);
-    if (holderAfter === null)
-        return { free: true, message: `${name} expired meanwhile: its holder was gone` };
-    if (holderAfter !== holder)
-        return { free: false, message: `${name} was taken meanwhile by ${JSON.stringify(holderAfter)}: nothing released` };
-    // Not renewed: its time to live went down by the time watched (or it never expires).
-    const renewed = ttlBefore >= 0 && ttlAfter > ttlBefore - (clock.now() - watchedFrom) + RENEWAL_SLACK_MS;
-    if (renewed)
-        return { free: false, message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it` };
-    return (await keys.unlock(name, holder))
-        ? { free: true, message: `${name} released: it was held by ${JSON.stringify(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s` }
-        : { free: true, message: `${name} expired or was released meanwhile` };
+    const deploysLock = held.ttlMs >= 0 && held.ttlMs <= LOCK_TTL_MS;
+    const watchMs = deploysLock ? held.ttlMs + RENEWAL_SLACK_MS : UNLOCK_WATCH_MS;
+    say(deploysLock
+        ? `${name} is held by ${quoted(holder)} with a deploy's time to live: a deploy that died frees it within ${Math.ceil(held.ttlMs / 1000)} s; waiting for that (it is never deleted while a deploy may run)`
+        : `${name} is held by ${quoted(holder)} and ${held.ttlMs < 0 ? 'never expires' : `expires in ${Math.ceil(held.ttlMs / 1000)} s`}: watching it for ${UNLOCK_WATCH_MS / 1000} s (a running deploy renews it in that time)`);
+    let last = { ...held, at: clock.now() };
+    const end = last.at + watchMs;
+    while (clock.now() < end) {
+        await clock.sleep(Math.min(unlock_POLL_MS, end - clock.now()));
+        const now = await keys.lockState(name);
+        if (now === null)
+            return { free: true, message: `${name} expired: its holder was gone` };
+        if (now.holder !== holder)
+            return { free: false, message: `${name} was taken meanwhile by ${quoted(now.holder)}: nothing released` };
+        const at = clock.now();
+        const renewed = last.ttlMs < 0 ? now.ttlMs >= 0 : now.ttlMs > last.ttlMs - (at - last.at) + RENEWAL_SLACK_MS;
+        if (renewed)
+            return { free: false, message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it` };
+        last = { ...now, at };
+    }
+    if (deploysLock)
+        return { free: false, message: `${name} is still held by ${quoted(holder)}: nothing released` };
+    return unlock_release(keys, name, holder, `it was held by ${quoted(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s`);
 }
 
 ;// CONCATENATED MODULE: ./src/operate.ts
 // The CLI's day-two commands: status and history read every server side by side, unlock
-// releases a lock its deploy left behind. Nothing else on a server changes.
+// releases a lock its deploy left behind. Nothing else on a server changes. Each server
+// answers for itself: one that cannot be read is named, the others are still shown.
 
 
 
@@ -42917,60 +42941,71 @@ async function unlockLock(keys, name, request, clock, say) {
 
 
 const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => { setTimeout(resolve, ms); }) };
-/** Runs `work` on a session to every server, closed again whatever happens. */
-async function onEveryServer(config, say, verbose, work) {
-    const sessions = await openSessions(config.servers, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
-    try {
-        return await Promise.all(sessions.map(work));
-    }
-    finally {
-        await Promise.all(sessions.map((s) => s.close().catch(() => undefined)));
-    }
+/** JSON for stdout: one line, and no "##[" a workflow log would take for a command (printable.ts). */
+const jsonLine = (value) => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;
+/** `work` on each server side by side, its session closed again whatever happens; every server's outcome. */
+function onEveryServer(config, say, verbose, work) {
+    return Promise.all(config.servers.map(async (target) => {
+        const server = serverName(target);
+        try {
+            const session = await openSession(target, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
+            try {
+                return { server: session.name, ok: true, value: await work(session) };
+            }
+            finally {
+                await session.close().catch(() => undefined);
+            }
+        }
+        catch (e) {
+            return { server, ok: false, error: e.message };
+        }
+    }));
 }
 async function operate(request, config, io) {
     const say = (line) => io.stderr(`${line}\n`);
-    try {
-        if (request.command === 'unlock')
-            return await unlock(request, config, io, say);
-        const statuses = await onEveryServer(config, say, request.verbose, async (session) => {
-            const probes = forwardedProbes(session.shell, config);
-            try {
-                return await readServerStatus(session, probes, config, request.limit);
-            }
-            finally {
-                await probes.close().catch(() => undefined);
-            }
-        });
-        if (request.json) {
-            const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
-            io.stdout(`${JSON.stringify({ ok: true, servers: shown })}\n`);
-        }
-        else {
-            io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
-        }
-        return 0;
-    }
-    catch (e) {
-        say(`docker-hot-deploy ${request.command}: ${printable(e.message)}`);
+    const failed = (results) => results.flatMap((r) => (r.ok ? [] : [{ server: r.server, error: r.error }]));
+    const sayFailures = (results) => failed(results).forEach((f) => say(`${printable(f.server)}: could not be read: ${printable(f.error)}`));
+    if (request.command === 'unlock') {
+        const results = await onEveryServer(config, say, request.verbose, (session) => unlockServer(session, config.switch.redisKey, request.unlock, say));
+        sayFailures(results);
+        const free = results.every((r) => r.ok && r.value.every((o) => o.free));
         if (request.json)
-            io.stdout(`${JSON.stringify({ ok: false, error: e.message })}\n`);
-        return 1;
+            io.stdout(jsonLine({ ok: free, servers: results.map((r) => (r.ok ? { server: r.server, locks: r.value } : r)) }));
+        return free ? 0 : 1;
     }
-}
-async function unlock(request, config, io, say) {
-    const name = lockName(config.switch.redisKey);
-    const outcomes = await onEveryServer(config, say, request.verbose, async (session) => {
-        const holder = await session.keys.lockHolder(name);
-        const ttl = holder === null ? -2 : await session.keys.lockTtl(name);
-        if (holder !== null)
-            say(`${printable(session.name)}: ${name} ${lockLine(lockStatus(holder, ttl, Date.now()))}`);
-        const outcome = await unlockLock(session.keys, name, request.unlock, realClock, (line) => say(`${printable(session.name)}: ${printable(line)}`));
-        say(`${printable(session.name)}: ${printable(outcome.message)}`);
-        return { server: session.name, ...outcome };
+    const results = await onEveryServer(config, say, request.verbose, async (session) => {
+        const probes = forwardedProbes(session.shell, config);
+        try {
+            return await readServerStatus(session, probes, config, request.limit);
+        }
+        finally {
+            await probes.close().catch(() => undefined);
+        }
     });
-    if (request.json)
-        io.stdout(`${JSON.stringify({ ok: outcomes.every((o) => o.free), servers: outcomes })}\n`);
-    return outcomes.every((o) => o.free) ? 0 : 1;
+    const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
+    if (request.json) {
+        const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
+        io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: failed(results) }));
+    }
+    else if (statuses.length > 0) {
+        io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
+    }
+    sayFailures(results);
+    return statuses.length === results.length ? 0 : 1;
+}
+/** Both locks a deploy waits for (this version's and 0.1's), each as the request says. */
+async function unlockServer(session, redisKey, request, say) {
+    const [current, legacy] = lockNames(redisKey);
+    const outcomes = [];
+    for (const name of [current, legacy]) {
+        // 0.1's lock is only looked at when held; this version's always answers.
+        if (name === legacy && (await session.keys.lockState(name)) === null)
+            continue;
+        const outcome = await unlockLock(session.keys, name, request, realClock, (line) => say(`${printable(session.name)}: ${printable(line)}`));
+        say(`${printable(session.name)}: ${printable(outcome.message)}`);
+        outcomes.push({ lock: name, ...outcome });
+    }
+    return outcomes;
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts

@@ -48,7 +48,7 @@ describe('status and history on the stack', () => {
     expect(deployed.nginx).toMatchObject({ status: 200, upstream: `127.0.0.1:${v2.outputs.port}` });
     expect(deployed.key).toEqual({ name: stack.redisKey, value: v2.outputs.port });
     expect(deployed.containers.find((c) => c.serving)).toMatchObject({ name: v2.outputs.container, state: 'running', image: image('v2'), ports: [Number(v2.outputs.port)] });
-    expect(deployed.lock).toBeUndefined();
+    expect(deployed.locks).toEqual([]);
     expect(deployed.releases.map((r) => [r.outcome, r.image])).toEqual([['deployed', image('v2')], ['deployed', image('v1')]]);
     expect(deployed.releases[0].digest).toBe(v2.outputs['image-digest']);
 
@@ -85,18 +85,25 @@ describe('unlock', () => {
     expect((await running.done).code).toBe(0);
   });
 
-  test('releases a lock nobody renews with --force (after watching it), or at once with --owner; without either, only names it', async () => {
+  test("releases a dead deploy's lock with --force only by waiting for it to expire; one no deploy would leave after watching it, or at once with --owner", async () => {
     const dead = 'acme/web run 9 deploying web:3 [20261207040000-dead]';
-    execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SET', lockKey(), dead, 'PX', '600000']);
+    const setLock = (ttlMs: number): void => { execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SET', lockKey(), dead, 'PX', String(ttlMs)]); };
+    setLock(600_000);
     const named = await dayTwo('unlock', stackInputs());
     expect(named.code).toBe(1);
-    expect(named.stderr).toContain(`held by ${dead}, taken`);
-    expect(named.stderr).toContain('name it with --owner');
+    expect(named.stderr).toContain(`is held by "${dead}": name it with --owner`);
     const forced = await dayTwo('unlock', stackInputs(), ['--force', '--json']);
     expect(forced.code).toBe(0);
-    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: true, servers: [{ free: true, message: expect.stringContaining('did not renew it for 15 s') }] });
+    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: true, servers: [{ locks: [{ lock: lockKey(), free: true, message: expect.stringContaining('did not renew it for 15 s') }] }] });
     expect(await lockValue()).toBeNull();
-    execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SET', lockKey(), dead, 'PX', '600000']);
+    // A deploy's time to live (a deploy killed hard): never deleted, waited out.
+    setLock(6_000);
+    const started = Date.now();
+    const expired = await dayTwo('unlock', stackInputs(), ['--force']);
+    expect(expired.code).toBe(0);
+    expect(expired.stderr).toContain('expired: its holder was gone');
+    expect(Date.now() - started).toBeLessThan(12_000);
+    setLock(600_000);
     expect((await dayTwo('unlock', stackInputs(), ['--owner', dead])).code).toBe(0);
     expect(await lockValue()).toBeNull();
     // Nothing held: nothing to do, and that is success.
