@@ -19,7 +19,8 @@ if docker info >/dev/null 2>&1; then
 fi
 stop_pidfile "$STACK/registry.pid"
 stop_pidfile "$STACK/dockerd.pid"
-rm -f "$UPSTREAM_DEST" "$STAGING_UPSTREAM_DEST"
+# What confd rendered, in either setup.
+rm -f /etc/nginx/conf.d/app-upstream.conf /etc/nginx/conf.d/staging-upstream.conf /etc/nginx/dhd/app.peer /etc/nginx/dhd/staging.peer
 rm -rf /home/deploy/.docker-hot-deploy # the release histories
 rm -rf "$STACK"
 echo "stack down"
