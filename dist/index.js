@@ -74051,6 +74051,8 @@ async function undo(e, servers, stages, stage) {
 
 /** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
 const TIMEOUT_GRACE_MS = 30_000;
+/** Time as it passes: what every door gives the deploy and the day-two commands. */
+const realClock = { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) };
 function newIdentity(config, who) {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const instance = `${stamp}-${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
@@ -74069,7 +74071,7 @@ const runDeploy = async (config, identity, hooks) => {
                 probes: probes[i],
                 checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
             })),
-            clock: { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) },
+            clock: realClock,
             log: hooks.log,
             signal: hooks.signal,
         }, identity);

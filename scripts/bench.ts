@@ -130,6 +130,12 @@ async function fixedSleepDeploy(version: string): Promise<DeployMeasure> {
 /** The load of the series running now (bake-out counts what users got during each deploy). */
 let currentLoad: Load | undefined;
 
+/** Nothing deployed but v2, by this action: where the action's series start. */
+async function v2Serving(): Promise<void> {
+  await resetStack();
+  await actionDeploy('v2');
+}
+
 /** The stack's nginx in `setup` (up.sh switches it, leaving the rest running). */
 function useNginxSetup(setup: StackInfo['nginxSetup']): void {
   if (stackInfo().nginxSetup === setup) return;
@@ -138,9 +144,9 @@ function useNginxSetup(setup: StackInfo['nginxSetup']): void {
 const setupAtStart = stack.nginxSetup;
 
 const METHODS: Record<string, { deploy: (v: string) => Promise<DeployMeasure>; setUp: () => Promise<void>; nginxSetup?: StackInfo['nginxSetup'] }> = {
-  'bake-out': { deploy: () => bakeOutDeploy(() => (currentLoad as Load).report()), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
-  action: { deploy: (v) => actionDeploy(v), setUp: async () => { await resetStack(); await actionDeploy('v2'); } },
-  'action-no-reload': { deploy: (v) => actionDeploy(v), setUp: async () => { await resetStack(); await actionDeploy('v2'); }, nginxSetup: 'no-reload' },
+  'bake-out': { deploy: () => bakeOutDeploy(() => (currentLoad as Load).report()), setUp: v2Serving },
+  action: { deploy: (v) => actionDeploy(v), setUp: v2Serving },
+  'action-no-reload': { deploy: (v) => actionDeploy(v), setUp: v2Serving, nginxSetup: 'no-reload' },
   'action-3': { deploy: (v) => actionDeploy(v, true), setUp: async () => { await resetServers(); await actionDeploy('v2', true); } },
   naive: {
     deploy: naiveDeploy,
@@ -205,8 +211,7 @@ async function compare(ref: string, pairs: number): Promise<void> {
   const ratios: number[] = [];
   try {
     useNginxSetup(setupAtStart);
-    await resetStack();
-    await actionDeploy('v2');
+    await v2Serving();
     let deploys = 0;
     for (let i = 0; i < pairs; i += 1) {
       // Turns: A B, then B A, so neither always runs right after the other's retire.

@@ -46,7 +46,7 @@ export function usage(): string {
     'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
     'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
     'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
-    'holder still has it; with --force, once it was not renewed for 15 s). They change nothing else',
+    'holder still has it; with --force, never one a deploy may still hold). They change nothing else',
     'and need no image or container-port. Each input is a flag or an',
     'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
     'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
@@ -65,7 +65,8 @@ export function usage(): string {
     '  --verbose    print each remote command',
     '  --limit N    status and history: releases shown per server (1-50; default 5, history 10)',
     '  --owner H    unlock: release the lock only if H (its value, as status shows it) holds it',
-    '  --force      unlock: release the lock once no deploy renewed it for 15 s',
+    '  --force      unlock: wait out a deploy\'s lock (30 s at most) unless it is renewed; release',
+    '               one without a deploy\'s time to live once nobody renewed it for 15 s',
     '  --help       this text',
     '',
   ].join('\n');

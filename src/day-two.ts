@@ -127,7 +127,7 @@ export const releaseLine = (r: Release): string =>
   field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
 
 function containerLine(c: ContainerStatus): string {
-  const since = c.startedAt && isUp({ state: c.state } as ContainerSummary) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
+  const since = c.startedAt && isUp(c) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
   return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
 }
 

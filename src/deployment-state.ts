@@ -39,7 +39,7 @@ export interface DeploymentState {
 export const appName = (app: string, image: string): string => app || appFromImage(image) || 'app';
 
 /** States in which a container holds (or is about to hold again) its port. */
-export const isUp = (c: ContainerSummary): boolean => ['running', 'restarting', 'paused'].includes(c.state);
+export const isUp = (c: Pick<ContainerSummary, 'state'>): boolean => ['running', 'restarting', 'paused'].includes(c.state);
 
 /** nginx's own failures (no answer from the upstream) say nothing about what serves. */
 const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);

@@ -4,6 +4,7 @@
 import { historyText, lockNames, readServerStatus, statusText } from './day-two.js';
 import { serverName, type Config } from './inputs.js';
 import { printable } from './printable.js';
+import { realClock } from './run-deploy.js';
 import { forwardedProbes } from './probe.js';
 import { openSession, type Session } from './session.js';
 import { unlockLock, type UnlockOutcome, type UnlockRequest } from './unlock.js';
@@ -22,8 +23,6 @@ interface Out {
 }
 
 type PerServer<T> = { server: string; ok: true; value: T } | { server: string; ok: false; error: string };
-
-const realClock = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }) };
 
 /** JSON for stdout: one line, and no "##[" a workflow log would take for a command (printable.ts). */
 const jsonLine = (value: unknown): string => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BakeReport } from './bake-rules.js';
 import { deploy, type DeployResult } from './deploy.js';
-import type { DeployIdentity, Log } from './deploy-run.js';
+import type { Clock, DeployIdentity, Log } from './deploy-run.js';
 import type { Config } from './inputs.js';
 import { forwardedProbes } from './probe.js';
 import type { Checkpoint, ServerResult } from './server-deploy.js';
@@ -13,6 +13,9 @@ import { openSessions } from './session.js';
 
 /** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
 export const TIMEOUT_GRACE_MS = 30_000;
+
+/** Time as it passes: what every door gives the deploy and the day-two commands. */
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms: number) => sleep(ms).then(() => undefined) };
 
 /** Who deploys: a run's id for labels, and a description of it for the lock and the history. */
 export interface Deployer {
@@ -50,7 +53,7 @@ export const runDeploy: RunDeploy = async (config, identity, hooks) => {
         probes: probes[i],
         checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
       })),
-      clock: { now: () => Date.now(), sleep: (ms: number) => sleep(ms).then(() => undefined) },
+      clock: realClock,
       log: hooks.log,
       signal: hooks.signal,
     }, identity);

@@ -42716,6 +42716,8 @@ async function undo(e, servers, stages, stage) {
 
 /** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
 const TIMEOUT_GRACE_MS = 30_000;
+/** Time as it passes: what every door gives the deploy and the day-two commands. */
+const realClock = { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) };
 function newIdentity(config, who) {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const instance = `${stamp}-${(0,external_node_crypto_namespaceObject.randomBytes)(2).toString('hex')}`;
@@ -42734,7 +42736,7 @@ const runDeploy = async (config, identity, hooks) => {
                 probes: probes[i],
                 checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
             })),
-            clock: { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) },
+            clock: realClock,
             log: hooks.log,
             signal: hooks.signal,
         }, identity);
@@ -42853,7 +42855,7 @@ function lockLine(lock) {
 }
 const releaseLine = (r) => field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
 function containerLine(c) {
-    const since = c.startedAt && isUp({ state: c.state }) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
+    const since = c.startedAt && isUp(c) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
     return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
 }
 function nginxLine(s) {
@@ -42940,7 +42942,7 @@ async function unlockLock(keys, name, request, clock, say) {
 
 
 
-const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => { setTimeout(resolve, ms); }) };
+
 /** JSON for stdout: one line, and no "##[" a workflow log would take for a command (printable.ts). */
 const jsonLine = (value) => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;
 /** `work` on each server side by side, its session closed again whatever happens; every server's outcome. */
@@ -43047,7 +43049,7 @@ function usage() {
         'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
         'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
         'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
-        'holder still has it; with --force, once it was not renewed for 15 s). They change nothing else',
+        'holder still has it; with --force, never one a deploy may still hold). They change nothing else',
         'and need no image or container-port. Each input is a flag or an',
         'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
         'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
@@ -43066,7 +43068,8 @@ function usage() {
         '  --verbose    print each remote command',
         '  --limit N    status and history: releases shown per server (1-50; default 5, history 10)',
         '  --owner H    unlock: release the lock only if H (its value, as status shows it) holds it',
-        '  --force      unlock: release the lock once no deploy renewed it for 15 s',
+        '  --force      unlock: wait out a deploy\'s lock (30 s at most) unless it is renewed; release',
+        '               one without a deploy\'s time to live once nobody renewed it for 15 s',
         '  --help       this text',
         '',
     ].join('\n');

@@ -1,33 +1,18 @@
 // The CLI as a GitLab CI job or a laptop runs it: `node dist/cli/index.js deploy`
 // under Node 24, inputs as flags and DHD_* variables, against the real stack.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { NODE24, ownChild } from '../support/action.js';
+import { startCli as startCliWith, type CliRun, type RunningCli } from '../support/cli.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
 import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, stackInfo, waitFor } from '../support/stack.js';
 
-const CLI = new URL('../../dist/cli/index.js', import.meta.url).pathname;
 const stack = stackInfo();
 const privateKey = readFileSync(stack.privateKeyPath, 'utf8');
 
-interface CliRun { code: number | null; stdout: string; stderr: string }
-interface RunningCli { child: ReturnType<typeof spawn>; stderr(): string; done: Promise<CliRun> }
-
-/** The CLI with the stack's server as flags and the private key in DHD_PRIVATE_KEY, as a CI job would. */
-function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(NODE24, [CLI, 'deploy', '--host', stack.host, '--port', String(stack.sshPort), '--username', stack.username,
-    '--host-fingerprint', stack.hostFingerprint, '--container-port', '8080', '--redis-url', stack.redisUrl, '--redis-key', stack.redisKey, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DHD_PRIVATE_KEY: privateKey, DHD_BAKE_TIME: '0s', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  ownChild(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, stderr: () => stderr, done };
-}
+/** The CLI's deploy with the stack's server as flags and the private key in DHD_PRIVATE_KEY, as a CI job would. */
+const startCli = (args: string[], env: Record<string, string> = {}): RunningCli => startCliWith(['deploy', '--host', stack.host, '--port', String(stack.sshPort),
+  '--username', stack.username, '--host-fingerprint', stack.hostFingerprint, '--container-port', '8080', '--redis-url', stack.redisUrl, '--redis-key', stack.redisKey, ...args],
+{ DHD_PRIVATE_KEY: privateKey, DHD_BAKE_TIME: '0s', ...env });
 const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => startCli(args, env).done;
 
 beforeAll(async () => {

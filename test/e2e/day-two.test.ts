@@ -1,29 +1,21 @@
 // Day two, as the on-call person runs it: `docker-hot-deploy status | history | unlock`
 // (dist/cli under Node 24) with the same inputs as the deploy, as DHD_* variables, against
 // the stack's server and the three simulated ones.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { envName } from '../../src/cli.js';
 import type { ServerStatus } from '../../src/day-two.js';
-import { deployOk, NODE24, ownChild, startAction } from '../support/action.js';
+import { deployOk, startAction } from '../support/action.js';
+import { startCli, type CliRun } from '../support/cli.js';
 import { resetServers, serverImage, servers, serversInputs } from '../support/servers.js';
 import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
 
-const CLI = new URL('../../dist/cli/index.js', import.meta.url).pathname;
 const stack = stackInfo();
-
-interface CliRun { code: number | null; stdout: string; stderr: string }
 
 /** The CLI's `command` with a deploy's inputs as DHD_* variables (no image or container-port needed). */
 function dayTwo(command: string, inputs: Record<string, string>, args: string[] = []): Promise<CliRun> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+  const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(inputs)) if (!['image', 'container-port', 'bake-time'].includes(name)) env[envName(name)] = value;
-  const child = spawn(NODE24, [CLI, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  ownChild(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return startCli([command, ...args], env).done;
 }
 const statusOf = async (inputs: Record<string, string>): Promise<ServerStatus[]> => {
   const run = await dayTwo('status', inputs, ['--json']);

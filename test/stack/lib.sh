@@ -243,10 +243,7 @@ use_setup() {
     echo "switching the stack from the $before setup to $NGINX_SETUP"
     stop_pidfile "$STACK/watcher.pid"
     stop_pidfile "$STACK/watcher-staging.pid"
-    if alive /run/nginx.pid; then
-      /usr/sbin/nginx -c "$STACK/nginx.conf" -s quit
-      for _ in $(seq 100); do alive /run/nginx.pid || break; sleep 0.1; done
-    fi
+    if alive /run/nginx.pid; then quit_nginx; fi
   fi
   echo "$NGINX_SETUP" > "$STACK/nginx-setup"
 }
@@ -294,10 +291,15 @@ reload_placeholders() {
   if [ "$NGINX_SETUP" = reload ]; then
     /usr/sbin/nginx -c "$STACK/nginx.conf" -s reload
   else
-    /usr/sbin/nginx -c "$STACK/nginx.conf" -s quit
-    for _ in $(seq 100); do alive /run/nginx.pid || break; sleep 0.1; done
+    quit_nginx
     start_nginx
   fi
+}
+
+# The stack's nginx stopped gracefully, waited for (10 s at most).
+quit_nginx() {
+  /usr/sbin/nginx -c "$STACK/nginx.conf" -s quit
+  for _ in $(seq 100); do alive /run/nginx.pid || break; sleep 0.1; done
 }
 
 # The README's recipe for a second deployment: the same files with `app` renamed.
