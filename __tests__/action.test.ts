@@ -108,6 +108,23 @@ describe('main', () => {
     expect(called).toBe(false);
     expect(failed).toEqual([expect.stringMatching(/^Invalid inputs \(nothing was done on the server\):\n {2}- port: "0" is not a whole number/)]);
   });
+
+  test('a command that is none of deploy, doctor, status: setFailed naming command and what it accepts; no deploy', async () => {
+    inputs.command = 'restart';
+    let called = false;
+    await main(async () => { called = true; return result; });
+    expect(called).toBe(false);
+    expect(failed).toEqual(['Invalid inputs (nothing was done on the server):\n  - command: "restart" is not one of deploy, doctor, status']);
+    expect(process.exitCode).toBe(1);
+  });
+
+  test('deploy needs image and container-port (doctor and status do not: see the e2e day-two tests)', async () => {
+    delete inputs.image;
+    delete inputs['container-port'];
+    inputs.command = 'deploy';
+    await main(async () => result);
+    expect(failed).toEqual([expect.stringMatching(/- image: is required\n {2}- container-port: is required/)]);
+  });
 });
 
 describe('post', () => {

@@ -7,11 +7,13 @@ describe("the server's confd, seen from outside", () => {
     const processes = confdProcesses([
       '/usr/local/bin/confd -backend redis -watch', 'confd -onetime', 'vim /etc/confd/conf.d/app.toml',
       'journalctl -u confd', 'grep confd', '/opt/confd-0.16/bin/confdx', 'nginx: master process',
-      'confd --backend=redis -confdir=/etc/confd-staging -prefix /shop', 'confd -confdir /etc/confd --backend redis',
+      'confd --backend=redis -confdir=/etc/confd-staging -prefix /shop -interval 30', 'confd -confdir /etc/confd --backend redis --watch=false',
     ]);
     expect(processes).toEqual([
-      { confdir: '/etc/confd', backend: 'redis', prefix: '' }, { confdir: '/etc/confd', backend: 'etcd', prefix: '' },
-      { confdir: '/etc/confd-staging', backend: 'redis', prefix: '/shop' }, { confdir: '/etc/confd', backend: 'redis', prefix: '' },
+      { confdir: '/etc/confd', backend: 'redis', prefix: '', watch: true, intervalSeconds: 600 },
+      { confdir: '/etc/confd', backend: 'etcd', prefix: '', watch: false, intervalSeconds: 600 },
+      { confdir: '/etc/confd-staging', backend: 'redis', prefix: '/shop', watch: false, intervalSeconds: 30 },
+      { confdir: '/etc/confd', backend: 'redis', prefix: '', watch: false, intervalSeconds: 600 },
     ]);
     expect(redisConfds(processes).map((p) => p.confdir)).toEqual(['/etc/confd', '/etc/confd-staging', '/etc/confd']);
   });

@@ -84,6 +84,9 @@ class World {
 
   readonly docker: DockerHost = {
     checkServer: async () => undefined,
+    readiness: async () => ({ problems: [] }),
+    diskFree: async () => ({ path: '/var/lib/docker', freeBytes: 10 ** 10 }),
+    imageSize: async () => undefined,
     makePrivateDir: async () => { this.calls.push('mktemp'); return '/tmp/docker-hot-deploy.x'; },
     removeDir: async (dir) => { this.calls.push(`rm -rf ${dir}`); },
     login: async (dir, registry) => { this.calls.push(`login ${dir} ${registry}`); },

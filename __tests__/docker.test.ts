@@ -153,10 +153,17 @@ describe('the server as a deploy needs it', () => {
   test('what keeps the deploy user from deploying, with the fix', () => {
     expect(parse.serverProblems('docker 28.2.2\n', 'deploy')).toEqual([]);
     expect(parse.serverProblems('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get ...', 'deploy'))
-      .toEqual(['deploy may not use Docker on the server: add it to the docker group (sudo usermod -aG docker deploy), then log in again so the group applies']);
+      .toEqual([{ subject: 'docker', problem: 'deploy may not use Docker on the server', fix: 'add it to the docker group (sudo usermod -aG docker deploy), then log in again so the group applies' }]);
     expect(parse.serverProblems('missing ss\nCannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 'deploy'))
-      .toEqual(['ss is not installed on the server (Debian/Ubuntu package iproute2)', 'Docker is not running on the server: start it (sudo systemctl start docker)']);
-    expect(parse.serverProblems('missing docker\nsh: 1: docker: not found', 'deploy')).toEqual(['docker is not installed on the server (Debian/Ubuntu package docker.io)']);
+      .toEqual([
+        { subject: 'ss', problem: 'ss is not installed on the server', fix: 'install it (Debian/Ubuntu: sudo apt-get install iproute2)' },
+        { subject: 'docker', problem: 'Docker is not running on the server', fix: 'start it (sudo systemctl start docker)' },
+      ]);
+    expect(parse.serverProblems('missing docker\nsh: 1: docker: not found', 'deploy'))
+      .toEqual([{ subject: 'docker', problem: 'docker is not installed on the server', fix: 'install it (Debian/Ubuntu: sudo apt-get install docker.io)' }]);
+    expect(parse.dockerVersion('docker 28.2.2\n')).toBe('28.2.2');
+    expect(parse.diskFree('/var/lib/docker\nFilesystem 1024-blocks Used Available Capacity Mounted on\n/dev/vda1 61255492 20100000 38000000 35% /\n'))
+      .toEqual({ path: '/var/lib/docker', freeBytes: 38000000 * 1024 });
   });
 });
 

@@ -65330,11 +65330,2597 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3420:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Xg: () => (/* binding */ readConfig),
+/* harmony export */   c4: () => (/* binding */ STATE)
+/* harmony export */ });
+/* unused harmony export ACTION_COMMANDS */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8254);
+// What the Action's two steps share: the inputs read and masked as the runner
+// gives them, and the state the main step saves for the post step.
+
+
+/** Registers secrets with the runner before anything can print them. */
+function maskSecrets(secrets) {
+    for (const secret of secrets.filter(Boolean)) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+        // The runner masks a multi-line secret line by line.
+        for (const line of secret.split(/\r?\n/))
+            if (line.trim().length > 3 && line.trim() !== secret)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(line.trim());
+    }
+}
+/** What the Action's step does (the input `command`; the CLI's is its first argument). */
+const ACTION_COMMANDS = ['deploy', 'doctor', 'status'];
+/** The command and the validated inputs, or undefined after reporting why they are not. */
+function readConfig() {
+    const raw = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name);
+    maskSecrets(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .SECRET_INPUTS */ .pH.map(raw));
+    try {
+        const commandText = raw('command').trim() || 'deploy';
+        const command = ACTION_COMMANDS.find((c) => c === commandText);
+        if (!command)
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz([`command: ${JSON.stringify(commandText.slice(0, 80))} is not one of ${ACTION_COMMANDS.join(', ')}`]);
+        // doctor and status read the servers: what a deploy starts (image, container-port) is not needed.
+        const config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .parseInputs */ .TL)(raw, { deploying: command === 'deploy' });
+        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
+        return { command, config };
+    }
+    catch (e) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(e instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz ? e.message : `Invalid inputs: ${e.message}`);
+        return undefined;
+    }
+}
+/** Adds to the job summary (nothing outside a runner, which gives no summary file). */
+async function writeSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown).write();
+}
+/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
+const STATE = { servers: 'servers', finished: 'finished' };
+
+
+/***/ }),
+
+/***/ 4744:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AZ: () => (/* binding */ trafficReport),
+/* harmony export */   KN: () => (/* binding */ percent),
+/* harmony export */   Ps: () => (/* binding */ noTraffic),
+/* harmony export */   SB: () => (/* binding */ probeVerdict),
+/* harmony export */   XH: () => (/* binding */ parseAccessLines),
+/* harmony export */   YI: () => (/* binding */ bakeLine),
+/* harmony export */   tA: () => (/* binding */ bakeEvidence),
+/* harmony export */   tZ: () => (/* binding */ trafficVerdict),
+/* harmony export */   zv: () => (/* binding */ countTraffic)
+/* harmony export */ });
+/* unused harmony exports ERRORS_IN_A_ROW, PROBE_FAILURES_IN_A_ROW, percentile */
+/* harmony import */ var _upstream_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3529);
+// The bake's judgement, pure (README, "The bake"): nginx's upstream
+// log lines parsed, the new version's answers counted, and the verdict on them,
+// on the probes and on the container's own state. bake.ts does the watching.
+
+/** 5xx answers in a row that fail the bake whatever their share. */
+const ERRORS_IN_A_ROW = 10;
+/** Probes through nginx that failed in a row: one may be a blip, three are the new version. */
+const PROBE_FAILURES_IN_A_ROW = 3;
+/** Failing requests kept as evidence. */
+const KEPT_FAILURES = 5;
+/** Answer times kept for the percentiles: enough for a busy site's 30 s, bounded. */
+const KEPT_TIMES = 100_000;
+/** The log lines in `text`; an unfinished last line is handed back to be read again with what follows. */
+function parseAccessLines(text) {
+    const lines = text.split('\n');
+    const rest = lines.pop() ?? '';
+    const entries = [];
+    let garbage = 0;
+    for (const line of lines) {
+        if (!line.trim())
+            continue;
+        const entry = accessEntry(line);
+        if (entry)
+            entries.push(entry);
+        else
+            garbage += 1;
+    }
+    return { entries, garbage, rest };
+}
+function accessEntry(line) {
+    let value;
+    try {
+        value = JSON.parse(line);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const { msec, upstream, status, request_time: requestTime, request } = value;
+    if (typeof msec !== 'number' || typeof upstream !== 'string' || !Number.isInteger(status) || typeof requestTime !== 'number' || typeof request !== 'string')
+        return undefined;
+    return { msec, upstream, status: status, requestTime, request };
+}
+const isServerError = (status) => status !== undefined && status >= 500;
+const noTraffic = () => ({ requests: 0, errors: 0, errorsInARow: 0, byStatus: {}, firstFailures: [], garbage: 0, times: [] });
+/** Counts the entries the new version (on `port`) answered; nginx's own 502/504 for it count too. */
+function countTraffic(traffic, entries, port) {
+    for (const entry of entries) {
+        if ((0,_upstream_js__WEBPACK_IMPORTED_MODULE_0__/* .upstreamPort */ .$6)(entry.upstream) !== port)
+            continue;
+        traffic.requests += 1;
+        traffic.byStatus[entry.status] = (traffic.byStatus[entry.status] ?? 0) + 1;
+        if (traffic.times.length < KEPT_TIMES)
+            traffic.times.push(entry.requestTime);
+        if (!isServerError(entry.status)) {
+            traffic.errorsInARow = 0;
+            continue;
+        }
+        traffic.errors += 1;
+        traffic.errorsInARow += 1;
+        if (traffic.firstFailures.length < KEPT_FAILURES)
+            traffic.firstFailures.push(`${requestLine(entry.request)} -> ${entry.status}`);
+    }
+}
+/** "GET /path?q HTTP/1.1" -> "GET /path?q". */
+const requestLine = (request) => request.split(' ').slice(0, 2).join(' ');
+const percent = (part, whole) => (whole === 0 ? 0 : (100 * part) / whole);
+/** Why the new version's answers fail the bake, or undefined. */
+function trafficVerdict(traffic, limits) {
+    if (traffic.errorsInARow >= ERRORS_IN_A_ROW)
+        return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
+    const share = percent(traffic.errors, traffic.requests);
+    if (traffic.requests >= limits.minRequests && traffic.errors > 0 && share >= limits.maxErrorPercent) {
+        return `${traffic.errors} of ${traffic.requests} requests the new version answered were 5xx (${share.toFixed(1)}%, bake-max-errors ${limits.maxErrorPercent}%; access-log)`;
+    }
+    return undefined;
+}
+/** Why the probes fail the bake (the last PROBE_FAILURES_IN_A_ROW all failed), or undefined. */
+function probeVerdict(recent, path) {
+    const last = recent.slice(-PROBE_FAILURES_IN_A_ROW);
+    if (last.length < PROBE_FAILURES_IN_A_ROW || !last.every((p) => p.error !== undefined || isServerError(p.status)))
+        return undefined;
+    const latest = last[last.length - 1];
+    const what = latest.error ?? `answered ${latest.status}${latest.upstream ? ` (upstream ${latest.upstream})` : ''}`;
+    return `probe-url ${path} failed ${PROBE_FAILURES_IN_A_ROW} times in a row through nginx: ${what}`;
+}
+/** The p-th percentile (0-100) of `values`, or undefined when there are none. */
+function percentile(values, p) {
+    if (values.length === 0)
+        return undefined;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+/** The report's traffic part, percentiles computed. */
+function trafficReport(traffic) {
+    const { requests, errors, byStatus, firstFailures, garbage, times } = traffic;
+    return { requests, errors, byStatus, firstFailures, garbage, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+/** A bake in a few words: "30 s, 412 requests, 0 5xx (0.0%), p50 0.004 s, p99 0.020 s". */
+function bakeLine(report) {
+    const parts = [`${report.seconds.toFixed(1)} s`];
+    const t = report.traffic;
+    if (t) {
+        parts.push(`${t.requests} requests, ${t.errors} 5xx (${percent(t.errors, t.requests).toFixed(1)}%)`);
+        if (t.p50 !== undefined && t.p99 !== undefined)
+            parts.push(`p50 ${t.p50.toFixed(3)} s, p99 ${t.p99.toFixed(3)} s`);
+    }
+    else {
+        parts.push(`real traffic not watched (${report.notWatched ?? 'no access-log'})`);
+    }
+    parts.push(`${report.probes} probes, ${report.probeFailures} failed`);
+    if (report.restarts > 0)
+        parts.push(`${report.restarts} restart(s)`);
+    return parts.join(', ');
+}
+/** A failed bake's evidence, as lines: counts by status and the first failing requests. */
+function bakeEvidence(report) {
+    const lines = [];
+    const t = report.traffic;
+    if (t) {
+        const statuses = Object.entries(t.byStatus).map(([status, count]) => `${status}: ${count}`).join(', ');
+        lines.push(`The new version answered ${t.requests} requests (${statuses || 'none'}).`);
+        if (t.firstFailures.length > 0)
+            lines.push(`First failing requests: ${t.firstFailures.join('; ')}`);
+    }
+    if (report.switchBackSeconds !== undefined)
+        lines.push(`From the first failing signal to nginx serving the previous version again: ${report.switchBackSeconds.toFixed(2)} s.`);
+    return lines;
+}
+
+
+/***/ }),
+
+/***/ 8790:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  eH: () => (/* binding */ confdProcesses),
+  Wx: () => (/* binding */ confdsRendering),
+  zX: () => (/* binding */ confdsRenderingKey),
+  sz: () => (/* binding */ handsPeerToNginx),
+  qS: () => (/* binding */ namesPort),
+  Mq: () => (/* binding */ readResources),
+  Zb: () => (/* binding */ redisConfds),
+  tH: () => (/* binding */ resourceRendering),
+  F3: () => (/* binding */ resourcesOf),
+  OR: () => (/* binding */ sharedWatchProblem)
+});
+
+// UNUSED EXPORTS: resourcesRendering
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+// EXTERNAL MODULE: ./src/docker.ts
+var docker = __nccwpck_require__(3871);
+;// CONCATENATED MODULE: ./src/confd.ts
+// What a deploy can learn about the server's confd from outside: its processes' command lines
+// and the template resources in their -confdir. Pure: the commands run in docker-host.ts.
+
+
+/** confd's defaults, as its flag package has them. */
+const DEFAULT_CONFDIR = '/etc/confd';
+const DEFAULT_BACKEND = 'etcd';
+const DEFAULT_INTERVAL_SECONDS = 600;
+/** More template resources than a host setup has: the rest are not read. */
+const MAX_RESOURCES = 100;
+/** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
+function flagValue(words, name) {
+    for (let i = 0; i < words.length; i += 1) {
+        const m = new RegExp(`^--?${name}(?:=(.*))?$`).exec(words[i]);
+        if (m)
+            return m[1] ?? words[i + 1];
+    }
+    return undefined;
+}
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+function boolFlag(words, name) {
+    const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
+    return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+}
+/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
+function confdProcesses(commandLines) {
+    return commandLines
+        .map((line) => line.trim().split(/\s+/))
+        .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
+        .map((words) => ({
+        confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
+        backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
+        prefix: flagValue(words, 'prefix') ?? '',
+        watch: boolFlag(words, 'watch'),
+        intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
+    }));
+}
+/** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
+const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
+/** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
+ * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
+const readResources = (confds) => ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${docker/* FILE_READ_BYTES */.yU} "$f"; done; true`, 'sh',
+    ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
+/** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
+function joinedKey(globalPrefix, own, key) {
+    return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+}
+/** A template resource's file as TOML: its keys (prefixes joined), dest and reload_cmd. */
+function resource(text, globalPrefix) {
+    try {
+        const t = parse(text).template;
+        if (!t)
+            return {};
+        const str = (value) => (typeof value === 'string' ? value : undefined);
+        return {
+            keys: Array.isArray(t.keys) ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k))) : undefined,
+            dest: str(t.dest),
+            reloadCmd: str(t.reload_cmd),
+        };
+    }
+    catch {
+        return {};
+    }
+}
+/** Each confd's resources, from readResources' files by path. */
+function resourcesOf(confds, files) {
+    const found = new Map();
+    for (const p of confds) {
+        found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
+            .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })));
+    }
+    return found;
+}
+/** Whether confd re-renders a resource from `key`: one of its keys is the key or a path above it. */
+const renders = (resource, key) => resource.keys === undefined || resource.keys.some((k) => k === '/' || key === k || key.startsWith(`${k}/`));
+/** The resources of running Redis confds that render from `key`. */
+const resourcesRendering = (state, key) => [...state.resources.values()].flat().filter((r) => renders(r, key));
+/** The resource whose rendered file tells what confd did with `key`: one with a dest, preferring one
+ * whose keys name it over one whose keys could not be read (counted as rendering every key). */
+const resourceRendering = (state, key) => {
+    const rendering = resourcesRendering(state, key).filter((r) => r.dest);
+    return rendering.find((r) => r.keys !== undefined) ?? rendering[0];
+};
+/** The no-reload setup: confd hands the address to nginx's admin socket (examples/host/bin/dhd-peer). */
+const handsPeerToNginx = (r) => /\bdhd-peer\s+set\b/.test(r.reloadCmd ?? '');
+/** Whether a rendered file (an upstream block, or the no-reload setup's peer file) names `port`. */
+const namesPort = (rendered, port) => new RegExp(`:${port}(?!\\d)`).test(rendered);
+/** How many Redis confds have a resource that renders from `key` (undefined: a -confdir showed no
+ * resources, unreadable perhaps, so nobody can tell). */
+function confdsRendering(state, key) {
+    const dirs = [...state.resources.values()];
+    if (dirs.length === 0 || dirs.some((resources) => resources.length === 0))
+        return undefined;
+    return dirs.filter((resources) => resources.some((r) => renders(r, key))).length;
+}
+/** Said when a confd with the Redis backend has several template resources: its one watch wakes
+ * only one of them per write (confd 0.16), so a switch of either deployment may never render. */
+function sharedWatchProblem(state) {
+    const shared = [...state.resources].filter(([, resources]) => resources.length > 1);
+    if (shared.length === 0)
+        return undefined;
+    const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
+    return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
+}
+/** The Redis confds with a resource that renders from `key` (undefined: as confdsRendering, nobody can tell). */
+function confdsRenderingKey(state, key) {
+    if (confdsRendering(state, key) === undefined)
+        return undefined;
+    return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
+}
+
+
+/***/ }),
+
+/***/ 3478:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J2: () => (/* binding */ nginxLine),
+/* harmony export */   Kr: () => (/* binding */ lockNames),
+/* harmony export */   Q3: () => (/* binding */ readServerStatus),
+/* harmony export */   oj: () => (/* binding */ lockStatus),
+/* harmony export */   qS: () => (/* binding */ statusText),
+/* harmony export */   qy: () => (/* binding */ lockLine),
+/* harmony export */   s2: () => (/* binding */ containerLine)
+/* harmony export */ });
+/* unused harmony exports serverStatus, releaseLine, historyText */
+/* harmony import */ var _deployment_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7976);
+/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(536);
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5260);
+/* harmony import */ var _redis_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3672);
+// What runs on a server right now, for the on-call person (CLI `status` and `history`):
+// what nginx serves, the key, this deployment's containers, the lock and the last
+// releases. Read only; the view is pure, the reading is one round of commands.
+
+
+
+
+/** The deploy's instance stamp at the end of a lock's value: `[YYYYMMDDHHMMSS-xxxx]` (run-deploy.ts newIdentity). */
+const INSTANCE_STAMP = /\[(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})-[0-9a-f]{4}\]$/;
+function lockStatus(name, holder, ttlMs, now) {
+    const m = INSTANCE_STAMP.exec(holder);
+    const taken = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : undefined;
+    return {
+        name,
+        holder,
+        ageSeconds: taken === undefined ? undefined : Math.max(0, Math.round((now - taken) / 1000)),
+        expiresInMs: ttlMs >= 0 ? ttlMs : undefined,
+    };
+}
+function serverStatus(r, releases) {
+    const state = (0,_deployment_state_js__WEBPACK_IMPORTED_MODULE_0__/* .deploymentState */ .DY)({ deployment: r.redisKey, app: r.app, redisValue: r.redisValue, keyValue: r.keyValue, served: r.served, containers: r.containers });
+    // Status writes nothing: a repair the next deploy would make is a finding here.
+    const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`]
+        : state.findings.map((f) => f.replace('this deploy is the repair', 'the next deploy repairs it'));
+    return {
+        server: r.server,
+        nginx: r.served,
+        key: { name: r.redisKey, value: r.keyValue },
+        serving: state.serving?.name,
+        containers: state.own.map((c) => ({
+            name: c.name, state: c.state, image: c.image, imageId: c.imageId, digest: r.history.findLast((release) => release.container === c.name)?.digest,
+            ports: c.hostPorts, startedAt: c.startedAt, serving: c === state.serving,
+        })),
+        locks: r.locks.map((l) => lockStatus(l.name, l.holder, l.ttlMs, r.now)),
+        releases: (0,_history_js__WEBPACK_IMPORTED_MODULE_1__/* .latest */ .IW)(r.history, releases),
+        findings,
+    };
+}
+/** A deployment's lock, and the one 0.1 took (deploys wait for it too). */
+const lockNames = (redisKey) => [(0,_redis_js__WEBPACK_IMPORTED_MODULE_2__/* .lockName */ .l4)(redisKey), (0,_redis_js__WEBPACK_IMPORTED_MODULE_2__/* .legacyLockName */ ._l)(redisKey)];
+/** One server's status, read in one round of commands beside each other. */
+async function readServerStatus(session, probes, config, releases) {
+    const { redisKey, redisValue } = config.switch;
+    const names = lockNames(redisKey);
+    const [keyValue, served, containers, files, ...lockStates] = await Promise.all([
+        session.keys.get(redisKey), probes.probe(), session.docker.containers(), session.docker.readHistories(_history_js__WEBPACK_IMPORTED_MODULE_1__/* .HISTORY_DIR */ .rE, _history_js__WEBPACK_IMPORTED_MODULE_1__/* .HISTORY_ENTRIES */ .ai),
+        ...names.map((name) => session.keys.lockState(name)),
+    ]);
+    const locks = names.flatMap((name, i) => { const held = lockStates[i]; return held ? [{ name, ...held }] : []; });
+    const history = (0,_history_js__WEBPACK_IMPORTED_MODULE_1__/* .parseHistory */ .i6)(files.get((0,_history_js__WEBPACK_IMPORTED_MODULE_1__/* .historyPath */ .ae)(redisKey)) ?? '');
+    const app = (0,_deployment_state_js__WEBPACK_IMPORTED_MODULE_0__/* .appName */ .JB)(config.container.app, config.container.image || history.at(-1)?.image || '');
+    return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, locks, now: Date.now() }, releases);
+}
+/** A value from the server on one line of its own: escaped, a newline too. */
+const field = (text) => (0,_printable_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g)(text.replace(/\n/g, '\\x0a'));
+const ago = (seconds) => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+function lockLine(lock) {
+    const age = lock.ageSeconds === undefined ? '' : `, its deploy began ${ago(lock.ageSeconds)} ago`;
+    const expiry = lock.expiresInMs === undefined ? ', never expires' : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
+    return `${field(lock.name)} held by ${field(lock.holder)}${age}${expiry}`;
+}
+const releaseLine = (r) => field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
+function containerLine(c) {
+    const since = c.startedAt && (0,_deployment_state_js__WEBPACK_IMPORTED_MODULE_0__/* .isUp */ .ie)(c) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
+    return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
+}
+function nginxLine(s) {
+    if (s.nginx.error)
+        return `no answer: ${field(s.nginx.error)}`;
+    return `${s.nginx.status}${s.nginx.upstream ? ` from ${field(s.nginx.upstream)}` : ' (no upstream header)'}${s.serving ? ` → ${field(s.serving)}` : ''}`;
+}
+function statusText(statuses) {
+    return statuses.map((s) => [
+        field(s.server),
+        `  nginx       ${nginxLine(s)}`,
+        `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
+        ...(s.locks.length === 0 ? ['  lock        free'] : s.locks.map((l) => `  lock        ${lockLine(l)}`)),
+        `  containers${s.containers.length === 0 ? '  (none)' : ''}`,
+        ...s.containers.map((c) => `    ${containerLine(c)}`),
+        `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,
+        ...s.releases.map((r) => `    ${releaseLine(r)}`),
+        ...s.findings.map((f) => `  ! ${field(f)}`),
+    ].join('\n')).join('\n\n');
+}
+const historyText = (statuses) => statuses.map((s) => [field(s.server), ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`))].join('\n')).join('\n\n');
+
+
+/***/ }),
+
+/***/ 5768:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ DeployRun),
+/* harmony export */   s: () => (/* binding */ DeployError)
+/* harmony export */ });
+class DeployError extends Error {
+    phase;
+    reason;
+    hint;
+    timeline;
+    details;
+    server;
+    /** False once a key may name a new container: what serves is then for the user to check. */
+    oldServes = true;
+    /** An SSH connection went away: nothing more can be done or recorded on that server. */
+    serverLost = false;
+    /** With several servers: the stages and every server's phases. */
+    stages = [];
+    servers = [];
+    constructor(phase, reason, hint, timeline, details = {}, 
+    /** The server that failed, named when there are several. */
+    server) {
+        super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
+        this.phase = phase;
+        this.reason = reason;
+        this.hint = hint;
+        this.timeline = timeline;
+        this.details = details;
+        this.server = server;
+    }
+}
+/** The deploy's shared state: created once, handed to every server's phases. */
+class DeployRun {
+    config;
+    identity;
+    clock;
+    log;
+    signal;
+    started;
+    deadline;
+    warnings = [];
+    /** Set while preparing, once a server failed: the others stop waiting. */
+    stopped;
+    /** The servers whose lock this deploy holds: one of them holding the lock another waits for means they share one Redis. */
+    locked = new Set();
+    /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
+    interruptible = true;
+    constructor(config, identity, clock, log, 
+    /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
+    signal) {
+        this.config = config;
+        this.identity = identity;
+        this.clock = clock;
+        this.log = log;
+        this.signal = signal;
+        this.started = clock.now();
+        this.deadline = this.started + config.timing.timeoutMs;
+        config.deprecations.forEach((m) => this.warn(m));
+    }
+    get interrupted() {
+        return this.interruptible && this.signal?.aborted === true;
+    }
+    get several() {
+        return this.config.servers.length > 1;
+    }
+    warn(message) {
+        this.warnings.push(message);
+        this.log.warning(message);
+    }
+    /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
+    until(phaseMs, input) {
+        const own = this.clock.now() + phaseMs;
+        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+    }
+    seconds() {
+        return (this.clock.now() - this.started) / 1000;
+    }
+}
+
+
+/***/ }),
+
+/***/ 7976:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DY: () => (/* binding */ deploymentState),
+/* harmony export */   JB: () => (/* binding */ appName),
+/* harmony export */   Jl: () => (/* binding */ reservedPorts),
+/* harmony export */   ie: () => (/* binding */ isUp),
+/* harmony export */   mv: () => (/* binding */ retirees),
+/* harmony export */   wP: () => (/* binding */ neighbourDeployments)
+/* harmony export */ });
+/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3871);
+/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(536);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7206);
+/* harmony import */ var _upstream_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3529);
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+
+
+
+
+/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
+const appName = (app, image) => app || (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_2__/* .appFromImage */ .lu)(image) || 'app';
+/** States in which a container holds (or is about to hold again) its port. */
+const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+function deploymentState(o) {
+    const mine = o.containers.filter((c) => c.labels[_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .LABEL_DEPLOYMENT */ .Zo] === o.deployment);
+    // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .LABEL_APP */ .hq] === o.app && c.labels[_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .LABEL_DEPLOYMENT */ .Zo] === undefined);
+    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
+    const fits = o.keyValue === null || (0,_upstream_js__WEBPACK_IMPORTED_MODULE_3__/* .portFromKeyValue */ .Sz)(o.redisValue, o.keyValue) !== undefined;
+    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+    const keyPort = o.keyValue === null ? undefined : (0,_upstream_js__WEBPACK_IMPORTED_MODULE_3__/* .portNamedBy */ .QO)(o.keyValue);
+    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? (0,_upstream_js__WEBPACK_IMPORTED_MODULE_3__/* .upstreamPort */ .$6)(o.served.upstream) : undefined;
+    const keyContainer = liveOn(keyPort);
+    const servedContainer = liveOn(servedPort);
+    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+        const to = (0,_upstream_js__WEBPACK_IMPORTED_MODULE_3__/* .formatKeyValue */ .sO)(o.redisValue, servedPort);
+        return {
+            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+            repair: { from: o.keyValue, to },
+            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+        };
+    }
+    const findings = [];
+    if (!fits)
+        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+    if (keyPort !== undefined && !keyContainer) {
+        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+    }
+    if (!keyContainer && mine.some(isUp)) {
+        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    }
+    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+function retirees(state, keep) {
+    const others = state.own.filter((c) => c.id !== keep);
+    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+/** The other deployments on the server, from their containers and their histories: their redis keys. */
+const neighbourDeployments = (containers, histories, own) => [...new Set([...containers.map((c) => c.labels[_docker_js__WEBPACK_IMPORTED_MODULE_0__/* .LABEL_DEPLOYMENT */ .Zo]), ...histories.flatMap((h) => h.map((r) => r.deployment))])]
+    .filter((d) => Boolean(d) && d !== own);
+/** Ports no new container may take though nothing may listen on them now: the one this deployment's
+ * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
+ * still points there: taking the port would make that site serve this app), and the ports their
+ * histories last released on. */
+function reservedPorts(ownKeyPort, neighbourKeyValues, neighbourHistories) {
+    const named = neighbourKeyValues.map((value) => (value === null ? undefined : (0,_upstream_js__WEBPACK_IMPORTED_MODULE_3__/* .portNamedBy */ .QO)(value)));
+    const released = neighbourHistories.map((history) => (0,_history_js__WEBPACK_IMPORTED_MODULE_1__/* .servedStack */ .Yr)(history).at(-1)?.port);
+    return [...new Set([ownKeyPort, ...named, ...released].filter((p) => p !== undefined))];
+}
+
+
+/***/ }),
+
+/***/ 1490:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ remoteDockerHost)
+/* harmony export */ });
+/* unused harmony export RemoteCommandError */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3871);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7206);
+/* harmony import */ var _confd_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8790);
+/* harmony import */ var _ssh_connection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5757);
+// The server as the deploy sees it: docker and host facts, executed over the
+// remote shell. Argument lists come from docker.ts; this file only runs them.
+
+
+
+
+
+class RemoteCommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
+        this.argv = argv;
+        this.result = result;
+    }
+}
+const PULL_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+const DISCARD_ATTEMPTS = 3;
+const DISCARD_RETRY_MS = 500;
+/** What is kept of a release command's output and a container's log: the end, where the error is. */
+const KEPT_OUTPUT_BYTES = 64 * 1024;
+function remoteDockerHost(shell) {
+    const ok = async (argv, options = {}) => {
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
+        if (result.code !== 0)
+            throw new RemoteCommandError(argv, result);
+        return result.stdout;
+    };
+    const identityOf = async (image) => {
+        const argv = _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.imageIdentity(image);
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+        if (result.code === 0)
+            return _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.imageIdentity(result.stdout, (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_2__/* .repositoryOf */ ._M)(image));
+        if (/no such image/i.test(result.stderr))
+            return undefined;
+        throw new RemoteCommandError(argv, result);
+    };
+    const readiness = async (username) => {
+        const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+        const text = `${result.stdout}${result.stderr}`;
+        return { problems: _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.serverProblems(text, username), dockerVersion: _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.dockerVersion(text) };
+    };
+    return {
+        makePrivateDir: async () => (await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.makePrivateDir())).trim(),
+        async removeDir(dir) { await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.removeDir(dir)); },
+        async login(configDir, registry, username, password) {
+            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.login(configDir, registry, username), { stdin: `${password}\n` });
+        },
+        async pull(image, policy, configDir) {
+            if (policy !== 'always') {
+                const present = await identityOf(image);
+                if (present)
+                    return present;
+                if (policy === 'never')
+                    throw new Error(`image ${image} is not on the server and pull is "never"`);
+            }
+            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            const identity = await identityOf(image);
+            if (!identity)
+                throw new Error(`image ${image} is missing right after docker pull`);
+            return identity;
+        },
+        async runOnce(spec, env, timeoutMs) {
+            try {
+                const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
+                return { code: result.code, output: `${result.stdout}${result.stderr}` };
+            }
+            catch (e) {
+                if (!(e instanceof _ssh_connection_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandTimedOut */ .Ff))
+                    throw e;
+                // The docker CLI went with the channel; the container did not.
+                await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.discard([spec.name])).catch(() => undefined);
+                return 'timed out';
+            }
+        },
+        readHistories: async (dir, entries) => _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.files(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.readHistories(dir, entries))),
+        async appendHistory(path, line, keep) { await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        readiness,
+        async checkServer(username) {
+            const { problems } = await readiness(username);
+            if (problems.length > 0)
+                throw new Error(`The server is not ready for deploys: ${problems.map((p) => `${p.problem}: ${p.fix}`).join('; ')}.`);
+        },
+        async containers() {
+            const argv = _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.containers();
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (result.code !== 0 && !(result.stdout && _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.vanishedOnly(result.stderr)))
+                throw new RemoteCommandError(argv, result);
+            return _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.containers(result.stdout);
+        },
+        listeningPorts: async () => _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.listeningPorts(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.listeningPorts())),
+        diskFree: async () => _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.diskFree(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.diskFree())),
+        async imageSize(image) {
+            const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.imageSize(image), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return result.code === 0 ? Number(result.stdout.trim()) : undefined;
+        },
+        run: async (spec, env) => (await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.run(spec), { stdin: env })).trim(),
+        inspect: async (id, containerPort) => _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.inspect(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.inspect(id)), containerPort),
+        async logs(id, lines) {
+            const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS, keepBytes: KEPT_OUTPUT_BYTES });
+            return `${result.stdout}${result.stderr}`.trimEnd();
+        },
+        async lastExitCode(container) {
+            const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.exitCodes(container.id, container.createdAt), { timeoutMs: COMMAND_TIMEOUT_MS });
+            return result.code === 0 ? _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.lastExitCode(result.stdout) : undefined;
+        },
+        async stop(id, seconds) { await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
+        async remove(ids) { if (ids.length > 0)
+            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.remove(ids)); },
+        async discard(ids) {
+            if (ids.length === 0)
+                return;
+            // Docker refuses to force-remove a container its restart policy is between exit and restart
+            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
+            for (let attempt = 1;; attempt += 1) {
+                try {
+                    await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.discard(ids));
+                    return;
+                }
+                catch (e) {
+                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
+                        throw e;
+                    await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(DISCARD_RETRY_MS);
+                }
+            }
+        },
+        images: async (repository) => _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.images(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.images(repository))),
+        async removeImages(refs) {
+            if (refs.length === 0)
+                return;
+            const argv = _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.removeImages(refs);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.imageRemovalProblems(result.stderr).length > 0)
+                throw new RemoteCommandError(argv, result);
+        },
+        async drainState(ports) {
+            const [ps, ...ss] = await Promise.all([ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.processes()), ...ports.map((port) => ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.connectionsTo(port)))]);
+            return { shuttingDownWorkers: _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.shuttingDownWorkers(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.processes(ps)), connections: ss.reduce((sum, text) => sum + _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.lineCount(text), 0) };
+        },
+        readFile: (path, maxBytes) => ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.readFile(path, maxBytes)),
+        logEnd: async (path) => _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.logEnd(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.logEnd(path))),
+        async readLog(path, from, maxBytes) {
+            const argv = _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.readLog(path, from, maxBytes);
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, bytes: true });
+            if (result.code !== 0)
+                throw new RemoteCommandError(argv, result);
+            return _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
+        },
+        async confd() {
+            const processes = (0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .confdProcesses */ .eH)(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.processes(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.processes())));
+            const redis = (0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .redisConfds */ .Zb)(processes);
+            if (redis.length === 0)
+                return { processes, resources: new Map() };
+            return { processes, resources: (0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .resourcesOf */ .F3)(redis, _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.files(await ok((0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .readResources */ .Mq)(redis)))) };
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 3871:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ firstFreePort),
+/* harmony export */   Em: () => (/* binding */ bracketed),
+/* harmony export */   Iv: () => (/* binding */ takenPorts),
+/* harmony export */   Y_: () => (/* binding */ imagesToPrune),
+/* harmony export */   Zo: () => (/* binding */ LABEL_DEPLOYMENT),
+/* harmony export */   hq: () => (/* binding */ LABEL_APP),
+/* harmony export */   jq: () => (/* binding */ build),
+/* harmony export */   os: () => (/* binding */ LABEL_ROLE),
+/* harmony export */   qg: () => (/* binding */ parse),
+/* harmony export */   yU: () => (/* binding */ FILE_READ_BYTES)
+/* harmony export */ });
+/* unused harmony exports LABEL_DEPLOY, LABEL_IMAGE, BOUNDED_LOGS */
+const LABEL_APP = 'docker-hot-deploy.app';
+/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
+const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
+const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
+const LABEL_IMAGE = 'docker-hot-deploy.image';
+/** Set on a release command's one-off container. */
+const LABEL_ROLE = 'docker-hot-deploy.role';
+/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
+const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
+const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
+/** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
+const FILE_READ_BYTES = 256 * 1024;
+/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
+const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}},{{json .State.StartedAt}}]';
+/** The env a container gets: the env-file on the server, then the env values on stdin. */
+const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
+/** An address as it stands before `:port`: IPv6 in brackets. */
+const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
+const build = {
+    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
+    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
+    /** Removes a registry-login directory, once no docker command uses it: a login the dropped
+     * connection left hanging (an unanswering registry) would write the credentials back when it ends.
+     * Killed (a docker CLI may catch SIGTERM) and awaited, 5 s at most; the path matched literally. */
+    removeDir: (dir) => ['sh', '-c', String.raw `p="docker --config $(printf %s "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g') "
+pkill -KILL -f -- "$p"
+i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+rm -rf -- "$1"`, 'sh', dir],
+    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
+     * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
+    readHistories: (dir, entries) => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "\\n==> %s\\n" "$f" && tail -n "$2" "$f" | tail -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
+    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
+    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+    /** A one-off container of the new image, attached, removed when it ends: the release command. */
+    runOnce(spec) {
+        return [
+            'docker', 'run', '--rm', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            ...envArgs(spec),
+            ...spec.runArgs,
+            spec.image,
+            ...spec.command,
+        ];
+    },
+    /** Every container on the server, stopped ones too: their ports come back with them. A container
+     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
+    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
+    run(spec) {
+        return [
+            'docker', 'run', '--detach', '--name', spec.name,
+            '--label', `${LABEL_APP}=${spec.app}`,
+            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
+            '--label', `${LABEL_IMAGE}=${spec.image}`,
+            // An explicit host port: Docker would pick another ephemeral one on every restart.
+            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+            '--restart', spec.restart,
+            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
+            ...envArgs(spec),
+            ...spec.runArgs,
+            spec.pinned,
+        ];
+    },
+    inspect: (id) => ['docker', 'container', 'inspect', id],
+    logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
+    /** The exit codes of a container's deaths since `since`, oldest first: a restarted container's
+     * own state says 0, Docker's events keep the code it died with. `--until 0s` makes it return. */
+    exitCodes: (id, since) => ['docker', 'events', '--since', since, '--until', '0s', '--filter', `container=${id}`, '--filter', 'event=die', '--format', '{{.Actor.Attributes.exitCode}}'],
+    stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
+    /** Force-removes: for containers that never served (their anonymous volumes go too). */
+    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
+    /** Removes stopped containers, keeping their volumes. */
+    remove: (ids) => ['docker', 'rm', ...ids],
+    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
+    removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
+    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
+    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
+    listeningPorts: () => ['ss', '-Htln'],
+    /** Docker's root directory (where images go; /var/lib/docker when Docker does not say), then its free space. */
+    diskFree: () => ['sh', '-c', 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null) && [ -d "$d" ] || d=/var/lib/docker; [ -d "$d" ] || d=/; echo "$d"; exec df -Pk -- "$d"'],
+    /** An image's size in bytes, if the server has it. */
+    imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
+    /** The start of a file, at most `maxBytes` (what confd rendered, say). */
+    readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
+    /** Where a log ends now: its inode and size. */
+    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
+    /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
+     * (another inode) or truncated (shorter than the offset) is read from its start. */
+    readLog: (path, from, maxBytes) => ['sh', '-c',
+        'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
+            + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
+    connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
+    /** Every process's pid, parent, owner and command line, after the deploy user's uid and the pids
+     * of processes in nested PID namespaces (containers, or servers nested on this one): their nginx
+     * and confd are not this server's. */
+    processes: () => ['sh', '-c', 'echo "me $(id -u)"; cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,ppid=,uid=,args='],
+};
+function jsonLines(text) {
+    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
+function hostPortsOf(...maps) {
+    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
+    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
+}
+const parse = {
+    containers(text) {
+        return jsonLines(text)
+            .map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
+            // The image as its deploy named it (it runs by digest).
+            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
+            ...(startedAt ? { startedAt } : {}),
+        }));
+    },
+    /** What keeps the deploy user from deploying (build.serverCheck's output), each with its fix; none when nothing does. */
+    serverProblems(text, username) {
+        const problems = [];
+        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
+        for (const m of text.matchAll(/^missing (\w+)$/gm)) {
+            problems.push({ subject: m[1], problem: `${m[1]} is not installed on the server`, fix: `install it (Debian/Ubuntu: sudo apt-get install ${packages[m[1]]})` });
+        }
+        if (/permission denied.*docker\.sock/is.test(text)) {
+            problems.push({ subject: 'docker', problem: `${username} may not use Docker on the server`, fix: `add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies` });
+        }
+        else if (/cannot connect to the docker daemon/i.test(text)) {
+            problems.push({ subject: 'docker', problem: 'Docker is not running on the server', fix: 'start it (sudo systemctl start docker)' });
+        }
+        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
+            problems.push({ subject: 'docker', problem: `docker version failed on the server: ${text.trim().split('\n').pop()}`, fix: `run docker version as ${username} on the server and fix what it says` });
+        }
+        return problems;
+    },
+    /** The Docker server's version in build.serverCheck's output, when Docker answered. */
+    dockerVersion: (text) => /^docker (\S+)$/m.exec(text)?.[1],
+    /** diskFree's answer (the directory, then df -Pk): that directory and its file system's free bytes. */
+    diskFree(text) {
+        const lines = text.trim().split('\n');
+        const available = Number(lines.at(-1)?.trim().split(/\s+/)[3]);
+        if (lines.length < 3 || !Number.isFinite(available))
+            throw new Error(`df printed no free space: ${text.trim()}`);
+        return { path: lines[0], freeBytes: available * 1024 };
+    },
+    /** True when a failed inspect only missed containers removed since they were listed. */
+    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
+    inspect(text, containerPort) {
+        const [c] = JSON.parse(text);
+        const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
+        return {
+            id: c.Id,
+            name: c.Name.replace(/^\//, ''),
+            status: c.State.Status,
+            exitCode: c.State.ExitCode,
+            restartCount: c.RestartCount,
+            createdAt: c.Created,
+            health: c.State.Health?.Status,
+            hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
+        };
+    },
+    /** exitCodes' output: the code of the last death, if Docker still has the event. */
+    lastExitCode(text) {
+        const codes = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+        return codes.length > 0 ? Number(codes[codes.length - 1]) : undefined;
+    },
+    /** An image's content address, its registry digest (else its local id), and its local id. */
+    /** The digest is the one of the image's own `repository` (an image pulled under several names has
+     * one each; another one's would not pull back by this name in a rollback); none: the image id. */
+    imageIdentity(text, repository) {
+        const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
+        if (!m)
+            throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
+        const repoDigests = JSON.parse(m[1]) ?? [];
+        const familiar = (name) => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
+        const own = repoDigests.find((d) => familiar(d.slice(0, d.indexOf('@'))) === familiar(repository));
+        return { digest: own ? own.slice(own.indexOf('@') + 1) : m[2], id: m[2] };
+    },
+    /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text
+     * by its path (a file cut short, or without a last newline, may end in a blank line). */
+    files(text) {
+        const files = new Map();
+        let current;
+        for (const line of text.split('\n')) {
+            const header = /^==> (.+)$/.exec(line);
+            if (header)
+                files.set(header[1], (current = []));
+            else
+                current?.push(line);
+        }
+        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
+    },
+    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
+    images(text) {
+        return jsonLines(text)
+            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+    },
+    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
+    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
+    listeningPorts(text) {
+        const ports = new Set();
+        for (const line of text.split('\n')) {
+            const local = line.trim().split(/\s+/)[3];
+            const m = local ? /:(\d+)$/.exec(local) : null;
+            if (m)
+                ports.add(Number(m[1]));
+        }
+        return ports;
+    },
+    logEnd(text) {
+        const [inode, size] = text.trim().split(' ');
+        if (!/^\d+$/.test(inode ?? '') || !/^\d+$/.test(size ?? ''))
+            throw new Error(`unexpected stat output: ${text.slice(0, 80)}`);
+        return { inode, offset: Number(size) };
+    },
+    /** Only whole lines count, in bytes as the server sent them: a line still being written is read
+     * again next time, so the offset never falls inside one (nor inside a multi-byte character). */
+    logRead(bytes) {
+        const newline = bytes.indexOf(0x0a);
+        if (newline < 0)
+            throw new Error(`unexpected log read output: ${bytes.subarray(0, 80).toString()}`);
+        const start = parse.logEnd(bytes.subarray(0, newline).toString());
+        const complete = bytes.subarray(newline + 1, bytes.lastIndexOf(0x0a) + 1);
+        return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
+    },
+    lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
+    /** The command lines of the server's own processes (see build.processes): in its own PID namespace,
+     * of root or the deploy user, and the nginx workers such a master started (they run as nginx's
+     * user). Another local user's process called confd, or calling itself a worker, steers nothing. */
+    processes(text) {
+        const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+        const me = /^me (\d+)$/m.exec(text)?.[1];
+        const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
+        const all = lines.map((l) => /^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1]))
+            .map(([, pid, ppid, uid, args]) => ({ pid, ppid, uid, args }));
+        const owned = new Map(all.filter((p) => p.uid === '0' || p.uid === me).map((p) => [p.pid, p.args]));
+        const byOwnNginx = (p) => /^nginx: worker process/.test(p.args) && /^nginx: master process/.test(owned.get(p.ppid) ?? '');
+        return all.filter((p) => owned.has(p.pid) || byOwnNginx(p)).map((p) => p.args);
+    },
+    shuttingDownWorkers: (commandLines) => commandLines.filter((l) => /^nginx: worker process is shutting down/.test(l)).length,
+};
+/** The image references of a repository to remove: every one whose image is not protected
+ * (by id: all references to a protected image stay). */
+function imagesToPrune(images, protectedIds) {
+    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
+}
+/** The first port of the range that is not taken. */
+function firstFreePort(range, taken) {
+    for (let p = range.first; p <= range.last; p += 1)
+        if (!taken.has(p))
+            return p;
+    return undefined;
+}
+/** Ports a new container may not take: listened on, or published by any container (a stopped or
+ * restarting one takes its port back when it starts), or reserved (named by a key: its container
+ * may be restarting right now). */
+function takenPorts(listening, containers, reserved) {
+    const taken = new Set([...listening, ...reserved]);
+    for (const c of containers)
+        c.hostPorts.forEach((p) => taken.add(p));
+    return taken;
+}
+
+
+/***/ }),
+
+/***/ 7536:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HB: () => (/* binding */ unreachable),
+/* harmony export */   Ot: () => (/* binding */ doctorSummary),
+/* harmony export */   e9: () => (/* binding */ failures),
+/* harmony export */   lW: () => (/* binding */ doctorText),
+/* harmony export */   zq: () => (/* binding */ doctorChecks)
+/* harmony export */ });
+/* unused harmony exports sshCheck, serverChecks, redisChecks, confdChecks, renderCheck, nginxCheck, deploymentCheck, portsCheck, diskCheck, accessLogCheck */
+/* harmony import */ var _confd_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8790);
+/* harmony import */ var _day_two_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3478);
+/* harmony import */ var _deployment_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7976);
+/* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3871);
+/* harmony import */ var _redis_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3672);
+/* harmony import */ var _upstream_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3529);
+// The doctor's verdicts (CLI `doctor`, the Action's `command: doctor`): every check a deploy
+// makes as it begins, and the host setup's, judged from one round of reads on a server (doctor.ts).
+// Pure. A check passes, warns (a deploy goes through, but something is not as the README sets
+// it up) or fails (a deploy would fail, or could not switch), and says the fix.
+
+
+
+
+
+
+const GIB = 1024 ** 3;
+/** Below this much free space, even a small image's layers and a container's logs do not fit. */
+const MIN_FREE_BYTES = GIB / 2;
+const size = (bytes) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`);
+const pass = (check, detail) => ({ check, verdict: 'pass', detail });
+const warn = (check, detail, fix) => ({ check, verdict: 'warn', detail, fix });
+const fail = (check, detail, fix) => ({ check, verdict: 'fail', detail, fix });
+function sshCheck(r) {
+    return r.hostKeyChecked ? pass('ssh', `connected as ${r.username}, the server's host key checked`)
+        : warn('ssh', `connected as ${r.username} without checking the server's host key (insecure-skip-host-key-check)`, 'pin it with known-hosts or host-fingerprint');
+}
+/** ss and ps, then Docker: what the deploy checks before anything else. */
+function serverChecks(r) {
+    if ('error' in r.readiness)
+        return [fail('tools', `the check of ss, ps and docker did not run: ${r.readiness.error}`, 'check that the deploy user has a POSIX shell (sh)')];
+    const { problems, dockerVersion } = r.readiness.value;
+    const tools = problems.filter((p) => p.subject !== 'docker');
+    const docker = problems.filter((p) => p.subject === 'docker');
+    return [
+        tools.length === 0 ? pass('tools', 'ss and ps are installed') : fail('tools', tools.map((p) => p.problem).join('; '), tools.map((p) => p.fix).join('; ')),
+        docker.length === 0 ? pass('docker', `Docker ${dockerVersion ?? ''} answers ${r.username}`.replace('  ', ' ')) : fail('docker', docker[0].problem, docker[0].fix),
+    ];
+}
+function redisChecks(r, s) {
+    if ('error' in r.redis) {
+        return [fail('redis', `${r.redis.error} (keyspace notifications, persistence, the key and the lock were not checked)`, 'check redis-url as the server sees it (the deploy reaches Redis through the SSH connection) and the Redis user and password')];
+    }
+    const { keyValue, notifications, persistence, locks } = r.redis.value;
+    const risk = persistence && (0,_redis_js__WEBPACK_IMPORTED_MODULE_4__/* .persistenceRisk */ .ji)(persistence);
+    return [
+        pass('redis', `answers; ${s.redisKey} ${keyValue === null ? 'is unset (the first deploy sets it)' : `= ${keyValue}`}`),
+        notifications === true ? pass('notifications', 'keyspace notifications cover SET: confd -watch hears every switch')
+            : notifications === false ? fail('notifications', 'Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch never hears a switch, and the deploy fails after switch-timeout', 'redis-cli CONFIG SET notify-keyspace-events K$g, and the same in redis.conf (examples/host/redis/keyspace-events.conf)')
+                : warn('notifications', 'keyspace notifications could not be read (CONFIG is refused, as on managed Redis)', 'make sure notify-keyspace-events includes K$'),
+        persistence === undefined ? warn('persistence', 'Redis persistence could not be read (CONFIG is refused)', 'make sure Redis keeps the key across a restart (appendonly yes)')
+            : risk ? warn('persistence', risk.replace(/\. Set appendonly.*$/, ''), 'set appendonly yes (examples/host/redis/persistence.conf)')
+                : pass('persistence', 'appendonly yes: the key survives a Redis restart'),
+        locks.length === 0 ? pass('lock', 'free: no deploy runs')
+            : warn('lock', locks.map((l) => (0,_day_two_js__WEBPACK_IMPORTED_MODULE_1__/* .lockLine */ .qy)((0,_day_two_js__WEBPACK_IMPORTED_MODULE_1__/* .lockStatus */ .oj)(l.name, l.holder, l.ttlMs, r.now))).join('; '), 'a deploy runs, or one died holding it: if none runs, docker-hot-deploy unlock --force (or --owner HOLDER)'),
+    ];
+}
+/** confd: running, with the Redis backend, one of them rendering the key, and how soon it would. */
+function confdChecks(r, s) {
+    if ('error' in r.confd)
+        return [fail('confd', `its processes could not be listed: ${r.confd.error}`, 'check that ps works for the deploy user')];
+    const state = r.confd.value;
+    const startIt = `start this deployment's confd with -backend redis -watch (systemctl start confd, or confd@NAME; examples/host/systemd)`;
+    if (state.processes.length === 0)
+        return [fail('confd', 'no confd runs on the server: a switch is never rendered', startIt)];
+    if ((0,_confd_js__WEBPACK_IMPORTED_MODULE_0__/* .redisConfds */ .Zb)(state.processes).length === 0) {
+        return [fail('confd', `${state.processes.length} confd process(es) run, none with -backend redis`, startIt)];
+    }
+    const rendering = (0,_confd_js__WEBPACK_IMPORTED_MODULE_0__/* .confdsRenderingKey */ .zX)(state, s.redisKey);
+    if (rendering === undefined) {
+        return [warn('confd', `a confd's template resources could not be read (its -confdir ${[...state.resources.keys()].join(', ')}): whether one renders ${s.redisKey} is unknown`, 'let the deploy user read the -confdir (its conf.d/*.toml), or check by hand that a resource lists the key')];
+    }
+    if (rendering.length === 0) {
+        return [fail('confd', `no running confd renders ${s.redisKey} (they read ${[...state.resources.keys()].join(', ')}; none has a template resource for it)`, startIt)];
+    }
+    const checks = [];
+    const polling = rendering.filter((p) => !p.watch);
+    checks.push(polling.length === 0
+        ? pass('confd', `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey} on every write (-watch), and polls every ${Math.min(...rendering.map((p) => p.intervalSeconds))} s`)
+        : warn('confd', `the confd rendering ${s.redisKey} runs without -watch: it renders a switch only at its next poll, up to ${Math.max(...polling.map((p) => p.intervalSeconds))} s (-interval) later, past switch-timeout`, 'run it with -watch (examples/host/systemd/confd.service)'));
+    const shared = (0,_confd_js__WEBPACK_IMPORTED_MODULE_0__/* .sharedWatchProblem */ .OR)(state);
+    if (shared)
+        checks.push(warn('confd-resources', shared.replace(/ Run one confd.*$/, ''), 'run one confd per deployment (README: Several deployments on one server)'));
+    return checks;
+}
+/** Whether confd's last render names the port the key holds. */
+function renderCheck(r) {
+    const keyValue = 'value' in r.redis ? r.redis.value.keyValue : null;
+    const port = keyValue === null ? undefined : (0,_upstream_js__WEBPACK_IMPORTED_MODULE_5__/* .portNamedBy */ .QO)(keyValue);
+    if (!r.rendered || port === undefined)
+        return [];
+    const { resource, text } = r.rendered;
+    if ('error' in text)
+        return [];
+    return (0,_confd_js__WEBPACK_IMPORTED_MODULE_0__/* .namesPort */ .qS)(text.value, port) ? [pass('render', `${resource.dest} names :${port}, as the key does`)]
+        : [warn('render', `${resource.dest} does not name :${port}, which the key holds: confd has not rendered the key's value`, 'journalctl -u confd: its check_cmd may refuse the value (does redis-value fit the template?), or it does not hear the writes')];
+}
+function nginxCheck(r, s) {
+    const { served } = r;
+    if (served.error)
+        return fail('nginx', `no answer from ${s.probeUrl}: ${served.error}`, 'start nginx, and set probe-url to its address as the server sees it');
+    if (!served.upstream) {
+        return fail('nginx', `${s.probeUrl} answered ${served.status} without the ${s.upstreamHeader} header: the deploy cannot prove which container serves`, `include examples/host/nginx/app-upstream-header.conf (its map gives requests from 127.0.0.1 $upstream_addr) in nginx's http block and app-proxy.conf's add_header ${s.upstreamHeader} in the site, then reload nginx`);
+    }
+    if ((served.status ?? 0) >= 500) {
+        return warn('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`, 'before the first deploy nothing serves yet; otherwise check the container the key names');
+    }
+    return pass('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`);
+}
+/** What the next deploy would find: the container nginx serves, a key to repair. */
+function deploymentCheck(r, s) {
+    if (!('value' in r.containers) || !('value' in r.redis))
+        return [];
+    const state = (0,_deployment_state_js__WEBPACK_IMPORTED_MODULE_2__/* .deploymentState */ .DY)({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue: r.redis.value.keyValue, served: r.served, containers: r.containers.value });
+    if (state.repair)
+        return [warn('deployment', state.findings[0], 'nothing to do: the next deploy writes it back first (status shows it)')];
+    if (state.findings.length > 0)
+        return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
+    return [pass('deployment', state.serving ? `nginx serves ${state.serving.name} on :${(0,_upstream_js__WEBPACK_IMPORTED_MODULE_5__/* .upstreamPort */ .$6)(r.served.upstream)}, which the key names` : 'nothing deployed yet')];
+}
+function portsCheck(r, s) {
+    const { first, last } = s.portRange;
+    if ('error' in r.listening)
+        return fail('ports', `the listening ports could not be read: ${r.listening.error}`, 'check that ss works for the deploy user');
+    const taken = (0,_docker_js__WEBPACK_IMPORTED_MODULE_3__/* .takenPorts */ .Iv)(r.listening.value, 'value' in r.containers ? r.containers.value : [], r.reserved);
+    let free = 0;
+    for (let port = first; port <= last; port += 1)
+        if (!taken.has(port))
+            free += 1;
+    const range = `port-range ${first}-${last}`;
+    return free === 0 ? fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports')
+        : pass('ports', `${free} of ${last - first + 1} free in ${range}`);
+}
+function diskCheck(r) {
+    if ('error' in r.disk)
+        return warn('disk', `free space could not be read: ${r.disk.error}`, 'check the space of Docker\'s root directory (docker info) by hand');
+    const { path, freeBytes } = r.disk.value;
+    const image = r.imageBytes;
+    const needed = Math.max(image ?? 0, MIN_FREE_BYTES);
+    const detail = `${size(freeBytes)} free on ${path}${image ? ` (the image is ${size(image)})` : ''}`;
+    const fix = 'free space (docker image prune, docker builder prune) or grow the disk; keep-images bounds what deploys keep';
+    if (freeBytes < needed)
+        return fail('disk', `${detail}: not enough for the image`, fix);
+    if (freeBytes < 2 * needed + GIB)
+        return warn('disk', `${detail}: little room for the next images and the containers' logs`, fix);
+    return pass('disk', detail);
+}
+function accessLogCheck(r) {
+    if (!r.accessLog)
+        return [];
+    const { path, problem } = r.accessLog;
+    return problem ? [fail('access-log', `${path} cannot be read by ${r.username}: ${problem}: the bake would judge by probes alone`, `let ${r.username} read it (on Debian: sudo usermod -aG adm ${r.username}, as nginx's logs belong to adm), or fix access-log`)]
+        : [pass('access-log', `${path} is readable: the bake counts nginx's answers`)];
+}
+/** Every check, in the order a deploy meets them. */
+function doctorChecks(r, s) {
+    return [
+        sshCheck(r), ...serverChecks(r), ...redisChecks(r, s), ...confdChecks(r, s), ...renderCheck(r), nginxCheck(r, s),
+        ...deploymentCheck(r, s), portsCheck(r, s), diskCheck(r), ...accessLogCheck(r),
+    ];
+}
+/** A server that could not be reached at all: one failed check. */
+const unreachable = (error) => fail('ssh', error, 'check host, port, username, the key and known-hosts (ssh -p PORT USER@HOST works from the runner?)');
+const MARK = { pass: '✓', warn: '!', fail: '✗' };
+const failures = (servers) => servers.reduce((n, s) => n + s.checks.filter((c) => c.verdict === 'fail').length, 0);
+const warnings = (servers) => servers.reduce((n, s) => n + s.checks.filter((c) => c.verdict === 'warn').length, 0);
+function doctorText(servers) {
+    const width = Math.max(...servers.flatMap((s) => s.checks.map((c) => c.check.length)));
+    const blocks = servers.map((s) => [s.server, ...s.checks.flatMap((c) => [
+            `  ${MARK[c.verdict]} ${c.check.padEnd(width)}  ${c.detail}`,
+            ...(c.fix && c.verdict !== 'pass' ? [`  ${' '.repeat(width + 2)}  fix: ${c.fix}`] : []),
+        ])].join('\n'));
+    return [...blocks, doctorSummary(servers)].join('\n\n');
+}
+function doctorSummary(servers) {
+    const failed = failures(servers);
+    const warned = warnings(servers);
+    const on = `on ${servers.length} server${servers.length === 1 ? '' : 's'}`;
+    const warnedText = warned > 0 ? `, ${warned} warning${warned === 1 ? '' : 's'}` : '';
+    return failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed${warnedText} ${on}: a deploy fails or cannot switch until they are fixed.`
+        : `Ready to deploy ${on}${warned > 0 ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.`;
+}
+
+
+/***/ }),
+
 /***/ 9719:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1597);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8735);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 // The runner cancels with SIGINT, then SIGTERM: an exit, not a signal's death, so the process's
@@ -65348,7 +67934,913 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1597:
+/***/ 536:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IW: () => (/* binding */ latest),
+/* harmony export */   Yr: () => (/* binding */ servedStack),
+/* harmony export */   ae: () => (/* binding */ historyPath),
+/* harmony export */   ai: () => (/* binding */ HISTORY_ENTRIES),
+/* harmony export */   es: () => (/* binding */ rollbackTarget),
+/* harmony export */   i6: () => (/* binding */ parseHistory),
+/* harmony export */   lj: () => (/* binding */ imagesToKeep),
+/* harmony export */   rE: () => (/* binding */ HISTORY_DIR)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function historyPath(deployment) {
+    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
+/** Image references, digests, ids and container names: no spaces, no control characters. */
+const REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
+function release(line) {
+    let entry;
+    try {
+        entry = JSON.parse(line);
+    }
+    catch {
+        return 'not JSON (a line cut short by a crash?)';
+    }
+    if (typeof entry !== 'object' || entry === null)
+        return 'not an object';
+    const e = entry;
+    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
+    if (!text('time', TIME_RE))
+        return 'no time';
+    if (!OUTCOMES.includes(e.outcome))
+        return `outcome ${JSON.stringify(e.outcome)}`;
+    for (const name of ['image', 'digest', 'imageId', 'container'])
+        if (!text(name, REFERENCE_RE))
+            return `${name} is missing or not a reference`;
+    if (!text('run'))
+        return 'no run';
+    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
+        return 'port is not a port';
+    if (e.reason !== undefined && typeof e.reason !== 'string')
+        return 'reason is not text';
+    if (e.deployment !== undefined && typeof e.deployment !== 'string')
+        return 'deployment is not text';
+    return e;
+}
+/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
+function parseHistory(text, skipped = () => undefined) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        const entry = release(line);
+        if (typeof entry === 'string')
+            skipped(entry);
+        else
+            releases.push(entry);
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const latest = (history, count) => history.slice(-count).reverse();
+
+
+/***/ }),
+
+/***/ 7206:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fv: () => (/* binding */ registryOf),
+/* harmony export */   I1: () => (/* binding */ pinnedRef),
+/* harmony export */   Q: () => (/* binding */ parseImageRef),
+/* harmony export */   _M: () => (/* binding */ repositoryOf),
+/* harmony export */   kk: () => (/* binding */ REGISTRY_RE),
+/* harmony export */   lu: () => (/* binding */ appFromImage)
+/* harmony export */ });
+// Docker image references, pure: one grammar (distribution/reference) for
+// validating the image input and for every part a deploy needs of a reference.
+const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+/** A registry host as the registry input takes it. */
+const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
+/** The parts of a reference, or undefined when it is not one. */
+function parseImageRef(reference) {
+    const m = REFERENCE_RE.exec(reference);
+    if (!m)
+        return undefined;
+    const [, first, path, tag, digest] = m;
+    // As Docker reads it: a first component is a registry only if it looks like a host.
+    const isRegistry = first !== undefined && /[.:[]|^localhost$/.test(first);
+    if (first !== undefined && !isRegistry && !new RegExp(`^${PATH_COMPONENT}$`).test(first))
+        return undefined;
+    const fullPath = first !== undefined && !isRegistry ? `${first}/${path}` : path;
+    return {
+        registry: isRegistry ? first : 'docker.io',
+        repository: isRegistry ? `${first}/${fullPath}` : fullPath,
+        name: fullPath.split('/').pop() ?? fullPath,
+        tag,
+        digest,
+    };
+}
+/** The repository of a reference (itself, without tag or digest, when it does not parse). */
+const repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split('@')[0];
+const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
+/** The app name a bare image implies: its last path component. */
+const appFromImage = (image) => parseImageRef(image)?.name ?? '';
+/** The image a deploy pulled, as Docker runs exactly it whatever its tag names meanwhile: by the
+ * registry digest of its repository, or by its local id when it never had one. */
+const pinnedRef = (image, identity) => (identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`);
+
+
+/***/ }),
+
+/***/ 8254:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ InputError),
+  pH: () => (/* binding */ SECRET_INPUTS),
+  JS: () => (/* binding */ aboutServer),
+  oW: () => (/* binding */ batchCount),
+  TL: () => (/* binding */ parseInputs),
+  L5: () => (/* binding */ serverName)
+});
+
+// UNUSED EXPORTS: DEFAULTS, parseDuration, redactUrl
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: ./node_modules/ms/index.js
+var ms = __nccwpck_require__(744);
+var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
+;// CONCATENATED MODULE: ./src/action-inputs.ts
+// Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
+const ACTION_INPUTS = [
+    {
+        "name": "command",
+        "description": "What the step does: deploy (hot-deploys image), doctor (checks every server for what a deploy needs, each finding with its fix; the step fails if a check fails) or status (what each server serves, its containers, the lock and the last releases). doctor and status change nothing and need no image or container-port.",
+        "required": false,
+        "default": "deploy"
+    },
+    {
+        "name": "host",
+        "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
+        "required": true
+    },
+    {
+        "name": "port",
+        "description": "The SSH port of every server whose host line names none.",
+        "required": false,
+        "default": "22"
+    },
+    {
+        "name": "username",
+        "description": "The deploy user on the server (in the docker group; no sudo needed).",
+        "required": true
+    },
+    {
+        "name": "private-key",
+        "description": "The deploy user's private key (OpenSSH or PEM format). Use a secret.",
+        "required": true
+    },
+    {
+        "name": "passphrase",
+        "description": "The private key's passphrase, if it has one. Use a secret.",
+        "required": false
+    },
+    {
+        "name": "known-hosts",
+        "description": "OpenSSH known_hosts lines for the server(s) (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
+        "required": false
+    },
+    {
+        "name": "host-fingerprint",
+        "description": "The host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them; with several servers, each server's key must be one of them. This or known-hosts is required.",
+        "required": false
+    },
+    {
+        "name": "insecure-skip-host-key-check",
+        "description": "Set to true to skip the host key check (not recommended; warns on every run).",
+        "required": false,
+        "default": "false"
+    },
+    {
+        "name": "jump-host",
+        "description": "A bastion to reach the server(s) through (its SSH port forward); each host key is pinned separately.",
+        "required": false
+    },
+    {
+        "name": "jump-port",
+        "description": "The bastion's SSH port.",
+        "required": false,
+        "default": "22"
+    },
+    {
+        "name": "jump-username",
+        "description": "The user on the bastion (defaults to username).",
+        "required": false
+    },
+    {
+        "name": "jump-private-key",
+        "description": "The key for the bastion (defaults to private-key). Use a secret.",
+        "required": false
+    },
+    {
+        "name": "jump-known-hosts",
+        "description": "OpenSSH known_hosts lines for the bastion; required with jump-host.",
+        "required": false
+    },
+    {
+        "name": "image",
+        "description": "The image to deploy, e.g. ghcr.io/acme/web:1.4.2. Required unless rollback is true.",
+        "required": false
+    },
+    {
+        "name": "app",
+        "description": "The app's display name, used in container names. Defaults to the image name without registry and tag. Containers belong to their deployment (the redis-key), not to the app.",
+        "required": false
+    },
+    {
+        "name": "container-port",
+        "description": "The port the app listens on inside the container.",
+        "required": true
+    },
+    {
+        "name": "bind-address",
+        "description": "The host address the new container's port is published on.",
+        "required": false,
+        "default": "127.0.0.1"
+    },
+    {
+        "name": "port-range",
+        "description": "The host ports the new container may be published on; the first one no process, container or deployment uses is taken. Keep it below the kernel's ephemeral range (32768+).",
+        "required": false,
+        "default": "20000-20999"
+    },
+    {
+        "name": "env",
+        "description": "Environment for the container, NAME=value a line. Values are masked and reach docker run on stdin, never argv or a file.",
+        "required": false
+    },
+    {
+        "name": "env-file",
+        "description": "A path on the server to an env file for docker run --env-file.",
+        "required": false
+    },
+    {
+        "name": "run-args",
+        "description": "Extra docker run arguments, one argument a line (--memory=512m, or -v then /data:/data). Trusted like the docker group; options the deploy owns are refused. Without --log-driver or --log-opt, logs rotate (json-file, 3 x 10 MB).",
+        "required": false
+    },
+    {
+        "name": "restart",
+        "description": "The container's restart policy (no, on-failure, on-failure:N, always or unless-stopped), so a crash, a Docker restart or a reboot brings it back on its port.",
+        "required": false,
+        "default": "unless-stopped"
+    },
+    {
+        "name": "registry",
+        "description": "The registry to log in to (defaults to the image's registry).",
+        "required": false
+    },
+    {
+        "name": "registry-username",
+        "description": "Registry user name; with registry-password the server logs in before pulling.",
+        "required": false
+    },
+    {
+        "name": "registry-password",
+        "description": "Registry password or token, passed to docker login on stdin, in a Docker config removed right after the pull. Use a secret.",
+        "required": false
+    },
+    {
+        "name": "pull",
+        "description": "When to pull the image (always, missing or never).",
+        "required": false,
+        "default": "always"
+    },
+    {
+        "name": "release-command",
+        "description": "A command run once before the new container starts (e.g. migrations), one argument a line, in a one-off container of the new image with the same env, env-file and run-args. A failure stops the deploy; the old version keeps serving.",
+        "required": false
+    },
+    {
+        "name": "release-timeout",
+        "description": "How long the release command may run.",
+        "required": false,
+        "default": "600s"
+    },
+    {
+        "name": "rollback",
+        "description": "Set to true to deploy the release before the one now serving, by digest, from the history on the server; image may then be left out (if given, it must name the same repository).",
+        "required": false,
+        "default": "false"
+    },
+    {
+        "name": "redis-url",
+        "description": "The Redis confd watches, as seen from the server (redis:// or rediss://, password allowed). Reached through the SSH connection.",
+        "required": false,
+        "default": "redis://127.0.0.1:6379"
+    },
+    {
+        "name": "redis-key",
+        "description": "The Redis key confd renders nginx's upstream from, e.g. /nginx/upstream/app/port.",
+        "required": true
+    },
+    {
+        "name": "redis-value",
+        "description": "What to write to the key; {port} becomes the new container's host port (e.g. {port} or 127.0.0.1:{port}).",
+        "required": false,
+        "default": "{port}"
+    },
+    {
+        "name": "probe-url",
+        "description": "A URL served by nginx, as seen from the server, probed to prove the switch.",
+        "required": false,
+        "default": "http://127.0.0.1/"
+    },
+    {
+        "name": "probe-host",
+        "description": "The Host header for the probes (defaults to probe-url's host).",
+        "required": false
+    },
+    {
+        "name": "upstream-header",
+        "description": "The response header in which nginx names the upstream that answered ($upstream_addr).",
+        "required": false,
+        "default": "X-Upstream"
+    },
+    {
+        "name": "probe-successes",
+        "description": "How many healthy probes in a row, each naming the new port, prove the switch.",
+        "required": false,
+        "default": "3"
+    },
+    {
+        "name": "batch-size",
+        "description": "With several servers, how many switch at a time, once every server runs the new version and passed its ready check; a number (1) or a percentage of the servers (50%).",
+        "required": false,
+        "default": "1"
+    },
+    {
+        "name": "health-path",
+        "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
+        "required": false,
+        "default": "/"
+    },
+    {
+        "name": "bake-time",
+        "description": "How long the new version is watched under real traffic after the switch while the previous container stays running; a failing bake switches back by itself. 0s turns it off.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "access-log",
+        "description": "An nginx access log on the server in the dhd_upstream format (README, examples/host/nginx); the bake counts the new version's answers in it. Without it, the bake watches the container and probes only.",
+        "required": false
+    },
+    {
+        "name": "bake-max-errors",
+        "description": "The share of 5xx answers of the new version (in access-log) that fails the bake, once bake-min-requests were answered.",
+        "required": false,
+        "default": "5%"
+    },
+    {
+        "name": "bake-min-requests",
+        "description": "How many answers of the new version (in access-log) the share of 5xx needs before it can fail the bake.",
+        "required": false,
+        "default": "20"
+    },
+    {
+        "name": "health-timeout",
+        "description": "How long the new container has to become ready.",
+        "required": false,
+        "default": "60s"
+    },
+    {
+        "name": "switch-timeout",
+        "description": "How long nginx has to serve the new container after the key is written.",
+        "required": false,
+        "default": "60s"
+    },
+    {
+        "name": "drain-timeout",
+        "description": "How long to wait for connections to the old container to finish.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "stop-timeout",
+        "description": "How long the old container has to stop after SIGTERM before it is killed.",
+        "required": false,
+        "default": "30s"
+    },
+    {
+        "name": "lock-timeout",
+        "description": "How long to wait for another deploy of the same redis-key to finish before failing.",
+        "required": false,
+        "default": "300s"
+    },
+    {
+        "name": "timeout",
+        "description": "The bound on the whole deploy.",
+        "required": false,
+        "default": "900s"
+    },
+    {
+        "name": "keep-images",
+        "description": "How many of this deployment's last releases keep their images on the server (the rollback target always among them); other images of the repository no container uses are pruned.",
+        "required": false,
+        "default": "3"
+    }
+];
+
+// EXTERNAL MODULE: ./src/image-ref.ts
+var image_ref = __nccwpck_require__(7206);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
+;// CONCATENATED MODULE: ./src/run-args.ts
+// The grammar of the run-args input, pure: extra `docker run` options, one
+// argument a line, that may neither override what the deploy sets itself nor
+// smuggle in a word docker would take as the image.
+/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
+const MANAGED = {
+    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
+    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
+    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
+    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
+    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
+    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
+    '--attach': 'the container runs detached', '-a': 'the container runs detached',
+    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+    '--help': 'docker run --help prints its help and runs nothing (a release command would "succeed" without running)',
+};
+/** docker run options that take no value. */
+const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
+    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+/** Short options that take a value, glued (-v/data:/data) or on the next line. */
+const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
+const OWN_LABEL = /^docker-hot-deploy\./;
+const HOST_NETWORK = /^(?:--network|--net)=host$/;
+/** Splits lines into options; a line that is no option and no option's value is a problem. */
+function options(lines, problems) {
+    const found = [];
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (!line.startsWith('-') || line === '-' || line === '--') {
+            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (line.startsWith('--')) {
+            const name = eq > 0 ? line.slice(0, eq) : line;
+            const value = eq > 0 ? line.slice(eq + 1) : undefined;
+            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
+            if (value === undefined && name === '--restart' && i + 1 < lines.length)
+                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+            else if (value === undefined && !FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
+                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    i += 1; // the value meant for it, said once
+            }
+            else
+                found.push({ name, value, text: line, lines: [i] });
+            continue;
+        }
+        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
+        for (let k = 1; k < line.length; k += 1) {
+            const name = `-${line[k]}`;
+            if (SHORT_WITH_VALUE.has(name)) {
+                const glued = line.slice(k + 1).replace(/^=/, '');
+                if (glued)
+                    found.push({ name, value: glued, text: line, lines: [i] });
+                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+                else
+                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
+                break;
+            }
+            if (!FLAGS.has(name)) {
+                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
+                break;
+            }
+            found.push({ name, text: line, lines: [i] });
+        }
+    }
+    return found;
+}
+/** run-args checked, without a --restart policy (returned on its own). */
+function parseRunArgs(lines) {
+    const problems = [];
+    let restart;
+    const removed = new Set();
+    const refused = new Set();
+    const refuse = (option, why) => {
+        if (!refused.has(option.lines[0]))
+            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
+        refused.add(option.lines[0]);
+    };
+    for (const option of options(lines, problems)) {
+        const managed = MANAGED[option.name];
+        if (option.name === '--restart') {
+            restart = option.value ?? '';
+            option.lines.forEach((i) => removed.add(i));
+        }
+        else if (managed)
+            refuse(option, managed);
+        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
+            refuse(option, "docker-hot-deploy.* labels are the action's own");
+        else if (HOST_NETWORK.test(option.text))
+            refuse(option, 'with the host network nothing is published on port-range');
+    }
+    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
+}
+
+// EXTERNAL MODULE: ./src/ssh/hostkey.ts
+var hostkey = __nccwpck_require__(8207);
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Raw action inputs -> one validated, typed config. Pure: the caller supplies
+// the inputs; every problem is reported at once, naming the input, the bad value
+// (unless it is secret) and what is accepted.
+
+
+
+
+// ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
+
+
+
+/** How many servers switch at a time. */
+function batchCount(total, size) {
+    const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
+    return Math.min(total, Math.max(1, count));
+}
+/** The action.yml defaults, so a bare `node dist/index.js` (and the CLI) behaves as the runner does. */
+const DEFAULTS = Object.fromEntries(ACTION_INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default]));
+/** Inputs whose values never appear in logs or errors. */
+const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+    }
+}
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
+const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
+const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
+/** The longest duration an input takes: Node's timers overflow past about 24.8 days, and a deploy
+ * that waits longer than a day is a value in milliseconds by mistake. */
+const MAX_DURATION_MS = 24 * 3_600_000;
+/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
+function parseDuration(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
+        return undefined;
+    return ms_default()(text);
+}
+/** A URL as it may appear in a log or an error: its password replaced (up to the authority's last @,
+ * as URL parsers read it: a password may hold an @). */
+function redactUrl(text) {
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/?#\s]*@/i, '$1:***@');
+}
+/** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
+function parseHostLine(line, defaultPort) {
+    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? ((0,external_node_net_.isIP)(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
+    const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
+    if (m?.[2] && (port < 1 || port > 65535))
+        return undefined;
+    return isHostAddress(host) && (!line.startsWith('[') || (0,external_node_net_.isIP)(host) === 6) ? { host, port } : undefined;
+}
+/** How a server is named in logs, errors and outputs: as ssh would name it. */
+const serverName = (server) => (0,hostkey/* hostName */.Sm)(server.host, server.port);
+/** A message about one server: it names the server when the deploy has several. */
+const aboutServer = (name, several, message) => (several ? `${name}: ${message}` : message);
+function isHostAddress(value) {
+    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
+}
+/** `deploying: false` for commands that only read or release (status, history, unlock):
+ * what the deploy starts (image, container-port) is then not required. */
+function parseInputs(raw, { deploying = true } = {}) {
+    const problems = [];
+    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
+    const fail = (name, message, fallback) => {
+        problems.push(`${name}: ${message}`);
+        return fallback;
+    };
+    const shown = (name, raw) => {
+        if (SECRET_INPUTS.includes(name))
+            return '(secret)';
+        const value = redactUrl(raw);
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    };
+    const required = (name) => get(name) || fail(name, 'is required', '');
+    const integer = (name, min, max) => {
+        const value = get(name);
+        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
+            return Number(value);
+        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+    };
+    const duration = (name, { zero = false } = {}) => {
+        const value = get(name);
+        const parsed = parseDuration(value);
+        if (parsed !== undefined && parsed > MAX_DURATION_MS)
+            return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
+        if (parsed !== undefined && (parsed > 0 || zero))
+            return parsed;
+        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
+    };
+    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
+    const optional = (value) => value || undefined;
+    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
+    // Connection
+    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
+    const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+    for (const fp of fingerprints)
+        matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
+    const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
+    const username = matching('username', USER_RE, 'a Unix user name', required('username'));
+    const passphrase = optional(raw('passphrase') ?? '');
+    let jump;
+    const jumpHost = get('jump-host');
+    if (jumpHost) {
+        jump = {
+            host: hostInput('jump-host', jumpHost),
+            port: integer('jump-port', 1, 65535),
+            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
+            // The jump key is unencrypted or shares `passphrase` with the server's key.
+            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+            passphrase,
+            pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
+        };
+    }
+    const defaultPort = integer('port', 1, 65535);
+    const pins = { knownHosts, fingerprints };
+    const servers = [];
+    for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+        const address = parseHostLine(line, defaultPort);
+        if (!address) {
+            fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
+        }
+        else if (servers.some((x) => x.host === address.host && x.port === address.port)) {
+            fail('host', `${shown('host', line)} is given twice`, undefined);
+        }
+        else {
+            servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
+        }
+    }
+    const batchText = get('batch-size');
+    const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
+    const batchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+        ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
+        : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
+    // Container
+    const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
+    // A rollback finds its image in the history; `image`, if given, names the repository it expects.
+    const imageText = rollback || !deploying ? get('image') : required('image');
+    const image = !imageText || (0,image_ref/* parseImageRef */.Q)(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
+    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || (0,image_ref/* appFromImage */.lu)(image));
+    const bindAddress = get('bind-address');
+    if ((0,external_node_net_.isIP)(bindAddress) === 0)
+        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
+    const rangeText = get('port-range');
+    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
+    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
+    const env = [];
+    get('env').split(/\r?\n/).forEach((line, i) => {
+        if (!line.trim() || line.trim().startsWith('#'))
+            return;
+        const eq = line.indexOf('=');
+        const name = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!ENV_NAME_RE.test(name))
+            fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
+        else
+            env.push([name, line.slice(eq + 1)]);
+    });
+    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+    const deprecations = [];
+    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    for (const problem of runArgProblems)
+        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
+    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
+    if (restartArg !== undefined) {
+        // 0.1 had no restart input: its users put the policy in run-args.
+        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
+        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+    }
+    const registry = matching('registry', image_ref/* REGISTRY_RE */.kk, 'a registry host such as ghcr.io or registry.example.com:5000');
+    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
+    // Switch
+    const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
+    const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
+    const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
+    let probeUrl = new URL('http://127.0.0.1/');
+    try {
+        probeUrl = new URL(get('probe-url'));
+        if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password)
+            throw new Error('scheme');
+    }
+    catch {
+        fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
+    }
+    const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
+    const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
+    const bakeTime = duration('bake-time', { zero: true });
+    const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
+    const maxErrorsText = get('bake-max-errors');
+    const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
+    const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
+        ? Number(maxErrorsMatch[1])
+        : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
+    const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
+    const config = {
+        servers,
+        batchSize,
+        container: {
+            image,
+            app,
+            containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
+            bindAddress,
+            portRange,
+            env,
+            envFile: optional(envFile),
+            runArgs,
+            restart,
+            registry: optional(registry),
+            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
+            registryPassword: optional(raw('registry-password') ?? ''),
+            pull,
+            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+            rollback,
+        },
+        switch: {
+            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redisKey,
+            redisValue,
+            probeUrl,
+            probeHost: optional(probeHost),
+            upstreamHeader,
+            probeSuccesses: integer('probe-successes', 1, 100),
+            healthPath,
+        },
+        timing: {
+            healthTimeoutMs: duration('health-timeout'),
+            releaseTimeoutMs: duration('release-timeout'),
+            switchTimeoutMs: duration('switch-timeout'),
+            drainTimeoutMs: duration('drain-timeout'),
+            stopTimeoutMs: duration('stop-timeout'),
+            lockTimeoutMs: duration('lock-timeout'),
+            timeoutMs: duration('timeout'),
+        },
+        bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
+        keepImages: integer('keep-images', 1, 100),
+        deprecations,
+    };
+    // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
+    const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
+    const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
+    if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
+        const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
+        problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
+    }
+    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
+        problems.push('registry-username, registry-password: give both or neither');
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return config;
+}
+/** A key ssh2 can read (and decrypt), checked before connecting. */
+function privateKeyInput(name, key, passphrase, fail) {
+    if (!key)
+        return key;
+    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
+        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+    }
+    const parsed = lib_default().utils.parseKey(key, passphrase || undefined);
+    if (!(parsed instanceof Error))
+        return key;
+    if (/no passphrase given/.test(parsed.message))
+        return fail(name, 'is encrypted: set the passphrase input', '');
+    if (/passphrase|decrypt/i.test(parsed.message))
+        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
+    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
+}
+function knownHostsInput(name, text, fail) {
+    try {
+        return (0,hostkey/* parseKnownHosts */.uJ)(text);
+    }
+    catch (e) {
+        if (!(e instanceof hostkey/* KnownHostsError */.jc))
+            throw e;
+        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
+    }
+}
+/** A percent-encoded URL part; one that does not decode (a bare %) is taken as written. */
+function decoded(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
+    }
+}
+function parseRedisUrl(text, fail) {
+    const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return fail(`is not ${accepted}`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+        return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isHostAddress(host))
+        return fail(`has no valid host; accepted: ${accepted}`);
+    const db = url.pathname.replace(/^\//, '') || '0';
+    if (!/^\d{1,2}$/.test(db))
+        return fail(`database "${db}" is not a number; accepted: ${accepted}`);
+    return {
+        shown: redactUrl(text),
+        host,
+        port: url.port ? Number(url.port) : 6379,
+        tls: url.protocol === 'rediss:',
+        username: url.username ? decoded(url.username) : undefined,
+        password: url.password ? decoded(url.password) : undefined,
+        db: Number(db),
+    };
+}
+
+
+/***/ }),
+
+/***/ 8735:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65356,6 +68848,3587 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
+// EXTERNAL MODULE: ./src/bake-rules.ts
+var bake_rules = __nccwpck_require__(4744);
+// EXTERNAL MODULE: ./src/printable.ts
+var printable = __nccwpck_require__(5260);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(8254);
+// EXTERNAL MODULE: ./src/probe.ts + 1 modules
+var probe = __nccwpck_require__(2053);
+// EXTERNAL MODULE: ./src/redis.ts
+var redis = __nccwpck_require__(3672);
+// EXTERNAL MODULE: ./src/server-deploy.ts + 1 modules
+var server_deploy = __nccwpck_require__(3019);
+// EXTERNAL MODULE: ./src/session.ts
+var session = __nccwpck_require__(2927);
+;// CONCATENATED MODULE: ./src/cleanup.ts
+// What a deploy that stopped half way leaves to clean up, and the cleaning: the
+// Action's post step and the CLI's Ctrl-C both end here.
+
+
+
+
+
+
+/** Notes one checkpoint of one server. */
+function noteCheckpoint(left, lockOwner, server, name, value) {
+    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '', release: '' });
+    if (name === 'switching')
+        mine.switching = value === 'true';
+    else
+        mine[name] = value;
+}
+/** Whether there is anything to do on the server. */
+function needsCleanup(left) {
+    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig || left.release);
+}
+const SWITCH_BACK_POLL_MS = 5;
+/** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
+ * from the new value, under the deployment's lock, taken again if it expired; released again by
+ * cleanUp) and is proven to serve. Only then may the new container go; true when it may. */
+async function switchBack(left, server, config, log) {
+    const baking = JSON.parse(left.baking);
+    const key = config.switch.redisKey;
+    const lock = { name: lockName(key), owner: left.lockOwner };
+    let outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+    if (!outcome.ok && outcome.lockLost && await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS)) {
+        left.lock = lock.name;
+        outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
+    }
+    const stays = `${left.container} (:${baking.from}) and the previous container (:${baking.port}) both stay`;
+    // The deploy's own undo may have written it back already and only failed to prove it.
+    const alreadyBack = !outcome.ok && !outcome.lockLost && outcome.current === baking.to;
+    if (!outcome.ok && !alreadyBack) {
+        const why = outcome.lockLost ? `another deploy holds ${lock.name}` : `${key} holds ${outcome.current ?? '(unset)'} now`;
+        log.warning(`The deploy stopped during its bake, and ${key} could not be set back (${why}): ${stays}; nginx serves what ${key} names.`);
+        return false;
+    }
+    const end = Date.now() + config.timing.switchTimeoutMs;
+    const proof = await proveServed(() => server.probes.probe(), baking.port, config.switch.probeSuccesses, async () => {
+        await sleep(SWITCH_BACK_POLL_MS);
+        return Date.now() < end;
+    });
+    if (proof !== 'proven') {
+        log.warning(`The deploy stopped during its bake: ${key} was set back to ${baking.to}, but nginx did not serve :${baking.port} within switch-timeout: ${stays}.`);
+        return false;
+    }
+    log.info(`The deploy stopped during its bake: nginx serves the previous version again (${key}=${baking.to}).`);
+    return true;
+}
+/** Removes the registry login and a container that never received traffic, then releases the lock. */
+async function cleanUp(left, server, config, log) {
+    if (left.release) {
+        // A migration stopped half way: the next deploy's runs it again from the start (migrations are transactional, or idempotent).
+        await server.docker.discard([left.release]).then(() => log.info(`Stopped ${left.release}, the release command that was still running.`), (e) => log.warning(`Could not stop the release command's container ${left.release}: ${e.message}`));
+    }
+    if (left.dockerConfig) {
+        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
+    }
+    const unserved = !left.switching || (left.baking && await switchBack(left, server, config, log).catch((e) => {
+        log.warning(`Could not switch back after the bake: ${e.message}`);
+        return false;
+    }));
+    if (left.container && unserved) {
+        await server.docker.discard([left.container]).then(() => log.info(left.baking ? `Removed ${left.container}, which served during the bake.` : `Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+    }
+    if (left.lock) {
+        const released = await server.keys.unlock(left.lock, left.lockOwner);
+        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
+    }
+}
+const CONTAINER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/** What makePrivateDir gives: mktemp -d -t docker-hot-deploy.XXXXXXXXXX, under any TMPDIR. */
+const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
+/** Why what the post step read is not what a main step of this deployment writes (the state file is
+ * the runner's, but nothing read is acted on unchecked), or undefined. */
+function leftoversProblem(left, config) {
+    if (left.lock && left.lock !== lockName(config.switch.redisKey))
+        return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
+    for (const name of [left.container, left.release])
+        if (name && !CONTAINER_NAME_RE.test(name))
+            return `${JSON.stringify(name)} is not a container name`;
+    if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig))
+        return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
+    if (left.baking) {
+        let baking;
+        try {
+            baking = JSON.parse(left.baking);
+        }
+        catch {
+            baking = undefined;
+        }
+        if (typeof baking?.from !== 'string' || (baking.to !== null && typeof baking.to !== 'string') || !Number.isInteger(baking.port))
+            return 'the bake checkpoint is not one';
+    }
+    return undefined;
+}
+/** Cleans up on every server that has something left, side by side, each over its own connection
+ * (anythingLeft has said what stays); a server whose leftovers are not what a deploy writes is left alone. */
+async function cleanUpServers(left, config, log) {
+    await Promise.all(config.servers.map(async (target) => {
+        const name = serverName(target);
+        const mine = left[name];
+        if (!mine || !needsCleanup(mine))
+            return;
+        const several = config.servers.length > 1;
+        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
+        const problem = leftoversProblem(mine, config);
+        if (problem) {
+            serverLog.warning(`The saved state is not what a deploy writes (${problem}): nothing is done on this server.`);
+            return;
+        }
+        try {
+            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
+            const probes = forwardedProbes(session.shell, config);
+            await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
+                await probes.close().catch(() => undefined);
+                await session.close();
+            });
+        }
+        catch (e) {
+            serverLog.warning(`Cleanup failed: ${e.message}`);
+        }
+    }));
+}
+/** How long a cleanup may take: it holds the job (and its concurrency group), or the terminal. */
+const CLEANUP_TIMEOUT_MS = 120_000;
+/** cleanUpServers, given up after `ms`. */
+async function cleanUpWithin(left, config, log, ms = CLEANUP_TIMEOUT_MS) {
+    let timer;
+    const gaveUp = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            log.warning(`Cleanup did not finish within ${ms / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
+            resolve();
+        }, ms);
+    });
+    const cleaning = cleanUpServers(left, config, log).catch((e) => log.warning(`Cleanup failed: ${e.message}`));
+    await Promise.race([cleaning, gaveUp]);
+    clearTimeout(timer);
+}
+/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
+function anythingLeft(left, log) {
+    const entries = Object.entries(left);
+    for (const [server, mine] of entries) {
+        if (!mine.container || !mine.switching || mine.baking)
+            continue;
+        log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
+    }
+    return entries.some(([, mine]) => needsCleanup(mine));
+}
+
+// EXTERNAL MODULE: ./src/deploy-run.ts
+var deploy_run = __nccwpck_require__(5768);
+// EXTERNAL MODULE: ./src/run-deploy.ts + 1 modules
+var run_deploy = __nccwpck_require__(9370);
+// EXTERNAL MODULE: ./src/action-config.ts
+var action_config = __nccwpck_require__(3420);
+// EXTERNAL MODULE: ./src/summary.ts
+var summary = __nccwpck_require__(8855);
+;// CONCATENATED MODULE: ./src/main.ts
+// The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
+
+
+
+
+
+
+
+
+/** Who runs the deploy, as a GitHub workflow run names itself. */
+function githubRun() {
+    const env = process.env;
+    if (!env.GITHUB_RUN_ID)
+        return { description: `${env.GITHUB_REPOSITORY ?? 'local'} a run outside GitHub Actions` };
+    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+    return {
+        deployId: `${env.GITHUB_RUN_ID}.${attempt}`,
+        description: `${env.GITHUB_REPOSITORY} ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID} (attempt ${attempt})`,
+    };
+}
+/** The main step; `deployWith` is the deploy itself (unit tests give a fake). */
+async function run(deployWith = run_deploy/* runDeploy */.zt) {
+    const read = (0,action_config/* readConfig */.Xg)();
+    if (!read) {
+        process.exitCode = 1;
+        return;
+    }
+    // Only some runs read the servers instead: that code is loaded when asked for.
+    if (read.command !== 'deploy')
+        return (await __nccwpck_require__.e(/* import() */ 650).then(__nccwpck_require__.bind(__nccwpck_require__, 6650))).operateStep(read.command, read.config);
+    const { config } = read;
+    const identity = (0,run_deploy/* newIdentity */.t$)(config, githubRun());
+    // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
+    // command. The post step then releases the lock and removes an unused container.
+    const backstop = setTimeout(() => {
+        core/* setFailed */.C1(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s)`);
+        process.exit(1);
+    }, config.timing.timeoutMs + run_deploy/* TIMEOUT_GRACE_MS */.uA);
+    backstop.unref();
+    const left = {};
+    try {
+        const result = await deployWith(config, identity, {
+            // core.info writes its line as it is: a value from the server in it must not become a workflow command.
+            log: { info: (m) => core/* info */.pq((0,printable/* printable */.g)(m)), warning: (m) => core/* warning */.$e(m), group: core/* group */.Os },
+            debug: core/* debug */.Yz,
+            checkpoint: (server, name, value) => {
+                noteCheckpoint(left, identity.lockOwner, server, name, value);
+                core/* saveState */.LZ(action_config/* STATE */.c4.servers, JSON.stringify(left));
+            },
+        });
+        core/* saveState */.LZ(action_config/* STATE */.c4.finished, 'true');
+        for (const [name, value] of Object.entries((0,run_deploy/* outputsOf */.Yz)(result)))
+            core/* setOutput */.uH(name, value);
+        await (0,action_config/* writeSummary */.Sy)((0,summary/* successSummary */.iG)(result.image, result));
+        core/* info */.pq(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+    }
+    catch (e) {
+        // setFailed sets it on the runner; tools that stand in for @actions/core (local-action) may not.
+        process.exitCode = 1;
+        if (e instanceof deploy_run/* DeployError */.s) {
+            // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
+            const evidence = e.details.bake ? (0,bake_rules/* bakeEvidence */.tA)(e.details.bake).map((l) => `\n${l}`).join('') : '';
+            core/* error */.z3(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
+            await (0,action_config/* writeSummary */.Sy)((0,summary/* failureSummary */.jg)(config.container.image || 'the rollback', e));
+            core/* setFailed */.C1(`${e.message}. ${e.hint}`);
+        }
+        else {
+            core/* setFailed */.C1(e.message);
+        }
+    }
+    finally {
+        clearTimeout(backstop);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5260:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */ });
+// What a server, Redis or an image says reaches the runner's log: GitHub takes a line that starts
+// with "::" as a workflow command (::add-mask::, ::set-output, ::stop-commands::), and the old
+// form "##[command]" anywhere in a line. Control characters are shown escaped, a line's leading
+// "::" and every "##[" are broken, so a value read from the server is only ever shown, never obeyed.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+function printable(text) {
+    return text
+        .replace(CONTROL, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+        .split('\n')
+        .map((line) => line.replace(/^(\s*)::/, '$1\u200b::').replace(/##\[/g, '##\u200b['))
+        .join('\n');
+}
+
+
+/***/ }),
+
+/***/ 2053:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  MP: () => (/* binding */ forwardedProbes),
+  _i: () => (/* binding */ isHealthyStatus),
+  CR: () => (/* binding */ probePath),
+  uE: () => (/* binding */ proveServed)
+});
+
+// UNUSED EXPORTS: httpGet
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: ./src/docker.ts
+var docker = __nccwpck_require__(3871);
+// EXTERNAL MODULE: ./src/upstream.ts
+var upstream = __nccwpck_require__(3529);
+;// CONCATENATED MODULE: ./src/probe.ts
+// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
+// connection may still be served by an old nginx worker after a reload.
+
+
+
+
+const PROBE_TIMEOUT_MS = 5_000;
+/** What the probes request through nginx: probe-url's path and query. */
+const probePath = (url) => `${url.pathname}${url.search}`;
+function isHealthyStatus(status) {
+    return status !== undefined && status >= 200 && status < 400;
+}
+/** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
+ * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
+async function proveServed(probe, port, successes, next, failFast = () => false) {
+    let inARow = 0;
+    for (;;) {
+        const result = await probe();
+        if (failFast(result))
+            return result;
+        inARow = isHealthyStatus(result.status) && (0,upstream/* upstreamPort */.$6)(result.upstream) === port ? inARow + 1 : 0;
+        if (inARow >= successes)
+            return 'proven';
+        if (!await next())
+            return 'timed out';
+    }
+}
+function httpGet(target) {
+    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve) => {
+        const req = request({
+            socketPath: target.socketPath,
+            path: target.path,
+            method: 'GET',
+            agent: false,
+            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
+            timeout: target.timeoutMs,
+            // The tunnel already proved the server's identity; this probe checks routing.
+            rejectUnauthorized: false,
+            servername: target.hostHeader.replace(/:\d+$/, ''),
+        }, (res) => {
+            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
+            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
+        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
+        req.end();
+    });
+}
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
+function forwardedProbes(shell, config) {
+    const forwards = new Map();
+    const forwardTo = (host, port) => {
+        const key = `${host}:${port}`;
+        if (!forwards.has(key))
+            forwards.set(key, shell.forward(host, port));
+        return forwards.get(key);
+    };
+    const url = config.switch.probeUrl;
+    const https = url.protocol === 'https:';
+    const urlPort = Number(url.port) || (https ? 443 : 80);
+    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
+    return {
+        async health(port) {
+            const forward = await forwardTo(config.container.bindAddress, port);
+            return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${(0,docker/* bracketed */.Em)(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+        },
+        async probe() {
+            const forward = await forwardTo(urlHost, urlPort);
+            return httpGet({
+                socketPath: forward.path, https, path: probePath(url),
+                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+            });
+        },
+        async close() {
+            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 3672:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _l: () => (/* binding */ legacyLockName),
+/* harmony export */   ji: () => (/* binding */ persistenceRisk),
+/* harmony export */   l4: () => (/* binding */ lockName),
+/* harmony export */   vv: () => (/* binding */ openKeyStore)
+/* harmony export */ });
+/* unused harmony export notificationsCoverSet */
+/* harmony import */ var ioredis__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7796);
+/* harmony import */ var ioredis__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ioredis__WEBPACK_IMPORTED_MODULE_0__);
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
+ * (they start with "/"): taking it never makes confd render. */
+const LOCK_PREFIX = 'docker-hot-deploy:lock:';
+const lockName = (redisKey) => `${LOCK_PREFIX}${redisKey}`;
+/** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
+ * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
+const LOCKS_TAKEN = 'docker-hot-deploy:locks';
+/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
+const legacyLockName = (redisKey) => `${redisKey}:lock`;
+/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
+function notificationsCoverSet(flags) {
+    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
+}
+/** Why a write to this Redis may not survive its restart, or undefined when it will. */
+function persistenceRisk(p) {
+    if (p.appendonly)
+        return undefined;
+    if (!p.save.trim())
+        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
+}
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new ioredis__WEBPACK_IMPORTED_MODULE_0__.Redis({
+        path: forward.path,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => { firstError ??= e; });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
+    try {
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+        ]);
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => { if (!closed)
+        redis.disconnect(); });
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const held = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            // Only for neighbours' pruning: a Redis user not allowed it still deploys.
+            await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
+            return true;
+        },
+        lockLost: (name) => held.get(name)?.lost,
+        lockHolder: (name) => redis.get(name),
+        async lockState(name) {
+            const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec());
+            return holder === null ? null : { holder, ttlMs };
+        },
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async deploying() {
+            const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => name.startsWith(LOCK_PREFIX));
+            if (names.length === 0)
+                return [];
+            const holders = await redis.mget(names);
+            return names.filter((_, i) => holders[i] !== null).map((name) => name.slice(LOCK_PREFIX.length));
+        },
+        async close() {
+            closed = true;
+            [...held.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 9370:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  uA: () => (/* binding */ TIMEOUT_GRACE_MS),
+  t$: () => (/* binding */ newIdentity),
+  Yz: () => (/* binding */ outputsOf),
+  zt: () => (/* binding */ runDeploy)
+});
+
+// UNUSED EXPORTS: realClock
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+// EXTERNAL MODULE: ./src/deploy-run.ts
+var deploy_run = __nccwpck_require__(5768);
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(8254);
+// EXTERNAL MODULE: ./src/server-deploy.ts + 1 modules
+var server_deploy = __nccwpck_require__(3019);
+;// CONCATENATED MODULE: ./src/deploy.ts
+// One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
+// step by step"): lock every server, prepare the new version everywhere while
+// the old one serves, switch in batches (undone everywhere if any server
+// fails), and only then retire the old version everywhere. One server is the
+// same sequence with one element. Written against small interfaces so unit
+// tests drive it with fakes.
+
+
+
+/** The servers in batches of `count`, in the order given. */
+const inBatches = (items, count) => Array.from({ length: Math.ceil(items.length / count) }, (_, i) => items.slice(i * count, (i + 1) * count));
+async function deploy(config, deps, identity) {
+    const run = new deploy_run/* DeployRun */.j(config, identity, deps.clock, deps.log, deps.signal);
+    const servers = deps.servers.map((server) => new server_deploy/* ServerDeploy */.$L(run, server));
+    const stages = [];
+    async function stage(name, detail, work) {
+        const record = { stage: name, ms: 0, ok: false, detail };
+        const t0 = run.clock.now();
+        stages.push(record);
+        try {
+            const value = await work();
+            record.ok = true;
+            return value;
+        }
+        finally {
+            record.ms = run.clock.now() - t0;
+        }
+    }
+    try {
+        await stage('lock', 'every server, in a fixed order', () => acquireLocks(servers));
+        await stage('prepare', 'inspect, pull, release, start and ready check, side by side', () => prepare(run, servers));
+        const batches = inBatches(servers, (0,inputs/* batchCount */.oW)(servers.length, config.batchSize));
+        for (const [i, batch] of batches.entries()) {
+            const names = `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`;
+            await stage('switch', names, () => everyOne(batch, (s) => s.switchTo()));
+            // Each batch bakes before the next switches: with batch-size 1, the first server is a canary.
+            if (config.bake.timeMs > 0)
+                await stage('bake', `${names}, for bake-time`, () => everyOne(batch, (s) => s.bake(), run));
+        }
+        // Every bake passed: from here on the new version stays, whatever interrupts.
+        run.interruptible = false;
+        const results = await stage('retire', 'drain and retire, side by side', () => Promise.all(servers.map((s) => s.retire())));
+        return { ...results[0], servers: results, stages, durationSeconds: run.seconds(), warnings: run.warnings };
+    }
+    catch (e) {
+        run.interruptible = false;
+        throw await undo(e, servers, stages, stage);
+    }
+    finally {
+        await Promise.all(servers.map((s) => s.unlock()));
+    }
+}
+/** 2. One server after the other, in the order of their names: two deploys of the same servers cannot deadlock. */
+async function acquireLocks(servers) {
+    // By code unit, not localeCompare: two runners with other locales must take them in the same order.
+    for (const server of [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+        await server.acquireLock();
+}
+/** 3-6 on every server while the old version serves: inspect and pull side by side, the
+ * release phase once (on the first server), then start and ready check side by side. */
+async function prepare(run, servers) {
+    await everyOne(servers, (s) => s.inspectAndPull(), run);
+    sameRollbackTarget(servers);
+    sameBuild(servers);
+    if (run.config.container.releaseCommand.length > 0)
+        await servers[0].releasePhase();
+    await everyOne(servers, (s) => s.startAndCheck(), run);
+}
+/** Runs `work` on every server side by side and waits for all of them; the first failure is
+ * thrown. While preparing (`run` given), one failure stops the others' waits. */
+async function everyOne(servers, work, run) {
+    let first;
+    await Promise.all(servers.map((s) => work(s).catch((e) => {
+        if (e instanceof server_deploy/* Stopped */.C9)
+            return;
+        first ??= e;
+        if (run)
+            run.stopped = `${s.name} failed`;
+    })));
+    if (run)
+        run.stopped = undefined;
+    if (first)
+        throw first;
+}
+/** One build everywhere: a tag pushed again while the servers pulled would leave them running different code.
+ * Images built on each server (no registry digest) have ids of their own and are not compared. */
+function sameBuild(servers) {
+    const digests = new Set(servers.filter((s) => !s.pulledImage?.local).map((s) => s.pulledImage?.digest));
+    if (digests.size <= 1)
+        return;
+    const list = servers.map((s) => `${s.name}: ${s.pulledImage?.digest}`).join('; ');
+    throw new deploy_run/* DeployError */.s('pull', `the servers pulled different builds of ${servers[0].pulledImage?.image} (${list})`, 'The tag was pushed again while the servers pulled it (or a server has its own image under that name). Deploy by digest (image@sha256:...), or again once the tag settled.', [], {}, servers[0].name);
+}
+/** A rollback goes back to one release everywhere, or nowhere. */
+function sameRollbackTarget(servers) {
+    const targets = new Map(servers.map((s) => [s.name, s.rollbackRelease]));
+    const digests = new Set([...targets.values()].map((r) => r?.digest));
+    if (digests.size <= 1)
+        return;
+    const list = [...targets].map(([name, r]) => `${name}: ${r?.image} (${r?.digest})`).join('; ');
+    throw new deploy_run/* DeployError */.s('inspect', `rollback: the servers would go back to different releases (${list})`, 'Their histories differ (a server deployed on its own?). Deploy the image wanted by name instead of rolling back.', [], {}, servers[0].name);
+}
+/** All or nothing: every server that switched is switched back (and proven), every
+ * new container that never served is removed, and the failure is recorded everywhere. */
+async function undo(e, servers, stages, stage) {
+    if (!(e instanceof deploy_run/* DeployError */.s))
+        return e;
+    // The server that failed its own switch has already written its key back.
+    const switched = servers.filter((s) => s.proven && !s.lost);
+    const undoFailures = [];
+    if (switched.length > 0) {
+        await stage('undo', `switch back ${switched.map((s) => s.name).join(', ')}`, async () => {
+            await Promise.all(switched.map((s) => s.switchBack().catch((u) => { undoFailures.push(u); })));
+            if (undoFailures.length > 0)
+                throw undoFailures[0];
+        }).catch(() => undefined);
+    }
+    await Promise.all(servers.map(async (s) => {
+        await s.discardNew();
+        await s.recordFailure(e);
+    }));
+    const failure = undoFailures.length === 0 ? e
+        : new deploy_run/* DeployError */.s(e.phase, `${e.reason}; switching back failed on ${undoFailures.map((u) => u.server ?? 'the server').join(', ')}: ${undoFailures.map((u) => u.reason).join('; ')}`, `${undoFailures.map((u) => u.hint).join(' ')} ${e.hint}`, e.timeline, e.details, e.server);
+    failure.oldServes = servers.every((s) => !s.switched);
+    failure.serverLost = servers.some((s) => s.lost);
+    failure.stages = stages;
+    failure.servers = servers.map((s) => ({ server: s.name, timeline: s.timeline, switched: s.switched }));
+    return failure;
+}
+
+// EXTERNAL MODULE: ./src/probe.ts + 1 modules
+var probe = __nccwpck_require__(2053);
+// EXTERNAL MODULE: ./src/session.ts
+var session = __nccwpck_require__(2927);
+;// CONCATENATED MODULE: ./src/run-deploy.ts
+// One deploy as every door runs it: the SSH session and its probes opened, the
+// deploy run against them with real time, everything closed again. The doors
+// (the Action, the CLI) bring their own log, checkpoints and identity.
+
+
+
+
+
+/** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
+const TIMEOUT_GRACE_MS = 30_000;
+/** Time as it passes: what every door gives the deploy and the day-two commands. */
+const realClock = { now: () => Date.now(), sleep: (ms) => (0,promises_.setTimeout)(ms).then(() => undefined) };
+function newIdentity(config, who) {
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const instance = `${stamp}-${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
+    const what = config.container.rollback ? 'rolling back' : `deploying ${config.container.image}`;
+    return { deployId: who.deployId ?? `manual-${stamp}`, instance, lockOwner: `${who.description} ${what} [${instance}]` };
+}
+const runDeploy = async (config, identity, hooks) => {
+    const sessions = await (0,session/* openSessions */.w)(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
+    const probes = sessions.map((session) => (0,probe/* forwardedProbes */.MP)(session.shell, config));
+    try {
+        return await deploy(config, {
+            servers: sessions.map((session, i) => ({
+                name: session.name,
+                docker: session.docker,
+                keys: session.keys,
+                probes: probes[i],
+                checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
+            })),
+            clock: realClock,
+            log: hooks.log,
+            signal: hooks.signal,
+        }, identity);
+    }
+    finally {
+        await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
+        await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
+    }
+};
+/** The `bake` output: what a user's next step may act on. */
+function bakeOutput(report) {
+    if (!report)
+        return undefined;
+    const { passed, seconds, traffic, probes, probeFailures, restarts } = report;
+    return { passed, seconds: Number(seconds.toFixed(1)), requests: traffic?.requests ?? null, errors: traffic?.errors ?? null, probes, 'probe-failures': probeFailures, restarts };
+}
+/** One server's outputs, by the names action.yml gives them. */
+function serverOutputs(result) {
+    return {
+        container: result.container,
+        'container-id': result.containerId,
+        port: String(result.port),
+        'previous-port': result.previousPort === undefined ? '' : String(result.previousPort),
+        'previous-container': result.previousContainer ?? '',
+        image: result.image,
+        'previous-image': result.previousImage ?? '',
+        'image-digest': result.imageDigest,
+        'switch-seconds': result.switchSeconds.toFixed(3),
+    };
+}
+/** The outputs of a deploy: the first server's, the duration, and every server's in `servers`. */
+function outputsOf(result) {
+    return {
+        ...serverOutputs(result),
+        bake: result.bake ? JSON.stringify(bakeOutput(result.bake)) : '',
+        'duration-seconds': result.durationSeconds.toFixed(2),
+        servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r), bake: bakeOutput(r.bake) ?? null }))),
+    };
+}
+
+
+/***/ }),
+
+/***/ 3019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cU: () => (/* binding */ LOCK_TTL_MS),
+  $L: () => (/* binding */ ServerDeploy),
+  C9: () => (/* binding */ Stopped)
+});
+
+// EXTERNAL MODULE: ./src/deployment-state.ts
+var deployment_state = __nccwpck_require__(7976);
+// EXTERNAL MODULE: ./src/deploy-run.ts
+var deploy_run = __nccwpck_require__(5768);
+// EXTERNAL MODULE: ./src/bake-rules.ts
+var bake_rules = __nccwpck_require__(4744);
+;// CONCATENATED MODULE: ./src/bake.ts
+// The bake (README, "The bake"): after the switch, the new version
+// is watched for bake-time while the previous container stays warm. Twice a
+// second: the container's own state, what nginx logged for the new upstream
+// since the switch, and (every other time) a probe through nginx. The verdicts
+// are bake-rules.ts's; this module only gathers what they judge.
+
+const TICK_MS = 500;
+/** Reads of access-log that failed in a row (rotation between stat and read, a busy server) before
+ * the bake stops watching real traffic and goes on with the container and the probes. */
+const LOG_READ_ATTEMPTS = 3;
+const PROGRESS_EVERY_MS = 10_000;
+/** Watches until bake-time passed or a verdict failed; the report says which, and when it was seen (failedAt). */
+async function watchBake(watch, plan) {
+    const t0 = watch.now();
+    const traffic = (0,bake_rules/* noTraffic */.Ps)();
+    const probes = [];
+    let probeFailures = 0;
+    let restarts = 0;
+    let position = plan.logStart && 'offset' in plan.logStart ? plan.logStart : undefined;
+    let notWatched = !watch.readLog ? 'no access-log set' : plan.logStart && 'unreadable' in plan.logStart ? plan.logStart.unreadable : undefined;
+    let readFailures = 0;
+    const readLog = async (from) => {
+        try {
+            const read = await watch.readLog?.(from);
+            readFailures = 0;
+            return read;
+        }
+        catch (e) {
+            readFailures += 1;
+            if (readFailures < LOG_READ_ATTEMPTS)
+                return undefined;
+            notWatched = `access-log could not be read ${LOG_READ_ATTEMPTS} times in a row (${e.message})`;
+            watch.progress(`${notWatched}: the bake goes on with the container and the probes`);
+            position = undefined;
+            return undefined;
+        }
+    };
+    let lastProgress = t0;
+    const report = (reason) => ({
+        passed: reason === undefined, seconds: (watch.now() - t0) / 1000, reason,
+        traffic: notWatched === undefined ? (0,bake_rules/* trafficReport */.AZ)(traffic) : undefined, notWatched, probes: probes.length, probeFailures, restarts,
+        failedAt: reason === undefined ? undefined : watch.now(),
+    });
+    for (let tick = 0;; tick += 1) {
+        const [container, read, probe] = await Promise.all([
+            watch.container(),
+            position ? readLog(position) : undefined,
+            tick % 2 === 0 ? watch.probe() : undefined,
+        ]);
+        restarts = container.restarts;
+        if (container.failure)
+            return report(container.failure);
+        if (read) {
+            position = read.position;
+            const { entries, garbage } = (0,bake_rules/* parseAccessLines */.XH)(read.text);
+            traffic.garbage += garbage;
+            (0,bake_rules/* countTraffic */.zv)(traffic, entries, plan.port);
+            const verdict = (0,bake_rules/* trafficVerdict */.tZ)(traffic, plan.limits);
+            if (verdict)
+                return report(verdict);
+        }
+        if (probe) {
+            probes.push(probe);
+            if (probe.error !== undefined || (probe.status ?? 0) >= 500)
+                probeFailures += 1;
+            const verdict = (0,bake_rules/* probeVerdict */.SB)(probes, plan.probePath);
+            if (verdict)
+                return report(verdict);
+        }
+        const elapsed = watch.now() - t0;
+        if (elapsed >= plan.timeMs)
+            return report();
+        if (watch.now() - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = watch.now();
+            const seen = position ? `${traffic.requests} requests, ${traffic.errors} 5xx` : `${probes.length} probes, ${probeFailures} failed`;
+            watch.progress(`baking: ${Math.round(elapsed / 1000)} of ${plan.timeMs / 1000} s, ${seen}`);
+        }
+        await watch.pause(Math.min(TICK_MS, plan.timeMs - elapsed));
+    }
+}
+
+// EXTERNAL MODULE: ./src/confd.ts + 9 modules
+var src_confd = __nccwpck_require__(8790);
+// EXTERNAL MODULE: ./src/docker.ts
+var src_docker = __nccwpck_require__(3871);
+// EXTERNAL MODULE: ./src/history.ts
+var src_history = __nccwpck_require__(536);
+// EXTERNAL MODULE: ./src/image-ref.ts
+var image_ref = __nccwpck_require__(7206);
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(8254);
+// EXTERNAL MODULE: ./src/probe.ts + 1 modules
+var probe = __nccwpck_require__(2053);
+// EXTERNAL MODULE: ./src/redis.ts
+var redis = __nccwpck_require__(3672);
+// EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
+var connection = __nccwpck_require__(5757);
+// EXTERNAL MODULE: ./src/upstream.ts
+var upstream = __nccwpck_require__(3529);
+;// CONCATENATED MODULE: ./src/server-deploy.ts
+// One server's part of a deploy, phase by phase as the contract names them
+// (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
+// the phases in stages across servers; each phase is timed on this server's
+// timeline and fails with a DeployError that carries its hint.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
+class LockLost extends Error {
+}
+/** Another server failed while this one prepared: it stops waiting. */
+class Stopped extends Error {
+}
+/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
+class Interrupted extends Error {
+}
+const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
+const LOCK_TTL_MS = 30_000;
+const LOG_TAIL_LINES = 30;
+/** History entries the summary shows. */
+const SUMMARY_RELEASES = 5;
+const PORT_ATTEMPTS = 5;
+const KEPT_PROBES = 10;
+/** The most of access-log one read of the bake takes (twice a second). */
+const LOG_READ_BYTES = 1024 * 1024;
+const show = (value) => (value === null ? '(unset)' : `"${value}"`);
+const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
+class ServerDeploy {
+    run;
+    server;
+    timeline = [];
+    /** Holds this deployment's lock on the server. */
+    held = false;
+    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+    switched = false;
+    /** nginx was proven to serve the new container: another server's failure switches this one back. */
+    proven = false;
+    /** The connection went away: nothing more can be done or recorded here. */
+    lost = false;
+    containerName;
+    app;
+    lock;
+    history;
+    inspection;
+    /** The server's confd as the deploy began: read beside the pull, said before the switch. */
+    confdAtStart;
+    pulled;
+    containerId;
+    port;
+    switchSeconds = 0;
+    /** Where access-log stood before the key write: the bake counts what follows. */
+    logStart;
+    /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
+    logCheck;
+    bakeReport;
+    /** When the bake saw the new version fail: the switch back is timed from there. */
+    bakeFailedAt;
+    probeLog = [];
+    env;
+    constructor(run, server) {
+        this.run = run;
+        this.server = server;
+        const { config, identity } = run;
+        this.lock = { name: (0,redis/* lockName */.l4)(config.switch.redisKey), owner: identity.lockOwner };
+        this.history = (0,src_history/* historyPath */.ae)(config.switch.redisKey);
+        // The app names containers; a rollback without image or app takes it from the release it goes back to.
+        this.app = config.container.app || 'app';
+        this.containerName = `${this.app}-${identity.instance}`;
+        this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
+    }
+    get name() {
+        return this.server.name;
+    }
+    /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
+    get pulledImage() {
+        return this.pulled && { image: this.pulled.image, digest: this.pulled.identity.digest, local: this.pulled.identity.digest === this.pulled.identity.id };
+    }
+    /** What a rollback goes back to here, once inspected. */
+    get rollbackRelease() {
+        return this.inspection?.target?.release;
+    }
+    get config() {
+        return this.run.config;
+    }
+    /** A message about this server, naming it when there are several. */
+    said(message) {
+        return (0,inputs/* aboutServer */.JS)(this.name, this.run.several, message);
+    }
+    warn(message) {
+        this.run.warn(this.said(message));
+    }
+    checkpoint(name, value) {
+        this.server.checkpoint?.(name, value);
+    }
+    // Recorded when a phase starts, so the timeline keeps the contract's order
+    // even where phases overlap.
+    async phase(name, work) {
+        const { clock, log } = this.run;
+        const t0 = clock.now();
+        const record = { phase: name, ms: 0, ok: false, detail: '' };
+        this.timeline.push(record);
+        try {
+            this.checkLock();
+            const { value, detail } = await log.group(this.said(name), work);
+            Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
+            return value;
+        }
+        catch (e) {
+            const reason = e instanceof deploy_run/* DeployError */.s ? e.reason : e.message;
+            Object.assign(record, { ms: clock.now() - t0, detail: reason });
+            const hint = e instanceof deploy_run/* DeployError */.s ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof connection/* ConnectionLost */.pz ? this.connectionLostHint()
+                : e instanceof Interrupted ? 'The deploy was asked to stop: what it changed is undone, and the previous version serves.' : HINTS[name];
+            const failure = new deploy_run/* DeployError */.s(name, reason, hint, this.timeline, e instanceof deploy_run/* DeployError */.s ? e.details : {}, this.run.several ? this.name : undefined);
+            failure.oldServes = !this.switched;
+            failure.serverLost = e instanceof connection/* ConnectionLost */.pz || (e instanceof deploy_run/* DeployError */.s && e.serverLost);
+            this.lost ||= failure.serverLost;
+            throw e instanceof Stopped ? e : failure;
+        }
+    }
+    // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
+    checkLock() {
+        const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
+        if (lost)
+            throw new LockLost(`the deploy lock was lost: ${lost}`);
+        if (this.run.interrupted)
+            throw new Interrupted('the deploy was interrupted (asked to stop)');
+    }
+    async pause(ms) {
+        await this.run.clock.sleep(ms);
+        this.checkLock();
+        if (this.run.stopped)
+            throw new Stopped(this.run.stopped);
+    }
+    connectionLostHint() {
+        return this.switched
+            ? `Check the server and the network. ${this.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+            : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
+    }
+    lockLostHint() {
+        return this.switched
+            ? `Another deploy may hold the lock now, so this one stopped. ${this.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+            : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
+    }
+    /** 2. Lock: one deploy of this key at a time; released in every outcome (unlock). */
+    acquireLock() {
+        const { clock, log, config } = this.run;
+        const { keys } = this.server;
+        return this.phase('lock', async () => {
+            const { end, limit } = this.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
+            const waitedFrom = clock.now();
+            const legacy = (0,redis/* legacyLockName */._l)(config.switch.redisKey);
+            let announced = null;
+            for (;;) {
+                // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+                if (acquired && !this.held) {
+                    this.held = true;
+                    this.run.locked.add(this.name);
+                    this.checkpoint('lock', this.lock.name);
+                }
+                const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
+                // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
+                // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
+                if (!this.held && holder === this.lock.owner && this.run.locked.size > 0) {
+                    throw new deploy_run/* DeployError */.s('lock', `${this.lock.name} is held by this same deploy through another server: the servers share one Redis`, 'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', this.timeline);
+                }
+                if (this.held && holder === null) {
+                    const waited = clock.now() - waitedFrom;
+                    return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
+                }
+                if (holder && holder !== announced) {
+                    log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
+                    announced = holder;
+                }
+                if (clock.now() >= end)
+                    throw new deploy_run/* DeployError */.s('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
+                await clock.sleep(POLL_MS.lock);
+            }
+        });
+    }
+    async unlock() {
+        if (!this.held)
+            return;
+        await this.server.keys.unlock(this.lock.name, this.lock.owner).then(() => this.checkpoint('lock', ''), (e) => this.warn(`could not release ${this.lock.name} (it expires by itself): ${e.message}`));
+    }
+    /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
+    async writeKey(expected, value) {
+        const key = this.config.switch.redisKey;
+        const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
+        if (outcome.ok)
+            return;
+        if (outcome.lockLost)
+            throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
+        throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
+    }
+    /** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
+    async inspectAndPull() {
+        const { docker, keys, probes } = this.server;
+        const c = this.config.container;
+        const s = this.config.switch;
+        // The release history is read beside it: a rollback takes its image from there.
+        const histories = docker.readHistories(src_history/* HISTORY_DIR */.rE, src_history/* HISTORY_ENTRIES */.ai);
+        this.confdAtStart = docker.confd().catch(() => undefined);
+        const { accessLog, timeMs } = this.config.bake;
+        if (accessLog && timeMs > 0)
+            this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e) => this.unreadableLog(accessLog, e));
+        const inspected = this.phase('inspect', async () => {
+            const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
+                keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
+            ]);
+            const skipped = [];
+            const history = (0,src_history/* parseHistory */.i6)(files.get(this.history) ?? '', (why) => skipped.push(why));
+            if (skipped.length > 0)
+                this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
+            const target = c.rollback ? this.rollbackImage(history) : undefined;
+            const state = (0,deployment_state/* deploymentState */.DY)({ deployment: s.redisKey, app: (0,deployment_state/* appName */.JB)(c.app, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
+            state.findings.forEach((m) => this.warn(m));
+            if (state.repair)
+                await this.writeKey(state.repair.from, state.repair.to);
+            const risk = persistence && (0,redis/* persistenceRisk */.ji)(persistence);
+            if (risk)
+                this.warn(risk);
+            const neighbourHistories = [...files].filter(([path]) => path !== this.history).map(([, text]) => (0,src_history/* parseHistory */.i6)(text));
+            const neighbourKeys = await Promise.all((0,deployment_state/* neighbourDeployments */.wP)(containers, neighbourHistories, s.redisKey).map((key) => keys.get(key).catch(() => null)));
+            const reserved = (0,deployment_state/* reservedPorts */.Jl)(state.keyPort, neighbourKeys, neighbourHistories);
+            const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+            return { value: { state, containers, listening, reserved, notifications, history, files, target }, detail };
+        });
+        const pulled = this.phase('pull', async () => {
+            // A rollback's image is known once the history is read; any other is pulled at once.
+            const target = c.rollback ? (await inspected).target : undefined;
+            const image = target?.ref ?? c.image;
+            const policy = target ? 'missing' : c.pull;
+            const registry = c.registry ?? (0,image_ref/* registryOf */.Fv)(image);
+            try {
+                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
+                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+            }
+            catch (e) {
+                if (!target)
+                    throw e;
+                throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
+            }
+        });
+        [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
+        // A rollback by image id pulls "sha256:...": its app is the release's image's.
+        this.app = (0,deployment_state/* appName */.JB)(c.app, this.inspection.target?.release.image ?? this.pulled.image);
+        this.containerName = `${this.app}-${this.run.identity.instance}`;
+        if (this.inspection.target)
+            this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
+    }
+    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
+    rollbackImage(history) {
+        const c = this.config.container;
+        const found = (0,src_history/* rollbackTarget */.es)(history);
+        if ('refusal' in found)
+            throw new deploy_run/* DeployError */.s('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', this.timeline);
+        const { release } = found;
+        const repository = (0,image_ref/* repositoryOf */._M)(release.image);
+        if (c.image && (0,image_ref/* repositoryOf */._M)(c.image) !== repository) {
+            throw new deploy_run/* DeployError */.s('inspect', `rollback: image names ${(0,image_ref/* repositoryOf */._M)(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
+        }
+        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+        return { release, ref: (0,image_ref/* pinnedRef */.I1)(release.image, { digest: release.digest, id: release.imageId }) };
+    }
+    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
+     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+    async pullLoggedIn(image, policy, registry, username, password) {
+        const { docker } = this.server;
+        const configDir = await docker.makePrivateDir();
+        this.checkpoint('dockerConfig', configDir);
+        try {
+            await docker.login(configDir, registry, username, password);
+            return await docker.pull(image, policy, configDir);
+        }
+        finally {
+            await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+        }
+    }
+    /** What was inspected and pulled; `pinned` is what runs: the pulled image, even if its tag moved since. */
+    get prepared() {
+        if (!this.inspection || !this.pulled)
+            throw new Error('the server was not inspected');
+        return { inspection: this.inspection, ...this.pulled, pinned: (0,image_ref/* pinnedRef */.I1)(this.pulled.image, this.pulled.identity) };
+    }
+    /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
+    releasePhase() {
+        const c = this.config.container;
+        const { pinned } = this.prepared;
+        const name = `${this.containerName}-release`;
+        return this.phase('release', async () => {
+            // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
+            const running = this.prepared.inspection.containers.find((x) => x.labels[src_docker/* LABEL_ROLE */.os] === 'release' && x.labels[src_docker/* LABEL_DEPLOYMENT */.Zo] === this.config.switch.redisKey && (0,deployment_state/* isUp */.ie)(x));
+            if (running) {
+                throw new deploy_run/* DeployError */.s('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, this.timeline);
+            }
+            const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
+            // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
+            this.checkpoint('release', name);
+            const outcome = await this.server.docker.runOnce({
+                name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
+                envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
+            }, this.env, Math.max(end - this.run.clock.now(), 1));
+            this.checkpoint('release', '');
+            if (outcome === 'timed out')
+                throw new deploy_run/* DeployError */.s('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
+            const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+            if (outcome.code !== 0)
+                throw new deploy_run/* DeployError */.s('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });
+            return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+        });
+    }
+    /** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
+    async startAndCheck() {
+        this.containerId = await this.start();
+        this.port = await this.ready(this.containerId);
+    }
+    start() {
+        const c = this.config.container;
+        const { inspection, image, pinned } = this.prepared;
+        return this.phase('start', async () => {
+            const spec = {
+                name: this.containerName, image, pinned, app: this.app, deployment: this.config.switch.redisKey,
+                deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
+                runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
+            };
+            const taken = (0,src_docker/* takenPorts */.Iv)(inspection.listening, inspection.containers, inspection.reserved);
+            for (let attempt = 1;; attempt += 1) {
+                const port = (0,src_docker/* firstFreePort */.Ck)(c.portRange, taken);
+                if (port === undefined)
+                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+                spec.hostPort = port;
+                // Said before the run: a deploy cancelled while docker creates it still has it removed.
+                this.checkpoint('container', this.containerName);
+                try {
+                    const containerId = await this.server.docker.run(spec, this.env);
+                    return { value: containerId, detail: `${this.containerName} started on :${port}` };
+                }
+                catch (e) {
+                    await this.server.docker.discard([this.containerName]).then(() => this.checkpoint('container', ''), () => undefined);
+                    // Taken between the look and the run (another deployment starting, say): try the next one.
+                    const clash = /address already in use|port is already allocated/.test(e.message);
+                    if (!clash || attempt >= PORT_ATTEMPTS)
+                        throw e;
+                    taken.add(port);
+                }
+            }
+        });
+    }
+    /** 6. Ready check, directly on the new port (read from the container: one
+     * that already exited has none, and its state says why). */
+    ready(id) {
+        const { docker, probes } = this.server;
+        const c = this.config.container;
+        const s = this.config.switch;
+        return this.phase('ready', async () => {
+            const { end, limit } = this.run.until(this.config.timing.healthTimeoutMs, 'health-timeout');
+            let last = '';
+            for (;;) {
+                const container = await docker.inspect(id, c.containerPort);
+                let failure = await this.containerFailure(container) ?? '';
+                if (!failure && container.status === 'running') {
+                    if (container.hostPort === undefined)
+                        failure = `docker published no port for ${c.containerPort}/tcp`;
+                    else {
+                        const answer = await probes.health(container.hostPort);
+                        if ((0,probe/* isHealthyStatus */._i)(answer.status) && (container.health === undefined || container.health === 'healthy')) {
+                            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
+                        }
+                        last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
+                    }
+                }
+                if (!failure && this.run.clock.now() >= end)
+                    failure = `not ready within ${limit} (last: ${last || container.status})`;
+                if (failure)
+                    throw new deploy_run/* DeployError */.s('ready', failure, HINTS.ready, this.timeline, { logs: await this.newContainerLogs() });
+                await this.pause(POLL_MS.ready);
+            }
+        });
+    }
+    /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy): the ready check and the bake ask. */
+    async containerFailure(container) {
+        if (container.status === 'exited' || container.status === 'dead')
+            return `the container exited with code ${container.exitCode}`;
+        if (container.status === 'restarting' || container.restartCount > 0) {
+            // Running again after a restart, its state says exit code 0: Docker's events have the real one.
+            const code = container.exitCode || await this.server.docker.lastExitCode(container);
+            return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${this.config.container.restart})`;
+        }
+        if (container.health === 'unhealthy')
+            return 'the image HEALTHCHECK reports unhealthy';
+        return undefined;
+    }
+    async probe() {
+        const result = await this.server.probes.probe();
+        this.probeLog.push(result);
+        if (this.probeLog.length > KEPT_PROBES)
+            this.probeLog.shift();
+        return result;
+    }
+    /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
+     * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
+     * the old upstream is waited for. */
+    proveServing(expectPort, end, failFastPort) {
+        return (0,probe/* proveServed */.uE)(() => this.probe(), expectPort, this.config.switch.probeSuccesses, async () => {
+            if (this.run.clock.now() >= end)
+                return false;
+            await this.pause(POLL_MS.switch);
+            return true;
+        }, (result) => failFastPort !== undefined && (0,upstream/* upstreamPort */.$6)(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
+    }
+    /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
+    get bakes() {
+        return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
+    }
+    // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+    // -interval poll): the new container may go only once the old upstream has served without a
+    // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+    async settledOn(oldPort, newPort) {
+        const { clock } = this.run;
+        let since;
+        for (;;) {
+            const result = await this.probe();
+            const served = (0,upstream/* upstreamPort */.$6)(result.upstream);
+            if (served === newPort || !(0,probe/* isHealthyStatus */._i)(result.status) || served !== oldPort)
+                since = undefined;
+            else
+                since ??= clock.now();
+            if (since !== undefined && clock.now() - since >= this.config.timing.switchTimeoutMs)
+                return true;
+            if (clock.now() >= this.run.deadline)
+                return false;
+            await this.pause(POLL_MS.settle);
+        }
+    }
+    get newValue() {
+        return (0,upstream/* formatKeyValue */.sO)(this.config.switch.redisValue, this.port ?? 0);
+    }
+    /** 7 + 8. Switch the key, then prove nginx serves the new port; on failure, write the old value back. */
+    switchTo() {
+        const { docker } = this.server;
+        const { redisKey, probeSuccesses } = this.config.switch;
+        const { state, notifications } = this.prepared.inspection;
+        const port = this.port ?? 0;
+        const newValue = this.newValue;
+        return this.phase('switch', async () => {
+            if (notifications === false) {
+                this.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+            }
+            else if (notifications === undefined) {
+                this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+            }
+            const confdAtStart = await this.confdAtStart;
+            const sharedWatch = confdAtStart && (0,src_confd/* sharedWatchProblem */.OR)(confdAtStart);
+            if (sharedWatch)
+                this.warn(sharedWatch);
+            const accessLog = this.config.bake.accessLog;
+            if (this.bakes && accessLog)
+                this.logStart = (await this.logCheck) ?? await docker.logEnd(accessLog).catch((e) => this.unreadableLog(accessLog, e));
+            const t0 = this.run.clock.now();
+            // Said before the write: a deploy killed in between keeps a container the key may name.
+            this.checkpoint('switching', 'true');
+            await this.writeKey(state.keyValue, newValue);
+            this.switched = true;
+            const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+            const outcome = await this.proveServing(port, end, port);
+            if (outcome === 'proven') {
+                this.proven = true;
+                this.switchSeconds = (this.run.clock.now() - t0) / 1000;
+                if (this.bakes && state.keyPort !== undefined) {
+                    const baking = { from: newValue, to: state.keyValue, port: state.keyPort };
+                    this.checkpoint('baking', JSON.stringify(baking));
+                }
+                return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
+            }
+            const failedProbes = [...this.probeLog];
+            const badAnswer = outcome === 'timed out' ? undefined : outcome;
+            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${(0,probe/* probePath */.CR)(this.config.switch.probeUrl)} through nginx` : `nginx did not serve port ${port} within ${limit}`;
+            // Read again, not taken from the start: confd may have stopped since.
+            const hint = badAnswer
+                ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
+                : switchHint(failedProbes, this.config, port, await this.switchFacts(notifications));
+            const logs = badAnswer ? await this.newContainerLogs() : undefined;
+            try {
+                await this.writeKey(newValue, state.keyValue);
+            }
+            catch (e) {
+                throw new deploy_run/* DeployError */.s('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes, logs });
+            }
+            const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+            // Written back: the old version serves again once nginx is back on it (proven below).
+            // A bad answer means confd already rendered the new value: no render of it is left in flight,
+            // so nginx proven back on the old upstream is enough.
+            const settled = state.keyPort === undefined || (badAnswer
+                ? await this.proveServing(state.keyPort, this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout').end) === 'proven'
+                : await this.settledOn(state.keyPort, port));
+            if (!settled) {
+                const serves = (0,upstream/* upstreamPort */.$6)(this.probeLog.at(-1)?.upstream);
+                throw new deploy_run/* DeployError */.s('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes, logs });
+            }
+            this.switched = false;
+            this.checkpoint('switching', '');
+            throw new deploy_run/* DeployError */.s('switch', setBack, hint, this.timeline, { probes: failedProbes, logs });
+        });
+    }
+    /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
+    switchBack() {
+        const { redisKey } = this.config.switch;
+        const { state } = this.prepared.inspection;
+        return this.phase('undo', async () => {
+            await this.writeKey(this.newValue, state.keyValue);
+            let detail = `${redisKey} unset again (nothing served before this deploy)`;
+            if (state.keyPort !== undefined) {
+                const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
+                if (await this.proveServing(state.keyPort, end) !== 'proven') {
+                    throw new deploy_run/* DeployError */.s('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
+                }
+                detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
+                // It served (a bake, or batches after it): requests in flight to it finish before it goes.
+                detail += `; ${await this.drain([this.port ?? 0], 'removing it')}`;
+            }
+            this.switched = false;
+            this.proven = false;
+            if (this.bakes)
+                this.checkpoint('baking', '');
+            this.checkpoint('switching', '');
+            if (this.bakeReport && this.bakeFailedAt !== undefined)
+                this.bakeReport.switchBackSeconds = (this.run.clock.now() - this.bakeFailedAt) / 1000;
+            return { value: undefined, detail };
+        });
+    }
+    /** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most drain-timeout. */
+    async drain(ports, then) {
+        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
+        const shown = ports.map((p) => `:${p}`).join(', ');
+        for (;;) {
+            const drain = await this.server.docker.drainState(ports);
+            if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
+                return `no connection to ${shown} left`;
+            if (this.run.clock.now() >= end) {
+                this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
+                return 'timed out';
+            }
+            await this.pause(POLL_MS.drain);
+        }
+    }
+    unreadableLog(path, e) {
+        this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
+            + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
+        return { unreadable: `${path} cannot be read` };
+    }
+    /** The new container's last log lines, for a failure's details. */
+    newContainerLogs() {
+        return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+    }
+    /** After the switch, for bake-time: the new version watched under real traffic while the previous
+     * container stays warm. A failure throws, and the deploy switches back (deploy.ts, undo). */
+    bake() {
+        const { docker } = this.server;
+        const { bake, container: c } = this.config;
+        const id = this.containerId ?? '';
+        const port = this.port ?? 0;
+        return this.phase('bake', async () => {
+            if (!this.bakes)
+                return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
+            const { accessLog } = bake;
+            // Bounded by the deploy's deadline too: until() ends at whichever comes first.
+            const report = await watchBake({
+                container: async () => {
+                    const state = await docker.inspect(id, c.containerPort);
+                    return { failure: await this.containerFailure(state), restarts: state.restartCount };
+                },
+                probe: () => this.probe(),
+                readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
+                pause: (ms) => this.pause(ms),
+                now: () => this.run.clock.now(),
+                progress: (message) => this.run.log.info(this.said(message)),
+            }, { timeMs: this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now(), limits: bake, port, probePath: (0,probe/* probePath */.CR)(this.config.switch.probeUrl), logStart: this.logStart });
+            const { failedAt, ...seen } = report;
+            if (seen.passed && seen.seconds * 1000 < bake.timeMs)
+                throw new deploy_run/* DeployError */.s('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
+            this.bakeReport = seen;
+            if (seen.passed)
+                return { value: undefined, detail: (0,bake_rules/* bakeLine */.YI)(seen) };
+            this.bakeFailedAt = failedAt;
+            throw new deploy_run/* DeployError */.s('bake', seen.reason ?? 'failed', this.bakeHint(), this.timeline, { logs: await this.newContainerLogs(), bake: seen });
+        });
+    }
+    /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
+    bakeHint() {
+        const release = this.config.container.releaseCommand.length > 0
+            ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
+            : '';
+        return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
+    }
+    /** What a failed switch can learn on the server: its confds now, and what they rendered for the key. */
+    async switchFacts(notifications) {
+        const { docker } = this.server;
+        const confd = await docker.confd().catch(() => undefined);
+        const resource = confd && (0,src_confd/* resourceRendering */.tH)(confd, this.config.switch.redisKey);
+        const rendered = resource?.dest ? await docker.readFile(resource.dest, src_docker/* FILE_READ_BYTES */.yU).catch(() => undefined) : undefined;
+        return { confd, notifications, resource, rendered };
+    }
+    /** The new container goes, unless the key may name it. */
+    async discardNew() {
+        if (this.switched || this.lost || !this.containerId)
+            return;
+        await this.server.docker.discard([this.containerId]).then(() => this.checkpoint('container', ''), (e) => this.warn(`could not remove ${this.containerName}: ${e.message}`));
+    }
+    /** 9 + 10 + 11. Every server serves the new version: record it, drain what ran before, stop it gracefully. */
+    async retire() {
+        const { docker } = this.server;
+        const { clock } = this.run;
+        const { inspection, image, identity } = this.prepared;
+        const { state } = inspection;
+        const id = this.containerId ?? '';
+        const port = this.port ?? 0;
+        const c = this.config.container;
+        const thisRelease = {
+            time: new Date(clock.now()).toISOString(), run: this.run.identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
+            image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
+        };
+        const releases = [...inspection.history, thisRelease];
+        // Every bake passed: from here the new version stays, whatever happens to the deploy.
+        if (this.bakes)
+            this.checkpoint('baking', '');
+        const recorded = this.record(thisRelease);
+        // Everything of this deployment that ran before: drained, then stopped gracefully.
+        const retiring = (0,deployment_state/* retirees */.mv)(state, id);
+        const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
+        if (oldPorts.length > 0)
+            await this.phase('drain', async () => ({ value: undefined, detail: await this.drain(oldPorts, 'retiring') }));
+        // Past the proven switch, a failure here is a warning. Old containers stop
+        // side by side; images are pruned once they are gone.
+        await this.phase('retire', async () => {
+            const done = [];
+            const stopOne = async (old) => {
+                try {
+                    await docker.stop(old.id, Math.ceil(this.config.timing.stopTimeoutMs / 1000));
+                    await docker.remove([old.id]);
+                    done.push(`stopped ${old.name}`);
+                }
+                catch (e) {
+                    this.warn(`could not stop or remove ${old.name}: ${e.message}`);
+                }
+            };
+            const removeLeftovers = async () => {
+                if (retiring.remove.length === 0)
+                    return;
+                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => this.warn(`could not remove stopped containers of this deployment: ${e.message}`));
+            };
+            // Listed while the old containers stop; pruned once they are gone, so their images can go too.
+            // Kept whatever keep-images says: the new image, the one that served until now (the
+            // rollback target), every image a container of the server uses, and the images of the last
+            // keep-images releases of every deployment with a history here; the containers and the
+            // histories are read again once the old containers are gone (when anything is to be pruned),
+            // as neighbouring deployments may have started or released meanwhile.
+            const pruneImages = async (stopped) => {
+                try {
+                    const images = await docker.images((0,image_ref/* repositoryOf */._M)(image));
+                    await stopped;
+                    const protectedBy = (containers, files) => {
+                        const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => (0,src_history/* parseHistory */.i6)(text))];
+                        return new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
+                            ...histories.flatMap((h) => (0,src_history/* imagesToKeep */.lj)(h, this.config.keepImages))]);
+                    };
+                    // The inspection's look without the containers retired here: if it prunes nothing, the fresh
+                    // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
+                    // they started or released is kept either way; what they let go is pruned next time.
+                    const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+                    if ((0,src_docker/* imagesToPrune */.Y_)(images, protectedBy(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0)
+                        return;
+                    // A neighbour deploying now may have pulled an image it has not started yet: listed
+                    // above, so its lock is already held (a deploy pulls under its lock). Pruned next time;
+                    // asked again right before the removal, to leave the smallest window.
+                    const neighbourDeploying = async () => {
+                        const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
+                        if (deploying.length > 0)
+                            done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+                        return deploying.length > 0;
+                    };
+                    // Asked before the look: a neighbour not deploying now has started what it pulled.
+                    if (await neighbourDeploying())
+                        return;
+                    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(src_history/* HISTORY_DIR */.rE, src_history/* HISTORY_ENTRIES */.ai)]);
+                    const prune = (0,src_docker/* imagesToPrune */.Y_)(images, protectedBy(containers, files));
+                    if (prune.length === 0 || await neighbourDeploying())
+                        return;
+                    await docker.removeImages(prune);
+                    done.push(`pruned ${prune.join(', ')}`);
+                }
+                catch (e) {
+                    this.warn(`could not prune old images: ${e.message}`);
+                }
+            };
+            const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
+            await Promise.all([stopped, pruneImages(stopped), recorded]);
+            return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
+        });
+        return {
+            server: this.name,
+            container: this.containerName,
+            containerId: id,
+            port,
+            previousPort: state.keyPort,
+            previousContainer: state.serving?.name,
+            image,
+            previousImage: state.serving?.image,
+            imageDigest: identity.digest,
+            switchSeconds: this.switchSeconds,
+            probes: this.probeLog,
+            timeline: this.timeline,
+            releases: (0,src_history/* latest */.IW)(releases, SUMMARY_RELEASES),
+            bake: this.bakeReport,
+        };
+    }
+    /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
+    async recordFailure(e) {
+        if (!this.held || this.lost)
+            return;
+        const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
+        await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
+    }
+    async record(release) {
+        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release, deployment: this.config.switch.redisKey };
+        await this.server.docker.appendHistory(this.history, JSON.stringify(entry), src_history/* HISTORY_ENTRIES */.ai).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
+    }
+}
+const HINTS = {
+    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
+    inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
+    pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
+    start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
+    release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
+    ready: 'The new container never served: see its log lines above. The previous version was not touched.',
+    bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
+    switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
+    undo: 'Check confd and nginx on this server: the key names the previous container again.',
+    drain: 'The switch succeeded; the old container may still hold connections.',
+    retire: 'The switch succeeded; clean up the old container by hand.',
+};
+/** What a failed switch looks like from outside, and what to check. */
+function switchHint(probes, config, port, facts) {
+    const header = config.switch.upstreamHeader;
+    if (probes.length > 0 && probes.every((p) => p.error))
+        return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
+    if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
+        return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
+    }
+    const { confd } = facts;
+    const count = confd?.processes.length;
+    const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
+    if (probes.some((p) => (0,upstream/* upstreamPort */.$6)(p.upstream) === port))
+        return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+    if (count === 0)
+        return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+    if (confd && (0,src_confd/* confdsRendering */.Wx)(confd, config.switch.redisKey) === 0) {
+        return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
+    }
+    if (facts.notifications === false)
+        return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+    const sharedWatch = confd && (0,src_confd/* sharedWatchProblem */.OR)(confd);
+    if (sharedWatch)
+        return `nginx kept serving the old upstream: ${sharedWatch}`;
+    const { resource, rendered } = facts;
+    if (resource?.dest && rendered !== undefined) {
+        if (!(0,src_confd/* namesPort */.qS)(rendered, port)) {
+            return `nginx kept serving the old upstream: confd did not render :${port} to ${resource.dest}. Its check_cmd refused the value (does redis-value fit the template?), or it did not see the write (an -interval longer than switch-timeout; journalctl -u confd).`;
+        }
+        return (0,src_confd/* handsPeerToNginx */.sz)(resource)
+            ? `confd rendered :${port} to ${resource.dest}, but nginx did not take it: its reload_cmd (${resource.reloadCmd}) did not reach nginx's admin socket, or nginx refused the address. Check that nginx runs with dhd-peers.conf and its Lua module (README: A switch without a reload), then run the reload_cmd as root by hand.`
+            : `confd rendered :${port} to ${resource.dest}, but nginx kept the old upstream: its reload_cmd (${resource.reloadCmd ?? 'none'}) failed or signalled another nginx. Run nginx -t, then the reload_cmd as root by hand.`;
+    }
+    return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
+}
+
+
+/***/ }),
+
+/***/ 2927:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ openSession),
+/* harmony export */   w: () => (/* binding */ openSessions)
+/* harmony export */ });
+/* harmony import */ var _docker_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1490);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8254);
+/* harmony import */ var _redis_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3672);
+/* harmony import */ var _ssh_connection_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5757);
+// The SSH connection to one server, with the docker host and the Redis key
+// store on it: what every door (the Action's steps, the CLI) opens, once per server.
+
+
+
+
+/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
+async function openSession(target, redis, log, checkServer = false) {
+    const name = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .serverName */ .L5)(target);
+    const shell = await (0,_ssh_connection_js__WEBPACK_IMPORTED_MODULE_3__/* .connect */ .Ng)(target, log.debug);
+    if (target.insecureSkipHostKeyCheck)
+        log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
+    const docker = (0,_docker_host_js__WEBPACK_IMPORTED_MODULE_0__/* .remoteDockerHost */ .r)(shell);
+    let keys;
+    try {
+        // The server check runs beside the Redis handshake: it costs the deploy no time.
+        [keys] = await Promise.all([(0,_redis_js__WEBPACK_IMPORTED_MODULE_2__/* .openKeyStore */ .vv)(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
+    }
+    catch (e) {
+        await shell.close();
+        throw e;
+    }
+    return {
+        name,
+        shell,
+        docker,
+        keys,
+        async close() {
+            await keys.close().catch(() => undefined);
+            await shell.close();
+        },
+    };
+}
+/** A session to every server, side by side; if one cannot be opened, the others are closed
+ * again and the error names that server (when there are several): nothing was changed anywhere. */
+async function openSessions(servers, redis, log, checkServer = false) {
+    const opening = servers.map((target) => openSession(target, redis, log, checkServer));
+    const settled = await Promise.allSettled(opening);
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed < 0)
+        return settled.map((s) => s.value);
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+    const reason = settled[failed].reason;
+    if (servers.length === 1)
+        throw reason;
+    const refused = settled.filter((s) => s.status === 'rejected').length;
+    throw new Error(`${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .serverName */ .L5)(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
+}
+
+
+/***/ }),
+
+/***/ 5757:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ff: () => (/* binding */ CommandTimedOut),
+  pz: () => (/* binding */ ConnectionLost),
+  Ng: () => (/* binding */ connect)
+});
+
+// UNUSED EXPORTS: HostKeyError
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: ./node_modules/is-stream/index.js
+var is_stream = __nccwpck_require__(6543);
+// EXTERNAL MODULE: ./node_modules/make-dir/index.js
+var make_dir = __nccwpck_require__(6512);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
+class PromiseQueue {
+    constructor({ concurrency = 1 } = {}) {
+        this.options = { concurrency };
+        this.running = 0;
+        this.queue = [];
+        this.idleCallbacks = [];
+    }
+    clear() {
+        this.queue = [];
+    }
+    onIdle(callback) {
+        this.idleCallbacks.push(callback);
+        return () => {
+            const index = this.idleCallbacks.indexOf(callback);
+            if (index !== -1) {
+                this.idleCallbacks.splice(index, 1);
+            }
+        };
+    }
+    waitTillIdle() {
+        return new Promise((resolve) => {
+            if (this.running === 0) {
+                resolve();
+                return;
+            }
+            const dispose = this.onIdle(() => {
+                dispose();
+                resolve();
+            });
+        });
+    }
+    add(callback) {
+        return new Promise((resolve, reject) => {
+            const runCallback = () => {
+                this.running += 1;
+                try {
+                    Promise.resolve(callback()).then((val) => {
+                        resolve(val);
+                        this.processNext();
+                    }, (err) => {
+                        reject(err);
+                        this.processNext();
+                    });
+                }
+                catch (err) {
+                    reject(err);
+                    this.processNext();
+                }
+            };
+            if (this.running >= this.options.concurrency) {
+                this.queue.push(runCallback);
+            }
+            else {
+                runCallback();
+            }
+        });
+    }
+    // Internal function, don't use
+    processNext() {
+        this.running -= 1;
+        const callback = this.queue.shift();
+        if (callback) {
+            callback();
+        }
+        else if (this.running === 0) {
+            this.idleCallbacks.forEach((item) => item());
+        }
+    }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
+/* @flow */
+
+
+
+
+const defaultFilesystem = {
+    join(pathA, pathB) {
+        return external_path_.join(pathA, pathB);
+    },
+    basename(path) {
+        return external_path_.basename(path);
+    },
+    stat(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+    readdir(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.readdir(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+};
+async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
+    const itemStat = await fileSystem.stat(path);
+    if (itemStat.isFile()) {
+        result.files.push(path);
+    }
+    else if (itemStat.isDirectory()) {
+        result.directories.push(path);
+    }
+    if (!itemStat.isDirectory() || recursive === 'none') {
+        return;
+    }
+    const contents = await fileSystem.readdir(path);
+    contents.forEach((item) => {
+        const itemPath = fileSystem.join(path, item);
+        if (!validate(itemPath)) {
+            return;
+        }
+        queue
+            .add(() => scanDirectoryInternal({
+            path: itemPath,
+            recursive: recursive === 'shallow' ? 'none' : 'deep',
+            validate,
+            result,
+            fileSystem,
+            queue,
+            reject,
+        }))
+            .catch(reject);
+    });
+}
+async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
+    external_assert_(path && typeof path === 'string', 'path must be a valid string');
+    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
+    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
+    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
+    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
+    const queue = new PromiseQueue({
+        concurrency,
+    });
+    const result = { files: [], directories: [] };
+    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
+    await new Promise((resolve, reject) => {
+        scanDirectoryInternal({
+            path,
+            recursive: recursive ? 'deep' : 'shallow',
+            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
+            result,
+            fileSystem: mergedFileSystem,
+            queue,
+            reject,
+        })
+            .then(() => queue.waitTillIdle())
+            .then(resolve, reject);
+    });
+    return result;
+}
+/* harmony default export */ const esm = (scanDirectory);
+
+// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
+var shell_escape = __nccwpck_require__(4646);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
+;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
+
+
+
+
+
+
+
+
+
+const DEFAULT_CONCURRENCY = 1;
+const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
+const DEFAULT_TICK = () => {
+    /* No Op */
+};
+class SSHError extends Error {
+    constructor(message, code = null) {
+        super(message);
+        this.code = code;
+    }
+}
+function unixifyPath(path) {
+    if (path.includes('\\')) {
+        return path.split('\\').join('/');
+    }
+    return path;
+}
+async function readFile(filePath) {
+    return new Promise((resolve, reject) => {
+        external_fs_.readFile(filePath, 'utf8', (err, res) => {
+            if (err) {
+                reject(err);
+            }
+            else {
+                resolve(res);
+            }
+        });
+    });
+}
+const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
+async function makeDirectoryWithSftp(path, sftp) {
+    let stats = null;
+    try {
+        stats = await new Promise((resolve, reject) => {
+            sftp.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    catch (_) {
+        /* No Op */
+    }
+    if (stats) {
+        if (stats.isDirectory()) {
+            // Already exists, nothing to worry about
+            return;
+        }
+        throw new Error('mkdir() failed, target already exists and is not a directory');
+    }
+    try {
+        await new Promise((resolve, reject) => {
+            sftp.mkdir(path, (err) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve();
+                }
+            });
+        });
+    }
+    catch (err) {
+        if (err != null && typeof err.stack === 'string') {
+            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
+            if (matches != null) {
+                throw new SSHError(err.message, matches[1]);
+            }
+            throw err;
+        }
+    }
+}
+class NodeSSH {
+    constructor() {
+        this.connection = null;
+    }
+    getConnection() {
+        const { connection } = this;
+        if (connection == null) {
+            throw new Error('Not connected to server');
+        }
+        return connection;
+    }
+    async connect(givenConfig) {
+        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
+        const config = { ...givenConfig };
+        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
+        if (config.host != null) {
+            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
+        }
+        else if (config.sock != null) {
+            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
+        }
+        else {
+            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
+        }
+        if (config.privateKey != null || config.privateKeyPath != null) {
+            if (config.privateKey != null) {
+                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
+                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
+            }
+            else if (config.privateKeyPath != null) {
+                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
+                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
+            }
+            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
+            if (config.privateKeyPath != null) {
+                // Must be an fs path
+                try {
+                    config.privateKey = await readFile(config.privateKeyPath);
+                }
+                catch (err) {
+                    if (err != null && err.code === 'ENOENT') {
+                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
+                    }
+                    throw err;
+                }
+            }
+        }
+        else if (config.password != null) {
+            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
+        }
+        if (config.tryKeyboard != null) {
+            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
+        }
+        if (config.tryKeyboard) {
+            const { password } = config;
+            if (config.onKeyboardInteractive != null) {
+                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
+            }
+            else if (password != null) {
+                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
+                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
+                        finish([password]);
+                    }
+                };
+            }
+        }
+        const connection = new lib.Client();
+        this.connection = connection;
+        await new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            if (config.onKeyboardInteractive) {
+                connection.on('keyboard-interactive', config.onKeyboardInteractive);
+            }
+            connection.on('ready', () => {
+                connection.removeListener('error', reject);
+                resolve();
+            });
+            connection.on('end', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+            });
+            connection.on('close', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+                reject(new SSHError('No response from server', 'ETIMEDOUT'));
+            });
+            connection.connect(config);
+        });
+        return this;
+    }
+    isConnected() {
+        return this.connection != null;
+    }
+    async requestShell(options) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            const callback = (err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            };
+            if (options == null) {
+                connection.shell(callback);
+            }
+            else {
+                connection.shell(options, callback);
+            }
+        });
+    }
+    async withShell(callback, options) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const shell = await this.requestShell(options);
+        try {
+            await callback(shell);
+        }
+        finally {
+            shell.destroy();
+        }
+    }
+    async requestSFTP() {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.sftp((err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    async withSFTP(callback) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const sftp = await this.requestSFTP();
+        try {
+            await callback(sftp);
+        }
+        finally {
+            sftp.end();
+        }
+    }
+    async execCommand(givenCommand, options = {}) {
+        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
+        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
+        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
+        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
+        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
+        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
+        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
+        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
+        let command = givenCommand;
+        if (options.cwd) {
+            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
+        }
+        const connection = this.getConnection();
+        const output = { stdout: [], stderr: [] };
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                    return;
+                }
+                if (options.onChannel) {
+                    options.onChannel(channel);
+                }
+                channel.on('data', (chunk) => {
+                    if (options.onStdout)
+                        options.onStdout(chunk);
+                    output.stdout.push(chunk.toString(options.encoding));
+                });
+                channel.stderr.on('data', (chunk) => {
+                    if (options.onStderr)
+                        options.onStderr(chunk);
+                    output.stderr.push(chunk.toString(options.encoding));
+                });
+                if (options.stdin != null) {
+                    if (is_stream.readable(options.stdin)) {
+                        options.stdin.pipe(channel, {
+                            end: true,
+                        });
+                    }
+                    else {
+                        channel.write(options.stdin);
+                        channel.end();
+                    }
+                }
+                else {
+                    channel.end();
+                }
+                let code = null;
+                let signal = null;
+                channel.on('exit', (code_, signal_) => {
+                    code = code_ !== null && code_ !== void 0 ? code_ : null;
+                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
+                });
+                channel.on('close', () => {
+                    let stdout = output.stdout.join('');
+                    let stderr = output.stderr.join('');
+                    if (options.noTrim !== true) {
+                        stdout = stdout.trim();
+                        stderr = stderr.trim();
+                    }
+                    resolve({
+                        code: code != null ? code : null,
+                        signal: signal != null ? signal : null,
+                        stdout,
+                        stderr,
+                    });
+                });
+            });
+        });
+    }
+    async exec(command, parameters, options = {}) {
+        external_assert_(typeof command === 'string', 'command must be a valid string');
+        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
+        for (let i = 0, { length } = parameters; i < length; i += 1) {
+            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
+        }
+        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
+        const response = await this.execCommand(completeCommand, options);
+        if (options.stream == null || options.stream === 'stdout') {
+            if (response.stderr) {
+                throw new Error(response.stderr);
+            }
+            return response.stdout;
+        }
+        if (options.stream === 'stderr') {
+            return response.stderr;
+        }
+        return response;
+    }
+    async mkdir(path, method = 'sftp', givenSftp = null) {
+        external_assert_(typeof path === 'string', 'path must be a valid string');
+        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        if (method === 'exec') {
+            await this.exec('mkdir', ['-p', unixifyPath(path)]);
+            return;
+        }
+        const sftp = givenSftp || (await this.requestSFTP());
+        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
+            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
+                throw error;
+            }
+            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
+            await makeSftpDirectory(false);
+        });
+        try {
+            await makeSftpDirectory(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        const sftp = givenSftp || (await this.requestSFTP());
+        try {
+            await new Promise((resolve, reject) => {
+                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
+                    if (err) {
+                        reject(err);
+                    }
+                    else {
+                        resolve();
+                    }
+                });
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        external_assert_(await new Promise((resolve) => {
+            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
+                resolve(err === null);
+            });
+        }), `localFile does not exist at ${localFile}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const putFile = (retry) => {
+            return new Promise((resolve, reject) => {
+                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
+                    if (err == null) {
+                        resolve();
+                        return;
+                    }
+                    if (err.message === 'No such file' && retry) {
+                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
+                    }
+                    else {
+                        reject(err);
+                    }
+                });
+            });
+        };
+        try {
+            await putFile(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
+        external_assert_(Array.isArray(files), 'files must be an array');
+        for (let i = 0, { length } = files; i < length; i += 1) {
+            const file = files[i];
+            external_assert_(file, 'files items must be valid objects');
+            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
+            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
+        }
+        const transferred = [];
+        const sftp = givenSftp || (await this.requestSFTP());
+        const queue = new PromiseQueue({ concurrency });
+        try {
+            await new Promise((resolve, reject) => {
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        await this.putFile(file.local, file.remote, sftp, transferOptions);
+                        transferred.push(file);
+                    })
+                        .catch(reject);
+                });
+                queue.waitTillIdle().then(resolve);
+            });
+        }
+        catch (error) {
+            if (error != null) {
+                error.transferred = transferred;
+            }
+            throw error;
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(localDirectory, {
+            recursive,
+            validate,
+        });
+        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(remoteDirectory, {
+            recursive,
+            validate,
+            concurrency,
+            fileSystem: {
+                basename(path) {
+                    return external_path_.posix.basename(path);
+                },
+                join(pathA, pathB) {
+                    return external_path_.posix.join(pathA, pathB);
+                },
+                readdir(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.readdir(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                resolve(res.map((item) => item.filename));
+                            }
+                        });
+                    });
+                },
+                stat(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.stat(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
+                                resolve(res);
+                            }
+                        });
+                    });
+                },
+            },
+        });
+        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await make_dir(external_path_.join(localDirectory, directory));
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    forwardIn(remoteAddr, remotePort, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.destIP === remoteAddr && details.destPort === port) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('tcp connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('tcp connection', handler);
+                        connection.unforwardIn(remoteAddr, port, (_error) => {
+                            if (_error) {
+                                _reject(error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ port, dispose });
+            });
+        });
+    }
+    forwardOut(srcIP, srcPort, dstIP, dstPort) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    forwardInStreamLocal(socketPath, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.socketPath === socketPath) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('unix connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('unix connection', handler);
+                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
+                            if (_error) {
+                                _reject(_error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ dispose });
+            });
+        });
+    }
+    forwardOutStreamLocal(socketPath) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    dispose() {
+        if (this.connection) {
+            this.connection.end();
+            this.connection = null;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
+var shell_quote = __nccwpck_require__(6591);
+;// CONCATENATED MODULE: ./src/shell.ts
+// The one place a remote command line is made: an argument list, each element
+// quoted so the server's shell passes it on as one literal argument.
+
+function shellCommand(argv) {
+    if (argv.length === 0)
+        throw new Error('empty command');
+    return (0,shell_quote.quote)([...argv]);
+}
+
+;// CONCATENATED MODULE: ./src/ssh/kept-output.ts
+// What a command's output keeps on the runner: at most `limit` bytes of a stream,
+// the last ones. node-ssh keeps all of it, and a chatty release command (or a
+// huge file on the server) could run the runner out of memory mid-deploy.
+class KeptOutput {
+    limit;
+    chunks = [];
+    size = 0;
+    dropped = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+        // Whole chunks go while the rest still holds `limit` bytes; bytes() cuts what remains over it.
+        while (this.chunks.length > 1 && this.size - this.chunks[0].length >= this.limit) {
+            const first = this.chunks.shift();
+            this.size -= first.length;
+            this.dropped += first.length;
+        }
+    }
+    /** The bytes that came and are not kept (from the start of the stream). */
+    get cut() {
+        return this.dropped + Math.max(this.size - this.limit, 0);
+    }
+    /** The last `limit` bytes. */
+    bytes() {
+        const all = Buffer.concat(this.chunks);
+        return all.subarray(Math.max(all.length - this.limit, 0));
+    }
+}
+
+// EXTERNAL MODULE: ./src/ssh/hostkey.ts
+var hostkey = __nccwpck_require__(8207);
+;// CONCATENATED MODULE: ./src/ssh/connection.ts
+// The one SSH connection of a deploy: host key pinned before authentication,
+// commands as exec channels (argument lists quoted by shellCommand), and local
+// forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
+
+
+
+
+
+
+
+
+class HostKeyError extends Error {
+}
+/** The connection went away under the deploy: nothing more can be done on the server from here. */
+class ConnectionLost extends Error {
+}
+/** A command outlived its timeoutMs (it may still run on the server: the caller deals with that). */
+class CommandTimedOut extends Error {
+}
+/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
+const KEEPALIVE_MS = 5_000;
+const KEEPALIVE_COUNT = 3;
+const READY_TIMEOUT_MS = 20_000;
+/** The most output of one stream a command may print for the deploy to read (its largest, the
+ * inspect of every container of a busy server, is well below). */
+const OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
+/** One SSH hop, its host key checked before authentication; `sock` is the
+ * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
+async function openHop(hop, role, sock) {
+    const ssh = new NodeSSH();
+    let refusal;
+    const name = (0,hostkey/* hostName */.Sm)(hop.host, hop.port);
+    try {
+        await ssh.connect({
+            host: hop.host,
+            port: hop.port,
+            sock: sock,
+            username: hop.username,
+            privateKey: hop.privateKey,
+            passphrase: hop.passphrase,
+            keepaliveInterval: KEEPALIVE_MS,
+            keepaliveCountMax: KEEPALIVE_COUNT,
+            readyTimeout: READY_TIMEOUT_MS,
+            ...hostKeyAlgorithms(hop),
+            // ssh2 hands over the raw key blob when no hostHash is set.
+            hostVerifier: (key) => {
+                if (hop.insecureSkipHostKeyCheck)
+                    return true;
+                const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
+                const verdict = pinned ? (0,hostkey/* verifyHostKey */.Hj)(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
+                if (!verdict.ok) {
+                    const fix = role === 'server'
+                        ? `set the input host-fingerprint: ${(0,hostkey/* fingerprintOf */.ax)(key)}`
+                        : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
+                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${(0,hostkey/* fingerprintOf */.ax)(key)}; ` +
+                        `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
+                }
+                return verdict.ok;
+            },
+        });
+    }
+    catch (e) {
+        ssh.dispose();
+        if (refusal)
+            throw new HostKeyError(refusal);
+        const message = e.message;
+        if (/authentication methods failed/i.test(message)) {
+            throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
+        }
+        throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
+    }
+    return ssh;
+}
+async function connect(target, debug) {
+    let bastion;
+    let ssh;
+    if (target.jump) {
+        const jump = { ...target.jump, insecureSkipHostKeyCheck: false };
+        bastion = await openHop(jump, 'jump host', await openTcp(jump.host, jump.port));
+        try {
+            const tunnel = await bastion.forwardOut('127.0.0.1', 0, target.host, target.port);
+            ssh = await openHop(target, 'server', tunnel);
+        }
+        catch (e) {
+            bastion.dispose();
+            throw e;
+        }
+    }
+    else {
+        ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
+    }
+    // node-ssh drops its error listener after connecting: without one a reset crashes the process.
+    // The bastion's connection carries the server's, so losing either loses both; commands in
+    // flight fail at once rather than at the next keepalive.
+    let lostWith;
+    /** Called once with the loss: the commands in flight (to reject them) and onLost listeners. */
+    const onLoss = new Set();
+    const lose = (why) => {
+        if (lostWith)
+            return;
+        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
+        onLoss.forEach((notify) => notify(lostWith));
+    };
+    for (const hop of [ssh, bastion]) {
+        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+        hop?.connection?.on('close', () => lose('the server closed it'));
+    }
+    const forwards = new Set();
+    let closing = false;
+    return {
+        async run(argv, options = {}) {
+            const command = shellCommand(argv);
+            const what = argv.slice(0, 3).join(' ');
+            debug(`$ ${command}`);
+            if (lostWith)
+                throw lostWith;
+            const client = ssh.connection;
+            if (!client)
+                throw new ConnectionLost('the SSH connection to the server is closed');
+            const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+            const stdout = new KeptOutput(limit);
+            const stderr = new KeptOutput(limit);
+            let channel;
+            let waiting = true;
+            let timer;
+            // Lost connection, timeout and too much output end the wait at once: a command that ignores
+            // its closed channel (an attached `docker run`, say) may run on, and its caller deals with that.
+            let stop = () => undefined;
+            const stopped = new Promise((_, reject) => { stop = reject; });
+            onLoss.add(stop);
+            // The time counts from the request: a server that never opens the channel (sshd at its
+            // MaxSessions, say) ends the wait as well.
+            if (options.timeoutMs) {
+                timer = setTimeout(() => {
+                    channel?.close();
+                    stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${what}`));
+                }, options.timeoutMs);
+            }
+            try {
+                const ended = new Promise((resolve, reject) => {
+                    client.exec(command, (err, opened) => {
+                        if (err)
+                            return reject(err);
+                        // The wait already ended (a timeout before the channel opened): hang up on what started.
+                        if (!waiting)
+                            return opened.close();
+                        channel = opened;
+                        let code = null;
+                        let signal = null;
+                        opened.on('data', (chunk) => {
+                            stdout.push(chunk);
+                            // What is parsed must be whole: past the limit it is an error, not a cut.
+                            if (stdout.cut > 0 && !options.keepBytes) {
+                                opened.close();
+                                stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
+                            }
+                        });
+                        opened.stderr.on('data', (chunk) => stderr.push(chunk));
+                        opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
+                        opened.on('close', () => resolve({ code, signal }));
+                        opened.end(options.stdin);
+                    });
+                });
+                const result = await Promise.race([stopped, ended]);
+                // No exit status and no signal: the channel closed under the command (a dropped connection).
+                if (result.code === null && !result.signal)
+                    throw new ConnectionLost(`the SSH connection closed before ${what} reported how it ended`);
+                const text = (kept) => {
+                    const decoded = kept.bytes().toString('utf8');
+                    return kept.cut > 0 ? `[${kept.cut} bytes before this were not kept]\n${decoded}` : decoded;
+                };
+                return {
+                    code: result.code ?? 128,
+                    // Trimmed, as the parsers read them, unless the bytes are asked for.
+                    stdout: options.bytes ? text(stdout) : text(stdout).trim(),
+                    stderr: text(stderr).trim(),
+                    ...(options.bytes ? { stdoutBytes: stdout.bytes() } : {}),
+                };
+            }
+            catch (e) {
+                if (e instanceof ConnectionLost && !closing)
+                    throw new ConnectionLost(`${e.message}, running ${what}`);
+                throw e;
+            }
+            finally {
+                waiting = false;
+                onLoss.delete(stop);
+                clearTimeout(timer);
+            }
+        },
+        async forward(host, port) {
+            const sockets = new Set();
+            const server = await listenLocally((socket) => {
+                sockets.add(socket);
+                socket.on('close', () => sockets.delete(socket));
+                // node-ssh throws at once (not a rejection) once the connection is gone.
+                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
+                    socket.pipe(channel).pipe(socket);
+                    channel.on('error', () => socket.destroy());
+                    socket.on('error', () => channel.destroy());
+                    socket.on('close', () => channel.destroy());
+                }, (e) => {
+                    debug(`forward to ${host}:${port} refused: ${e.message}`);
+                    socket.destroy();
+                });
+            });
+            const forward = {
+                path: server.address(),
+                close: () => new Promise((resolve) => {
+                    forwards.delete(forward);
+                    server.close(() => {
+                        removeNow((0,external_node_path_namespaceObject.dirname)(forward.path));
+                        resolve();
+                    });
+                    sockets.forEach((s) => s.destroy());
+                }),
+            };
+            forwards.add(forward);
+            return forward;
+        },
+        onLost(listener) {
+            onLoss.add(listener);
+        },
+        async close() {
+            closing = true;
+            await Promise.all([...forwards].map((f) => f.close()));
+            ssh.dispose();
+            bastion?.dispose();
+        },
+    };
+}
+/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
+ * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
+function openTcp(host, port) {
+    return new Promise((resolve, reject) => {
+        const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
+        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+        socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
+        socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
+    });
+}
+/** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
+function hostKeyAlgorithms(target) {
+    const preferred = (0,hostkey/* preferredHostKeyAlgorithms */.$x)(target.pins, target.host, target.port);
+    return preferred ? { algorithms: { serverHostKey: preferred } } : {};
+}
+/** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
+const SOCKET_PATH_MAX = 107;
+/** The forwards' directories still in place: removed when the process exits, however it exits
+ * but by a signal's default action (the doors turn SIGINT and SIGTERM into an exit). */
+const forwardDirs = new Set();
+let removeOnExit = false;
+function removeLater(dir) {
+    forwardDirs.add(dir);
+    if (removeOnExit)
+        return;
+    removeOnExit = true;
+    process.once('exit', () => forwardDirs.forEach((d) => (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true })));
+}
+function removeNow(dir) {
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    forwardDirs.delete(dir);
+}
+/** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
+function listenLocally(onConnection) {
+    const base = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? (0,external_node_os_namespaceObject.tmpdir)() : '/tmp';
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'docker-hot-deploy-'));
+    removeLater(dir);
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_.createServer)(onConnection);
+        server.once('error', (e) => {
+            removeNow(dir);
+            reject(e);
+        });
+        server.listen((0,external_node_path_namespaceObject.join)(dir, 'forward.sock'), () => resolve(server));
+    });
+}
+
+
+/***/ }),
+
+/***/ 8207:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $x: () => (/* binding */ preferredHostKeyAlgorithms),
+/* harmony export */   Hj: () => (/* binding */ verifyHostKey),
+/* harmony export */   Sm: () => (/* binding */ hostName),
+/* harmony export */   ax: () => (/* binding */ fingerprintOf),
+/* harmony export */   jc: () => (/* binding */ KnownHostsError),
+/* harmony export */   uJ: () => (/* binding */ parseKnownHosts)
+/* harmony export */ });
+/* unused harmony exports keyTypeOf, entryMatchesHost */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
+// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
+
+class KnownHostsError extends Error {
+}
+/** Parses known_hosts text; throws naming the line that is not one. */
+function parseKnownHosts(text) {
+    const entries = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            return;
+        const fields = line.split(/\s+/);
+        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
+        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
+            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
+        }
+        const [hosts, keyType, keyBase64] = fields;
+        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
+            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
+        }
+        const key = Buffer.from(keyBase64, 'base64');
+        if (keyTypeOf(key) !== keyType) {
+            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
+        }
+        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
+    });
+    return entries;
+}
+/** The algorithm name at the start of an SSH public key blob. */
+function keyTypeOf(key) {
+    if (key.length < 4)
+        return '';
+    const length = key.readUInt32BE(0);
+    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
+}
+/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
+function fingerprintOf(key) {
+    return 'SHA256:' + (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
+}
+/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
+function hostName(host, port) {
+    return port === 22 ? host : `[${host}]:${port}`;
+}
+function globMatches(pattern, name) {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${re}$`, 'i').test(name);
+}
+function patternMatches(pattern, name) {
+    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
+    if (hashed) {
+        const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
+        return digest === hashed[2];
+    }
+    return globMatches(pattern, name);
+}
+/** OpenSSH semantics: a negated pattern that matches excludes the line. */
+function entryMatchesHost(entry, host, port) {
+    const name = hostName(host, port);
+    let matched = false;
+    for (const pattern of entry.patterns) {
+        if (pattern.startsWith('!')) {
+            if (patternMatches(pattern.slice(1), name))
+                return false;
+        }
+        else if (patternMatches(pattern, name))
+            matched = true;
+    }
+    return matched;
+}
+function verifyHostKey(pins, host, port, offered) {
+    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
+    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
+        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
+    }
+    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
+        return { ok: true };
+    if (pins.fingerprints.includes(fingerprintOf(offered)))
+        return { ok: true };
+    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
+        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
+    }
+    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
+}
+/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
+function preferredHostKeyAlgorithms(pins, host, port) {
+    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
+    if (types.length === 0 || pins.fingerprints.length > 0)
+        return undefined;
+    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+    return [...new Set(algorithms)];
+}
+
+
+/***/ }),
+
+/***/ 8855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KZ: () => (/* binding */ statusMarkdown),
+/* harmony export */   iG: () => (/* binding */ successSummary),
+/* harmony export */   jg: () => (/* binding */ failureSummary),
+/* harmony export */   tJ: () => (/* binding */ doctorMarkdown)
+/* harmony export */ });
+/* harmony import */ var _bake_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4744);
+/* harmony import */ var _day_two_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3478);
+/* harmony import */ var _doctor_checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7536);
+// The job summary a user reads after a deploy: pure markdown from the result.
+
+
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A table of phases or stages: whether each went through, its name, how long, what it did. */
+function stepTable(heading, steps) {
+    const rows = steps.map((x) => `| ${x.ok ? '✅' : '❌'} ${x.name} | ${seconds(x.ms)} | ${cell(x.detail)} |`);
+    return [`| ${heading} | duration | detail |`, '| --- | ---: | --- |', ...rows].join('\n');
+}
+const timelineTable = (timeline) => stepTable('phase', timeline.map((p) => ({ ...p, name: p.phase })));
+const stageTable = (stages) => `**Stages across the servers**\n\n${stepTable('stage', stages.map((x) => ({ ...x, name: x.stage })))}`;
+function probeList(probes) {
+    const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
+    return `**Last probes through nginx**\n\n${lines.join('\n')}`;
+}
+/** The bake, a row per server: what the new version answered while the previous one stayed warm. */
+function bakeTable(results, several) {
+    const baked = results.filter((x) => x.bake);
+    if (baked.length === 0)
+        return false;
+    const n = (v) => (v === undefined ? '' : `${v.toFixed(3)} s`);
+    const rows = baked.map(({ server, bake }) => {
+        const b = bake;
+        const t = b.traffic;
+        const traffic = t ? `${t.requests} | ${t.errors} (${(0,_bake_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .percent */ .KN)(t.errors, t.requests).toFixed(1)}%) | ${n(t.p50)} / ${n(t.p99)}` : 'not watched | | ';
+        return `| ${several ? `${server} | ` : ''}${b.passed ? '✅' : '❌'} ${b.seconds.toFixed(1)} s | ${traffic} | ${b.probes} (${b.probeFailures} failed) | ${b.restarts} |`;
+    });
+    const notWatched = baked.find((x) => !x.bake?.traffic)?.bake?.notWatched;
+    return [
+        '**Bake** (the new version under real traffic, the previous one kept running)',
+        '',
+        `| ${several ? 'server | ' : ''}bake | requests answered | 5xx | p50 / p99 | probes | restarts |`,
+        `| ${several ? '--- | ' : ''}--- | ---: | ---: | --- | ---: | ---: |`,
+        ...rows,
+        ...(notWatched ? ['', `Real traffic was not watched (${cell(notWatched)}): set \`access-log\` to nginx's dhd_upstream log (README, "The bake").`] : []),
+    ].join('\n');
+}
+/** Sections separated by blank lines; absent ones leave no trace. */
+const sections = (...parts) => `${parts.filter(Boolean).join('\n\n')}\n`;
+const previously = (x) => (x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)');
+/** One server: what changed, the digest, the switch and the deploy, a row each. */
+function overviewTable(r) {
+    return [
+        '| | |',
+        '| --- | --- |',
+        `| container | ${previously(r)} → **${r.container}** (:${r.port}) |`,
+        `| image digest | \`${r.imageDigest}\` |`,
+        `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
+        `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
+    ].join('\n');
+}
+/** Several servers: the digest and the deploy once, then a row per server. */
+function serversTable(r) {
+    const rows = r.servers.map((x) => `| ${x.server} | ${previously(x)} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`);
+    return [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...rows].join('\n');
+}
+function successSummary(image, r) {
+    const several = r.servers.length > 1;
+    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several ? serversTable(r) : overviewTable(r), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), bakeTable(r.servers, several), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
+}
+function releaseTable(releases) {
+    const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
+    return ['**Last releases of this deployment** (rollback: true goes back one)', '', '| time (UTC) | outcome | image | digest | container |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+function failureSummary(image, e) {
+    const several = e.servers.length > 1;
+    return sections(`## docker-hot-deploy: ${image} was not deployed`, `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`, several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'), e.hint, e.details.bake !== undefined && [bakeTable([{ server: e.server ?? '', bake: e.details.bake }], false), ...(0,_bake_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .bakeEvidence */ .tA)(e.details.bake).map(cell)].filter(Boolean).join('\n\n'), several && stageTable(e.stages), ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
+}
+const VERDICT = { pass: '✅', warn: '⚠️', fail: '❌' };
+/** The doctor (command: doctor): a table of checks per server, each finding with its fix. */
+function doctorMarkdown(servers) {
+    const several = servers.length > 1;
+    return sections(`## docker-hot-deploy doctor: ${cell((0,_doctor_checks_js__WEBPACK_IMPORTED_MODULE_1__/* .doctorSummary */ .Ot)(servers))}`, ...servers.map((s) => [
+        ...(several ? [`**${cell(s.server)}**`, ''] : []),
+        '| | check | finding | fix |',
+        '| --- | --- | --- | --- |',
+        ...s.checks.map((c) => `| ${VERDICT[c.verdict]} | ${c.check} | ${cell(c.detail)} | ${c.verdict === 'pass' ? '' : cell(c.fix ?? '')} |`),
+    ].join('\n')));
+}
+/** What each server runs (command: status): nginx, the key and the lock, its containers, its last releases. */
+function statusMarkdown(statuses, unread) {
+    return sections(`## docker-hot-deploy status${statuses.length > 1 ? ` of ${statuses.length} servers` : ''}`, ...statuses.map((s) => [
+        `**${cell(s.server)}**`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        `| nginx | ${cell((0,_day_two_js__WEBPACK_IMPORTED_MODULE_0__/* .nginxLine */ .J2)(s))} |`,
+        `| key | ${cell(s.key.name)} = ${s.key.value === null ? '(unset)' : cell(s.key.value)} |`,
+        `| lock | ${s.locks.length === 0 ? 'free' : s.locks.map((l) => cell((0,_day_two_js__WEBPACK_IMPORTED_MODULE_0__/* .lockLine */ .qy)(l))).join('<br>')} |`,
+        ...(s.containers.length === 0 ? [] : ['', '| containers (● serving) |', '| --- |', ...s.containers.map((c) => `| ${cell((0,_day_two_js__WEBPACK_IMPORTED_MODULE_0__/* .containerLine */ .s2)(c))} |`)]),
+        ...s.findings.map((f) => `\n⚠️ ${cell(f)}`),
+        ...(s.releases.length === 0 ? [] : ['', releaseTable(s.releases)]),
+    ].join('\n')), unread.length > 0 && unread.map((u) => `❌ **${cell(u.server)}** could not be read: ${cell(u.error)}`).join('\n\n'));
+}
+
+
+/***/ }),
+
+/***/ 3529:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $6: () => (/* binding */ upstreamPort),
+/* harmony export */   QO: () => (/* binding */ portNamedBy),
+/* harmony export */   Sz: () => (/* binding */ portFromKeyValue),
+/* harmony export */   sO: () => (/* binding */ formatKeyValue)
+/* harmony export */ });
+// The contract with confd and nginx, pure: what the action writes to the key
+// (redis-value with the port filled in) and how nginx says which upstream answered.
+/** redis-value with the port filled in. */
+function formatKeyValue(template, port) {
+    return template.replace('{port}', String(port));
+}
+/** The port read back from a stored value; undefined when the value does not fit redis-value. */
+function portFromKeyValue(template, value) {
+    const [before, after] = template.split('{port}');
+    if (!value.startsWith(before) || !value.endsWith(after))
+        return undefined;
+    const port = value.slice(before.length, value.length - after.length);
+    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+}
+/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
+function portNamedBy(value) {
+    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
+    return m ? Number(m[1]) : undefined;
+}
+/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
+function upstreamPort(header) {
+    const last = header?.split(',').pop()?.trim();
+    const m = last ? /:(\d+)$/.exec(last) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+
+/***/ }),
+
+/***/ 7318:
+/***/ ((module) => {
+
+module.exports = eval("require")("../build/Release/cpufeatures.node");
+
+
+/***/ }),
+
+/***/ 490:
+/***/ ((module) => {
+
+module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 4116:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -68302,6277 +75375,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/upstream.ts
-// The contract with confd and nginx, pure: what the action writes to the key
-// (redis-value with the port filled in) and how nginx says which upstream answered.
-/** redis-value with the port filled in. */
-function formatKeyValue(template, port) {
-    return template.replace('{port}', String(port));
-}
-/** The port read back from a stored value; undefined when the value does not fit redis-value. */
-function portFromKeyValue(template, value) {
-    const [before, after] = template.split('{port}');
-    if (!value.startsWith(before) || !value.endsWith(after))
-        return undefined;
-    const port = value.slice(before.length, value.length - after.length);
-    return /^\d{1,5}$/.test(port) ? Number(port) : undefined;
-}
-/** The port a stored value names in any form confd's template accepts ("49153", "host:49153"), whatever redis-value says. */
-function portNamedBy(value) {
-    const m = /^(?:.*:)?(\d{1,5})$/.exec(value);
-    return m ? Number(m[1]) : undefined;
-}
-/** The port of the last address in an upstream header ("127.0.0.1:49153" or "a:1, b:2"). */
-function upstreamPort(header) {
-    const last = header?.split(',').pop()?.trim();
-    const m = last ? /:(\d+)$/.exec(last) : null;
-    return m ? Number(m[1]) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/bake-rules.ts
-// The bake's judgement, pure (README, "The bake"): nginx's upstream
-// log lines parsed, the new version's answers counted, and the verdict on them,
-// on the probes and on the container's own state. bake.ts does the watching.
-
-/** 5xx answers in a row that fail the bake whatever their share. */
-const ERRORS_IN_A_ROW = 10;
-/** Probes through nginx that failed in a row: one may be a blip, three are the new version. */
-const PROBE_FAILURES_IN_A_ROW = 3;
-/** Failing requests kept as evidence. */
-const KEPT_FAILURES = 5;
-/** Answer times kept for the percentiles: enough for a busy site's 30 s, bounded. */
-const KEPT_TIMES = 100_000;
-/** The log lines in `text`; an unfinished last line is handed back to be read again with what follows. */
-function parseAccessLines(text) {
-    const lines = text.split('\n');
-    const rest = lines.pop() ?? '';
-    const entries = [];
-    let garbage = 0;
-    for (const line of lines) {
-        if (!line.trim())
-            continue;
-        const entry = accessEntry(line);
-        if (entry)
-            entries.push(entry);
-        else
-            garbage += 1;
-    }
-    return { entries, garbage, rest };
-}
-function accessEntry(line) {
-    let value;
-    try {
-        value = JSON.parse(line);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const { msec, upstream, status, request_time: requestTime, request } = value;
-    if (typeof msec !== 'number' || typeof upstream !== 'string' || !Number.isInteger(status) || typeof requestTime !== 'number' || typeof request !== 'string')
-        return undefined;
-    return { msec, upstream, status: status, requestTime, request };
-}
-const isServerError = (status) => status !== undefined && status >= 500;
-const noTraffic = () => ({ requests: 0, errors: 0, errorsInARow: 0, byStatus: {}, firstFailures: [], garbage: 0, times: [] });
-/** Counts the entries the new version (on `port`) answered; nginx's own 502/504 for it count too. */
-function countTraffic(traffic, entries, port) {
-    for (const entry of entries) {
-        if (upstreamPort(entry.upstream) !== port)
-            continue;
-        traffic.requests += 1;
-        traffic.byStatus[entry.status] = (traffic.byStatus[entry.status] ?? 0) + 1;
-        if (traffic.times.length < KEPT_TIMES)
-            traffic.times.push(entry.requestTime);
-        if (!isServerError(entry.status)) {
-            traffic.errorsInARow = 0;
-            continue;
-        }
-        traffic.errors += 1;
-        traffic.errorsInARow += 1;
-        if (traffic.firstFailures.length < KEPT_FAILURES)
-            traffic.firstFailures.push(`${requestLine(entry.request)} -> ${entry.status}`);
-    }
-}
-/** "GET /path?q HTTP/1.1" -> "GET /path?q". */
-const requestLine = (request) => request.split(' ').slice(0, 2).join(' ');
-const percent = (part, whole) => (whole === 0 ? 0 : (100 * part) / whole);
-/** Why the new version's answers fail the bake, or undefined. */
-function trafficVerdict(traffic, limits) {
-    if (traffic.errorsInARow >= ERRORS_IN_A_ROW)
-        return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
-    const share = percent(traffic.errors, traffic.requests);
-    if (traffic.requests >= limits.minRequests && traffic.errors > 0 && share >= limits.maxErrorPercent) {
-        return `${traffic.errors} of ${traffic.requests} requests the new version answered were 5xx (${share.toFixed(1)}%, bake-max-errors ${limits.maxErrorPercent}%; access-log)`;
-    }
-    return undefined;
-}
-/** Why the probes fail the bake (the last PROBE_FAILURES_IN_A_ROW all failed), or undefined. */
-function probeVerdict(recent, path) {
-    const last = recent.slice(-PROBE_FAILURES_IN_A_ROW);
-    if (last.length < PROBE_FAILURES_IN_A_ROW || !last.every((p) => p.error !== undefined || isServerError(p.status)))
-        return undefined;
-    const latest = last[last.length - 1];
-    const what = latest.error ?? `answered ${latest.status}${latest.upstream ? ` (upstream ${latest.upstream})` : ''}`;
-    return `probe-url ${path} failed ${PROBE_FAILURES_IN_A_ROW} times in a row through nginx: ${what}`;
-}
-/** The p-th percentile (0-100) of `values`, or undefined when there are none. */
-function percentile(values, p) {
-    if (values.length === 0)
-        return undefined;
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-/** The report's traffic part, percentiles computed. */
-function trafficReport(traffic) {
-    const { requests, errors, byStatus, firstFailures, garbage, times } = traffic;
-    return { requests, errors, byStatus, firstFailures, garbage, p50: percentile(times, 50), p99: percentile(times, 99) };
-}
-/** A bake in a few words: "30 s, 412 requests, 0 5xx (0.0%), p50 0.004 s, p99 0.020 s". */
-function bakeLine(report) {
-    const parts = [`${report.seconds.toFixed(1)} s`];
-    const t = report.traffic;
-    if (t) {
-        parts.push(`${t.requests} requests, ${t.errors} 5xx (${percent(t.errors, t.requests).toFixed(1)}%)`);
-        if (t.p50 !== undefined && t.p99 !== undefined)
-            parts.push(`p50 ${t.p50.toFixed(3)} s, p99 ${t.p99.toFixed(3)} s`);
-    }
-    else {
-        parts.push(`real traffic not watched (${report.notWatched ?? 'no access-log'})`);
-    }
-    parts.push(`${report.probes} probes, ${report.probeFailures} failed`);
-    if (report.restarts > 0)
-        parts.push(`${report.restarts} restart(s)`);
-    return parts.join(', ');
-}
-/** A failed bake's evidence, as lines: counts by status and the first failing requests. */
-function bakeEvidence(report) {
-    const lines = [];
-    const t = report.traffic;
-    if (t) {
-        const statuses = Object.entries(t.byStatus).map(([status, count]) => `${status}: ${count}`).join(', ');
-        lines.push(`The new version answered ${t.requests} requests (${statuses || 'none'}).`);
-        if (t.firstFailures.length > 0)
-            lines.push(`First failing requests: ${t.firstFailures.join('; ')}`);
-    }
-    if (report.switchBackSeconds !== undefined)
-        lines.push(`From the first failing signal to nginx serving the previous version again: ${report.switchBackSeconds.toFixed(2)} s.`);
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/printable.ts
-// What a server, Redis or an image says reaches the runner's log: GitHub takes a line that starts
-// with "::" as a workflow command (::add-mask::, ::set-output, ::stop-commands::), and the old
-// form "##[command]" anywhere in a line. Control characters are shown escaped, a line's leading
-// "::" and every "##[" are broken, so a value read from the server is only ever shown, never obeyed.
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
-function printable(text) {
-    return text
-        .replace(CONTROL, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
-        .split('\n')
-        .map((line) => line.replace(/^(\s*)::/, '$1\u200b::').replace(/##\[/g, '##\u200b['))
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: ./node_modules/ms/index.js
-var ms = __nccwpck_require__(744);
-var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
-;// CONCATENATED MODULE: ./src/action-inputs.ts
-// Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
-const ACTION_INPUTS = [
-    {
-        "name": "host",
-        "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
-        "required": true
-    },
-    {
-        "name": "port",
-        "description": "The SSH port of every server whose host line names none.",
-        "required": false,
-        "default": "22"
-    },
-    {
-        "name": "username",
-        "description": "The deploy user on the server (in the docker group; no sudo needed).",
-        "required": true
-    },
-    {
-        "name": "private-key",
-        "description": "The deploy user's private key (OpenSSH or PEM format). Use a secret.",
-        "required": true
-    },
-    {
-        "name": "passphrase",
-        "description": "The private key's passphrase, if it has one. Use a secret.",
-        "required": false
-    },
-    {
-        "name": "known-hosts",
-        "description": "OpenSSH known_hosts lines for the server(s) (plain or hashed, any key type), e.g. the output of ssh-keyscan. This or host-fingerprint is required.",
-        "required": false
-    },
-    {
-        "name": "host-fingerprint",
-        "description": "The host key fingerprint(s), SHA256:... as ssh-keygen -lf prints them; with several servers, each server's key must be one of them. This or known-hosts is required.",
-        "required": false
-    },
-    {
-        "name": "insecure-skip-host-key-check",
-        "description": "Set to true to skip the host key check (not recommended; warns on every run).",
-        "required": false,
-        "default": "false"
-    },
-    {
-        "name": "jump-host",
-        "description": "A bastion to reach the server(s) through (its SSH port forward); each host key is pinned separately.",
-        "required": false
-    },
-    {
-        "name": "jump-port",
-        "description": "The bastion's SSH port.",
-        "required": false,
-        "default": "22"
-    },
-    {
-        "name": "jump-username",
-        "description": "The user on the bastion (defaults to username).",
-        "required": false
-    },
-    {
-        "name": "jump-private-key",
-        "description": "The key for the bastion (defaults to private-key). Use a secret.",
-        "required": false
-    },
-    {
-        "name": "jump-known-hosts",
-        "description": "OpenSSH known_hosts lines for the bastion; required with jump-host.",
-        "required": false
-    },
-    {
-        "name": "image",
-        "description": "The image to deploy, e.g. ghcr.io/acme/web:1.4.2. Required unless rollback is true.",
-        "required": false
-    },
-    {
-        "name": "app",
-        "description": "The app's display name, used in container names. Defaults to the image name without registry and tag. Containers belong to their deployment (the redis-key), not to the app.",
-        "required": false
-    },
-    {
-        "name": "container-port",
-        "description": "The port the app listens on inside the container.",
-        "required": true
-    },
-    {
-        "name": "bind-address",
-        "description": "The host address the new container's port is published on.",
-        "required": false,
-        "default": "127.0.0.1"
-    },
-    {
-        "name": "port-range",
-        "description": "The host ports the new container may be published on; the first one no process, container or deployment uses is taken. Keep it below the kernel's ephemeral range (32768+).",
-        "required": false,
-        "default": "20000-20999"
-    },
-    {
-        "name": "env",
-        "description": "Environment for the container, NAME=value a line. Values are masked and reach docker run on stdin, never argv or a file.",
-        "required": false
-    },
-    {
-        "name": "env-file",
-        "description": "A path on the server to an env file for docker run --env-file.",
-        "required": false
-    },
-    {
-        "name": "run-args",
-        "description": "Extra docker run arguments, one argument a line (--memory=512m, or -v then /data:/data). Trusted like the docker group; options the deploy owns are refused. Without --log-driver or --log-opt, logs rotate (json-file, 3 x 10 MB).",
-        "required": false
-    },
-    {
-        "name": "restart",
-        "description": "The container's restart policy (no, on-failure, on-failure:N, always or unless-stopped), so a crash, a Docker restart or a reboot brings it back on its port.",
-        "required": false,
-        "default": "unless-stopped"
-    },
-    {
-        "name": "registry",
-        "description": "The registry to log in to (defaults to the image's registry).",
-        "required": false
-    },
-    {
-        "name": "registry-username",
-        "description": "Registry user name; with registry-password the server logs in before pulling.",
-        "required": false
-    },
-    {
-        "name": "registry-password",
-        "description": "Registry password or token, passed to docker login on stdin, in a Docker config removed right after the pull. Use a secret.",
-        "required": false
-    },
-    {
-        "name": "pull",
-        "description": "When to pull the image (always, missing or never).",
-        "required": false,
-        "default": "always"
-    },
-    {
-        "name": "release-command",
-        "description": "A command run once before the new container starts (e.g. migrations), one argument a line, in a one-off container of the new image with the same env, env-file and run-args. A failure stops the deploy; the old version keeps serving.",
-        "required": false
-    },
-    {
-        "name": "release-timeout",
-        "description": "How long the release command may run.",
-        "required": false,
-        "default": "600s"
-    },
-    {
-        "name": "rollback",
-        "description": "Set to true to deploy the release before the one now serving, by digest, from the history on the server; image may then be left out (if given, it must name the same repository).",
-        "required": false,
-        "default": "false"
-    },
-    {
-        "name": "redis-url",
-        "description": "The Redis confd watches, as seen from the server (redis:// or rediss://, password allowed). Reached through the SSH connection.",
-        "required": false,
-        "default": "redis://127.0.0.1:6379"
-    },
-    {
-        "name": "redis-key",
-        "description": "The Redis key confd renders nginx's upstream from, e.g. /nginx/upstream/app/port.",
-        "required": true
-    },
-    {
-        "name": "redis-value",
-        "description": "What to write to the key; {port} becomes the new container's host port (e.g. {port} or 127.0.0.1:{port}).",
-        "required": false,
-        "default": "{port}"
-    },
-    {
-        "name": "probe-url",
-        "description": "A URL served by nginx, as seen from the server, probed to prove the switch.",
-        "required": false,
-        "default": "http://127.0.0.1/"
-    },
-    {
-        "name": "probe-host",
-        "description": "The Host header for the probes (defaults to probe-url's host).",
-        "required": false
-    },
-    {
-        "name": "upstream-header",
-        "description": "The response header in which nginx names the upstream that answered ($upstream_addr).",
-        "required": false,
-        "default": "X-Upstream"
-    },
-    {
-        "name": "probe-successes",
-        "description": "How many healthy probes in a row, each naming the new port, prove the switch.",
-        "required": false,
-        "default": "3"
-    },
-    {
-        "name": "batch-size",
-        "description": "With several servers, how many switch at a time, once every server runs the new version and passed its ready check; a number (1) or a percentage of the servers (50%).",
-        "required": false,
-        "default": "1"
-    },
-    {
-        "name": "health-path",
-        "description": "The path the ready check requests on the new container's own port; 2xx or 3xx is ready.",
-        "required": false,
-        "default": "/"
-    },
-    {
-        "name": "bake-time",
-        "description": "How long the new version is watched under real traffic after the switch while the previous container stays running; a failing bake switches back by itself. 0s turns it off.",
-        "required": false,
-        "default": "30s"
-    },
-    {
-        "name": "access-log",
-        "description": "An nginx access log on the server in the dhd_upstream format (README, examples/host/nginx); the bake counts the new version's answers in it. Without it, the bake watches the container and probes only.",
-        "required": false
-    },
-    {
-        "name": "bake-max-errors",
-        "description": "The share of 5xx answers of the new version (in access-log) that fails the bake, once bake-min-requests were answered.",
-        "required": false,
-        "default": "5%"
-    },
-    {
-        "name": "bake-min-requests",
-        "description": "How many answers of the new version (in access-log) the share of 5xx needs before it can fail the bake.",
-        "required": false,
-        "default": "20"
-    },
-    {
-        "name": "health-timeout",
-        "description": "How long the new container has to become ready.",
-        "required": false,
-        "default": "60s"
-    },
-    {
-        "name": "switch-timeout",
-        "description": "How long nginx has to serve the new container after the key is written.",
-        "required": false,
-        "default": "60s"
-    },
-    {
-        "name": "drain-timeout",
-        "description": "How long to wait for connections to the old container to finish.",
-        "required": false,
-        "default": "30s"
-    },
-    {
-        "name": "stop-timeout",
-        "description": "How long the old container has to stop after SIGTERM before it is killed.",
-        "required": false,
-        "default": "30s"
-    },
-    {
-        "name": "lock-timeout",
-        "description": "How long to wait for another deploy of the same redis-key to finish before failing.",
-        "required": false,
-        "default": "300s"
-    },
-    {
-        "name": "timeout",
-        "description": "The bound on the whole deploy.",
-        "required": false,
-        "default": "900s"
-    },
-    {
-        "name": "keep-images",
-        "description": "How many of this deployment's last releases keep their images on the server (the rollback target always among them); other images of the repository no container uses are pruned.",
-        "required": false,
-        "default": "3"
-    }
-];
-
-;// CONCATENATED MODULE: ./src/image-ref.ts
-// Docker image references, pure: one grammar (distribution/reference) for
-// validating the image input and for every part a deploy needs of a reference.
-const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
-const PATH_COMPONENT = String.raw `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const REFERENCE_RE = new RegExp(String.raw `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
-/** A registry host as the registry input takes it. */
-const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
-/** The parts of a reference, or undefined when it is not one. */
-function parseImageRef(reference) {
-    const m = REFERENCE_RE.exec(reference);
-    if (!m)
-        return undefined;
-    const [, first, path, tag, digest] = m;
-    // As Docker reads it: a first component is a registry only if it looks like a host.
-    const isRegistry = first !== undefined && /[.:[]|^localhost$/.test(first);
-    if (first !== undefined && !isRegistry && !new RegExp(`^${PATH_COMPONENT}$`).test(first))
-        return undefined;
-    const fullPath = first !== undefined && !isRegistry ? `${first}/${path}` : path;
-    return {
-        registry: isRegistry ? first : 'docker.io',
-        repository: isRegistry ? `${first}/${fullPath}` : fullPath,
-        name: fullPath.split('/').pop() ?? fullPath,
-        tag,
-        digest,
-    };
-}
-/** The repository of a reference (itself, without tag or digest, when it does not parse). */
-const repositoryOf = (image) => parseImageRef(image)?.repository ?? image.split('@')[0];
-const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
-/** The app name a bare image implies: its last path component. */
-const appFromImage = (image) => parseImageRef(image)?.name ?? '';
-/** The image a deploy pulled, as Docker runs exactly it whatever its tag names meanwhile: by the
- * registry digest of its repository, or by its local id when it never had one. */
-const pinnedRef = (image, identity) => (identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`);
-
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __nccwpck_require__(5472);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/run-args.ts
-// The grammar of the run-args input, pure: extra `docker run` options, one
-// argument a line, that may neither override what the deploy sets itself nor
-// smuggle in a word docker would take as the image.
-/** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
-const MANAGED = {
-    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
-    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
-    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
-    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
-    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
-    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
-    '--attach': 'the container runs detached', '-a': 'the container runs detached',
-    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
-    '--help': 'docker run --help prints its help and runs nothing (a release command would "succeed" without running)',
-};
-/** docker run options that take no value. */
-const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
-    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
-/** Short options that take a value, glued (-v/data:/data) or on the next line. */
-const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
-const OWN_LABEL = /^docker-hot-deploy\./;
-const HOST_NETWORK = /^(?:--network|--net)=host$/;
-/** Splits lines into options; a line that is no option and no option's value is a problem. */
-function options(lines, problems) {
-    const found = [];
-    for (let i = 0; i < lines.length; i += 1) {
-        const line = lines[i];
-        if (!line.startsWith('-') || line === '-' || line === '--') {
-            problems.push(`${JSON.stringify(line)} is neither an option nor the value of the option before it`);
-            continue;
-        }
-        const eq = line.indexOf('=');
-        if (line.startsWith('--')) {
-            const name = eq > 0 ? line.slice(0, eq) : line;
-            const value = eq > 0 ? line.slice(eq + 1) : undefined;
-            // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
-            if (value === undefined && name === '--restart' && i + 1 < lines.length)
-                found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
-            else if (value === undefined && !FLAGS.has(name)) {
-                problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
-                if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
-                    i += 1; // the value meant for it, said once
-            }
-            else
-                found.push({ name, value, text: line, lines: [i] });
-            continue;
-        }
-        // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
-        for (let k = 1; k < line.length; k += 1) {
-            const name = `-${line[k]}`;
-            if (SHORT_WITH_VALUE.has(name)) {
-                const glued = line.slice(k + 1).replace(/^=/, '');
-                if (glued)
-                    found.push({ name, value: glued, text: line, lines: [i] });
-                else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
-                    found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
-                else
-                    problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
-                break;
-            }
-            if (!FLAGS.has(name)) {
-                problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
-                break;
-            }
-            found.push({ name, text: line, lines: [i] });
-        }
-    }
-    return found;
-}
-/** run-args checked, without a --restart policy (returned on its own). */
-function parseRunArgs(lines) {
-    const problems = [];
-    let restart;
-    const removed = new Set();
-    const refused = new Set();
-    const refuse = (option, why) => {
-        if (!refused.has(option.lines[0]))
-            problems.push(`${JSON.stringify(option.text)} is not accepted: ${why}`);
-        refused.add(option.lines[0]);
-    };
-    for (const option of options(lines, problems)) {
-        const managed = MANAGED[option.name];
-        if (option.name === '--restart') {
-            restart = option.value ?? '';
-            option.lines.forEach((i) => removed.add(i));
-        }
-        else if (managed)
-            refuse(option, managed);
-        else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
-            refuse(option, "docker-hot-deploy.* labels are the action's own");
-        else if (HOST_NETWORK.test(option.text))
-            refuse(option, 'with the host network nothing is published on port-range');
-    }
-    return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
-// Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
-// `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
-
-class KnownHostsError extends Error {
-}
-/** Parses known_hosts text; throws naming the line that is not one. */
-function parseKnownHosts(text) {
-    const entries = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (!line || line.startsWith('#'))
-            return;
-        const fields = line.split(/\s+/);
-        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
-        if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
-            throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
-        }
-        const [hosts, keyType, keyBase64] = fields;
-        if (!hosts || !keyType || !keyBase64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyBase64)) {
-            throw new KnownHostsError(`line ${index + 1}: expected "HOSTS KEYTYPE BASE64KEY [comment]"`);
-        }
-        const key = Buffer.from(keyBase64, 'base64');
-        if (keyTypeOf(key) !== keyType) {
-            throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
-        }
-        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
-    });
-    return entries;
-}
-/** The algorithm name at the start of an SSH public key blob. */
-function keyTypeOf(key) {
-    if (key.length < 4)
-        return '';
-    const length = key.readUInt32BE(0);
-    return length > 0 && length < 64 && key.length >= 4 + length ? key.subarray(4, 4 + length).toString('latin1') : '';
-}
-/** OpenSSH's `SHA256:` fingerprint: unpadded base64 of sha256 over the key blob. */
-function fingerprintOf(key) {
-    return 'SHA256:' + (0,external_node_crypto_.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '');
-}
-/** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
-function hostName(host, port) {
-    return port === 22 ? host : `[${host}]:${port}`;
-}
-function globMatches(pattern, name) {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${re}$`, 'i').test(name);
-}
-function patternMatches(pattern, name) {
-    const hashed = /^\|1\|([^|]+)\|([^|]+)$/.exec(pattern);
-    if (hashed) {
-        const digest = (0,external_node_crypto_.createHmac)('sha1', Buffer.from(hashed[1], 'base64')).update(name).digest('base64');
-        return digest === hashed[2];
-    }
-    return globMatches(pattern, name);
-}
-/** OpenSSH semantics: a negated pattern that matches excludes the line. */
-function entryMatchesHost(entry, host, port) {
-    const name = hostName(host, port);
-    let matched = false;
-    for (const pattern of entry.patterns) {
-        if (pattern.startsWith('!')) {
-            if (patternMatches(pattern.slice(1), name))
-                return false;
-        }
-        else if (patternMatches(pattern, name))
-            matched = true;
-    }
-    return matched;
-}
-function verifyHostKey(pins, host, port, offered) {
-    const lines = pins.knownHosts.filter((e) => entryMatchesHost(e, host, port));
-    if (lines.some((e) => e.marker === '@revoked' && e.key.equals(offered))) {
-        return { ok: false, reason: 'the offered key is marked @revoked in known-hosts' };
-    }
-    if (lines.some((e) => e.marker === '' && e.key.equals(offered)))
-        return { ok: true };
-    if (pins.fingerprints.includes(fingerprintOf(offered)))
-        return { ok: true };
-    if (pins.knownHosts.length > 0 && lines.length === 0 && pins.fingerprints.length === 0) {
-        return { ok: false, reason: `known-hosts has no line for ${hostName(host, port)}` };
-    }
-    return { ok: false, reason: 'the offered key matches neither known-hosts nor host-fingerprint' };
-}
-/** Host key algorithms to offer, pinned types first, as OpenSSH orders them. */
-function preferredHostKeyAlgorithms(pins, host, port) {
-    const types = pins.knownHosts.filter((e) => e.marker === '' && entryMatchesHost(e, host, port)).map((e) => e.keyType);
-    if (types.length === 0 || pins.fingerprints.length > 0)
-        return undefined;
-    const algorithms = types.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-    return [...new Set(algorithms)];
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Raw action inputs -> one validated, typed config. Pure: the caller supplies
-// the inputs; every problem is reported at once, naming the input, the bad value
-// (unless it is secret) and what is accepted.
-
-
-
-
-// ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
-
-
-
-/** How many servers switch at a time. */
-function batchCount(total, size) {
-    const count = 'servers' in size ? size.servers : Math.ceil((total * size.percent) / 100);
-    return Math.min(total, Math.max(1, count));
-}
-/** The action.yml defaults, so a bare `node dist/index.js` (and the CLI) behaves as the runner does. */
-const DEFAULTS = Object.fromEntries(ACTION_INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default]));
-/** Inputs whose values never appear in logs or errors. */
-const SECRET_INPUTS = ['private-key', 'passphrase', 'jump-private-key', 'registry-password'];
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid inputs (nothing was done on the server):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-    }
-}
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
-const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
-const HEADER_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d{1,4})?)$/;
-const RESTART_ACCEPTED = 'one of no, on-failure (or on-failure:N), always, unless-stopped';
-/** The longest duration an input takes: Node's timers overflow past about 24.8 days, and a deploy
- * that waits longer than a day is a value in milliseconds by mistake. */
-const MAX_DURATION_MS = 24 * 3_600_000;
-/** One non-negative duration: `90`, `90s`, `2m`, `1500ms`. */
-function parseDuration(value) {
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h)$/.test(text))
-        return undefined;
-    return ms_default()(text);
-}
-/** A URL as it may appear in a log or an error: its password replaced (up to the authority's last @,
- * as URL parsers read it: a password may hold an @). */
-function redactUrl(text) {
-    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/?#\s]*@/i, '$1:***@');
-}
-/** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
-function parseHostLine(line, defaultPort) {
-    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? ((0,external_node_net_.isIP)(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
-    const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
-    if (m?.[2] && (port < 1 || port > 65535))
-        return undefined;
-    return isHostAddress(host) && (!line.startsWith('[') || (0,external_node_net_.isIP)(host) === 6) ? { host, port } : undefined;
-}
-/** How a server is named in logs, errors and outputs: as ssh would name it. */
-const inputs_serverName = (server) => hostName(server.host, server.port);
-/** A message about one server: it names the server when the deploy has several. */
-const inputs_aboutServer = (name, several, message) => (several ? `${name}: ${message}` : message);
-function isHostAddress(value) {
-    return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
-}
-/** `deploying: false` for commands that only read or release (status, history, unlock):
- * what the deploy starts (image, container-port) is then not required. */
-function parseInputs(raw, { deploying = true } = {}) {
-    const problems = [];
-    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
-    const fail = (name, message, fallback) => {
-        problems.push(`${name}: ${message}`);
-        return fallback;
-    };
-    const shown = (name, raw) => {
-        if (SECRET_INPUTS.includes(name))
-            return '(secret)';
-        const value = redactUrl(raw);
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
-    };
-    const required = (name) => get(name) || fail(name, 'is required', '');
-    const integer = (name, min, max) => {
-        const value = get(name);
-        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
-            return Number(value);
-        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
-    };
-    const duration = (name, { zero = false } = {}) => {
-        const value = get(name);
-        const parsed = parseDuration(value);
-        if (parsed !== undefined && parsed > MAX_DURATION_MS)
-            return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
-        if (parsed !== undefined && (parsed > 0 || zero))
-            return parsed;
-        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
-    };
-    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
-    const optional = (value) => value || undefined;
-    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
-    // Connection
-    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
-    const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-    const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-    for (const fp of fingerprints)
-        matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
-    const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
-    const username = matching('username', USER_RE, 'a Unix user name', required('username'));
-    const passphrase = optional(raw('passphrase') ?? '');
-    let jump;
-    const jumpHost = get('jump-host');
-    if (jumpHost) {
-        jump = {
-            host: hostInput('jump-host', jumpHost),
-            port: integer('jump-port', 1, 65535),
-            username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
-            // The jump key is unencrypted or shares `passphrase` with the server's key.
-            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
-            passphrase,
-            pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
-        };
-    }
-    const defaultPort = integer('port', 1, 65535);
-    const pins = { knownHosts, fingerprints };
-    const servers = [];
-    for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
-        const address = parseHostLine(line, defaultPort);
-        if (!address) {
-            fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
-        }
-        else if (servers.some((x) => x.host === address.host && x.port === address.port)) {
-            fail('host', `${shown('host', line)} is given twice`, undefined);
-        }
-        else {
-            servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
-        }
-    }
-    const batchText = get('batch-size');
-    const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
-    const batchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
-        ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
-        : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
-    // Container
-    const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
-    // A rollback finds its image in the history; `image`, if given, names the repository it expects.
-    const imageText = rollback || !deploying ? get('image') : required('image');
-    const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
-    const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
-    const bindAddress = get('bind-address');
-    if ((0,external_node_net_.isIP)(bindAddress) === 0)
-        fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
-    const rangeText = get('port-range');
-    const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
-        ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
-        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
-    const env = [];
-    get('env').split(/\r?\n/).forEach((line, i) => {
-        if (!line.trim() || line.trim().startsWith('#'))
-            return;
-        const eq = line.indexOf('=');
-        const name = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!ENV_NAME_RE.test(name))
-            fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
-        else
-            env.push([name, line.slice(eq + 1)]);
-    });
-    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
-    const deprecations = [];
-    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
-    for (const problem of runArgProblems)
-        fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
-    let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
-    if (restartArg !== undefined) {
-        // 0.1 had no restart input: its users put the policy in run-args.
-        restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
-        deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
-    }
-    const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
-    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
-    // Switch
-    const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
-    const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
-    const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
-    let probeUrl = new URL('http://127.0.0.1/');
-    try {
-        probeUrl = new URL(get('probe-url'));
-        if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password)
-            throw new Error('scheme');
-    }
-    catch {
-        fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
-    }
-    const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
-    const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
-    const bakeTime = duration('bake-time', { zero: true });
-    const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
-    const maxErrorsText = get('bake-max-errors');
-    const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
-    const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
-        ? Number(maxErrorsMatch[1])
-        : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
-    const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
-    const config = {
-        servers,
-        batchSize,
-        container: {
-            image,
-            app,
-            containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
-            bindAddress,
-            portRange,
-            env,
-            envFile: optional(envFile),
-            runArgs,
-            restart,
-            registry: optional(registry),
-            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
-            registryPassword: optional(raw('registry-password') ?? ''),
-            pull,
-            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
-            rollback,
-        },
-        switch: {
-            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
-            redisKey,
-            redisValue,
-            probeUrl,
-            probeHost: optional(probeHost),
-            upstreamHeader,
-            probeSuccesses: integer('probe-successes', 1, 100),
-            healthPath,
-        },
-        timing: {
-            healthTimeoutMs: duration('health-timeout'),
-            releaseTimeoutMs: duration('release-timeout'),
-            switchTimeoutMs: duration('switch-timeout'),
-            drainTimeoutMs: duration('drain-timeout'),
-            stopTimeoutMs: duration('stop-timeout'),
-            lockTimeoutMs: duration('lock-timeout'),
-            timeoutMs: duration('timeout'),
-        },
-        bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
-        keepImages: integer('keep-images', 1, 100),
-        deprecations,
-    };
-    // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
-    const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
-    const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
-    if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
-        const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
-        problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
-    }
-    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
-        problems.push('registry-username, registry-password: give both or neither');
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return config;
-}
-/** A key ssh2 can read (and decrypt), checked before connecting. */
-function privateKeyInput(name, key, passphrase, fail) {
-    if (!key)
-        return key;
-    if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
-        return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
-    }
-    const parsed = lib_default().utils.parseKey(key, passphrase || undefined);
-    if (!(parsed instanceof Error))
-        return key;
-    if (/no passphrase given/.test(parsed.message))
-        return fail(name, 'is encrypted: set the passphrase input', '');
-    if (/passphrase|decrypt/i.test(parsed.message))
-        return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
-    return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
-}
-function knownHostsInput(name, text, fail) {
-    try {
-        return parseKnownHosts(text);
-    }
-    catch (e) {
-        if (!(e instanceof KnownHostsError))
-            throw e;
-        return fail(name, `${e.message}; accepted: OpenSSH known_hosts lines (ssh-keyscan output)`, []);
-    }
-}
-/** A percent-encoded URL part; one that does not decode (a bare %) is taken as written. */
-function decoded(part) {
-    try {
-        return decodeURIComponent(part);
-    }
-    catch {
-        return part;
-    }
-}
-function parseRedisUrl(text, fail) {
-    const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return fail(`is not ${accepted}`);
-    }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-        return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!isHostAddress(host))
-        return fail(`has no valid host; accepted: ${accepted}`);
-    const db = url.pathname.replace(/^\//, '') || '0';
-    if (!/^\d{1,2}$/.test(db))
-        return fail(`database "${db}" is not a number; accepted: ${accepted}`);
-    return {
-        shown: redactUrl(text),
-        host,
-        port: url.port ? Number(url.port) : 6379,
-        tls: url.protocol === 'rediss:',
-        username: url.username ? decoded(url.username) : undefined,
-        password: url.password ? decoded(url.password) : undefined,
-        db: Number(db),
-    };
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/docker.ts
-const LABEL_APP = 'docker-hot-deploy.app';
-/** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
-const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
-const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
-const LABEL_IMAGE = 'docker-hot-deploy.image';
-/** Set on a release command's one-off container. */
-const LABEL_ROLE = 'docker-hot-deploy.role';
-/** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
-const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
-const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
-/** The most of one file a deploy reads (a history, a confd resource): they are small, unless something is wrong. */
-const FILE_READ_BYTES = 256 * 1024;
-/** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
-const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}},{{json .State.StartedAt}}]';
-/** The env a container gets: the env-file on the server, then the env values on stdin. */
-const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
-/** An address as it stands before `:port`: IPv6 in brackets. */
-const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
-const build = {
-    /** A 0700 directory of the deploy user's own, for a Docker config that lives only as long as the pull. */
-    makePrivateDir: () => ['mktemp', '-d', '-t', 'docker-hot-deploy.XXXXXXXXXX'],
-    /** Removes a registry-login directory, once no docker command uses it: a login the dropped
-     * connection left hanging (an unanswering registry) would write the credentials back when it ends.
-     * Killed (a docker CLI may catch SIGTERM) and awaited, 5 s at most; the path matched literally. */
-    removeDir: (dir) => ['sh', '-c', String.raw `p="docker --config $(printf %s "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g') "
-pkill -KILL -f -- "$p"
-i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-rm -rf -- "$1"`, 'sh', dir],
-    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
-    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
-    /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
-     * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
-    readHistories: (dir, entries) => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "\\n==> %s\\n" "$f" && tail -n "$2" "$f" | tail -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
-    /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
-    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
-    /** A one-off container of the new image, attached, removed when it ends: the release command. */
-    runOnce(spec) {
-        return [
-            'docker', 'run', '--rm', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
-            ...envArgs(spec),
-            ...spec.runArgs,
-            spec.image,
-            ...spec.command,
-        ];
-    },
-    /** Every container on the server, stopped ones too: their ports come back with them. A container
-     * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
-    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
-    run(spec) {
-        return [
-            'docker', 'run', '--detach', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`,
-            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
-            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
-            '--label', `${LABEL_IMAGE}=${spec.image}`,
-            // An explicit host port: Docker would pick another ephemeral one on every restart.
-            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
-            '--restart', spec.restart,
-            ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
-            ...envArgs(spec),
-            ...spec.runArgs,
-            spec.pinned,
-        ];
-    },
-    inspect: (id) => ['docker', 'container', 'inspect', id],
-    logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
-    /** The exit codes of a container's deaths since `since`, oldest first: a restarted container's
-     * own state says 0, Docker's events keep the code it died with. `--until 0s` makes it return. */
-    exitCodes: (id, since) => ['docker', 'events', '--since', since, '--until', '0s', '--filter', `container=${id}`, '--filter', 'event=die', '--format', '{{.Actor.Attributes.exitCode}}'],
-    stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
-    /** Force-removes: for containers that never served (their anonymous volumes go too). */
-    discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
-    /** Removes stopped containers, keeping their volumes. */
-    remove: (ids) => ['docker', 'rm', ...ids],
-    images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
-    removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
-    /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
-    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
-    listeningPorts: () => ['ss', '-Htln'],
-    /** The start of a file, at most `maxBytes` (what confd rendered, say). */
-    readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
-    /** Where a log ends now: its inode and size. */
-    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
-    /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
-     * (another inode) or truncated (shorter than the offset) is read from its start. */
-    readLog: (path, from, maxBytes) => ['sh', '-c',
-        'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
-            + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
-    connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
-    /** Every process's pid, parent, owner and command line, after the deploy user's uid and the pids
-     * of processes in nested PID namespaces (containers, or servers nested on this one): their nginx
-     * and confd are not this server's. */
-    processes: () => ['sh', '-c', 'echo "me $(id -u)"; cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,ppid=,uid=,args='],
-};
-function jsonLines(text) {
-    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-}
-/** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
-function hostPortsOf(...maps) {
-    const ports = maps.flatMap((map) => Object.values(map ?? {}).flatMap((bindings) => (bindings ?? []).map((b) => Number(b.HostPort))));
-    return [...new Set(ports.filter((p) => Number.isInteger(p) && p > 0))];
-}
-const parse = {
-    containers(text) {
-        return jsonLines(text)
-            .map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
-            // The image as its deploy named it (it runs by digest).
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
-            ...(startedAt ? { startedAt } : {}),
-        }));
-    },
-    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
-    serverProblems(text, username) {
-        const problems = [];
-        const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
-        for (const m of text.matchAll(/^missing (\w+)$/gm))
-            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
-        if (/permission denied.*docker\.sock/is.test(text)) {
-            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
-        }
-        else if (/cannot connect to the docker daemon/i.test(text)) {
-            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
-        }
-        else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
-        }
-        return problems;
-    },
-    /** True when a failed inspect only missed containers removed since they were listed. */
-    vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
-    inspect(text, containerPort) {
-        const [c] = JSON.parse(text);
-        const bindings = c.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
-        return {
-            id: c.Id,
-            name: c.Name.replace(/^\//, ''),
-            status: c.State.Status,
-            exitCode: c.State.ExitCode,
-            restartCount: c.RestartCount,
-            createdAt: c.Created,
-            health: c.State.Health?.Status,
-            hostPort: bindings.length > 0 ? Number(bindings[0].HostPort) : undefined,
-        };
-    },
-    /** exitCodes' output: the code of the last death, if Docker still has the event. */
-    lastExitCode(text) {
-        const codes = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
-        return codes.length > 0 ? Number(codes[codes.length - 1]) : undefined;
-    },
-    /** An image's content address, its registry digest (else its local id), and its local id. */
-    /** The digest is the one of the image's own `repository` (an image pulled under several names has
-     * one each; another one's would not pull back by this name in a rollback); none: the image id. */
-    imageIdentity(text, repository) {
-        const m = /^(\[.*\]|null) (\S+)$/.exec(text.trim());
-        if (!m)
-            throw new Error(`unexpected docker image inspect output: ${text.trim().slice(0, 200)}`);
-        const repoDigests = JSON.parse(m[1]) ?? [];
-        const familiar = (name) => name.replace(/^docker\.io\//, '').replace(/^library\//, '');
-        const own = repoDigests.find((d) => familiar(d.slice(0, d.indexOf('@'))) === familiar(repository));
-        return { digest: own ? own.slice(own.indexOf('@') + 1) : m[2], id: m[2] };
-    },
-    /** Files printed each after a `==> PATH` line (readHistories, confd's resources): each one's text
-     * by its path (a file cut short, or without a last newline, may end in a blank line). */
-    files(text) {
-        const files = new Map();
-        let current;
-        for (const line of text.split('\n')) {
-            const header = /^==> (.+)$/.exec(line);
-            if (header)
-                files.set(header[1], (current = []));
-            else
-                current?.push(line);
-        }
-        return new Map([...files].map(([path, lines]) => [path, lines.join('\n')]));
-    },
-    /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
-    images(text) {
-        return jsonLines(text)
-            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
-    },
-    /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
-    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
-    listeningPorts(text) {
-        const ports = new Set();
-        for (const line of text.split('\n')) {
-            const local = line.trim().split(/\s+/)[3];
-            const m = local ? /:(\d+)$/.exec(local) : null;
-            if (m)
-                ports.add(Number(m[1]));
-        }
-        return ports;
-    },
-    logEnd(text) {
-        const [inode, size] = text.trim().split(' ');
-        if (!/^\d+$/.test(inode ?? '') || !/^\d+$/.test(size ?? ''))
-            throw new Error(`unexpected stat output: ${text.slice(0, 80)}`);
-        return { inode, offset: Number(size) };
-    },
-    /** Only whole lines count, in bytes as the server sent them: a line still being written is read
-     * again next time, so the offset never falls inside one (nor inside a multi-byte character). */
-    logRead(bytes) {
-        const newline = bytes.indexOf(0x0a);
-        if (newline < 0)
-            throw new Error(`unexpected log read output: ${bytes.subarray(0, 80).toString()}`);
-        const start = parse.logEnd(bytes.subarray(0, newline).toString());
-        const complete = bytes.subarray(newline + 1, bytes.lastIndexOf(0x0a) + 1);
-        return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
-    },
-    lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
-    /** The command lines of the server's own processes (see build.processes): in its own PID namespace,
-     * of root or the deploy user, and the nginx workers such a master started (they run as nginx's
-     * user). Another local user's process called confd, or calling itself a worker, steers nothing. */
-    processes(text) {
-        const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-        const me = /^me (\d+)$/m.exec(text)?.[1];
-        const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
-        const all = lines.map((l) => /^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1]))
-            .map(([, pid, ppid, uid, args]) => ({ pid, ppid, uid, args }));
-        const owned = new Map(all.filter((p) => p.uid === '0' || p.uid === me).map((p) => [p.pid, p.args]));
-        const byOwnNginx = (p) => /^nginx: worker process/.test(p.args) && /^nginx: master process/.test(owned.get(p.ppid) ?? '');
-        return all.filter((p) => owned.has(p.pid) || byOwnNginx(p)).map((p) => p.args);
-    },
-    shuttingDownWorkers: (commandLines) => commandLines.filter((l) => /^nginx: worker process is shutting down/.test(l)).length,
-};
-/** The image references of a repository to remove: every one whose image is not protected
- * (by id: all references to a protected image stay). */
-function imagesToPrune(images, protectedIds) {
-    return images.filter((i) => !protectedIds.has(i.id)).map((i) => i.ref);
-}
-/** The first port of the range that is not taken. */
-function firstFreePort(range, taken) {
-    for (let p = range.first; p <= range.last; p += 1)
-        if (!taken.has(p))
-            return p;
-    return undefined;
-}
-/** Ports a new container may not take: listened on, or published by any container (a stopped or
- * restarting one takes its port back when it starts), or reserved (named by a key: its container
- * may be restarting right now). */
-function takenPorts(listening, containers, reserved) {
-    const taken = new Set([...listening, ...reserved]);
-    for (const c of containers)
-        c.hostPorts.forEach((p) => taken.add(p));
-    return taken;
-}
-
-;// CONCATENATED MODULE: ./src/probe.ts
-// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
-// connection may still be served by an old nginx worker after a reload.
-
-
-
-
-const PROBE_TIMEOUT_MS = 5_000;
-/** What the probes request through nginx: probe-url's path and query. */
-const probePath = (url) => `${url.pathname}${url.search}`;
-function isHealthyStatus(status) {
-    return status !== undefined && status >= 200 && status < 400;
-}
-/** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
- * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
-async function probe_proveServed(probe, port, successes, next, failFast = () => false) {
-    let inARow = 0;
-    for (;;) {
-        const result = await probe();
-        if (failFast(result))
-            return result;
-        inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === port ? inARow + 1 : 0;
-        if (inARow >= successes)
-            return 'proven';
-        if (!await next())
-            return 'timed out';
-    }
-}
-function httpGet(target) {
-    const request = target.https ? external_node_https_namespaceObject.request : external_node_http_.request;
-    return new Promise((resolve) => {
-        const req = request({
-            socketPath: target.socketPath,
-            path: target.path,
-            method: 'GET',
-            agent: false,
-            headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
-            timeout: target.timeoutMs,
-            // The tunnel already proved the server's identity; this probe checks routing.
-            rejectUnauthorized: false,
-            servername: target.hostHeader.replace(/:\d+$/, ''),
-        }, (res) => {
-            const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
-            res.resume();
-            res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
-            res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
-        req.on('error', (e) => resolve({ error: e.message || e.code || 'connection failed' }));
-        req.end();
-    });
-}
-/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
-function probe_forwardedProbes(shell, config) {
-    const forwards = new Map();
-    const forwardTo = (host, port) => {
-        const key = `${host}:${port}`;
-        if (!forwards.has(key))
-            forwards.set(key, shell.forward(host, port));
-        return forwards.get(key);
-    };
-    const url = config.switch.probeUrl;
-    const https = url.protocol === 'https:';
-    const urlPort = Number(url.port) || (https ? 443 : 80);
-    const urlHost = url.hostname.replace(/^\[|\]$/g, '');
-    return {
-        async health(port) {
-            const forward = await forwardTo(config.container.bindAddress, port);
-            return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
-        },
-        async probe() {
-            const forward = await forwardTo(urlHost, urlPort);
-            return httpGet({
-                socketPath: forward.path, https, path: probePath(url),
-                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
-            });
-        },
-        async close() {
-            await Promise.all([...forwards.values()].map(async (f) => (await f).close()));
-        },
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
-// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
-// (no second element: the key is unset).
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
-local current = redis.call('GET', KEYS[1])
-if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
-if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
-return {'ok'}`;
-/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
- * (they start with "/"): taking it never makes confd render. */
-const LOCK_PREFIX = 'docker-hot-deploy:lock:';
-const redis_lockName = (redisKey) => `${LOCK_PREFIX}${redisKey}`;
-/** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
- * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
-const LOCKS_TAKEN = 'docker-hot-deploy:locks';
-/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
-const legacyLockName = (redisKey) => `${redisKey}:lock`;
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-function notificationsCoverSet(flags) {
-    return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-/** Why a write to this Redis may not survive its restart, or undefined when it will. */
-function persistenceRisk(p) {
-    if (p.appendonly)
-        return undefined;
-    if (!p.save.trim())
-        return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
-    return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
-/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
-function configValue(reply, name) {
-    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
-}
-/** Each Redis command, and the connection through the forward, answer within this or fail. */
-const COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        path: forward.path,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: COMMAND_TIMEOUT_MS,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
-    // The local end of the forward accepts at once; a Redis host that never answers
-    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
-    let timer;
-    try {
-        await Promise.race([
-            redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
-        ]);
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
-    let closed = false;
-    shell.onLost(() => { if (!closed)
-        redis.disconnect(); });
-    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const held = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(held.get(name)?.timer);
-        held.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async compareAndSet(key, expected, value, lock) {
-            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
-            if (reply[0] === 'ok')
-                return { ok: true };
-            if (reply[0] === 'lock')
-                return { ok: false, lockLost: true };
-            return { ok: false, lockLost: false, current: reply[1] ?? null };
-        },
-        async keyspaceNotifications() {
-            const flags = await config('notify-keyspace-events');
-            return flags === undefined ? undefined : notificationsCoverSet(flags);
-        },
-        async persistence() {
-            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
-            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            // Only for neighbours' pruning: a Redis user not allowed it still deploys.
-            await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
-            let renewedAt = Date.now();
-            const lock = {
-                timer: setInterval(() => {
-                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
-                        if (renewed === 1)
-                            renewedAt = Date.now();
-                        else
-                            lock.lost ??= `${name} was deleted or taken over by someone else`;
-                    }, (e) => {
-                        // Past three quarters of the TTL another deploy may take it any moment.
-                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
-                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-                    });
-                }, Math.floor(ttlMs / 4)),
-            };
-            lock.timer.unref();
-            held.set(name, lock);
-            return true;
-        },
-        lockLost: (name) => held.get(name)?.lost,
-        lockHolder: (name) => redis.get(name),
-        async lockState(name) {
-            const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec());
-            return holder === null ? null : { holder, ttlMs };
-        },
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async deploying() {
-            const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => name.startsWith(LOCK_PREFIX));
-            if (names.length === 0)
-                return [];
-            const holders = await redis.mget(names);
-            return names.filter((_, i) => holders[i] !== null).map((name) => name.slice(LOCK_PREFIX.length));
-        },
-        async close() {
-            closed = true;
-            [...held.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/history.ts
-// A deployment's release history, pure: what is kept on the server (one JSON line
-// a release, in a file of the deploy user's own), what a rollback goes back to,
-// and which images the last releases need.
-
-/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
-const HISTORY_ENTRIES = 50;
-/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
-const HISTORY_DIR = '.docker-hot-deploy/releases';
-/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
-function historyPath(deployment) {
-    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
-    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
-}
-const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
-/** Image references, digests, ids and container names: no spaces, no control characters. */
-const history_REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
-const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
-/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
-function release(line) {
-    let entry;
-    try {
-        entry = JSON.parse(line);
-    }
-    catch {
-        return 'not JSON (a line cut short by a crash?)';
-    }
-    if (typeof entry !== 'object' || entry === null)
-        return 'not an object';
-    const e = entry;
-    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
-    if (!text('time', TIME_RE))
-        return 'no time';
-    if (!OUTCOMES.includes(e.outcome))
-        return `outcome ${JSON.stringify(e.outcome)}`;
-    for (const name of ['image', 'digest', 'imageId', 'container'])
-        if (!text(name, history_REFERENCE_RE))
-            return `${name} is missing or not a reference`;
-    if (!text('run'))
-        return 'no run';
-    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
-        return 'port is not a port';
-    if (e.reason !== undefined && typeof e.reason !== 'string')
-        return 'reason is not text';
-    if (e.deployment !== undefined && typeof e.deployment !== 'string')
-        return 'deployment is not text';
-    return e;
-}
-/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
-function parseHistory(text, skipped = () => undefined) {
-    const releases = [];
-    for (const line of text.split('\n')) {
-        if (!line.trim())
-            continue;
-        const entry = release(line);
-        if (typeof entry === 'string')
-            skipped(entry);
-        else
-            releases.push(entry);
-    }
-    return releases;
-}
-/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
-function servedStack(history) {
-    const stack = [];
-    for (const release of history) {
-        if (release.outcome === 'deployed')
-            stack.push(release);
-        else if (release.outcome === 'rolled back') {
-            stack.pop();
-            // The release rolled back to is the new top; after a trimmed history it may be missing.
-            if (stack.at(-1)?.digest !== release.digest)
-                stack.push(release);
-        }
-    }
-    return stack;
-}
-/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
-function rollbackTarget(history) {
-    const stack = servedStack(history);
-    if (stack.length >= 2)
-        return { release: stack[stack.length - 2] };
-    const serving = stack.at(-1);
-    return {
-        refusal: serving
-            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
-            : 'no release of this deployment is in the history on the server; deploy an image instead',
-    };
-}
-/** The images the last `keep` releases that served need, the rollback target always among them. */
-function imagesToKeep(history, keep) {
-    const stack = servedStack(history);
-    const ids = [];
-    for (const release of [...stack].reverse()) {
-        if (ids.length >= Math.max(keep, 2))
-            break;
-        if (release.imageId && !ids.includes(release.imageId))
-            ids.push(release.imageId);
-    }
-    return ids;
-}
-/** The last few entries, newest first, for the summary. */
-const latest = (history, count) => history.slice(-count).reverse();
-
-;// CONCATENATED MODULE: ./src/deployment-state.ts
-// What one deployment (a redis-key on a server) has there before a deploy
-// writes anything, pure: its containers, the one nginx serves, and whether the
-// key must first be put back in line with what nginx serves (a lost or wrong key).
-
-
-
-
-/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
-const appName = (app, image) => app || appFromImage(image) || 'app';
-/** States in which a container holds (or is about to hold again) its port. */
-const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
-/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
-const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
-function deploymentState(o) {
-    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
-    // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
-    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] === o.app && c.labels[LABEL_DEPLOYMENT] === undefined);
-    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
-    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
-    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
-    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
-    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
-    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
-    const keyContainer = liveOn(keyPort);
-    const servedContainer = liveOn(servedPort);
-    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
-    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
-        const to = formatKeyValue(o.redisValue, servedPort);
-        return {
-            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
-            repair: { from: o.keyValue, to },
-            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
-        };
-    }
-    const findings = [];
-    if (!fits)
-        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
-    if (keyPort !== undefined && !keyContainer) {
-        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
-    }
-    if (!keyContainer && mine.some(isUp)) {
-        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
-    }
-    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
-}
-/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
-function retirees(state, keep) {
-    const others = state.own.filter((c) => c.id !== keep);
-    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
-}
-/** The other deployments on the server, from their containers and their histories: their redis keys. */
-const neighbourDeployments = (containers, histories, own) => [...new Set([...containers.map((c) => c.labels[LABEL_DEPLOYMENT]), ...histories.flatMap((h) => h.map((r) => r.deployment))])]
-    .filter((d) => Boolean(d) && d !== own);
-/** Ports no new container may take though nothing may listen on them now: the one this deployment's
- * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
- * still points there: taking the port would make that site serve this app), and the ports their
- * histories last released on. */
-function reservedPorts(ownKeyPort, neighbourKeyValues, neighbourHistories) {
-    const named = neighbourKeyValues.map((value) => (value === null ? undefined : portNamedBy(value)));
-    const released = neighbourHistories.map((history) => servedStack(history).at(-1)?.port);
-    return [...new Set([ownKeyPort, ...named, ...released].filter((p) => p !== undefined))];
-}
-
-;// CONCATENATED MODULE: ./src/deploy-run.ts
-class DeployError extends Error {
-    phase;
-    reason;
-    hint;
-    timeline;
-    details;
-    server;
-    /** False once a key may name a new container: what serves is then for the user to check. */
-    oldServes = true;
-    /** An SSH connection went away: nothing more can be done or recorded on that server. */
-    serverLost = false;
-    /** With several servers: the stages and every server's phases. */
-    stages = [];
-    servers = [];
-    constructor(phase, reason, hint, timeline, details = {}, 
-    /** The server that failed, named when there are several. */
-    server) {
-        super(`${server ? `${server}: ` : ''}${phase} failed: ${reason}`);
-        this.phase = phase;
-        this.reason = reason;
-        this.hint = hint;
-        this.timeline = timeline;
-        this.details = details;
-        this.server = server;
-    }
-}
-/** The deploy's shared state: created once, handed to every server's phases. */
-class DeployRun {
-    config;
-    identity;
-    clock;
-    log;
-    signal;
-    started;
-    deadline;
-    warnings = [];
-    /** Set while preparing, once a server failed: the others stop waiting. */
-    stopped;
-    /** The servers whose lock this deploy holds: one of them holding the lock another waits for means they share one Redis. */
-    locked = new Set();
-    /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
-    interruptible = true;
-    constructor(config, identity, clock, log, 
-    /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
-    signal) {
-        this.config = config;
-        this.identity = identity;
-        this.clock = clock;
-        this.log = log;
-        this.signal = signal;
-        this.started = clock.now();
-        this.deadline = this.started + config.timing.timeoutMs;
-        config.deprecations.forEach((m) => this.warn(m));
-    }
-    get interrupted() {
-        return this.interruptible && this.signal?.aborted === true;
-    }
-    get several() {
-        return this.config.servers.length > 1;
-    }
-    warn(message) {
-        this.warnings.push(message);
-        this.log.warning(message);
-    }
-    /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
-    until(phaseMs, input) {
-        const own = this.clock.now() + phaseMs;
-        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
-    }
-    seconds() {
-        return (this.clock.now() - this.started) / 1000;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/bake.ts
-// The bake (README, "The bake"): after the switch, the new version
-// is watched for bake-time while the previous container stays warm. Twice a
-// second: the container's own state, what nginx logged for the new upstream
-// since the switch, and (every other time) a probe through nginx. The verdicts
-// are bake-rules.ts's; this module only gathers what they judge.
-
-const TICK_MS = 500;
-/** Reads of access-log that failed in a row (rotation between stat and read, a busy server) before
- * the bake stops watching real traffic and goes on with the container and the probes. */
-const LOG_READ_ATTEMPTS = 3;
-const PROGRESS_EVERY_MS = 10_000;
-/** Watches until bake-time passed or a verdict failed; the report says which, and when it was seen (failedAt). */
-async function watchBake(watch, plan) {
-    const t0 = watch.now();
-    const traffic = noTraffic();
-    const probes = [];
-    let probeFailures = 0;
-    let restarts = 0;
-    let position = plan.logStart && 'offset' in plan.logStart ? plan.logStart : undefined;
-    let notWatched = !watch.readLog ? 'no access-log set' : plan.logStart && 'unreadable' in plan.logStart ? plan.logStart.unreadable : undefined;
-    let readFailures = 0;
-    const readLog = async (from) => {
-        try {
-            const read = await watch.readLog?.(from);
-            readFailures = 0;
-            return read;
-        }
-        catch (e) {
-            readFailures += 1;
-            if (readFailures < LOG_READ_ATTEMPTS)
-                return undefined;
-            notWatched = `access-log could not be read ${LOG_READ_ATTEMPTS} times in a row (${e.message})`;
-            watch.progress(`${notWatched}: the bake goes on with the container and the probes`);
-            position = undefined;
-            return undefined;
-        }
-    };
-    let lastProgress = t0;
-    const report = (reason) => ({
-        passed: reason === undefined, seconds: (watch.now() - t0) / 1000, reason,
-        traffic: notWatched === undefined ? trafficReport(traffic) : undefined, notWatched, probes: probes.length, probeFailures, restarts,
-        failedAt: reason === undefined ? undefined : watch.now(),
-    });
-    for (let tick = 0;; tick += 1) {
-        const [container, read, probe] = await Promise.all([
-            watch.container(),
-            position ? readLog(position) : undefined,
-            tick % 2 === 0 ? watch.probe() : undefined,
-        ]);
-        restarts = container.restarts;
-        if (container.failure)
-            return report(container.failure);
-        if (read) {
-            position = read.position;
-            const { entries, garbage } = parseAccessLines(read.text);
-            traffic.garbage += garbage;
-            countTraffic(traffic, entries, plan.port);
-            const verdict = trafficVerdict(traffic, plan.limits);
-            if (verdict)
-                return report(verdict);
-        }
-        if (probe) {
-            probes.push(probe);
-            if (probe.error !== undefined || (probe.status ?? 0) >= 500)
-                probeFailures += 1;
-            const verdict = probeVerdict(probes, plan.probePath);
-            if (verdict)
-                return report(verdict);
-        }
-        const elapsed = watch.now() - t0;
-        if (elapsed >= plan.timeMs)
-            return report();
-        if (watch.now() - lastProgress >= PROGRESS_EVERY_MS) {
-            lastProgress = watch.now();
-            const seen = position ? `${traffic.requests} requests, ${traffic.errors} 5xx` : `${probes.length} probes, ${probeFailures} failed`;
-            watch.progress(`baking: ${Math.round(elapsed / 1000)} of ${plan.timeMs / 1000} s, ${seen}`);
-        }
-        await watch.pause(Math.min(TICK_MS, plan.timeMs - elapsed));
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-function getLineColFromPtr(string, ptr) {
-    let lines = string.slice(0, ptr).split(/\r?\n/);
-    return [lines.length, lines.pop().length + 1];
-}
-function makeCodeBlock(string, line, column) {
-    let lines = string.split(/\r?\n/);
-    let codeblock = '';
-    let numberLen = (Math.log10(line + 1) | 0) + 1;
-    for (let i = line - 1; i <= line + 1; i++) {
-        let l = lines[i - 1];
-        if (!l)
-            continue;
-        codeblock += i.toString().padEnd(numberLen, ' ');
-        codeblock += ':  ';
-        codeblock += l;
-        codeblock += '\n';
-        if (i === line) {
-            codeblock += ' '.repeat(numberLen + column + 2);
-            codeblock += '^\n';
-        }
-    }
-    return codeblock;
-}
-class TomlError extends Error {
-    line;
-    column;
-    codeblock;
-    constructor(message, options) {
-        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-        const codeblock = makeCodeBlock(options.toml, line, column);
-        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
-        this.line = line;
-        this.column = column;
-        this.codeblock = codeblock;
-    }
-    /** @internal */
-    static x(message, ctx, ptr) {
-        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function parseString(ctx) {
-    let startPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p++);
-    let first = c;
-    let isLiteral = c === 0x27; /* ' */
-    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
-    if (isMultiline) {
-        // Trim initial newline
-        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
-            ctx.p++;
-        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
-            ctx.p += 2;
-    }
-    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
-    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
-    let parsed = '';
-    let sliceStart = ctx.p;
-    // states:
-    //   0 - decoding
-    //   1 - decoding escape
-    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
-    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
-    let state = 0;
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        c = ctx.s.charCodeAt(ctx.p);
-        // Deal with newlines first, since that simplifies control character checking and handling across all states
-        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
-            state = state && 3;
-        }
-        // Control characters are banned in TOML, so we throw an error if we encounter them
-        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in strings', ctx);
-        }
-        // The string might terminate while we're parsing through a newline escape.
-        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
-        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
-            if (isMultiline) {
-                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-                if (ctx.s.charCodeAt(ctx.p + 3) === first)
-                    ctx.p++;
-            }
-            // If we're in a newline escape still, then there's nothing to add.
-            if (!state) {
-                // Avoid a useless concat operation if the string can be used as-is.
-                let s = ctx.s.slice(sliceStart, ctx.p);
-                parsed = parsed ? parsed + s : s;
-            }
-            ctx.p += isMultiline ? 3 : 1;
-            return parsed;
-        }
-        // Baseline state; keep moving forward unless an escape sequence starts
-        else if (!state) {
-            if (!isLiteral && c === 0x5c /* \ */) {
-                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
-                state = 1;
-            }
-        }
-        else if (state === 1) {
-            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
-                let errPtr = ctx.p++ - 1;
-                let value = 0;
-                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
-                for (let j = 0; j < len; j++, ctx.p++) {
-                    let hex = ctx.s.charCodeAt(ctx.p);
-                    let digit = 
-                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
-                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
-                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
-                    if (digit < 0)
-                        TomlError.x('invalid non-hex character in unicode escape', ctx);
-                    value = (value << 4) | digit;
-                }
-                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
-                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
-                    TomlError.x('invalid unicode escape', ctx, errPtr);
-                }
-                parsed += String.fromCodePoint(value);
-                sliceStart = ctx.p--;
-                state = 0;
-            }
-            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
-            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
-                state = 2;
-            }
-            // Basic escape sequence
-            else {
-                if (c === 0x62 /* b */)
-                    parsed += '\b';
-                else if (c === 0x74 /* t */)
-                    parsed += '\t';
-                else if (c === 0x6e /* n */)
-                    parsed += '\n';
-                else if (c === 0x66 /* f */)
-                    parsed += '\f';
-                else if (c === 0x72 /* r */)
-                    parsed += '\r';
-                else if (c === 0x65 /* e */)
-                    parsed += '\x1b';
-                else if (c === 0x22 /* " */)
-                    parsed += '"';
-                else if (c === 0x5c /* \ */)
-                    parsed += '\\';
-                else
-                    TomlError.x('unrecognised escape sequence', ctx);
-                sliceStart = ctx.p + 1;
-                state = 0;
-            }
-        }
-        // Newline escape continuation: keep moving forward until the first non-whitespace char
-        else if (c !== 0x20 && c !== 0x9 /* \t */) {
-            if (state === 2)
-                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
-            // State cannot be zero, or we'd have branched earlier already.
-            // If it's a backslash, immediately transition to the escape state so it can be processed.
-            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
-            sliceStart = ctx.p;
-        }
-    }
-    TomlError.x('unfinished string', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
-class TomlDate extends Date {
-    #hasDate = false;
-    #hasTime = false;
-    #offset = null;
-    constructor(date, fasttype, unsafeDelim) {
-        let hasDate = true;
-        let hasTime = true;
-        let offset = 'Z';
-        let c;
-        if (typeof date === 'string') {
-            if (fasttype)
-                prep: {
-                    // Date-time
-                    if (fasttype < 3) {
-                        if (+date.slice(11, 13) > 23) {
-                            date = '';
-                            break prep;
-                        }
-                        // Local
-                        if (fasttype === 2) {
-                            offset = null;
-                            date += 'Z';
-                        }
-                        // Offset; keep track of offset if not Z
-                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
-                            offset = date.slice(date.length - 6);
-                        }
-                        if (unsafeDelim)
-                            date = date.slice(0, 10) + 'T' + date.slice(11);
-                    }
-                    // Time
-                    else if (fasttype === 4) {
-                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
-                    }
-                    hasDate = fasttype !== 4;
-                    hasTime = fasttype !== 3;
-                }
-            else {
-                let match = date.match(DATE_TIME_RE);
-                if (match) {
-                    if (!match[1]) {
-                        hasDate = false;
-                        date = `0000-01-01T${date}`;
-                    }
-                    hasTime = !!match[2];
-                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
-                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
-                    // Do not allow rollover hours.
-                    if (match[2] && +match[2] > 23) {
-                        date = '';
-                    }
-                    else {
-                        offset = match[3] || null;
-                        if (!offset && hasTime)
-                            date += 'Z';
-                    }
-                }
-                else {
-                    date = '';
-                }
-            }
-        }
-        super(date);
-        if (!isNaN(this.getTime())) {
-            this.#hasDate = hasDate;
-            this.#hasTime = hasTime;
-            this.#offset = offset;
-        }
-    }
-    isDateTime() {
-        return this.#hasDate && this.#hasTime;
-    }
-    isLocal() {
-        return !this.#hasDate || !this.#hasTime || !this.#offset;
-    }
-    isDate() {
-        return this.#hasDate && !this.#hasTime;
-    }
-    isTime() {
-        return this.#hasTime && !this.#hasDate;
-    }
-    isValid() {
-        return this.#hasDate || this.#hasTime;
-    }
-    toISOString() {
-        let iso = super.toISOString();
-        // Local Date
-        if (this.isDate())
-            return iso.slice(0, 10);
-        // Local Time
-        if (this.isTime())
-            return iso.slice(11, 23);
-        // Local DateTime
-        if (this.#offset === null)
-            return iso.slice(0, -1);
-        // Offset DateTime
-        if (this.#offset === 'Z' || this.#offset === 'z')
-            return iso;
-        // This part is quite annoying: JS strips the original timezone from the ISO string representation
-        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
-        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
-        offset = this.#offset[0] === '-' ? offset : -offset;
-        let offsetDate = new Date(this.getTime() - (offset * 60e3));
-        return offsetDate.toISOString().slice(0, -1) + this.#offset;
-    }
-    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
-        let date = new TomlDate(jsDate);
-        date.#offset = offset;
-        return date;
-    }
-    static wrapAsLocalDateTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalDate(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasTime = false;
-        date.#offset = null;
-        return date;
-    }
-    static wrapAsLocalTime(jsDate) {
-        let date = new TomlDate(jsDate);
-        date.#hasDate = false;
-        date.#offset = null;
-        return date;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function isDigit(char, base = 10) {
-    return base === 16
-        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
-        : (char > 0x2f && char < 0x30 + base);
-}
-function isEndOfValue(char, delim) {
-    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
-    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
-        // Structure end or next value delimiter
-        (delim && (char === delim || char === 0x2c /* , */)) ||
-        // Comment
-        char === 0x23; /* # */
-}
-/** @internal */
-function extractValue(ctx, end) {
-    let errPtr = ctx.p;
-    let c = ctx.s.charCodeAt(ctx.p);
-    // Structs
-    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
-        let value = c === 0x5b /* [ */
-            ? parseArray(ctx)
-            : parseInlineTable(ctx);
-        ctx.d++;
-        return value;
-    }
-    // Strings
-    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
-        return parseString(ctx);
-    }
-    // Booleans
-    // We can fast-path because the first character is enough to know the only possible value
-    if (c === 0x74 /* t */) { // Only possible valid value is `true`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, true;
-    }
-    if (c === 0x66 /* f */) { // Only possible valid value is `false`
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
-            TomlError.x('invalid value', ctx, errPtr);
-        return ctx.p++, false;
-    }
-    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
-    }
-    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
-    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
-    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
-        return parseDate(ctx, c, end);
-    }
-    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
-    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
-        return parseTime(ctx, c, end);
-    }
-    return parseNumber(ctx, ctx.p, c, 0, end);
-}
-// State:
-// 0: init
-// 1: integer
-// 2: fractional dot
-// 3: fractional
-// 4: exponent letter
-// 5: exponent
-// 6: exponent sign
-// 7: exponent with sign
-// >9: underscore; see below
-//     -> 12: was integer
-//     -> 14: was fractional
-//     -> 16: was exponent
-// states 2-5, 14, 16 are ONLY permitted iif base === 10
-function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-    let c = startChr;
-    let state = 0;
-    let hasUnderscores = false;
-    // (+/-)inf
-    if (c === 0x69 /* i */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, (sign || 1) / 0;
-    }
-    // (+/-)nan
-    if (c === 0x6e /* n */) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
-            TomlError.x('invalid value', ctx, startPtr);
-        return ctx.p++, NaN;
-    }
-    // Leading zero
-    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
-    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
-    if (c === 0x30 /* 0 */) {
-        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
-            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
-        if (!sign) {
-            if (c === 0x78 /* x */)
-                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-            else if (c === 0x62 /* b */)
-                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-            else if (c === 0x6f /* o */)
-                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
-        }
-        if (c === 0x2e /* . */)
-            state = 2;
-        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
-            state = 4;
-        else
-            TomlError.x('illegal leading zero', ctx, startPtr);
-    }
-    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
-    else if (!isDigit(c))
-        TomlError.x('invalid value', ctx, startPtr);
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (!state)
-            state = 1; // Detects single-digit numbers we can use a fast parse path for
-        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
-        // never permitted in even-numbered ones.
-        if (c === 0x5f /* _ */) {
-            if (!(state & 1))
-                TomlError.x('illegal underscore', ctx);
-            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
-            hasUnderscores = true;
-        }
-        // Transition to fractional part.
-        else if (state === 1 && c === 0x2e /* . */)
-            state = 2;
-        // Transition to exponent part.
-        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
-            state = 4;
-        // + and - are permitted in state 4 only (handled before entering the function for state 0)
-        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
-            state = 6;
-        }
-        // All special cases have been handled; only digits are allowed here
-        else if (!isDigit(c))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear state flags
-        else if (state > 9)
-            state -= 11;
-        else if (!(state & 1))
-            state++;
-    }
-    // Single-char number; we can fast-path these very easily.
-    if (!state) {
-        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
-        return ctx.bi === true ? BigInt(val) : val;
-    }
-    // Even-numbered states absolutely require a digit next; not even end of value is permitted
-    if (!(state & 1))
-        TomlError.x('unfinished numeric value', ctx, startPtr);
-    let str = ctx.s.slice(startPtr, ctx.p);
-    if (hasUnderscores)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return state > 1
-        ? parseFloat(str)
-        : parseInteger(ctx, str, 10, startPtr);
-}
-function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-    let c, underscore = 1;
-    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (c === 0x5f /* _ */) {
-            if (underscore & 1)
-                TomlError.x('illegal underscore', ctx);
-            underscore = 3;
-        }
-        // We only need to check if the number is a valid digit, nothing else is permitted
-        else if (!isDigit(c, base))
-            TomlError.x(`illegal character in numeric literal`, ctx);
-        // Clear underscore flag
-        else if (underscore & 1)
-            underscore--;
-    }
-    // Trailing underscore is not allowed
-    if (underscore & 1)
-        TomlError.x('unfinished numeric value', ctx);
-    let str = ctx.s.slice(startPtr + 2, ctx.p);
-    if (underscore)
-        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
-    return parseInteger(ctx, str, base, startPtr);
-}
-function parseInteger(ctx, str, base, startPtr) {
-    if (ctx.bi !== true)
-        int: {
-            let val = parseInt(str, base);
-            if (!Number.isSafeInteger(val)) {
-                if (ctx.bi)
-                    break int;
-                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
-            }
-            return val;
-        }
-    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
-}
-function parseDate(ctx, c, endChr) {
-    let startPtr = ctx.p++, unsafeSeparator;
-    if (!isDigit(c) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
-        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
-    }
-    ctx.p += 5;
-    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
-        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
-    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
-        let t = ctx.s.slice(startPtr, ctx.p);
-        return readDate(ctx, t, 3, false, startPtr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
-        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
-    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    if (c = ctx.s.charCodeAt(ctx.p)) {
-        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
-            let t = ctx.s.slice(startPtr, ++ctx.p);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
-        }
-        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
-            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
-            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
-            let t = ctx.s.slice(startPtr, ctx.p += 6);
-            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
-        }
-    }
-    let t = ctx.s.slice(startPtr, ctx.p);
-    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
-}
-function parseTime(ctx, c, endChr) {
-    let start = ctx.p;
-    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
-        return parseNumber(ctx, --ctx.p, c, 0, endChr);
-    }
-    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
-        ctx.p += 3;
-    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-            ;
-    let t = ctx.s.slice(start, ctx.p);
-    return readDate(ctx, t, 4, false, start);
-}
-function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
-    if (ctx.ld) {
-        let date = new TomlDate(str, type, unsafeDelim);
-        if (!date.isValid())
-            TomlError.x('invalid date', ctx, errPtr);
-        return date;
-    }
-    try {
-        if (temporalSuffix)
-            str += temporalSuffix;
-        switch (type) {
-            case 1: return Temporal.ZonedDateTime.from(str);
-            case 2: return Temporal.PlainDateTime.from(str);
-            case 3: return Temporal.PlainDate.from(str);
-            case 4: return Temporal.PlainTime.from(str);
-        }
-    }
-    catch (e) {
-        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-/** @internal */
-function skipComment(ctx) {
-    for (; ctx.p < ctx.s.length; ctx.p++) {
-        let c = ctx.s.charCodeAt(ctx.p);
-        if (c === 0xa /* \n */)
-            break;
-        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
-            ctx.p++;
-            break;
-        }
-        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
-            TomlError.x('control characters are not allowed in comments', ctx);
-        }
-    }
-}
-/** @internal */
-function skipVoid(ctx, banNewLines, banComments) {
-    let c;
-    while (ctx.p < ctx.s.length) {
-        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
-            c === 0x9 /* \t */ ||
-            (!banNewLines &&
-                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
-            ctx.p++;
-        if (banComments || c !== 0x23 /* # */)
-            break;
-        skipComment(ctx);
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-/** @internal */
-function parseKey(ctx, end = 0x3d /* = */) {
-    // States:
-    // 0: before first char
-    // 1: parsing bare key
-    // 2: after key component
-    let startPtr;
-    let state = 0;
-    let parsed = [];
-    let sliceStart;
-    let c = ctx.s.charCodeAt(startPtr = ctx.p);
-    do {
-        // End of key
-        if (c === end) {
-            if (!state)
-                TomlError.x('unexpected end of key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            return ctx.p++, parsed;
-        }
-        // Dotted key separator
-        else if (c === 0x2e /* . */) {
-            if (!state)
-                TomlError.x('illegal empty bare key', ctx);
-            if (state === 1)
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            state = 0;
-        }
-        // Quoted key
-        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
-            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
-                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
-            parsed.push(parseString(ctx));
-            state = 2;
-            ctx.p--;
-        }
-        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
-        else if (c === 0x20 || c === 0x9 /* \t */) {
-            if (state === 1) {
-                parsed.push(ctx.s.slice(sliceStart, ctx.p));
-                state = 2;
-            }
-        }
-        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
-        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
-            TomlError.x('illegal character in key', ctx);
-        }
-        // Illegal character
-        else if (!state) {
-            state = 1;
-            sliceStart = ctx.p;
-        }
-    } while (c = ctx.s.charCodeAt(++ctx.p));
-    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
-}
-/** @internal */
-function parseInlineTable(ctx) {
-    let startPtr = ctx.p++;
-    let res = Object.create(null);
-    let seen = new Set();
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
-            ctx.p++;
-            return res;
-        }
-        let k;
-        let t = res;
-        let hasOwn = false;
-        let errPtr = ctx.p;
-        let key = parseKey(ctx);
-        for (let i = 0; i < key.length; i++) {
-            if (i)
-                t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            k = key[i];
-            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
-                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-            }
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor')) {
-                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
-                break;
-            }
-            if (!hasOwn && unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-            }
-        }
-        if (hasOwn) {
-            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
-        }
-        skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 0x7d /* } */);
-        if (t && typeof (t[k] = value) === 'object')
-            seen.add(value);
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished table', ctx, startPtr);
-}
-/** @internal */
-function parseArray(ctx) {
-    let startPtr = ctx.p++;
-    let res = [];
-    let c;
-    while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
-            ctx.p++;
-            return res;
-        }
-        res.push(extractValue(ctx, 0x5d /* ] */));
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
-            return res;
-        }
-        if (c !== 0x2c /* , */)
-            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
-    }
-    TomlError.x('unfinished array', ctx, startPtr);
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-function peekTable(ctx, key, table, meta, type) {
-    let t = table;
-    let m = meta;
-    let k;
-    let hasOwn = false;
-    let state;
-    for (let i = 0; i < key.length; i++) {
-        if (i) {
-            t = hasOwn ? t[k] : (t[k] = Object.create(null));
-            m = (state = m[k]).c;
-            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
-                return null;
-            }
-            if (state.t === 2 /* Type.ARRAY */) {
-                let l = t.length - 1;
-                t = t[l];
-                m = m[l].c;
-            }
-        }
-        k = key[i];
-        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
-            return null;
-        }
-        if (!hasOwn) {
-            let unsafe = k === '__proto__';
-            if (ctx.uk && (unsafe || k === 'constructor'))
-                return false;
-            if (unsafe) {
-                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
-            }
-            m[k] = {
-                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
-                    ? 3 /* Type.ARRAY_DOTTED */ : type,
-                d: false,
-                i: 0,
-                c: Object.create(null),
-            };
-        }
-    }
-    state = m[k];
-    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
-        // Bad key type!
-        return null;
-    }
-    if (type === 2 /* Type.ARRAY */) {
-        if (!state.d) {
-            state.d = true;
-            t[k] = [];
-        }
-        t[k].push(t = Object.create(null));
-        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
-    }
-    if (state.d) {
-        // Redefining a table!
-        return null;
-    }
-    state.d = true;
-    if (type === 1 /* Type.EXPLICIT */) {
-        t = hasOwn ? t[k] : (t[k] = Object.create(null));
-    }
-    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
-        return null;
-    }
-    return [k, t, state.c];
-}
-function validateTablePeek(ctx, peek, ptr) {
-    if (peek === null || ctx.uk === 2)
-        TomlError.x(peek === null
-            ? 'trying to redefine an already defined table or value'
-            : 'document contains an unsafe property', ctx, ptr);
-}
-function parse_parse(toml, options = {}) {
-    let ctx = {
-        s: toml,
-        p: 0,
-        d: options.maxDepth ?? 1000,
-        bi: options.integersAsBigInt ?? false,
-        ld: options.useLegacyDate ?? true,
-        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
-    };
-    let res = Object.create(null);
-    let meta = Object.create(null);
-    let tmp;
-    let skipping = false;
-    let tbl = res;
-    let m = meta;
-    // BOM is allowed, skip.
-    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
-    if (toml.charCodeAt(0) === 0xfeff)
-        ctx.p++;
-    skipVoid(ctx);
-    while (ctx.p < toml.length) {
-        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
-            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
-            tmp = ctx.p += +isTableArray;
-            skipping = false;
-            let k = parseKey(ctx, 0x5d /* ] */);
-            if (isTableArray) {
-                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
-                    TomlError.x('expected end of table array declaration', ctx);
-                }
-                ctx.p++;
-            }
-            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
-            if (!p) {
-                validateTablePeek(ctx, p, tmp);
-                skipping = true;
-            }
-            else {
-                m = p[2];
-                tbl = p[1];
-            }
-        }
-        else {
-            tmp = ctx.p;
-            let k = parseKey(ctx);
-            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
-            if (!p && !skipping)
-                validateTablePeek(ctx, p, tmp);
-            skipVoid(ctx, true, true);
-            let v = extractValue(ctx, void 0);
-            if (p && !skipping)
-                p[1][p[0]] = v;
-        }
-        skipVoid(ctx, true);
-        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
-            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
-        }
-        skipVoid(ctx);
-    }
-    return res;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-let BARE_KEY = /^[a-z0-9-_]+$/i;
-let HAS_WELLFORMED = !!(''.isWellFormed);
-function extendedTypeOf(obj) {
-    let type = typeof obj;
-    if (type === 'object') {
-        if (Array.isArray(obj))
-            return 'array';
-        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
-            return 'date';
-        if (globalThis.Temporal) {
-            if (obj.until) {
-                if (obj instanceof Temporal.ZonedDateTime)
-                    return 'temporal/tz+uc';
-                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
-                    return 'temporal/uc';
-                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
-                    return 'temporal';
-                if (obj instanceof Temporal.PlainYearMonth)
-                    return 'temporal/x';
-            }
-            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
-                (obj.negated && obj instanceof Temporal.Duration)) {
-                return 'temporal/x';
-            }
-        }
-    }
-    return type;
-}
-function isArrayOfTables(obj) {
-    for (let i = 0; i < obj.length; i++) {
-        if (extendedTypeOf(obj[i]) !== 'object')
-            return false;
-    }
-    return obj.length != 0;
-}
-function formatWellFormedStringUnchecked(s) {
-    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
-}
-function formatString(s) {
-    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
-}
-function formatKey(s) {
-    if (BARE_KEY.test(s))
-        return s;
-    if (HAS_WELLFORMED && !s.isWellFormed())
-        throw new RangeError('key contains illegal lone surrogates');
-    return formatWellFormedStringUnchecked(s);
-}
-function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    switch (type) {
-        // @ts-expect-error -- intentional fallthrough case
-        case 'number':
-            if (isNaN(val))
-                return 'nan';
-            if (val === Infinity)
-                return 'inf';
-            if (val === -Infinity)
-                return '-inf';
-            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
-                return val.toFixed(1);
-        case 'bigint':
-        case 'boolean':
-        case 'temporal':
-            return val.toString();
-        case 'string':
-            return formatString(val);
-        case 'date':
-            if (isNaN(val.getTime()))
-                throw new TypeError('cannot serialize invalid date');
-            return val.toISOString();
-        case 'object':
-            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
-        case 'array':
-            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
-        // @ts-expect-error -- intentional fallthrough case
-        case 'temporal/tz+uc':
-            if (strictTemporal) {
-                let tz = val.timeZoneId;
-                let tzc = tz.charCodeAt(0);
-                if (
-                // Classic offset
-                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
-                    (
-                    // Fast pre-check pass; see below for the actually accepted values
-                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
-                        (
-                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
-                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
-                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
-                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
-                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
-                            !tz.startsWith('Etc/')))) {
-                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
-                }
-            }
-        case 'temporal/uc':
-            if (strictTemporal && val.calendarId !== 'iso8601')
-                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
-            return val.toString({
-                calendarName: 'never',
-                timeZoneName: 'never',
-            });
-        case 'temporal/x':
-            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
-    }
-}
-function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
-    let keys = Object.keys(obj);
-    if (keys.length === 0)
-        return '{}';
-    let res = '{ ';
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (i)
-            res += ', ';
-        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' }';
-}
-function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
-    if (array.length === 0)
-        return '[]';
-    let res = '[ ';
-    for (let i = 0; i < array.length; i++) {
-        if (i)
-            res += ', ';
-        if (array[i] === null || array[i] === void 0) {
-            throw new TypeError('arrays cannot contain null or undefined values');
-        }
-        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
-    }
-    return res + ' ]';
-}
-function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let res = '';
-    for (let i = 0; i < array.length; i++) {
-        res += `${res && '\n'}[[${key}]]\n`;
-        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
-    }
-    return res;
-}
-function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
-    if (depth === 0) {
-        throw new Error('Could not stringify the object: maximum object depth exceeded');
-    }
-    let preamble = '';
-    let tables = '';
-    let keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (obj[k] !== null && obj[k] !== void 0) {
-            let type = extendedTypeOf(obj[k]);
-            if (type === 'symbol' || type === 'function') {
-                throw new TypeError(`cannot serialize values of type '${type}'`);
-            }
-            let key = formatKey(k);
-            if (type === 'array' && isArrayOfTables(obj[k])) {
-                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else if (type === 'object') {
-                let tblKey = prefix ? `${prefix}.${key}` : key;
-                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
-            }
-            else {
-                preamble += key;
-                preamble += ' = ';
-                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
-                preamble += '\n';
-            }
-        }
-    }
-    if (tableKey && (preamble || !tables)) // Create table only if necessary
-        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
-    return preamble && tables
-        ? `${preamble}\n${tables}`
-        : preamble || tables;
-}
-function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
-    if (extendedTypeOf(obj) !== 'object') {
-        throw new TypeError('stringify can only be called with an object');
-    }
-    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
-    if (str[str.length - 1] !== '\n')
-        return str + '\n';
-    return str;
-}
-
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
-/*!
- * Copyright (c) Squirrel Chat et al., All rights reserved.
- * SPDX-License-Identifier: BSD-3-Clause
- *
- * Redistribution and use in source and binary forms, with or without
- * modification, are permitted provided that the following conditions are met:
- *
- * 1. Redistributions of source code must retain the above copyright notice, this
- *    list of conditions and the following disclaimer.
- * 2. Redistributions in binary form must reproduce the above copyright notice,
- *    this list of conditions and the following disclaimer in the
- *    documentation and/or other materials provided with the distribution.
- * 3. Neither the name of the copyright holder nor the names of its contributors
- *    may be used to endorse or promote products derived from this software without
- *    specific prior written permission.
- *
- * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
- * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
- * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
- * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
- * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
- * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
- * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
- * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
- * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
- * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
- */
-
-
-
-
-
-/** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
-
-;// CONCATENATED MODULE: ./src/confd.ts
-// What a deploy can learn about the server's confd from outside: its processes' command lines
-// and the template resources in their -confdir. Pure: the commands run in docker-host.ts.
-
-
-/** confd's defaults, as its flag package has them. */
-const DEFAULT_CONFDIR = '/etc/confd';
-const DEFAULT_BACKEND = 'etcd';
-/** More template resources than a host setup has: the rest are not read. */
-const MAX_RESOURCES = 100;
-/** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
-function flagValue(words, name) {
-    for (let i = 0; i < words.length; i += 1) {
-        const m = new RegExp(`^--?${name}(?:=(.*))?$`).exec(words[i]);
-        if (m)
-            return m[1] ?? words[i + 1];
-    }
-    return undefined;
-}
-/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
-function confdProcesses(commandLines) {
-    return commandLines
-        .map((line) => line.trim().split(/\s+/))
-        .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
-        .map((words) => ({
-        confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
-        backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
-        prefix: flagValue(words, 'prefix') ?? '',
-    }));
-}
-/** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
-const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
-/** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
- * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
-const readResources = (confds) => ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
-    ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
-/** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
-function joinedKey(globalPrefix, own, key) {
-    return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
-}
-/** A template resource's file as TOML: its keys (prefixes joined), dest and reload_cmd. */
-function resource(text, globalPrefix) {
-    try {
-        const t = parse_parse(text).template;
-        if (!t)
-            return {};
-        const str = (value) => (typeof value === 'string' ? value : undefined);
-        return {
-            keys: Array.isArray(t.keys) ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k))) : undefined,
-            dest: str(t.dest),
-            reloadCmd: str(t.reload_cmd),
-        };
-    }
-    catch {
-        return {};
-    }
-}
-/** Each confd's resources, from readResources' files by path. */
-function resourcesOf(confds, files) {
-    const found = new Map();
-    for (const p of confds) {
-        found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
-            .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })));
-    }
-    return found;
-}
-/** Whether confd re-renders a resource from `key`: one of its keys is the key or a path above it. */
-const renders = (resource, key) => resource.keys === undefined || resource.keys.some((k) => k === '/' || key === k || key.startsWith(`${k}/`));
-/** The resources of running Redis confds that render from `key`. */
-const resourcesRendering = (state, key) => [...state.resources.values()].flat().filter((r) => renders(r, key));
-/** The resource whose rendered file tells what confd did with `key`: one with a dest, preferring one
- * whose keys name it over one whose keys could not be read (counted as rendering every key). */
-const resourceRendering = (state, key) => {
-    const rendering = resourcesRendering(state, key).filter((r) => r.dest);
-    return rendering.find((r) => r.keys !== undefined) ?? rendering[0];
-};
-/** The no-reload setup: confd hands the address to nginx's admin socket (examples/host/bin/dhd-peer). */
-const handsPeerToNginx = (r) => /\bdhd-peer\s+set\b/.test(r.reloadCmd ?? '');
-/** Whether a rendered file (an upstream block, or the no-reload setup's peer file) names `port`. */
-const namesPort = (rendered, port) => new RegExp(`:${port}(?!\\d)`).test(rendered);
-/** How many Redis confds have a resource that renders from `key` (undefined: a -confdir showed no
- * resources, unreadable perhaps, so nobody can tell). */
-function confdsRendering(state, key) {
-    const dirs = [...state.resources.values()];
-    if (dirs.length === 0 || dirs.some((resources) => resources.length === 0))
-        return undefined;
-    return dirs.filter((resources) => resources.some((r) => renders(r, key))).length;
-}
-/** Said when a confd with the Redis backend has several template resources: its one watch wakes
- * only one of them per write (confd 0.16), so a switch of either deployment may never render. */
-function sharedWatchProblem(state) {
-    const shared = [...state.resources].filter(([, resources]) => resources.length > 1);
-    if (shared.length === 0)
-        return undefined;
-    const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
-    return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/is-stream/index.js
-var is_stream = __nccwpck_require__(6543);
-// EXTERNAL MODULE: ./node_modules/make-dir/index.js
-var make_dir = __nccwpck_require__(6512);
-;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
-class PromiseQueue {
-    constructor({ concurrency = 1 } = {}) {
-        this.options = { concurrency };
-        this.running = 0;
-        this.queue = [];
-        this.idleCallbacks = [];
-    }
-    clear() {
-        this.queue = [];
-    }
-    onIdle(callback) {
-        this.idleCallbacks.push(callback);
-        return () => {
-            const index = this.idleCallbacks.indexOf(callback);
-            if (index !== -1) {
-                this.idleCallbacks.splice(index, 1);
-            }
-        };
-    }
-    waitTillIdle() {
-        return new Promise((resolve) => {
-            if (this.running === 0) {
-                resolve();
-                return;
-            }
-            const dispose = this.onIdle(() => {
-                dispose();
-                resolve();
-            });
-        });
-    }
-    add(callback) {
-        return new Promise((resolve, reject) => {
-            const runCallback = () => {
-                this.running += 1;
-                try {
-                    Promise.resolve(callback()).then((val) => {
-                        resolve(val);
-                        this.processNext();
-                    }, (err) => {
-                        reject(err);
-                        this.processNext();
-                    });
-                }
-                catch (err) {
-                    reject(err);
-                    this.processNext();
-                }
-            };
-            if (this.running >= this.options.concurrency) {
-                this.queue.push(runCallback);
-            }
-            else {
-                runCallback();
-            }
-        });
-    }
-    // Internal function, don't use
-    processNext() {
-        this.running -= 1;
-        const callback = this.queue.shift();
-        if (callback) {
-            callback();
-        }
-        else if (this.running === 0) {
-            this.idleCallbacks.forEach((item) => item());
-        }
-    }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
-/* @flow */
-
-
-
-
-const defaultFilesystem = {
-    join(pathA, pathB) {
-        return external_path_.join(pathA, pathB);
-    },
-    basename(path) {
-        return external_path_.basename(path);
-    },
-    stat(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-    readdir(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.readdir(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-};
-async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
-    const itemStat = await fileSystem.stat(path);
-    if (itemStat.isFile()) {
-        result.files.push(path);
-    }
-    else if (itemStat.isDirectory()) {
-        result.directories.push(path);
-    }
-    if (!itemStat.isDirectory() || recursive === 'none') {
-        return;
-    }
-    const contents = await fileSystem.readdir(path);
-    contents.forEach((item) => {
-        const itemPath = fileSystem.join(path, item);
-        if (!validate(itemPath)) {
-            return;
-        }
-        queue
-            .add(() => scanDirectoryInternal({
-            path: itemPath,
-            recursive: recursive === 'shallow' ? 'none' : 'deep',
-            validate,
-            result,
-            fileSystem,
-            queue,
-            reject,
-        }))
-            .catch(reject);
-    });
-}
-async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
-    external_assert_(path && typeof path === 'string', 'path must be a valid string');
-    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
-    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
-    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
-    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
-    const queue = new PromiseQueue({
-        concurrency,
-    });
-    const result = { files: [], directories: [] };
-    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-    await new Promise((resolve, reject) => {
-        scanDirectoryInternal({
-            path,
-            recursive: recursive ? 'deep' : 'shallow',
-            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
-            result,
-            fileSystem: mergedFileSystem,
-            queue,
-            reject,
-        })
-            .then(() => queue.waitTillIdle())
-            .then(resolve, reject);
-    });
-    return result;
-}
-/* harmony default export */ const esm = (scanDirectory);
-
-// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
-var shell_escape = __nccwpck_require__(4646);
-;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
-
-
-
-
-
-
-
-
-
-const DEFAULT_CONCURRENCY = 1;
-const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
-const DEFAULT_TICK = () => {
-    /* No Op */
-};
-class SSHError extends Error {
-    constructor(message, code = null) {
-        super(message);
-        this.code = code;
-    }
-}
-function unixifyPath(path) {
-    if (path.includes('\\')) {
-        return path.split('\\').join('/');
-    }
-    return path;
-}
-async function readFile(filePath) {
-    return new Promise((resolve, reject) => {
-        external_fs_.readFile(filePath, 'utf8', (err, res) => {
-            if (err) {
-                reject(err);
-            }
-            else {
-                resolve(res);
-            }
-        });
-    });
-}
-const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path, sftp) {
-    let stats = null;
-    try {
-        stats = await new Promise((resolve, reject) => {
-            sftp.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    catch (_) {
-        /* No Op */
-    }
-    if (stats) {
-        if (stats.isDirectory()) {
-            // Already exists, nothing to worry about
-            return;
-        }
-        throw new Error('mkdir() failed, target already exists and is not a directory');
-    }
-    try {
-        await new Promise((resolve, reject) => {
-            sftp.mkdir(path, (err) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve();
-                }
-            });
-        });
-    }
-    catch (err) {
-        if (err != null && typeof err.stack === 'string') {
-            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
-            if (matches != null) {
-                throw new SSHError(err.message, matches[1]);
-            }
-            throw err;
-        }
-    }
-}
-class NodeSSH {
-    constructor() {
-        this.connection = null;
-    }
-    getConnection() {
-        const { connection } = this;
-        if (connection == null) {
-            throw new Error('Not connected to server');
-        }
-        return connection;
-    }
-    async connect(givenConfig) {
-        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
-        const config = { ...givenConfig };
-        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
-        if (config.host != null) {
-            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
-        }
-        else if (config.sock != null) {
-            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
-        }
-        else {
-            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
-        }
-        if (config.privateKey != null || config.privateKeyPath != null) {
-            if (config.privateKey != null) {
-                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
-                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
-            }
-            else if (config.privateKeyPath != null) {
-                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
-                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
-            }
-            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
-            if (config.privateKeyPath != null) {
-                // Must be an fs path
-                try {
-                    config.privateKey = await readFile(config.privateKeyPath);
-                }
-                catch (err) {
-                    if (err != null && err.code === 'ENOENT') {
-                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
-                    }
-                    throw err;
-                }
-            }
-        }
-        else if (config.password != null) {
-            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
-        }
-        if (config.tryKeyboard != null) {
-            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
-        }
-        if (config.tryKeyboard) {
-            const { password } = config;
-            if (config.onKeyboardInteractive != null) {
-                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
-            }
-            else if (password != null) {
-                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
-                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
-                        finish([password]);
-                    }
-                };
-            }
-        }
-        const connection = new lib.Client();
-        this.connection = connection;
-        await new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            if (config.onKeyboardInteractive) {
-                connection.on('keyboard-interactive', config.onKeyboardInteractive);
-            }
-            connection.on('ready', () => {
-                connection.removeListener('error', reject);
-                resolve();
-            });
-            connection.on('end', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-            });
-            connection.on('close', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-                reject(new SSHError('No response from server', 'ETIMEDOUT'));
-            });
-            connection.connect(config);
-        });
-        return this;
-    }
-    isConnected() {
-        return this.connection != null;
-    }
-    async requestShell(options) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            const callback = (err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            };
-            if (options == null) {
-                connection.shell(callback);
-            }
-            else {
-                connection.shell(options, callback);
-            }
-        });
-    }
-    async withShell(callback, options) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const shell = await this.requestShell(options);
-        try {
-            await callback(shell);
-        }
-        finally {
-            shell.destroy();
-        }
-    }
-    async requestSFTP() {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.sftp((err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    async withSFTP(callback) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const sftp = await this.requestSFTP();
-        try {
-            await callback(sftp);
-        }
-        finally {
-            sftp.end();
-        }
-    }
-    async execCommand(givenCommand, options = {}) {
-        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
-        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
-        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
-        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
-        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
-        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
-        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
-        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
-        let command = givenCommand;
-        if (options.cwd) {
-            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
-        }
-        const connection = this.getConnection();
-        const output = { stdout: [], stderr: [] };
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                    return;
-                }
-                if (options.onChannel) {
-                    options.onChannel(channel);
-                }
-                channel.on('data', (chunk) => {
-                    if (options.onStdout)
-                        options.onStdout(chunk);
-                    output.stdout.push(chunk.toString(options.encoding));
-                });
-                channel.stderr.on('data', (chunk) => {
-                    if (options.onStderr)
-                        options.onStderr(chunk);
-                    output.stderr.push(chunk.toString(options.encoding));
-                });
-                if (options.stdin != null) {
-                    if (is_stream.readable(options.stdin)) {
-                        options.stdin.pipe(channel, {
-                            end: true,
-                        });
-                    }
-                    else {
-                        channel.write(options.stdin);
-                        channel.end();
-                    }
-                }
-                else {
-                    channel.end();
-                }
-                let code = null;
-                let signal = null;
-                channel.on('exit', (code_, signal_) => {
-                    code = code_ !== null && code_ !== void 0 ? code_ : null;
-                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
-                });
-                channel.on('close', () => {
-                    let stdout = output.stdout.join('');
-                    let stderr = output.stderr.join('');
-                    if (options.noTrim !== true) {
-                        stdout = stdout.trim();
-                        stderr = stderr.trim();
-                    }
-                    resolve({
-                        code: code != null ? code : null,
-                        signal: signal != null ? signal : null,
-                        stdout,
-                        stderr,
-                    });
-                });
-            });
-        });
-    }
-    async exec(command, parameters, options = {}) {
-        external_assert_(typeof command === 'string', 'command must be a valid string');
-        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
-        for (let i = 0, { length } = parameters; i < length; i += 1) {
-            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
-        }
-        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
-        const response = await this.execCommand(completeCommand, options);
-        if (options.stream == null || options.stream === 'stdout') {
-            if (response.stderr) {
-                throw new Error(response.stderr);
-            }
-            return response.stdout;
-        }
-        if (options.stream === 'stderr') {
-            return response.stderr;
-        }
-        return response;
-    }
-    async mkdir(path, method = 'sftp', givenSftp = null) {
-        external_assert_(typeof path === 'string', 'path must be a valid string');
-        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        if (method === 'exec') {
-            await this.exec('mkdir', ['-p', unixifyPath(path)]);
-            return;
-        }
-        const sftp = givenSftp || (await this.requestSFTP());
-        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
-            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
-                throw error;
-            }
-            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
-            await makeSftpDirectory(false);
-        });
-        try {
-            await makeSftpDirectory(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        const sftp = givenSftp || (await this.requestSFTP());
-        try {
-            await new Promise((resolve, reject) => {
-                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
-                    if (err) {
-                        reject(err);
-                    }
-                    else {
-                        resolve();
-                    }
-                });
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        external_assert_(await new Promise((resolve) => {
-            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
-                resolve(err === null);
-            });
-        }), `localFile does not exist at ${localFile}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const putFile = (retry) => {
-            return new Promise((resolve, reject) => {
-                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
-                    if (err == null) {
-                        resolve();
-                        return;
-                    }
-                    if (err.message === 'No such file' && retry) {
-                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
-                    }
-                    else {
-                        reject(err);
-                    }
-                });
-            });
-        };
-        try {
-            await putFile(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
-        external_assert_(Array.isArray(files), 'files must be an array');
-        for (let i = 0, { length } = files; i < length; i += 1) {
-            const file = files[i];
-            external_assert_(file, 'files items must be valid objects');
-            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
-            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
-        }
-        const transferred = [];
-        const sftp = givenSftp || (await this.requestSFTP());
-        const queue = new PromiseQueue({ concurrency });
-        try {
-            await new Promise((resolve, reject) => {
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        await this.putFile(file.local, file.remote, sftp, transferOptions);
-                        transferred.push(file);
-                    })
-                        .catch(reject);
-                });
-                queue.waitTillIdle().then(resolve);
-            });
-        }
-        catch (error) {
-            if (error != null) {
-                error.transferred = transferred;
-            }
-            throw error;
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(localDirectory, {
-            recursive,
-            validate,
-        });
-        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(remoteDirectory, {
-            recursive,
-            validate,
-            concurrency,
-            fileSystem: {
-                basename(path) {
-                    return external_path_.posix.basename(path);
-                },
-                join(pathA, pathB) {
-                    return external_path_.posix.join(pathA, pathB);
-                },
-                readdir(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.readdir(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                resolve(res.map((item) => item.filename));
-                            }
-                        });
-                    });
-                },
-                stat(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.stat(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
-                                resolve(res);
-                            }
-                        });
-                    });
-                },
-            },
-        });
-        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await make_dir(external_path_.join(localDirectory, directory));
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    forwardIn(remoteAddr, remotePort, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.destIP === remoteAddr && details.destPort === port) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('tcp connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('tcp connection', handler);
-                        connection.unforwardIn(remoteAddr, port, (_error) => {
-                            if (_error) {
-                                _reject(error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ port, dispose });
-            });
-        });
-    }
-    forwardOut(srcIP, srcPort, dstIP, dstPort) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    forwardInStreamLocal(socketPath, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.socketPath === socketPath) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('unix connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('unix connection', handler);
-                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
-                            if (_error) {
-                                _reject(_error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ dispose });
-            });
-        });
-    }
-    forwardOutStreamLocal(socketPath) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    dispose() {
-        if (this.connection) {
-            this.connection.end();
-            this.connection = null;
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
-var shell_quote = __nccwpck_require__(6591);
-;// CONCATENATED MODULE: ./src/shell.ts
-// The one place a remote command line is made: an argument list, each element
-// quoted so the server's shell passes it on as one literal argument.
-
-function shellCommand(argv) {
-    if (argv.length === 0)
-        throw new Error('empty command');
-    return (0,shell_quote.quote)([...argv]);
-}
-
-;// CONCATENATED MODULE: ./src/ssh/kept-output.ts
-// What a command's output keeps on the runner: at most `limit` bytes of a stream,
-// the last ones. node-ssh keeps all of it, and a chatty release command (or a
-// huge file on the server) could run the runner out of memory mid-deploy.
-class KeptOutput {
-    limit;
-    chunks = [];
-    size = 0;
-    dropped = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.size += chunk.length;
-        // Whole chunks go while the rest still holds `limit` bytes; bytes() cuts what remains over it.
-        while (this.chunks.length > 1 && this.size - this.chunks[0].length >= this.limit) {
-            const first = this.chunks.shift();
-            this.size -= first.length;
-            this.dropped += first.length;
-        }
-    }
-    /** The bytes that came and are not kept (from the start of the stream). */
-    get cut() {
-        return this.dropped + Math.max(this.size - this.limit, 0);
-    }
-    /** The last `limit` bytes. */
-    bytes() {
-        const all = Buffer.concat(this.chunks);
-        return all.subarray(Math.max(all.length - this.limit, 0));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ssh/connection.ts
-// The one SSH connection of a deploy: host key pinned before authentication,
-// commands as exec channels (argument lists quoted by shellCommand), and local
-// forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
-
-
-
-
-
-
-
-
-class HostKeyError extends Error {
-}
-/** The connection went away under the deploy: nothing more can be done on the server from here. */
-class ConnectionLost extends Error {
-}
-/** A command outlived its timeoutMs (it may still run on the server: the caller deals with that). */
-class CommandTimedOut extends Error {
-}
-/** A dead connection is noticed after KEEPALIVE_COUNT unanswered keepalives: ~15 s, below the lock's TTL. */
-const KEEPALIVE_MS = 5_000;
-const KEEPALIVE_COUNT = 3;
-const READY_TIMEOUT_MS = 20_000;
-/** The most output of one stream a command may print for the deploy to read (its largest, the
- * inspect of every container of a busy server, is well below). */
-const OUTPUT_LIMIT_BYTES = 16 * 1024 * 1024;
-/** One SSH hop, its host key checked before authentication; `sock` is the
- * transport (TCP, or a bastion's forward). Errors name the inputs to fix. */
-async function openHop(hop, role, sock) {
-    const ssh = new NodeSSH();
-    let refusal;
-    const name = hostName(hop.host, hop.port);
-    try {
-        await ssh.connect({
-            host: hop.host,
-            port: hop.port,
-            sock: sock,
-            username: hop.username,
-            privateKey: hop.privateKey,
-            passphrase: hop.passphrase,
-            keepaliveInterval: KEEPALIVE_MS,
-            keepaliveCountMax: KEEPALIVE_COUNT,
-            readyTimeout: READY_TIMEOUT_MS,
-            ...hostKeyAlgorithms(hop),
-            // ssh2 hands over the raw key blob when no hostHash is set.
-            hostVerifier: (key) => {
-                if (hop.insecureSkipHostKeyCheck)
-                    return true;
-                const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
-                const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
-                if (!verdict.ok) {
-                    const fix = role === 'server'
-                        ? `set the input host-fingerprint: ${fingerprintOf(key)}`
-                        : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
-                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
-                        `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
-                }
-                return verdict.ok;
-            },
-        });
-    }
-    catch (e) {
-        ssh.dispose();
-        if (refusal)
-            throw new HostKeyError(refusal);
-        const message = e.message;
-        if (/authentication methods failed/i.test(message)) {
-            throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
-        }
-        throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
-    }
-    return ssh;
-}
-async function connect(target, debug) {
-    let bastion;
-    let ssh;
-    if (target.jump) {
-        const jump = { ...target.jump, insecureSkipHostKeyCheck: false };
-        bastion = await openHop(jump, 'jump host', await openTcp(jump.host, jump.port));
-        try {
-            const tunnel = await bastion.forwardOut('127.0.0.1', 0, target.host, target.port);
-            ssh = await openHop(target, 'server', tunnel);
-        }
-        catch (e) {
-            bastion.dispose();
-            throw e;
-        }
-    }
-    else {
-        ssh = await openHop(target, 'server', await openTcp(target.host, target.port));
-    }
-    // node-ssh drops its error listener after connecting: without one a reset crashes the process.
-    // The bastion's connection carries the server's, so losing either loses both; commands in
-    // flight fail at once rather than at the next keepalive.
-    let lostWith;
-    /** Called once with the loss: the commands in flight (to reject them) and onLost listeners. */
-    const onLoss = new Set();
-    const lose = (why) => {
-        if (lostWith)
-            return;
-        lostWith = new ConnectionLost(`the SSH connection to the server was lost (${why})`);
-        onLoss.forEach((notify) => notify(lostWith));
-    };
-    for (const hop of [ssh, bastion]) {
-        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
-        hop?.connection?.on('close', () => lose('the server closed it'));
-    }
-    const forwards = new Set();
-    let closing = false;
-    return {
-        async run(argv, options = {}) {
-            const command = shellCommand(argv);
-            const what = argv.slice(0, 3).join(' ');
-            debug(`$ ${command}`);
-            if (lostWith)
-                throw lostWith;
-            const client = ssh.connection;
-            if (!client)
-                throw new ConnectionLost('the SSH connection to the server is closed');
-            const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
-            const stdout = new KeptOutput(limit);
-            const stderr = new KeptOutput(limit);
-            let channel;
-            let waiting = true;
-            let timer;
-            // Lost connection, timeout and too much output end the wait at once: a command that ignores
-            // its closed channel (an attached `docker run`, say) may run on, and its caller deals with that.
-            let stop = () => undefined;
-            const stopped = new Promise((_, reject) => { stop = reject; });
-            onLoss.add(stop);
-            // The time counts from the request: a server that never opens the channel (sshd at its
-            // MaxSessions, say) ends the wait as well.
-            if (options.timeoutMs) {
-                timer = setTimeout(() => {
-                    channel?.close();
-                    stop(new CommandTimedOut(`timed out after ${options.timeoutMs} ms: ${what}`));
-                }, options.timeoutMs);
-            }
-            try {
-                const ended = new Promise((resolve, reject) => {
-                    client.exec(command, (err, opened) => {
-                        if (err)
-                            return reject(err);
-                        // The wait already ended (a timeout before the channel opened): hang up on what started.
-                        if (!waiting)
-                            return opened.close();
-                        channel = opened;
-                        let code = null;
-                        let signal = null;
-                        opened.on('data', (chunk) => {
-                            stdout.push(chunk);
-                            // What is parsed must be whole: past the limit it is an error, not a cut.
-                            if (stdout.cut > 0 && !options.keepBytes) {
-                                opened.close();
-                                stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
-                            }
-                        });
-                        opened.stderr.on('data', (chunk) => stderr.push(chunk));
-                        opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
-                        opened.on('close', () => resolve({ code, signal }));
-                        opened.end(options.stdin);
-                    });
-                });
-                const result = await Promise.race([stopped, ended]);
-                // No exit status and no signal: the channel closed under the command (a dropped connection).
-                if (result.code === null && !result.signal)
-                    throw new ConnectionLost(`the SSH connection closed before ${what} reported how it ended`);
-                const text = (kept) => {
-                    const decoded = kept.bytes().toString('utf8');
-                    return kept.cut > 0 ? `[${kept.cut} bytes before this were not kept]\n${decoded}` : decoded;
-                };
-                return {
-                    code: result.code ?? 128,
-                    // Trimmed, as the parsers read them, unless the bytes are asked for.
-                    stdout: options.bytes ? text(stdout) : text(stdout).trim(),
-                    stderr: text(stderr).trim(),
-                    ...(options.bytes ? { stdoutBytes: stdout.bytes() } : {}),
-                };
-            }
-            catch (e) {
-                if (e instanceof ConnectionLost && !closing)
-                    throw new ConnectionLost(`${e.message}, running ${what}`);
-                throw e;
-            }
-            finally {
-                waiting = false;
-                onLoss.delete(stop);
-                clearTimeout(timer);
-            }
-        },
-        async forward(host, port) {
-            const sockets = new Set();
-            const server = await listenLocally((socket) => {
-                sockets.add(socket);
-                socket.on('close', () => sockets.delete(socket));
-                // node-ssh throws at once (not a rejection) once the connection is gone.
-                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
-                    socket.pipe(channel).pipe(socket);
-                    channel.on('error', () => socket.destroy());
-                    socket.on('error', () => channel.destroy());
-                    socket.on('close', () => channel.destroy());
-                }, (e) => {
-                    debug(`forward to ${host}:${port} refused: ${e.message}`);
-                    socket.destroy();
-                });
-            });
-            const forward = {
-                path: server.address(),
-                close: () => new Promise((resolve) => {
-                    forwards.delete(forward);
-                    server.close(() => {
-                        removeNow((0,external_node_path_namespaceObject.dirname)(forward.path));
-                        resolve();
-                    });
-                    sockets.forEach((s) => s.destroy());
-                }),
-            };
-            forwards.add(forward);
-            return forward;
-        },
-        onLost(listener) {
-            onLoss.add(listener);
-        },
-        async close() {
-            closing = true;
-            await Promise.all([...forwards].map((f) => f.close()));
-            ssh.dispose();
-            bastion?.dispose();
-        },
-    };
-}
-/** SSH is small request/response exchanges: without TCP_NODELAY, Nagle's
- * algorithm and delayed ACKs add ~40 ms to each round trip of the handshake. */
-function openTcp(host, port) {
-    return new Promise((resolve, reject) => {
-        const socket = (0,external_node_net_.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
-        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
-        socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
-        socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
-    });
-}
-/** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
-function hostKeyAlgorithms(target) {
-    const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
-    return preferred ? { algorithms: { serverHostKey: preferred } } : {};
-}
-/** A Unix socket path holds at most 107 bytes: a long TMPDIR (a self-hosted runner's) falls back to /tmp. */
-const SOCKET_PATH_MAX = 107;
-/** The forwards' directories still in place: removed when the process exits, however it exits
- * but by a signal's default action (the doors turn SIGINT and SIGTERM into an exit). */
-const forwardDirs = new Set();
-let removeOnExit = false;
-function removeLater(dir) {
-    forwardDirs.add(dir);
-    if (removeOnExit)
-        return;
-    removeOnExit = true;
-    process.once('exit', () => forwardDirs.forEach((d) => (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true })));
-}
-function removeNow(dir) {
-    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-    forwardDirs.delete(dir);
-}
-/** A Unix socket in a fresh directory of mode 0700 (mkdtemp makes it so). */
-function listenLocally(onConnection) {
-    const base = (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'docker-hot-deploy-XXXXXX', 'forward.sock').length <= SOCKET_PATH_MAX ? (0,external_node_os_namespaceObject.tmpdir)() : '/tmp';
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'docker-hot-deploy-'));
-    removeLater(dir);
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_.createServer)(onConnection);
-        server.once('error', (e) => {
-            removeNow(dir);
-            reject(e);
-        });
-        server.listen((0,external_node_path_namespaceObject.join)(dir, 'forward.sock'), () => resolve(server));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/server-deploy.ts
-// One server's part of a deploy, phase by phase as the contract names them
-// (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
-// the phases in stages across servers; each phase is timed on this server's
-// timeline and fails with a DeployError that carries its hint.
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
-class LockLost extends Error {
-}
-/** Another server failed while this one prepared: it stops waiting. */
-class Stopped extends Error {
-}
-/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
-class Interrupted extends Error {
-}
-const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
-/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
- * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
-const server_deploy_LOCK_TTL_MS = 30_000;
-const LOG_TAIL_LINES = 30;
-/** History entries the summary shows. */
-const SUMMARY_RELEASES = 5;
-const PORT_ATTEMPTS = 5;
-const KEPT_PROBES = 10;
-/** The most of access-log one read of the bake takes (twice a second). */
-const LOG_READ_BYTES = 1024 * 1024;
-const show = (value) => (value === null ? '(unset)' : `"${value}"`);
-const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
-class ServerDeploy {
-    run;
-    server;
-    timeline = [];
-    /** Holds this deployment's lock on the server. */
-    held = false;
-    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
-    switched = false;
-    /** nginx was proven to serve the new container: another server's failure switches this one back. */
-    proven = false;
-    /** The connection went away: nothing more can be done or recorded here. */
-    lost = false;
-    containerName;
-    app;
-    lock;
-    history;
-    inspection;
-    /** The server's confd as the deploy began: read beside the pull, said before the switch. */
-    confdAtStart;
-    pulled;
-    containerId;
-    port;
-    switchSeconds = 0;
-    /** Where access-log stood before the key write: the bake counts what follows. */
-    logStart;
-    /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
-    logCheck;
-    bakeReport;
-    /** When the bake saw the new version fail: the switch back is timed from there. */
-    bakeFailedAt;
-    probeLog = [];
-    env;
-    constructor(run, server) {
-        this.run = run;
-        this.server = server;
-        const { config, identity } = run;
-        this.lock = { name: redis_lockName(config.switch.redisKey), owner: identity.lockOwner };
-        this.history = historyPath(config.switch.redisKey);
-        // The app names containers; a rollback without image or app takes it from the release it goes back to.
-        this.app = config.container.app || 'app';
-        this.containerName = `${this.app}-${identity.instance}`;
-        this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
-    }
-    get name() {
-        return this.server.name;
-    }
-    /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
-    get pulledImage() {
-        return this.pulled && { image: this.pulled.image, digest: this.pulled.identity.digest, local: this.pulled.identity.digest === this.pulled.identity.id };
-    }
-    /** What a rollback goes back to here, once inspected. */
-    get rollbackRelease() {
-        return this.inspection?.target?.release;
-    }
-    get config() {
-        return this.run.config;
-    }
-    /** A message about this server, naming it when there are several. */
-    said(message) {
-        return inputs_aboutServer(this.name, this.run.several, message);
-    }
-    warn(message) {
-        this.run.warn(this.said(message));
-    }
-    checkpoint(name, value) {
-        this.server.checkpoint?.(name, value);
-    }
-    // Recorded when a phase starts, so the timeline keeps the contract's order
-    // even where phases overlap.
-    async phase(name, work) {
-        const { clock, log } = this.run;
-        const t0 = clock.now();
-        const record = { phase: name, ms: 0, ok: false, detail: '' };
-        this.timeline.push(record);
-        try {
-            this.checkLock();
-            const { value, detail } = await log.group(this.said(name), work);
-            Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
-            return value;
-        }
-        catch (e) {
-            const reason = e instanceof DeployError ? e.reason : e.message;
-            Object.assign(record, { ms: clock.now() - t0, detail: reason });
-            const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint()
-                : e instanceof Interrupted ? 'The deploy was asked to stop: what it changed is undone, and the previous version serves.' : HINTS[name];
-            const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
-            failure.oldServes = !this.switched;
-            failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
-            this.lost ||= failure.serverLost;
-            throw e instanceof Stopped ? e : failure;
-        }
-    }
-    // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
-    checkLock() {
-        const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
-        if (lost)
-            throw new LockLost(`the deploy lock was lost: ${lost}`);
-        if (this.run.interrupted)
-            throw new Interrupted('the deploy was interrupted (asked to stop)');
-    }
-    async pause(ms) {
-        await this.run.clock.sleep(ms);
-        this.checkLock();
-        if (this.run.stopped)
-            throw new Stopped(this.run.stopped);
-    }
-    connectionLostHint() {
-        return this.switched
-            ? `Check the server and the network. ${this.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
-            : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
-    }
-    lockLostHint() {
-        return this.switched
-            ? `Another deploy may hold the lock now, so this one stopped. ${this.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
-            : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
-    }
-    /** 2. Lock: one deploy of this key at a time; released in every outcome (unlock). */
-    acquireLock() {
-        const { clock, log, config } = this.run;
-        const { keys } = this.server;
-        return this.phase('lock', async () => {
-            const { end, limit } = this.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
-            const waitedFrom = clock.now();
-            const legacy = legacyLockName(config.switch.redisKey);
-            let announced = null;
-            for (;;) {
-                // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
-                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, server_deploy_LOCK_TTL_MS), keys.lockHolder(legacy)]);
-                if (acquired && !this.held) {
-                    this.held = true;
-                    this.run.locked.add(this.name);
-                    this.checkpoint('lock', this.lock.name);
-                }
-                const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
-                // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
-                // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
-                if (!this.held && holder === this.lock.owner && this.run.locked.size > 0) {
-                    throw new DeployError('lock', `${this.lock.name} is held by this same deploy through another server: the servers share one Redis`, 'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', this.timeline);
-                }
-                if (this.held && holder === null) {
-                    const waited = clock.now() - waitedFrom;
-                    return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
-                }
-                if (holder && holder !== announced) {
-                    log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
-                    announced = holder;
-                }
-                if (clock.now() >= end)
-                    throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
-                await clock.sleep(POLL_MS.lock);
-            }
-        });
-    }
-    async unlock() {
-        if (!this.held)
-            return;
-        await this.server.keys.unlock(this.lock.name, this.lock.owner).then(() => this.checkpoint('lock', ''), (e) => this.warn(`could not release ${this.lock.name} (it expires by itself): ${e.message}`));
-    }
-    /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
-    async writeKey(expected, value) {
-        const key = this.config.switch.redisKey;
-        const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
-        if (outcome.ok)
-            return;
-        if (outcome.lockLost)
-            throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
-        throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
-    }
-    /** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
-    async inspectAndPull() {
-        const { docker, keys, probes } = this.server;
-        const c = this.config.container;
-        const s = this.config.switch;
-        // The release history is read beside it: a rollback takes its image from there.
-        const histories = docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES);
-        this.confdAtStart = docker.confd().catch(() => undefined);
-        const { accessLog, timeMs } = this.config.bake;
-        if (accessLog && timeMs > 0)
-            this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e) => this.unreadableLog(accessLog, e));
-        const inspected = this.phase('inspect', async () => {
-            const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
-                keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
-            ]);
-            const skipped = [];
-            const history = parseHistory(files.get(this.history) ?? '', (why) => skipped.push(why));
-            if (skipped.length > 0)
-                this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
-            const target = c.rollback ? this.rollbackImage(history) : undefined;
-            const state = deploymentState({ deployment: s.redisKey, app: appName(c.app, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
-            state.findings.forEach((m) => this.warn(m));
-            if (state.repair)
-                await this.writeKey(state.repair.from, state.repair.to);
-            const risk = persistence && persistenceRisk(persistence);
-            if (risk)
-                this.warn(risk);
-            const neighbourHistories = [...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text));
-            const neighbourKeys = await Promise.all(neighbourDeployments(containers, neighbourHistories, s.redisKey).map((key) => keys.get(key).catch(() => null)));
-            const reserved = reservedPorts(state.keyPort, neighbourKeys, neighbourHistories);
-            const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
-            return { value: { state, containers, listening, reserved, notifications, history, files, target }, detail };
-        });
-        const pulled = this.phase('pull', async () => {
-            // A rollback's image is known once the history is read; any other is pulled at once.
-            const target = c.rollback ? (await inspected).target : undefined;
-            const image = target?.ref ?? c.image;
-            const policy = target ? 'missing' : c.pull;
-            const registry = c.registry ?? registryOf(image);
-            try {
-                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
-                const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
-                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
-            }
-            catch (e) {
-                if (!target)
-                    throw e;
-                throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
-            }
-        });
-        [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
-        // A rollback by image id pulls "sha256:...": its app is the release's image's.
-        this.app = appName(c.app, this.inspection.target?.release.image ?? this.pulled.image);
-        this.containerName = `${this.app}-${this.run.identity.instance}`;
-        if (this.inspection.target)
-            this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
-    }
-    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
-    rollbackImage(history) {
-        const c = this.config.container;
-        const found = rollbackTarget(history);
-        if ('refusal' in found)
-            throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', this.timeline);
-        const { release } = found;
-        const repository = repositoryOf(release.image);
-        if (c.image && repositoryOf(c.image) !== repository) {
-            throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
-        }
-        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
-        return { release, ref: pinnedRef(release.image, { digest: release.digest, id: release.imageId }) };
-    }
-    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
-     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-    async pullLoggedIn(image, policy, registry, username, password) {
-        const { docker } = this.server;
-        const configDir = await docker.makePrivateDir();
-        this.checkpoint('dockerConfig', configDir);
-        try {
-            await docker.login(configDir, registry, username, password);
-            return await docker.pull(image, policy, configDir);
-        }
-        finally {
-            await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
-        }
-    }
-    /** What was inspected and pulled; `pinned` is what runs: the pulled image, even if its tag moved since. */
-    get prepared() {
-        if (!this.inspection || !this.pulled)
-            throw new Error('the server was not inspected');
-        return { inspection: this.inspection, ...this.pulled, pinned: pinnedRef(this.pulled.image, this.pulled.identity) };
-    }
-    /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
-    releasePhase() {
-        const c = this.config.container;
-        const { pinned } = this.prepared;
-        const name = `${this.containerName}-release`;
-        return this.phase('release', async () => {
-            // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
-            const running = this.prepared.inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === this.config.switch.redisKey && isUp(x));
-            if (running) {
-                throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, this.timeline);
-            }
-            const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
-            // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
-            this.checkpoint('release', name);
-            const outcome = await this.server.docker.runOnce({
-                name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
-                envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-            }, this.env, Math.max(end - this.run.clock.now(), 1));
-            this.checkpoint('release', '');
-            if (outcome === 'timed out')
-                throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
-            const logs = lastLines(outcome.output, LOG_TAIL_LINES);
-            if (outcome.code !== 0)
-                throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });
-            return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
-        });
-    }
-    /** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
-    async startAndCheck() {
-        this.containerId = await this.start();
-        this.port = await this.ready(this.containerId);
-    }
-    start() {
-        const c = this.config.container;
-        const { inspection, image, pinned } = this.prepared;
-        return this.phase('start', async () => {
-            const spec = {
-                name: this.containerName, image, pinned, app: this.app, deployment: this.config.switch.redisKey,
-                deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
-                runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
-            };
-            const taken = takenPorts(inspection.listening, inspection.containers, inspection.reserved);
-            for (let attempt = 1;; attempt += 1) {
-                const port = firstFreePort(c.portRange, taken);
-                if (port === undefined)
-                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-                spec.hostPort = port;
-                // Said before the run: a deploy cancelled while docker creates it still has it removed.
-                this.checkpoint('container', this.containerName);
-                try {
-                    const containerId = await this.server.docker.run(spec, this.env);
-                    return { value: containerId, detail: `${this.containerName} started on :${port}` };
-                }
-                catch (e) {
-                    await this.server.docker.discard([this.containerName]).then(() => this.checkpoint('container', ''), () => undefined);
-                    // Taken between the look and the run (another deployment starting, say): try the next one.
-                    const clash = /address already in use|port is already allocated/.test(e.message);
-                    if (!clash || attempt >= PORT_ATTEMPTS)
-                        throw e;
-                    taken.add(port);
-                }
-            }
-        });
-    }
-    /** 6. Ready check, directly on the new port (read from the container: one
-     * that already exited has none, and its state says why). */
-    ready(id) {
-        const { docker, probes } = this.server;
-        const c = this.config.container;
-        const s = this.config.switch;
-        return this.phase('ready', async () => {
-            const { end, limit } = this.run.until(this.config.timing.healthTimeoutMs, 'health-timeout');
-            let last = '';
-            for (;;) {
-                const container = await docker.inspect(id, c.containerPort);
-                let failure = await this.containerFailure(container) ?? '';
-                if (!failure && container.status === 'running') {
-                    if (container.hostPort === undefined)
-                        failure = `docker published no port for ${c.containerPort}/tcp`;
-                    else {
-                        const answer = await probes.health(container.hostPort);
-                        if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-                            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
-                        }
-                        last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
-                    }
-                }
-                if (!failure && this.run.clock.now() >= end)
-                    failure = `not ready within ${limit} (last: ${last || container.status})`;
-                if (failure)
-                    throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs: await this.newContainerLogs() });
-                await this.pause(POLL_MS.ready);
-            }
-        });
-    }
-    /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy): the ready check and the bake ask. */
-    async containerFailure(container) {
-        if (container.status === 'exited' || container.status === 'dead')
-            return `the container exited with code ${container.exitCode}`;
-        if (container.status === 'restarting' || container.restartCount > 0) {
-            // Running again after a restart, its state says exit code 0: Docker's events have the real one.
-            const code = container.exitCode || await this.server.docker.lastExitCode(container);
-            return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${this.config.container.restart})`;
-        }
-        if (container.health === 'unhealthy')
-            return 'the image HEALTHCHECK reports unhealthy';
-        return undefined;
-    }
-    async probe() {
-        const result = await this.server.probes.probe();
-        this.probeLog.push(result);
-        if (this.probeLog.length > KEPT_PROBES)
-            this.probeLog.shift();
-        return result;
-    }
-    /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
-     * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
-     * the old upstream is waited for. */
-    proveServing(expectPort, end, failFastPort) {
-        return probe_proveServed(() => this.probe(), expectPort, this.config.switch.probeSuccesses, async () => {
-            if (this.run.clock.now() >= end)
-                return false;
-            await this.pause(POLL_MS.switch);
-            return true;
-        }, (result) => failFastPort !== undefined && upstreamPort(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
-    }
-    /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
-    get bakes() {
-        return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
-    }
-    // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
-    // -interval poll): the new container may go only once the old upstream has served without a
-    // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
-    async settledOn(oldPort, newPort) {
-        const { clock } = this.run;
-        let since;
-        for (;;) {
-            const result = await this.probe();
-            const served = upstreamPort(result.upstream);
-            if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort)
-                since = undefined;
-            else
-                since ??= clock.now();
-            if (since !== undefined && clock.now() - since >= this.config.timing.switchTimeoutMs)
-                return true;
-            if (clock.now() >= this.run.deadline)
-                return false;
-            await this.pause(POLL_MS.settle);
-        }
-    }
-    get newValue() {
-        return formatKeyValue(this.config.switch.redisValue, this.port ?? 0);
-    }
-    /** 7 + 8. Switch the key, then prove nginx serves the new port; on failure, write the old value back. */
-    switchTo() {
-        const { docker } = this.server;
-        const { redisKey, probeSuccesses } = this.config.switch;
-        const { state, notifications } = this.prepared.inspection;
-        const port = this.port ?? 0;
-        const newValue = this.newValue;
-        return this.phase('switch', async () => {
-            if (notifications === false) {
-                this.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
-            }
-            else if (notifications === undefined) {
-                this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
-            }
-            const confdAtStart = await this.confdAtStart;
-            const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
-            if (sharedWatch)
-                this.warn(sharedWatch);
-            const accessLog = this.config.bake.accessLog;
-            if (this.bakes && accessLog)
-                this.logStart = (await this.logCheck) ?? await docker.logEnd(accessLog).catch((e) => this.unreadableLog(accessLog, e));
-            const t0 = this.run.clock.now();
-            // Said before the write: a deploy killed in between keeps a container the key may name.
-            this.checkpoint('switching', 'true');
-            await this.writeKey(state.keyValue, newValue);
-            this.switched = true;
-            const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-            const outcome = await this.proveServing(port, end, port);
-            if (outcome === 'proven') {
-                this.proven = true;
-                this.switchSeconds = (this.run.clock.now() - t0) / 1000;
-                if (this.bakes && state.keyPort !== undefined) {
-                    const baking = { from: newValue, to: state.keyValue, port: state.keyPort };
-                    this.checkpoint('baking', JSON.stringify(baking));
-                }
-                return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
-            }
-            const failedProbes = [...this.probeLog];
-            const badAnswer = outcome === 'timed out' ? undefined : outcome;
-            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${probePath(this.config.switch.probeUrl)} through nginx` : `nginx did not serve port ${port} within ${limit}`;
-            // Read again, not taken from the start: confd may have stopped since.
-            const hint = badAnswer
-                ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
-                : switchHint(failedProbes, this.config, port, await this.switchFacts(notifications));
-            const logs = badAnswer ? await this.newContainerLogs() : undefined;
-            try {
-                await this.writeKey(newValue, state.keyValue);
-            }
-            catch (e) {
-                throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes, logs });
-            }
-            const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
-            // Written back: the old version serves again once nginx is back on it (proven below).
-            // A bad answer means confd already rendered the new value: no render of it is left in flight,
-            // so nginx proven back on the old upstream is enough.
-            const settled = state.keyPort === undefined || (badAnswer
-                ? await this.proveServing(state.keyPort, this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout').end) === 'proven'
-                : await this.settledOn(state.keyPort, port));
-            if (!settled) {
-                const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
-                throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes, logs });
-            }
-            this.switched = false;
-            this.checkpoint('switching', '');
-            throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes, logs });
-        });
-    }
-    /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
-    switchBack() {
-        const { redisKey } = this.config.switch;
-        const { state } = this.prepared.inspection;
-        return this.phase('undo', async () => {
-            await this.writeKey(this.newValue, state.keyValue);
-            let detail = `${redisKey} unset again (nothing served before this deploy)`;
-            if (state.keyPort !== undefined) {
-                const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-                if (await this.proveServing(state.keyPort, end) !== 'proven') {
-                    throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
-                }
-                detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
-                // It served (a bake, or batches after it): requests in flight to it finish before it goes.
-                detail += `; ${await this.drain([this.port ?? 0], 'removing it')}`;
-            }
-            this.switched = false;
-            this.proven = false;
-            if (this.bakes)
-                this.checkpoint('baking', '');
-            this.checkpoint('switching', '');
-            if (this.bakeReport && this.bakeFailedAt !== undefined)
-                this.bakeReport.switchBackSeconds = (this.run.clock.now() - this.bakeFailedAt) / 1000;
-            return { value: undefined, detail };
-        });
-    }
-    /** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most drain-timeout. */
-    async drain(ports, then) {
-        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
-        const shown = ports.map((p) => `:${p}`).join(', ');
-        for (;;) {
-            const drain = await this.server.docker.drainState(ports);
-            if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
-                return `no connection to ${shown} left`;
-            if (this.run.clock.now() >= end) {
-                this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
-                return 'timed out';
-            }
-            await this.pause(POLL_MS.drain);
-        }
-    }
-    unreadableLog(path, e) {
-        this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
-            + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
-        return { unreadable: `${path} cannot be read` };
-    }
-    /** The new container's last log lines, for a failure's details. */
-    newContainerLogs() {
-        return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-    }
-    /** After the switch, for bake-time: the new version watched under real traffic while the previous
-     * container stays warm. A failure throws, and the deploy switches back (deploy.ts, undo). */
-    bake() {
-        const { docker } = this.server;
-        const { bake, container: c } = this.config;
-        const id = this.containerId ?? '';
-        const port = this.port ?? 0;
-        return this.phase('bake', async () => {
-            if (!this.bakes)
-                return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
-            const { accessLog } = bake;
-            // Bounded by the deploy's deadline too: until() ends at whichever comes first.
-            const report = await watchBake({
-                container: async () => {
-                    const state = await docker.inspect(id, c.containerPort);
-                    return { failure: await this.containerFailure(state), restarts: state.restartCount };
-                },
-                probe: () => this.probe(),
-                readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
-                pause: (ms) => this.pause(ms),
-                now: () => this.run.clock.now(),
-                progress: (message) => this.run.log.info(this.said(message)),
-            }, { timeMs: this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now(), limits: bake, port, probePath: probePath(this.config.switch.probeUrl), logStart: this.logStart });
-            const { failedAt, ...seen } = report;
-            if (seen.passed && seen.seconds * 1000 < bake.timeMs)
-                throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
-            this.bakeReport = seen;
-            if (seen.passed)
-                return { value: undefined, detail: bakeLine(seen) };
-            this.bakeFailedAt = failedAt;
-            throw new DeployError('bake', seen.reason ?? 'failed', this.bakeHint(), this.timeline, { logs: await this.newContainerLogs(), bake: seen });
-        });
-    }
-    /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
-    bakeHint() {
-        const release = this.config.container.releaseCommand.length > 0
-            ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
-            : '';
-        return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
-    }
-    /** What a failed switch can learn on the server: its confds now, and what they rendered for the key. */
-    async switchFacts(notifications) {
-        const { docker } = this.server;
-        const confd = await docker.confd().catch(() => undefined);
-        const resource = confd && resourceRendering(confd, this.config.switch.redisKey);
-        const rendered = resource?.dest ? await docker.readFile(resource.dest, FILE_READ_BYTES).catch(() => undefined) : undefined;
-        return { confd, notifications, resource, rendered };
-    }
-    /** The new container goes, unless the key may name it. */
-    async discardNew() {
-        if (this.switched || this.lost || !this.containerId)
-            return;
-        await this.server.docker.discard([this.containerId]).then(() => this.checkpoint('container', ''), (e) => this.warn(`could not remove ${this.containerName}: ${e.message}`));
-    }
-    /** 9 + 10 + 11. Every server serves the new version: record it, drain what ran before, stop it gracefully. */
-    async retire() {
-        const { docker } = this.server;
-        const { clock } = this.run;
-        const { inspection, image, identity } = this.prepared;
-        const { state } = inspection;
-        const id = this.containerId ?? '';
-        const port = this.port ?? 0;
-        const c = this.config.container;
-        const thisRelease = {
-            time: new Date(clock.now()).toISOString(), run: this.run.identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
-            image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
-        };
-        const releases = [...inspection.history, thisRelease];
-        // Every bake passed: from here the new version stays, whatever happens to the deploy.
-        if (this.bakes)
-            this.checkpoint('baking', '');
-        const recorded = this.record(thisRelease);
-        // Everything of this deployment that ran before: drained, then stopped gracefully.
-        const retiring = retirees(state, id);
-        const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
-        if (oldPorts.length > 0)
-            await this.phase('drain', async () => ({ value: undefined, detail: await this.drain(oldPorts, 'retiring') }));
-        // Past the proven switch, a failure here is a warning. Old containers stop
-        // side by side; images are pruned once they are gone.
-        await this.phase('retire', async () => {
-            const done = [];
-            const stopOne = async (old) => {
-                try {
-                    await docker.stop(old.id, Math.ceil(this.config.timing.stopTimeoutMs / 1000));
-                    await docker.remove([old.id]);
-                    done.push(`stopped ${old.name}`);
-                }
-                catch (e) {
-                    this.warn(`could not stop or remove ${old.name}: ${e.message}`);
-                }
-            };
-            const removeLeftovers = async () => {
-                if (retiring.remove.length === 0)
-                    return;
-                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => this.warn(`could not remove stopped containers of this deployment: ${e.message}`));
-            };
-            // Listed while the old containers stop; pruned once they are gone, so their images can go too.
-            // Kept whatever keep-images says: the new image, the one that served until now (the
-            // rollback target), every image a container of the server uses, and the images of the last
-            // keep-images releases of every deployment with a history here; the containers and the
-            // histories are read again once the old containers are gone (when anything is to be pruned),
-            // as neighbouring deployments may have started or released meanwhile.
-            const pruneImages = async (stopped) => {
-                try {
-                    const images = await docker.images(repositoryOf(image));
-                    await stopped;
-                    const protectedBy = (containers, files) => {
-                        const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
-                        return new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
-                            ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
-                    };
-                    // The inspection's look without the containers retired here: if it prunes nothing, the fresh
-                    // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
-                    // they started or released is kept either way; what they let go is pruned next time.
-                    const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-                    if (imagesToPrune(images, protectedBy(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0)
-                        return;
-                    // A neighbour deploying now may have pulled an image it has not started yet: listed
-                    // above, so its lock is already held (a deploy pulls under its lock). Pruned next time;
-                    // asked again right before the removal, to leave the smallest window.
-                    const neighbourDeploying = async () => {
-                        const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
-                        if (deploying.length > 0)
-                            done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
-                        return deploying.length > 0;
-                    };
-                    // Asked before the look: a neighbour not deploying now has started what it pulled.
-                    if (await neighbourDeploying())
-                        return;
-                    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
-                    const prune = imagesToPrune(images, protectedBy(containers, files));
-                    if (prune.length === 0 || await neighbourDeploying())
-                        return;
-                    await docker.removeImages(prune);
-                    done.push(`pruned ${prune.join(', ')}`);
-                }
-                catch (e) {
-                    this.warn(`could not prune old images: ${e.message}`);
-                }
-            };
-            const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
-            await Promise.all([stopped, pruneImages(stopped), recorded]);
-            return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
-        });
-        return {
-            server: this.name,
-            container: this.containerName,
-            containerId: id,
-            port,
-            previousPort: state.keyPort,
-            previousContainer: state.serving?.name,
-            image,
-            previousImage: state.serving?.image,
-            imageDigest: identity.digest,
-            switchSeconds: this.switchSeconds,
-            probes: this.probeLog,
-            timeline: this.timeline,
-            releases: latest(releases, SUMMARY_RELEASES),
-            bake: this.bakeReport,
-        };
-    }
-    /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
-    async recordFailure(e) {
-        if (!this.held || this.lost)
-            return;
-        const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
-        await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
-    }
-    async record(release) {
-        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release, deployment: this.config.switch.redisKey };
-        await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
-    }
-}
-const HINTS = {
-    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${server_deploy_LOCK_TTL_MS / 1000} s.`,
-    inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
-    pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
-    start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
-    release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
-    ready: 'The new container never served: see its log lines above. The previous version was not touched.',
-    bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
-    switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
-    undo: 'Check confd and nginx on this server: the key names the previous container again.',
-    drain: 'The switch succeeded; the old container may still hold connections.',
-    retire: 'The switch succeeded; clean up the old container by hand.',
-};
-/** What a failed switch looks like from outside, and what to check. */
-function switchHint(probes, config, port, facts) {
-    const header = config.switch.upstreamHeader;
-    if (probes.length > 0 && probes.every((p) => p.error))
-        return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
-    if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
-        return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
-    }
-    const { confd } = facts;
-    const count = confd?.processes.length;
-    const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
-    if (probes.some((p) => upstreamPort(p.upstream) === port))
-        return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
-    if (count === 0)
-        return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
-    if (confd && confdsRendering(confd, config.switch.redisKey) === 0) {
-        return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
-    }
-    if (facts.notifications === false)
-        return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
-    const sharedWatch = confd && sharedWatchProblem(confd);
-    if (sharedWatch)
-        return `nginx kept serving the old upstream: ${sharedWatch}`;
-    const { resource, rendered } = facts;
-    if (resource?.dest && rendered !== undefined) {
-        if (!namesPort(rendered, port)) {
-            return `nginx kept serving the old upstream: confd did not render :${port} to ${resource.dest}. Its check_cmd refused the value (does redis-value fit the template?), or it did not see the write (an -interval longer than switch-timeout; journalctl -u confd).`;
-        }
-        return handsPeerToNginx(resource)
-            ? `confd rendered :${port} to ${resource.dest}, but nginx did not take it: its reload_cmd (${resource.reloadCmd}) did not reach nginx's admin socket, or nginx refused the address. Check that nginx runs with dhd-peers.conf and its Lua module (README: A switch without a reload), then run the reload_cmd as root by hand.`
-            : `confd rendered :${port} to ${resource.dest}, but nginx kept the old upstream: its reload_cmd (${resource.reloadCmd ?? 'none'}) failed or signalled another nginx. Run nginx -t, then the reload_cmd as root by hand.`;
-    }
-    return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
-}
-
-;// CONCATENATED MODULE: ./src/docker-host.ts
-// The server as the deploy sees it: docker and host facts, executed over the
-// remote shell. Argument lists come from docker.ts; this file only runs them.
-
-
-
-
-
-class RemoteCommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
-        super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
-        this.argv = argv;
-        this.result = result;
-    }
-}
-const PULL_TIMEOUT_MS = 10 * 60_000;
-const docker_host_COMMAND_TIMEOUT_MS = 60_000;
-const DISCARD_ATTEMPTS = 3;
-const DISCARD_RETRY_MS = 500;
-/** What is kept of a release command's output and a container's log: the end, where the error is. */
-const KEPT_OUTPUT_BYTES = 64 * 1024;
-function remoteDockerHost(shell) {
-    const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
-        if (result.code !== 0)
-            throw new RemoteCommandError(argv, result);
-        return result.stdout;
-    };
-    const identityOf = async (image) => {
-        const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-        if (result.code === 0)
-            return parse.imageIdentity(result.stdout, repositoryOf(image));
-        if (/no such image/i.test(result.stderr))
-            return undefined;
-        throw new RemoteCommandError(argv, result);
-    };
-    return {
-        makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-        async removeDir(dir) { await ok(build.removeDir(dir)); },
-        async login(configDir, registry, username, password) {
-            await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
-        },
-        async pull(image, policy, configDir) {
-            if (policy !== 'always') {
-                const present = await identityOf(image);
-                if (present)
-                    return present;
-                if (policy === 'never')
-                    throw new Error(`image ${image} is not on the server and pull is "never"`);
-            }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
-            const identity = await identityOf(image);
-            if (!identity)
-                throw new Error(`image ${image} is missing right after docker pull`);
-            return identity;
-        },
-        async runOnce(spec, env, timeoutMs) {
-            try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
-                return { code: result.code, output: `${result.stdout}${result.stderr}` };
-            }
-            catch (e) {
-                if (!(e instanceof CommandTimedOut))
-                    throw e;
-                // The docker CLI went with the channel; the container did not.
-                await ok(build.discard([spec.name])).catch(() => undefined);
-                return 'timed out';
-            }
-        },
-        readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
-        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
-        async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
-            if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
-        },
-        async containers() {
-            const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
-                throw new RemoteCommandError(argv, result);
-            return parse.containers(result.stdout);
-        },
-        listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
-        run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
-        inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
-        async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, keepBytes: KEPT_OUTPUT_BYTES });
-            return `${result.stdout}${result.stderr}`.trimEnd();
-        },
-        async lastExitCode(container) {
-            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
-        },
-        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(build.remove(ids)); },
-        async discard(ids) {
-            if (ids.length === 0)
-                return;
-            // Docker refuses to force-remove a container its restart policy is between exit and restart
-            // ("Could not kill running container ..., cannot remove - ... is not running"): once more, shortly after.
-            for (let attempt = 1;; attempt += 1) {
-                try {
-                    await ok(build.discard(ids));
-                    return;
-                }
-                catch (e) {
-                    if (attempt >= DISCARD_ATTEMPTS || !/is not running|is restarting/.test(e.message))
-                        throw e;
-                    await (0,promises_namespaceObject.setTimeout)(DISCARD_RETRY_MS);
-                }
-            }
-        },
-        images: async (repository) => parse.images(await ok(build.images(repository))),
-        async removeImages(refs) {
-            if (refs.length === 0)
-                return;
-            const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            if (parse.imageRemovalProblems(result.stderr).length > 0)
-                throw new RemoteCommandError(argv, result);
-        },
-        async drainState(ports) {
-            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
-        },
-        readFile: (path, maxBytes) => ok(build.readFile(path, maxBytes)),
-        logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
-        async readLog(path, from, maxBytes) {
-            const argv = build.readLog(path, from, maxBytes);
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, bytes: true });
-            if (result.code !== 0)
-                throw new RemoteCommandError(argv, result);
-            return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
-        },
-        async confd() {
-            const processes = confdProcesses(parse.processes(await ok(build.processes())));
-            const redis = redisConfds(processes);
-            if (redis.length === 0)
-                return { processes, resources: new Map() };
-            return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/session.ts
-// The SSH connection to one server, with the docker host and the Redis key
-// store on it: what every door (the Action's steps, the CLI) opens, once per server.
-
-
-
-
-/** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
-async function session_openSession(target, redis, log, checkServer = false) {
-    const name = inputs_serverName(target);
-    const shell = await connect(target, log.debug);
-    if (target.insecureSkipHostKeyCheck)
-        log.warning(`insecure-skip-host-key-check is true: the identity of ${name} was not checked. Pin it with known-hosts or host-fingerprint.`);
-    const docker = remoteDockerHost(shell);
-    let keys;
-    try {
-        // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
-    }
-    catch (e) {
-        await shell.close();
-        throw e;
-    }
-    return {
-        name,
-        shell,
-        docker,
-        keys,
-        async close() {
-            await keys.close().catch(() => undefined);
-            await shell.close();
-        },
-    };
-}
-/** A session to every server, side by side; if one cannot be opened, the others are closed
- * again and the error names that server (when there are several): nothing was changed anywhere. */
-async function openSessions(servers, redis, log, checkServer = false) {
-    const opening = servers.map((target) => session_openSession(target, redis, log, checkServer));
-    const settled = await Promise.allSettled(opening);
-    const failed = settled.findIndex((s) => s.status === 'rejected');
-    if (failed < 0)
-        return settled.map((s) => s.value);
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
-    const reason = settled[failed].reason;
-    if (servers.length === 1)
-        throw reason;
-    const refused = settled.filter((s) => s.status === 'rejected').length;
-    throw new Error(`${inputs_serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
-}
-
-;// CONCATENATED MODULE: ./src/cleanup.ts
-// What a deploy that stopped half way leaves to clean up, and the cleaning: the
-// Action's post step and the CLI's Ctrl-C both end here.
-
-
-
-
-
-
-/** Notes one checkpoint of one server. */
-function noteCheckpoint(left, lockOwner, server, name, value) {
-    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '', release: '' });
-    if (name === 'switching')
-        mine.switching = value === 'true';
-    else
-        mine[name] = value;
-}
-/** Whether there is anything to do on the server. */
-function needsCleanup(left) {
-    return Boolean(left.lock || (left.container && (!left.switching || left.baking)) || left.dockerConfig || left.release);
-}
-const SWITCH_BACK_POLL_MS = 5;
-/** A deploy stopped in its bake did not finish: the previous version goes back (compare-and-set
- * from the new value, under the deployment's lock, taken again if it expired; released again by
- * cleanUp) and is proven to serve. Only then may the new container go; true when it may. */
-async function switchBack(left, server, config, log) {
-    const baking = JSON.parse(left.baking);
-    const key = config.switch.redisKey;
-    const lock = { name: lockName(key), owner: left.lockOwner };
-    let outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
-    if (!outcome.ok && outcome.lockLost && await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS)) {
-        left.lock = lock.name;
-        outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
-    }
-    const stays = `${left.container} (:${baking.from}) and the previous container (:${baking.port}) both stay`;
-    // The deploy's own undo may have written it back already and only failed to prove it.
-    const alreadyBack = !outcome.ok && !outcome.lockLost && outcome.current === baking.to;
-    if (!outcome.ok && !alreadyBack) {
-        const why = outcome.lockLost ? `another deploy holds ${lock.name}` : `${key} holds ${outcome.current ?? '(unset)'} now`;
-        log.warning(`The deploy stopped during its bake, and ${key} could not be set back (${why}): ${stays}; nginx serves what ${key} names.`);
-        return false;
-    }
-    const end = Date.now() + config.timing.switchTimeoutMs;
-    const proof = await proveServed(() => server.probes.probe(), baking.port, config.switch.probeSuccesses, async () => {
-        await sleep(SWITCH_BACK_POLL_MS);
-        return Date.now() < end;
-    });
-    if (proof !== 'proven') {
-        log.warning(`The deploy stopped during its bake: ${key} was set back to ${baking.to}, but nginx did not serve :${baking.port} within switch-timeout: ${stays}.`);
-        return false;
-    }
-    log.info(`The deploy stopped during its bake: nginx serves the previous version again (${key}=${baking.to}).`);
-    return true;
-}
-/** Removes the registry login and a container that never received traffic, then releases the lock. */
-async function cleanUp(left, server, config, log) {
-    if (left.release) {
-        // A migration stopped half way: the next deploy's runs it again from the start (migrations are transactional, or idempotent).
-        await server.docker.discard([left.release]).then(() => log.info(`Stopped ${left.release}, the release command that was still running.`), (e) => log.warning(`Could not stop the release command's container ${left.release}: ${e.message}`));
-    }
-    if (left.dockerConfig) {
-        await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
-    }
-    const unserved = !left.switching || (left.baking && await switchBack(left, server, config, log).catch((e) => {
-        log.warning(`Could not switch back after the bake: ${e.message}`);
-        return false;
-    }));
-    if (left.container && unserved) {
-        await server.docker.discard([left.container]).then(() => log.info(left.baking ? `Removed ${left.container}, which served during the bake.` : `Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
-    }
-    if (left.lock) {
-        const released = await server.keys.unlock(left.lock, left.lockOwner);
-        log.info(released ? `Released ${left.lock}.` : `${left.lock} was no longer held by this run.`);
-    }
-}
-const CONTAINER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
-/** What makePrivateDir gives: mktemp -d -t docker-hot-deploy.XXXXXXXXXX, under any TMPDIR. */
-const DOCKER_CONFIG_RE = /^\/(?:[^\s/]+\/)*docker-hot-deploy\.[A-Za-z0-9]{10}$/;
-/** Why what the post step read is not what a main step of this deployment writes (the state file is
- * the runner's, but nothing read is acted on unchecked), or undefined. */
-function leftoversProblem(left, config) {
-    if (left.lock && left.lock !== lockName(config.switch.redisKey))
-        return `the lock ${JSON.stringify(left.lock)} is not this deployment's`;
-    for (const name of [left.container, left.release])
-        if (name && !CONTAINER_NAME_RE.test(name))
-            return `${JSON.stringify(name)} is not a container name`;
-    if (left.dockerConfig && !DOCKER_CONFIG_RE.test(left.dockerConfig))
-        return `${JSON.stringify(left.dockerConfig)} is not a registry login directory of the deploy's`;
-    if (left.baking) {
-        let baking;
-        try {
-            baking = JSON.parse(left.baking);
-        }
-        catch {
-            baking = undefined;
-        }
-        if (typeof baking?.from !== 'string' || (baking.to !== null && typeof baking.to !== 'string') || !Number.isInteger(baking.port))
-            return 'the bake checkpoint is not one';
-    }
-    return undefined;
-}
-/** Cleans up on every server that has something left, side by side, each over its own connection
- * (anythingLeft has said what stays); a server whose leftovers are not what a deploy writes is left alone. */
-async function cleanUpServers(left, config, log) {
-    await Promise.all(config.servers.map(async (target) => {
-        const name = serverName(target);
-        const mine = left[name];
-        if (!mine || !needsCleanup(mine))
-            return;
-        const several = config.servers.length > 1;
-        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
-        const problem = leftoversProblem(mine, config);
-        if (problem) {
-            serverLog.warning(`The saved state is not what a deploy writes (${problem}): nothing is done on this server.`);
-            return;
-        }
-        try {
-            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
-            const probes = forwardedProbes(session.shell, config);
-            await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
-                await probes.close().catch(() => undefined);
-                await session.close();
-            });
-        }
-        catch (e) {
-            serverLog.warning(`Cleanup failed: ${e.message}`);
-        }
-    }));
-}
-/** How long a cleanup may take: it holds the job (and its concurrency group), or the terminal. */
-const CLEANUP_TIMEOUT_MS = 120_000;
-/** cleanUpServers, given up after `ms`. */
-async function cleanUpWithin(left, config, log, ms = CLEANUP_TIMEOUT_MS) {
-    let timer;
-    const gaveUp = new Promise((resolve) => {
-        timer = setTimeout(() => {
-            log.warning(`Cleanup did not finish within ${ms / 1000} s; the lock expires by itself and the next deploy retires what is left.`);
-            resolve();
-        }, ms);
-    });
-    const cleaning = cleanUpServers(left, config, log).catch((e) => log.warning(`Cleanup failed: ${e.message}`));
-    await Promise.race([cleaning, gaveUp]);
-    clearTimeout(timer);
-}
-/** Whether any server has something left to clean up; says which containers stay because the key may name them. */
-function anythingLeft(left, log) {
-    const entries = Object.entries(left);
-    for (const [server, mine] of entries) {
-        if (!mine.container || !mine.switching || mine.baking)
-            continue;
-        log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
-    }
-    return entries.some(([, mine]) => needsCleanup(mine));
-}
-
-;// CONCATENATED MODULE: ./src/deploy.ts
-// One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
-// step by step"): lock every server, prepare the new version everywhere while
-// the old one serves, switch in batches (undone everywhere if any server
-// fails), and only then retire the old version everywhere. One server is the
-// same sequence with one element. Written against small interfaces so unit
-// tests drive it with fakes.
-
-
-
-/** The servers in batches of `count`, in the order given. */
-const inBatches = (items, count) => Array.from({ length: Math.ceil(items.length / count) }, (_, i) => items.slice(i * count, (i + 1) * count));
-async function deploy(config, deps, identity) {
-    const run = new DeployRun(config, identity, deps.clock, deps.log, deps.signal);
-    const servers = deps.servers.map((server) => new ServerDeploy(run, server));
-    const stages = [];
-    async function stage(name, detail, work) {
-        const record = { stage: name, ms: 0, ok: false, detail };
-        const t0 = run.clock.now();
-        stages.push(record);
-        try {
-            const value = await work();
-            record.ok = true;
-            return value;
-        }
-        finally {
-            record.ms = run.clock.now() - t0;
-        }
-    }
-    try {
-        await stage('lock', 'every server, in a fixed order', () => acquireLocks(servers));
-        await stage('prepare', 'inspect, pull, release, start and ready check, side by side', () => prepare(run, servers));
-        const batches = inBatches(servers, batchCount(servers.length, config.batchSize));
-        for (const [i, batch] of batches.entries()) {
-            const names = `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`;
-            await stage('switch', names, () => everyOne(batch, (s) => s.switchTo()));
-            // Each batch bakes before the next switches: with batch-size 1, the first server is a canary.
-            if (config.bake.timeMs > 0)
-                await stage('bake', `${names}, for bake-time`, () => everyOne(batch, (s) => s.bake(), run));
-        }
-        // Every bake passed: from here on the new version stays, whatever interrupts.
-        run.interruptible = false;
-        const results = await stage('retire', 'drain and retire, side by side', () => Promise.all(servers.map((s) => s.retire())));
-        return { ...results[0], servers: results, stages, durationSeconds: run.seconds(), warnings: run.warnings };
-    }
-    catch (e) {
-        run.interruptible = false;
-        throw await undo(e, servers, stages, stage);
-    }
-    finally {
-        await Promise.all(servers.map((s) => s.unlock()));
-    }
-}
-/** 2. One server after the other, in the order of their names: two deploys of the same servers cannot deadlock. */
-async function acquireLocks(servers) {
-    // By code unit, not localeCompare: two runners with other locales must take them in the same order.
-    for (const server of [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
-        await server.acquireLock();
-}
-/** 3-6 on every server while the old version serves: inspect and pull side by side, the
- * release phase once (on the first server), then start and ready check side by side. */
-async function prepare(run, servers) {
-    await everyOne(servers, (s) => s.inspectAndPull(), run);
-    sameRollbackTarget(servers);
-    sameBuild(servers);
-    if (run.config.container.releaseCommand.length > 0)
-        await servers[0].releasePhase();
-    await everyOne(servers, (s) => s.startAndCheck(), run);
-}
-/** Runs `work` on every server side by side and waits for all of them; the first failure is
- * thrown. While preparing (`run` given), one failure stops the others' waits. */
-async function everyOne(servers, work, run) {
-    let first;
-    await Promise.all(servers.map((s) => work(s).catch((e) => {
-        if (e instanceof Stopped)
-            return;
-        first ??= e;
-        if (run)
-            run.stopped = `${s.name} failed`;
-    })));
-    if (run)
-        run.stopped = undefined;
-    if (first)
-        throw first;
-}
-/** One build everywhere: a tag pushed again while the servers pulled would leave them running different code.
- * Images built on each server (no registry digest) have ids of their own and are not compared. */
-function sameBuild(servers) {
-    const digests = new Set(servers.filter((s) => !s.pulledImage?.local).map((s) => s.pulledImage?.digest));
-    if (digests.size <= 1)
-        return;
-    const list = servers.map((s) => `${s.name}: ${s.pulledImage?.digest}`).join('; ');
-    throw new DeployError('pull', `the servers pulled different builds of ${servers[0].pulledImage?.image} (${list})`, 'The tag was pushed again while the servers pulled it (or a server has its own image under that name). Deploy by digest (image@sha256:...), or again once the tag settled.', [], {}, servers[0].name);
-}
-/** A rollback goes back to one release everywhere, or nowhere. */
-function sameRollbackTarget(servers) {
-    const targets = new Map(servers.map((s) => [s.name, s.rollbackRelease]));
-    const digests = new Set([...targets.values()].map((r) => r?.digest));
-    if (digests.size <= 1)
-        return;
-    const list = [...targets].map(([name, r]) => `${name}: ${r?.image} (${r?.digest})`).join('; ');
-    throw new DeployError('inspect', `rollback: the servers would go back to different releases (${list})`, 'Their histories differ (a server deployed on its own?). Deploy the image wanted by name instead of rolling back.', [], {}, servers[0].name);
-}
-/** All or nothing: every server that switched is switched back (and proven), every
- * new container that never served is removed, and the failure is recorded everywhere. */
-async function undo(e, servers, stages, stage) {
-    if (!(e instanceof DeployError))
-        return e;
-    // The server that failed its own switch has already written its key back.
-    const switched = servers.filter((s) => s.proven && !s.lost);
-    const undoFailures = [];
-    if (switched.length > 0) {
-        await stage('undo', `switch back ${switched.map((s) => s.name).join(', ')}`, async () => {
-            await Promise.all(switched.map((s) => s.switchBack().catch((u) => { undoFailures.push(u); })));
-            if (undoFailures.length > 0)
-                throw undoFailures[0];
-        }).catch(() => undefined);
-    }
-    await Promise.all(servers.map(async (s) => {
-        await s.discardNew();
-        await s.recordFailure(e);
-    }));
-    const failure = undoFailures.length === 0 ? e
-        : new DeployError(e.phase, `${e.reason}; switching back failed on ${undoFailures.map((u) => u.server ?? 'the server').join(', ')}: ${undoFailures.map((u) => u.reason).join('; ')}`, `${undoFailures.map((u) => u.hint).join(' ')} ${e.hint}`, e.timeline, e.details, e.server);
-    failure.oldServes = servers.every((s) => !s.switched);
-    failure.serverLost = servers.some((s) => s.lost);
-    failure.stages = stages;
-    failure.servers = servers.map((s) => ({ server: s.name, timeline: s.timeline, switched: s.switched }));
-    return failure;
-}
-
-;// CONCATENATED MODULE: ./src/run-deploy.ts
-// One deploy as every door runs it: the SSH session and its probes opened, the
-// deploy run against them with real time, everything closed again. The doors
-// (the Action, the CLI) bring their own log, checkpoints and identity.
-
-
-
-
-
-/** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
-const TIMEOUT_GRACE_MS = 30_000;
-/** Time as it passes: what every door gives the deploy and the day-two commands. */
-const realClock = { now: () => Date.now(), sleep: (ms) => (0,promises_namespaceObject.setTimeout)(ms).then(() => undefined) };
-function newIdentity(config, who) {
-    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    const instance = `${stamp}-${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
-    const what = config.container.rollback ? 'rolling back' : `deploying ${config.container.image}`;
-    return { deployId: who.deployId ?? `manual-${stamp}`, instance, lockOwner: `${who.description} ${what} [${instance}]` };
-}
-const runDeploy = async (config, identity, hooks) => {
-    const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
-    const probes = sessions.map((session) => probe_forwardedProbes(session.shell, config));
-    try {
-        return await deploy(config, {
-            servers: sessions.map((session, i) => ({
-                name: session.name,
-                docker: session.docker,
-                keys: session.keys,
-                probes: probes[i],
-                checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
-            })),
-            clock: realClock,
-            log: hooks.log,
-            signal: hooks.signal,
-        }, identity);
-    }
-    finally {
-        await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
-        await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
-    }
-};
-/** The `bake` output: what a user's next step may act on. */
-function bakeOutput(report) {
-    if (!report)
-        return undefined;
-    const { passed, seconds, traffic, probes, probeFailures, restarts } = report;
-    return { passed, seconds: Number(seconds.toFixed(1)), requests: traffic?.requests ?? null, errors: traffic?.errors ?? null, probes, 'probe-failures': probeFailures, restarts };
-}
-/** One server's outputs, by the names action.yml gives them. */
-function serverOutputs(result) {
-    return {
-        container: result.container,
-        'container-id': result.containerId,
-        port: String(result.port),
-        'previous-port': result.previousPort === undefined ? '' : String(result.previousPort),
-        'previous-container': result.previousContainer ?? '',
-        image: result.image,
-        'previous-image': result.previousImage ?? '',
-        'image-digest': result.imageDigest,
-        'switch-seconds': result.switchSeconds.toFixed(3),
-    };
-}
-/** The outputs of a deploy: the first server's, the duration, and every server's in `servers`. */
-function outputsOf(result) {
-    return {
-        ...serverOutputs(result),
-        bake: result.bake ? JSON.stringify(bakeOutput(result.bake)) : '',
-        'duration-seconds': result.durationSeconds.toFixed(2),
-        servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r), bake: bakeOutput(r.bake) ?? null }))),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action-config.ts
-// What the Action's two steps share: the inputs read and masked as the runner
-// gives them, and the state the main step saves for the post step.
-
-
-/** Registers secrets with the runner before anything can print them. */
-function maskSecrets(secrets) {
-    for (const secret of secrets.filter(Boolean)) {
-        core_setSecret(secret);
-        // The runner masks a multi-line secret line by line.
-        for (const line of secret.split(/\r?\n/))
-            if (line.trim().length > 3 && line.trim() !== secret)
-                core_setSecret(line.trim());
-    }
-}
-/** The validated inputs, or undefined after reporting why they are not. */
-function readConfig() {
-    const raw = (name) => getInput(name);
-    maskSecrets(SECRET_INPUTS.map(raw));
-    try {
-        const config = parseInputs(raw);
-        maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-        return config;
-    }
-    catch (e) {
-        setFailed(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
-        return undefined;
-    }
-}
-/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
-const STATE = { servers: 'servers', finished: 'finished' };
-
-;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary a user reads after a deploy: pure markdown from the result.
-
-const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-/** A table of phases or stages: whether each went through, its name, how long, what it did. */
-function stepTable(heading, steps) {
-    const rows = steps.map((x) => `| ${x.ok ? '✅' : '❌'} ${x.name} | ${seconds(x.ms)} | ${cell(x.detail)} |`);
-    return [`| ${heading} | duration | detail |`, '| --- | ---: | --- |', ...rows].join('\n');
-}
-const timelineTable = (timeline) => stepTable('phase', timeline.map((p) => ({ ...p, name: p.phase })));
-const stageTable = (stages) => `**Stages across the servers**\n\n${stepTable('stage', stages.map((x) => ({ ...x, name: x.stage })))}`;
-function probeList(probes) {
-    const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
-    return `**Last probes through nginx**\n\n${lines.join('\n')}`;
-}
-/** The bake, a row per server: what the new version answered while the previous one stayed warm. */
-function bakeTable(results, several) {
-    const baked = results.filter((x) => x.bake);
-    if (baked.length === 0)
-        return false;
-    const n = (v) => (v === undefined ? '' : `${v.toFixed(3)} s`);
-    const rows = baked.map(({ server, bake }) => {
-        const b = bake;
-        const t = b.traffic;
-        const traffic = t ? `${t.requests} | ${t.errors} (${percent(t.errors, t.requests).toFixed(1)}%) | ${n(t.p50)} / ${n(t.p99)}` : 'not watched | | ';
-        return `| ${several ? `${server} | ` : ''}${b.passed ? '✅' : '❌'} ${b.seconds.toFixed(1)} s | ${traffic} | ${b.probes} (${b.probeFailures} failed) | ${b.restarts} |`;
-    });
-    const notWatched = baked.find((x) => !x.bake?.traffic)?.bake?.notWatched;
-    return [
-        '**Bake** (the new version under real traffic, the previous one kept running)',
-        '',
-        `| ${several ? 'server | ' : ''}bake | requests answered | 5xx | p50 / p99 | probes | restarts |`,
-        `| ${several ? '--- | ' : ''}--- | ---: | ---: | --- | ---: | ---: |`,
-        ...rows,
-        ...(notWatched ? ['', `Real traffic was not watched (${cell(notWatched)}): set \`access-log\` to nginx's dhd_upstream log (README, "The bake").`] : []),
-    ].join('\n');
-}
-/** Sections separated by blank lines; absent ones leave no trace. */
-const sections = (...parts) => `${parts.filter(Boolean).join('\n\n')}\n`;
-const previously = (x) => (x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)');
-/** One server: what changed, the digest, the switch and the deploy, a row each. */
-function overviewTable(r) {
-    return [
-        '| | |',
-        '| --- | --- |',
-        `| container | ${previously(r)} → **${r.container}** (:${r.port}) |`,
-        `| image digest | \`${r.imageDigest}\` |`,
-        `| switch (key write → proven) | ${r.switchSeconds.toFixed(3)} s |`,
-        `| deploy | ${r.durationSeconds.toFixed(2)} s |`,
-    ].join('\n');
-}
-/** Several servers: the digest and the deploy once, then a row per server. */
-function serversTable(r) {
-    const rows = r.servers.map((x) => `| ${x.server} | ${previously(x)} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`);
-    return [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...rows].join('\n');
-}
-function successSummary(image, r) {
-    const several = r.servers.length > 1;
-    return sections(`## docker-hot-deploy: ${image} is live${several ? ` on ${r.servers.length} servers` : ''}`, several ? serversTable(r) : overviewTable(r), several && stageTable(r.stages), ...r.servers.map((x) => (several ? `**${x.server}**\n\n${timelineTable(x.timeline)}` : timelineTable(x.timeline))), bakeTable(r.servers, several), r.warnings.length > 0 && `**Warnings**\n\n${r.warnings.map((w) => `- ${cell(w)}`).join('\n')}`, r.probes.length > 0 && probeList(r.probes), r.releases.length > 0 && releaseTable(r.releases));
-}
-function releaseTable(releases) {
-    const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
-    return ['**Last releases of this deployment** (rollback: true goes back one)', '', '| time (UTC) | outcome | image | digest | container |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
-}
-function failureSummary(image, e) {
-    const several = e.servers.length > 1;
-    return sections(`## docker-hot-deploy: ${image} was not deployed`, `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`, several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'), e.hint, e.details.bake !== undefined && [bakeTable([{ server: e.server ?? '', bake: e.details.bake }], false), ...bakeEvidence(e.details.bake).map(cell)].filter(Boolean).join('\n\n'), several && stageTable(e.stages), ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]), Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``, (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []));
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-// The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
-
-
-
-
-
-
-
-
-/** Who runs the deploy, as a GitHub workflow run names itself. */
-function githubRun() {
-    const env = process.env;
-    if (!env.GITHUB_RUN_ID)
-        return { description: `${env.GITHUB_REPOSITORY ?? 'local'} a run outside GitHub Actions` };
-    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
-    return {
-        deployId: `${env.GITHUB_RUN_ID}.${attempt}`,
-        description: `${env.GITHUB_REPOSITORY} ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID} (attempt ${attempt})`,
-    };
-}
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await summary.addRaw(markdown).write();
-}
-/** The main step; `deployWith` is the deploy itself (unit tests give a fake). */
-async function run(deployWith = runDeploy) {
-    const config = readConfig();
-    if (!config) {
-        process.exitCode = 1;
-        return;
-    }
-    const identity = newIdentity(config, githubRun());
-    // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
-    // command. The post step then releases the lock and removes an unused container.
-    const backstop = setTimeout(() => {
-        setFailed(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s)`);
-        process.exit(1);
-    }, config.timing.timeoutMs + TIMEOUT_GRACE_MS);
-    backstop.unref();
-    const left = {};
-    try {
-        const result = await deployWith(config, identity, {
-            // core.info writes its line as it is: a value from the server in it must not become a workflow command.
-            log: { info: (m) => info(printable(m)), warning: (m) => warning(m), group: group },
-            debug: core_debug,
-            checkpoint: (server, name, value) => {
-                noteCheckpoint(left, identity.lockOwner, server, name, value);
-                saveState(STATE.servers, JSON.stringify(left));
-            },
-        });
-        saveState(STATE.finished, 'true');
-        for (const [name, value] of Object.entries(outputsOf(result)))
-            setOutput(name, value);
-        await writeSummary(successSummary(result.image, result));
-        info(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
-    }
-    catch (e) {
-        // setFailed sets it on the runner; tools that stand in for @actions/core (local-action) may not.
-        process.exitCode = 1;
-        if (e instanceof DeployError) {
-            // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
-            const evidence = e.details.bake ? bakeEvidence(e.details.bake).map((l) => `\n${l}`).join('') : '';
-            error(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
-            await writeSummary(failureSummary(config.container.image || 'the rollback', e));
-            setFailed(`${e.message}. ${e.hint}`);
-        }
-        else {
-            setFailed(e.message);
-        }
-    }
-    finally {
-        clearTimeout(backstop);
-    }
-}
-
-
-/***/ }),
-
-/***/ 7318:
-/***/ ((module) => {
-
-module.exports = eval("require")("../build/Release/cpufeatures.node");
-
-
-/***/ }),
-
-/***/ 490:
-/***/ ((module) => {
-
-module.exports = eval("require")("./crypto/build/Release/sshcrypto.node");
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 2250:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3106:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
@@ -74621,6 +75423,9 @@ module.exports = {"rE":"1.17.0"};
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -74719,9 +75524,105 @@ module.exports = {"rE":"1.17.0"};
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -9,6 +9,12 @@ export interface ActionInput {
 
 export const ACTION_INPUTS: readonly ActionInput[] = [
   {
+    "name": "command",
+    "description": "What the step does: deploy (hot-deploys image), doctor (checks every server for what a deploy needs, each finding with its fix; the step fails if a check fails) or status (what each server serves, its containers, the lock and the last releases). doctor and status change nothing and need no image or container-port.",
+    "required": false,
+    "default": "deploy"
+  },
+  {
     "name": "host",
     "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
     "required": true

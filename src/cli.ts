@@ -22,16 +22,18 @@ export interface Io {
   stderr: (text: string) => void;
 }
 
+/** The inputs as flags: all of action.yml's but `command`, which is the CLI's first argument. */
+const CLI_INPUTS = ACTION_INPUTS.filter((i) => i.name !== 'command');
 /** Inputs that --NAME-file and DHD_NAME_FILE can read from a file: all but `env`, whose
  * --env-file and DHD_ENV_FILE are the input env-file (a path on the server). */
-const READ_FROM_FILE = new Set(ACTION_INPUTS.map((i) => i.name).filter((name) => !ACTION_INPUTS.some((other) => other.name === `${name}-file`)));
+const READ_FROM_FILE = new Set(CLI_INPUTS.map((i) => i.name).filter((name) => !CLI_INPUTS.some((other) => other.name === `${name}-file`)));
 /** Inputs that take one item a line. */
 const MULTI_LINE_INPUTS = new Set(['host', 'env', 'run-args', 'release-command', 'known-hosts']);
-const BOOLEAN_INPUTS = new Set(ACTION_INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
+const BOOLEAN_INPUTS = new Set(CLI_INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
 export const envName = (input: string): string => `DHD_${input.toUpperCase().replace(/-/g, '_')}`;
 
 export function usage(): string {
-  const rows = ACTION_INPUTS.map((i) => {
+  const rows = CLI_INPUTS.map((i) => {
     const flag = BOOLEAN_INPUTS.has(i.name) ? `--${i.name}` : `--${i.name} VALUE`;
     const marks = [i.required ? 'required' : '', i.default !== undefined ? `default ${i.default}` : ''].filter(Boolean).join(', ');
     return `  ${flag}\n      ${i.description}${marks ? ` (${marks})` : ''}\n      env: ${envName(i.name)}`;
@@ -41,13 +43,15 @@ export function usage(): string {
     '       docker-hot-deploy status  [--INPUT VALUE ...] [--limit N] [--json]',
     '       docker-hot-deploy history [--INPUT VALUE ...] [--limit N] [--json]',
     '       docker-hot-deploy unlock  [--INPUT VALUE ...] (--owner HOLDER | --force) [--json]',
+    '       docker-hot-deploy doctor  [--INPUT VALUE ...] [--json]',
     '',
     'deploy hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
     'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
     'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
     'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
-    'holder still has it; with --force, never one a deploy may still hold). They change nothing else',
-    'and need no image or container-port. Each input is a flag or an',
+    'holder still has it; with --force, never one a deploy may still hold); doctor checks each server',
+    'for everything a deploy needs (Docker, Redis, confd, nginx, ports, disk), each with its fix.',
+    'They change nothing else and need no image or container-port. Each input is a flag or an',
     'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
     'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
     'passphrase, registry-password) out of flags. --host, --env, --run-args, --release-command',
@@ -56,6 +60,7 @@ export function usage(): string {
     'Exit status: 0 deployed; 2 bad input (nothing was done); 3 the deploy failed and the',
     'previous version serves; 130 interrupted (cleaned up as a cancelled run is); 1 anything else.',
     'status and history: 0 read, 1 a server could not be read. unlock: 0 the lock is free, 1 not.',
+    'doctor: 0 nothing failed (warnings allowed), 1 a check failed.',
     '',
     'Inputs:',
     ...rows,
@@ -72,8 +77,8 @@ export function usage(): string {
   ].join('\n');
 }
 
-/** What the CLI does: deploy, or read (status, history) and release a lock (unlock) for the on-call person. */
-export const COMMANDS = ['deploy', 'status', 'history', 'unlock'] as const;
+/** What the CLI does: deploy, or read (status, history, doctor) and release a lock (unlock) for the on-call person. */
+export const COMMANDS = ['deploy', 'status', 'history', 'unlock', 'doctor'] as const;
 export type Command = typeof COMMANDS[number];
 
 interface Invocation {
@@ -94,7 +99,7 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, limit: { type: 'string' }, owner: { type: 'string' }, force: { type: 'boolean' },
   };
-  for (const input of ACTION_INPUTS) {
+  for (const input of CLI_INPUTS) {
     // Collected, so that a repeated flag is seen: a line each for multi-line inputs, an error for the others.
     options[input.name] = BOOLEAN_INPUTS.has(input.name) ? { type: 'boolean' } : { type: 'string', multiple: true };
     if (READ_FROM_FILE.has(input.name)) options[`${input.name}-file`] = { type: 'string' };
@@ -122,7 +127,7 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
     }
   };
   const inputs: Record<string, string> = {};
-  for (const input of ACTION_INPUTS) {
+  for (const input of CLI_INPUTS) {
     const flag = values[input.name];
     const fromFile = READ_FROM_FILE.has(input.name);
     const flagFile = fromFile ? values[`${input.name}-file`] as string | undefined : undefined;
@@ -138,7 +143,7 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   // Secrets, env (its values are masked in the Action) and a redis-url with a password: every local user sees argv.
   const secret = (name: string): boolean => (SECRET_INPUTS as readonly string[]).includes(name) || name === 'env'
     || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
-  const secretFlags = ACTION_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
+  const secretFlags = CLI_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
   return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : 5)), unlock, secretFlags };
 }
 

@@ -9,6 +9,10 @@ export interface ConfdProcess {
   backend: string;
   /** The global -prefix, joined in front of every resource's keys. */
   prefix: string;
+  /** -watch: it renders on every write the backend announces; else only every -interval. */
+  watch: boolean;
+  /** -interval: seconds between its polls of the backend, with or without -watch. */
+  intervalSeconds: number;
 }
 
 export interface TemplateResource {
@@ -29,6 +33,7 @@ export interface ConfdState {
 /** confd's defaults, as its flag package has them. */
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
+const DEFAULT_INTERVAL_SECONDS = 600;
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 
@@ -41,6 +46,12 @@ function flagValue(words: string[], name: string): string | undefined {
   return undefined;
 }
 
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+function boolFlag(words: string[], name: string): boolean {
+  const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
+  return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+}
+
 /** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
 export function confdProcesses(commandLines: string[]): ConfdProcess[] {
   return commandLines
@@ -50,6 +61,8 @@ export function confdProcesses(commandLines: string[]): ConfdProcess[] {
       confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
       backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
       prefix: flagValue(words, 'prefix') ?? '',
+      watch: boolFlag(words, 'watch'),
+      intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
     }));
 }
 
@@ -129,4 +142,10 @@ export function sharedWatchProblem(state: ConfdState): string | undefined {
   if (shared.length === 0) return undefined;
   const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
   return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
+}
+
+/** The Redis confds with a resource that renders from `key` (undefined: as confdsRendering, nobody can tell). */
+export function confdsRenderingKey(state: ConfdState, key: string): ConfdProcess[] | undefined {
+  if (confdsRendering(state, key) === undefined) return undefined;
+  return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
 }

@@ -126,12 +126,12 @@ export function lockLine(lock: LockStatus): string {
 export const releaseLine = (r: Release): string =>
   field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
 
-function containerLine(c: ContainerStatus): string {
+export function containerLine(c: ContainerStatus): string {
   const since = c.startedAt && isUp(c) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
   return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
 }
 
-function nginxLine(s: ServerStatus): string {
+export function nginxLine(s: ServerStatus): string {
   if (s.nginx.error) return `no answer: ${field(s.nginx.error)}`;
   return `${s.nginx.status}${s.nginx.upstream ? ` from ${field(s.nginx.upstream)}` : ' (no upstream header)'}${s.serving ? ` → ${field(s.serving)}` : ''}`;
 }

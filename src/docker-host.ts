@@ -2,7 +2,7 @@
 // remote shell. Argument lists come from docker.ts; this file only runs them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
-import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec } from './docker.js';
+import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec, type ServerProblem } from './docker.js';
 import { repositoryOf } from './image-ref.js';
 import { confdProcesses, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
@@ -26,8 +26,14 @@ export interface DockerHost {
   /** Every release history in `dir` (relative to the deploy user's home), by path: the last `entries` lines of each. */
   readHistories(dir: string, entries: number): Promise<Map<string, string>>;
   appendHistory(path: string, line: string, keep: number): Promise<void>;
-  /** Fails, saying what to fix, when the server lacks what a deploy needs (Docker access, ss, ps). */
+  /** What the server lacks that a deploy needs (Docker access, ss, ps), each with its fix, and Docker's version. */
+  readiness(username: string): Promise<{ problems: ServerProblem[]; dockerVersion?: string }>;
+  /** Fails, saying what to fix, when the server lacks what a deploy needs (readiness). */
   checkServer(username: string): Promise<void>;
+  /** Docker's root directory and the free bytes of its file system. */
+  diskFree(): Promise<{ path: string; freeBytes: number }>;
+  /** An image's size in bytes; undefined when the server does not have it. */
+  imageSize(image: string): Promise<number | undefined>;
   /** Every container on the server, of any deployment. */
   containers(): Promise<ContainerSummary[]>;
   listeningPorts(): Promise<Set<number>>;
@@ -83,6 +89,11 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     if (/no such image/i.test(result.stderr)) return undefined;
     throw new RemoteCommandError(argv, result);
   };
+  const readiness = async (username: string): Promise<{ problems: ServerProblem[]; dockerVersion?: string }> => {
+    const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
+    const text = `${result.stdout}${result.stderr}`;
+    return { problems: parse.serverProblems(text, username), dockerVersion: parse.dockerVersion(text) };
+  };
 
   return {
     makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
@@ -114,10 +125,10 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
     async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+    readiness,
     async checkServer(username) {
-      const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
-      const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
-      if (problems.length > 0) throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+      const { problems } = await readiness(username);
+      if (problems.length > 0) throw new Error(`The server is not ready for deploys: ${problems.map((p) => `${p.problem}: ${p.fix}`).join('; ')}.`);
     },
     async containers() {
       const argv = build.containers();
@@ -126,6 +137,11 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       return parse.containers(result.stdout);
     },
     listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+    diskFree: async () => parse.diskFree(await ok(build.diskFree())),
+    async imageSize(image) {
+      const result = await shell.run(build.imageSize(image), { timeoutMs: COMMAND_TIMEOUT_MS });
+      return result.code === 0 ? Number(result.stdout.trim()) : undefined;
+    },
     run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
     inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
     async logs(id, lines) {

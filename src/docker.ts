@@ -95,6 +95,13 @@ export interface LogRead {
   text: string;
 }
 
+/** What keeps the deploy user from deploying: the tool it is about, what is wrong, and the fix. */
+export interface ServerProblem {
+  subject: string;
+  problem: string;
+  fix: string;
+}
+
 export interface ImageSummary {
   ref: string;
   id: string;
@@ -172,6 +179,10 @@ rm -rf -- "$1"`, 'sh', dir],
   /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
   serverCheck: (): Argv => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
   listeningPorts: (): Argv => ['ss', '-Htln'],
+  /** Docker's root directory (where images go; /var/lib/docker when Docker does not say), then its free space. */
+  diskFree: (): Argv => ['sh', '-c', 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null) && [ -d "$d" ] || d=/var/lib/docker; [ -d "$d" ] || d=/; echo "$d"; exec df -Pk -- "$d"'],
+  /** An image's size in bytes, if the server has it. */
+  imageSize: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
   /** The start of a file, at most `maxBytes` (what confd rendered, say). */
   readFile: (path: string, maxBytes: number): Argv => ['head', '-c', String(maxBytes), '--', path],
   /** Where a log ends now: its inode and size. */
@@ -210,19 +221,32 @@ export const parse = {
       }));
   },
 
-  /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
-  serverProblems(text: string, username: string): string[] {
-    const problems: string[] = [];
+  /** What keeps the deploy user from deploying (build.serverCheck's output), each with its fix; none when nothing does. */
+  serverProblems(text: string, username: string): ServerProblem[] {
+    const problems: ServerProblem[] = [];
     const packages: Record<string, string> = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
-    for (const m of text.matchAll(/^missing (\w+)$/gm)) problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+    for (const m of text.matchAll(/^missing (\w+)$/gm)) {
+      problems.push({ subject: m[1], problem: `${m[1]} is not installed on the server`, fix: `install it (Debian/Ubuntu: sudo apt-get install ${packages[m[1]]})` });
+    }
     if (/permission denied.*docker\.sock/is.test(text)) {
-      problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+      problems.push({ subject: 'docker', problem: `${username} may not use Docker on the server`, fix: `add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies` });
     } else if (/cannot connect to the docker daemon/i.test(text)) {
-      problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+      problems.push({ subject: 'docker', problem: 'Docker is not running on the server', fix: 'start it (sudo systemctl start docker)' });
     } else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-      problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+      problems.push({ subject: 'docker', problem: `docker version failed on the server: ${text.trim().split('\n').pop()}`, fix: `run docker version as ${username} on the server and fix what it says` });
     }
     return problems;
+  },
+
+  /** The Docker server's version in build.serverCheck's output, when Docker answered. */
+  dockerVersion: (text: string): string | undefined => /^docker (\S+)$/m.exec(text)?.[1],
+
+  /** diskFree's answer (the directory, then df -Pk): that directory and its file system's free bytes. */
+  diskFree(text: string): { path: string; freeBytes: number } {
+    const lines = text.trim().split('\n');
+    const available = Number(lines.at(-1)?.trim().split(/\s+/)[3]);
+    if (lines.length < 3 || !Number.isFinite(available)) throw new Error(`df printed no free space: ${text.trim()}`);
+    return { path: lines[0], freeBytes: available * 1024 };
   },
 
   /** True when a failed inspect only missed containers removed since they were listed. */

@@ -5,7 +5,7 @@ import { printable } from './printable.js';
 import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import { DeployError } from './deploy-run.js';
 import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
-import { readConfig, STATE } from './action-config.js';
+import { readConfig, STATE, writeSummary } from './action-config.js';
 import { failureSummary, successSummary } from './summary.js';
 
 /** Who runs the deploy, as a GitHub workflow run names itself. */
@@ -19,18 +19,16 @@ function githubRun(): { deployId?: string; description: string } {
   };
 }
 
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown).write();
-}
-
 /** The main step; `deployWith` is the deploy itself (unit tests give a fake). */
 export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
-  const config = readConfig();
-  if (!config) {
+  const read = readConfig();
+  if (!read) {
     process.exitCode = 1;
     return;
   }
+  // Only some runs read the servers instead: that code is loaded when asked for.
+  if (read.command !== 'deploy') return (await import('./action-operate.js')).operateStep(read.command, read.config);
+  const { config } = read;
   const identity = newIdentity(config, githubRun());
   // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
   // command. The post step then releases the lock and removes an unused container.

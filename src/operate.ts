@@ -1,7 +1,9 @@
 // The CLI's day-two commands: status and history read every server side by side, unlock
 // releases a lock its deploy left behind. Nothing else on a server changes. Each server
 // answers for itself: one that cannot be read is named, the others are still shown.
-import { historyText, lockNames, readServerStatus, statusText } from './day-two.js';
+import { historyText, lockNames, readServerStatus, statusText, type ServerStatus } from './day-two.js';
+import { doctor } from './doctor.js';
+import { doctorText, failures } from './doctor-checks.js';
 import { serverName, type Config } from './inputs.js';
 import { printable } from './printable.js';
 import { realClock } from './run-deploy.js';
@@ -10,7 +12,7 @@ import { openSession, type Session } from './session.js';
 import { unlockLock, type UnlockOutcome, type UnlockRequest } from './unlock.js';
 
 export interface OperateRequest {
-  command: 'status' | 'history' | 'unlock';
+  command: 'status' | 'history' | 'unlock' | 'doctor';
   json: boolean;
   verbose: boolean;
   limit: number;
@@ -22,7 +24,7 @@ interface Out {
   stderr: (text: string) => void;
 }
 
-type PerServer<T> = { server: string; ok: true; value: T } | { server: string; ok: false; error: string };
+export type PerServer<T> = { server: string; ok: true; value: T } | { server: string; ok: false; error: string };
 
 /** JSON for stdout: one line, and no "##[" a workflow log would take for a command (printable.ts). */
 const jsonLine = (value: unknown): string => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;
@@ -44,13 +46,33 @@ function onEveryServer<T>(config: Config, say: (line: string) => void, verbose: 
   }));
 }
 
+/** Every server's status (CLI status and history, the Action's `command: status`). */
+export function everyServerStatus(config: Config, say: (line: string) => void, verbose: boolean, releases: number): Promise<Array<PerServer<ServerStatus>>> {
+  return onEveryServer(config, say, verbose, async (session) => {
+    const probes = forwardedProbes(session.shell, config);
+    try {
+      return await readServerStatus(session, probes, config, releases);
+    } finally {
+      await probes.close().catch(() => undefined);
+    }
+  });
+}
+
+/** The servers that could not be read, and why. */
+export const unreadServers = <T>(results: Array<PerServer<T>>): Array<{ server: string; error: string }> =>
+  results.flatMap((r) => (r.ok ? [] : [{ server: r.server, error: r.error }]));
+
 export async function operate(request: OperateRequest, config: Config, io: Out): Promise<number> {
   const say = (line: string): void => io.stderr(`${line}\n`);
-  const failed = <T>(results: Array<PerServer<T>>): Array<{ server: string; error: string }> =>
-    results.flatMap((r) => (r.ok ? [] : [{ server: r.server, error: r.error }]));
   const sayFailures = (results: Array<PerServer<unknown>>): void =>
-    failed(results).forEach((f) => say(`${printable(f.server)}: could not be read: ${printable(f.error)}`));
+    unreadServers(results).forEach((f) => say(`${printable(f.server)}: could not be read: ${printable(f.error)}`));
 
+  if (request.command === 'doctor') {
+    const servers = await doctor(config, request.verbose ? say : () => undefined);
+    const ok = failures(servers) === 0;
+    io.stdout(request.json ? jsonLine({ ok, servers }) : `${printable(doctorText(servers))}\n`);
+    return ok ? 0 : 1;
+  }
   if (request.command === 'unlock') {
     const results = await onEveryServer(config, say, request.verbose, (session) => unlockServer(session, config.switch.redisKey, request.unlock, say));
     sayFailures(results);
@@ -58,18 +80,11 @@ export async function operate(request: OperateRequest, config: Config, io: Out):
     if (request.json) io.stdout(jsonLine({ ok: free, servers: results.map((r) => (r.ok ? { server: r.server, locks: r.value } : r)) }));
     return free ? 0 : 1;
   }
-  const results = await onEveryServer(config, say, request.verbose, async (session) => {
-    const probes = forwardedProbes(session.shell, config);
-    try {
-      return await readServerStatus(session, probes, config, request.limit);
-    } finally {
-      await probes.close().catch(() => undefined);
-    }
-  });
+  const results = await everyServerStatus(config, say, request.verbose, request.limit);
   const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
   if (request.json) {
     const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
-    io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: failed(results) }));
+    io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: unreadServers(results) }));
   } else if (statuses.length > 0) {
     io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
   }

@@ -11,7 +11,7 @@ export async function run(): Promise<void> {
   const left = JSON.parse(core.getState(STATE.servers) || '{}') as ServerLeftovers;
   const log = { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), debug: core.debug };
   if (!anythingLeft(left, log)) return;
-  const config = readConfig();
+  const config = readConfig()?.config;
   if (!config) return;
   core.info('The main step did not finish: cleaning up after it.');
   await cleanUpWithin(left, config, log);

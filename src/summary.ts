@@ -3,6 +3,8 @@ import { bakeEvidence, percent, type BakeReport } from './bake-rules.js';
 import type { DeployResult } from './deploy.js';
 import type { ServerResult } from './server-deploy.js';
 import type { DeployError, PhaseRecord, StageRecord } from './deploy-run.js';
+import { containerLine, lockLine, nginxLine, type ServerStatus } from './day-two.js';
+import { doctorSummary, type ServerDoctor, type Verdict } from './doctor-checks.js';
 import type { Release } from './history.js';
 import type { ProbeResult } from './probe.js';
 
@@ -99,5 +101,41 @@ export function failureSummary(image: string, e: DeployError): string {
     ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]),
     Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``,
     (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []),
+  );
+}
+
+const VERDICT: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+
+/** The doctor (command: doctor): a table of checks per server, each finding with its fix. */
+export function doctorMarkdown(servers: ServerDoctor[]): string {
+  const several = servers.length > 1;
+  return sections(
+    `## docker-hot-deploy doctor: ${cell(doctorSummary(servers))}`,
+    ...servers.map((s) => [
+      ...(several ? [`**${cell(s.server)}**`, ''] : []),
+      '| | check | finding | fix |',
+      '| --- | --- | --- | --- |',
+      ...s.checks.map((c) => `| ${VERDICT[c.verdict]} | ${c.check} | ${cell(c.detail)} | ${c.verdict === 'pass' ? '' : cell(c.fix ?? '')} |`),
+    ].join('\n')),
+  );
+}
+
+/** What each server runs (command: status): nginx, the key and the lock, its containers, its last releases. */
+export function statusMarkdown(statuses: ServerStatus[], unread: Array<{ server: string; error: string }>): string {
+  return sections(
+    `## docker-hot-deploy status${statuses.length > 1 ? ` of ${statuses.length} servers` : ''}`,
+    ...statuses.map((s) => [
+      `**${cell(s.server)}**`,
+      '',
+      '| | |',
+      '| --- | --- |',
+      `| nginx | ${cell(nginxLine(s))} |`,
+      `| key | ${cell(s.key.name)} = ${s.key.value === null ? '(unset)' : cell(s.key.value)} |`,
+      `| lock | ${s.locks.length === 0 ? 'free' : s.locks.map((l) => cell(lockLine(l))).join('<br>')} |`,
+      ...(s.containers.length === 0 ? [] : ['', '| containers (● serving) |', '| --- |', ...s.containers.map((c) => `| ${cell(containerLine(c))} |`)]),
+      ...s.findings.map((f) => `\n⚠️ ${cell(f)}`),
+      ...(s.releases.length === 0 ? [] : ['', releaseTable(s.releases)]),
+    ].join('\n')),
+    unread.length > 0 && unread.map((u) => `❌ **${cell(u.server)}** could not be read: ${cell(u.error)}`).join('\n\n'),
   );
 }

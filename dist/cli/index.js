@@ -36962,7 +36962,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 6200:
+/***/ 3050:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36982,6 +36982,12 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
 // Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
 const ACTION_INPUTS = [
+    {
+        "name": "command",
+        "description": "What the step does: deploy (hot-deploys image), doctor (checks every server for what a deploy needs, each finding with its fix; the step fails if a check fails) or status (what each server serves, its containers, the lock and the last releases). doctor and status change nothing and need no image or container-port.",
+        "required": false,
+        "default": "deploy"
+    },
     {
         "name": "host",
         "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
@@ -38064,6 +38070,10 @@ rm -rf -- "$1"`, 'sh', dir],
     /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
     serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
+    /** Docker's root directory (where images go; /var/lib/docker when Docker does not say), then its free space. */
+    diskFree: () => ['sh', '-c', 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null) && [ -d "$d" ] || d=/var/lib/docker; [ -d "$d" ] || d=/; echo "$d"; exec df -Pk -- "$d"'],
+    /** An image's size in bytes, if the server has it. */
+    imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
     /** The start of a file, at most `maxBytes` (what confd rendered, say). */
     readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
     /** Where a log ends now: its inode and size. */
@@ -38096,22 +38106,33 @@ const parse = {
             ...(startedAt ? { startedAt } : {}),
         }));
     },
-    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+    /** What keeps the deploy user from deploying (build.serverCheck's output), each with its fix; none when nothing does. */
     serverProblems(text, username) {
         const problems = [];
         const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
-        for (const m of text.matchAll(/^missing (\w+)$/gm))
-            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+        for (const m of text.matchAll(/^missing (\w+)$/gm)) {
+            problems.push({ subject: m[1], problem: `${m[1]} is not installed on the server`, fix: `install it (Debian/Ubuntu: sudo apt-get install ${packages[m[1]]})` });
+        }
         if (/permission denied.*docker\.sock/is.test(text)) {
-            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+            problems.push({ subject: 'docker', problem: `${username} may not use Docker on the server`, fix: `add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies` });
         }
         else if (/cannot connect to the docker daemon/i.test(text)) {
-            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+            problems.push({ subject: 'docker', problem: 'Docker is not running on the server', fix: 'start it (sudo systemctl start docker)' });
         }
         else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+            problems.push({ subject: 'docker', problem: `docker version failed on the server: ${text.trim().split('\n').pop()}`, fix: `run docker version as ${username} on the server and fix what it says` });
         }
         return problems;
+    },
+    /** The Docker server's version in build.serverCheck's output, when Docker answered. */
+    dockerVersion: (text) => /^docker (\S+)$/m.exec(text)?.[1],
+    /** diskFree's answer (the directory, then df -Pk): that directory and its file system's free bytes. */
+    diskFree(text) {
+        const lines = text.trim().split('\n');
+        const available = Number(lines.at(-1)?.trim().split(/\s+/)[3]);
+        if (lines.length < 3 || !Number.isFinite(available))
+            throw new Error(`df printed no free space: ${text.trim()}`);
+        return { path: lines[0], freeBytes: available * 1024 };
     },
     /** True when a failed inspect only missed containers removed since they were listed. */
     vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
@@ -40126,6 +40147,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** confd's defaults, as its flag package has them. */
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
+const DEFAULT_INTERVAL_SECONDS = 600;
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
@@ -40137,6 +40159,11 @@ function flagValue(words, name) {
     }
     return undefined;
 }
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+function boolFlag(words, name) {
+    const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
+    return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+}
 /** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
 function confdProcesses(commandLines) {
     return commandLines
@@ -40146,6 +40173,8 @@ function confdProcesses(commandLines) {
         confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
         backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
         prefix: flagValue(words, 'prefix') ?? '',
+        watch: boolFlag(words, 'watch'),
+        intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
     }));
 }
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
@@ -40214,6 +40243,12 @@ function sharedWatchProblem(state) {
         return undefined;
     const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
     return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
+}
+/** The Redis confds with a resource that renders from `key` (undefined: as confdsRendering, nobody can tell). */
+function confdsRenderingKey(state, key) {
+    if (confdsRendering(state, key) === undefined)
+        return undefined;
+    return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -42258,6 +42293,11 @@ function remoteDockerHost(shell) {
             return undefined;
         throw new RemoteCommandError(argv, result);
     };
+    const readiness = async (username) => {
+        const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+        const text = `${result.stdout}${result.stderr}`;
+        return { problems: parse.serverProblems(text, username), dockerVersion: parse.dockerVersion(text) };
+    };
     return {
         makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
         async removeDir(dir) { await ok(build.removeDir(dir)); },
@@ -42293,11 +42333,11 @@ function remoteDockerHost(shell) {
         },
         readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
         async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        readiness,
         async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            const { problems } = await readiness(username);
             if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+                throw new Error(`The server is not ready for deploys: ${problems.map((p) => `${p.problem}: ${p.fix}`).join('; ')}.`);
         },
         async containers() {
             const argv = build.containers();
@@ -42307,6 +42347,11 @@ function remoteDockerHost(shell) {
             return parse.containers(result.stdout);
         },
         listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+        diskFree: async () => parse.diskFree(await ok(build.diskFree())),
+        async imageSize(image) {
+            const result = await shell.run(build.imageSize(image), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            return result.code === 0 ? Number(result.stdout.trim()) : undefined;
+        },
         run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
@@ -42878,6 +42923,279 @@ function statusText(statuses) {
 }
 const historyText = (statuses) => statuses.map((s) => [field(s.server), ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`))].join('\n')).join('\n\n');
 
+;// CONCATENATED MODULE: ./src/doctor-checks.ts
+// The doctor's verdicts (CLI `doctor`, the Action's `command: doctor`): every check a deploy
+// makes as it begins, and the host setup's, judged from one round of reads on a server (doctor.ts).
+// Pure. A check passes, warns (a deploy goes through, but something is not as the README sets
+// it up) or fails (a deploy would fail, or could not switch), and says the fix.
+
+
+
+
+
+
+const GIB = 1024 ** 3;
+/** Below this much free space, even a small image's layers and a container's logs do not fit. */
+const MIN_FREE_BYTES = GIB / 2;
+const size = (bytes) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`);
+const pass = (check, detail) => ({ check, verdict: 'pass', detail });
+const warn = (check, detail, fix) => ({ check, verdict: 'warn', detail, fix });
+const fail = (check, detail, fix) => ({ check, verdict: 'fail', detail, fix });
+function sshCheck(r) {
+    return r.hostKeyChecked ? pass('ssh', `connected as ${r.username}, the server's host key checked`)
+        : warn('ssh', `connected as ${r.username} without checking the server's host key (insecure-skip-host-key-check)`, 'pin it with known-hosts or host-fingerprint');
+}
+/** ss and ps, then Docker: what the deploy checks before anything else. */
+function serverChecks(r) {
+    if ('error' in r.readiness)
+        return [fail('tools', `the check of ss, ps and docker did not run: ${r.readiness.error}`, 'check that the deploy user has a POSIX shell (sh)')];
+    const { problems, dockerVersion } = r.readiness.value;
+    const tools = problems.filter((p) => p.subject !== 'docker');
+    const docker = problems.filter((p) => p.subject === 'docker');
+    return [
+        tools.length === 0 ? pass('tools', 'ss and ps are installed') : fail('tools', tools.map((p) => p.problem).join('; '), tools.map((p) => p.fix).join('; ')),
+        docker.length === 0 ? pass('docker', `Docker ${dockerVersion ?? ''} answers ${r.username}`.replace('  ', ' ')) : fail('docker', docker[0].problem, docker[0].fix),
+    ];
+}
+function redisChecks(r, s) {
+    if ('error' in r.redis) {
+        return [fail('redis', `${r.redis.error} (keyspace notifications, persistence, the key and the lock were not checked)`, 'check redis-url as the server sees it (the deploy reaches Redis through the SSH connection) and the Redis user and password')];
+    }
+    const { keyValue, notifications, persistence, locks } = r.redis.value;
+    const risk = persistence && persistenceRisk(persistence);
+    return [
+        pass('redis', `answers; ${s.redisKey} ${keyValue === null ? 'is unset (the first deploy sets it)' : `= ${keyValue}`}`),
+        notifications === true ? pass('notifications', 'keyspace notifications cover SET: confd -watch hears every switch')
+            : notifications === false ? fail('notifications', 'Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch never hears a switch, and the deploy fails after switch-timeout', 'redis-cli CONFIG SET notify-keyspace-events K$g, and the same in redis.conf (examples/host/redis/keyspace-events.conf)')
+                : warn('notifications', 'keyspace notifications could not be read (CONFIG is refused, as on managed Redis)', 'make sure notify-keyspace-events includes K$'),
+        persistence === undefined ? warn('persistence', 'Redis persistence could not be read (CONFIG is refused)', 'make sure Redis keeps the key across a restart (appendonly yes)')
+            : risk ? warn('persistence', risk.replace(/\. Set appendonly.*$/, ''), 'set appendonly yes (examples/host/redis/persistence.conf)')
+                : pass('persistence', 'appendonly yes: the key survives a Redis restart'),
+        locks.length === 0 ? pass('lock', 'free: no deploy runs')
+            : warn('lock', locks.map((l) => lockLine(lockStatus(l.name, l.holder, l.ttlMs, r.now))).join('; '), 'a deploy runs, or one died holding it: if none runs, docker-hot-deploy unlock --force (or --owner HOLDER)'),
+    ];
+}
+/** confd: running, with the Redis backend, one of them rendering the key, and how soon it would. */
+function confdChecks(r, s) {
+    if ('error' in r.confd)
+        return [fail('confd', `its processes could not be listed: ${r.confd.error}`, 'check that ps works for the deploy user')];
+    const state = r.confd.value;
+    const startIt = `start this deployment's confd with -backend redis -watch (systemctl start confd, or confd@NAME; examples/host/systemd)`;
+    if (state.processes.length === 0)
+        return [fail('confd', 'no confd runs on the server: a switch is never rendered', startIt)];
+    if (redisConfds(state.processes).length === 0) {
+        return [fail('confd', `${state.processes.length} confd process(es) run, none with -backend redis`, startIt)];
+    }
+    const rendering = confdsRenderingKey(state, s.redisKey);
+    if (rendering === undefined) {
+        return [warn('confd', `a confd's template resources could not be read (its -confdir ${[...state.resources.keys()].join(', ')}): whether one renders ${s.redisKey} is unknown`, 'let the deploy user read the -confdir (its conf.d/*.toml), or check by hand that a resource lists the key')];
+    }
+    if (rendering.length === 0) {
+        return [fail('confd', `no running confd renders ${s.redisKey} (they read ${[...state.resources.keys()].join(', ')}; none has a template resource for it)`, startIt)];
+    }
+    const checks = [];
+    const polling = rendering.filter((p) => !p.watch);
+    checks.push(polling.length === 0
+        ? pass('confd', `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey} on every write (-watch), and polls every ${Math.min(...rendering.map((p) => p.intervalSeconds))} s`)
+        : warn('confd', `the confd rendering ${s.redisKey} runs without -watch: it renders a switch only at its next poll, up to ${Math.max(...polling.map((p) => p.intervalSeconds))} s (-interval) later, past switch-timeout`, 'run it with -watch (examples/host/systemd/confd.service)'));
+    const shared = sharedWatchProblem(state);
+    if (shared)
+        checks.push(warn('confd-resources', shared.replace(/ Run one confd.*$/, ''), 'run one confd per deployment (README: Several deployments on one server)'));
+    return checks;
+}
+/** Whether confd's last render names the port the key holds. */
+function renderCheck(r) {
+    const keyValue = 'value' in r.redis ? r.redis.value.keyValue : null;
+    const port = keyValue === null ? undefined : portNamedBy(keyValue);
+    if (!r.rendered || port === undefined)
+        return [];
+    const { resource, text } = r.rendered;
+    if ('error' in text)
+        return [];
+    return namesPort(text.value, port) ? [pass('render', `${resource.dest} names :${port}, as the key does`)]
+        : [warn('render', `${resource.dest} does not name :${port}, which the key holds: confd has not rendered the key's value`, 'journalctl -u confd: its check_cmd may refuse the value (does redis-value fit the template?), or it does not hear the writes')];
+}
+function nginxCheck(r, s) {
+    const { served } = r;
+    if (served.error)
+        return fail('nginx', `no answer from ${s.probeUrl}: ${served.error}`, 'start nginx, and set probe-url to its address as the server sees it');
+    if (!served.upstream) {
+        return fail('nginx', `${s.probeUrl} answered ${served.status} without the ${s.upstreamHeader} header: the deploy cannot prove which container serves`, `include examples/host/nginx/app-upstream-header.conf (its map gives requests from 127.0.0.1 $upstream_addr) in nginx's http block and app-proxy.conf's add_header ${s.upstreamHeader} in the site, then reload nginx`);
+    }
+    if ((served.status ?? 0) >= 500) {
+        return warn('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`, 'before the first deploy nothing serves yet; otherwise check the container the key names');
+    }
+    return pass('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`);
+}
+/** What the next deploy would find: the container nginx serves, a key to repair. */
+function deploymentCheck(r, s) {
+    if (!('value' in r.containers) || !('value' in r.redis))
+        return [];
+    const state = deploymentState({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue: r.redis.value.keyValue, served: r.served, containers: r.containers.value });
+    if (state.repair)
+        return [warn('deployment', state.findings[0], 'nothing to do: the next deploy writes it back first (status shows it)')];
+    if (state.findings.length > 0)
+        return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
+    return [pass('deployment', state.serving ? `nginx serves ${state.serving.name} on :${upstreamPort(r.served.upstream)}, which the key names` : 'nothing deployed yet')];
+}
+function portsCheck(r, s) {
+    const { first, last } = s.portRange;
+    if ('error' in r.listening)
+        return fail('ports', `the listening ports could not be read: ${r.listening.error}`, 'check that ss works for the deploy user');
+    const taken = takenPorts(r.listening.value, 'value' in r.containers ? r.containers.value : [], r.reserved);
+    let free = 0;
+    for (let port = first; port <= last; port += 1)
+        if (!taken.has(port))
+            free += 1;
+    const range = `port-range ${first}-${last}`;
+    return free === 0 ? fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports')
+        : pass('ports', `${free} of ${last - first + 1} free in ${range}`);
+}
+function diskCheck(r) {
+    if ('error' in r.disk)
+        return warn('disk', `free space could not be read: ${r.disk.error}`, 'check the space of Docker\'s root directory (docker info) by hand');
+    const { path, freeBytes } = r.disk.value;
+    const image = r.imageBytes;
+    const needed = Math.max(image ?? 0, MIN_FREE_BYTES);
+    const detail = `${size(freeBytes)} free on ${path}${image ? ` (the image is ${size(image)})` : ''}`;
+    const fix = 'free space (docker image prune, docker builder prune) or grow the disk; keep-images bounds what deploys keep';
+    if (freeBytes < needed)
+        return fail('disk', `${detail}: not enough for the image`, fix);
+    if (freeBytes < 2 * needed + GIB)
+        return warn('disk', `${detail}: little room for the next images and the containers' logs`, fix);
+    return pass('disk', detail);
+}
+function accessLogCheck(r) {
+    if (!r.accessLog)
+        return [];
+    const { path, problem } = r.accessLog;
+    return problem ? [fail('access-log', `${path} cannot be read by ${r.username}: ${problem}: the bake would judge by probes alone`, `let ${r.username} read it (on Debian: sudo usermod -aG adm ${r.username}, as nginx's logs belong to adm), or fix access-log`)]
+        : [pass('access-log', `${path} is readable: the bake counts nginx's answers`)];
+}
+/** Every check, in the order a deploy meets them. */
+function doctorChecks(r, s) {
+    return [
+        sshCheck(r), ...serverChecks(r), ...redisChecks(r, s), ...confdChecks(r, s), ...renderCheck(r), nginxCheck(r, s),
+        ...deploymentCheck(r, s), portsCheck(r, s), diskCheck(r), ...accessLogCheck(r),
+    ];
+}
+/** A server that could not be reached at all: one failed check. */
+const unreachable = (error) => fail('ssh', error, 'check host, port, username, the key and known-hosts (ssh -p PORT USER@HOST works from the runner?)');
+const MARK = { pass: '✓', warn: '!', fail: '✗' };
+const failures = (servers) => servers.reduce((n, s) => n + s.checks.filter((c) => c.verdict === 'fail').length, 0);
+const warnings = (servers) => servers.reduce((n, s) => n + s.checks.filter((c) => c.verdict === 'warn').length, 0);
+function doctorText(servers) {
+    const width = Math.max(...servers.flatMap((s) => s.checks.map((c) => c.check.length)));
+    const blocks = servers.map((s) => [s.server, ...s.checks.flatMap((c) => [
+            `  ${MARK[c.verdict]} ${c.check.padEnd(width)}  ${c.detail}`,
+            ...(c.fix && c.verdict !== 'pass' ? [`  ${' '.repeat(width + 2)}  fix: ${c.fix}`] : []),
+        ])].join('\n'));
+    return [...blocks, doctorSummary(servers)].join('\n\n');
+}
+function doctorSummary(servers) {
+    const failed = failures(servers);
+    const warned = warnings(servers);
+    const on = `on ${servers.length} server${servers.length === 1 ? '' : 's'}`;
+    const warnedText = warned > 0 ? `, ${warned} warning${warned === 1 ? '' : 's'}` : '';
+    return failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed${warnedText} ${on}: a deploy fails or cannot switch until they are fixed.`
+        : `Ready to deploy ${on}${warned > 0 ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.`;
+}
+
+;// CONCATENATED MODULE: ./src/doctor.ts
+// The doctor (CLI `doctor`, the Action's `command: doctor`): each server read in one round of
+// commands side by side, every read on its own (one that fails is a finding, not the end), then
+// judged by doctor-checks.ts. It only reads: no lock is taken, no key or container touched.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const read = (work) => work.then((value) => ({ value }), (e) => ({ error: e.message }));
+async function redisFacts(keys, redisKey) {
+    const names = lockNames(redisKey);
+    const [keyValue, notifications, persistence, ...held] = await Promise.all([
+        keys.get(redisKey), keys.keyspaceNotifications(), keys.persistence(), ...names.map((name) => keys.lockState(name)),
+    ]);
+    const locks = names.flatMap((name, i) => { const state = held[i]; return state ? [{ name, ...state }] : []; });
+    return { keyValue, notifications, persistence, locks };
+}
+/** The image's size, or the newest local image of its repository's (a new tag is about that large). */
+async function imageBytes(docker, image) {
+    if (!image)
+        return undefined;
+    const own = await docker.imageSize(image).catch(() => undefined);
+    if (own !== undefined)
+        return own;
+    const [newest] = await docker.images(repositoryOf(image)).catch(() => []);
+    return newest ? docker.imageSize(newest.id).catch(() => undefined) : undefined;
+}
+/** Every check on one server; a server that cannot be reached is one failed check. */
+async function doctorServer(target, config, debug) {
+    const server = serverName(target);
+    let shell;
+    try {
+        shell = await connect(target, debug);
+    }
+    catch (e) {
+        return { server, checks: [unreachable(e.message)] };
+    }
+    const docker = remoteDockerHost(shell);
+    const probes = forwardedProbes(shell, config);
+    const { redisKey } = config.switch;
+    const opening = read(openKeyStore(shell, config.switch.redis));
+    try {
+        const [readiness, confd, served, containers, listening, histories, disk, store, accessLogProblem] = await Promise.all([
+            read(docker.readiness(target.username)), read(docker.confd()), probes.probe(), read(docker.containers()), read(docker.listeningPorts()),
+            docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES).catch(() => new Map()), read(docker.diskFree()), opening,
+            config.bake.accessLog ? docker.logEnd(config.bake.accessLog).then(() => undefined, (e) => e.message) : undefined,
+        ]);
+        const history = parseHistory(histories.get(historyPath(redisKey)) ?? '');
+        const image = config.container.image || history.at(-1)?.image || '';
+        const neighbourHistories = [...histories].filter(([path]) => path !== historyPath(redisKey)).map(([, text]) => parseHistory(text));
+        const neighbours = neighbourDeployments('value' in containers ? containers.value : [], neighbourHistories, redisKey);
+        const resource = 'value' in confd ? resourceRendering(confd.value, redisKey) : undefined;
+        const [redis, neighbourKeys, size, rendered] = await Promise.all([
+            'value' in store ? read(redisFacts(store.value, redisKey)) : store,
+            'value' in store ? Promise.all(neighbours.map((key) => store.value.get(key).catch(() => null))) : [],
+            imageBytes(docker, image),
+            resource?.dest ? read(docker.readFile(resource.dest, FILE_READ_BYTES)) : undefined,
+        ]);
+        const keyValue = 'value' in redis ? redis.value.keyValue : null;
+        const keyPort = keyValue === null ? undefined : portNamedBy(keyValue);
+        const reading = {
+            username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
+            reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, imageBytes: size, now: Date.now(),
+            rendered: resource && rendered ? { resource, text: rendered } : undefined,
+            accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
+        };
+        const s = config.switch;
+        return {
+            server,
+            checks: doctorChecks(reading, {
+                redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
+                portRange: config.container.portRange, app: appName(config.container.app, image),
+            }),
+        };
+    }
+    finally {
+        await probes.close().catch(() => undefined);
+        const store = await opening;
+        if ('value' in store)
+            await store.value.close().catch(() => undefined);
+        await shell.close();
+    }
+}
+/** Every server side by side. */
+const doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)));
+
 ;// CONCATENATED MODULE: ./src/unlock.ts
 
 /** Two renewal periods: a live deploy renews at least once in that time. */
@@ -42943,6 +43261,8 @@ async function unlockLock(keys, name, request, clock, say) {
 
 
 
+
+
 /** JSON for stdout: one line, and no "##[" a workflow log would take for a command (printable.ts). */
 const jsonLine = (value) => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;
 /** `work` on each server side by side, its session closed again whatever happens; every server's outcome. */
@@ -42963,10 +43283,29 @@ function onEveryServer(config, say, verbose, work) {
         }
     }));
 }
+/** Every server's status (CLI status and history, the Action's `command: status`). */
+function everyServerStatus(config, say, verbose, releases) {
+    return onEveryServer(config, say, verbose, async (session) => {
+        const probes = forwardedProbes(session.shell, config);
+        try {
+            return await readServerStatus(session, probes, config, releases);
+        }
+        finally {
+            await probes.close().catch(() => undefined);
+        }
+    });
+}
+/** The servers that could not be read, and why. */
+const unreadServers = (results) => results.flatMap((r) => (r.ok ? [] : [{ server: r.server, error: r.error }]));
 async function operate(request, config, io) {
     const say = (line) => io.stderr(`${line}\n`);
-    const failed = (results) => results.flatMap((r) => (r.ok ? [] : [{ server: r.server, error: r.error }]));
-    const sayFailures = (results) => failed(results).forEach((f) => say(`${printable(f.server)}: could not be read: ${printable(f.error)}`));
+    const sayFailures = (results) => unreadServers(results).forEach((f) => say(`${printable(f.server)}: could not be read: ${printable(f.error)}`));
+    if (request.command === 'doctor') {
+        const servers = await doctor(config, request.verbose ? say : () => undefined);
+        const ok = failures(servers) === 0;
+        io.stdout(request.json ? jsonLine({ ok, servers }) : `${printable(doctorText(servers))}\n`);
+        return ok ? 0 : 1;
+    }
     if (request.command === 'unlock') {
         const results = await onEveryServer(config, say, request.verbose, (session) => unlockServer(session, config.switch.redisKey, request.unlock, say));
         sayFailures(results);
@@ -42975,19 +43314,11 @@ async function operate(request, config, io) {
             io.stdout(jsonLine({ ok: free, servers: results.map((r) => (r.ok ? { server: r.server, locks: r.value } : r)) }));
         return free ? 0 : 1;
     }
-    const results = await onEveryServer(config, say, request.verbose, async (session) => {
-        const probes = forwardedProbes(session.shell, config);
-        try {
-            return await readServerStatus(session, probes, config, request.limit);
-        }
-        finally {
-            await probes.close().catch(() => undefined);
-        }
-    });
+    const results = await everyServerStatus(config, say, request.verbose, request.limit);
     const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
     if (request.json) {
         const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
-        io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: failed(results) }));
+        io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: unreadServers(results) }));
     }
     else if (statuses.length > 0) {
         io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
@@ -43026,15 +43357,17 @@ async function unlockServer(session, redisKey, request, say) {
 
 /** What the exit status says. */
 const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 };
+/** The inputs as flags: all of action.yml's but `command`, which is the CLI's first argument. */
+const CLI_INPUTS = ACTION_INPUTS.filter((i) => i.name !== 'command');
 /** Inputs that --NAME-file and DHD_NAME_FILE can read from a file: all but `env`, whose
  * --env-file and DHD_ENV_FILE are the input env-file (a path on the server). */
-const READ_FROM_FILE = new Set(ACTION_INPUTS.map((i) => i.name).filter((name) => !ACTION_INPUTS.some((other) => other.name === `${name}-file`)));
+const READ_FROM_FILE = new Set(CLI_INPUTS.map((i) => i.name).filter((name) => !CLI_INPUTS.some((other) => other.name === `${name}-file`)));
 /** Inputs that take one item a line. */
 const MULTI_LINE_INPUTS = new Set(['host', 'env', 'run-args', 'release-command', 'known-hosts']);
-const BOOLEAN_INPUTS = new Set(ACTION_INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
+const BOOLEAN_INPUTS = new Set(CLI_INPUTS.filter((i) => i.default === 'true' || i.default === 'false').map((i) => i.name));
 const envName = (input) => `DHD_${input.toUpperCase().replace(/-/g, '_')}`;
 function usage() {
-    const rows = ACTION_INPUTS.map((i) => {
+    const rows = CLI_INPUTS.map((i) => {
         const flag = BOOLEAN_INPUTS.has(i.name) ? `--${i.name}` : `--${i.name} VALUE`;
         const marks = [i.required ? 'required' : '', i.default !== undefined ? `default ${i.default}` : ''].filter(Boolean).join(', ');
         return `  ${flag}\n      ${i.description}${marks ? ` (${marks})` : ''}\n      env: ${envName(i.name)}`;
@@ -43044,13 +43377,15 @@ function usage() {
         '       docker-hot-deploy status  [--INPUT VALUE ...] [--limit N] [--json]',
         '       docker-hot-deploy history [--INPUT VALUE ...] [--limit N] [--json]',
         '       docker-hot-deploy unlock  [--INPUT VALUE ...] (--owner HOLDER | --force) [--json]',
+        '       docker-hot-deploy doctor  [--INPUT VALUE ...] [--json]',
         '',
         'deploy hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
         'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
         'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
         'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
-        'holder still has it; with --force, never one a deploy may still hold). They change nothing else',
-        'and need no image or container-port. Each input is a flag or an',
+        'holder still has it; with --force, never one a deploy may still hold); doctor checks each server',
+        'for everything a deploy needs (Docker, Redis, confd, nginx, ports, disk), each with its fix.',
+        'They change nothing else and need no image or container-port. Each input is a flag or an',
         'environment variable DHD_<INPUT> (DHD_<INPUT>_FILE or --<input>-file reads it from a',
         'file; not for env, whose --env-file is the env-file input): keep secrets (private-key,',
         'passphrase, registry-password) out of flags. --host, --env, --run-args, --release-command',
@@ -43059,6 +43394,7 @@ function usage() {
         'Exit status: 0 deployed; 2 bad input (nothing was done); 3 the deploy failed and the',
         'previous version serves; 130 interrupted (cleaned up as a cancelled run is); 1 anything else.',
         'status and history: 0 read, 1 a server could not be read. unlock: 0 the lock is free, 1 not.',
+        'doctor: 0 nothing failed (warnings allowed), 1 a check failed.',
         '',
         'Inputs:',
         ...rows,
@@ -43074,14 +43410,14 @@ function usage() {
         '',
     ].join('\n');
 }
-/** What the CLI does: deploy, or read (status, history) and release a lock (unlock) for the on-call person. */
-const COMMANDS = ['deploy', 'status', 'history', 'unlock'];
+/** What the CLI does: deploy, or read (status, history, doctor) and release a lock (unlock) for the on-call person. */
+const COMMANDS = ['deploy', 'status', 'history', 'unlock', 'doctor'];
 /** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
 function readInvocation(args, env) {
     const options = {
         json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, limit: { type: 'string' }, owner: { type: 'string' }, force: { type: 'boolean' },
     };
-    for (const input of ACTION_INPUTS) {
+    for (const input of CLI_INPUTS) {
         // Collected, so that a repeated flag is seen: a line each for multi-line inputs, an error for the others.
         options[input.name] = BOOLEAN_INPUTS.has(input.name) ? { type: 'boolean' } : { type: 'string', multiple: true };
         if (READ_FROM_FILE.has(input.name))
@@ -43116,7 +43452,7 @@ function readInvocation(args, env) {
         }
     };
     const inputs = {};
-    for (const input of ACTION_INPUTS) {
+    for (const input of CLI_INPUTS) {
         const flag = values[input.name];
         const fromFile = READ_FROM_FILE.has(input.name);
         const flagFile = fromFile ? values[`${input.name}-file`] : undefined;
@@ -43134,7 +43470,7 @@ function readInvocation(args, env) {
     // Secrets, env (its values are masked in the Action) and a redis-url with a password: every local user sees argv.
     const secret = (name) => SECRET_INPUTS.includes(name) || name === 'env'
         || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
-    const secretFlags = ACTION_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
+    const secretFlags = CLI_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
     return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : 5)), unlock, secretFlags };
 }
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
@@ -43286,7 +43622,7 @@ async function main(args, env, io, deployWith = runDeploy) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6200);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3050);
 // The CLI, as `npx docker-hot-deploy` or `node dist/cli/index.js` starts it (package.json bin).
 
 const code = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {

@@ -68312,6 +68312,12 @@ var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
 // Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
 const ACTION_INPUTS = [
     {
+        "name": "command",
+        "description": "What the step does: deploy (hot-deploys image), doctor (checks every server for what a deploy needs, each finding with its fix; the step fails if a check fails) or status (what each server serves, its containers, the lock and the last releases). doctor and status change nothing and need no image or container-port.",
+        "required": false,
+        "default": "deploy"
+    },
+    {
         "name": "host",
         "description": "The server's host name or IP address; for several identical servers, one a line (name, name:port or [IPv6]:port). They deploy all or nothing: every server switches, or none stays switched.",
         "required": true
@@ -69227,6 +69233,10 @@ rm -rf -- "$1"`, 'sh', dir],
     /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
     serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
     listeningPorts: () => ['ss', '-Htln'],
+    /** Docker's root directory (where images go; /var/lib/docker when Docker does not say), then its free space. */
+    diskFree: () => ['sh', '-c', 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null) && [ -d "$d" ] || d=/var/lib/docker; [ -d "$d" ] || d=/; echo "$d"; exec df -Pk -- "$d"'],
+    /** An image's size in bytes, if the server has it. */
+    imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
     /** The start of a file, at most `maxBytes` (what confd rendered, say). */
     readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
     /** Where a log ends now: its inode and size. */
@@ -69259,22 +69269,33 @@ const parse = {
             ...(startedAt ? { startedAt } : {}),
         }));
     },
-    /** What keeps the deploy user from deploying on this server, each with its fix; none when nothing does. */
+    /** What keeps the deploy user from deploying (build.serverCheck's output), each with its fix; none when nothing does. */
     serverProblems(text, username) {
         const problems = [];
         const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
-        for (const m of text.matchAll(/^missing (\w+)$/gm))
-            problems.push(`${m[1]} is not installed on the server (Debian/Ubuntu package ${packages[m[1]]})`);
+        for (const m of text.matchAll(/^missing (\w+)$/gm)) {
+            problems.push({ subject: m[1], problem: `${m[1]} is not installed on the server`, fix: `install it (Debian/Ubuntu: sudo apt-get install ${packages[m[1]]})` });
+        }
         if (/permission denied.*docker\.sock/is.test(text)) {
-            problems.push(`${username} may not use Docker on the server: add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`);
+            problems.push({ subject: 'docker', problem: `${username} may not use Docker on the server`, fix: `add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies` });
         }
         else if (/cannot connect to the docker daemon/i.test(text)) {
-            problems.push('Docker is not running on the server: start it (sudo systemctl start docker)');
+            problems.push({ subject: 'docker', problem: 'Docker is not running on the server', fix: 'start it (sudo systemctl start docker)' });
         }
         else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-            problems.push(`docker version failed on the server: ${text.trim().split('\n').pop()}`);
+            problems.push({ subject: 'docker', problem: `docker version failed on the server: ${text.trim().split('\n').pop()}`, fix: `run docker version as ${username} on the server and fix what it says` });
         }
         return problems;
+    },
+    /** The Docker server's version in build.serverCheck's output, when Docker answered. */
+    dockerVersion: (text) => /^docker (\S+)$/m.exec(text)?.[1],
+    /** diskFree's answer (the directory, then df -Pk): that directory and its file system's free bytes. */
+    diskFree(text) {
+        const lines = text.trim().split('\n');
+        const available = Number(lines.at(-1)?.trim().split(/\s+/)[3]);
+        if (lines.length < 3 || !Number.isFinite(available))
+            throw new Error(`df printed no free space: ${text.trim()}`);
+        return { path: lines[0], freeBytes: available * 1024 };
     },
     /** True when a failed inspect only missed containers removed since they were listed. */
     vanishedOnly: (stderr) => stderr.split('\n').every((l) => !l.trim() || /no such (container|object)/i.test(l)),
@@ -71234,6 +71255,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** confd's defaults, as its flag package has them. */
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
+const DEFAULT_INTERVAL_SECONDS = 600;
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
@@ -71245,6 +71267,11 @@ function flagValue(words, name) {
     }
     return undefined;
 }
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+function boolFlag(words, name) {
+    const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
+    return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+}
 /** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
 function confdProcesses(commandLines) {
     return commandLines
@@ -71254,6 +71281,8 @@ function confdProcesses(commandLines) {
         confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
         backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
         prefix: flagValue(words, 'prefix') ?? '',
+        watch: boolFlag(words, 'watch'),
+        intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
     }));
 }
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
@@ -71322,6 +71351,12 @@ function confd_sharedWatchProblem(state) {
         return undefined;
     const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
     return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
+}
+/** The Redis confds with a resource that renders from `key` (undefined: as confdsRendering, nobody can tell). */
+function confdsRenderingKey(state, key) {
+    if (confd_confdsRendering(state, key) === undefined)
+        return undefined;
+    return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -73364,6 +73399,11 @@ function remoteDockerHost(shell) {
             return undefined;
         throw new RemoteCommandError(argv, result);
     };
+    const readiness = async (username) => {
+        const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+        const text = `${result.stdout}${result.stderr}`;
+        return { problems: parse.serverProblems(text, username), dockerVersion: parse.dockerVersion(text) };
+    };
     return {
         makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
         async removeDir(dir) { await ok(build.removeDir(dir)); },
@@ -73399,11 +73439,11 @@ function remoteDockerHost(shell) {
         },
         readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
         async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        readiness,
         async checkServer(username) {
-            const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
-            const problems = parse.serverProblems(`${result.stdout}${result.stderr}`, username);
+            const { problems } = await readiness(username);
             if (problems.length > 0)
-                throw new Error(`The server is not ready for deploys: ${problems.join('; ')}.`);
+                throw new Error(`The server is not ready for deploys: ${problems.map((p) => `${p.problem}: ${p.fix}`).join('; ')}.`);
         },
         async containers() {
             const argv = build.containers();
@@ -73413,6 +73453,11 @@ function remoteDockerHost(shell) {
             return parse.containers(result.stdout);
         },
         listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
+        diskFree: async () => parse.diskFree(await ok(build.diskFree())),
+        async imageSize(image) {
+            const result = await shell.run(build.imageSize(image), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            return result.code === 0 ? Number(result.stdout.trim()) : undefined;
+        },
         run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
@@ -73695,19 +73740,32 @@ function maskSecrets(secrets) {
                 core_setSecret(line.trim());
     }
 }
-/** The validated inputs, or undefined after reporting why they are not. */
+/** What the Action's step does (the input `command`; the CLI's is its first argument). */
+const ACTION_COMMANDS = ['deploy', 'doctor', 'status'];
+/** The command and the validated inputs, or undefined after reporting why they are not. */
 function readConfig() {
     const raw = (name) => getInput(name);
     maskSecrets(SECRET_INPUTS.map(raw));
     try {
-        const config = parseInputs(raw);
+        const commandText = raw('command').trim() || 'deploy';
+        const command = ACTION_COMMANDS.find((c) => c === commandText);
+        if (!command)
+            throw new InputError([`command: ${JSON.stringify(commandText.slice(0, 80))} is not one of ${ACTION_COMMANDS.join(', ')}`]);
+        // doctor and status read the servers: what a deploy starts (image, container-port) is not needed.
+        const config = parseInputs(raw, { deploying: command === 'deploy' });
         maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
-        return config;
+        return { command, config };
     }
     catch (e) {
         setFailed(e instanceof InputError ? e.message : `Invalid inputs: ${e.message}`);
         return undefined;
     }
+}
+/** Adds to the job summary (nothing outside a runner, which gives no summary file). */
+async function writeSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await core.summary.addRaw(markdown).write();
 }
 /** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
 const STATE = { servers: 'servers', finished: 'finished' };
@@ -73741,7 +73799,7 @@ async function run() {
     const log = { info: (m) => info(printable(m)), warning: (m) => warning(m), debug: core_debug };
     if (!anythingLeft(left, log))
         return;
-    const config = readConfig();
+    const config = readConfig()?.config;
     if (!config)
         return;
     info('The main step did not finish: cleaning up after it.');

@@ -1,13 +1,14 @@
-// Day two, as the on-call person runs it: `docker-hot-deploy status | history | unlock`
+// Day two, as the on-call person runs it: `docker-hot-deploy doctor | status | history | unlock`
 // (dist/cli under Node 24) with the same inputs as the deploy, as DHD_* variables, against
 // the stack's server and the three simulated ones.
 import { execFileSync } from 'node:child_process';
 import { envName } from '../../src/cli.js';
 import type { ServerStatus } from '../../src/day-two.js';
-import { deployOk, startAction } from '../support/action.js';
+import type { Check, ServerDoctor } from '../../src/doctor-checks.js';
+import { deployOk, failureMessage, runAction, startAction } from '../support/action.js';
 import { startCli, type CliRun } from '../support/cli.js';
 import { resetServers, serverImage, servers, serversInputs } from '../support/servers.js';
-import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
+import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
 
 const stack = stackInfo();
 
@@ -22,6 +23,11 @@ const statusOf = async (inputs: Record<string, string>): Promise<ServerStatus[]>
   expect(run.code).toBe(0);
   return (JSON.parse(run.stdout) as { servers: ServerStatus[] }).servers;
 };
+const doctorOf = async (inputs: Record<string, string>): Promise<{ code: number | null; servers: ServerDoctor[] }> => {
+  const run = await dayTwo('doctor', inputs, ['--json']);
+  return { code: run.code, servers: (JSON.parse(run.stdout) as { servers: ServerDoctor[] }).servers };
+};
+const verdicts = (checks: Check[]): Record<string, string> => Object.fromEntries(checks.map((c) => [c.check, c.verdict]));
 /** What status must not change. */
 const untouched = async (): Promise<unknown> => ({ key: await keyValue(), lock: await lockValue(), containers: appContainers(), answer: await nginxGet() });
 
@@ -103,6 +109,98 @@ describe('unlock', () => {
   });
 });
 
+describe('doctor', () => {
+  test('on a server set up as the README says, after a deploy: every check passes, with the bake\'s access-log; nothing changed', async () => {
+    await resetStack();
+    await deployOk(stackInputs({ image: image('v1') }));
+    const before = await untouched();
+    const { code, servers: [server] } = await doctorOf(stackInputs({ 'access-log': stack.accessLog }));
+    expect(await untouched()).toEqual(before);
+    expect(code).toBe(0);
+    expect(verdicts(server.checks)).toEqual({
+      ssh: 'pass', tools: 'pass', docker: 'pass', redis: 'pass', notifications: 'pass', persistence: 'pass', lock: 'pass', confd: 'pass',
+      render: 'pass', nginx: 'pass', deployment: 'pass', ports: 'pass', disk: expect.stringMatching(/^(pass|warn)$/), 'access-log': 'pass',
+    });
+  });
+
+  test('confd stopped, notifications off, the header map missing, the deploy user out of the docker group: each named with its fix, in one run, exit 1; nothing changed', async () => {
+    const config = `${stack.dir}/nginx.conf`;
+    try {
+      await stopWatcher();
+      execFileSync('redis-cli', ['-p', String(stack.redisPort), 'CONFIG', 'SET', 'notify-keyspace-events', '']);
+      // nginx without the map that gives the probe (from 127.0.0.1) the upstream header.
+      execFileSync('sed', ['-i', 's|include .*app-upstream-header.conf;|map $remote_addr $app_upstream_header { default ""; }|', config]);
+      execFileSync('nginx', ['-c', config, '-s', 'reload']);
+      execFileSync('gpasswd', ['-d', stack.username, 'docker']);
+      await waitFor('nginx without the upstream header', async () => (await nginxGet()).upstream === undefined, 10_000);
+      const before = await untouched();
+      const { code, servers: [server] } = await doctorOf(stackInputs());
+      const text = await dayTwo('doctor', stackInputs());
+      expect(await untouched()).toEqual(before);
+      expect(code).toBe(1);
+      expect(text.code).toBe(1);
+      const failed = Object.fromEntries(server.checks.filter((c) => c.verdict === 'fail').map((c) => [c.check, c]));
+      expect(Object.keys(failed).sort()).toEqual(['confd', 'docker', 'nginx', 'notifications']);
+      expect(failed.docker).toMatchObject({ detail: `${stack.username} may not use Docker on the server`, fix: expect.stringContaining(`usermod -aG docker ${stack.username}`) });
+      expect(failed.confd).toMatchObject({ detail: expect.stringContaining(`no running confd renders ${stack.redisKey}`), fix: expect.stringContaining('systemctl start confd') });
+      expect(failed.notifications.fix).toContain('notify-keyspace-events K$g');
+      expect(failed.nginx).toMatchObject({ detail: expect.stringContaining('without the X-Upstream header'), fix: expect.stringContaining('app-upstream-header.conf') });
+      // What still works is still checked: Redis, the ports.
+      expect(verdicts(server.checks)).toMatchObject({ ssh: 'pass', redis: 'pass', ports: 'pass' });
+      expect(text.stdout).toContain(`✗ docker`);
+      expect(text.stdout).toContain(`fix: add it to the docker group (sudo usermod -aG docker ${stack.username})`);
+      expect(text.stdout).toMatch(/4 checks failed on 1 server/);
+    } finally {
+      execFileSync('redis-cli', ['-p', String(stack.redisPort), 'CONFIG', 'SET', 'notify-keyspace-events', 'K$g']);
+      // up.sh puts the deploy user back in the docker group, writes nginx.conf again and starts the watcher.
+      restartStack();
+    }
+    expect((await doctorOf(stackInputs())).code).toBe(0);
+  });
+});
+
+describe("the Action's command input", () => {
+  /** The inputs of a workflow step that runs `command` (no image, no container-port). */
+  const step = (command: string, overrides: Record<string, string> = {}): Record<string, string> => {
+    const inputs = stackInputs({ command, ...overrides });
+    delete inputs.image;
+    delete inputs['container-port'];
+    return inputs;
+  };
+
+  test('doctor before a deploy: the checks as a table in the summary and as the report output; a failed check fails the step', async () => {
+    await resetStack();
+    const ok = await runAction(step('doctor'));
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.outputs.report) as { ok: boolean; servers: ServerDoctor[] };
+    expect(report.ok).toBe(true);
+    expect(verdicts(report.servers[0].checks)).toMatchObject({ docker: 'pass', redis: 'pass', confd: 'pass', nginx: 'warn' });
+    expect(ok.summary).toContain('## docker-hot-deploy doctor: Ready to deploy on 1 server');
+    expect(ok.summary).toContain('| ✅ | docker | Docker ');
+    expect(ok.stdout).toContain('✓ confd');
+
+    // nginx sends no header of that name: the deploy could not prove a switch.
+    const failing = await runAction(step('doctor', { 'upstream-header': 'X-Not-Sent' }));
+    expect(failing.code).toBe(1);
+    expect(failureMessage(failing)).toMatch(/^1 check failed on 1 server/);
+    expect(failing.summary).toMatch(/\| ❌ \| nginx \| .* without the X-Not-Sent header.* \| include examples\/host\/nginx\/app-upstream-header\.conf/);
+    expect(JSON.parse(failing.outputs.report)).toMatchObject({ ok: false });
+    // Neither step left anything for a post step.
+    expect(failing.state).toEqual({});
+  });
+
+  test('status after a deploy: what serves, as tables and as the report output', async () => {
+    const v1 = await deployOk(stackInputs({ image: image('v1') }));
+    const run = await runAction(step('status'));
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.outputs.report) as { ok: boolean; servers: ServerStatus[] };
+    expect(report.servers[0].serving).toBe(v1.outputs.container);
+    expect(run.summary).toContain(`| nginx | 200 from 127.0.0.1:${v1.outputs.port} → ${v1.outputs.container} |`);
+    expect(run.summary).toContain(`● ${v1.outputs.container}`);
+    expect(run.summary).toContain('**Last releases of this deployment**');
+  });
+});
+
 test('status on three servers: each serves the release just deployed', async () => {
   await resetServers();
   const run = await deployOk(serversInputs({ image: serverImage('v1') }));
@@ -115,4 +213,9 @@ test('status on three servers: each serves the release just deployed', async () 
     expect(s.containers.find((c) => c.serving)?.image).toBe(serverImage('v1'));
     expect(s.releases[0]).toMatchObject({ outcome: 'deployed', image: serverImage('v1') });
   });
+  // The doctor reads each of them too, side by side.
+  const { code, servers: checked } = await doctorOf(serversInputs());
+  expect(code).toBe(0);
+  expect(checked.map((s) => s.server)).toEqual(servers().map((s) => s.host));
+  checked.forEach((s) => expect(s.checks.filter((c) => c.verdict === 'fail')).toEqual([]));
 });

@@ -1,0 +1,39 @@
+// The Action's `command: doctor` and `command: status`: the CLI's reads of every server,
+// shown in the log as the CLI shows them, in the job summary as tables, and as the report output.
+import * as core from '@actions/core';
+import { writeSummary, type ActionCommand } from './action-config.js';
+import { statusText } from './day-two.js';
+import { doctor } from './doctor.js';
+import { doctorSummary, doctorText, failures } from './doctor-checks.js';
+import type { Config } from './inputs.js';
+import { everyServerStatus, unreadServers } from './operate.js';
+import { printable } from './printable.js';
+import { doctorMarkdown, statusMarkdown } from './summary.js';
+
+/** Releases a server's status shows, as the CLI's status does by default. */
+const STATUS_RELEASES = 5;
+
+export async function operateStep(command: Exclude<ActionCommand, 'deploy'>, config: Config): Promise<void> {
+  if (command === 'doctor') {
+    const servers = await doctor(config, core.debug);
+    const ok = failures(servers) === 0;
+    core.info(printable(doctorText(servers)));
+    core.setOutput('report', JSON.stringify({ ok, servers }));
+    await writeSummary(doctorMarkdown(servers));
+    if (!ok) {
+      process.exitCode = 1;
+      core.setFailed(doctorSummary(servers));
+    }
+    return;
+  }
+  const results = await everyServerStatus(config, (line) => core.info(printable(line)), core.isDebug(), STATUS_RELEASES);
+  const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
+  const unread = unreadServers(results);
+  if (statuses.length > 0) core.info(printable(statusText(statuses)));
+  core.setOutput('report', JSON.stringify({ ok: unread.length === 0, servers: statuses, failed: unread }));
+  await writeSummary(statusMarkdown(statuses, unread));
+  if (unread.length > 0) {
+    process.exitCode = 1;
+    core.setFailed(unread.map((u) => `${u.server}: could not be read: ${u.error}`).join('\n'));
+  }
+}
