@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envName, main, readInvocation, usage } from '../src/cli.js';
+import type { RunDeploy } from '../src/run-deploy.js';
+import { TEST_KEY } from '../test/support/keys.js';
 
 test('every input of action.yml is a flag and a DHD_* variable, in --help too', () => {
   const help = usage();
@@ -74,4 +76,21 @@ test('bad input: exit 2 with the problems, before anything else; --json says so 
   expect(code).toBe(2);
   expect(err.join('')).toMatch(/- port: "0" is not a whole number from 1 to 65535/);
   expect(JSON.parse(out.join(''))).toMatchObject({ ok: false, badInput: expect.arrayContaining(['host: is required']) });
+});
+
+test('progress on a terminal rewrites one line, cleared before anything else is said; elsewhere each is a line', async () => {
+  const args = ['deploy', '--host', 'server', '--username', 'deploy', '--image', 'r/web:2', '--container-port', '8080', '--redis-key', '/k', '--insecure-skip-host-key-check'];
+  const deployWith: RunDeploy = async (_config, _identity, hooks) => {
+    hooks.log.progress?.('pulling r/web:2: 1/3 layers');
+    hooks.log.progress?.('pulling r/web:2: 2/3 layers');
+    hooks.log.info('the release command ran');
+    throw new Error('stopped here');
+  };
+  const stderrOf = async (terminal: boolean): Promise<string> => {
+    const err: string[] = [];
+    expect(await main(args, { DHD_PRIVATE_KEY: TEST_KEY }, { stdout: () => undefined, stderr: (t) => err.push(t), terminal }, deployWith)).toBe(1);
+    return err.join('');
+  };
+  expect(await stderrOf(true)).toContain('\r\x1b[2Kpulling r/web:2: 1/3 layers\r\x1b[2Kpulling r/web:2: 2/3 layers\r\x1b[2Kthe release command ran\n');
+  expect(await stderrOf(false)).toContain('pulling r/web:2: 1/3 layers\npulling r/web:2: 2/3 layers\nthe release command ran\n');
 });

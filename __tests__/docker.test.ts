@@ -39,6 +39,7 @@ describe('argument lists', () => {
     expect(build.login('/tmp/d', 'ghcr.io', 'bob')).toEqual(['docker', '--config', '/tmp/d', 'login', '--username', 'bob', '--password-stdin', 'ghcr.io']);
     expect(build.pull('ghcr.io/a:1', '/tmp/d')).toEqual(['docker', '--config', '/tmp/d', 'pull', '--quiet', 'ghcr.io/a:1']);
     expect(build.pull('ghcr.io/a:1')).toEqual(['docker', 'pull', '--quiet', 'ghcr.io/a:1']);
+    expect(build.pull('ghcr.io/a:1', undefined, true)).toEqual(['docker', 'pull', 'ghcr.io/a:1']);
   });
 });
 

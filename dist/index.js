@@ -67272,10 +67272,12 @@ function reservedPorts(ownKeyPort, neighbourKeyValues, neighbourHistories) {
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _docker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3871);
 /* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7206);
-/* harmony import */ var _confd_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8790);
-/* harmony import */ var _ssh_connection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5757);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9898);
+/* harmony import */ var _confd_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8790);
+/* harmony import */ var _ssh_connection_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5757);
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
+
 
 
 
@@ -67324,7 +67326,7 @@ function remoteDockerHost(shell) {
         async login(configDir, registry, username, password) {
             await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.login(configDir, registry, username), { stdin: `${password}\n` });
         },
-        async pull(image, policy, configDir) {
+        async pull(image, policy, configDir, onOutput) {
             if (policy !== 'always') {
                 const present = await identityOf(image);
                 if (present)
@@ -67332,19 +67334,28 @@ function remoteDockerHost(shell) {
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
-            await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            if (onOutput) {
+                // On a terminal docker redraws its progress: only the end is kept, and the error is its last lines.
+                const argv = _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.pull(image, configDir, true);
+                const result = await shell.run(argv, { timeoutMs: PULL_TIMEOUT_MS, terminal: true, onOutput, keepBytes: KEPT_OUTPUT_BYTES });
+                if (result.code !== 0)
+                    throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: (0,_progress_js__WEBPACK_IMPORTED_MODULE_3__/* .withoutRedraws */ .HX)(result.stdout) });
+            }
+            else {
+                await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            }
             const identity = await identityOf(image);
             if (!identity)
                 throw new Error(`image ${image} is missing right after docker pull`);
             return identity;
         },
-        async runOnce(spec, env, timeoutMs) {
+        async runOnce(spec, env, timeoutMs, onOutput) {
             try {
-                const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
+                const result = await shell.run(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES, onOutput });
                 return { code: result.code, output: `${result.stdout}${result.stderr}` };
             }
             catch (e) {
-                if (!(e instanceof _ssh_connection_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandTimedOut */ .Ff))
+                if (!(e instanceof _ssh_connection_js__WEBPACK_IMPORTED_MODULE_5__/* .CommandTimedOut */ .Ff))
                     throw e;
                 // The docker CLI went with the channel; the container did not.
                 await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.discard([spec.name])).catch(() => undefined);
@@ -67425,11 +67436,11 @@ function remoteDockerHost(shell) {
             return _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
         },
         async confd() {
-            const processes = (0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .confdProcesses */ .eH)(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.processes(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.processes())));
-            const redis = (0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .redisConfds */ .Zb)(processes);
+            const processes = (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .confdProcesses */ .eH)(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.processes(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.processes())));
+            const redis = (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .redisConfds */ .Zb)(processes);
             if (redis.length === 0)
                 return { processes, resources: new Map() };
-            return { processes, resources: (0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .resourcesOf */ .F3)(redis, _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.files(await ok((0,_confd_js__WEBPACK_IMPORTED_MODULE_3__/* .readResources */ .Mq)(redis)))) };
+            return { processes, resources: (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .resourcesOf */ .F3)(redis, _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.files(await ok((0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .readResources */ .Mq)(redis)))) };
         },
     };
 }
@@ -67482,7 +67493,8 @@ pkill -KILL -f -- "$p"
 i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -rf -- "$1"`, 'sh', dir],
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+    /** With `progress`, docker prints each layer's progress (on a terminal: with its bytes) instead of only the image's name. */
+    pull: (image, configDir, progress = false) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', ...(progress ? [] : ['--quiet']), image],
     imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
      * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
@@ -69239,6 +69251,92 @@ function forwardedProbes(shell, config) {
 
 /***/ }),
 
+/***/ 9898:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HX: () => (/* binding */ withoutRedraws),
+/* harmony export */   R8: () => (/* binding */ PullProgress),
+/* harmony export */   Xy: () => (/* binding */ PROGRESS_EVERY_MS),
+/* harmony export */   _e: () => (/* binding */ pullLine),
+/* harmony export */   a2: () => (/* binding */ reportWhile),
+/* harmony export */   fM: () => (/* binding */ lastLine),
+/* harmony export */   ix: () => (/* binding */ megabytes)
+/* harmony export */ });
+// Progress of long work (a pull, a release command, waits on a lock or a drain), pure: what
+// `docker pull` prints on a terminal read into layers and bytes, and a line at most every
+// few seconds. The log folds plain lines; the CLI on a terminal rewrites one.
+/** How often a long piece of work says where it stands (the first time after as long). */
+const PROGRESS_EVERY_MS = 3_000;
+/** Docker's sizes (units.HumanSize: decimal, "12.58MB", "1.049kB", "512B"). */
+const UNITS = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+const SIZE = String.raw `([\d.]+)\s*(B|kB|KB|MB|GB|TB)`;
+const PROGRESS = new RegExp(`${SIZE}/${SIZE}`);
+const bytesOf = (value, unit) => Math.round(Number(value) * (UNITS[unit] ?? 1));
+/** Cursor moves and line clears of a terminal's output. */
+const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/** What `docker pull` on a terminal printed so far, by layer: it redraws one line per layer
+ * ("<id>: Downloading [==>  ] 12.58MB/104.2MB", "<id>: Pull complete", "<id>: Already exists"). */
+class PullProgress {
+    layers = new Map();
+    rest = '';
+    /** Output as it comes; a line cut between two chunks waits for its end. */
+    feed(text) {
+        const lines = (this.rest + text).replace(ESCAPES, '').split(/\r\n|\r|\n/);
+        this.rest = lines.pop() ?? '';
+        for (const line of lines)
+            this.line(line.trim());
+    }
+    line(line) {
+        const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
+        if (!m)
+            return;
+        const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
+        this.layers.set(m[1], layer);
+        const status = m[2];
+        const sizes = PROGRESS.exec(status);
+        if (status.startsWith('Downloading') && sizes) {
+            layer.current = bytesOf(sizes[1], sizes[2]);
+            layer.total = bytesOf(sizes[3], sizes[4]);
+        }
+        else if (/^(Download complete|Verifying Checksum|Extracting)/.test(status)) {
+            layer.downloaded = true;
+        }
+        else if (/^(Pull complete|Already exists)/.test(status)) {
+            Object.assign(layer, { downloaded: true, done: true });
+        }
+    }
+    get state() {
+        const all = [...this.layers.values()];
+        const sized = all.filter((l) => l.total !== undefined);
+        return {
+            layers: all.length,
+            done: all.filter((l) => l.done).length,
+            bytes: sized.reduce((sum, l) => sum + (l.downloaded ? l.total : l.current), 0),
+            totalBytes: sized.reduce((sum, l) => sum + l.total, 0),
+        };
+    }
+}
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+/** "3/7 layers, 45.2 MB of 210.0 MB": as much as Docker told. */
+function pullLine(s) {
+    const layers = s.layers > 0 ? `${s.done}/${s.layers} layers` : 'waiting for the registry';
+    return s.totalBytes > 0 ? `${layers}, ${megabytes(s.bytes)} of ${megabytes(s.totalBytes)}` : layers;
+}
+/** A terminal's output as lines: its cursor moves and blank lines gone. */
+const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
+/** The last line a command printed that says something. */
+const lastLine = (text) => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+/** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
+function reportWhile(work, line, say, everyMs = PROGRESS_EVERY_MS) {
+    const timer = setInterval(() => say(line()), everyMs);
+    timer.unref();
+    return work.finally(() => clearInterval(timer));
+}
+
+
+/***/ }),
+
 /***/ 3672:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -69761,6 +69859,8 @@ var inputs = __nccwpck_require__(8254);
 var probe = __nccwpck_require__(2053);
 // EXTERNAL MODULE: ./src/redis.ts
 var redis = __nccwpck_require__(3672);
+// EXTERNAL MODULE: ./src/progress.ts
+var src_progress = __nccwpck_require__(9898);
 // EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
 var connection = __nccwpck_require__(5757);
 // EXTERNAL MODULE: ./src/upstream.ts
@@ -69770,6 +69870,7 @@ var upstream = __nccwpck_require__(3529);
 // (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
 // the phases in stages across servers; each phase is timed on this server's
 // timeline and fails with a DeployError that carries its hint.
+
 
 
 
@@ -69803,6 +69904,9 @@ const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** The most of access-log one read of the bake takes (twice a second). */
 const LOG_READ_BYTES = 1024 * 1024;
+/** What is kept of the release command's output for its progress line. */
+const RELEASE_TAIL_CHARS = 4096;
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 const show = (value) => (value === null ? '(unset)' : `"${value}"`);
 const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 class ServerDeploy {
@@ -69869,6 +69973,21 @@ class ServerDeploy {
     warn(message) {
         this.run.warn(this.said(message));
     }
+    /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
+    progress(message) {
+        const { log } = this.run;
+        (log.progress ?? log.info)(this.said(message));
+    }
+    /** Says `line()` every few seconds while it waits for `since`-timed work. */
+    everyFewSeconds() {
+        let last = this.run.clock.now();
+        return (line) => {
+            if (this.run.clock.now() - last < src_progress/* PROGRESS_EVERY_MS */.Xy)
+                return;
+            last = this.run.clock.now();
+            this.progress(line());
+        };
+    }
     checkpoint(name, value) {
         this.server.checkpoint?.(name, value);
     }
@@ -69930,6 +70049,7 @@ class ServerDeploy {
             const waitedFrom = clock.now();
             const legacy = (0,redis/* legacyLockName */._l)(config.switch.redisKey);
             let announced = null;
+            const stillWaiting = this.everyFewSeconds();
             for (;;) {
                 // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
                 const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
@@ -69951,6 +70071,9 @@ class ServerDeploy {
                 if (holder && holder !== announced) {
                     log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
                     announced = holder;
+                }
+                else if (holder) {
+                    stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
                 }
                 if (clock.now() >= end)
                     throw new deploy_run/* DeployError */.s('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
@@ -70012,10 +70135,17 @@ class ServerDeploy {
             const image = target?.ref ?? c.image;
             const policy = target ? 'missing' : c.pull;
             const registry = c.registry ?? (0,image_ref/* registryOf */.Fv)(image);
+            const progress = new src_progress/* PullProgress */.R8();
+            const onOutput = (text) => progress.feed(text);
+            const t0 = this.run.clock.now();
+            const took = () => seconds(this.run.clock.now() - t0);
             try {
-                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const pulling = c.registryUsername && c.registryPassword ? this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword, onOutput)
+                    : docker.pull(image, policy, undefined, onOutput);
+                const identity = await (0,src_progress/* reportWhile */.a2)(pulling, () => `pulling ${image}: ${(0,src_progress/* pullLine */._e)(progress.state)} (${took()})`, (line) => this.progress(line));
                 const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
-                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+                const { bytes } = progress.state;
+                return { value: { image, identity }, detail: `${image} ${identity.digest}${bytes > 0 ? `, ${(0,src_progress/* megabytes */.ix)(bytes)} in ${took()}` : ''}${login}` };
             }
             catch (e) {
                 if (!target)
@@ -70046,13 +70176,13 @@ class ServerDeploy {
     }
     /** The login lives in a Docker config of this deploy's own, removed right after the pull:
      * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-    async pullLoggedIn(image, policy, registry, username, password) {
+    async pullLoggedIn(image, policy, registry, username, password, onOutput) {
         const { docker } = this.server;
         const configDir = await docker.makePrivateDir();
         this.checkpoint('dockerConfig', configDir);
         try {
             await docker.login(configDir, registry, username, password);
-            return await docker.pull(image, policy, configDir);
+            return await docker.pull(image, policy, configDir, onOutput);
         }
         finally {
             await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
@@ -70078,10 +70208,16 @@ class ServerDeploy {
             const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
             // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
             this.checkpoint('release', name);
-            const outcome = await this.server.docker.runOnce({
+            const t0 = this.run.clock.now();
+            let tail = '';
+            const released = this.server.docker.runOnce({
                 name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
                 envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-            }, this.env, Math.max(end - this.run.clock.now(), 1));
+            }, this.env, Math.max(end - this.run.clock.now(), 1), (text) => { tail = (tail + text).slice(-RELEASE_TAIL_CHARS); });
+            const outcome = await (0,src_progress/* reportWhile */.a2)(released, () => {
+                const last = (0,src_progress/* lastLine */.fM)(tail);
+                return `the release command runs (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})${last ? `; its last line: ${last}` : ''}`;
+            }, (line) => this.progress(line));
             this.checkpoint('release', '');
             if (outcome === 'timed out')
                 throw new deploy_run/* DeployError */.s('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
@@ -70314,10 +70450,13 @@ class ServerDeploy {
     async drain(ports, then) {
         const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
         const shown = ports.map((p) => `:${p}`).join(', ');
+        const t0 = this.run.clock.now();
+        const stillDraining = this.everyFewSeconds();
         for (;;) {
             const drain = await this.server.docker.drainState(ports);
             if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
                 return `no connection to ${shown} left`;
+            stillDraining(() => `draining ${shown}: ${drain.connections} connection(s) left, ${drain.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
             if (this.run.clock.now() >= end) {
                 this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
                 return 'timed out';
@@ -71589,6 +71728,8 @@ var hostkey = __nccwpck_require__(8207);
 
 
 
+/** Wide enough that docker draws its progress in full. */
+const TERMINAL = { cols: 200, rows: 50, term: 'xterm' };
 class HostKeyError extends Error {
 }
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
@@ -71718,7 +71859,7 @@ async function connect(target, debug) {
             }
             try {
                 const ended = new Promise((resolve, reject) => {
-                    client.exec(command, (err, opened) => {
+                    client.exec(command, options.terminal ? { pty: TERMINAL } : {}, (err, opened) => {
                         if (err)
                             return reject(err);
                         // The wait already ended (a timeout before the channel opened): hang up on what started.
@@ -71729,13 +71870,17 @@ async function connect(target, debug) {
                         let signal = null;
                         opened.on('data', (chunk) => {
                             stdout.push(chunk);
+                            options.onOutput?.(chunk.toString('utf8'));
                             // What is parsed must be whole: past the limit it is an error, not a cut.
                             if (stdout.cut > 0 && !options.keepBytes) {
                                 opened.close();
                                 stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
                             }
                         });
-                        opened.stderr.on('data', (chunk) => stderr.push(chunk));
+                        opened.stderr.on('data', (chunk) => {
+                            stderr.push(chunk);
+                            options.onOutput?.(chunk.toString('utf8'));
+                        });
                         opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
                         opened.on('close', () => resolve({ code, signal }));
                         opened.end(options.stdin);

@@ -20,6 +20,8 @@ export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interru
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stderr is a terminal: progress rewrites one line there instead of adding lines. */
+  terminal?: boolean;
 }
 
 /** The inputs as flags: all of action.yml's but `command`, which is the CLI's first argument. */
@@ -156,6 +158,10 @@ function deployer(env: NodeJS.ProcessEnv): { deployId?: string; description: str
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+/** Back to the start of the line, and the line erased. */
+const CLEAR_LINE = '\r\x1b[2K';
+/** A progress line longer than a terminal's usual width would wrap, and then not be rewritten. */
+const PROGRESS_WIDTH = 100;
 /** One phase or stage: whether it went through, its name, how long, what it did. */
 const stepLine = (ok: boolean, name: string, ms: number, detail: string): string => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${seconds(ms).padStart(8)}  ${detail}`;
 const timelineText = (timeline: PhaseRecord[]): string => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
@@ -191,7 +197,17 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     return EXIT.badInput;
   }
   const { json, verbose } = invocation;
-  const say = (line: string): void => io.stderr(`${line}\n`);
+  // On a terminal the progress line is rewritten in place, and cleared before anything else is said.
+  let progressShown = false;
+  const say = (line: string): void => {
+    io.stderr(`${progressShown ? CLEAR_LINE : ''}${line}\n`);
+    progressShown = false;
+  };
+  const progress = (line: string): void => {
+    if (!io.terminal) return say(line);
+    io.stderr(`${CLEAR_LINE}${line.length > PROGRESS_WIDTH ? `${line.slice(0, PROGRESS_WIDTH - 1)}…` : line}`);
+    progressShown = true;
+  };
   for (const flag of invocation.secretFlags) {
     // env-file is an input of its own (a file on the server): env has no --env-file flag.
     const instead = READ_FROM_FILE.has(flag.slice(2)) ? `${envName(flag.slice(2))} or ${flag}-file` : envName(flag.slice(2));
@@ -200,6 +216,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   if (invocation.command !== 'deploy') return operate({ ...invocation, command: invocation.command }, config, io);
   const log = {
     info: say,
+    progress,
     warning: (m: string) => say(`warning: ${m}`),
     async group<T>(name: string, work: () => Promise<T>): Promise<T> {
       say(`… ${name}`);

@@ -14,6 +14,8 @@ export interface Log {
   info(message: string): void;
   warning(message: string): void;
   group<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Where long work stands, every few seconds (without it: info). The CLI on a terminal rewrites one line. */
+  progress?(message: string): void;
 }
 
 export interface DeployIdentity {

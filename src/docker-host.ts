@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
 import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec, type ServerProblem } from './docker.js';
 import { repositoryOf } from './image-ref.js';
+import { withoutRedraws } from './progress.js';
 import { confdProcesses, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
@@ -19,10 +20,12 @@ export interface DockerHost {
   removeDir(dir: string): Promise<void>;
   /** docker login with a Docker config in `configDir`, the password on stdin. */
   login(configDir: string, registry: string, username: string, password: string): Promise<void>;
-  /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its identity. */
-  pull(image: string, policy: PullPolicy, configDir?: string): Promise<ImageIdentity>;
-  /** Runs a one-off container attached, the end of its output kept, bounded by timeoutMs (then it is removed). */
-  runOnce(spec: OneOffSpec, env: string, timeoutMs: number): Promise<{ code: number; output: string } | 'timed out'>;
+  /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its identity.
+   * `onOutput` gets docker's progress as it pulls (run on a terminal, where docker gives its bytes). */
+  pull(image: string, policy: PullPolicy, configDir?: string, onOutput?: (text: string) => void): Promise<ImageIdentity>;
+  /** Runs a one-off container attached, the end of its output kept (and each chunk given to `onOutput`),
+   * bounded by timeoutMs (then it is removed). */
+  runOnce(spec: OneOffSpec, env: string, timeoutMs: number, onOutput?: (text: string) => void): Promise<{ code: number; output: string } | 'timed out'>;
   /** Every release history in `dir` (relative to the deploy user's home), by path: the last `entries` lines of each. */
   readHistories(dir: string, entries: number): Promise<Map<string, string>>;
   appendHistory(path: string, line: string, keep: number): Promise<void>;
@@ -101,20 +104,27 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     async login(configDir, registry, username, password) {
       await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
     },
-    async pull(image, policy, configDir) {
+    async pull(image, policy, configDir, onOutput) {
       if (policy !== 'always') {
         const present = await identityOf(image);
         if (present) return present;
         if (policy === 'never') throw new Error(`image ${image} is not on the server and pull is "never"`);
       }
-      await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+      if (onOutput) {
+        // On a terminal docker redraws its progress: only the end is kept, and the error is its last lines.
+        const argv = build.pull(image, configDir, true);
+        const result = await shell.run(argv, { timeoutMs: PULL_TIMEOUT_MS, terminal: true, onOutput, keepBytes: KEPT_OUTPUT_BYTES });
+        if (result.code !== 0) throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(result.stdout) });
+      } else {
+        await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+      }
       const identity = await identityOf(image);
       if (!identity) throw new Error(`image ${image} is missing right after docker pull`);
       return identity;
     },
-    async runOnce(spec, env, timeoutMs) {
+    async runOnce(spec, env, timeoutMs, onOutput) {
       try {
-        const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
+        const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES, onOutput });
         return { code: result.code, output: `${result.stdout}${result.stderr}` };
       } catch (e) {
         if (!(e instanceof CommandTimedOut)) throw e;

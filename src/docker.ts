@@ -126,7 +126,8 @@ pkill -KILL -f -- "$p"
 i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -rf -- "$1"`, 'sh', dir],
   login: (configDir: string, registry: string, username: string): Argv => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-  pull: (image: string, configDir?: string): Argv => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+  /** With `progress`, docker prints each layer's progress (on a terminal: with its bytes) instead of only the image's name. */
+  pull: (image: string, configDir?: string, progress = false): Argv => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', ...(progress ? [] : ['--quiet']), image],
   imageIdentity: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
   /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
    * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */

@@ -14,6 +14,7 @@ import { pinnedRef, registryOf, repositoryOf } from './image-ref.js';
 import { aboutServer, type Config, type PullPolicy } from './inputs.js';
 import { isHealthyStatus, probePath, proveServed, type ProbeResult, type Probes } from './probe.js';
 import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
+import { lastLine, megabytes, PROGRESS_EVERY_MS, PullProgress, pullLine, reportWhile } from './progress.js';
 import { ConnectionLost } from './ssh/connection.js';
 import { formatKeyValue, upstreamPort } from './upstream.js';
 
@@ -92,6 +93,9 @@ const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** The most of access-log one read of the bake takes (twice a second). */
 const LOG_READ_BYTES = 1024 * 1024;
+/** What is kept of the release command's output for its progress line. */
+const RELEASE_TAIL_CHARS = 4096;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
 const show = (value: string | null): string => (value === null ? '(unset)' : `"${value}"`);
 const lastLines = (text: string, count: number): string => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 
@@ -163,6 +167,22 @@ export class ServerDeploy {
     this.run.warn(this.said(message));
   }
 
+  /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
+  private progress(message: string): void {
+    const { log } = this.run;
+    (log.progress ?? log.info)(this.said(message));
+  }
+
+  /** Says `line()` every few seconds while it waits for `since`-timed work. */
+  private everyFewSeconds(): (line: () => string) => void {
+    let last = this.run.clock.now();
+    return (line) => {
+      if (this.run.clock.now() - last < PROGRESS_EVERY_MS) return;
+      last = this.run.clock.now();
+      this.progress(line());
+    };
+  }
+
   private checkpoint(name: Checkpoint, value: string): void {
     this.server.checkpoint?.(name, value);
   }
@@ -226,6 +246,7 @@ export class ServerDeploy {
       const waitedFrom = clock.now();
       const legacy = legacyLockName(config.switch.redisKey);
       let announced: string | null = null;
+      const stillWaiting = this.everyFewSeconds();
       for (;;) {
         // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
         const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
@@ -248,6 +269,8 @@ export class ServerDeploy {
         if (holder && holder !== announced) {
           log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
           announced = holder;
+        } else if (holder) {
+          stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
         }
         if (clock.now() >= end) throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
         await clock.sleep(POLL_MS.lock);
@@ -307,10 +330,17 @@ export class ServerDeploy {
       const image = target?.ref ?? c.image;
       const policy = target ? 'missing' : c.pull;
       const registry = c.registry ?? registryOf(image);
+      const progress = new PullProgress();
+      const onOutput = (text: string): void => progress.feed(text);
+      const t0 = this.run.clock.now();
+      const took = (): string => seconds(this.run.clock.now() - t0);
       try {
-        const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+        const pulling = c.registryUsername && c.registryPassword ? this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword, onOutput)
+          : docker.pull(image, policy, undefined, onOutput);
+        const identity = await reportWhile(pulling, () => `pulling ${image}: ${pullLine(progress.state)} (${took()})`, (line) => this.progress(line));
         const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
-        return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+        const { bytes } = progress.state;
+        return { value: { image, identity }, detail: `${image} ${identity.digest}${bytes > 0 ? `, ${megabytes(bytes)} in ${took()}` : ''}${login}` };
       } catch (e) {
         if (!target) throw e;
         throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${(e as Error).message}`);
@@ -339,13 +369,13 @@ export class ServerDeploy {
 
   /** The login lives in a Docker config of this deploy's own, removed right after the pull:
    * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-  private async pullLoggedIn(image: string, policy: PullPolicy, registry: string, username: string, password: string): Promise<ImageIdentity> {
+  private async pullLoggedIn(image: string, policy: PullPolicy, registry: string, username: string, password: string, onOutput: (text: string) => void): Promise<ImageIdentity> {
     const { docker } = this.server;
     const configDir = await docker.makePrivateDir();
     this.checkpoint('dockerConfig', configDir);
     try {
       await docker.login(configDir, registry, username, password);
-      return await docker.pull(image, policy, configDir);
+      return await docker.pull(image, policy, configDir, onOutput);
     } finally {
       await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e: Error) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
     }
@@ -372,10 +402,16 @@ export class ServerDeploy {
       const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
       // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
       this.checkpoint('release', name);
-      const outcome = await this.server.docker.runOnce({
+      const t0 = this.run.clock.now();
+      let tail = '';
+      const released = this.server.docker.runOnce({
         name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
         envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-      }, this.env, Math.max(end - this.run.clock.now(), 1));
+      }, this.env, Math.max(end - this.run.clock.now(), 1), (text) => { tail = (tail + text).slice(-RELEASE_TAIL_CHARS); });
+      const outcome = await reportWhile(released, () => {
+        const last = lastLine(tail);
+        return `the release command runs (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})${last ? `; its last line: ${last}` : ''}`;
+      }, (line) => this.progress(line));
       this.checkpoint('release', '');
       if (outcome === 'timed out') throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
       const logs = lastLines(outcome.output, LOG_TAIL_LINES);
@@ -602,9 +638,12 @@ export class ServerDeploy {
   private async drain(ports: number[], then: string): Promise<string> {
     const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
     const shown = ports.map((p) => `:${p}`).join(', ');
+    const t0 = this.run.clock.now();
+    const stillDraining = this.everyFewSeconds();
     for (;;) {
       const drain = await this.server.docker.drainState(ports);
       if (drain.shuttingDownWorkers === 0 && drain.connections === 0) return `no connection to ${shown} left`;
+      stillDraining(() => `draining ${shown}: ${drain.connections} connection(s) left, ${drain.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
       if (this.run.clock.now() >= end) {
         this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
         return 'timed out';

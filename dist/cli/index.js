@@ -36962,7 +36962,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 3050:
+/***/ 6474:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38018,7 +38018,8 @@ pkill -KILL -f -- "$p"
 i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -rf -- "$1"`, 'sh', dir],
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+    /** With `progress`, docker prints each layer's progress (on a terminal: with its bytes) instead of only the image's name. */
+    pull: (image, configDir, progress = false) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', ...(progress ? [] : ['--quiet']), image],
     imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
      * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
@@ -40251,6 +40252,78 @@ function confdsRenderingKey(state, key) {
     return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
 }
 
+;// CONCATENATED MODULE: ./src/progress.ts
+// Progress of long work (a pull, a release command, waits on a lock or a drain), pure: what
+// `docker pull` prints on a terminal read into layers and bytes, and a line at most every
+// few seconds. The log folds plain lines; the CLI on a terminal rewrites one.
+/** How often a long piece of work says where it stands (the first time after as long). */
+const progress_PROGRESS_EVERY_MS = 3_000;
+/** Docker's sizes (units.HumanSize: decimal, "12.58MB", "1.049kB", "512B"). */
+const UNITS = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+const SIZE = String.raw `([\d.]+)\s*(B|kB|KB|MB|GB|TB)`;
+const PROGRESS = new RegExp(`${SIZE}/${SIZE}`);
+const bytesOf = (value, unit) => Math.round(Number(value) * (UNITS[unit] ?? 1));
+/** Cursor moves and line clears of a terminal's output. */
+const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/** What `docker pull` on a terminal printed so far, by layer: it redraws one line per layer
+ * ("<id>: Downloading [==>  ] 12.58MB/104.2MB", "<id>: Pull complete", "<id>: Already exists"). */
+class PullProgress {
+    layers = new Map();
+    rest = '';
+    /** Output as it comes; a line cut between two chunks waits for its end. */
+    feed(text) {
+        const lines = (this.rest + text).replace(ESCAPES, '').split(/\r\n|\r|\n/);
+        this.rest = lines.pop() ?? '';
+        for (const line of lines)
+            this.line(line.trim());
+    }
+    line(line) {
+        const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
+        if (!m)
+            return;
+        const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
+        this.layers.set(m[1], layer);
+        const status = m[2];
+        const sizes = PROGRESS.exec(status);
+        if (status.startsWith('Downloading') && sizes) {
+            layer.current = bytesOf(sizes[1], sizes[2]);
+            layer.total = bytesOf(sizes[3], sizes[4]);
+        }
+        else if (/^(Download complete|Verifying Checksum|Extracting)/.test(status)) {
+            layer.downloaded = true;
+        }
+        else if (/^(Pull complete|Already exists)/.test(status)) {
+            Object.assign(layer, { downloaded: true, done: true });
+        }
+    }
+    get state() {
+        const all = [...this.layers.values()];
+        const sized = all.filter((l) => l.total !== undefined);
+        return {
+            layers: all.length,
+            done: all.filter((l) => l.done).length,
+            bytes: sized.reduce((sum, l) => sum + (l.downloaded ? l.total : l.current), 0),
+            totalBytes: sized.reduce((sum, l) => sum + l.total, 0),
+        };
+    }
+}
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+/** "3/7 layers, 45.2 MB of 210.0 MB": as much as Docker told. */
+function pullLine(s) {
+    const layers = s.layers > 0 ? `${s.done}/${s.layers} layers` : 'waiting for the registry';
+    return s.totalBytes > 0 ? `${layers}, ${megabytes(s.bytes)} of ${megabytes(s.totalBytes)}` : layers;
+}
+/** A terminal's output as lines: its cursor moves and blank lines gone. */
+const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
+/** The last line a command printed that says something. */
+const lastLine = (text) => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+/** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
+function reportWhile(work, line, say, everyMs = progress_PROGRESS_EVERY_MS) {
+    const timer = setInterval(() => say(line()), everyMs);
+    timer.unref();
+    return work.finally(() => clearInterval(timer));
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "assert"
@@ -41196,6 +41269,8 @@ class KeptOutput {
 
 
 
+/** Wide enough that docker draws its progress in full. */
+const TERMINAL = { cols: 200, rows: 50, term: 'xterm' };
 class HostKeyError extends Error {
 }
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
@@ -41325,7 +41400,7 @@ async function connect(target, debug) {
             }
             try {
                 const ended = new Promise((resolve, reject) => {
-                    client.exec(command, (err, opened) => {
+                    client.exec(command, options.terminal ? { pty: TERMINAL } : {}, (err, opened) => {
                         if (err)
                             return reject(err);
                         // The wait already ended (a timeout before the channel opened): hang up on what started.
@@ -41336,13 +41411,17 @@ async function connect(target, debug) {
                         let signal = null;
                         opened.on('data', (chunk) => {
                             stdout.push(chunk);
+                            options.onOutput?.(chunk.toString('utf8'));
                             // What is parsed must be whole: past the limit it is an error, not a cut.
                             if (stdout.cut > 0 && !options.keepBytes) {
                                 opened.close();
                                 stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
                             }
                         });
-                        opened.stderr.on('data', (chunk) => stderr.push(chunk));
+                        opened.stderr.on('data', (chunk) => {
+                            stderr.push(chunk);
+                            options.onOutput?.(chunk.toString('utf8'));
+                        });
                         opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
                         opened.on('close', () => resolve({ code, signal }));
                         opened.end(options.stdin);
@@ -41481,6 +41560,7 @@ function listenLocally(onConnection) {
 
 
 
+
 /** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
 class LockLost extends Error {
 }
@@ -41501,6 +41581,9 @@ const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** The most of access-log one read of the bake takes (twice a second). */
 const LOG_READ_BYTES = 1024 * 1024;
+/** What is kept of the release command's output for its progress line. */
+const RELEASE_TAIL_CHARS = 4096;
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 const show = (value) => (value === null ? '(unset)' : `"${value}"`);
 const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 class ServerDeploy {
@@ -41567,6 +41650,21 @@ class ServerDeploy {
     warn(message) {
         this.run.warn(this.said(message));
     }
+    /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
+    progress(message) {
+        const { log } = this.run;
+        (log.progress ?? log.info)(this.said(message));
+    }
+    /** Says `line()` every few seconds while it waits for `since`-timed work. */
+    everyFewSeconds() {
+        let last = this.run.clock.now();
+        return (line) => {
+            if (this.run.clock.now() - last < progress_PROGRESS_EVERY_MS)
+                return;
+            last = this.run.clock.now();
+            this.progress(line());
+        };
+    }
     checkpoint(name, value) {
         this.server.checkpoint?.(name, value);
     }
@@ -41628,6 +41726,7 @@ class ServerDeploy {
             const waitedFrom = clock.now();
             const legacy = legacyLockName(config.switch.redisKey);
             let announced = null;
+            const stillWaiting = this.everyFewSeconds();
             for (;;) {
                 // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
                 const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
@@ -41649,6 +41748,9 @@ class ServerDeploy {
                 if (holder && holder !== announced) {
                     log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
                     announced = holder;
+                }
+                else if (holder) {
+                    stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
                 }
                 if (clock.now() >= end)
                     throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
@@ -41710,10 +41812,17 @@ class ServerDeploy {
             const image = target?.ref ?? c.image;
             const policy = target ? 'missing' : c.pull;
             const registry = c.registry ?? registryOf(image);
+            const progress = new PullProgress();
+            const onOutput = (text) => progress.feed(text);
+            const t0 = this.run.clock.now();
+            const took = () => seconds(this.run.clock.now() - t0);
             try {
-                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const pulling = c.registryUsername && c.registryPassword ? this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword, onOutput)
+                    : docker.pull(image, policy, undefined, onOutput);
+                const identity = await reportWhile(pulling, () => `pulling ${image}: ${pullLine(progress.state)} (${took()})`, (line) => this.progress(line));
                 const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
-                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+                const { bytes } = progress.state;
+                return { value: { image, identity }, detail: `${image} ${identity.digest}${bytes > 0 ? `, ${megabytes(bytes)} in ${took()}` : ''}${login}` };
             }
             catch (e) {
                 if (!target)
@@ -41744,13 +41853,13 @@ class ServerDeploy {
     }
     /** The login lives in a Docker config of this deploy's own, removed right after the pull:
      * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-    async pullLoggedIn(image, policy, registry, username, password) {
+    async pullLoggedIn(image, policy, registry, username, password, onOutput) {
         const { docker } = this.server;
         const configDir = await docker.makePrivateDir();
         this.checkpoint('dockerConfig', configDir);
         try {
             await docker.login(configDir, registry, username, password);
-            return await docker.pull(image, policy, configDir);
+            return await docker.pull(image, policy, configDir, onOutput);
         }
         finally {
             await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
@@ -41776,10 +41885,16 @@ class ServerDeploy {
             const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
             // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
             this.checkpoint('release', name);
-            const outcome = await this.server.docker.runOnce({
+            const t0 = this.run.clock.now();
+            let tail = '';
+            const released = this.server.docker.runOnce({
                 name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
                 envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-            }, this.env, Math.max(end - this.run.clock.now(), 1));
+            }, this.env, Math.max(end - this.run.clock.now(), 1), (text) => { tail = (tail + text).slice(-RELEASE_TAIL_CHARS); });
+            const outcome = await reportWhile(released, () => {
+                const last = lastLine(tail);
+                return `the release command runs (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})${last ? `; its last line: ${last}` : ''}`;
+            }, (line) => this.progress(line));
             this.checkpoint('release', '');
             if (outcome === 'timed out')
                 throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
@@ -42012,10 +42127,13 @@ class ServerDeploy {
     async drain(ports, then) {
         const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
         const shown = ports.map((p) => `:${p}`).join(', ');
+        const t0 = this.run.clock.now();
+        const stillDraining = this.everyFewSeconds();
         for (;;) {
             const drain = await this.server.docker.drainState(ports);
             if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
                 return `no connection to ${shown} left`;
+            stillDraining(() => `draining ${shown}: ${drain.connections} connection(s) left, ${drain.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
             if (this.run.clock.now() >= end) {
                 this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
                 return 'timed out';
@@ -42261,6 +42379,7 @@ function switchHint(probes, config, port, facts) {
 
 
 
+
 class RemoteCommandError extends Error {
     argv;
     result;
@@ -42304,7 +42423,7 @@ function remoteDockerHost(shell) {
         async login(configDir, registry, username, password) {
             await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
         },
-        async pull(image, policy, configDir) {
+        async pull(image, policy, configDir, onOutput) {
             if (policy !== 'always') {
                 const present = await identityOf(image);
                 if (present)
@@ -42312,15 +42431,24 @@ function remoteDockerHost(shell) {
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            if (onOutput) {
+                // On a terminal docker redraws its progress: only the end is kept, and the error is its last lines.
+                const argv = build.pull(image, configDir, true);
+                const result = await shell.run(argv, { timeoutMs: PULL_TIMEOUT_MS, terminal: true, onOutput, keepBytes: KEPT_OUTPUT_BYTES });
+                if (result.code !== 0)
+                    throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(result.stdout) });
+            }
+            else {
+                await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            }
             const identity = await identityOf(image);
             if (!identity)
                 throw new Error(`image ${image} is missing right after docker pull`);
             return identity;
         },
-        async runOnce(spec, env, timeoutMs) {
+        async runOnce(spec, env, timeoutMs, onOutput) {
             try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES, onOutput });
                 return { code: result.code, output: `${result.stdout}${result.stderr}` };
             }
             catch (e) {
@@ -43483,9 +43611,13 @@ function deployer(env) {
         return { deployId: env.BUILD_TAG, description: `${env.JOB_NAME ?? 'jenkins'} ${env.BUILD_URL}` };
     return { description: `${(0,external_node_os_namespaceObject.userInfo)().username}@${(0,external_node_os_namespaceObject.hostname)()} (docker-hot-deploy CLI)` };
 }
-const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const cli_seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+/** Back to the start of the line, and the line erased. */
+const CLEAR_LINE = '\r\x1b[2K';
+/** A progress line longer than a terminal's usual width would wrap, and then not be rewritten. */
+const PROGRESS_WIDTH = 100;
 /** One phase or stage: whether it went through, its name, how long, what it did. */
-const stepLine = (ok, name, ms, detail) => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${seconds(ms).padStart(8)}  ${detail}`;
+const stepLine = (ok, name, ms, detail) => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${cli_seconds(ms).padStart(8)}  ${detail}`;
 const timelineText = (timeline) => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
 /** Each server's phases (named when there are several), then the stages across them. */
 function timelinesText(servers, stages) {
@@ -43522,7 +43654,18 @@ async function main(args, env, io, deployWith = runDeploy) {
         return EXIT.badInput;
     }
     const { json, verbose } = invocation;
-    const say = (line) => io.stderr(`${line}\n`);
+    // On a terminal the progress line is rewritten in place, and cleared before anything else is said.
+    let progressShown = false;
+    const say = (line) => {
+        io.stderr(`${progressShown ? CLEAR_LINE : ''}${line}\n`);
+        progressShown = false;
+    };
+    const progress = (line) => {
+        if (!io.terminal)
+            return say(line);
+        io.stderr(`${CLEAR_LINE}${line.length > PROGRESS_WIDTH ? `${line.slice(0, PROGRESS_WIDTH - 1)}…` : line}`);
+        progressShown = true;
+    };
     for (const flag of invocation.secretFlags) {
         // env-file is an input of its own (a file on the server): env has no --env-file flag.
         const instead = READ_FROM_FILE.has(flag.slice(2)) ? `${envName(flag.slice(2))} or ${flag}-file` : envName(flag.slice(2));
@@ -43532,6 +43675,7 @@ async function main(args, env, io, deployWith = runDeploy) {
         return operate({ ...invocation, command: invocation.command }, config, io);
     const log = {
         info: say,
+        progress,
         warning: (m) => say(`warning: ${m}`),
         async group(name, work) {
             say(`… ${name}`);
@@ -43622,12 +43766,13 @@ async function main(args, env, io, deployWith = runDeploy) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3050);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6474);
 // The CLI, as `npx docker-hot-deploy` or `node dist/cli/index.js` starts it (package.json bin).
 
 const code = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    terminal: process.stderr.isTTY,
 });
 process.exitCode = code;
 // A cleanup that gave up (main returned) may still hold a connection open: it must not keep the CLI.

@@ -65334,7 +65334,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9868);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7008);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
 // As the main step: an exit, so the SSH forwards' sockets go.
@@ -65347,7 +65347,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9868:
+/***/ 7008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69181,7 +69181,8 @@ pkill -KILL -f -- "$p"
 i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -rf -- "$1"`, 'sh', dir],
     login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
-    pull: (image, configDir) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', '--quiet', image],
+    /** With `progress`, docker prints each layer's progress (on a terminal: with its bytes) instead of only the image's name. */
+    pull: (image, configDir, progress = false) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', ...(progress ? [] : ['--quiet']), image],
     imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
     /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
      * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
@@ -71359,6 +71360,78 @@ function confdsRenderingKey(state, key) {
     return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
 }
 
+;// CONCATENATED MODULE: ./src/progress.ts
+// Progress of long work (a pull, a release command, waits on a lock or a drain), pure: what
+// `docker pull` prints on a terminal read into layers and bytes, and a line at most every
+// few seconds. The log folds plain lines; the CLI on a terminal rewrites one.
+/** How often a long piece of work says where it stands (the first time after as long). */
+const progress_PROGRESS_EVERY_MS = 3_000;
+/** Docker's sizes (units.HumanSize: decimal, "12.58MB", "1.049kB", "512B"). */
+const UNITS = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+const SIZE = String.raw `([\d.]+)\s*(B|kB|KB|MB|GB|TB)`;
+const PROGRESS = new RegExp(`${SIZE}/${SIZE}`);
+const bytesOf = (value, unit) => Math.round(Number(value) * (UNITS[unit] ?? 1));
+/** Cursor moves and line clears of a terminal's output. */
+const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/** What `docker pull` on a terminal printed so far, by layer: it redraws one line per layer
+ * ("<id>: Downloading [==>  ] 12.58MB/104.2MB", "<id>: Pull complete", "<id>: Already exists"). */
+class progress_PullProgress {
+    layers = new Map();
+    rest = '';
+    /** Output as it comes; a line cut between two chunks waits for its end. */
+    feed(text) {
+        const lines = (this.rest + text).replace(ESCAPES, '').split(/\r\n|\r|\n/);
+        this.rest = lines.pop() ?? '';
+        for (const line of lines)
+            this.line(line.trim());
+    }
+    line(line) {
+        const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
+        if (!m)
+            return;
+        const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
+        this.layers.set(m[1], layer);
+        const status = m[2];
+        const sizes = PROGRESS.exec(status);
+        if (status.startsWith('Downloading') && sizes) {
+            layer.current = bytesOf(sizes[1], sizes[2]);
+            layer.total = bytesOf(sizes[3], sizes[4]);
+        }
+        else if (/^(Download complete|Verifying Checksum|Extracting)/.test(status)) {
+            layer.downloaded = true;
+        }
+        else if (/^(Pull complete|Already exists)/.test(status)) {
+            Object.assign(layer, { downloaded: true, done: true });
+        }
+    }
+    get state() {
+        const all = [...this.layers.values()];
+        const sized = all.filter((l) => l.total !== undefined);
+        return {
+            layers: all.length,
+            done: all.filter((l) => l.done).length,
+            bytes: sized.reduce((sum, l) => sum + (l.downloaded ? l.total : l.current), 0),
+            totalBytes: sized.reduce((sum, l) => sum + l.total, 0),
+        };
+    }
+}
+const progress_megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+/** "3/7 layers, 45.2 MB of 210.0 MB": as much as Docker told. */
+function progress_pullLine(s) {
+    const layers = s.layers > 0 ? `${s.done}/${s.layers} layers` : 'waiting for the registry';
+    return s.totalBytes > 0 ? `${layers}, ${progress_megabytes(s.bytes)} of ${progress_megabytes(s.totalBytes)}` : layers;
+}
+/** A terminal's output as lines: its cursor moves and blank lines gone. */
+const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
+/** The last line a command printed that says something. */
+const progress_lastLine = (text) => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+/** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
+function progress_reportWhile(work, line, say, everyMs = progress_PROGRESS_EVERY_MS) {
+    const timer = setInterval(() => say(line()), everyMs);
+    timer.unref();
+    return work.finally(() => clearInterval(timer));
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -72302,6 +72375,8 @@ class KeptOutput {
 
 
 
+/** Wide enough that docker draws its progress in full. */
+const TERMINAL = { cols: 200, rows: 50, term: 'xterm' };
 class HostKeyError extends Error {
 }
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
@@ -72431,7 +72506,7 @@ async function connect(target, debug) {
             }
             try {
                 const ended = new Promise((resolve, reject) => {
-                    client.exec(command, (err, opened) => {
+                    client.exec(command, options.terminal ? { pty: TERMINAL } : {}, (err, opened) => {
                         if (err)
                             return reject(err);
                         // The wait already ended (a timeout before the channel opened): hang up on what started.
@@ -72442,13 +72517,17 @@ async function connect(target, debug) {
                         let signal = null;
                         opened.on('data', (chunk) => {
                             stdout.push(chunk);
+                            options.onOutput?.(chunk.toString('utf8'));
                             // What is parsed must be whole: past the limit it is an error, not a cut.
                             if (stdout.cut > 0 && !options.keepBytes) {
                                 opened.close();
                                 stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
                             }
                         });
-                        opened.stderr.on('data', (chunk) => stderr.push(chunk));
+                        opened.stderr.on('data', (chunk) => {
+                            stderr.push(chunk);
+                            options.onOutput?.(chunk.toString('utf8'));
+                        });
                         opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
                         opened.on('close', () => resolve({ code, signal }));
                         opened.end(options.stdin);
@@ -72587,6 +72666,7 @@ function listenLocally(onConnection) {
 
 
 
+
 /** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
 class LockLost extends (/* unused pure expression or super */ null && (Error)) {
 }
@@ -72607,6 +72687,9 @@ const PORT_ATTEMPTS = 5;
 const KEPT_PROBES = 10;
 /** The most of access-log one read of the bake takes (twice a second). */
 const LOG_READ_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+/** What is kept of the release command's output for its progress line. */
+const RELEASE_TAIL_CHARS = 4096;
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 const show = (value) => (value === null ? '(unset)' : `"${value}"`);
 const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
 class ServerDeploy {
@@ -72673,6 +72756,21 @@ class ServerDeploy {
     warn(message) {
         this.run.warn(this.said(message));
     }
+    /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
+    progress(message) {
+        const { log } = this.run;
+        (log.progress ?? log.info)(this.said(message));
+    }
+    /** Says `line()` every few seconds while it waits for `since`-timed work. */
+    everyFewSeconds() {
+        let last = this.run.clock.now();
+        return (line) => {
+            if (this.run.clock.now() - last < PROGRESS_EVERY_MS)
+                return;
+            last = this.run.clock.now();
+            this.progress(line());
+        };
+    }
     checkpoint(name, value) {
         this.server.checkpoint?.(name, value);
     }
@@ -72734,6 +72832,7 @@ class ServerDeploy {
             const waitedFrom = clock.now();
             const legacy = legacyLockName(config.switch.redisKey);
             let announced = null;
+            const stillWaiting = this.everyFewSeconds();
             for (;;) {
                 // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
                 const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
@@ -72755,6 +72854,9 @@ class ServerDeploy {
                 if (holder && holder !== announced) {
                     log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
                     announced = holder;
+                }
+                else if (holder) {
+                    stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
                 }
                 if (clock.now() >= end)
                     throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
@@ -72816,10 +72918,17 @@ class ServerDeploy {
             const image = target?.ref ?? c.image;
             const policy = target ? 'missing' : c.pull;
             const registry = c.registry ?? registryOf(image);
+            const progress = new PullProgress();
+            const onOutput = (text) => progress.feed(text);
+            const t0 = this.run.clock.now();
+            const took = () => seconds(this.run.clock.now() - t0);
             try {
-                const identity = c.registryUsername && c.registryPassword ? await this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword) : await docker.pull(image, policy);
+                const pulling = c.registryUsername && c.registryPassword ? this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword, onOutput)
+                    : docker.pull(image, policy, undefined, onOutput);
+                const identity = await reportWhile(pulling, () => `pulling ${image}: ${pullLine(progress.state)} (${took()})`, (line) => this.progress(line));
                 const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
-                return { value: { image, identity }, detail: `${image} ${identity.digest}${login}` };
+                const { bytes } = progress.state;
+                return { value: { image, identity }, detail: `${image} ${identity.digest}${bytes > 0 ? `, ${megabytes(bytes)} in ${took()}` : ''}${login}` };
             }
             catch (e) {
                 if (!target)
@@ -72850,13 +72959,13 @@ class ServerDeploy {
     }
     /** The login lives in a Docker config of this deploy's own, removed right after the pull:
      * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-    async pullLoggedIn(image, policy, registry, username, password) {
+    async pullLoggedIn(image, policy, registry, username, password, onOutput) {
         const { docker } = this.server;
         const configDir = await docker.makePrivateDir();
         this.checkpoint('dockerConfig', configDir);
         try {
             await docker.login(configDir, registry, username, password);
-            return await docker.pull(image, policy, configDir);
+            return await docker.pull(image, policy, configDir, onOutput);
         }
         finally {
             await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
@@ -72882,10 +72991,16 @@ class ServerDeploy {
             const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
             // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
             this.checkpoint('release', name);
-            const outcome = await this.server.docker.runOnce({
+            const t0 = this.run.clock.now();
+            let tail = '';
+            const released = this.server.docker.runOnce({
                 name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
                 envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-            }, this.env, Math.max(end - this.run.clock.now(), 1));
+            }, this.env, Math.max(end - this.run.clock.now(), 1), (text) => { tail = (tail + text).slice(-RELEASE_TAIL_CHARS); });
+            const outcome = await reportWhile(released, () => {
+                const last = lastLine(tail);
+                return `the release command runs (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})${last ? `; its last line: ${last}` : ''}`;
+            }, (line) => this.progress(line));
             this.checkpoint('release', '');
             if (outcome === 'timed out')
                 throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
@@ -73118,10 +73233,13 @@ class ServerDeploy {
     async drain(ports, then) {
         const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
         const shown = ports.map((p) => `:${p}`).join(', ');
+        const t0 = this.run.clock.now();
+        const stillDraining = this.everyFewSeconds();
         for (;;) {
             const drain = await this.server.docker.drainState(ports);
             if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
                 return `no connection to ${shown} left`;
+            stillDraining(() => `draining ${shown}: ${drain.connections} connection(s) left, ${drain.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
             if (this.run.clock.now() >= end) {
                 this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
                 return 'timed out';
@@ -73367,6 +73485,7 @@ function switchHint(probes, config, port, facts) {
 
 
 
+
 class RemoteCommandError extends Error {
     argv;
     result;
@@ -73410,7 +73529,7 @@ function remoteDockerHost(shell) {
         async login(configDir, registry, username, password) {
             await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
         },
-        async pull(image, policy, configDir) {
+        async pull(image, policy, configDir, onOutput) {
             if (policy !== 'always') {
                 const present = await identityOf(image);
                 if (present)
@@ -73418,15 +73537,24 @@ function remoteDockerHost(shell) {
                 if (policy === 'never')
                     throw new Error(`image ${image} is not on the server and pull is "never"`);
             }
-            await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            if (onOutput) {
+                // On a terminal docker redraws its progress: only the end is kept, and the error is its last lines.
+                const argv = build.pull(image, configDir, true);
+                const result = await shell.run(argv, { timeoutMs: PULL_TIMEOUT_MS, terminal: true, onOutput, keepBytes: KEPT_OUTPUT_BYTES });
+                if (result.code !== 0)
+                    throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(result.stdout) });
+            }
+            else {
+                await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
+            }
             const identity = await identityOf(image);
             if (!identity)
                 throw new Error(`image ${image} is missing right after docker pull`);
             return identity;
         },
-        async runOnce(spec, env, timeoutMs) {
+        async runOnce(spec, env, timeoutMs, onOutput) {
             try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES });
+                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES, onOutput });
                 return { code: result.code, output: `${result.stdout}${result.stderr}` };
             }
             catch (e) {

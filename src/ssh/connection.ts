@@ -29,10 +29,24 @@ export interface Forward {
   close(): Promise<void>;
 }
 
+export interface RunOptions {
+  stdin?: string;
+  timeoutMs?: number;
+  bytes?: boolean;
+  keepBytes?: number;
+  /** Each chunk of output as it comes (stdout and stderr), for progress. */
+  onOutput?: (text: string) => void;
+  /** Run on a pseudo-terminal (stderr then comes with stdout): `docker pull` reports its bytes only there. */
+  terminal?: boolean;
+}
+
+/** Wide enough that docker draws its progress in full. */
+const TERMINAL = { cols: 200, rows: 50, term: 'xterm' };
+
 export interface RemoteShell {
   /** `keepBytes`: keep only the last this many bytes of each stream (a log, a release command's
    * output); without it, output past OUTPUT_LIMIT_BYTES fails the command (what is parsed must be whole). */
-  run(argv: Argv, options?: { stdin?: string; timeoutMs?: number; bytes?: boolean; keepBytes?: number }): Promise<ExecResult>;
+  run(argv: Argv, options?: RunOptions): Promise<ExecResult>;
   forward(host: string, port: number): Promise<Forward>;
   /** Called once if the connection goes away under the deploy. */
   onLost(listener: (e: Error) => void): void;
@@ -175,7 +189,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       }
       try {
         const ended = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
-          client.exec(command, (err, opened) => {
+          client.exec(command, options.terminal ? { pty: TERMINAL } : {}, (err, opened) => {
             if (err) return reject(err);
             // The wait already ended (a timeout before the channel opened): hang up on what started.
             if (!waiting) return opened.close();
@@ -184,13 +198,17 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
             let signal: string | null = null;
             opened.on('data', (chunk: Buffer) => {
               stdout.push(chunk);
+              options.onOutput?.(chunk.toString('utf8'));
               // What is parsed must be whole: past the limit it is an error, not a cut.
               if (stdout.cut > 0 && !options.keepBytes) {
                 opened.close();
                 stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
               }
             });
-            opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+            opened.stderr.on('data', (chunk: Buffer) => {
+              stderr.push(chunk);
+              options.onOutput?.(chunk.toString('utf8'));
+            });
             opened.on('exit', (exitCode: number | null, exitSignal?: string) => { code = exitCode ?? null; signal = exitSignal ?? null; });
             opened.on('close', () => resolve({ code, signal }));
             opened.end(options.stdin);

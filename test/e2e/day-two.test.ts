@@ -2,13 +2,15 @@
 // (dist/cli under Node 24) with the same inputs as the deploy, as DHD_* variables, against
 // the stack's server and the three simulated ones.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { envName } from '../../src/cli.js';
 import type { ServerStatus } from '../../src/day-two.js';
 import type { Check, ServerDoctor } from '../../src/doctor-checks.js';
 import { deployOk, failureMessage, runAction, startAction } from '../support/action.js';
 import { startCli, type CliRun } from '../support/cli.js';
 import { resetServers, serverImage, servers, serversInputs } from '../support/servers.js';
-import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
+import { appContainers, docker, image, keyValue, lockKey, lockValue, nginxGet, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
 
 const stack = stackInfo();
 
@@ -198,6 +200,55 @@ describe("the Action's command input", () => {
     expect(run.summary).toContain(`| nginx | 200 from 127.0.0.1:${v1.outputs.port} → ${v1.outputs.container} |`);
     expect(run.summary).toContain(`● ${v1.outputs.container}`);
     expect(run.summary).toContain('**Last releases of this deployment**');
+  });
+});
+
+describe('progress of long work', () => {
+  test('a 200 MB pull over a slow link: its layers and bytes every few seconds, then its size and time; a long release command: its last line', async () => {
+    await resetStack();
+    // Not on the server yet: every byte comes from the registry.
+    execFileSync('docker', ['image', 'rm', '--force', image('large')], { stdio: 'ignore' });
+    const registry = Number(readFileSync(`${stack.dir}/registry.pid`, 'utf8'));
+    const running = startAction(stackInputs({ image: image('large'), 'release-command': 'sh\n-c\necho migrating step 1; sleep 4; echo migrated' }));
+    // A slow link: the registry runs a twentieth of the time while the pull runs.
+    let pulling = true;
+    const slowLink = (async () => {
+      while (pulling) {
+        process.kill(registry, 'SIGSTOP');
+        await sleep(1900);
+        process.kill(registry, 'SIGCONT');
+        await sleep(100);
+      }
+    })();
+    try {
+      await waitFor('the pull to end', () => running.output().includes('::group::release'), 120_000);
+    } finally {
+      pulling = false;
+      await slowLink;
+      process.kill(registry, 'SIGCONT');
+    }
+    const run = await running.done;
+    expect(run.code).toBe(0);
+    const lines = [...run.stdout.matchAll(/^pulling \S+:large: (\d+)\/(\d+) layers, ([\d.]+) MB of ([\d.]+) MB \((\d+) s\)$/gm)];
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    // The bytes grow, of the two 100 MB layers the base image lacks (as the registry holds them); each
+    // layer's size counts once Docker gives it, as its download begins.
+    const increasing = (values: number[]): void => expect(values).toEqual([...values].sort((a, b) => a - b));
+    increasing(lines.map((m) => Number(m[3])));
+    increasing(lines.map((m) => Number(m[4])));
+    expect(Number(lines.at(-1)?.[4])).toBeGreaterThanOrEqual(200);
+    expect(Number(lines.at(-1)?.[4])).toBeLessThan(202);
+    // At most one a few seconds: no more lines than the pull had seconds to fill.
+    const seconds = Number(lines.at(-1)?.[5]);
+    expect(lines.length).toBeLessThanOrEqual(seconds / 3 + 1);
+    expect(run.summary).toMatch(/\| ✅ pull \| [\d.]+ s \| \S+:large sha256:\w+, 20[01]\.\d MB in \d+ s \|/);
+    expect(run.stdout).toMatch(/^the release command runs \(\d+ s so far, at most 600 s: release-timeout\); its last line: migrating step 1$/m);
+  }, 180_000);
+
+  afterAll(async () => {
+    // 200 MB the other tests do not need.
+    await resetStack();
+    docker('image', 'rm', '--force', image('large'));
   });
 });
 

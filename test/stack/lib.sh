@@ -110,7 +110,7 @@ CONF
 # Tag -> build arguments. The registry keeps them across runs: rebuilt only
 # when test/stack/app/ changed.
 # Every tag the tests pull, as the registry lists them (its storage may have been emptied since the stamp).
-TEST_TAGS="broken crash crashlater error500 healthcheck unhealthy v1 v2 v3"
+TEST_TAGS="broken crash crashlater error500 healthcheck large unhealthy v1 v2 v3"
 registry_has_test_tags() {
   [ "$(curl -sf "http://$REGISTRY/v2/hello/tags/list" | grep -o '"[a-z0-9]*"' | tr -d '"' | grep -xF -f <(tr ' ' '\n' <<<"$TEST_TAGS") | sort | tr '\n' ' ')" = "$TEST_TAGS " ]
 }
@@ -127,6 +127,7 @@ build_images() {
   image crashlater --build-arg VERSION=crashlater --build-arg BEHAVIOUR=crashlater
   image unhealthy -f "$ctx/Dockerfile.healthcheck" --build-arg "BASE=$IMAGE_REPO:v1" --build-arg "HEALTH_CMD=false"
   image healthcheck -f "$ctx/Dockerfile.healthcheck" --build-arg "BASE=$IMAGE_REPO:v2" --build-arg "HEALTH_CMD=wget -q -O /dev/null http://127.0.0.1:8080/"
+  image large -f "$ctx/Dockerfile.large" --build-arg "BASE=$IMAGE_REPO:v3"
   echo "$stamp" > "$STACK/images.stamp"
 }
 
