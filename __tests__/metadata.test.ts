@@ -1,8 +1,8 @@
 // What a user copies and reads must agree with what the action does:
 // action.yml and the workflows against the published schemas, the README's
 // tables against action.yml, and the code's defaults against both.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -81,6 +81,18 @@ describe('README and action.yml agree', () => {
       writeFileSync(copy, actionText.replace(/^(\s+using:) node24$/m, '$1 node20').replace(new RegExp(`^(  ${field}:) .*$`, 'm'), `$1 ${bad}`));
       expect(() => validate(copy)).toThrow();
     }
+  });
+
+  test("the post step's entry is small and loads the cleanup only after a deploy that did not finish", () => {
+    // Every deploy runs it: after one that finished, it decides from the saved state alone.
+    expect(statSync(join(root, 'dist/post/index.js')).size).toBeLessThan(64 * 1024);
+    const entryOnly = mkdtempSync(join(tmpdir(), 'dhd-post-'));
+    for (const file of ['index.js', 'package.json']) copyFileSync(join(root, 'dist/post', file), join(entryOnly, file));
+    const post = (env: Record<string, string>): ReturnType<typeof spawnSync> =>
+      spawnSync(process.execPath, [join(entryOnly, 'index.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    expect(post({ STATE_finished: 'true' })).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    // Without that state it needs the cleanup's chunk, which this copy lacks.
+    expect(post({}).stderr).toMatch(/Cannot find module/);
   });
 
   test('dist/ holds only what a Linux runner executes', () => {

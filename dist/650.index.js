@@ -1,3 +1,6 @@
+import { fileURLToPath as __dhdFileURLToPath } from 'node:url';
+const __filename = __dhdFileURLToPath(import.meta.url);
+const __dirname = __dhdFileURLToPath(new URL('.', import.meta.url));
 export const id = 650;
 export const ids = [650];
 export const modules = {

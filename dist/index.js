@@ -65335,8 +65335,7 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   Xg: () => (/* binding */ readConfig),
-/* harmony export */   c4: () => (/* binding */ STATE)
+/* harmony export */   Xg: () => (/* binding */ readConfig)
 /* harmony export */ });
 /* unused harmony export ACTION_COMMANDS */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
@@ -65382,8 +65381,6 @@ async function writeSummary(markdown) {
         return;
     await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown).write();
 }
-/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
-const STATE = { servers: 'servers', finished: 'finished' };
 
 
 /***/ }),
@@ -67932,7 +67929,7 @@ function doctorSummary(servers) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8735);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2517);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 // The runner cancels with SIGINT, then SIGTERM: an exit, not a signal's death, so the process's
@@ -68852,7 +68849,7 @@ function parseRedisUrl(text, fail) {
 
 /***/ }),
 
-/***/ 8735:
+/***/ 2517:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69040,10 +69037,17 @@ var deploy_run = __nccwpck_require__(5768);
 var run_deploy = __nccwpck_require__(9370);
 // EXTERNAL MODULE: ./src/action-config.ts
 var action_config = __nccwpck_require__(3420);
+;// CONCATENATED MODULE: ./src/action-state.ts
+// What the Action's main step saves for its post step (core.saveState), by name: `servers` holds
+// each server's leftovers (cleanup.ts) as JSON, `finished` says the deploy ended and left nothing.
+// A module of its own: the post step's entry reads it before it loads anything else.
+const STATE = { servers: 'servers', finished: 'finished' };
+
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __nccwpck_require__(8855);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
+
 
 
 
@@ -69090,10 +69094,10 @@ async function run(deployWith = run_deploy/* runDeploy */.zt) {
             debug: core/* debug */.Yz,
             checkpoint: (server, name, value) => {
                 noteCheckpoint(left, identity.lockOwner, server, name, value);
-                core/* saveState */.LZ(action_config/* STATE */.c4.servers, JSON.stringify(left));
+                core/* saveState */.LZ(STATE.servers, JSON.stringify(left));
             },
         });
-        core/* saveState */.LZ(action_config/* STATE */.c4.finished, 'true');
+        core/* saveState */.LZ(STATE.finished, 'true');
         for (const [name, value] of Object.entries((0,run_deploy/* outputsOf */.Yz)(result)))
             core/* setOutput */.uH(name, value);
         await (0,action_config/* writeSummary */.Sy)((0,summary/* successSummary */.iG)(result.image, result));

@@ -1,8 +1,10 @@
 // After ncc: ncc's ESM bundle leaves __dirname and __filename undefined, and
 // ssh2's bundled wasm loader reads them at start-up: define both once, on top.
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-const bundles = ['../dist/index.js', '../dist/post/index.js', '../dist/cli/index.js'].map((path) => new URL(path, import.meta.url));
+// Every entry and every chunk ncc split off (import()): what ssh2 needs may be in either.
+const dirs = ['../dist/', '../dist/post/', '../dist/cli/'].map((dir) => new URL(dir, import.meta.url));
+const bundles = dirs.flatMap((dir) => readdirSync(dir).filter((name) => name.endsWith('.js')).map((name) => new URL(name, dir)));
 const banner = [
   "import { fileURLToPath as __dhdFileURLToPath } from 'node:url';",
   'const __filename = __dhdFileURLToPath(import.meta.url);',

@@ -39,6 +39,3 @@ export async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(markdown).write();
 }
-
-/** Names of the state the main step saves for the post step: `servers` holds each server's leftovers (cleanup.ts) as JSON. */
-export const STATE = { servers: 'servers', finished: 'finished' } as const;

@@ -5,7 +5,8 @@ import { printable } from './printable.js';
 import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
 import { DeployError } from './deploy-run.js';
 import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
-import { readConfig, STATE, writeSummary } from './action-config.js';
+import { readConfig, writeSummary } from './action-config.js';
+import { STATE } from './action-state.js';
 import { failureSummary, successSummary } from './summary.js';
 
 /** Who runs the deploy, as a GitHub workflow run names itself. */

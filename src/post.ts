@@ -3,7 +3,8 @@
 // the state the main step saved (its checkpoints).
 import * as core from '@actions/core';
 import { anythingLeft, cleanUpWithin, type ServerLeftovers } from './cleanup.js';
-import { readConfig, STATE } from './action-config.js';
+import { readConfig } from './action-config.js';
+import { STATE } from './action-state.js';
 import { printable } from './printable.js';
 
 export async function run(): Promise<void> {
