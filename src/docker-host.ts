@@ -79,7 +79,12 @@ const DISCARD_RETRY_MS = 500;
 /** What is kept of a release command's output and a container's log: the end, where the error is. */
 const KEPT_OUTPUT_BYTES = 64 * 1024;
 
+/** ssh2's error when sshd refuses a pseudo-terminal (PermitTTY no, or the key's no-pty). */
+const TERMINAL_REFUSED = /pseudo-terminal/;
+
 export function remoteDockerHost(shell: RemoteShell): DockerHost {
+  // Asked once: a server that refused a terminal refuses it again.
+  let terminalRefused = false;
   const ok = async (argv: Argv, options: { stdin?: string; timeoutMs?: number } = {}): Promise<string> => {
     const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
     if (result.code !== 0) throw new RemoteCommandError(argv, result);
@@ -112,9 +117,16 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       }
       if (onOutput) {
         // On a terminal docker redraws its progress: only the end is kept, and the error is its last lines.
+        // Without one (a key restricted with no-pty) it still names each layer as it completes.
         const argv = build.pull(image, configDir, true);
-        const result = await shell.run(argv, { timeoutMs: PULL_TIMEOUT_MS, terminal: true, onOutput, keepBytes: KEPT_OUTPUT_BYTES });
-        if (result.code !== 0) throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(result.stdout) });
+        const options = { timeoutMs: PULL_TIMEOUT_MS, onOutput, keepBytes: KEPT_OUTPUT_BYTES };
+        const onTerminal = terminalRefused ? undefined : await shell.run(argv, { ...options, terminal: true }).catch((e: Error) => {
+          if (!TERMINAL_REFUSED.test(e.message)) throw e;
+          terminalRefused = true;
+          return undefined;
+        });
+        const result = onTerminal ?? await shell.run(argv, options);
+        if (result.code !== 0) throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(`${result.stdout}\n${result.stderr}`) });
       } else {
         await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
       }

@@ -42396,7 +42396,11 @@ const DISCARD_ATTEMPTS = 3;
 const DISCARD_RETRY_MS = 500;
 /** What is kept of a release command's output and a container's log: the end, where the error is. */
 const KEPT_OUTPUT_BYTES = 64 * 1024;
+/** ssh2's error when sshd refuses a pseudo-terminal (PermitTTY no, or the key's no-pty). */
+const TERMINAL_REFUSED = /pseudo-terminal/;
 function remoteDockerHost(shell) {
+    // Asked once: a server that refused a terminal refuses it again.
+    let terminalRefused = false;
     const ok = async (argv, options = {}) => {
         const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
         if (result.code !== 0)
@@ -42433,10 +42437,18 @@ function remoteDockerHost(shell) {
             }
             if (onOutput) {
                 // On a terminal docker redraws its progress: only the end is kept, and the error is its last lines.
+                // Without one (a key restricted with no-pty) it still names each layer as it completes.
                 const argv = build.pull(image, configDir, true);
-                const result = await shell.run(argv, { timeoutMs: PULL_TIMEOUT_MS, terminal: true, onOutput, keepBytes: KEPT_OUTPUT_BYTES });
+                const options = { timeoutMs: PULL_TIMEOUT_MS, onOutput, keepBytes: KEPT_OUTPUT_BYTES };
+                const onTerminal = terminalRefused ? undefined : await shell.run(argv, { ...options, terminal: true }).catch((e) => {
+                    if (!TERMINAL_REFUSED.test(e.message))
+                        throw e;
+                    terminalRefused = true;
+                    return undefined;
+                });
+                const result = onTerminal ?? await shell.run(argv, options);
                 if (result.code !== 0)
-                    throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(result.stdout) });
+                    throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(`${result.stdout}\n${result.stderr}`) });
             }
             else {
                 await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });

@@ -2,7 +2,7 @@
 // (dist/cli under Node 24) with the same inputs as the deploy, as DHD_* variables, against
 // the stack's server and the three simulated ones.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { envName } from '../../src/cli.js';
 import type { ServerStatus } from '../../src/day-two.js';
@@ -244,6 +244,21 @@ describe('progress of long work', () => {
     expect(run.summary).toMatch(/\| ✅ pull \| [\d.]+ s \| \S+:large sha256:\w+, 20[01]\.\d MB in \d+ s \|/);
     expect(run.stdout).toMatch(/^the release command runs \(\d+ s so far, at most 600 s: release-timeout\); its last line: migrating step 1$/m);
   }, 180_000);
+
+  test('a key restricted with no-pty: the pull goes on without a terminal (its layers counted, not its bytes)', async () => {
+    const authorized = `/home/${stack.username}/.ssh/authorized_keys`;
+    const keys = readFileSync(authorized, 'utf8');
+    try {
+      writeFileSync(authorized, keys.split('\n').map((line) => (line.trim() ? `no-pty ${line}` : line)).join('\n'));
+      // Not on the server: it is pulled, not found.
+      execFileSync('docker', ['image', 'rm', '--force', image('v2')], { stdio: 'ignore' });
+      const run = await deployOk(stackInputs({ image: image('v2') }));
+      expect(run.summary).toMatch(/\| ✅ pull \| [\d.]+ s \| \S+:v2 sha256:\w+ \|/);
+      expect(await nginxGet()).toMatchObject({ status: 200, body: 'v2' });
+    } finally {
+      writeFileSync(authorized, keys);
+    }
+  });
 
   afterAll(async () => {
     // 200 MB the other tests do not need.
