@@ -94,6 +94,17 @@ describe('main', () => {
     expect(JSON.parse(state.servers)).toEqual({ server: expect.objectContaining({ lock: 'docker-hot-deploy:lock:/k', lockOwner: expect.stringMatching(/deploying r\/web:2/) }) });
   });
 
+  test('a deploy that could not remove its registry login: not finished, so post removes it', async () => {
+    await main(async (_config, _identity, hooks) => {
+      hooks.checkpoint('server', 'dockerConfig', LOGIN);
+      return result;
+    });
+    expect(failed).toEqual([]);
+    expect(state.finished).toBeUndefined();
+    await post();
+    expect(opened).toEqual(['open server', `rm -rf ${LOGIN}`, 'close']);
+  });
+
   test('a failed deploy: setFailed with the phase, why and the hint; not finished, so post reads the checkpoints', async () => {
     await main(async () => { throw new DeployError('ready', 'the container exited with code 3', 'See its logs.', []); });
     expect(failed).toEqual(['ready failed: the container exited with code 3. See its logs.']);

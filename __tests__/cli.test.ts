@@ -88,7 +88,7 @@ test('progress on a terminal rewrites one line, cleared before anything else is 
   };
   const stderrOf = async (terminal: boolean): Promise<string> => {
     const err: string[] = [];
-    expect(await main(args, { DHD_PRIVATE_KEY: TEST_KEY }, { stdout: () => undefined, stderr: (t) => err.push(t), terminal }, deployWith)).toBe(1);
+    expect(await main(args, { DHD_PRIVATE_KEY: TEST_KEY }, { stdout: () => undefined, stderr: (t) => err.push(t), columns: terminal ? 80 : undefined }, deployWith)).toBe(1);
     return err.join('');
   };
   expect(await stderrOf(true)).toContain('\r\x1b[2Kpulling r/web:2: 1/3 layers\r\x1b[2Kpulling r/web:2: 2/3 layers\r\x1b[2Kthe release command ran\n');

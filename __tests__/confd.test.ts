@@ -1,8 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { confdProcesses, confdsRendering, handsPeerToNginx, namesPort, readResources, redisConfds, resourceRendering, resourcesOf, resourcesRendering, sharedWatchProblem } from '../src/confd.js';
+import { confdConfigFiles, confdProcesses, confdsRendering, handsPeerToNginx, namesPort, readResources, redisConfds, resourceRendering, resourcesOf, resourcesRendering, sharedWatchProblem } from '../src/confd.js';
 import { parse } from '../src/docker.js';
 
 describe("the server's confd, seen from outside", () => {
+  test('its settings: a flag, else its confd.toml (-config-file, or /etc/confd/confd.toml), else confd\'s default', () => {
+    const lines = ['confd -confdir /etc/confd-shop', 'confd -backend etcd -watch=false -config-file /etc/confd/other.toml', 'confd -onetime -config-file /etc/none.toml'];
+    expect(confdConfigFiles(lines)).toEqual(['/etc/confd/confd.toml', '/etc/confd/other.toml', '/etc/none.toml']);
+    const files = new Map([
+      ['/etc/confd/confd.toml', 'backend = "redis"\nwatch = true\nprefix = "/shop"\nconfdir = "/etc/ignored"\n'],
+      ['/etc/confd/other.toml', 'backend = "redis"\nwatch = true\ninterval = 30\n'],
+    ]);
+    expect(confdProcesses(lines, files)).toEqual([
+      { confdir: '/etc/confd-shop', backend: 'redis', prefix: '/shop', watch: true, intervalSeconds: 600 },
+      { confdir: '/etc/confd', backend: 'etcd', prefix: '', watch: false, intervalSeconds: 30 },
+      { confdir: '/etc/confd', backend: 'etcd', prefix: '', watch: false, intervalSeconds: 600 },
+    ]);
+  });
+
   test('known by its executable, not by a command line that mentions it; its flags as Go reads them', () => {
     const processes = confdProcesses([
       '/usr/local/bin/confd -backend redis -watch', 'confd -onetime', 'vim /etc/confd/conf.d/app.toml',

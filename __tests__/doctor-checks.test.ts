@@ -5,6 +5,7 @@ import type { ContainerSummary } from '../src/docker.js';
 const KEY = '/nginx/upstream/app/port';
 const settings: DoctorSettings = {
   redisKey: KEY, redisValue: '{port}', upstreamHeader: 'X-Upstream', probeUrl: 'http://127.0.0.1/', portRange: { first: 20000, last: 20009 }, app: 'hello',
+  switchTimeoutMs: 30_000,
 };
 const confd = (commandLine: string, keys = [KEY]): ConfdState => {
   const processes = confdProcesses([commandLine]);
@@ -28,7 +29,7 @@ const healthy = (): DoctorReading => {
     listening: { value: new Set([22, 80, 20000]) },
     reserved: [20000],
     disk: { value: { path: '/var/lib/docker', freeBytes: 40 * 1024 ** 3 } },
-    imageBytes: 200 * 1024 ** 2,
+    image: { estimateBytes: 200 * 1024 ** 2 },
     now: Date.UTC(2026, 11, 7, 12, 0, 0),
   };
 };
@@ -44,7 +45,8 @@ describe('the doctor\'s verdicts', () => {
       confd: 'pass', render: 'pass', nginx: 'pass', deployment: 'pass', ports: 'pass', disk: 'pass',
     });
     expect(Object.keys(judged())).toEqual(['ssh', 'tools', 'docker', 'redis', 'notifications', 'persistence', 'lock', 'confd', 'render', 'nginx', 'deployment', 'ports', 'disk']);
-    expect(judged().confd.detail).toBe(`one confd renders ${KEY} on every write (-watch), and polls every 600 s`);
+    expect(judged().confd.detail).toBe(`one confd renders ${KEY} on every write (-watch)`);
+    expect(judged().deployment.detail).toBe('nginx serves hello-1 on :20000, which the key names');
     expect(judged().ports.detail).toBe('9 of 10 free in port-range 20000-20009');
   });
 
@@ -61,12 +63,14 @@ describe('the doctor\'s verdicts', () => {
     ['confd of another backend', { confd: { value: { processes: confdProcesses(['confd -backend etcd']), resources: new Map() } } }, 'confd', 'fail', /-backend redis/],
     ['confd of another key', { confd: { value: confd('confd -backend redis -watch', ['/nginx/upstream/staging/port']) } }, 'confd', 'fail', /start this deployment's confd/],
     ['confd without -watch', { confd: { value: confd('confd -backend redis -interval 60') } }, 'confd', 'warn', /with -watch/],
+    ['nginx on another port than the key', { served: { status: 200, upstream: '127.0.0.1:20007' } }, 'deployment', 'warn', /reload_cmd/],
+    ['containers not listed', { containers: { error: 'permission denied' } }, 'ports', 'warn', /give the deploy user Docker/],
     ['a render behind the key', { rendered: { resource: { file: 'app.toml', dest: '/etc/nginx/conf.d/app-upstream.conf' }, text: { value: 'server 127.0.0.1:20001;' } } }, 'render', 'warn', /journalctl -u confd/],
     ['nginx down', { served: { error: 'connect ECONNREFUSED' } }, 'nginx', 'fail', /start nginx/],
     ['the header map missing', { served: { status: 200 } }, 'nginx', 'fail', /app-upstream-header\.conf/],
     ['every port taken', { listening: { value: new Set(Array.from({ length: 10 }, (_, i) => 20000 + i)) } }, 'ports', 'fail', /widen port-range/],
     ['a disk too full for the image', { disk: { value: { path: '/var/lib/docker', freeBytes: 100 * 1024 ** 2 } } }, 'disk', 'fail', /docker image prune/],
-    ['a disk nearly full', { disk: { value: { path: '/var/lib/docker', freeBytes: 1.2 * 1024 ** 3 } } }, 'disk', 'warn', /docker image prune/],
+    ['a disk nearly full', { disk: { value: { path: '/var/lib/docker', freeBytes: 1.1 * 1024 ** 3 } } }, 'disk', 'warn', /docker image prune/],
     ['an unreadable access-log', { accessLog: { path: '/var/log/nginx/app-upstream.log', problem: 'Permission denied' } }, 'access-log', 'fail', /usermod -aG adm deploy/],
   ])('%s', (_, change, check, verdict, fix) => {
     const found = judged(change)[check];
@@ -74,9 +78,20 @@ describe('the doctor\'s verdicts', () => {
     expect(found.fix).toMatch(fix);
   });
 
+  test('how soon confd renders: on every write, or at its next poll (past switch-timeout: said)', () => {
+    expect(judged({ confd: { value: confd('confd -backend redis -interval 60') } }).confd.detail).toBe(`one confd renders ${KEY}, without -watch: a switch waits for its next poll, up to 60 s (-interval), longer than switch-timeout: a deploy may fail and switch back`);
+    expect(judged({ confd: { value: confd('confd -backend redis -interval 10') } }).confd.detail).toBe(`one confd renders ${KEY}, without -watch: a switch waits for its next poll, up to 10 s (-interval)`);
+  });
+
+  test('an image on the server already needs no room; a large earlier tag does', () => {
+    const free = { value: { path: '/var/lib/docker', freeBytes: 2 * 1024 ** 3 } };
+    expect(judged({ disk: free, image: { present: true } }).disk).toMatchObject({ verdict: 'pass', detail: '2.0 GiB free on /var/lib/docker (the image is on the server already)' });
+    expect(judged({ disk: free, image: { estimateBytes: 1.5 * 1024 ** 3 } }).disk).toMatchObject({ verdict: 'warn', detail: expect.stringContaining('an earlier tag of the image is 1.5 GiB') });
+  });
+
   test('a key nginx does not serve is a finding the next deploy repairs, not a failure', () => {
     const moved = judged({ served: { status: 200, upstream: '127.0.0.1:20000' }, redis: { value: { keyValue: '20005', notifications: true, persistence: { appendonly: true, save: '' }, locks: [] } } });
-    expect(moved.deployment).toMatchObject({ verdict: 'warn', detail: expect.stringContaining('writing "20000" back first') });
+    expect(moved.deployment).toMatchObject({ verdict: 'warn', detail: `${KEY} holds "20005", but nginx serves hello-1 on :20000`, fix: 'nothing to do: the next deploy writes "20000" back first' });
   });
 
   test('what cannot be read is not judged twice: Redis down skips its checks, Docker refused skips the deployment', () => {

@@ -20,6 +20,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(4116);
 // EXTERNAL MODULE: ./src/action-config.ts
 var action_config = __webpack_require__(3420);
+// EXTERNAL MODULE: ./src/action-state.ts
+var action_state = __webpack_require__(7657);
 // EXTERNAL MODULE: ./src/day-two.ts
 var day_two = __webpack_require__(3478);
 // EXTERNAL MODULE: ./src/confd.ts + 9 modules
@@ -72,15 +74,15 @@ async function redisFacts(keys, redisKey) {
     const locks = names.flatMap((name, i) => { const state = held[i]; return state ? [{ name, ...state }] : []; });
     return { keyValue, notifications, persistence, locks };
 }
-/** The image's size, or the newest local image of its repository's (a new tag is about that large). */
-async function imageBytes(docker, image) {
+/** Whether the image is on the server already, else the size of the newest image of its repository there (a new tag is about as large). */
+async function imageOnServer(docker, image) {
     if (!image)
         return undefined;
-    const own = await docker.imageSize(image).catch(() => undefined);
-    if (own !== undefined)
-        return own;
+    if ((await docker.imageSize(image).catch(() => undefined)) !== undefined)
+        return { present: true };
     const [newest] = await docker.images((0,image_ref/* repositoryOf */._M)(image)).catch(() => []);
-    return newest ? docker.imageSize(newest.id).catch(() => undefined) : undefined;
+    const estimate = newest ? await docker.imageSize(newest.id).catch(() => undefined) : undefined;
+    return estimate !== undefined && Number.isFinite(estimate) ? { estimateBytes: estimate } : undefined;
 }
 /** Every check on one server; a server that cannot be reached is one failed check. */
 async function doctorServer(target, config, debug) {
@@ -107,17 +109,17 @@ async function doctorServer(target, config, debug) {
         const neighbourHistories = [...histories].filter(([path]) => path !== (0,src_history/* historyPath */.ae)(redisKey)).map(([, text]) => (0,src_history/* parseHistory */.i6)(text));
         const neighbours = (0,deployment_state/* neighbourDeployments */.wP)('value' in containers ? containers.value : [], neighbourHistories, redisKey);
         const resource = 'value' in confd ? (0,src_confd/* resourceRendering */.tH)(confd.value, redisKey) : undefined;
-        const [redis, neighbourKeys, size, rendered] = await Promise.all([
+        const [redis, neighbourKeys, imageState, rendered] = await Promise.all([
             'value' in store ? read(redisFacts(store.value, redisKey)) : store,
             'value' in store ? Promise.all(neighbours.map((key) => store.value.get(key).catch(() => null))) : [],
-            imageBytes(docker, image),
+            imageOnServer(docker, image),
             resource?.dest ? read(docker.readFile(resource.dest, src_docker/* FILE_READ_BYTES */.yU)) : undefined,
         ]);
         const keyValue = 'value' in redis ? redis.value.keyValue : null;
         const keyPort = keyValue === null ? undefined : (0,upstream/* portNamedBy */.QO)(keyValue);
         const reading = {
             username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
-            reserved: (0,deployment_state/* reservedPorts */.Jl)(keyPort, neighbourKeys, neighbourHistories), disk, imageBytes: size, now: Date.now(),
+            reserved: (0,deployment_state/* reservedPorts */.Jl)(keyPort, neighbourKeys, neighbourHistories), disk, image: imageState, now: Date.now(),
             rendered: resource && rendered ? { resource, text: rendered } : undefined,
             accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
         };
@@ -126,7 +128,7 @@ async function doctorServer(target, config, debug) {
             server,
             checks: (0,doctor_checks/* doctorChecks */.zq)(reading, {
                 redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
-                portRange: config.container.portRange, app: (0,deployment_state/* appName */.JB)(config.container.app, image),
+                portRange: config.container.portRange, app: (0,deployment_state/* appName */.JB)(config.container.app, image), switchTimeoutMs: config.timing.switchTimeoutMs,
             }),
         };
     }
@@ -138,8 +140,9 @@ async function doctorServer(target, config, debug) {
         await shell.close();
     }
 }
-/** Every server side by side. */
-const doctor_doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)));
+/** Every server side by side; one the doctor could not finish with is a failed check, the others still shown. */
+const doctor_doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)
+    .catch((e) => ({ server: (0,inputs/* serverName */.L5)(target), checks: [(0,doctor_checks/* unreachable */.HB)(`the doctor could not read the server: ${e.message}`)] }))));
 
 // EXTERNAL MODULE: ./src/run-deploy.ts + 1 modules
 var run_deploy = __webpack_require__(9370);
@@ -307,9 +310,10 @@ var summary = __webpack_require__(8855);
 
 
 
-/** Releases a server's status shows, as the CLI's status does by default. */
-const STATUS_RELEASES = 5;
+
 async function operateStep(command, config) {
+    // They change nothing: the post step has nothing to clean up, and need not load what would.
+    core/* saveState */.LZ(action_state/* STATE */.c.finished, 'true');
     if (command === 'doctor') {
         const servers = await doctor_doctor(config, core/* debug */.Yz);
         const ok = (0,doctor_checks/* failures */.e9)(servers) === 0;
@@ -322,7 +326,7 @@ async function operateStep(command, config) {
         }
         return;
     }
-    const results = await everyServerStatus(config, (line) => core/* info */.pq((0,src_printable/* printable */.g)(line)), core/* isDebug */._o(), STATUS_RELEASES);
+    const results = await everyServerStatus(config, (line) => core/* info */.pq((0,src_printable/* printable */.g)(line)), core/* isDebug */._o(), day_two/* STATUS_RELEASES */.Ys);
     const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
     const unread = unreadServers(results);
     if (statuses.length > 0)

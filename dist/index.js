@@ -65385,6 +65385,20 @@ async function writeSummary(markdown) {
 
 /***/ }),
 
+/***/ 7657:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ STATE)
+/* harmony export */ });
+// What the Action's main step saves for its post step (core.saveState), by name: `servers` holds
+// each server's leftovers (cleanup.ts) as JSON, `finished` says the deploy ended and left nothing.
+// A module of its own: the post step's entry reads it before it loads anything else.
+const STATE = { servers: 'servers', finished: 'finished' };
+
+
+/***/ }),
+
 /***/ 4744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -65541,11 +65555,13 @@ function bakeEvidence(report) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Iw: () => (/* binding */ confdConfigFiles),
   eH: () => (/* binding */ confdProcesses),
   Wx: () => (/* binding */ confdsRendering),
   zX: () => (/* binding */ confdsRenderingKey),
   sz: () => (/* binding */ handsPeerToNginx),
   qS: () => (/* binding */ namesPort),
+  D: () => (/* binding */ readConfigFiles),
   Mq: () => (/* binding */ readResources),
   Zb: () => (/* binding */ redisConfds),
   tH: () => (/* binding */ resourceRendering),
@@ -66881,6 +66897,8 @@ var docker = __nccwpck_require__(3871);
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
 const DEFAULT_INTERVAL_SECONDS = 600;
+/** Where confd reads its settings when -config-file does not say; flags override them. */
+const DEFAULT_CONFIG_FILE = '/etc/confd/confd.toml';
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
@@ -66892,24 +66910,46 @@ function flagValue(words, name) {
     }
     return undefined;
 }
-/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value); undefined: not given. */
 function boolFlag(words, name) {
     const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
-    return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+    return found === undefined ? undefined : ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
 }
-/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
-function confdProcesses(commandLines) {
-    return commandLines
-        .map((line) => line.trim().split(/\s+/))
-        .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
-        .map((words) => ({
-        confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
-        backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
-        prefix: flagValue(words, 'prefix') ?? '',
-        watch: boolFlag(words, 'watch'),
-        intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
-    }));
+/** The command lines of confd processes (the executable is confd, whatever else names it), as words. */
+const confdCommands = (commandLines) => commandLines.map((line) => line.trim().split(/\s+/)).filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''));
+const configFileOf = (words) => flagValue(words, 'config-file') ?? DEFAULT_CONFIG_FILE;
+/** The settings files these confds read (confd.toml), to read before their processes are judged. */
+const confdConfigFiles = (commandLines) => [...new Set(confdCommands(commandLines).map(configFileOf))];
+/** What a confd.toml sets of what the deploy needs to know (an unreadable or broken file: nothing). */
+function configFileSettings(text) {
+    try {
+        const t = parse(text ?? '');
+        const str = (value) => (typeof value === 'string' ? value : undefined);
+        return {
+            confdir: str(t.confdir), backend: str(t.backend), prefix: str(t.prefix),
+            watch: typeof t.watch === 'boolean' ? t.watch : undefined, interval: typeof t.interval === 'number' ? t.interval : undefined,
+        };
+    }
+    catch {
+        return {};
+    }
 }
+/** The confd processes among command lines, with their settings: each flag, else its config file's (`configFiles`
+ * by path, as confdConfigFiles names them), else confd's default. */
+function confdProcesses(commandLines, configFiles = new Map()) {
+    return confdCommands(commandLines).map((words) => {
+        const file = configFileSettings(configFiles.get(configFileOf(words)));
+        return {
+            confdir: flagValue(words, 'confdir') ?? file.confdir ?? DEFAULT_CONFDIR,
+            backend: flagValue(words, 'backend') ?? file.backend ?? DEFAULT_BACKEND,
+            prefix: flagValue(words, 'prefix') ?? file.prefix ?? '',
+            watch: boolFlag(words, 'watch') ?? file.watch ?? false,
+            intervalSeconds: Number(flagValue(words, 'interval') ?? file.interval ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
+        };
+    });
+}
+/** Each file's start after a `==> PATH` line (parse.files), the unreadable ones left out: confd's settings files. */
+const readConfigFiles = (paths) => ['sh', '-c', `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${docker/* FILE_READ_BYTES */.yU} "$f"; done; true`, 'sh', ...paths];
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
 const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
@@ -66994,6 +67034,7 @@ function confdsRenderingKey(state, key) {
 /* harmony export */   J2: () => (/* binding */ nginxLine),
 /* harmony export */   Kr: () => (/* binding */ lockNames),
 /* harmony export */   Q3: () => (/* binding */ readServerStatus),
+/* harmony export */   Ys: () => (/* binding */ STATUS_RELEASES),
 /* harmony export */   oj: () => (/* binding */ lockStatus),
 /* harmony export */   qS: () => (/* binding */ statusText),
 /* harmony export */   qy: () => (/* binding */ lockLine),
@@ -67042,6 +67083,8 @@ function serverStatus(r, releases) {
         findings,
     };
 }
+/** Releases a server's status shows unless asked for more or fewer (CLI --limit, the Action's status). */
+const STATUS_RELEASES = 5;
 /** A deployment's lock, and the one 0.1 took (deploys wait for it too). */
 const lockNames = (redisKey) => [(0,_redis_js__WEBPACK_IMPORTED_MODULE_2__/* .lockName */ .l4)(redisKey), (0,_redis_js__WEBPACK_IMPORTED_MODULE_2__/* .legacyLockName */ ._l)(redisKey)];
 /** One server's status, read in one round of commands beside each other. */
@@ -67445,7 +67488,9 @@ function remoteDockerHost(shell) {
             return _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
         },
         async confd() {
-            const processes = (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .confdProcesses */ .eH)(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.processes(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.processes())));
+            const commandLines = _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.processes(await ok(_docker_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .jq.processes()));
+            const settingsFiles = (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .confdConfigFiles */ .Iw)(commandLines);
+            const processes = (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .confdProcesses */ .eH)(commandLines, settingsFiles.length > 0 ? _docker_js__WEBPACK_IMPORTED_MODULE_1__/* .parse */ .qg.files(await ok((0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .readConfigFiles */ .D)(settingsFiles))) : undefined);
             const redis = (0,_confd_js__WEBPACK_IMPORTED_MODULE_4__/* .redisConfds */ .Zb)(processes);
             if (redis.length === 0)
                 return { processes, resources: new Map() };
@@ -67561,8 +67606,8 @@ rm -rf -- "$1"`, 'sh', dir],
     imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
     /** The start of a file, at most `maxBytes` (what confd rendered, say). */
     readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
-    /** Where a log ends now: its inode and size. */
-    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
+    /** Where a log ends now: its inode and size; fails when the deploy user cannot read it (stat alone would not). */
+    logEnd: (path) => ['sh', '-c', 'head -c 0 -- "$1" && exec stat -L -c "%i %s" -- "$1"', 'sh', path],
     /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
      * (another inode) or truncated (shorter than the offset) is read from its start. */
     readLog: (path, from, maxBytes) => ['sh', '-c',
@@ -67828,9 +67873,11 @@ function confdChecks(r, s) {
     }
     const checks = [];
     const polling = rendering.filter((p) => !p.watch);
-    checks.push(polling.length === 0
-        ? pass('confd', `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey} on every write (-watch), and polls every ${Math.min(...rendering.map((p) => p.intervalSeconds))} s`)
-        : warn('confd', `the confd rendering ${s.redisKey} runs without -watch: it renders a switch only at its next poll, up to ${Math.max(...polling.map((p) => p.intervalSeconds))} s (-interval) later, past switch-timeout`, 'run it with -watch (examples/host/systemd/confd.service)'));
+    const slowest = Math.max(...polling.map((p) => p.intervalSeconds));
+    const renders = `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey}`;
+    checks.push(polling.length === 0 ? pass('confd', `${renders} on every write (-watch)`)
+        : warn('confd', `${renders}, without -watch: a switch waits for its next poll, up to ${slowest} s (-interval)`
+            + `${slowest * 1000 > s.switchTimeoutMs ? ', longer than switch-timeout: a deploy may fail and switch back' : ''}`, 'run it with -watch (examples/host/systemd/confd.service), or watch = true in its confd.toml'));
     const shared = (0,_confd_js__WEBPACK_IMPORTED_MODULE_0__/* .sharedWatchProblem */ .OR)(state);
     if (shared)
         checks.push(warn('confd-resources', shared.replace(/ Run one confd.*$/, ''), 'run one confd per deployment (README: Several deployments on one server)'));
@@ -67860,42 +67907,58 @@ function nginxCheck(r, s) {
     }
     return pass('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`);
 }
-/** What the next deploy would find: the container nginx serves, a key to repair. */
+/** What the next deploy would find: the container nginx serves, whether the key names it, a key to repair. */
 function deploymentCheck(r, s) {
     if (!('value' in r.containers) || !('value' in r.redis))
         return [];
-    const state = (0,_deployment_state_js__WEBPACK_IMPORTED_MODULE_2__/* .deploymentState */ .DY)({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue: r.redis.value.keyValue, served: r.served, containers: r.containers.value });
-    if (state.repair)
-        return [warn('deployment', state.findings[0], 'nothing to do: the next deploy writes it back first (status shows it)')];
-    if (state.findings.length > 0)
+    const { keyValue } = r.redis.value;
+    const state = (0,_deployment_state_js__WEBPACK_IMPORTED_MODULE_2__/* .deploymentState */ .DY)({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue, served: r.served, containers: r.containers.value });
+    const servedPort = r.served.status !== undefined && r.served.status < 500 ? (0,_upstream_js__WEBPACK_IMPORTED_MODULE_5__/* .upstreamPort */ .$6)(r.served.upstream) : undefined;
+    if (state.repair) {
+        return [warn('deployment', `${s.redisKey} ${keyValue === null ? 'is unset' : `holds "${keyValue}"`}, but nginx serves ${state.serving?.name} on :${servedPort}`, `nothing to do: the next deploy writes "${state.repair.to}" back first`)];
+    }
+    if (state.findings.length > 0) {
         return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
-    return [pass('deployment', state.serving ? `nginx serves ${state.serving.name} on :${(0,_upstream_js__WEBPACK_IMPORTED_MODULE_5__/* .upstreamPort */ .$6)(r.served.upstream)}, which the key names` : 'nothing deployed yet')];
+    }
+    if (state.keyPort === undefined)
+        return [pass('deployment', 'nothing deployed yet: the first deploy sets the key')];
+    // nginx unreachable or without the header: the nginx check says so, and nothing is known of what serves.
+    if (r.served.error || !r.served.upstream)
+        return [];
+    if (servedPort !== state.keyPort) {
+        return [warn('deployment', `${s.redisKey} names :${state.keyPort} (${state.serving?.name}), but nginx ${servedPort === undefined ? 'did not say what it serves' : `serves :${servedPort}`}`, 'nginx did not take confd\'s last render: check its reload_cmd (nginx -t, then the reload_cmd by hand)')];
+    }
+    return [pass('deployment', `nginx serves ${state.serving?.name} on :${servedPort}, which the key names`)];
 }
 function portsCheck(r, s) {
     const { first, last } = s.portRange;
     if ('error' in r.listening)
         return fail('ports', `the listening ports could not be read: ${r.listening.error}`, 'check that ss works for the deploy user');
-    const taken = (0,_docker_js__WEBPACK_IMPORTED_MODULE_3__/* .takenPorts */ .Iv)(r.listening.value, 'value' in r.containers ? r.containers.value : [], r.reserved);
+    const containers = 'value' in r.containers ? r.containers.value : undefined;
+    const taken = (0,_docker_js__WEBPACK_IMPORTED_MODULE_3__/* .takenPorts */ .Iv)(r.listening.value, containers ?? [], r.reserved);
     let free = 0;
     for (let port = first; port <= last; port += 1)
         if (!taken.has(port))
             free += 1;
     const range = `port-range ${first}-${last}`;
-    return free === 0 ? fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports')
-        : pass('ports', `${free} of ${last - first + 1} free in ${range}`);
+    if (free === 0)
+        return fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports');
+    return containers ? pass('ports', `${free} of ${last - first + 1} free in ${range}`)
+        : warn('ports', `at most ${free} of ${last - first + 1} free in ${range}: the containers could not be listed, so the ports stopped ones publish are not counted`, 'give the deploy user Docker (see docker)');
 }
+/** Free space where Docker keeps images: failing below what nothing fits in, warning below the next image and some room. */
 function diskCheck(r) {
     if ('error' in r.disk)
         return warn('disk', `free space could not be read: ${r.disk.error}`, 'check the space of Docker\'s root directory (docker info) by hand');
     const { path, freeBytes } = r.disk.value;
-    const image = r.imageBytes;
-    const needed = Math.max(image ?? 0, MIN_FREE_BYTES);
-    const detail = `${size(freeBytes)} free on ${path}${image ? ` (the image is ${size(image)})` : ''}`;
+    const estimate = r.image && 'estimateBytes' in r.image ? r.image.estimateBytes : 0;
+    const detail = `${size(freeBytes)} free on ${path}${r.image && 'present' in r.image ? ' (the image is on the server already)'
+        : estimate > 0 ? ` (an earlier tag of the image is ${size(estimate)})` : ''}`;
     const fix = 'free space (docker image prune, docker builder prune) or grow the disk; keep-images bounds what deploys keep';
-    if (freeBytes < needed)
-        return fail('disk', `${detail}: not enough for the image`, fix);
-    if (freeBytes < 2 * needed + GIB)
-        return warn('disk', `${detail}: little room for the next images and the containers' logs`, fix);
+    if (freeBytes < MIN_FREE_BYTES)
+        return fail('disk', `${detail}: not enough for any image and the containers' logs`, fix);
+    if (freeBytes < estimate + GIB)
+        return warn('disk', `${detail}: little room for the next image and the containers' logs`, fix);
     return pass('disk', detail);
 }
 function accessLogCheck(r) {
@@ -67941,7 +68004,7 @@ function doctorSummary(servers) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2517);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8735);
 // The Action's main step, as the runner starts it (action.yml runs.main, bundled to dist/index.js).
 
 // The runner cancels with SIGINT, then SIGTERM: an exit, not a signal's death, so the process's
@@ -68861,7 +68924,7 @@ function parseRedisUrl(text, fail) {
 
 /***/ }),
 
-/***/ 2517:
+/***/ 8735:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69040,8 +69103,11 @@ function anythingLeft(left, log) {
             continue;
         log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
     }
-    return entries.some(([, mine]) => needsCleanup(mine));
+    return Object.values(left).some(needsCleanup);
 }
+/** A registry login a deploy could not remove (its directory holds the password): the post step tries again,
+ * even after a deploy that went through. */
+const registryLoginLeft = (left) => Object.values(left).some((mine) => mine.dockerConfig);
 
 // EXTERNAL MODULE: ./src/deploy-run.ts
 var deploy_run = __nccwpck_require__(5768);
@@ -69049,12 +69115,8 @@ var deploy_run = __nccwpck_require__(5768);
 var run_deploy = __nccwpck_require__(9370);
 // EXTERNAL MODULE: ./src/action-config.ts
 var action_config = __nccwpck_require__(3420);
-;// CONCATENATED MODULE: ./src/action-state.ts
-// What the Action's main step saves for its post step (core.saveState), by name: `servers` holds
-// each server's leftovers (cleanup.ts) as JSON, `finished` says the deploy ended and left nothing.
-// A module of its own: the post step's entry reads it before it loads anything else.
-const STATE = { servers: 'servers', finished: 'finished' };
-
+// EXTERNAL MODULE: ./src/action-state.ts
+var action_state = __nccwpck_require__(7657);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __nccwpck_require__(8855);
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -69106,10 +69168,11 @@ async function run(deployWith = run_deploy/* runDeploy */.zt) {
             debug: core/* debug */.Yz,
             checkpoint: (server, name, value) => {
                 noteCheckpoint(left, identity.lockOwner, server, name, value);
-                core/* saveState */.LZ(STATE.servers, JSON.stringify(left));
+                core/* saveState */.LZ(action_state/* STATE */.c.servers, JSON.stringify(left));
             },
         });
-        core/* saveState */.LZ(STATE.finished, 'true');
+        if (!registryLoginLeft(left))
+            core/* saveState */.LZ(action_state/* STATE */.c.finished, 'true');
         for (const [name, value] of Object.entries((0,run_deploy/* outputsOf */.Yz)(result)))
             core/* setOutput */.uH(name, value);
         await (0,action_config/* writeSummary */.Sy)((0,summary/* successSummary */.iG)(result.image, result));
@@ -69305,7 +69368,8 @@ class PullProgress {
     }
     line(line) {
         const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
-        if (!m)
+        // "<tag>: Pulling from <repository>" names the image, not a layer (a tag may look like a layer id).
+        if (!m || m[2].startsWith('Pulling from '))
             return;
         const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
         this.layers.set(m[1], layer);
@@ -69342,7 +69406,7 @@ function pullLine(s) {
 /** A terminal's output as lines: its cursor moves and blank lines gone. */
 const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
 /** The last line a command printed that says something. */
-const lastLine = (text) => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+const lastLine = (text) => withoutRedraws(text).split('\n').at(-1) || undefined;
 /** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
 function reportWhile(work, line, say, everyMs = PROGRESS_EVERY_MS) {
     const timer = setInterval(() => say(line()), everyMs);
@@ -69992,9 +70056,12 @@ class ServerDeploy {
     /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
     progress(message) {
         const { log } = this.run;
-        (log.progress ?? log.info)(this.said(message));
+        if (log.progress)
+            log.progress(this.said(message));
+        else
+            log.info(this.said(message));
     }
-    /** Says `line()` every few seconds while it waits for `since`-timed work. */
+    /** For a polling wait: says `line()` when a few seconds passed since it last did (by the deploy's clock). */
     everyFewSeconds() {
         let last = this.run.clock.now();
         return (line) => {
@@ -71854,7 +71921,19 @@ async function connect(target, debug) {
             const client = ssh.connection;
             if (!client)
                 throw new ConnectionLost('the SSH connection to the server is closed');
+            // A terminal echoes what it is given: stdin (a password, env values) would come back as output.
+            if (options.terminal && options.stdin !== undefined)
+                throw new Error(`${what}: stdin is never sent to a terminal`);
             const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+            // Progress only: whatever its listener does, the command's own output and outcome stay as they are.
+            const tell = (chunk) => {
+                try {
+                    options.onOutput?.(chunk.toString('utf8'));
+                }
+                catch (e) {
+                    debug(`the output listener of ${what} failed: ${e.message}`);
+                }
+            };
             const stdout = new KeptOutput(limit);
             const stderr = new KeptOutput(limit);
             let channel;
@@ -71886,7 +71965,7 @@ async function connect(target, debug) {
                         let signal = null;
                         opened.on('data', (chunk) => {
                             stdout.push(chunk);
-                            options.onOutput?.(chunk.toString('utf8'));
+                            tell(chunk);
                             // What is parsed must be whole: past the limit it is an error, not a cut.
                             if (stdout.cut > 0 && !options.keepBytes) {
                                 opened.close();
@@ -71895,7 +71974,7 @@ async function connect(target, debug) {
                         });
                         opened.stderr.on('data', (chunk) => {
                             stderr.push(chunk);
-                            options.onOutput?.(chunk.toString('utf8'));
+                            tell(chunk);
                         });
                         opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
                         opened.on('close', () => resolve({ code, signal }));

@@ -182,5 +182,9 @@ export function anythingLeft(left: ServerLeftovers, log: CleanupLog): boolean {
     if (!mine.container || !mine.switching || mine.baking) continue;
     log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
   }
-  return entries.some(([, mine]) => needsCleanup(mine));
+  return Object.values(left).some(needsCleanup);
 }
+
+/** A registry login a deploy could not remove (its directory holds the password): the post step tries again,
+ * even after a deploy that went through. */
+export const registryLoginLeft = (left: ServerLeftovers): boolean => Object.values(left).some((mine) => mine.dockerConfig);

@@ -11,7 +11,9 @@ import type { DeployResult } from './deploy.js';
 import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
 import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from './inputs.js';
 import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
+import { STATUS_RELEASES } from './day-two.js';
 import { operate } from './operate.js';
+import { printable } from './printable.js';
 import type { UnlockRequest } from './unlock.js';
 
 /** What the exit status says. */
@@ -20,8 +22,8 @@ export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interru
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** stderr is a terminal: progress rewrites one line there instead of adding lines. */
-  terminal?: boolean;
+  /** stderr is a terminal this many columns wide: progress rewrites one line there instead of adding lines. */
+  columns?: number;
 }
 
 /** The inputs as flags: all of action.yml's but `command`, which is the CLI's first argument. */
@@ -146,7 +148,7 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   const secret = (name: string): boolean => (SECRET_INPUTS as readonly string[]).includes(name) || name === 'env'
     || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
   const secretFlags = CLI_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
-  return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : 5)), unlock, secretFlags };
+  return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : STATUS_RELEASES)), unlock, secretFlags };
 }
 
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
@@ -160,8 +162,6 @@ function deployer(env: NodeJS.ProcessEnv): { deployId?: string; description: str
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 /** Back to the start of the line, and the line erased. */
 const CLEAR_LINE = '\r\x1b[2K';
-/** A progress line longer than a terminal's usual width would wrap, and then not be rewritten. */
-const PROGRESS_WIDTH = 100;
 /** One phase or stage: whether it went through, its name, how long, what it did. */
 const stepLine = (ok: boolean, name: string, ms: number, detail: string): string => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${seconds(ms).padStart(8)}  ${detail}`;
 const timelineText = (timeline: PhaseRecord[]): string => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
@@ -204,8 +204,10 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     progressShown = false;
   };
   const progress = (line: string): void => {
-    if (!io.terminal) return say(line);
-    io.stderr(`${CLEAR_LINE}${line.length > PROGRESS_WIDTH ? `${line.slice(0, PROGRESS_WIDTH - 1)}…` : line}`);
+    if (!io.columns) return say(line);
+    // Shorter than the terminal: a wrapped line would not be rewritten. What a server printed is shown, never obeyed.
+    const shown = printable(line).replace(/\s+/g, ' ');
+    io.stderr(`${CLEAR_LINE}${shown.length >= io.columns ? `${shown.slice(0, io.columns - 2)}…` : shown}`);
     progressShown = true;
   };
   for (const flag of invocation.secretFlags) {

@@ -9,9 +9,9 @@ export interface ConfdProcess {
   backend: string;
   /** The global -prefix, joined in front of every resource's keys. */
   prefix: string;
-  /** -watch: it renders on every write the backend announces; else only every -interval. */
+  /** -watch: it renders on every write the backend announces (and does not poll); else every -interval. */
   watch: boolean;
-  /** -interval: seconds between its polls of the backend, with or without -watch. */
+  /** -interval: seconds between its polls of the backend when it does not watch. */
   intervalSeconds: number;
 }
 
@@ -34,6 +34,8 @@ export interface ConfdState {
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
 const DEFAULT_INTERVAL_SECONDS = 600;
+/** Where confd reads its settings when -config-file does not say; flags override them. */
+const DEFAULT_CONFIG_FILE = '/etc/confd/confd.toml';
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 
@@ -46,25 +48,53 @@ function flagValue(words: string[], name: string): string | undefined {
   return undefined;
 }
 
-/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
-function boolFlag(words: string[], name: string): boolean {
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value); undefined: not given. */
+function boolFlag(words: string[], name: string): boolean | undefined {
   const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
-  return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+  return found === undefined ? undefined : ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
 }
 
-/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
-export function confdProcesses(commandLines: string[]): ConfdProcess[] {
-  return commandLines
-    .map((line) => line.trim().split(/\s+/))
-    .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
-    .map((words) => ({
-      confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
-      backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
-      prefix: flagValue(words, 'prefix') ?? '',
-      watch: boolFlag(words, 'watch'),
-      intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
-    }));
+/** The command lines of confd processes (the executable is confd, whatever else names it), as words. */
+const confdCommands = (commandLines: string[]): string[][] =>
+  commandLines.map((line) => line.trim().split(/\s+/)).filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''));
+
+const configFileOf = (words: string[]): string => flagValue(words, 'config-file') ?? DEFAULT_CONFIG_FILE;
+
+/** The settings files these confds read (confd.toml), to read before their processes are judged. */
+export const confdConfigFiles = (commandLines: string[]): string[] => [...new Set(confdCommands(commandLines).map(configFileOf))];
+
+/** What a confd.toml sets of what the deploy needs to know (an unreadable or broken file: nothing). */
+function configFileSettings(text: string | undefined): { confdir?: string; backend?: string; prefix?: string; watch?: boolean; interval?: number } {
+  try {
+    const t = parseToml(text ?? '') as Record<string, unknown>;
+    const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+    return {
+      confdir: str(t.confdir), backend: str(t.backend), prefix: str(t.prefix),
+      watch: typeof t.watch === 'boolean' ? t.watch : undefined, interval: typeof t.interval === 'number' ? t.interval : undefined,
+    };
+  } catch {
+    return {};
+  }
 }
+
+/** The confd processes among command lines, with their settings: each flag, else its config file's (`configFiles`
+ * by path, as confdConfigFiles names them), else confd's default. */
+export function confdProcesses(commandLines: string[], configFiles = new Map<string, string>()): ConfdProcess[] {
+  return confdCommands(commandLines).map((words) => {
+    const file = configFileSettings(configFiles.get(configFileOf(words)));
+    return {
+      confdir: flagValue(words, 'confdir') ?? file.confdir ?? DEFAULT_CONFDIR,
+      backend: flagValue(words, 'backend') ?? file.backend ?? DEFAULT_BACKEND,
+      prefix: flagValue(words, 'prefix') ?? file.prefix ?? '',
+      watch: boolFlag(words, 'watch') ?? file.watch ?? false,
+      intervalSeconds: Number(flagValue(words, 'interval') ?? file.interval ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
+    };
+  });
+}
+
+/** Each file's start after a `==> PATH` line (parse.files), the unreadable ones left out: confd's settings files. */
+export const readConfigFiles = (paths: string[]): Argv =>
+  ['sh', '-c', `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh', ...paths];
 
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
 export const redisConfds = (processes: ConfdProcess[]): ConfdProcess[] => processes.filter((p) => p.backend === 'redis');

@@ -95,6 +95,9 @@ export function serverStatus(r: StatusReading, releases: number): ServerStatus {
   };
 }
 
+/** Releases a server's status shows unless asked for more or fewer (CLI --limit, the Action's status). */
+export const STATUS_RELEASES = 5;
+
 /** A deployment's lock, and the one 0.1 took (deploys wait for it too). */
 export const lockNames = (redisKey: string): string[] => [lockName(redisKey), legacyLockName(redisKey)];
 

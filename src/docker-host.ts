@@ -5,7 +5,7 @@ import type { Argv } from './shell.js';
 import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec, type ServerProblem } from './docker.js';
 import { repositoryOf } from './image-ref.js';
 import { withoutRedraws } from './progress.js';
-import { confdProcesses, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
+import { confdConfigFiles, confdProcesses, readConfigFiles, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
 import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
@@ -210,7 +210,9 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
     },
     async confd() {
-      const processes = confdProcesses(parse.processes(await ok(build.processes())));
+      const commandLines = parse.processes(await ok(build.processes()));
+      const settingsFiles = confdConfigFiles(commandLines);
+      const processes = confdProcesses(commandLines, settingsFiles.length > 0 ? parse.files(await ok(readConfigFiles(settingsFiles))) : undefined);
       const redis = redisConfds(processes);
       if (redis.length === 0) return { processes, resources: new Map() };
       return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };

@@ -186,8 +186,8 @@ rm -rf -- "$1"`, 'sh', dir],
   imageSize: (image: string): Argv => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
   /** The start of a file, at most `maxBytes` (what confd rendered, say). */
   readFile: (path: string, maxBytes: number): Argv => ['head', '-c', String(maxBytes), '--', path],
-  /** Where a log ends now: its inode and size. */
-  logEnd: (path: string): Argv => ['stat', '-L', '-c', '%i %s', '--', path],
+  /** Where a log ends now: its inode and size; fails when the deploy user cannot read it (stat alone would not). */
+  logEnd: (path: string): Argv => ['sh', '-c', 'head -c 0 -- "$1" && exec stat -L -c "%i %s" -- "$1"', 'sh', path],
   /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
    * (another inode) or truncated (shorter than the offset) is read from its start. */
   readLog: (path: string, from: LogPosition, maxBytes: number): Argv => ['sh', '-c',

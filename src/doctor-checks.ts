@@ -51,8 +51,8 @@ export interface DoctorReading {
   /** Ports the neighbours' keys and histories hold (deployment-state.ts reservedPorts). */
   reserved: number[];
   disk: Read<{ path: string; freeBytes: number }>;
-  /** The image's size, when the server has it (or an earlier tag of its repository). */
-  imageBytes?: number;
+  /** The image: already on the server (a pull downloads nothing new), or about how large (an earlier tag's size). */
+  image?: { present: true } | { estimateBytes: number };
   /** Only with access-log: why it cannot be read, if it cannot. */
   accessLog?: { path: string; problem?: string };
   now: number;
@@ -66,6 +66,7 @@ export interface DoctorSettings {
   probeUrl: string;
   portRange: { first: number; last: number };
   app: string;
+  switchTimeoutMs: number;
 }
 
 const GIB = 1024 ** 3;
@@ -135,10 +136,12 @@ export function confdChecks(r: DoctorReading, s: DoctorSettings): Check[] {
   }
   const checks: Check[] = [];
   const polling = rendering.filter((p) => !p.watch);
-  checks.push(polling.length === 0
-    ? pass('confd', `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey} on every write (-watch), and polls every ${Math.min(...rendering.map((p) => p.intervalSeconds))} s`)
-    : warn('confd', `the confd rendering ${s.redisKey} runs without -watch: it renders a switch only at its next poll, up to ${Math.max(...polling.map((p) => p.intervalSeconds))} s (-interval) later, past switch-timeout`,
-      'run it with -watch (examples/host/systemd/confd.service)'));
+  const slowest = Math.max(...polling.map((p) => p.intervalSeconds));
+  const renders = `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey}`;
+  checks.push(polling.length === 0 ? pass('confd', `${renders} on every write (-watch)`)
+    : warn('confd', `${renders}, without -watch: a switch waits for its next poll, up to ${slowest} s (-interval)`
+      + `${slowest * 1000 > s.switchTimeoutMs ? ', longer than switch-timeout: a deploy may fail and switch back' : ''}`,
+    'run it with -watch (examples/host/systemd/confd.service), or watch = true in its confd.toml'));
   const shared = sharedWatchProblem(state);
   if (shared) checks.push(warn('confd-resources', shared.replace(/ Run one confd.*$/, ''), 'run one confd per deployment (README: Several deployments on one server)'));
   return checks;
@@ -169,35 +172,52 @@ export function nginxCheck(r: DoctorReading, s: DoctorSettings): Check {
   return pass('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`);
 }
 
-/** What the next deploy would find: the container nginx serves, a key to repair. */
+/** What the next deploy would find: the container nginx serves, whether the key names it, a key to repair. */
 export function deploymentCheck(r: DoctorReading, s: DoctorSettings): Check[] {
   if (!('value' in r.containers) || !('value' in r.redis)) return [];
-  const state = deploymentState({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue: r.redis.value.keyValue, served: r.served, containers: r.containers.value });
-  if (state.repair) return [warn('deployment', state.findings[0], 'nothing to do: the next deploy writes it back first (status shows it)')];
-  if (state.findings.length > 0) return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
-  return [pass('deployment', state.serving ? `nginx serves ${state.serving.name} on :${upstreamPort(r.served.upstream)}, which the key names` : 'nothing deployed yet')];
+  const { keyValue } = r.redis.value;
+  const state = deploymentState({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue, served: r.served, containers: r.containers.value });
+  const servedPort = r.served.status !== undefined && r.served.status < 500 ? upstreamPort(r.served.upstream) : undefined;
+  if (state.repair) {
+    return [warn('deployment', `${s.redisKey} ${keyValue === null ? 'is unset' : `holds "${keyValue}"`}, but nginx serves ${state.serving?.name} on :${servedPort}`,
+      `nothing to do: the next deploy writes "${state.repair.to}" back first`)];
+  }
+  if (state.findings.length > 0) {
+    return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
+  }
+  if (state.keyPort === undefined) return [pass('deployment', 'nothing deployed yet: the first deploy sets the key')];
+  // nginx unreachable or without the header: the nginx check says so, and nothing is known of what serves.
+  if (r.served.error || !r.served.upstream) return [];
+  if (servedPort !== state.keyPort) {
+    return [warn('deployment', `${s.redisKey} names :${state.keyPort} (${state.serving?.name}), but nginx ${servedPort === undefined ? 'did not say what it serves' : `serves :${servedPort}`}`,
+      'nginx did not take confd\'s last render: check its reload_cmd (nginx -t, then the reload_cmd by hand)')];
+  }
+  return [pass('deployment', `nginx serves ${state.serving?.name} on :${servedPort}, which the key names`)];
 }
 
 export function portsCheck(r: DoctorReading, s: DoctorSettings): Check {
   const { first, last } = s.portRange;
   if ('error' in r.listening) return fail('ports', `the listening ports could not be read: ${r.listening.error}`, 'check that ss works for the deploy user');
-  const taken = takenPorts(r.listening.value, 'value' in r.containers ? r.containers.value : [], r.reserved);
+  const containers = 'value' in r.containers ? r.containers.value : undefined;
+  const taken = takenPorts(r.listening.value, containers ?? [], r.reserved);
   let free = 0;
   for (let port = first; port <= last; port += 1) if (!taken.has(port)) free += 1;
   const range = `port-range ${first}-${last}`;
-  return free === 0 ? fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports')
-    : pass('ports', `${free} of ${last - first + 1} free in ${range}`);
+  if (free === 0) return fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports');
+  return containers ? pass('ports', `${free} of ${last - first + 1} free in ${range}`)
+    : warn('ports', `at most ${free} of ${last - first + 1} free in ${range}: the containers could not be listed, so the ports stopped ones publish are not counted`, 'give the deploy user Docker (see docker)');
 }
 
+/** Free space where Docker keeps images: failing below what nothing fits in, warning below the next image and some room. */
 export function diskCheck(r: DoctorReading): Check {
   if ('error' in r.disk) return warn('disk', `free space could not be read: ${r.disk.error}`, 'check the space of Docker\'s root directory (docker info) by hand');
   const { path, freeBytes } = r.disk.value;
-  const image = r.imageBytes;
-  const needed = Math.max(image ?? 0, MIN_FREE_BYTES);
-  const detail = `${size(freeBytes)} free on ${path}${image ? ` (the image is ${size(image)})` : ''}`;
+  const estimate = r.image && 'estimateBytes' in r.image ? r.image.estimateBytes : 0;
+  const detail = `${size(freeBytes)} free on ${path}${r.image && 'present' in r.image ? ' (the image is on the server already)'
+    : estimate > 0 ? ` (an earlier tag of the image is ${size(estimate)})` : ''}`;
   const fix = 'free space (docker image prune, docker builder prune) or grow the disk; keep-images bounds what deploys keep';
-  if (freeBytes < needed) return fail('disk', `${detail}: not enough for the image`, fix);
-  if (freeBytes < 2 * needed + GIB) return warn('disk', `${detail}: little room for the next images and the containers' logs`, fix);
+  if (freeBytes < MIN_FREE_BYTES) return fail('disk', `${detail}: not enough for any image and the containers' logs`, fix);
+  if (freeBytes < estimate + GIB) return warn('disk', `${detail}: little room for the next image and the containers' logs`, fix);
   return pass('disk', detail);
 }
 

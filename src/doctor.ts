@@ -26,13 +26,13 @@ async function redisFacts(keys: KeyStore, redisKey: string): Promise<RedisFacts>
   return { keyValue, notifications, persistence, locks };
 }
 
-/** The image's size, or the newest local image of its repository's (a new tag is about that large). */
-async function imageBytes(docker: DockerHost, image: string): Promise<number | undefined> {
+/** Whether the image is on the server already, else the size of the newest image of its repository there (a new tag is about as large). */
+async function imageOnServer(docker: DockerHost, image: string): Promise<DoctorReading['image']> {
   if (!image) return undefined;
-  const own = await docker.imageSize(image).catch(() => undefined);
-  if (own !== undefined) return own;
+  if ((await docker.imageSize(image).catch(() => undefined)) !== undefined) return { present: true };
   const [newest] = await docker.images(repositoryOf(image)).catch(() => []);
-  return newest ? docker.imageSize(newest.id).catch(() => undefined) : undefined;
+  const estimate = newest ? await docker.imageSize(newest.id).catch(() => undefined) : undefined;
+  return estimate !== undefined && Number.isFinite(estimate) ? { estimateBytes: estimate } : undefined;
 }
 
 /** Every check on one server; a server that cannot be reached is one failed check. */
@@ -59,17 +59,17 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
     const neighbourHistories = [...histories].filter(([path]) => path !== historyPath(redisKey)).map(([, text]) => parseHistory(text));
     const neighbours = neighbourDeployments('value' in containers ? containers.value : [], neighbourHistories, redisKey);
     const resource = 'value' in confd ? resourceRendering(confd.value, redisKey) : undefined;
-    const [redis, neighbourKeys, size, rendered] = await Promise.all([
+    const [redis, neighbourKeys, imageState, rendered] = await Promise.all([
       'value' in store ? read(redisFacts(store.value, redisKey)) : store,
       'value' in store ? Promise.all(neighbours.map((key) => store.value.get(key).catch(() => null))) : [],
-      imageBytes(docker, image),
+      imageOnServer(docker, image),
       resource?.dest ? read(docker.readFile(resource.dest, FILE_READ_BYTES)) : undefined,
     ]);
     const keyValue = 'value' in redis ? redis.value.keyValue : null;
     const keyPort = keyValue === null ? undefined : portNamedBy(keyValue);
     const reading: DoctorReading = {
       username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
-      reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, imageBytes: size, now: Date.now(),
+      reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, image: imageState, now: Date.now(),
       rendered: resource && rendered ? { resource, text: rendered } : undefined,
       accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
     };
@@ -78,7 +78,7 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
       server,
       checks: doctorChecks(reading, {
         redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
-        portRange: config.container.portRange, app: appName(config.container.app, image),
+        portRange: config.container.portRange, app: appName(config.container.app, image), switchTimeoutMs: config.timing.switchTimeoutMs,
       }),
     };
   } finally {
@@ -89,6 +89,7 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
   }
 }
 
-/** Every server side by side. */
+/** Every server side by side; one the doctor could not finish with is a failed check, the others still shown. */
 export const doctor = (config: Config, debug: (line: string) => void): Promise<ServerDoctor[]> =>
-  Promise.all(config.servers.map((target) => doctorServer(target, config, debug)));
+  Promise.all(config.servers.map((target) => doctorServer(target, config, debug)
+    .catch((e: Error) => ({ server: serverName(target), checks: [unreachable(`the doctor could not read the server: ${e.message}`)] }))));

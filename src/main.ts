@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { bakeEvidence } from './bake-rules.js';
 import { printable } from './printable.js';
-import { noteCheckpoint, type ServerLeftovers } from './cleanup.js';
+import { noteCheckpoint, registryLoginLeft, type ServerLeftovers } from './cleanup.js';
 import { DeployError } from './deploy-run.js';
 import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
 import { readConfig, writeSummary } from './action-config.js';
@@ -49,7 +49,7 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
         core.saveState(STATE.servers, JSON.stringify(left));
       },
     });
-    core.saveState(STATE.finished, 'true');
+    if (!registryLoginLeft(left)) core.saveState(STATE.finished, 'true');
     for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value);
     await writeSummary(successSummary(result.image, result));
     core.info(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);

@@ -43,7 +43,8 @@ export class PullProgress {
 
   private line(line: string): void {
     const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
-    if (!m) return;
+    // "<tag>: Pulling from <repository>" names the image, not a layer (a tag may look like a layer id).
+    if (!m || m[2].startsWith('Pulling from ')) return;
     const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
     this.layers.set(m[1], layer);
     const status = m[2];
@@ -83,7 +84,7 @@ export const withoutRedraws = (text: string): string =>
   text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
 
 /** The last line a command printed that says something. */
-export const lastLine = (text: string): string | undefined => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+export const lastLine = (text: string): string | undefined => withoutRedraws(text).split('\n').at(-1) || undefined;
 
 /** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
 export function reportWhile<T>(work: Promise<T>, line: () => string, say: (line: string) => void, everyMs = PROGRESS_EVERY_MS): Promise<T> {

@@ -170,10 +170,11 @@ export class ServerDeploy {
   /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
   private progress(message: string): void {
     const { log } = this.run;
-    (log.progress ?? log.info)(this.said(message));
+    if (log.progress) log.progress(this.said(message));
+    else log.info(this.said(message));
   }
 
-  /** Says `line()` every few seconds while it waits for `since`-timed work. */
+  /** For a polling wait: says `line()` when a few seconds passed since it last did (by the deploy's clock). */
   private everyFewSeconds(): (line: () => string) => void {
     let last = this.run.clock.now();
     return (line) => {

@@ -38077,8 +38077,8 @@ rm -rf -- "$1"`, 'sh', dir],
     imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
     /** The start of a file, at most `maxBytes` (what confd rendered, say). */
     readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
-    /** Where a log ends now: its inode and size. */
-    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
+    /** Where a log ends now: its inode and size; fails when the deploy user cannot read it (stat alone would not). */
+    logEnd: (path) => ['sh', '-c', 'head -c 0 -- "$1" && exec stat -L -c "%i %s" -- "$1"', 'sh', path],
     /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
      * (another inode) or truncated (shorter than the offset) is read from its start. */
     readLog: (path, from, maxBytes) => ['sh', '-c',
@@ -40149,6 +40149,8 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
 const DEFAULT_INTERVAL_SECONDS = 600;
+/** Where confd reads its settings when -config-file does not say; flags override them. */
+const DEFAULT_CONFIG_FILE = '/etc/confd/confd.toml';
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
@@ -40160,24 +40162,46 @@ function flagValue(words, name) {
     }
     return undefined;
 }
-/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value); undefined: not given. */
 function boolFlag(words, name) {
     const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
-    return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+    return found === undefined ? undefined : ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
 }
-/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
-function confdProcesses(commandLines) {
-    return commandLines
-        .map((line) => line.trim().split(/\s+/))
-        .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
-        .map((words) => ({
-        confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
-        backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
-        prefix: flagValue(words, 'prefix') ?? '',
-        watch: boolFlag(words, 'watch'),
-        intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
-    }));
+/** The command lines of confd processes (the executable is confd, whatever else names it), as words. */
+const confdCommands = (commandLines) => commandLines.map((line) => line.trim().split(/\s+/)).filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''));
+const configFileOf = (words) => flagValue(words, 'config-file') ?? DEFAULT_CONFIG_FILE;
+/** The settings files these confds read (confd.toml), to read before their processes are judged. */
+const confdConfigFiles = (commandLines) => [...new Set(confdCommands(commandLines).map(configFileOf))];
+/** What a confd.toml sets of what the deploy needs to know (an unreadable or broken file: nothing). */
+function configFileSettings(text) {
+    try {
+        const t = parse_parse(text ?? '');
+        const str = (value) => (typeof value === 'string' ? value : undefined);
+        return {
+            confdir: str(t.confdir), backend: str(t.backend), prefix: str(t.prefix),
+            watch: typeof t.watch === 'boolean' ? t.watch : undefined, interval: typeof t.interval === 'number' ? t.interval : undefined,
+        };
+    }
+    catch {
+        return {};
+    }
 }
+/** The confd processes among command lines, with their settings: each flag, else its config file's (`configFiles`
+ * by path, as confdConfigFiles names them), else confd's default. */
+function confdProcesses(commandLines, configFiles = new Map()) {
+    return confdCommands(commandLines).map((words) => {
+        const file = configFileSettings(configFiles.get(configFileOf(words)));
+        return {
+            confdir: flagValue(words, 'confdir') ?? file.confdir ?? DEFAULT_CONFDIR,
+            backend: flagValue(words, 'backend') ?? file.backend ?? DEFAULT_BACKEND,
+            prefix: flagValue(words, 'prefix') ?? file.prefix ?? '',
+            watch: boolFlag(words, 'watch') ?? file.watch ?? false,
+            intervalSeconds: Number(flagValue(words, 'interval') ?? file.interval ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
+        };
+    });
+}
+/** Each file's start after a `==> PATH` line (parse.files), the unreadable ones left out: confd's settings files. */
+const readConfigFiles = (paths) => ['sh', '-c', `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh', ...paths];
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
 const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
@@ -40279,7 +40303,8 @@ class PullProgress {
     }
     line(line) {
         const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
-        if (!m)
+        // "<tag>: Pulling from <repository>" names the image, not a layer (a tag may look like a layer id).
+        if (!m || m[2].startsWith('Pulling from '))
             return;
         const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
         this.layers.set(m[1], layer);
@@ -40316,7 +40341,7 @@ function pullLine(s) {
 /** A terminal's output as lines: its cursor moves and blank lines gone. */
 const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
 /** The last line a command printed that says something. */
-const lastLine = (text) => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+const lastLine = (text) => withoutRedraws(text).split('\n').at(-1) || undefined;
 /** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
 function reportWhile(work, line, say, everyMs = progress_PROGRESS_EVERY_MS) {
     const timer = setInterval(() => say(line()), everyMs);
@@ -41379,7 +41404,19 @@ async function connect(target, debug) {
             const client = ssh.connection;
             if (!client)
                 throw new ConnectionLost('the SSH connection to the server is closed');
+            // A terminal echoes what it is given: stdin (a password, env values) would come back as output.
+            if (options.terminal && options.stdin !== undefined)
+                throw new Error(`${what}: stdin is never sent to a terminal`);
             const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+            // Progress only: whatever its listener does, the command's own output and outcome stay as they are.
+            const tell = (chunk) => {
+                try {
+                    options.onOutput?.(chunk.toString('utf8'));
+                }
+                catch (e) {
+                    debug(`the output listener of ${what} failed: ${e.message}`);
+                }
+            };
             const stdout = new KeptOutput(limit);
             const stderr = new KeptOutput(limit);
             let channel;
@@ -41411,7 +41448,7 @@ async function connect(target, debug) {
                         let signal = null;
                         opened.on('data', (chunk) => {
                             stdout.push(chunk);
-                            options.onOutput?.(chunk.toString('utf8'));
+                            tell(chunk);
                             // What is parsed must be whole: past the limit it is an error, not a cut.
                             if (stdout.cut > 0 && !options.keepBytes) {
                                 opened.close();
@@ -41420,7 +41457,7 @@ async function connect(target, debug) {
                         });
                         opened.stderr.on('data', (chunk) => {
                             stderr.push(chunk);
-                            options.onOutput?.(chunk.toString('utf8'));
+                            tell(chunk);
                         });
                         opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
                         opened.on('close', () => resolve({ code, signal }));
@@ -41653,9 +41690,12 @@ class ServerDeploy {
     /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
     progress(message) {
         const { log } = this.run;
-        (log.progress ?? log.info)(this.said(message));
+        if (log.progress)
+            log.progress(this.said(message));
+        else
+            log.info(this.said(message));
     }
-    /** Says `line()` every few seconds while it waits for `since`-timed work. */
+    /** For a polling wait: says `line()` when a few seconds passed since it last did (by the deploy's clock). */
     everyFewSeconds() {
         let last = this.run.clock.now();
         return (line) => {
@@ -42545,7 +42585,9 @@ function remoteDockerHost(shell) {
             return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
         },
         async confd() {
-            const processes = confdProcesses(parse.processes(await ok(build.processes())));
+            const commandLines = parse.processes(await ok(build.processes()));
+            const settingsFiles = confdConfigFiles(commandLines);
+            const processes = confdProcesses(commandLines, settingsFiles.length > 0 ? parse.files(await ok(readConfigFiles(settingsFiles))) : undefined);
             const redis = redisConfds(processes);
             if (redis.length === 0)
                 return { processes, resources: new Map() };
@@ -42756,8 +42798,11 @@ function anythingLeft(left, log) {
             continue;
         log.info(aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
     }
-    return entries.some(([, mine]) => needsCleanup(mine));
+    return Object.values(left).some(needsCleanup);
 }
+/** A registry login a deploy could not remove (its directory holds the password): the post step tries again,
+ * even after a deploy that went through. */
+const registryLoginLeft = (left) => Object.values(left).some((mine) => mine.dockerConfig);
 
 ;// CONCATENATED MODULE: ./src/deploy.ts
 // One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
@@ -43015,6 +43060,8 @@ function serverStatus(r, releases) {
         findings,
     };
 }
+/** Releases a server's status shows unless asked for more or fewer (CLI --limit, the Action's status). */
+const STATUS_RELEASES = 5;
 /** A deployment's lock, and the one 0.1 took (deploys wait for it too). */
 const lockNames = (redisKey) => [lockName(redisKey), legacyLockName(redisKey)];
 /** One server's status, read in one round of commands beside each other. */
@@ -43135,9 +43182,11 @@ function confdChecks(r, s) {
     }
     const checks = [];
     const polling = rendering.filter((p) => !p.watch);
-    checks.push(polling.length === 0
-        ? pass('confd', `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey} on every write (-watch), and polls every ${Math.min(...rendering.map((p) => p.intervalSeconds))} s`)
-        : warn('confd', `the confd rendering ${s.redisKey} runs without -watch: it renders a switch only at its next poll, up to ${Math.max(...polling.map((p) => p.intervalSeconds))} s (-interval) later, past switch-timeout`, 'run it with -watch (examples/host/systemd/confd.service)'));
+    const slowest = Math.max(...polling.map((p) => p.intervalSeconds));
+    const renders = `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey}`;
+    checks.push(polling.length === 0 ? pass('confd', `${renders} on every write (-watch)`)
+        : warn('confd', `${renders}, without -watch: a switch waits for its next poll, up to ${slowest} s (-interval)`
+            + `${slowest * 1000 > s.switchTimeoutMs ? ', longer than switch-timeout: a deploy may fail and switch back' : ''}`, 'run it with -watch (examples/host/systemd/confd.service), or watch = true in its confd.toml'));
     const shared = sharedWatchProblem(state);
     if (shared)
         checks.push(warn('confd-resources', shared.replace(/ Run one confd.*$/, ''), 'run one confd per deployment (README: Several deployments on one server)'));
@@ -43167,42 +43216,58 @@ function nginxCheck(r, s) {
     }
     return pass('nginx', `${s.probeUrl} answered ${served.status} from ${served.upstream}`);
 }
-/** What the next deploy would find: the container nginx serves, a key to repair. */
+/** What the next deploy would find: the container nginx serves, whether the key names it, a key to repair. */
 function deploymentCheck(r, s) {
     if (!('value' in r.containers) || !('value' in r.redis))
         return [];
-    const state = deploymentState({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue: r.redis.value.keyValue, served: r.served, containers: r.containers.value });
-    if (state.repair)
-        return [warn('deployment', state.findings[0], 'nothing to do: the next deploy writes it back first (status shows it)')];
-    if (state.findings.length > 0)
+    const { keyValue } = r.redis.value;
+    const state = deploymentState({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue, served: r.served, containers: r.containers.value });
+    const servedPort = r.served.status !== undefined && r.served.status < 500 ? upstreamPort(r.served.upstream) : undefined;
+    if (state.repair) {
+        return [warn('deployment', `${s.redisKey} ${keyValue === null ? 'is unset' : `holds "${keyValue}"`}, but nginx serves ${state.serving?.name} on :${servedPort}`, `nothing to do: the next deploy writes "${state.repair.to}" back first`)];
+    }
+    if (state.findings.length > 0) {
         return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
-    return [pass('deployment', state.serving ? `nginx serves ${state.serving.name} on :${upstreamPort(r.served.upstream)}, which the key names` : 'nothing deployed yet')];
+    }
+    if (state.keyPort === undefined)
+        return [pass('deployment', 'nothing deployed yet: the first deploy sets the key')];
+    // nginx unreachable or without the header: the nginx check says so, and nothing is known of what serves.
+    if (r.served.error || !r.served.upstream)
+        return [];
+    if (servedPort !== state.keyPort) {
+        return [warn('deployment', `${s.redisKey} names :${state.keyPort} (${state.serving?.name}), but nginx ${servedPort === undefined ? 'did not say what it serves' : `serves :${servedPort}`}`, 'nginx did not take confd\'s last render: check its reload_cmd (nginx -t, then the reload_cmd by hand)')];
+    }
+    return [pass('deployment', `nginx serves ${state.serving?.name} on :${servedPort}, which the key names`)];
 }
 function portsCheck(r, s) {
     const { first, last } = s.portRange;
     if ('error' in r.listening)
         return fail('ports', `the listening ports could not be read: ${r.listening.error}`, 'check that ss works for the deploy user');
-    const taken = takenPorts(r.listening.value, 'value' in r.containers ? r.containers.value : [], r.reserved);
+    const containers = 'value' in r.containers ? r.containers.value : undefined;
+    const taken = takenPorts(r.listening.value, containers ?? [], r.reserved);
     let free = 0;
     for (let port = first; port <= last; port += 1)
         if (!taken.has(port))
             free += 1;
     const range = `port-range ${first}-${last}`;
-    return free === 0 ? fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports')
-        : pass('ports', `${free} of ${last - first + 1} free in ${range}`);
+    if (free === 0)
+        return fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports');
+    return containers ? pass('ports', `${free} of ${last - first + 1} free in ${range}`)
+        : warn('ports', `at most ${free} of ${last - first + 1} free in ${range}: the containers could not be listed, so the ports stopped ones publish are not counted`, 'give the deploy user Docker (see docker)');
 }
+/** Free space where Docker keeps images: failing below what nothing fits in, warning below the next image and some room. */
 function diskCheck(r) {
     if ('error' in r.disk)
         return warn('disk', `free space could not be read: ${r.disk.error}`, 'check the space of Docker\'s root directory (docker info) by hand');
     const { path, freeBytes } = r.disk.value;
-    const image = r.imageBytes;
-    const needed = Math.max(image ?? 0, MIN_FREE_BYTES);
-    const detail = `${size(freeBytes)} free on ${path}${image ? ` (the image is ${size(image)})` : ''}`;
+    const estimate = r.image && 'estimateBytes' in r.image ? r.image.estimateBytes : 0;
+    const detail = `${size(freeBytes)} free on ${path}${r.image && 'present' in r.image ? ' (the image is on the server already)'
+        : estimate > 0 ? ` (an earlier tag of the image is ${size(estimate)})` : ''}`;
     const fix = 'free space (docker image prune, docker builder prune) or grow the disk; keep-images bounds what deploys keep';
-    if (freeBytes < needed)
-        return fail('disk', `${detail}: not enough for the image`, fix);
-    if (freeBytes < 2 * needed + GIB)
-        return warn('disk', `${detail}: little room for the next images and the containers' logs`, fix);
+    if (freeBytes < MIN_FREE_BYTES)
+        return fail('disk', `${detail}: not enough for any image and the containers' logs`, fix);
+    if (freeBytes < estimate + GIB)
+        return warn('disk', `${detail}: little room for the next image and the containers' logs`, fix);
     return pass('disk', detail);
 }
 function accessLogCheck(r) {
@@ -43267,15 +43332,15 @@ async function redisFacts(keys, redisKey) {
     const locks = names.flatMap((name, i) => { const state = held[i]; return state ? [{ name, ...state }] : []; });
     return { keyValue, notifications, persistence, locks };
 }
-/** The image's size, or the newest local image of its repository's (a new tag is about that large). */
-async function imageBytes(docker, image) {
+/** Whether the image is on the server already, else the size of the newest image of its repository there (a new tag is about as large). */
+async function imageOnServer(docker, image) {
     if (!image)
         return undefined;
-    const own = await docker.imageSize(image).catch(() => undefined);
-    if (own !== undefined)
-        return own;
+    if ((await docker.imageSize(image).catch(() => undefined)) !== undefined)
+        return { present: true };
     const [newest] = await docker.images(repositoryOf(image)).catch(() => []);
-    return newest ? docker.imageSize(newest.id).catch(() => undefined) : undefined;
+    const estimate = newest ? await docker.imageSize(newest.id).catch(() => undefined) : undefined;
+    return estimate !== undefined && Number.isFinite(estimate) ? { estimateBytes: estimate } : undefined;
 }
 /** Every check on one server; a server that cannot be reached is one failed check. */
 async function doctorServer(target, config, debug) {
@@ -43302,17 +43367,17 @@ async function doctorServer(target, config, debug) {
         const neighbourHistories = [...histories].filter(([path]) => path !== historyPath(redisKey)).map(([, text]) => parseHistory(text));
         const neighbours = neighbourDeployments('value' in containers ? containers.value : [], neighbourHistories, redisKey);
         const resource = 'value' in confd ? resourceRendering(confd.value, redisKey) : undefined;
-        const [redis, neighbourKeys, size, rendered] = await Promise.all([
+        const [redis, neighbourKeys, imageState, rendered] = await Promise.all([
             'value' in store ? read(redisFacts(store.value, redisKey)) : store,
             'value' in store ? Promise.all(neighbours.map((key) => store.value.get(key).catch(() => null))) : [],
-            imageBytes(docker, image),
+            imageOnServer(docker, image),
             resource?.dest ? read(docker.readFile(resource.dest, FILE_READ_BYTES)) : undefined,
         ]);
         const keyValue = 'value' in redis ? redis.value.keyValue : null;
         const keyPort = keyValue === null ? undefined : portNamedBy(keyValue);
         const reading = {
             username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
-            reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, imageBytes: size, now: Date.now(),
+            reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, image: imageState, now: Date.now(),
             rendered: resource && rendered ? { resource, text: rendered } : undefined,
             accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
         };
@@ -43321,7 +43386,7 @@ async function doctorServer(target, config, debug) {
             server,
             checks: doctorChecks(reading, {
                 redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
-                portRange: config.container.portRange, app: appName(config.container.app, image),
+                portRange: config.container.portRange, app: appName(config.container.app, image), switchTimeoutMs: config.timing.switchTimeoutMs,
             }),
         };
     }
@@ -43333,8 +43398,9 @@ async function doctorServer(target, config, debug) {
         await shell.close();
     }
 }
-/** Every server side by side. */
-const doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)));
+/** Every server side by side; one the doctor could not finish with is a failed check, the others still shown. */
+const doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)
+    .catch((e) => ({ server: serverName(target), checks: [unreachable(`the doctor could not read the server: ${e.message}`)] }))));
 
 ;// CONCATENATED MODULE: ./src/unlock.ts
 
@@ -43495,6 +43561,8 @@ async function unlockServer(session, redisKey, request, say) {
 
 
 
+
+
 /** What the exit status says. */
 const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 };
 /** The inputs as flags: all of action.yml's but `command`, which is the CLI's first argument. */
@@ -43611,7 +43679,7 @@ function readInvocation(args, env) {
     const secret = (name) => SECRET_INPUTS.includes(name) || name === 'env'
         || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
     const secretFlags = CLI_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
-    return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : 5)), unlock, secretFlags };
+    return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : STATUS_RELEASES)), unlock, secretFlags };
 }
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
 function deployer(env) {
@@ -43626,8 +43694,6 @@ function deployer(env) {
 const cli_seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 /** Back to the start of the line, and the line erased. */
 const CLEAR_LINE = '\r\x1b[2K';
-/** A progress line longer than a terminal's usual width would wrap, and then not be rewritten. */
-const PROGRESS_WIDTH = 100;
 /** One phase or stage: whether it went through, its name, how long, what it did. */
 const stepLine = (ok, name, ms, detail) => `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${cli_seconds(ms).padStart(8)}  ${detail}`;
 const timelineText = (timeline) => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
@@ -43673,9 +43739,11 @@ async function main(args, env, io, deployWith = runDeploy) {
         progressShown = false;
     };
     const progress = (line) => {
-        if (!io.terminal)
+        if (!io.columns)
             return say(line);
-        io.stderr(`${CLEAR_LINE}${line.length > PROGRESS_WIDTH ? `${line.slice(0, PROGRESS_WIDTH - 1)}…` : line}`);
+        // Shorter than the terminal: a wrapped line would not be rewritten. What a server printed is shown, never obeyed.
+        const shown = printable(line).replace(/\s+/g, ' ');
+        io.stderr(`${CLEAR_LINE}${shown.length >= io.columns ? `${shown.slice(0, io.columns - 2)}…` : shown}`);
         progressShown = true;
     };
     for (const flag of invocation.secretFlags) {
@@ -43784,7 +43852,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const code = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    terminal: process.stderr.isTTY,
+    columns: process.stderr.isTTY ? process.stderr.columns || 80 : undefined,
 });
 process.exitCode = code;
 // A cleanup that gave up (main returned) may still hold a connection open: it must not keep the CLI.

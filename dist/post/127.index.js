@@ -957,8 +957,8 @@ rm -rf -- "$1"`, 'sh', dir],
     imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
     /** The start of a file, at most `maxBytes` (what confd rendered, say). */
     readFile: (path, maxBytes) => ['head', '-c', String(maxBytes), '--', path],
-    /** Where a log ends now: its inode and size. */
-    logEnd: (path) => ['stat', '-L', '-c', '%i %s', '--', path],
+    /** Where a log ends now: its inode and size; fails when the deploy user cannot read it (stat alone would not). */
+    logEnd: (path) => ['sh', '-c', 'head -c 0 -- "$1" && exec stat -L -c "%i %s" -- "$1"', 'sh', path],
     /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
      * (another inode) or truncated (shorter than the offset) is read from its start. */
     readLog: (path, from, maxBytes) => ['sh', '-c',
@@ -1661,6 +1661,8 @@ var dist = __webpack_require__(3292);
 const DEFAULT_CONFDIR = '/etc/confd';
 const DEFAULT_BACKEND = 'etcd';
 const DEFAULT_INTERVAL_SECONDS = 600;
+/** Where confd reads its settings when -config-file does not say; flags override them. */
+const DEFAULT_CONFIG_FILE = '/etc/confd/confd.toml';
 /** More template resources than a host setup has: the rest are not read. */
 const MAX_RESOURCES = 100;
 /** A Go flag's value on a command line: `-name value`, `-name=value`, and the same with `--`. */
@@ -1672,24 +1674,46 @@ function flagValue(words, name) {
     }
     return undefined;
 }
-/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value). */
+/** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value); undefined: not given. */
 function boolFlag(words, name) {
     const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
-    return found !== undefined && ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
+    return found === undefined ? undefined : ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
 }
-/** The confd processes among command lines (the executable is confd, whatever else names it), with their flags. */
-function confdProcesses(commandLines) {
-    return commandLines
-        .map((line) => line.trim().split(/\s+/))
-        .filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''))
-        .map((words) => ({
-        confdir: flagValue(words, 'confdir') ?? DEFAULT_CONFDIR,
-        backend: flagValue(words, 'backend') ?? DEFAULT_BACKEND,
-        prefix: flagValue(words, 'prefix') ?? '',
-        watch: boolFlag(words, 'watch'),
-        intervalSeconds: Number(flagValue(words, 'interval') ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
-    }));
+/** The command lines of confd processes (the executable is confd, whatever else names it), as words. */
+const confdCommands = (commandLines) => commandLines.map((line) => line.trim().split(/\s+/)).filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''));
+const configFileOf = (words) => flagValue(words, 'config-file') ?? DEFAULT_CONFIG_FILE;
+/** The settings files these confds read (confd.toml), to read before their processes are judged. */
+const confdConfigFiles = (commandLines) => [...new Set(confdCommands(commandLines).map(configFileOf))];
+/** What a confd.toml sets of what the deploy needs to know (an unreadable or broken file: nothing). */
+function configFileSettings(text) {
+    try {
+        const t = (0,dist/* parse */.qg)(text ?? '');
+        const str = (value) => (typeof value === 'string' ? value : undefined);
+        return {
+            confdir: str(t.confdir), backend: str(t.backend), prefix: str(t.prefix),
+            watch: typeof t.watch === 'boolean' ? t.watch : undefined, interval: typeof t.interval === 'number' ? t.interval : undefined,
+        };
+    }
+    catch {
+        return {};
+    }
 }
+/** The confd processes among command lines, with their settings: each flag, else its config file's (`configFiles`
+ * by path, as confdConfigFiles names them), else confd's default. */
+function confdProcesses(commandLines, configFiles = new Map()) {
+    return confdCommands(commandLines).map((words) => {
+        const file = configFileSettings(configFiles.get(configFileOf(words)));
+        return {
+            confdir: flagValue(words, 'confdir') ?? file.confdir ?? DEFAULT_CONFDIR,
+            backend: flagValue(words, 'backend') ?? file.backend ?? DEFAULT_BACKEND,
+            prefix: flagValue(words, 'prefix') ?? file.prefix ?? '',
+            watch: boolFlag(words, 'watch') ?? file.watch ?? false,
+            intervalSeconds: Number(flagValue(words, 'interval') ?? file.interval ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
+        };
+    });
+}
+/** Each file's start after a `==> PATH` line (parse.files), the unreadable ones left out: confd's settings files. */
+const readConfigFiles = (paths) => ['sh', '-c', `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${docker_FILE_READ_BYTES} "$f"; done; true`, 'sh', ...paths];
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
 const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
@@ -1791,7 +1815,8 @@ class progress_PullProgress {
     }
     line(line) {
         const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
-        if (!m)
+        // "<tag>: Pulling from <repository>" names the image, not a layer (a tag may look like a layer id).
+        if (!m || m[2].startsWith('Pulling from '))
             return;
         const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
         this.layers.set(m[1], layer);
@@ -1828,7 +1853,7 @@ function progress_pullLine(s) {
 /** A terminal's output as lines: its cursor moves and blank lines gone. */
 const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
 /** The last line a command printed that says something. */
-const progress_lastLine = (text) => withoutRedraws(text).split('\n').filter(Boolean).at(-1);
+const progress_lastLine = (text) => withoutRedraws(text).split('\n').at(-1) || undefined;
 /** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
 function progress_reportWhile(work, line, say, everyMs = progress_PROGRESS_EVERY_MS) {
     const timer = setInterval(() => say(line()), everyMs);
@@ -2011,7 +2036,19 @@ async function connect(target, debug) {
             const client = ssh.connection;
             if (!client)
                 throw new connection_ConnectionLost('the SSH connection to the server is closed');
+            // A terminal echoes what it is given: stdin (a password, env values) would come back as output.
+            if (options.terminal && options.stdin !== undefined)
+                throw new Error(`${what}: stdin is never sent to a terminal`);
             const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+            // Progress only: whatever its listener does, the command's own output and outcome stay as they are.
+            const tell = (chunk) => {
+                try {
+                    options.onOutput?.(chunk.toString('utf8'));
+                }
+                catch (e) {
+                    debug(`the output listener of ${what} failed: ${e.message}`);
+                }
+            };
             const stdout = new KeptOutput(limit);
             const stderr = new KeptOutput(limit);
             let channel;
@@ -2043,7 +2080,7 @@ async function connect(target, debug) {
                         let signal = null;
                         opened.on('data', (chunk) => {
                             stdout.push(chunk);
-                            options.onOutput?.(chunk.toString('utf8'));
+                            tell(chunk);
                             // What is parsed must be whole: past the limit it is an error, not a cut.
                             if (stdout.cut > 0 && !options.keepBytes) {
                                 opened.close();
@@ -2052,7 +2089,7 @@ async function connect(target, debug) {
                         });
                         opened.stderr.on('data', (chunk) => {
                             stderr.push(chunk);
-                            options.onOutput?.(chunk.toString('utf8'));
+                            tell(chunk);
                         });
                         opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
                         opened.on('close', () => resolve({ code, signal }));
@@ -2285,9 +2322,12 @@ class ServerDeploy {
     /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
     progress(message) {
         const { log } = this.run;
-        (log.progress ?? log.info)(this.said(message));
+        if (log.progress)
+            log.progress(this.said(message));
+        else
+            log.info(this.said(message));
     }
-    /** Says `line()` every few seconds while it waits for `since`-timed work. */
+    /** For a polling wait: says `line()` when a few seconds passed since it last did (by the deploy's clock). */
     everyFewSeconds() {
         let last = this.run.clock.now();
         return (line) => {
@@ -3177,7 +3217,9 @@ function remoteDockerHost(shell) {
             return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
         },
         async confd() {
-            const processes = confdProcesses(parse.processes(await ok(build.processes())));
+            const commandLines = parse.processes(await ok(build.processes()));
+            const settingsFiles = confdConfigFiles(commandLines);
+            const processes = confdProcesses(commandLines, settingsFiles.length > 0 ? parse.files(await ok(readConfigFiles(settingsFiles))) : undefined);
             const redis = redisConfds(processes);
             if (redis.length === 0)
                 return { processes, resources: new Map() };
@@ -3388,8 +3430,11 @@ function anythingLeft(left, log) {
             continue;
         log.info(inputs_aboutServer(server, entries.length > 1, `The deploy stopped after writing the key: ${mine.container} may be serving and stays; the next deploy retires whichever container the key does not name.`));
     }
-    return entries.some(([, mine]) => needsCleanup(mine));
+    return Object.values(left).some(needsCleanup);
 }
+/** A registry login a deploy could not remove (its directory holds the password): the post step tries again,
+ * even after a deploy that went through. */
+const registryLoginLeft = (left) => Object.values(left).some((mine) => mine.dockerConfig);
 
 ;// CONCATENATED MODULE: ./src/action-config.ts
 // What the Action's two steps share: the inputs read and masked as the runner

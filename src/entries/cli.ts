@@ -5,7 +5,7 @@ import { main } from '../cli.js';
 const code = await main(process.argv.slice(2), process.env, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  terminal: process.stderr.isTTY,
+  columns: process.stderr.isTTY ? process.stderr.columns || 80 : undefined,
 });
 process.exitCode = code;
 // A cleanup that gave up (main returned) may still hold a connection open: it must not keep the CLI.

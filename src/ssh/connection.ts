@@ -168,7 +168,17 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       if (lostWith) throw lostWith;
       const client = ssh.connection;
       if (!client) throw new ConnectionLost('the SSH connection to the server is closed');
+      // A terminal echoes what it is given: stdin (a password, env values) would come back as output.
+      if (options.terminal && options.stdin !== undefined) throw new Error(`${what}: stdin is never sent to a terminal`);
       const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
+      // Progress only: whatever its listener does, the command's own output and outcome stay as they are.
+      const tell = (chunk: Buffer): void => {
+        try {
+          options.onOutput?.(chunk.toString('utf8'));
+        } catch (e) {
+          debug(`the output listener of ${what} failed: ${(e as Error).message}`);
+        }
+      };
       const stdout = new KeptOutput(limit);
       const stderr = new KeptOutput(limit);
       let channel: ClientChannel | undefined;
@@ -198,7 +208,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
             let signal: string | null = null;
             opened.on('data', (chunk: Buffer) => {
               stdout.push(chunk);
-              options.onOutput?.(chunk.toString('utf8'));
+              tell(chunk);
               // What is parsed must be whole: past the limit it is an error, not a cut.
               if (stdout.cut > 0 && !options.keepBytes) {
                 opened.close();
@@ -207,7 +217,7 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
             });
             opened.stderr.on('data', (chunk: Buffer) => {
               stderr.push(chunk);
-              options.onOutput?.(chunk.toString('utf8'));
+              tell(chunk);
             });
             opened.on('exit', (exitCode: number | null, exitSignal?: string) => { code = exitCode ?? null; signal = exitSignal ?? null; });
             opened.on('close', () => resolve({ code, signal }));
