@@ -1,7 +1,7 @@
 import type { DeployResult } from '../src/deploy.js';
 import { DeployError } from '../src/deploy-run.js';
 import type { ServerResult } from '../src/server-deploy.js';
-import { failureSummary, successSummary } from '../src/summary.js';
+import { doctorMarkdown, failureSummary, statusMarkdown, successSummary } from '../src/summary.js';
 
 const timeline = [
   { phase: 'lock' as const, ms: 3, ok: true, detail: '/k:lock' },
@@ -62,4 +62,37 @@ test('a failure: the phase, the hint, the log tail and the last probes', () => {
   expect(md).toContain('| ❌ switch | 3.00 s |');
   expect(md).toContain('```\nline 1\nline 2\n```');
   expect(md).toContain('- 200, upstream 127.0.0.1:1\n- error: ECONNRESET');
+});
+
+describe('day two in the job summary', () => {
+  test('doctor: a table of checks per server, the fix only where one is needed, and whether a deploy would go through', () => {
+    const md = doctorMarkdown([{
+      server: 'web1', checks: [
+        { check: 'docker', verdict: 'pass', detail: 'Docker 28.2.2 answers deploy', fix: 'unused' },
+        { check: 'nginx', verdict: 'fail', detail: 'answered 200 without the X-Upstream header', fix: 'include app-upstream-header.conf | reload' },
+        { check: 'lock', verdict: 'warn', detail: 'held by ci run 7', fix: 'docker-hot-deploy unlock --force' },
+      ],
+    }]);
+    expect(md).toContain('## docker-hot-deploy doctor: 1 check failed, 1 warning on 1 server: a deploy fails or cannot switch until they are fixed.');
+    expect(md).toContain('| ✅ | docker | Docker 28.2.2 answers deploy |  |');
+    expect(md).toContain('| ❌ | nginx | answered 200 without the X-Upstream header | include app-upstream-header.conf \\| reload |');
+    expect(md).toContain('| ⚠️ | lock | held by ci run 7 | docker-hot-deploy unlock --force |');
+    expect(md).not.toContain('**web1**');
+  });
+
+  test('status: nginx, key and lock, the containers with the serving one marked, the releases; an unread server named', () => {
+    const md = statusMarkdown([{
+      server: 'web1', nginx: { status: 200, upstream: '127.0.0.1:49154' }, key: { name: '/k', value: '49154' }, serving: 'web-2',
+      containers: [{ name: 'web-2', state: 'running', image: 'ghcr.io/acme/web:2', imageId: 'sha256:i2', digest: 'sha256:abc', ports: [49154], startedAt: '2026-12-07T04:59:27Z', serving: true }],
+      locks: [], releases: serverResult('web1').releases, findings: ['the key names :1'],
+    }], [{ server: 'web2', error: 'connect ECONNREFUSED' }]);
+    expect(md).toContain('**web1**');
+    expect(md).toContain('| nginx | 200 from 127.0.0.1:49154 → web-2 |');
+    expect(md).toContain('| key | /k = 49154 |');
+    expect(md).toContain('| lock | free |');
+    expect(md).toContain('| ● web-2  running since 2026-12-07 04:59:27Z  :49154  ghcr.io/acme/web:2  sha256:abc  (serving) |');
+    expect(md).toContain('⚠️ the key names :1');
+    expect(md).toContain('**Last releases of this deployment**');
+    expect(md).toContain('❌ **web2** could not be read: connect ECONNREFUSED');
+  });
 });

@@ -16,8 +16,9 @@ export interface LoadReport {
   resets: number;
   errorMessages: Record<string, number>;
   bodies: Record<string, number>;
-  /** Every answer as it came: when (ms since the epoch) and what (a 2xx body, "HTTP 500", or an error code). */
-  answers: Array<{ at: number; answer: string }>;
+  /** Every answer as it came: when (ms since the epoch), what (a 2xx body, "HTTP 500", or an error code)
+   * and how long after its request left (ms). */
+  answers: Array<{ at: number; answer: string; ms: number }>;
 }
 
 export interface Load {
@@ -47,6 +48,8 @@ export function startLoad(options: LoadOptions): Load {
 
   const once = (): Promise<void> => new Promise((resolve) => {
     report.sent += 1;
+    const sentAt = performance.now();
+    const answered = (answer: string): void => { report.answers.push({ at: Date.now(), answer, ms: performance.now() - sentAt }); };
     const req = request(url, { agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -57,7 +60,7 @@ export function startLoad(options: LoadOptions): Load {
         else report.non2xx += 1;
         const key = status >= 200 && status < 300 ? body.trim() : `HTTP ${status}`;
         report.bodies[key] = (report.bodies[key] ?? 0) + 1;
-        report.answers.push({ at: Date.now(), answer: key });
+        answered(key);
         resolve();
       });
       res.on('error', (e) => fail(e));
@@ -67,7 +70,7 @@ export function startLoad(options: LoadOptions): Load {
       if (req.reusedSocket) report.resets += 1;
       const key = e.code ?? e.message;
       report.errorMessages[key] = (report.errorMessages[key] ?? 0) + 1;
-      report.answers.push({ at: Date.now(), answer: key });
+      answered(key);
       resolve();
     };
     req.on('error', fail);
