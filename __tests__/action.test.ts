@@ -1,11 +1,11 @@
 // The Action's doors with a faked @actions/core: what main and post tell the
 // runner (outputs, failures, state) and what post decides to clean up.
 import { jest } from '@jest/globals';
-import type { Leftovers } from '../src/cleanup.js';
-import type { DeployResult } from '../src/deploy.js';
-import { DeployError } from '../src/deploy-run.js';
-import type { ServerResult } from '../src/server-deploy.js';
-import type { RunDeploy } from '../src/run-deploy.js';
+import type { Leftovers } from '../src/deploy/cleanup.js';
+import type { DeployResult } from '../src/deploy/orchestrator.js';
+import { DeployError } from '../src/deploy/run.js';
+import type { ServerResult } from '../src/deploy/server/server-deploy.js';
+import type { RunDeploy } from '../src/deploy/on-servers.js';
 import { TEST_KEY } from '../test/support/keys.js';
 
 const inputs: Record<string, string> = {};
@@ -37,12 +37,12 @@ const session = {
   keys: { unlock: async (name: string, owner: string) => { opened.push(`unlock ${name} ${owner}`); return true; } },
   close: async () => { opened.push('close'); },
 };
-jest.unstable_mockModule('../src/session.js', () => ({
+jest.unstable_mockModule('../src/remote/session.js', () => ({
   openSession: async (target: { host: string }) => { opened.push(`open ${target.host}`); return session; },
   openSessions: async () => [],
 }));
-const { run: main } = await import('../src/main.js');
-const { run: post } = await import('../src/post.js');
+const { run: main } = await import('../src/action/main.js');
+const { run: post } = await import('../src/action/post.js');
 
 const serverResult: ServerResult = {
   server: 'server', container: 'web-1', containerId: 'c1', port: 20001, previousPort: 20000, previousContainer: 'web-0', image: 'r/web:2', previousImage: 'r/web:1',

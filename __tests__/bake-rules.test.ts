@@ -1,8 +1,8 @@
 // The bake's judgement: nginx's dhd_upstream lines parsed, the new version's answers counted, the verdicts.
 import {
   bakeEvidence, bakeLine, countTraffic, ERRORS_IN_A_ROW, noTraffic, parseAccessLines, percentile, probeVerdict, trafficVerdict, type AccessEntry,
-} from '../src/bake-rules.js';
-import { parse } from '../src/docker.js';
+} from '../src/deploy/bake-rules.js';
+import { parse } from '../src/remote/docker.js';
 
 const entry = (port: number, status: number, request = 'GET / HTTP/1.1'): AccessEntry => ({ msec: 1.5, upstream: `127.0.0.1:${port}`, status, requestTime: 0.01, request });
 const line = (e: AccessEntry): string =>

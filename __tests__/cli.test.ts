@@ -2,8 +2,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envName, main, readInvocation, usage } from '../src/cli.js';
-import type { RunDeploy } from '../src/run-deploy.js';
+import { envName, main, readInvocation, usage } from '../src/cli/cli.js';
+import type { RunDeploy } from '../src/deploy/on-servers.js';
 import { TEST_KEY } from '../test/support/keys.js';
 
 test('every input of action.yml is a flag and a DHD_* variable, in --help too', () => {

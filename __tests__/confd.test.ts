@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { confdConfigFiles, confdProcesses, confdsRendering, handsPeerToNginx, namesPort, readResources, redisConfds, resourceRendering, resourcesOf, resourcesRendering, sharedWatchProblem } from '../src/confd.js';
-import { parse } from '../src/docker.js';
+import { confdConfigFiles, confdProcesses, confdsRendering, handsPeerToNginx, namesPort, readResources, redisConfds, resourceRendering, resourcesOf, resourcesRendering, sharedWatchProblem } from '../src/remote/confd.js';
+import { parse } from '../src/remote/docker.js';
 
 describe("the server's confd, seen from outside", () => {
   test('its settings: a flag, else its confd.toml (-config-file, or /etc/confd/confd.toml), else confd\'s default', () => {

@@ -1,6 +1,6 @@
-import { lockStatus, serverStatus, statusText, historyText, type StatusReading } from '../src/day-two.js';
-import type { ContainerSummary } from '../src/docker.js';
-import type { Release } from '../src/history.js';
+import { lockStatus, serverStatus, statusText, historyText, type StatusReading } from '../src/operate/day-two.js';
+import type { ContainerSummary } from '../src/remote/docker.js';
+import type { Release } from '../src/deploy/history.js';
 
 const KEY = '/nginx/upstream/app/port';
 const container = (name: string, port: number, state = 'running', deployment = KEY): ContainerSummary => ({

@@ -1,13 +1,13 @@
 // The deploy sequence driven with fakes: which step runs when, and what is undone.
-import { deploy, type Deps } from '../src/deploy.js';
-import { confdProcesses, type TemplateResource } from '../src/confd.js';
-import { DeployError } from '../src/deploy-run.js';
-import type { Checkpoint, Server } from '../src/server-deploy.js';
-import type { ContainerState, ContainerSummary, RunSpec } from '../src/docker.js';
-import type { DockerHost } from '../src/docker-host.js';
-import { parseInputs, type Config } from '../src/inputs.js';
-import { historyPath, parseHistory, type Release } from '../src/history.js';
-import type { ProbeResult } from '../src/probe.js';
+import { deploy, type Deps } from '../src/deploy/orchestrator.js';
+import { confdProcesses, type TemplateResource } from '../src/remote/confd.js';
+import { DeployError } from '../src/deploy/run.js';
+import type { Checkpoint, Server } from '../src/deploy/server/server-deploy.js';
+import type { ContainerState, ContainerSummary, RunSpec } from '../src/remote/docker.js';
+import type { DockerHost } from '../src/remote/docker-host.js';
+import { parseInputs, type Config } from '../src/config/inputs.js';
+import { historyPath, parseHistory, type Release } from '../src/deploy/history.js';
+import type { ProbeResult } from '../src/remote/probe-result.js';
 import { TEST_KEY } from '../test/support/keys.js';
 
 function config(overrides: Record<string, string> = {}): Config {

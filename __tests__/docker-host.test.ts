@@ -1,6 +1,6 @@
 // The docker host over a faked remote shell: how it reacts to what Docker answers.
-import { remoteDockerHost } from '../src/docker-host.js';
-import type { ExecResult, RemoteShell } from '../src/ssh/connection.js';
+import { remoteDockerHost } from '../src/remote/docker-host.js';
+import type { ExecResult, RemoteShell } from '../src/remote/ssh/connection.js';
 
 function shellAnswering(...answers: ExecResult[]): RemoteShell & { commands: string[][] } {
   const commands: string[][] = [];

@@ -1,5 +1,5 @@
-import { build, firstFreePort, imagesToPrune, parse, takenPorts } from '../src/docker.js';
-import { formatKeyValue, portFromKeyValue } from '../src/upstream.js';
+import { build, firstFreePort, imagesToPrune, parse, takenPorts } from '../src/remote/docker.js';
+import { formatKeyValue, portFromKeyValue } from '../src/remote/upstream.js';
 
 describe('argument lists', () => {
   const spec = {

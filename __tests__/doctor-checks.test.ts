@@ -1,6 +1,6 @@
-import { confdProcesses, resourcesOf, type ConfdState } from '../src/confd.js';
-import { doctorChecks, doctorSummary, doctorText, failures, unreachable, type Check, type DoctorReading, type DoctorSettings } from '../src/doctor-checks.js';
-import type { ContainerSummary } from '../src/docker.js';
+import { confdProcesses, resourcesOf, type ConfdState } from '../src/remote/confd.js';
+import { doctorChecks, doctorSummary, doctorText, failures, unreachable, type Check, type DoctorReading, type DoctorSettings } from '../src/operate/doctor-checks.js';
+import type { ContainerSummary } from '../src/remote/docker.js';
 
 const KEY = '/nginx/upstream/app/port';
 const settings: DoctorSettings = {

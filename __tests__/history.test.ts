@@ -1,4 +1,4 @@
-import { historyPath, imagesToKeep, parseHistory, rollbackTarget, servedStack, type Release } from '../src/history.js';
+import { historyPath, imagesToKeep, parseHistory, rollbackTarget, servedStack, type Release } from '../src/deploy/history.js';
 
 const release = (tag: string, outcome: Release['outcome'] = 'deployed'): Release => ({
   time: `2026-11-0${tag}T10:00:00.000Z`, outcome, image: `r/web:${tag}`, digest: `sha256:${tag}`, imageId: `i${tag}`, container: `web-${tag}`, run: 'r',

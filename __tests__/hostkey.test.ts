@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { entryMatchesHost, fingerprintOf, keyTypeOf, KnownHostsError, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from '../src/ssh/hostkey.js';
+import { entryMatchesHost, fingerprintOf, keyTypeOf, KnownHostsError, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from '../src/remote/ssh/hostkey.js';
 
 function blob(type: string, body: Buffer): Buffer {
   const t = Buffer.from(type);

@@ -1,5 +1,5 @@
 // One grammar for image references: what the image input accepts, and the parts a deploy uses.
-import { appFromImage, parseImageRef, registryOf, repositoryOf } from '../src/image-ref.js';
+import { appFromImage, parseImageRef, registryOf, repositoryOf } from '../src/remote/image-ref.js';
 
 describe('image references', () => {
   test('registryOf follows docker: a first component with . or :, or localhost; else Docker Hub', () => {

@@ -1,4 +1,4 @@
-import { InputError, parseDuration, parseInputs } from '../src/inputs.js';
+import { InputError, parseDuration, parseInputs } from '../src/config/inputs.js';
 import { TEST_ENCRYPTED_KEY, TEST_KEY as KEY, TEST_PASSPHRASE } from '../test/support/keys.js';
 const FINGERPRINT = 'SHA256:NlSr+d3IDcV8RmWZBUKCk+h/3E6vxbtSEwM6glRrjMs';
 const valid: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { KeptOutput } from '../src/ssh/kept-output.js';
+import { KeptOutput } from '../src/remote/ssh/kept-output.js';
 
 describe('what a command keeps of its output', () => {
   test('all of it while it fits', () => {

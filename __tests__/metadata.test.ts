@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULTS } from '../src/inputs.js';
+import { DEFAULTS } from '../src/config/inputs.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const validator = join(root, 'node_modules/.bin/action-validator');
@@ -63,7 +63,7 @@ describe('README and action.yml agree', () => {
     expect(rows).toEqual(Object.entries(action.outputs).map(([name, o]) => ({ name, description: o.description })));
   });
 
-  test('src/action-inputs.ts, which the code and the CLI read, is what action.yml says', () => {
+  test('src/config/action-inputs.ts, which the code and the CLI read, is what action.yml says', () => {
     expect(() => execFileSync(process.execPath, [join(root, 'scripts/generate-inputs.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 

@@ -1,6 +1,6 @@
-import { isHealthyStatus } from '../src/probe.js';
-import { portNamedBy, upstreamPort } from '../src/upstream.js';
-import { notificationsCoverSet } from '../src/redis.js';
+import { isHealthyStatus } from '../src/remote/probe-result.js';
+import { portNamedBy, upstreamPort } from '../src/remote/upstream.js';
+import { notificationsCoverSet } from '../src/remote/redis.js';
 
 test('the upstream header names the port of the last upstream nginx tried', () => {
   expect(upstreamPort('127.0.0.1:49153')).toBe(49153);

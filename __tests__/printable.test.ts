@@ -1,5 +1,5 @@
 // Values from the server are shown, never obeyed as workflow commands.
-import { printable } from '../src/printable.js';
+import { printable } from '../src/remote/printable.js';
 
 test.each([
   ['a lock holder with a workflow command on a new line', 'acme/web run 9\n::add-mask::x', 'acme/web run 9\n\u200b::add-mask::x'],

@@ -1,4 +1,4 @@
-import { lastLine, pullLine, PullProgress, withoutRedraws } from '../src/progress.js';
+import { lastLine, pullLine, PullProgress, withoutRedraws } from '../src/remote/progress.js';
 
 /** `docker pull` on a terminal (Docker 20.10, as captured over ssh -tt): each layer's line redrawn in place. */
 const redraw = (up: number, line: string): string => `\x1b[${up}A\x1b[2K\r${line}\r\x1b[${up}B`;

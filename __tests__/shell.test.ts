@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { shellCommand } from '../src/shell.js';
+import { shellCommand } from '../src/remote/shell.js';
 
 // Every value must reach the command as exactly one literal argument, as the
 // server's shell (sh -c, what sshd runs) parses it.

@@ -1,7 +1,7 @@
-import type { DeployResult } from '../src/deploy.js';
-import { DeployError } from '../src/deploy-run.js';
-import type { ServerResult } from '../src/server-deploy.js';
-import { doctorMarkdown, failureSummary, statusMarkdown, successSummary } from '../src/summary.js';
+import type { DeployResult } from '../src/deploy/orchestrator.js';
+import { DeployError } from '../src/deploy/run.js';
+import type { ServerResult } from '../src/deploy/server/server-deploy.js';
+import { doctorMarkdown, failureSummary, statusMarkdown, successSummary } from '../src/action/summary.js';
 
 const timeline = [
   { phase: 'lock' as const, ms: 3, ok: true, detail: '/k:lock' },

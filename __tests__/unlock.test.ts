@@ -1,5 +1,5 @@
-import { LOCK_TTL_MS } from '../src/server-deploy.js';
-import { UNLOCK_WATCH_MS, unlockLock } from '../src/unlock.js';
+import { LOCK_TTL_MS } from '../src/deploy/server/server-deploy.js';
+import { UNLOCK_WATCH_MS, unlockLock } from '../src/operate/unlock.js';
 
 const LOCK = 'docker-hot-deploy:lock:/nginx/upstream/app/port';
 const HOLDER = 'acme/web run 7 deploying web:2 [20261207040930-ab12]';

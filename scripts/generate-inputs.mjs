@@ -1,4 +1,4 @@
-// action.yml is the one list of inputs: this writes it as src/action-inputs.ts,
+// action.yml is the one list of inputs: this writes it as src/config/action-inputs.ts,
 // which the code (defaults, the CLI's flags and --help) reads. `--check` fails
 // when the file is not what action.yml says (a test runs that).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,10 +20,10 @@ export interface ActionInput {
 
 export const ACTION_INPUTS: readonly ActionInput[] = ${JSON.stringify(inputs, null, 2)};
 `;
-const target = new URL('src/action-inputs.ts', root);
+const target = new URL('src/config/action-inputs.ts', root);
 if (process.argv.includes('--check')) {
   if (readFileSync(target, 'utf8') !== text) {
-    console.error('src/action-inputs.ts does not match action.yml: run npm run build');
+    console.error('src/config/action-inputs.ts does not match action.yml: run npm run build');
     process.exit(1);
   }
 } else {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The CLI, as `npx docker-hot-deploy` or `node dist/cli/index.js` starts it (package.json bin).
-import { main } from '../cli.js';
+import { main } from '../cli/cli.js';
 
 const code = await main(process.argv.slice(2), process.env, {
   stdout: (text) => process.stdout.write(text),

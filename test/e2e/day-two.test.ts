@@ -4,9 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { envName } from '../../src/cli.js';
-import type { ServerStatus } from '../../src/day-two.js';
-import type { Check, ServerDoctor } from '../../src/doctor-checks.js';
+import { envName } from '../../src/cli/cli.js';
+import type { ServerStatus } from '../../src/operate/day-two.js';
+import type { Check, ServerDoctor } from '../../src/operate/doctor-checks.js';
 import { deployOk, failureMessage, runAction, startAction } from '../support/action.js';
 import { startCli, type CliRun } from '../support/cli.js';
 import { resetServers, serverImage, servers, serversInputs } from '../support/servers.js';

@@ -53,6 +53,9 @@ export interface RemoteShell {
   close(): Promise<void>;
 }
 
+/** How a server is named in logs, errors and outputs: as ssh would name it. */
+export const serverName = (server: { host: string; port: number }): string => hostName(server.host, server.port);
+
 export interface SshTarget {
   host: string;
   port: number;

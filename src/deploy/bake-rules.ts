@@ -1,7 +1,7 @@
 // The bake's judgement, pure (README, "The bake"): nginx's upstream
 // log lines parsed, the new version's answers counted, and the verdict on them,
 // on the probes and on the container's own state. bake.ts does the watching.
-import { upstreamPort } from './upstream.js';
+import { upstreamPort } from '../remote/upstream.js';
 
 /** One line of the `dhd_upstream` log format (README, "The bake"; examples/host/nginx). */
 export interface AccessEntry {

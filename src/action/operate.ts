@@ -1,14 +1,14 @@
 // The Action's `command: doctor` and `command: status`: the CLI's reads of every server,
 // shown in the log as the CLI shows them, in the job summary as tables, and as the report output.
 import * as core from '@actions/core';
-import { writeSummary, type ActionCommand } from './action-config.js';
-import { STATE } from './action-state.js';
-import { STATUS_RELEASES, statusText } from './day-two.js';
-import { doctor } from './doctor.js';
-import { doctorSummary, doctorText, failures } from './doctor-checks.js';
-import type { Config } from './inputs.js';
-import { everyServerStatus, unreadServers } from './operate.js';
-import { printable } from './printable.js';
+import { writeSummary, type ActionCommand } from './config.js';
+import { STATE } from './state.js';
+import { STATUS_RELEASES, statusText } from '../operate/day-two.js';
+import { doctor } from '../operate/doctor.js';
+import { doctorSummary, doctorText, failures } from '../operate/doctor-checks.js';
+import type { Config } from '../config/inputs.js';
+import { everyServerStatus, unreadServers } from '../operate/commands.js';
+import { printable } from '../remote/printable.js';
 import { doctorMarkdown, statusMarkdown } from './summary.js';
 
 

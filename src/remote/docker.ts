@@ -2,6 +2,9 @@
 // on the server, and parsers for what they print. Nothing here does I/O.
 import type { Argv } from './shell.js';
 
+/** When docker pull runs: always, only for an image not on the server, or never. */
+export type PullPolicy = 'always' | 'missing' | 'never';
+
 export const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
 export const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';

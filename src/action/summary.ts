@@ -1,12 +1,12 @@
 // The job summary a user reads after a deploy: pure markdown from the result.
-import { bakeEvidence, percent, type BakeReport } from './bake-rules.js';
-import type { DeployResult } from './deploy.js';
-import type { ServerResult } from './server-deploy.js';
-import type { DeployError, PhaseRecord, StageRecord } from './deploy-run.js';
-import { containerLine, lockLine, nginxLine, type ServerStatus } from './day-two.js';
-import { doctorSummary, type ServerDoctor, type Verdict } from './doctor-checks.js';
-import type { Release } from './history.js';
-import type { ProbeResult } from './probe.js';
+import { bakeEvidence, percent, type BakeReport } from '../deploy/bake-rules.js';
+import type { DeployResult } from '../deploy/orchestrator.js';
+import type { ServerResult } from '../deploy/server/server-deploy.js';
+import type { DeployError, PhaseRecord, StageRecord } from '../deploy/run.js';
+import { containerLine, lockLine, nginxLine, type ServerStatus } from '../operate/day-two.js';
+import { doctorSummary, type ServerDoctor, type Verdict } from '../operate/doctor-checks.js';
+import type { Release } from '../deploy/history.js';
+import type { ProbeResult } from '../remote/probe-result.js';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

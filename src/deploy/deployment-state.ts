@@ -1,11 +1,11 @@
 // What one deployment (a redis-key on a server) has there before a deploy
 // writes anything, pure: its containers, the one nginx serves, and whether the
 // key must first be put back in line with what nginx serves (a lost or wrong key).
-import { LABEL_APP, LABEL_DEPLOYMENT, type ContainerSummary } from './docker.js';
+import { LABEL_APP, LABEL_DEPLOYMENT, type ContainerSummary } from '../remote/docker.js';
 import { servedStack, type Release } from './history.js';
-import { appFromImage } from './image-ref.js';
-import type { ProbeResult } from './probe.js';
-import { formatKeyValue, portFromKeyValue, portNamedBy, upstreamPort } from './upstream.js';
+import { appFromImage } from '../remote/image-ref.js';
+import type { ProbeResult } from '../remote/probe-result.js';
+import { formatKeyValue, portFromKeyValue, portNamedBy, upstreamPort } from '../remote/upstream.js';
 
 export interface Observed {
   /** The deployment: its redis-key. */

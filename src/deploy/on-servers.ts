@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BakeReport } from './bake-rules.js';
-import { deploy, type DeployResult } from './deploy.js';
-import type { Clock, DeployIdentity, Log } from './deploy-run.js';
-import type { Config } from './inputs.js';
-import { forwardedProbes } from './probe.js';
-import type { Checkpoint, ServerResult } from './server-deploy.js';
-import { openSessions } from './session.js';
+import { deploy, type DeployResult } from './orchestrator.js';
+import type { Clock, DeployIdentity, Log } from './run.js';
+import { probeTargets, type Config } from '../config/inputs.js';
+import { forwardedProbes } from '../remote/probe.js';
+import type { Checkpoint, ServerResult } from './server/server-deploy.js';
+import { openSessions } from '../remote/session.js';
 
 /** Past `timeout`, the time the deploy's own deadline checks get before a door gives up on it (a hung command). */
 export const TIMEOUT_GRACE_MS = 30_000;
@@ -43,7 +43,7 @@ export type RunDeploy = (config: Config, identity: DeployIdentity, hooks: Deploy
 
 export const runDeploy: RunDeploy = async (config, identity, hooks) => {
   const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
-  const probes = sessions.map((session) => forwardedProbes(session.shell, config));
+  const probes = sessions.map((session) => forwardedProbes(session.shell, probeTargets(config)));
   try {
     return await deploy(config, {
       servers: sessions.map((session, i) => ({

@@ -1,9 +1,9 @@
 // What every server of one deploy shares: the inputs, the clock and the log,
 // the deploy's deadline, its warnings, and the failure a phase reports (with
 // its hint and details as data).
-import type { Config } from './inputs.js';
+import type { Config } from '../config/inputs.js';
 import type { BakeReport } from './bake-rules.js';
-import type { ProbeResult } from './probe.js';
+import type { ProbeResult } from '../remote/probe-result.js';
 
 export interface Clock {
   now(): number;

@@ -4,25 +4,15 @@
 import { isIP } from 'node:net';
 import ms from 'ms';
 import { ACTION_INPUTS } from './action-inputs.js';
-import { appFromImage, parseImageRef, REGISTRY_RE } from './image-ref.js';
+import { appFromImage, parseImageRef, REGISTRY_RE } from '../remote/image-ref.js';
 // ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
 import ssh2 from 'ssh2';
 import { parseRunArgs } from './run-args.js';
-import type { SshTarget } from './ssh/connection.js';
-import { hostName, KnownHostsError, parseKnownHosts, type KnownHost } from './ssh/hostkey.js';
-
-export type PullPolicy = 'always' | 'missing' | 'never';
-
-export interface RedisTarget {
-  /** redis-url as it may be shown: without its password. */
-  shown: string;
-  host: string;
-  port: number;
-  tls: boolean;
-  username?: string;
-  password?: string;
-  db: number;
-}
+import type { SshTarget } from '../remote/ssh/connection.js';
+import type { PullPolicy } from '../remote/docker.js';
+import type { RedisTarget } from '../remote/redis.js';
+import type { ProbeTargets } from '../remote/probe.js';
+import { KnownHostsError, parseKnownHosts, type KnownHost } from '../remote/ssh/hostkey.js';
 
 /** How many servers switch at a time: a number of them, or a share of all of them. */
 export type BatchSize = { servers: number } | { percent: number };
@@ -138,8 +128,11 @@ function parseHostLine(line: string, defaultPort: number): { host: string; port:
   return isHostAddress(host) && (!line.startsWith('[') || isIP(host) === 6) ? { host, port } : undefined;
 }
 
-/** How a server is named in logs, errors and outputs: as ssh would name it. */
-export const serverName = (server: { host: string; port: number }): string => hostName(server.host, server.port);
+/** Where the deploy's probes go on a server: probe-url through nginx, health-path on the new port. */
+export const probeTargets = (config: Config): ProbeTargets => ({
+  probeUrl: config.switch.probeUrl, probeHost: config.switch.probeHost, upstreamHeader: config.switch.upstreamHeader,
+  healthPath: config.switch.healthPath, bindAddress: config.container.bindAddress,
+});
 
 /** A message about one server: it names the server when the deploy has several. */
 export const aboutServer = (name: string, several: boolean, message: string): string => (several ? `${name}: ${message}` : message);

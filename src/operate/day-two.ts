@@ -1,14 +1,14 @@
 // What runs on a server right now, for the on-call person (CLI `status` and `history`):
 // what nginx serves, the key, this deployment's containers, the lock and the last
 // releases. Read only; the view is pure, the reading is one round of commands.
-import { appName, deploymentState, isUp } from './deployment-state.js';
-import type { ContainerSummary } from './docker.js';
-import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, latest, parseHistory, type Release } from './history.js';
-import type { Config } from './inputs.js';
-import { printable } from './printable.js';
-import type { ProbeResult, Probes } from './probe.js';
-import { legacyLockName, lockName } from './redis.js';
-import type { Session } from './session.js';
+import { appName, deploymentState, isUp } from '../deploy/deployment-state.js';
+import type { ContainerSummary } from '../remote/docker.js';
+import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, latest, parseHistory, type Release } from '../deploy/history.js';
+import type { Config } from '../config/inputs.js';
+import { printable } from '../remote/printable.js';
+import type { ProbeResult, Probes } from '../remote/probe-result.js';
+import { legacyLockName, lockName } from '../remote/redis.js';
+import type { Session } from '../remote/session.js';
 
 export interface LockStatus {
   name: string;

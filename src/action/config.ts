@@ -1,7 +1,7 @@
 // What the Action's two steps share: the inputs read and masked as the runner
 // gives them, and the state the main step saves for the post step.
 import * as core from '@actions/core';
-import { InputError, parseInputs, SECRET_INPUTS, type Config } from './inputs.js';
+import { InputError, parseInputs, SECRET_INPUTS, type Config } from '../config/inputs.js';
 
 /** Registers secrets with the runner before anything can print them. */
 function maskSecrets(secrets: string[]): void {

@@ -1,12 +1,12 @@
 // The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
 import * as core from '@actions/core';
-import { bakeEvidence } from './bake-rules.js';
-import { printable } from './printable.js';
-import { noteCheckpoint, registryLoginLeft, type ServerLeftovers } from './cleanup.js';
-import { DeployError } from './deploy-run.js';
-import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
-import { readConfig, writeSummary } from './action-config.js';
-import { STATE } from './action-state.js';
+import { bakeEvidence } from '../deploy/bake-rules.js';
+import { printable } from '../remote/printable.js';
+import { noteCheckpoint, registryLoginLeft, type ServerLeftovers } from '../deploy/cleanup.js';
+import { DeployError } from '../deploy/run.js';
+import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from '../deploy/on-servers.js';
+import { readConfig, writeSummary } from './config.js';
+import { STATE } from './state.js';
 import { failureSummary, successSummary } from './summary.js';
 
 /** Who runs the deploy, as a GitHub workflow run names itself. */
@@ -28,7 +28,7 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
     return;
   }
   // Only some runs read the servers instead: that code is loaded when asked for.
-  if (read.command !== 'deploy') return (await import('./action-operate.js')).operateStep(read.command, read.config);
+  if (read.command !== 'deploy') return (await import('./operate.js')).operateStep(read.command, read.config);
   const { config } = read;
   const identity = newIdentity(config, githubRun());
   // The deploy bounds its own waits by `timeout`; this is the backstop for a hung

@@ -2,21 +2,21 @@
 // (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
 // the phases in stages across servers; each phase is timed on this server's
 // timeline and fails with a DeployError that carries its hint.
-import { appName, deploymentState, isUp, neighbourDeployments, reservedPorts, retirees, type DeploymentState } from './deployment-state.js';
-import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from './deploy-run.js';
-import type { DockerHost } from './docker-host.js';
-import { bakeLine, type BakeReport } from './bake-rules.js';
-import { watchBake } from './bake.js';
-import { confdsRendering, handsPeerToNginx, namesPort, resourceRendering, sharedWatchProblem, type ConfdState, type TemplateResource } from './confd.js';
-import { FILE_READ_BYTES, firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type RunSpec } from './docker.js';
-import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from './history.js';
-import { pinnedRef, registryOf, repositoryOf } from './image-ref.js';
-import { aboutServer, type Config, type PullPolicy } from './inputs.js';
-import { isHealthyStatus, probePath, proveServed, type ProbeResult, type Probes } from './probe.js';
-import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from './redis.js';
-import { lastLine, megabytes, PROGRESS_EVERY_MS, PullProgress, pullLine, reportWhile } from './progress.js';
-import { ConnectionLost } from './ssh/connection.js';
-import { formatKeyValue, upstreamPort } from './upstream.js';
+import { appName, deploymentState, isUp, neighbourDeployments, reservedPorts, retirees, type DeploymentState } from '../deployment-state.js';
+import { DeployError, type DeployRun, type PhaseName, type PhaseRecord } from '../run.js';
+import type { DockerHost } from '../../remote/docker-host.js';
+import { bakeLine, type BakeReport } from '../bake-rules.js';
+import { watchBake } from '../bake.js';
+import { confdsRendering, handsPeerToNginx, namesPort, resourceRendering, sharedWatchProblem, type ConfdState, type TemplateResource } from '../../remote/confd.js';
+import { FILE_READ_BYTES, firstFreePort, imagesToPrune, LABEL_DEPLOYMENT, LABEL_ROLE, takenPorts, type ContainerState, type ContainerSummary, type ImageIdentity, type LogPosition, type PullPolicy, type RunSpec } from '../../remote/docker.js';
+import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, imagesToKeep, latest, parseHistory, rollbackTarget, type Release } from '../history.js';
+import { pinnedRef, registryOf, repositoryOf } from '../../remote/image-ref.js';
+import { aboutServer, type Config } from '../../config/inputs.js';
+import { isHealthyStatus, probePath, proveServed, type ProbeResult, type Probes } from '../../remote/probe-result.js';
+import { lockName, legacyLockName, persistenceRisk, type KeyStore, type LockRef } from '../../remote/redis.js';
+import { lastLine, megabytes, PROGRESS_EVERY_MS, PullProgress, pullLine, reportWhile } from '../../remote/progress.js';
+import { ConnectionLost } from '../../remote/ssh/connection.js';
+import { formatKeyValue, upstreamPort } from '../../remote/upstream.js';
 
 /** What the cancel-safe post step needs to know: the lock held, the container
  * started, and whether it may have received traffic. */

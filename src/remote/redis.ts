@@ -1,10 +1,21 @@
 // The Redis key confd watches, reached through an SSH forward (Redis may be
 // reachable only from the server's network, never from the runner).
 import { Redis } from 'ioredis';
-import type { RedisTarget } from './inputs.js';
 import type { RemoteShell } from './ssh/connection.js';
 
 /** The lock a deploy holds while it writes. */
+/** Where Redis is, as seen from the server (redis-url). */
+export interface RedisTarget {
+  /** redis-url as it may be shown: without its password. */
+  shown: string;
+  host: string;
+  port: number;
+  tls: boolean;
+  username?: string;
+  password?: string;
+  db: number;
+}
+
 export interface LockRef {
   name: string;
   owner: string;

@@ -5,9 +5,9 @@
 // deploy of this version would leave (no expiry, or a longer one: 0.1's, or set by hand) is
 // watched for two renewal periods and released if nobody renewed or took it. With the holder
 // named (--owner), it is released at once if that holder still has it: the operator knows it is gone.
-import type { Clock } from './deploy-run.js';
-import type { KeyStore } from './redis.js';
-import { LOCK_TTL_MS } from './server-deploy.js';
+import type { Clock } from '../deploy/run.js';
+import type { KeyStore } from '../remote/redis.js';
+import { LOCK_TTL_MS } from '../deploy/server/server-deploy.js';
 
 /** Two renewal periods: a live deploy renews at least once in that time. */
 export const UNLOCK_WATCH_MS = LOCK_TTL_MS / 2;

@@ -1,19 +1,19 @@
 // The doctor (CLI `doctor`, the Action's `command: doctor`): each server read in one round of
 // commands side by side, every read on its own (one that fails is a finding, not the end), then
 // judged by doctor-checks.ts. It only reads: no lock is taken, no key or container touched.
-import { resourceRendering } from './confd.js';
+import { resourceRendering } from '../remote/confd.js';
 import { lockNames } from './day-two.js';
-import { appName, neighbourDeployments, reservedPorts } from './deployment-state.js';
-import { remoteDockerHost, type DockerHost } from './docker-host.js';
-import { FILE_READ_BYTES } from './docker.js';
+import { appName, neighbourDeployments, reservedPorts } from '../deploy/deployment-state.js';
+import { remoteDockerHost, type DockerHost } from '../remote/docker-host.js';
+import { FILE_READ_BYTES } from '../remote/docker.js';
 import { doctorChecks, unreachable, type DoctorReading, type Read, type RedisFacts, type ServerDoctor } from './doctor-checks.js';
-import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, parseHistory } from './history.js';
-import { repositoryOf } from './image-ref.js';
-import { serverName, type Config } from './inputs.js';
-import { forwardedProbes } from './probe.js';
-import { openKeyStore, type KeyStore } from './redis.js';
-import { connect, type SshTarget } from './ssh/connection.js';
-import { portNamedBy } from './upstream.js';
+import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, parseHistory } from '../deploy/history.js';
+import { repositoryOf } from '../remote/image-ref.js';
+import { probeTargets, type Config } from '../config/inputs.js';
+import { forwardedProbes } from '../remote/probe.js';
+import { openKeyStore, type KeyStore } from '../remote/redis.js';
+import { connect, serverName, type SshTarget } from '../remote/ssh/connection.js';
+import { portNamedBy } from '../remote/upstream.js';
 
 const read = <T>(work: Promise<T>): Promise<Read<T>> => work.then((value) => ({ value }), (e: Error) => ({ error: e.message }));
 
@@ -45,7 +45,7 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
     return { server, checks: [unreachable((e as Error).message)] };
   }
   const docker = remoteDockerHost(shell);
-  const probes = forwardedProbes(shell, config);
+  const probes = forwardedProbes(shell, probeTargets(config));
   const { redisKey } = config.switch;
   const opening = read(openKeyStore(shell, config.switch.redis));
   try {

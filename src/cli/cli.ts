@@ -4,17 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ACTION_INPUTS } from './action-inputs.js';
-import { bakeEvidence, bakeLine } from './bake-rules.js';
-import { anythingLeft, cleanUpWithin, noteCheckpoint, type ServerLeftovers } from './cleanup.js';
-import type { DeployResult } from './deploy.js';
-import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from './deploy-run.js';
-import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from './inputs.js';
-import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from './run-deploy.js';
-import { STATUS_RELEASES } from './day-two.js';
-import { operate } from './operate.js';
-import { printable } from './printable.js';
-import type { UnlockRequest } from './unlock.js';
+import { ACTION_INPUTS } from '../config/action-inputs.js';
+import { bakeEvidence, bakeLine } from '../deploy/bake-rules.js';
+import { anythingLeft, cleanUpWithin, noteCheckpoint, type ServerLeftovers } from '../deploy/cleanup.js';
+import type { DeployResult } from '../deploy/orchestrator.js';
+import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from '../deploy/run.js';
+import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from '../config/inputs.js';
+import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from '../deploy/on-servers.js';
+import { STATUS_RELEASES } from '../operate/day-two.js';
+import { operate } from '../operate/commands.js';
+import { printable } from '../remote/printable.js';
+import type { UnlockRequest } from '../operate/unlock.js';
 
 /** What the exit status says. */
 export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 } as const;

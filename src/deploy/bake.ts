@@ -7,7 +7,7 @@ import {
   countTraffic, noTraffic, parseAccessLines, probeVerdict, trafficReport, trafficVerdict,
   type BakeLimits, type BakeProbe, type BakeReport,
 } from './bake-rules.js';
-import type { LogPosition, LogRead } from './docker.js';
+import type { LogPosition, LogRead } from '../remote/docker.js';
 
 export interface BakeWatch {
   /** Why the new container failed (exited, restarted, unhealthy), and how often it restarted. */

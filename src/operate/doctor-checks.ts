@@ -2,13 +2,13 @@
 // makes as it begins, and the host setup's, judged from one round of reads on a server (doctor.ts).
 // Pure. A check passes, warns (a deploy goes through, but something is not as the README sets
 // it up) or fails (a deploy would fail, or could not switch), and says the fix.
-import { confdsRenderingKey, namesPort, redisConfds, sharedWatchProblem, type ConfdState, type TemplateResource } from './confd.js';
+import { confdsRenderingKey, namesPort, redisConfds, sharedWatchProblem, type ConfdState, type TemplateResource } from '../remote/confd.js';
 import { lockLine, lockStatus } from './day-two.js';
-import { deploymentState } from './deployment-state.js';
-import { takenPorts, type ContainerSummary, type ServerProblem } from './docker.js';
-import type { ProbeResult } from './probe.js';
-import { persistenceRisk, type Persistence } from './redis.js';
-import { portNamedBy, upstreamPort } from './upstream.js';
+import { deploymentState } from '../deploy/deployment-state.js';
+import { takenPorts, type ContainerSummary, type ServerProblem } from '../remote/docker.js';
+import type { ProbeResult } from '../remote/probe-result.js';
+import { persistenceRisk, type Persistence } from '../remote/redis.js';
+import { portNamedBy, upstreamPort } from '../remote/upstream.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 

@@ -1,9 +1,8 @@
 // The SSH connection to one server, with the docker host and the Redis key
 // store on it: what every door (the Action's steps, the CLI) opens, once per server.
 import { remoteDockerHost, type DockerHost } from './docker-host.js';
-import { serverName, type RedisTarget } from './inputs.js';
-import { openKeyStore, type KeyStore } from './redis.js';
-import { connect, type RemoteShell, type SshTarget } from './ssh/connection.js';
+import { openKeyStore, type KeyStore, type RedisTarget } from './redis.js';
+import { connect, serverName, type RemoteShell, type SshTarget } from './ssh/connection.js';
 
 export interface Session {
   /** The server, as ssh names it. */

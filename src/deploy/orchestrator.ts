@@ -4,9 +4,9 @@
 // fails), and only then retire the old version everywhere. One server is the
 // same sequence with one element. Written against small interfaces so unit
 // tests drive it with fakes.
-import { DeployError, DeployRun, type Clock, type DeployIdentity, type Log, type StageName, type StageRecord } from './deploy-run.js';
-import { batchCount, type Config } from './inputs.js';
-import { ServerDeploy, Stopped, type Server, type ServerResult } from './server-deploy.js';
+import { DeployError, DeployRun, type Clock, type DeployIdentity, type Log, type StageName, type StageRecord } from './run.js';
+import { batchCount, type Config } from '../config/inputs.js';
+import { ServerDeploy, Stopped, type Server, type ServerResult } from './server/server-deploy.js';
 
 export interface Deps {
   /** In the order the host input gives them: the first one runs the release phase. */

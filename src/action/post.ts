@@ -2,10 +2,10 @@
 // the main step died. If the main step did not finish, it cleans up after it from
 // the state the main step saved (its checkpoints).
 import * as core from '@actions/core';
-import { anythingLeft, cleanUpWithin, type ServerLeftovers } from './cleanup.js';
-import { readConfig } from './action-config.js';
-import { STATE } from './action-state.js';
-import { printable } from './printable.js';
+import { anythingLeft, cleanUpWithin, type ServerLeftovers } from '../deploy/cleanup.js';
+import { readConfig } from './config.js';
+import { STATE } from './state.js';
+import { printable } from '../remote/printable.js';
 
 export async function run(): Promise<void> {
   if (core.getState(STATE.finished) === 'true') return;

@@ -2,11 +2,10 @@
 // remote shell. Argument lists come from docker.ts; this file only runs them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
-import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type RunSpec, type ServerProblem } from './docker.js';
+import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type PullPolicy, type RunSpec, type ServerProblem } from './docker.js';
 import { repositoryOf } from './image-ref.js';
 import { withoutRedraws } from './progress.js';
 import { confdConfigFiles, confdProcesses, readConfigFiles, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
-import type { PullPolicy } from './inputs.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
 export interface DrainState {

@@ -3,26 +3,11 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { bracketed } from './docker.js';
-import type { Config } from './inputs.js';
 import type { Forward, RemoteShell } from './ssh/connection.js';
-import { upstreamPort } from './upstream.js';
+import type { ProbeResult, Probes } from './probe-result.js';
+import { probePath } from './probe-result.js';
 
 const PROBE_TIMEOUT_MS = 5_000;
-
-export interface ProbeResult {
-  status?: number;
-  /** The value of the upstream header, when present. */
-  upstream?: string;
-  error?: string;
-}
-
-/** What the deploy asks of HTTP on a server. */
-export interface Probes {
-  /** health-path on the new container's own port, bypassing nginx. */
-  health(port: number): Promise<ProbeResult>;
-  /** probe-url through nginx, a fresh connection each time. */
-  probe(): Promise<ProbeResult>;
-}
 
 export interface HttpTarget {
   /** The forward's Unix socket on the runner. */
@@ -32,27 +17,6 @@ export interface HttpTarget {
   hostHeader: string;
   upstreamHeader?: string;
   timeoutMs: number;
-}
-
-/** What the probes request through nginx: probe-url's path and query. */
-export const probePath = (url: URL): string => `${url.pathname}${url.search}`;
-
-export function isHealthyStatus(status: number | undefined): boolean {
-  return status !== undefined && status >= 200 && status < 400;
-}
-
-/** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
- * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
-export async function proveServed(probe: () => Promise<ProbeResult>, port: number, successes: number, next: () => Promise<boolean>,
-  failFast: (result: ProbeResult) => boolean = () => false): Promise<'proven' | 'timed out' | ProbeResult> {
-  let inARow = 0;
-  for (;;) {
-    const result = await probe();
-    if (failFast(result)) return result;
-    inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === port ? inARow + 1 : 0;
-    if (inARow >= successes) return 'proven';
-    if (!await next()) return 'timed out';
-  }
 }
 
 export function httpGet(target: HttpTarget): Promise<ProbeResult> {
@@ -81,27 +45,36 @@ export function httpGet(target: HttpTarget): Promise<ProbeResult> {
 }
 
 /** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
-export function forwardedProbes(shell: RemoteShell, config: Config): Probes & { close(): Promise<void> } {
+/** Where the probes go: probe-url (through nginx, with probe-host) and health-path on bind-address. */
+export interface ProbeTargets {
+  probeUrl: URL;
+  probeHost?: string;
+  upstreamHeader: string;
+  healthPath: string;
+  bindAddress: string;
+}
+
+export function forwardedProbes(shell: RemoteShell, targets: ProbeTargets): Probes & { close(): Promise<void> } {
   const forwards = new Map<string, Promise<Forward>>();
   const forwardTo = (host: string, port: number): Promise<Forward> => {
     const key = `${host}:${port}`;
     if (!forwards.has(key)) forwards.set(key, shell.forward(host, port));
     return forwards.get(key) as Promise<Forward>;
   };
-  const url = config.switch.probeUrl;
+  const url = targets.probeUrl;
   const https = url.protocol === 'https:';
   const urlPort = Number(url.port) || (https ? 443 : 80);
   const urlHost = url.hostname.replace(/^\[|\]$/g, '');
   return {
     async health(port) {
-      const forward = await forwardTo(config.container.bindAddress, port);
-      return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+      const forward = await forwardTo(targets.bindAddress, port);
+      return httpGet({ socketPath: forward.path, https: false, path: targets.healthPath, hostHeader: `${bracketed(targets.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
     },
     async probe() {
       const forward = await forwardTo(urlHost, urlPort);
       return httpGet({
         socketPath: forward.path, https, path: probePath(url),
-        hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+        hostHeader: targets.probeHost ?? url.host, upstreamHeader: targets.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
       });
     },
     async close() {

@@ -1,12 +1,14 @@
 // What a deploy that stopped half way leaves to clean up, and the cleaning: the
 // Action's post step and the CLI's Ctrl-C both end here.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DockerHost } from './docker-host.js';
-import { aboutServer, serverName, type Config } from './inputs.js';
-import { forwardedProbes, proveServed, type Probes } from './probe.js';
-import { lockName, type KeyStore } from './redis.js';
-import { LOCK_TTL_MS, type BakingCheckpoint, type Checkpoint } from './server-deploy.js';
-import { openSession } from './session.js';
+import type { DockerHost } from '../remote/docker-host.js';
+import { aboutServer, probeTargets, type Config } from '../config/inputs.js';
+import { forwardedProbes } from '../remote/probe.js';
+import { proveServed, type Probes } from '../remote/probe-result.js';
+import { lockName, type KeyStore } from '../remote/redis.js';
+import { LOCK_TTL_MS, type BakingCheckpoint, type Checkpoint } from './server/server-deploy.js';
+import { openSession } from '../remote/session.js';
+import { serverName } from '../remote/ssh/connection.js';
 
 /** What a deploy had taken or started on one server when it stopped (its checkpoints), empty strings for nothing. */
 export interface Leftovers {
@@ -147,7 +149,7 @@ async function cleanUpServers(left: ServerLeftovers, config: Config, log: Cleanu
     }
     try {
       const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
-      const probes = forwardedProbes(session.shell, config);
+      const probes = forwardedProbes(session.shell, probeTargets(config));
       await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
         await probes.close().catch(() => undefined);
         await session.close();

@@ -4,11 +4,12 @@
 import { historyText, lockNames, readServerStatus, statusText, type ServerStatus } from './day-two.js';
 import { doctor } from './doctor.js';
 import { doctorText, failures } from './doctor-checks.js';
-import { serverName, type Config } from './inputs.js';
-import { printable } from './printable.js';
-import { realClock } from './run-deploy.js';
-import { forwardedProbes } from './probe.js';
-import { openSession, type Session } from './session.js';
+import { probeTargets, type Config } from '../config/inputs.js';
+import { serverName } from '../remote/ssh/connection.js';
+import { printable } from '../remote/printable.js';
+import { realClock } from '../deploy/on-servers.js';
+import { forwardedProbes } from '../remote/probe.js';
+import { openSession, type Session } from '../remote/session.js';
 import { unlockLock, type UnlockOutcome, type UnlockRequest } from './unlock.js';
 
 export interface OperateRequest {
@@ -49,7 +50,7 @@ function onEveryServer<T>(config: Config, say: (line: string) => void, verbose: 
 /** Every server's status (CLI status and history, the Action's `command: status`). */
 export function everyServerStatus(config: Config, say: (line: string) => void, verbose: boolean, releases: number): Promise<Array<PerServer<ServerStatus>>> {
   return onEveryServer(config, say, verbose, async (session) => {
-    const probes = forwardedProbes(session.shell, config);
+    const probes = forwardedProbes(session.shell, probeTargets(config));
     try {
       return await readServerStatus(session, probes, config, releases);
     } finally {
