@@ -1,4 +1,6 @@
-// Two projects: unit tests (fakes only) and e2e tests (dist/ against the real stack).
+// Three projects: unit tests (fakes only), the test stack's own stand-ins (no stack
+// needed), and e2e tests (dist/ against the real stack). Shared fakes for the unit
+// tests live in __fixtures__/: imported by tests, never matched as tests.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }] };
 const common = {
   testEnvironment: 'node',
@@ -12,6 +14,7 @@ export default {
   testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'] },
+    { ...common, displayName: 'stack', testMatch: ['<rootDir>/test/stack/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

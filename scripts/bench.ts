@@ -3,7 +3,7 @@
 //   action      this action (dist/index.js under Node 24, as the runner runs it), with
 //               --bake-time (default 0s: the bake apart, so the ratio compares the deploy itself)
 //   naive       ssh; docker pull; docker rm -f; docker run on the same port
-//   action-no-reload  the action in the no-reload host setup (README: "A switch without a
+//   action-no-reload  the action in the no-reload host setup (docs/host-setup.md: "A switch without a
 //               reload"): the stack switches setups for these rows and back after them
 //   bake-out    this action deploying a version whose pages answer 500 (its health path answers),
 //               with a bake reading nginx's log: detection and switch back, how long users saw it

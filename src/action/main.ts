@@ -4,13 +4,13 @@ import { bakeEvidence } from '../deploy/bake-rules.js';
 import { printable } from '../remote/printable.js';
 import { noteCheckpoint, registryLoginLeft, type ServerLeftovers } from '../deploy/cleanup.js';
 import { DeployError } from '../deploy/run.js';
-import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from '../deploy/on-servers.js';
+import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type Deployer, type RunDeploy } from '../deploy/on-servers.js';
 import { readConfig, writeSummary } from './config.js';
 import { STATE } from './state.js';
 import { failureSummary, successSummary } from './summary.js';
 
 /** Who runs the deploy, as a GitHub workflow run names itself. */
-function githubRun(): { deployId?: string; description: string } {
+function githubRun(): Deployer {
   const env = process.env;
   if (!env.GITHUB_RUN_ID) return { description: `${env.GITHUB_REPOSITORY ?? 'local'} a run outside GitHub Actions` };
   const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
@@ -42,8 +42,7 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
   try {
     const result = await deployWith(config, identity, {
       // core.info writes its line as it is: a value from the server in it must not become a workflow command.
-      log: { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), group: core.group },
-      debug: core.debug,
+      log: { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), debug: core.debug, group: core.group },
       checkpoint: (server, name, value) => {
         noteCheckpoint(left, identity.lockOwner, server, name, value);
         core.saveState(STATE.servers, JSON.stringify(left));

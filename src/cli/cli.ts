@@ -8,12 +8,13 @@ import { ACTION_INPUTS } from '../config/action-inputs.js';
 import { bakeEvidence, bakeLine } from '../deploy/bake-rules.js';
 import { anythingLeft, cleanUpWithin, noteCheckpoint, type ServerLeftovers } from '../deploy/cleanup.js';
 import type { DeployResult } from '../deploy/orchestrator.js';
-import { DeployError, type PhaseRecord, type ServerReport, type StageRecord } from '../deploy/run.js';
+import { DeployError, type PhaseRecord, type ServerTimeline, type StageRecord } from '../deploy/run.js';
 import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from '../config/inputs.js';
-import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type RunDeploy } from '../deploy/on-servers.js';
+import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type Deployer, type RunDeploy } from '../deploy/on-servers.js';
 import { STATUS_RELEASES } from '../operate/day-two.js';
 import { operate } from '../operate/commands.js';
 import { printable } from '../remote/printable.js';
+import type { Log } from '../remote/log.js';
 import type { UnlockRequest } from '../operate/unlock.js';
 
 /** What the exit status says. */
@@ -152,7 +153,7 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
 }
 
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
-function deployer(env: NodeJS.ProcessEnv): { deployId?: string; description: string } {
+function deployer(env: NodeJS.ProcessEnv): Deployer {
   if (env.CI_JOB_URL) return { deployId: env.CI_JOB_ID, description: `${env.CI_PROJECT_PATH ?? 'gitlab'} ${env.CI_JOB_URL}` };
   if (env.BUILDKITE_BUILD_URL) return { deployId: env.BUILDKITE_BUILD_ID, description: `${env.BUILDKITE_PIPELINE_SLUG ?? 'buildkite'} ${env.BUILDKITE_BUILD_URL}` };
   if (env.BUILD_URL) return { deployId: env.BUILD_TAG, description: `${env.JOB_NAME ?? 'jenkins'} ${env.BUILD_URL}` };
@@ -167,7 +168,7 @@ const stepLine = (ok: boolean, name: string, ms: number, detail: string): string
 const timelineText = (timeline: PhaseRecord[]): string => timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
 
 /** Each server's phases (named when there are several), then the stages across them. */
-function timelinesText(servers: Array<Pick<ServerReport, 'server' | 'timeline'>>, stages: StageRecord[]): string {
+function timelinesText(servers: ServerTimeline[], stages: StageRecord[]): string {
   if (servers.length <= 1) return timelineText(servers[0]?.timeline ?? []);
   const perServer = servers.map((s) => `${s.server}:\n${timelineText(s.timeline)}`);
   const stageLines = stages.map((s) => stepLine(s.ok, s.stage, s.ms, s.detail));
@@ -216,10 +217,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
     say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
   }
   if (invocation.command !== 'deploy') return operate({ ...invocation, command: invocation.command }, config, io);
-  const log = {
+  const log: Log = {
     info: say,
     progress,
     warning: (m: string) => say(`warning: ${m}`),
+    debug: verbose ? say : () => undefined,
     async group<T>(name: string, work: () => Promise<T>): Promise<T> {
       say(`… ${name}`);
       return work();
@@ -259,7 +261,6 @@ export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deplo
   try {
     const result: DeployResult = await deployWith(config, identity, {
       log,
-      debug: verbose ? (m) => say(m) : () => undefined,
       checkpoint: (server, name, value) => noteCheckpoint(left, identity.lockOwner, server, name, value),
       signal: stop.signal,
     });

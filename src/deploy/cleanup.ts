@@ -2,11 +2,13 @@
 // Action's post step and the CLI's Ctrl-C both end here.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerHost } from '../remote/docker-host.js';
+import type { Log } from '../remote/log.js';
 import { aboutServer, probeTargets, type Config } from '../config/inputs.js';
 import { forwardedProbes } from '../remote/probe.js';
 import { proveServed, type Probes } from '../remote/probe-result.js';
 import { lockName, type KeyStore } from '../remote/redis.js';
-import { LOCK_TTL_MS, type BakingCheckpoint, type Checkpoint } from './server/server-deploy.js';
+import { LOCK_TTL_MS } from './run.js';
+import type { BakingCheckpoint, Checkpoint } from './server/checkpoints.js';
 import { openSession } from '../remote/session.js';
 import { serverName } from '../remote/ssh/connection.js';
 
@@ -34,11 +36,8 @@ export function noteCheckpoint(left: ServerLeftovers, lockOwner: string, server:
   else mine[name] = value;
 }
 
-export interface CleanupLog {
-  info(message: string): void;
-  warning(message: string): void;
-  debug?(message: string): void;
-}
+/** The cleanup says what it did; SSH detail when a debug log is given. */
+type CleanupLog = Pick<Log, 'info' | 'warning'> & Partial<Pick<Log, 'debug'>>;
 
 /** Whether there is anything to do on the server. */
 function needsCleanup(left: Leftovers): boolean {

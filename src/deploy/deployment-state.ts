@@ -79,8 +79,14 @@ export function deploymentState(o: Observed): DeploymentState {
   return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
 }
 
+/** What a deploy retires: the containers up are stopped gracefully, the rest removed. */
+export interface Retirees {
+  stop: ContainerSummary[];
+  remove: ContainerSummary[];
+}
+
 /** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
-export function retirees(state: DeploymentState, keep: string): { stop: ContainerSummary[]; remove: ContainerSummary[] } {
+export function retirees(state: DeploymentState, keep: string): Retirees {
   const others = state.own.filter((c) => c.id !== keep);
   return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
 }

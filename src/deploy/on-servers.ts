@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BakeReport } from './bake-rules.js';
 import { deploy, type DeployResult } from './orchestrator.js';
-import type { Clock, DeployIdentity, Log } from './run.js';
+import type { Clock, DeployIdentity } from './run.js';
+import type { Log } from '../remote/log.js';
 import { probeTargets, type Config } from '../config/inputs.js';
 import { forwardedProbes } from '../remote/probe.js';
 import type { Checkpoint, ServerResult } from './server/server-deploy.js';
@@ -32,7 +33,6 @@ export function newIdentity(config: Config, who: Deployer): DeployIdentity {
 
 export interface DeployHooks {
   log: Log;
-  debug: (message: string) => void;
   /** What a server's deploy has taken or started, for cleanup after a cancel (by server name). */
   checkpoint: (server: string, name: Checkpoint, value: string) => void;
   /** Aborted: the deploy stops at its next step and undoes what it did. */
@@ -42,7 +42,7 @@ export interface DeployHooks {
 export type RunDeploy = (config: Config, identity: DeployIdentity, hooks: DeployHooks) => Promise<DeployResult>;
 
 export const runDeploy: RunDeploy = async (config, identity, hooks) => {
-  const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
+  const sessions = await openSessions(config.servers, config.switch.redis, hooks.log, true);
   const probes = sessions.map((session) => forwardedProbes(session.shell, probeTargets(config)));
   try {
     return await deploy(config, {

@@ -1,10 +1,10 @@
-// One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
-// step by step"): lock every server, prepare the new version everywhere while
+// One deploy across one or more servers, all or nothing (docs/architecture.md, the deploy step by step):
+// lock every server, prepare the new version everywhere while
 // the old one serves, switch in batches (undone everywhere if any server
 // fails), and only then retire the old version everywhere. One server is the
 // same sequence with one element. Written against small interfaces so unit
 // tests drive it with fakes.
-import { DeployError, DeployRun, type Clock, type DeployIdentity, type Log, type StageName, type StageRecord } from './run.js';
+import { DeployError, DeployRun, timed, type Clock, type DeployIdentity, type DeployLog, type StageName, type StageRecord } from './run.js';
 import { batchCount, type Config } from '../config/inputs.js';
 import { ServerDeploy, Stopped, type Server, type ServerResult } from './server/server-deploy.js';
 
@@ -12,7 +12,7 @@ export interface Deps {
   /** In the order the host input gives them: the first one runs the release phase. */
   servers: Server[];
   clock: Clock;
-  log: Log;
+  log: DeployLog;
   /** Aborted: the deploy stops at its next step and undoes what it did. */
   signal?: AbortSignal;
 }
@@ -36,15 +36,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
 
   async function stage<T>(name: StageName, detail: string, work: () => Promise<T>): Promise<T> {
     const record: StageRecord = { stage: name, ms: 0, ok: false, detail };
-    const t0 = run.clock.now();
     stages.push(record);
-    try {
-      const value = await work();
-      record.ok = true;
-      return value;
-    } finally {
-      record.ms = run.clock.now() - t0;
-    }
+    return timed(record, run.clock, work);
   }
 
   try {

@@ -3,6 +3,7 @@
 // its hint and details as data).
 import type { Config } from '../config/inputs.js';
 import type { BakeReport } from './bake-rules.js';
+import type { Log } from '../remote/log.js';
 import type { ProbeResult } from '../remote/probe-result.js';
 
 export interface Clock {
@@ -10,13 +11,8 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
-  group<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /** Where long work stands, every few seconds (without it: info). The CLI on a terminal rewrites one line. */
-  progress?(message: string): void;
-}
+/** What a deploy says: its phases as groups, warnings, progress (remote/log.ts). */
+export type DeployLog = Pick<Log, 'info' | 'warning' | 'group' | 'progress'>;
 
 export interface DeployIdentity {
   deployId: string;
@@ -28,27 +24,48 @@ export interface DeployIdentity {
 
 export type PhaseName = 'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'bake' | 'undo' | 'drain' | 'retire';
 
-export interface PhaseRecord {
-  phase: PhaseName;
+/** One timed step of a deploy: a server's phase or a stage across servers. */
+export interface StepRecord {
   ms: number;
   ok: boolean;
   detail: string;
 }
 
-/** The deploy's stages across servers (DESIGN.md, several servers). */
+export interface PhaseRecord extends StepRecord {
+  phase: PhaseName;
+}
+
+/** The deploy's stages across servers (docs/architecture.md). */
 export type StageName = 'lock' | 'prepare' | 'switch' | 'bake' | 'undo' | 'retire';
 
-export interface StageRecord {
+export interface StageRecord extends StepRecord {
   stage: StageName;
-  ms: number;
-  ok: boolean;
-  detail: string;
+}
+
+/** Runs `work` as `record`: its time, and ok once it returned. */
+export async function timed<T>(record: StepRecord, clock: Clock, work: () => Promise<T>): Promise<T> {
+  const t0 = clock.now();
+  try {
+    const value = await work();
+    record.ok = true;
+    return value;
+  } finally {
+    record.ms = clock.now() - t0;
+  }
+}
+
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see remote/ssh/connection.ts). */
+export const LOCK_TTL_MS = 30_000;
+
+/** One server's phases: what every per-server result, success or failure, shows. */
+export interface ServerTimeline {
+  server: string;
+  timeline: PhaseRecord[];
 }
 
 /** One server's part of a failed deploy, as the summary and the CLI show it. */
-export interface ServerReport {
-  server: string;
-  timeline: PhaseRecord[];
+export interface ServerReport extends ServerTimeline {
   /** Whether the key may still name this deploy's container there. */
   switched: boolean;
 }
@@ -84,7 +101,7 @@ export class DeployRun {
   /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
   interruptible = true;
 
-  constructor(readonly config: Config, readonly identity: DeployIdentity, readonly clock: Clock, readonly log: Log,
+  constructor(readonly config: Config, readonly identity: DeployIdentity, readonly clock: Clock, readonly log: DeployLog,
     /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
     private readonly signal?: AbortSignal) {
     this.started = clock.now();

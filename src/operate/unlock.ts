@@ -7,7 +7,7 @@
 // named (--owner), it is released at once if that holder still has it: the operator knows it is gone.
 import type { Clock } from '../deploy/run.js';
 import type { KeyStore } from '../remote/redis.js';
-import { LOCK_TTL_MS } from '../deploy/server/server-deploy.js';
+import { LOCK_TTL_MS } from '../deploy/run.js';
 
 /** Two renewal periods: a live deploy renews at least once in that time. */
 export const UNLOCK_WATCH_MS = LOCK_TTL_MS / 2;

@@ -13,18 +13,12 @@ export const LABEL_IMAGE = 'docker-hot-deploy.image';
 /** Set on a release command's one-off container. */
 export const LABEL_ROLE = 'docker-hot-deploy.role';
 
-export interface RunSpec {
+/** What every container a deploy starts has: its name, image, labels, environment and run-args. */
+interface ContainerSpec {
   name: string;
-  /** The image as the deploy names it (its label), and what runs: the pulled image by digest or id. */
   image: string;
-  pinned: string;
   app: string;
   deployment: string;
-  deployId: string;
-  bindAddress: string;
-  hostPort: number;
-  containerPort: number;
-  restart: string;
   /** env-file on the server, if any. */
   envFile?: string;
   /** The env values come on the command's stdin: they never touch a file another user could reach. */
@@ -32,15 +26,18 @@ export interface RunSpec {
   runArgs: string[];
 }
 
+/** The app's container. `image` is as the deploy names it (its label); `pinned` is what runs: the pulled image by digest or id. */
+export interface RunSpec extends ContainerSpec {
+  pinned: string;
+  deployId: string;
+  bindAddress: string;
+  hostPort: number;
+  containerPort: number;
+  restart: string;
+}
+
 /** A one-off container: the release command. */
-export interface OneOffSpec {
-  name: string;
-  image: string;
-  app: string;
-  deployment: string;
-  envFile?: string;
-  envOnStdin: boolean;
-  runArgs: string[];
+export interface OneOffSpec extends ContainerSpec {
   command: string[];
 }
 

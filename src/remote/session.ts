@@ -1,6 +1,7 @@
 // The SSH connection to one server, with the docker host and the Redis key
 // store on it: what every door (the Action's steps, the CLI) opens, once per server.
 import { remoteDockerHost, type DockerHost } from './docker-host.js';
+import type { Log } from './log.js';
 import { openKeyStore, type KeyStore, type RedisTarget } from './redis.js';
 import { connect, serverName, type RemoteShell, type SshTarget } from './ssh/connection.js';
 
@@ -14,10 +15,7 @@ export interface Session {
 }
 
 /** What a session says: SSH detail for debugging, and warnings the user must see. */
-export interface SessionLog {
-  debug(message: string): void;
-  warning(message: string): void;
-}
+type SessionLog = Pick<Log, 'debug' | 'warning'>;
 
 /** One server's connection and what runs on it; `checkServer` checks Docker access, ss and ps first. */
 export async function openSession(target: SshTarget, redis: RedisTarget, log: SessionLog, checkServer = false): Promise<Session> {

@@ -14,7 +14,7 @@ NGINX_PORT=80
 # key, confd resource and nginx site, made from the examples as the README says.
 STAGING_PORT=8081
 IMAGE_REPO=$REGISTRY/hello
-# The host setup the stack runs (README: "A switch without a reload"): reload, where confd
+# The host setup the stack runs (docs/host-setup.md: "A switch without a reload"): reload, where confd
 # renders nginx's upstream and reloads nginx, or no-reload (DHD_NGINX=no-reload), where nginx's
 # Lua module takes each request's peer from a dictionary confd sets through an admin socket.
 NGINX_SETUP=${DHD_NGINX:-reload}

@@ -1,4 +1,4 @@
--- /etc/nginx/lua/dhd_peers.lua: the no-reload setup's upstreams (README: "A switch without
+-- /etc/nginx/lua/dhd_peers.lua: the no-reload setup's upstreams (docs/host-setup.md: "A switch without
 -- a reload"). nginx takes each request's peer from a shared dictionary, which confd's
 -- reload_cmd sets through a Unix socket only root reaches: a switch reloads nothing, so no
 -- kept-alive client connection is closed under its client.
