@@ -13,12 +13,22 @@ export const infos: string[] = [];
 export const core = {
   getInput: (name: string) => inputs[name] ?? '',
   setSecret: () => undefined,
-  setOutput: (name: string, value: string) => { outputs[name] = value; },
-  setFailed: (message: string) => { failed.push(message); },
-  saveState: (name: string, value: string) => { state[name] = value; },
+  setOutput: (name: string, value: string) => {
+    outputs[name] = value;
+  },
+  setFailed: (message: string) => {
+    failed.push(message);
+  },
+  saveState: (name: string, value: string) => {
+    state[name] = value;
+  },
   getState: (name: string) => state[name] ?? '',
-  info: (message: string) => { infos.push(message); },
-  warning: (message: string) => { infos.push(`warning: ${message}`); },
+  info: (message: string) => {
+    infos.push(message);
+  },
+  warning: (message: string) => {
+    infos.push(`warning: ${message}`);
+  },
   error: () => undefined,
   debug: () => undefined,
   group: <T>(_name: string, work: () => Promise<T>) => work(),
@@ -35,6 +45,11 @@ export function resetCore(given: Record<string, string> = {}): void {
 
 /** The inputs of a deploy of r/web:2 to one server. */
 export const DEPLOY_INPUTS: Readonly<Record<string, string>> = {
-  host: 'server', username: 'deploy', 'private-key': TEST_KEY, 'host-fingerprint': `SHA256:${'A'.repeat(43)}`,
-  image: 'r/web:2', 'container-port': '8080', 'redis-key': '/nginx/upstream/app/port',
+  host: 'server',
+  username: 'deploy',
+  'private-key': TEST_KEY,
+  'host-fingerprint': `SHA256:${'A'.repeat(43)}`,
+  image: 'r/web:2',
+  'container-port': '8080',
+  'redis-key': '/nginx/upstream/app/port',
 };

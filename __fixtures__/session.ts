@@ -7,15 +7,29 @@ export const opened: string[] = [];
 
 const session = {
   docker: {
-    discard: async (ids: string[]) => { opened.push(`discard ${ids.join(',')}`); },
-    removeDir: async (dir: string) => { opened.push(`rm -rf ${dir}`); },
+    discard: async (ids: string[]) => {
+      opened.push(`discard ${ids.join(',')}`);
+    },
+    removeDir: async (dir: string) => {
+      opened.push(`rm -rf ${dir}`);
+    },
   },
-  keys: { unlock: async (name: string, owner: string) => { opened.push(`unlock ${name} ${owner}`); return true; } },
-  close: async () => { opened.push('close'); },
+  keys: {
+    unlock: async (name: string, owner: string) => {
+      opened.push(`unlock ${name} ${owner}`);
+      return true;
+    },
+  },
+  close: async () => {
+    opened.push('close');
+  },
 };
 
 export const sessionModule = {
-  openSession: async (target: { host: string }) => { opened.push(`open ${target.host}`); return session; },
+  openSession: async (target: { host: string }) => {
+    opened.push(`open ${target.host}`);
+    return session;
+  },
   openSessions: async () => [],
 };
 

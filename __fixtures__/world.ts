@@ -36,7 +36,9 @@ export class World {
   listening = new Set([20000]);
   processList = ['nginx: master process', '/usr/local/bin/confd -backend redis -watch'];
   /** The template resources in each confd's -confdir. */
-  confdResources = new Map<string, TemplateResource[]>([['/etc/confd', [{ file: 'app.toml', keys: ['/nginx/upstream/app'] }]]]);
+  confdResources = new Map<string, TemplateResource[]>([
+    ['/etc/confd', [{ file: 'app.toml', keys: ['/nginx/upstream/app'] }]],
+  ]);
   /** Files on the server by path (what confd rendered). */
   files = new Map<string, string>();
   persistence = { appendonly: true, save: '3600 1' };
@@ -55,8 +57,13 @@ export class World {
   /** Other deployments' keys, by key. */
   otherKeys = new Map<string, string>();
 
-  get lockHolder(): string | null { return this.locks.get(LOCK) ?? null; }
-  set lockHolder(owner: string | null) { if (owner === null) this.locks.delete(LOCK); else this.locks.set(LOCK, owner); }
+  get lockHolder(): string | null {
+    return this.locks.get(LOCK) ?? null;
+  }
+  set lockHolder(owner: string | null) {
+    if (owner === null) this.locks.delete(LOCK);
+    else this.locks.set(LOCK, owner);
+  }
 
   private route(value: string | null): void {
     // confd renders one change after the other.
@@ -77,9 +84,16 @@ export class World {
     readiness: async () => ({ problems: [] }),
     diskFree: async () => ({ path: '/var/lib/docker', freeBytes: 10 ** 10 }),
     imageSize: async () => undefined,
-    makePrivateDir: async () => { this.calls.push('mktemp'); return '/tmp/docker-hot-deploy.x'; },
-    removeDir: async (dir) => { this.calls.push(`rm -rf ${dir}`); },
-    login: async (dir, registry) => { this.calls.push(`login ${dir} ${registry}`); },
+    makePrivateDir: async () => {
+      this.calls.push('mktemp');
+      return '/tmp/docker-hot-deploy.x';
+    },
+    removeDir: async (dir) => {
+      this.calls.push(`rm -rf ${dir}`);
+    },
+    login: async (dir, registry) => {
+      this.calls.push(`login ${dir} ${registry}`);
+    },
     pull: async (image, _policy, dir) => {
       this.calls.push(`pull ${image}${dir ? ` ${dir}` : ''}`);
       if (this.missingImages.includes(image)) throw new Error(`docker pull failed: manifest unknown: ${image}`);
@@ -88,8 +102,13 @@ export class World {
       return { digest: `sha256:d-${tag}`, id: `i${tag}` };
     },
     runOnce: async (spec, env, timeoutMs) => {
-      this.calls.push(`release ${spec.name} ${spec.image} ${spec.command.join(' ')}${env ? ` stdin:${env.length}b` : ''}`);
-      if (this.releaseTakesMs > timeoutMs) { this.now += timeoutMs; return 'timed out'; }
+      this.calls.push(
+        `release ${spec.name} ${spec.image} ${spec.command.join(' ')}${env ? ` stdin:${env.length}b` : ''}`,
+      );
+      if (this.releaseTakesMs > timeoutMs) {
+        this.now += timeoutMs;
+        return 'timed out';
+      }
       this.now += this.releaseTakesMs;
       return this.releaseOutcome;
     },
@@ -98,17 +117,43 @@ export class World {
       this.calls.push(`record ${(JSON.parse(line) as Release).outcome}`);
       this.histories.set(path, `${this.histories.get(path) ?? ''}${line}\n`);
     },
-    containers: async () => { this.calls.push('list'); return this.containers.map((c) => ({ ...c })); },
+    containers: async () => {
+      this.calls.push('list');
+      return this.containers.map((c) => ({ ...c }));
+    },
     listeningPorts: async () => new Set(this.listening),
     run: async (spec: RunSpec, env?: string) => {
-      this.calls.push(`run ${spec.name} ${spec.hostPort} ${[spec.envFile, spec.envOnStdin && `stdin:${env?.length}b`].filter(Boolean).join(',')}`);
-      this.containers.push({ id: 'newid', name: spec.name, state: 'running', labels: { 'docker-hot-deploy.deployment': spec.deployment }, image: spec.image, imageId: 'i2', hostPorts: [spec.hostPort] });
+      this.calls.push(
+        `run ${spec.name} ${spec.hostPort} ${[spec.envFile, spec.envOnStdin && `stdin:${env?.length}b`].filter(Boolean).join(',')}`,
+      );
+      this.containers.push({
+        id: 'newid',
+        name: spec.name,
+        state: 'running',
+        labels: { 'docker-hot-deploy.deployment': spec.deployment },
+        image: spec.image,
+        imageId: 'i2',
+        hostPorts: [spec.hostPort],
+      });
       return 'newid';
     },
     inspect: async (id) => {
       const c = this.containers.find((x) => x.id === id);
-      const exited = id === 'newid' && this.newExitsAt !== undefined && this.now >= this.newExitsAt ? { status: 'exited', exitCode: 4 } : {};
-      return { id, name: c?.name ?? '', status: c?.state ?? 'removed', exitCode: 0, restartCount: 0, createdAt: '2026-12-01T10:00:00Z', hostPort: c?.hostPorts[0], ...this.newState, ...exited };
+      const exited =
+        id === 'newid' && this.newExitsAt !== undefined && this.now >= this.newExitsAt
+          ? { status: 'exited', exitCode: 4 }
+          : {};
+      return {
+        id,
+        name: c?.name ?? '',
+        status: c?.state ?? 'removed',
+        exitCode: 0,
+        restartCount: 0,
+        createdAt: '2026-12-01T10:00:00Z',
+        hostPort: c?.hostPorts[0],
+        ...this.newState,
+        ...exited,
+      };
     },
     logs: async () => 'boom: cannot bind',
     lastExitCode: async () => this.lastExit,
@@ -117,7 +162,10 @@ export class World {
       if (this.failStop) throw new Error('daemon busy');
       this.containers = this.containers.map((c) => (c.id === id ? { ...c, state: 'exited' } : c));
     },
-    remove: async (ids) => { this.calls.push(`remove ${ids.join(',')}`); this.containers = this.containers.filter((c) => !ids.includes(c.id)); },
+    remove: async (ids) => {
+      this.calls.push(`remove ${ids.join(',')}`);
+      this.containers = this.containers.filter((c) => !ids.includes(c.id));
+    },
     discard: async (ids) => {
       this.applyRenders();
       this.calls.push(`discard ${ids.join(',')}${this.renders.length > 0 ? ' (a render pending)' : ''}`);
@@ -128,7 +176,9 @@ export class World {
       { ref: 'registry.example.com/web:1', id: 'i1', createdAt: '2026-01-01' },
       { ref: 'registry.example.com/web:2', id: 'i2', createdAt: '2026-02-01' },
     ],
-    removeImages: async (refs) => { this.calls.push(`rmi ${refs.join(',')}`); },
+    removeImages: async (refs) => {
+      this.calls.push(`rmi ${refs.join(',')}`);
+    },
     logEnd: async () => ({ inode: '7', offset: this.accessLog.length }),
     readLog: async (_path, from) => {
       this.calls.push('read log');
@@ -150,8 +200,19 @@ export class World {
   deps(checkpoint?: (name: Checkpoint, value: string) => void): Deps {
     return {
       servers: [this.server('server', checkpoint)],
-      clock: { now: () => this.now, sleep: async (ms) => { this.now += ms; } },
-      log: { info: () => undefined, warning: (m) => { this.warnings.push(m); }, group: (_n, work) => work() },
+      clock: {
+        now: () => this.now,
+        sleep: async (ms) => {
+          this.now += ms;
+        },
+      },
+      log: {
+        info: () => undefined,
+        warning: (m) => {
+          this.warnings.push(m);
+        },
+        group: (_n, work) => work(),
+      },
     };
   }
 
@@ -161,7 +222,7 @@ export class World {
       checkpoint,
       docker: this.docker,
       keys: {
-        get: async (key) => (this.otherKeys.has(key) ? this.otherKeys.get(key) ?? null : this.key),
+        get: async (key) => (this.otherKeys.has(key) ? (this.otherKeys.get(key) ?? null) : this.key),
         compareAndSet: async (_key, expected, value, lock) => {
           if (this.locks.get(lock.name) !== lock.owner) return { ok: false, lockLost: true };
           if (this.key !== expected) return { ok: false, lockLost: false, current: this.key };
@@ -180,8 +241,12 @@ export class World {
           return true;
         },
         lockHolder: async (name) => this.locks.get(name) ?? null,
-        lockState: async (name) => (this.locks.has(name) ? { holder: this.locks.get(name) as string, ttlMs: 30_000 } : null),
-        deploying: async () => [...this.locks.keys()].filter((n) => n.startsWith('docker-hot-deploy:lock:')).map((n) => n.slice('docker-hot-deploy:lock:'.length)),
+        lockState: async (name) =>
+          this.locks.has(name) ? { holder: this.locks.get(name) as string, ttlMs: 30_000 } : null,
+        deploying: async () =>
+          [...this.locks.keys()]
+            .filter((n) => n.startsWith('docker-hot-deploy:lock:'))
+            .map((n) => n.slice('docker-hot-deploy:lock:'.length)),
         unlock: async (name, owner) => {
           if (this.locks.get(name) !== owner) return false;
           this.calls.push(`unlock ${name}`);
@@ -195,15 +260,31 @@ export class World {
         probe: async (): Promise<ProbeResult> => {
           this.applyRenders();
           this.calls.push(`probe :${this.routedPort}`);
-          const live = this.containers.find((c) => c.state === 'running' && c.hostPorts.includes(this.routedPort ?? -1));
-          return this.routedPort ? { status: live ? (live.id === 'newid' ? this.newStatus : 200) : 502, upstream: `127.0.0.1:${this.routedPort}` } : { status: 502, upstream: 'app' };
+          const live = this.containers.find(
+            (c) => c.state === 'running' && c.hostPorts.includes(this.routedPort ?? -1),
+          );
+          return this.routedPort
+            ? {
+                status: live ? (live.id === 'newid' ? this.newStatus : 200) : 502,
+                upstream: `127.0.0.1:${this.routedPort}`,
+              }
+            : { status: 502, upstream: 'app' };
         },
       },
     };
   }
 
   container(id: string, port: number, extra: Partial<ContainerSummary> = {}): ContainerSummary {
-    return { id, name: `web-${id}`, state: 'running', labels: { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': DEPLOYMENT }, image: 'registry.example.com/web:1', imageId: 'i1', hostPorts: [port], ...extra };
+    return {
+      id,
+      name: `web-${id}`,
+      state: 'running',
+      labels: { 'docker-hot-deploy.app': 'web', 'docker-hot-deploy.deployment': DEPLOYMENT },
+      image: 'registry.example.com/web:1',
+      imageId: 'i1',
+      hostPorts: [port],
+      ...extra,
+    };
   }
 
   serving(port: number): void {

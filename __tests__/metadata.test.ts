@@ -10,7 +10,9 @@ import { DEFAULTS } from '../src/config/inputs.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const validator = join(root, 'node_modules/.bin/action-validator');
-const validate = (file: string): void => { execFileSync(validator, [file], { stdio: 'pipe' }); };
+const validate = (file: string): void => {
+  execFileSync(validator, [file], { stdio: 'pipe' });
+};
 
 interface ActionYml {
   description: string;
@@ -47,14 +49,32 @@ describe('schemas', () => {
 function readmeTable(heading: string): string[][] {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? '';
-  return section.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()));
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    );
 }
 const unticked = (cell: string): string => cell.replace(/^`|`$/g, '');
 
 describe('README and action.yml agree', () => {
   test('inputs: names, order, required, defaults and descriptions', () => {
-    const rows = readmeTable('Inputs').map(([name, required, dflt, description]) => ({ name: unticked(name), required: required === 'yes', default: unticked(dflt), description }));
-    const fromAction = Object.entries(action.inputs).map(([name, i]) => ({ name, required: i.required === true, default: i.default ?? '', description: i.description }));
+    const rows = readmeTable('Inputs').map(([name, required, dflt, description]) => ({
+      name: unticked(name),
+      required: required === 'yes',
+      default: unticked(dflt),
+      description,
+    }));
+    const fromAction = Object.entries(action.inputs).map(([name, i]) => ({
+      name,
+      required: i.required === true,
+      default: i.default ?? '',
+      description: i.description,
+    }));
     expect(rows).toEqual(fromAction);
   });
 
@@ -64,11 +84,17 @@ describe('README and action.yml agree', () => {
   });
 
   test('src/config/action-inputs.ts, which the code and the CLI read, is what action.yml says', () => {
-    expect(() => execFileSync(process.execPath, [join(root, 'scripts/generate-inputs.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, [join(root, 'scripts/generate-inputs.mjs'), '--check'], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   test('the code applies the same defaults as action.yml', () => {
-    const fromAction = Object.fromEntries(Object.entries(action.inputs).filter(([, i]) => i.default !== undefined).map(([n, i]) => [n, i.default]));
+    const fromAction = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([, i]) => i.default !== undefined)
+        .map(([n, i]) => [n, i.default]),
+    );
     expect(DEFAULTS).toEqual(fromAction);
   });
 
@@ -76,9 +102,17 @@ describe('README and action.yml agree', () => {
     expect(action.description.length).toBeLessThan(125);
     expect(action.branding).toEqual({ icon: 'refresh-cw', color: 'green' });
     // The schema the validator carries holds GitHub's colours and Feather icons: it refuses others.
-    for (const [field, bad] of [['icon', 'not-a-feather-icon'], ['color', 'teal']]) {
+    for (const [field, bad] of [
+      ['icon', 'not-a-feather-icon'],
+      ['color', 'teal'],
+    ]) {
       const copy = join(mkdtempSync(join(tmpdir(), 'dhd-branding-')), 'action.yml');
-      writeFileSync(copy, actionText.replace(/^(\s+using:) node24$/m, '$1 node20').replace(new RegExp(`^(  ${field}:) .*$`, 'm'), `$1 ${bad}`));
+      writeFileSync(
+        copy,
+        actionText
+          .replace(/^(\s+using:) node24$/m, '$1 node20')
+          .replace(new RegExp(`^(  ${field}:) .*$`, 'm'), `$1 ${bad}`),
+      );
       expect(() => validate(copy)).toThrow();
     }
   });
@@ -89,26 +123,45 @@ describe('README and action.yml agree', () => {
     const entryOnly = mkdtempSync(join(tmpdir(), 'dhd-post-'));
     for (const file of ['index.js', 'package.json']) copyFileSync(join(root, 'dist/post', file), join(entryOnly, file));
     const post = (env: Record<string, string>): ReturnType<typeof spawnSync> =>
-      spawnSync(process.execPath, [join(entryOnly, 'index.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+      spawnSync(process.execPath, [join(entryOnly, 'index.js')], {
+        env: { PATH: process.env.PATH, ...env },
+        encoding: 'utf8',
+      });
     expect(post({ STATE_finished: 'true' })).toMatchObject({ status: 0, stdout: '', stderr: '' });
     // Without that state it needs the cleanup's chunk, which this copy lacks.
     expect(post({}).stderr).toMatch(/Cannot find module/);
   });
 
   test('dist/ holds only what a Linux runner executes', () => {
-    const files = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const files = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+      );
     // Besides each entry, the chunks ncc splits off for what only some runs load (import()).
     const chunks = /^dist\/(?:(?:cli|post)\/)?\d+\.index\.js$/;
-    expect(files('dist').filter((f) => !chunks.test(f)).sort())
-      .toEqual(['dist/cli/index.js', 'dist/cli/package.json', 'dist/index.js', 'dist/licenses.txt', 'dist/package.json', 'dist/post/index.js', 'dist/post/package.json']);
+    expect(
+      files('dist')
+        .filter((f) => !chunks.test(f))
+        .sort(),
+    ).toEqual([
+      'dist/cli/index.js',
+      'dist/cli/package.json',
+      'dist/index.js',
+      'dist/licenses.txt',
+      'dist/package.json',
+      'dist/post/index.js',
+      'dist/post/package.json',
+    ]);
   });
 });
 
 describe("the README's host setup fits the example files", () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   // The host setup the README's quick start links to.
-  const setup = readFileSync(join(root, 'docs/host-setup.md'), 'utf8').split('# Host setup (Debian/Ubuntu)')[1].split('```sh')[1].split('```')[0];
+  const setup = readFileSync(join(root, 'docs/host-setup.md'), 'utf8')
+    .split('# Host setup (Debian/Ubuntu)')[1]
+    .split('```sh')[1]
+    .split('```')[0];
   // `cp examples/host/X DEST/` and `install -m 755 examples/host/X DEST/` lines: where each file lands.
   const placed = new Map<string, string>();
   for (const m of setup.matchAll(/^(?:cp|install -m \d+) (examples\/host\/\S+) (\S+)$/gm)) {
@@ -118,9 +171,19 @@ describe("the README's host setup fits the example files", () => {
   const example = (path: string): string => readFileSync(join(root, 'examples/host', path), 'utf8');
 
   test('every file it copies exists, and every example file is placed', () => {
-    const files = ['confd/conf.d/app.toml', 'confd/templates/app-upstream.conf.tmpl', 'bin/dhd-check-upstream', 'systemd/confd.service',
-      'nginx/app-upstream.conf', 'nginx/app-upstream-header.conf', 'nginx/app-upstream-log.conf', 'nginx/app-proxy.conf', 'nginx/app-site.conf',
-      'redis/keyspace-events.conf', 'redis/persistence.conf'];
+    const files = [
+      'confd/conf.d/app.toml',
+      'confd/templates/app-upstream.conf.tmpl',
+      'bin/dhd-check-upstream',
+      'systemd/confd.service',
+      'nginx/app-upstream.conf',
+      'nginx/app-upstream-header.conf',
+      'nginx/app-upstream-log.conf',
+      'nginx/app-proxy.conf',
+      'nginx/app-site.conf',
+      'redis/keyspace-events.conf',
+      'redis/persistence.conf',
+    ];
     expect([...placed.keys()].sort()).toEqual(files.sort());
     for (const file of placed.keys()) expect(existsSync(join(root, 'examples/host', file))).toBe(true);
   });

@@ -34,7 +34,16 @@ import { parseArgs } from 'node:util';
 import { NODE24, runPost, startAction, type ActionRun } from '../test/support/action.js';
 import { describeLoad, startLoad, type Load, type LoadKind, type LoadReport } from '../test/support/load.js';
 import { resetServers, serverImage, servers, serversInputs } from '../test/support/servers.js';
-import { image, nginxGet, resetStack, stackInfo, stackInputs, stackScript, waitFor, type StackInfo } from '../test/support/stack.js';
+import {
+  image,
+  nginxGet,
+  resetStack,
+  stackInfo,
+  stackInputs,
+  stackScript,
+  waitFor,
+  type StackInfo,
+} from '../test/support/stack.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,21 +73,56 @@ const stack = stackInfo();
 
 type LoadCounts = Pick<LoadReport, 'sent' | 'non2xx' | 'connectionErrors' | 'errorMessages'>;
 interface DeployMeasure {
-  wall: number; switchSeconds?: number; phases?: Record<string, number>; sshConnections?: number; remoteCommands?: number;
-  firstLogMs?: number; switchBack?: number;
+  wall: number;
+  switchSeconds?: number;
+  phases?: Record<string, number>;
+  sshConnections?: number;
+  remoteCommands?: number;
+  firstLogMs?: number;
+  switchBack?: number;
 }
 /** A deploy of a row: with the machine's CPU time, without the load's, and what the load got while it ran. */
-interface MeasuredDeploy extends DeployMeasure { cpuSeconds: number; load: LoadCounts }
-interface Row { method: string; kind: LoadKind; deploys: MeasuredDeploy[] }
+interface MeasuredDeploy extends DeployMeasure {
+  cpuSeconds: number;
+  load: LoadCounts;
+}
+interface Row {
+  method: string;
+  kind: LoadKind;
+  deploys: MeasuredDeploy[];
+}
 
 // Asynchronous: the load generator shares this process and must keep sending.
 const run = promisify(execFile);
-const ssh = async (command: string): Promise<string> => (await run('ssh', [
-  '-p', String(stack.sshPort), '-i', stack.privateKeyPath, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
-  '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${stack.username}@${stack.host}`, command,
-], { encoding: 'utf8' })).stdout.trim();
-const sshdAccepted = (): number => readFileSync(`${stack.dir}/sshd.log`, 'utf8').split('\n').filter((l) => l.includes('Accepted publickey')).length;
-const redisSet = (value: string): Promise<string> => ssh(`redis-cli -p ${stack.redisPort} SET ${stack.redisKey} ${value}`);
+const ssh = async (command: string): Promise<string> =>
+  (
+    await run(
+      'ssh',
+      [
+        '-p',
+        String(stack.sshPort),
+        '-i',
+        stack.privateKeyPath,
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+        `${stack.username}@${stack.host}`,
+        command,
+      ],
+      { encoding: 'utf8' },
+    )
+  ).stdout.trim();
+const sshdAccepted = (): number =>
+  readFileSync(`${stack.dir}/sshd.log`, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('Accepted publickey')).length;
+const redisSet = (value: string): Promise<string> =>
+  ssh(`redis-cli -p ${stack.redisPort} SET ${stack.redisKey} ${value}`);
 
 /** CPU time the whole machine spent (every core, every process: the servers' dockerd and the load too). */
 function machineCpuSeconds(): number {
@@ -105,10 +149,14 @@ async function actionDeploy(version: string, several = false, main?: string): Pr
   const sshBefore = sshdAccepted();
   const started = Date.now();
   const bake = { 'bake-time': BAKE_TIME, 'access-log': stack.accessLog };
-  const inputs = several ? serversInputs({ image: serverImage(version), ...bake }) : stackInputs({ image: image(version), ...bake });
+  const inputs = several
+    ? serversInputs({ image: serverImage(version), ...bake })
+    : stackInputs({ image: image(version), ...bake });
   const running = startAction(inputs, { RUNNER_DEBUG: '1' }, main);
   let firstLogMs: number | undefined;
-  running.child.stdout?.once('data', () => { firstLogMs = Date.now() - started; });
+  running.child.stdout?.once('data', () => {
+    firstLogMs = Date.now() - started;
+  });
   const run: ActionRun = await running.done;
   if (run.code !== 0) throw new Error(`action deploy failed:\n${run.stdout}`);
   return {
@@ -123,34 +171,58 @@ async function actionDeploy(version: string, several = false, main?: string): Pr
 
 /** The broken version, baked for 30 s: it must be switched back, and how fast (users' bad answers: the deploy's load). */
 async function bakeOutDeploy(): Promise<DeployMeasure> {
-  const run = await startAction(stackInputs({
-    image: image('broken'), 'bake-time': '30s', 'access-log': stack.accessLog, 'health-path': '/cgi-bin/health', 'probe-url': 'http://127.0.0.1/cgi-bin/health',
-  })).done;
-  const switchBack = /From the first failing signal to nginx serving the previous version again: ([\d.]+) s/.exec(run.stdout)?.[1];
-  if (run.code === 0 || switchBack === undefined) throw new Error(`the broken version was not baked out:\n${run.stdout}`);
+  const run = await startAction(
+    stackInputs({
+      image: image('broken'),
+      'bake-time': '30s',
+      'access-log': stack.accessLog,
+      'health-path': '/cgi-bin/health',
+      'probe-url': 'http://127.0.0.1/cgi-bin/health',
+    }),
+  ).done;
+  const switchBack = /From the first failing signal to nginx serving the previous version again: ([\d.]+) s/.exec(
+    run.stdout,
+  )?.[1];
+  if (run.code === 0 || switchBack === undefined)
+    throw new Error(`the broken version was not baked out:\n${run.stdout}`);
   return { wall: run.wallSeconds, switchBack: Number(switchBack) };
 }
 
 async function naiveDeploy(version: string): Promise<DeployMeasure> {
   const started = Date.now();
-  await ssh(`docker pull -q ${image(version)} >/dev/null && docker rm -f hello-naive >/dev/null 2>&1; docker run -d --name hello-naive --label docker-hot-deploy.app=hello -p 127.0.0.1:${NAIVE_PORT}:8080 ${image(version)} >/dev/null`);
+  await ssh(
+    `docker pull -q ${image(version)} >/dev/null && docker rm -f hello-naive >/dev/null 2>&1; docker run -d --name hello-naive --label docker-hot-deploy.app=hello -p 127.0.0.1:${NAIVE_PORT}:8080 ${image(version)} >/dev/null`,
+  );
   return { wall: (Date.now() - started) / 1000 };
 }
 
 async function fixedSleepDeploy(version: string): Promise<DeployMeasure> {
   const started = Date.now();
   const old = await ssh('docker ps -q --filter label=docker-hot-deploy.app=hello');
-  const id = await ssh(`docker pull -q ${image(version)} >/dev/null && docker run -d --label docker-hot-deploy.app=hello -p 127.0.0.1::8080 ${image(version)}`);
+  const id = await ssh(
+    `docker pull -q ${image(version)} >/dev/null && docker run -d --label docker-hot-deploy.app=hello -p 127.0.0.1::8080 ${image(version)}`,
+  );
   const port = (await ssh(`docker port ${id} 8080/tcp | head -1`)).split(':').pop() ?? '';
   const written = Date.now();
   await redisSet(port);
   // Measured from outside, not by the script: when nginx first answered from the new port.
   let switchSeconds: number | undefined;
-  const watch = waitFor('nginx on the new port', async () => (await nginxGet()).upstream === `127.0.0.1:${port}`, SLEEP_S * 1000)
-    .then(() => { switchSeconds = (Date.now() - written) / 1000; }, () => undefined);
+  const watch = waitFor(
+    'nginx on the new port',
+    async () => (await nginxGet()).upstream === `127.0.0.1:${port}`,
+    SLEEP_S * 1000,
+  ).then(
+    () => {
+      switchSeconds = (Date.now() - written) / 1000;
+    },
+    () => undefined,
+  );
   await sleep(SLEEP_S * 1000);
   await watch;
-  if (old) await ssh(`docker stop ${old.split('\n').join(' ')} >/dev/null && docker rm ${old.split('\n').join(' ')} >/dev/null`);
+  if (old)
+    await ssh(
+      `docker stop ${old.split('\n').join(' ')} >/dev/null && docker rm ${old.split('\n').join(' ')} >/dev/null`,
+    );
   return { wall: (Date.now() - started) / 1000, switchSeconds };
 }
 
@@ -186,7 +258,8 @@ function useBed(size: number): void {
   if (bedSize() === size) return;
   const stackDir = new URL('../test/stack', import.meta.url).pathname;
   execFileSync('bash', ['-c', 'source "$0/lib.sh" && source "$0/servers.sh" && need_root && stop_servers', stackDir], {
-    env: { ...process.env, DHD_NGINX: stackInfo().nginxSetup }, stdio: 'inherit',
+    env: { ...process.env, DHD_NGINX: stackInfo().nginxSetup },
+    stdio: 'inherit',
   });
   if (size > 0) stackScript('up.sh', ['--servers', String(size)], undefined, 'inherit');
 }
@@ -211,7 +284,13 @@ const METHODS: Record<string, Method> = {
   },
   'action-no-reload': { deploy: (v) => actionDeploy(v), setUp: () => v2Serving(), nginxSetup: 'no-reload' },
   'action-3': { deploy: (v) => actionDeploy(v, true), setUp: () => v2Serving(true), onBed: true },
-  'fixed-sleep': { deploy: fixedSleepDeploy, setUp: async () => { await resetStack(); await fixedSleepDeploy('v2'); } },
+  'fixed-sleep': {
+    deploy: fixedSleepDeploy,
+    setUp: async () => {
+      await resetStack();
+      await fixedSleepDeploy('v2');
+    },
+  },
   'bake-out': { deploy: bakeOutDeploy, setUp: () => v2Serving() },
 };
 /** Measured in turns under one load: the headline ratio is theirs, per pair. */
@@ -221,12 +300,20 @@ const PAIR = ['action', 'naive'];
 function total(counts: LoadCounts[]): LoadCounts {
   const sum = (f: (c: LoadCounts) => number): number => counts.reduce((n, c) => n + f(c), 0);
   const errorMessages: Record<string, number> = {};
-  for (const c of counts) for (const [k, v] of Object.entries(c.errorMessages)) errorMessages[k] = (errorMessages[k] ?? 0) + v;
+  for (const c of counts)
+    for (const [k, v] of Object.entries(c.errorMessages)) errorMessages[k] = (errorMessages[k] ?? 0) + v;
   for (const [k, v] of Object.entries(errorMessages)) if (v === 0) delete errorMessages[k];
-  return { sent: sum((c) => c.sent), non2xx: sum((c) => c.non2xx), connectionErrors: sum((c) => c.connectionErrors), errorMessages };
+  return {
+    sent: sum((c) => c.sent),
+    non2xx: sum((c) => c.non2xx),
+    connectionErrors: sum((c) => c.connectionErrors),
+    errorMessages,
+  };
 }
 const scaled = (c: LoadCounts, k: number): LoadCounts => ({
-  sent: c.sent * k, non2xx: c.non2xx * k, connectionErrors: c.connectionErrors * k,
+  sent: c.sent * k,
+  non2xx: c.non2xx * k,
+  connectionErrors: c.connectionErrors * k,
   errorMessages: Object.fromEntries(Object.entries(c.errorMessages).map(([m, n]) => [m, n * k])),
 });
 const countsNow = (loads: Load[]): LoadCounts => total(loads.map((l) => l.report()));
@@ -234,7 +321,15 @@ const failed = (c: LoadCounts): number => c.non2xx + c.connectionErrors;
 
 /** The load on `urls`: the same total rate split across them (several servers' nginx). */
 const startLoads = (urls: string[], kind: LoadKind): Load[] =>
-  urls.map((url) => startLoad({ url, kind, ratePerSecond: RATE / urls.length, workers: Math.ceil(16 / urls.length), maxMs: 30 * 60_000 }));
+  urls.map((url) =>
+    startLoad({
+      url,
+      kind,
+      ratePerSecond: RATE / urls.length,
+      workers: Math.ceil(16 / urls.length),
+      maxMs: 30 * 60_000,
+    }),
+  );
 
 /** One deploy of v1 from v2 serving, with what the machine and the load went through while it ran. */
 async function measuredDeploy(method: string, loads: Load[]): Promise<MeasuredDeploy> {
@@ -272,7 +367,8 @@ async function measuredInTurns(group: string[], kind: LoadKind): Promise<Row[]> 
  * the bed's last, so that it starts once and nothing else runs beside the single-server rows. */
 function groupsOf(methods: string[]): string[][] {
   const unknown = methods.filter((m) => !METHODS[m]);
-  if (unknown.length) throw new Error(`unknown methods: ${unknown.join(', ')} (known: ${Object.keys(METHODS).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`unknown methods: ${unknown.join(', ')} (known: ${Object.keys(METHODS).join(', ')})`);
   const paired = PAIR.every((m) => methods.includes(m));
   const groups = [...(paired ? [PAIR] : []), ...methods.filter((m) => !(paired && PAIR.includes(m))).map((m) => [m])];
   return [...groups.filter((g) => !METHODS[g[0]].onBed), ...groups.filter((g) => METHODS[g[0]].onBed)];
@@ -293,7 +389,8 @@ function quantile(xs: number[], q: number): number {
   return s[below] + (s[Math.min(below + 1, s.length - 1)] - s[below]) * (at - below);
 }
 const median = (xs: number[]): number => quantile(xs, 0.5);
-const stats = (xs: number[]): string => (xs.length ? `${Math.min(...xs).toFixed(2)} / ${median(xs).toFixed(2)} / ${Math.max(...xs).toFixed(2)}` : 'n/a');
+const stats = (xs: number[]): string =>
+  xs.length ? `${Math.min(...xs).toFixed(2)} / ${median(xs).toFixed(2)} / ${Math.max(...xs).toFixed(2)}` : 'n/a';
 /** Per-pair ratios: the median, the middle half and the extremes. */
 function ratioSpread(ratios: number[]): string {
   const at = (q: number): string => quantile(ratios, q).toFixed(3);
@@ -339,7 +436,9 @@ function buildRef(ref: string): { main: string; remove: () => void } {
   const repo = new URL('..', import.meta.url).pathname;
   const dir = mkdtempSync(join(tmpdir(), 'dhd-compare-'));
   execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: repo, stdio: 'ignore' });
-  const remove = (): void => { execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: repo, stdio: 'ignore' }); };
+  const remove = (): void => {
+    execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: repo, stdio: 'ignore' });
+  };
   try {
     symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
     execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: 'ignore' });
@@ -360,7 +459,8 @@ async function compare(ref: string, pairs: number): Promise<void> {
     useBed(0);
     useNginxSetup(setupAtStart);
     for (let i = 0; i < STARTUP_RUNS; i += 1) {
-      for (const which of turn(i, ['this', 'ref'] as const)) startMs[which].push(await mainWithoutInputs(mainOf(which)));
+      for (const which of turn(i, ['this', 'ref'] as const))
+        startMs[which].push(await mainWithoutInputs(mainOf(which)));
     }
     await v2Serving();
     let deploys = 0;
@@ -369,7 +469,7 @@ async function compare(ref: string, pairs: number): Promise<void> {
       for (const which of turn(i, ['this', 'ref'] as const)) {
         deploys += 1;
         pair[which] = await actionDeploy(deploys % 2 === 0 ? 'v2' : 'v1', false, mainOf(which));
-        measured[which].push(pair[which] as DeployMeasure);
+        measured[which].push(pair[which]);
       }
       ratios.push((pair.this as DeployMeasure).wall / (pair.ref as DeployMeasure).wall);
       process.stdout.write('.');
@@ -377,18 +477,23 @@ async function compare(ref: string, pairs: number): Promise<void> {
   } finally {
     other.remove();
   }
-  const med = (which: 'this' | 'ref', f: (d: DeployMeasure) => number | undefined): string => median(measured[which].map((d) => f(d) ?? 0)).toFixed(2);
+  const med = (which: 'this' | 'ref', f: (d: DeployMeasure) => number | undefined): string =>
+    median(measured[which].map((d) => f(d) ?? 0)).toFixed(2);
   const lines = [
     ['deploy wall s (median)', (d: DeployMeasure) => d.wall],
     ['switch s (median)', (d: DeployMeasure) => d.switchSeconds],
     ...PHASES.map((p) => [`phase ${p} s`, (d: DeployMeasure) => d.phases?.[p]] as const),
   ] as const;
-  console.log(`\n${pairs} pairs, deploys taking turns on the idle stack (${stackInfo().nginxSetup} setup, bake-time ${BAKE_TIME}, `
-    + 'no load, no simulated servers)\n');
+  console.log(
+    `\n${pairs} pairs, deploys taking turns on the idle stack (${stackInfo().nginxSetup} setup, bake-time ${BAKE_TIME}, ` +
+      'no load, no simulated servers)\n',
+  );
   console.log(`| what | this build | ${ref} |\n| --- | ---: | ---: |`);
   for (const [what, f] of lines) console.log(`| ${what} | ${med('this', f)} | ${med('ref', f)} |`);
   const startMedian = (which: 'this' | 'ref'): string => median(startMs[which]).toFixed(0);
-  console.log(`| dist/index.js without inputs: start to exit ms (median of ${STARTUP_RUNS}) | ${startMedian('this')} | ${startMedian('ref')} |`);
+  console.log(
+    `| dist/index.js without inputs: start to exit ms (median of ${STARTUP_RUNS}) | ${startMedian('this')} | ${startMedian('ref')} |`,
+  );
   console.log(`\nWall time, this build / ${ref}, per pair: ${ratioSpread(ratios)}`);
 }
 
@@ -419,7 +524,7 @@ await leavingStackAsFound(async () => {
     const groupRows: Row[] = [];
     for (const kind of KINDS) {
       process.stdout.write(`${group.join(' and ')} under ${kind} load `);
-      groupRows.push(...await measuredInTurns(group, kind));
+      groupRows.push(...(await measuredInTurns(group, kind)));
       process.stdout.write(' done\n');
     }
     // A method's rows together in the table.
@@ -430,14 +535,20 @@ await leavingStackAsFound(async () => {
 const rowsOf = (method: string): Row[] => results.filter((r) => r.method === method);
 const deploysOf = (method: string): MeasuredDeploy[] => rowsOf(method).flatMap((r) => r.deploys);
 const loadOf = (r: Row): LoadCounts => total(r.deploys.map((d) => d.load));
-const rows = results.filter((r) => r.method !== 'bake-out').map((r) => {
-  const switches = r.deploys.map((d) => d.switchSeconds).filter((x): x is number => x !== undefined);
-  const load = loadOf(r);
-  const errors = Object.entries(load.errorMessages).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `| ${r.method} | ${r.kind} | ${stats(r.deploys.map((d) => d.wall))} | ${median(r.deploys.map((d) => d.cpuSeconds)).toFixed(2)} `
-    + `| ${r.method === 'naive' ? 'n/a (no switch)' : stats(switches)} | ${load.sent} | ${load.non2xx} `
-    + `| ${load.connectionErrors}${errors ? ` (${errors})` : ''} |`;
-});
+const rows = results
+  .filter((r) => r.method !== 'bake-out')
+  .map((r) => {
+    const switches = r.deploys.map((d) => d.switchSeconds).filter((x): x is number => x !== undefined);
+    const load = loadOf(r);
+    const errors = Object.entries(load.errorMessages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    return (
+      `| ${r.method} | ${r.kind} | ${stats(r.deploys.map((d) => d.wall))} | ${median(r.deploys.map((d) => d.cpuSeconds)).toFixed(2)} ` +
+      `| ${r.method === 'naive' ? 'n/a (no switch)' : stats(switches)} | ${load.sent} | ${load.non2xx} ` +
+      `| ${load.connectionErrors}${errors ? ` (${errors})` : ''} |`
+    );
+  });
 const baselineRows = baselines.map((b) => {
   const ms = b.answers.map((a) => a.ms);
   return `| ${b.kind} | ${b.sent} | ${b.non2xx} | ${b.connectionErrors} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} |`;
@@ -450,14 +561,22 @@ const pairRatios = rowsOf('action').flatMap((a) => {
 });
 const actionDeploys = deploysOf('action');
 const fleetDeploys = deploysOf('action-3');
-const phaseMedian = (deploys: DeployMeasure[], p: string): string => (deploys.length ? `${median(deploys.map((d) => d.phases?.[p] ?? 0)).toFixed(2)} s` : 'n/a');
+const phaseMedian = (deploys: DeployMeasure[], p: string): string =>
+  deploys.length ? `${median(deploys.map((d) => d.phases?.[p] ?? 0)).toFixed(2)} s` : 'n/a';
 const phaseRows = PHASES.map((p) => `| ${p} | ${phaseMedian(actionDeploys, p)} | ${phaseMedian(fleetDeploys, p)} |`);
 const walls = (method: string): number[] => deploysOf(method).map((d) => d.wall);
-const ratioOf = (a: string, b: string): string => (walls(a).length && walls(b).length ? (median(walls(a)) / median(walls(b))).toFixed(2) : 'n/a');
+const ratioOf = (a: string, b: string): string =>
+  walls(a).length && walls(b).length ? (median(walls(a)) / median(walls(b))).toFixed(2) : 'n/a';
 const switchesOf = (method: string): number[] => deploysOf(method).map((d) => d.switchSeconds ?? 0);
-const resetsOf = (method: string): number => rowsOf(method).filter((r) => r.kind === 'keep-alive').reduce((n, r) => n + loadOf(r).connectionErrors, 0);
-const bakeOutRows = rowsOf('bake-out').map((r) => `| ${r.kind} | ${r.deploys.length} | ${stats(r.deploys.map((d) => d.switchBack ?? 0))} `
-  + `| ${stats(r.deploys.map((d) => failed(d.load)))} | ${stats(r.deploys.map((d) => d.wall))} |`);
+const resetsOf = (method: string): number =>
+  rowsOf(method)
+    .filter((r) => r.kind === 'keep-alive')
+    .reduce((n, r) => n + loadOf(r).connectionErrors, 0);
+const bakeOutRows = rowsOf('bake-out').map(
+  (r) =>
+    `| ${r.kind} | ${r.deploys.length} | ${stats(r.deploys.map((d) => d.switchBack ?? 0))} ` +
+    `| ${stats(r.deploys.map((d) => failed(d.load)))} | ${stats(r.deploys.map((d) => d.wall))} |`,
+);
 const cpu = cpus();
 const report = `# Benchmarks
 
@@ -472,8 +591,12 @@ Each row: ${DEPLOYS} deploys of v1, each from v2 serving with v1's image cached,
 (set up the row's own way, not measured: for the action, a deploy of v1 then v2, as after a reset one deploy
 alone would prune v1's image). A deploy's requests and failures are the load's answers from its start until
 ${SETTLE_MS / 1000} s after it ended; its CPU time is the machine's (/proc/stat: every core, every process)
-minus the benchmark process's own, which is the load generator's.${pairRatios.length ? ` The action and naive rows were
-measured in turns (action, naive, then naive, action, ...) under one load, so that each pair saw the same machine.` : ''}
+minus the benchmark process's own, which is the load generator's.${
+  pairRatios.length
+    ? ` The action and naive rows were
+measured in turns (action, naive, then naive, action, ...) under one load, so that each pair saw the same machine.`
+    : ''
+}
 
 ## The load alone
 
@@ -482,24 +605,40 @@ ${BASELINE_MS / 1000} s of the load with v2 serving and no deploy: what the mach
 | load | requests | non-2xx | connection errors | latency p50 ms | latency p99 ms |
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${baselineRows.join('\n')}
-${baselineFailures ? `
+${
+  baselineFailures
+    ? `
 **The load alone failed ${baselineFailures} requests: this machine does not keep up with ${RATE} requests/s, and the rows below measure that, not the deploys.**
-` : ''}
+`
+    : ''
+}
 ## Deploys
 
 | method | load | deploy wall s (min / median / max) | machine CPU s per deploy, without the load (median) | switch s (min / median / max) | requests | non-2xx | connection errors |
 | --- | --- | --- | ---: | --- | ---: | ---: | ---: |
 ${rows.join('\n')}
 
-${pairRatios.length ? `Deploy wall time, this action / naive script, per pair: ${ratioSpread(pairRatios)}.
-` : ''}${switchesOf('action').length && switchesOf('action-no-reload').length ? `Median switch, ${setupAtStart} setup / no-reload setup: **${median(switchesOf('action')).toFixed(2)} s / ${median(switchesOf('action-no-reload')).toFixed(2)} s**;
+${
+  pairRatios.length
+    ? `Deploy wall time, this action / naive script, per pair: ${ratioSpread(pairRatios)}.
+`
+    : ''
+}${
+  switchesOf('action').length && switchesOf('action-no-reload').length
+    ? `Median switch, ${setupAtStart} setup / no-reload setup: **${median(switchesOf('action')).toFixed(2)} s / ${median(switchesOf('action-no-reload')).toFixed(2)} s**;
 kept-alive requests lost: **${resetsOf('action')} / ${resetsOf('action-no-reload')}**.
-` : ''}${fleetDeploys.length ? `Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
+`
+    : ''
+}${
+  fleetDeploys.length
+    ? `Median deploy wall time, three servers / one server: **${ratioOf('action-3', 'action')}**.
 The three simulated servers share this machine's ${cpu.length} cores: a deploy's CPU time (most of it Docker's:
 dockerd, containerd, runc and the docker CLI, per server) bounds how fast three can go side by side here.
 Three servers' median CPU time over ${cpu.length} cores is **${(median(fleetDeploys.map((d) => d.cpuSeconds)) / cpu.length).toFixed(2)} s**:
 no deploy of three servers can take less wall time on this machine. On three real servers each has its own cores.
-` : ''}
+`
+    : ''
+}
 - *naive*: \`ssh; docker pull; docker rm -f; docker run\` on the same port: requests fail between
   the old process stopping and the new one listening.
 - *fixed-sleep*: start on a new port, write the key, sleep ${SLEEP_S} s, stop the old container; its switch
@@ -512,7 +651,9 @@ no deploy of three servers can take less wall time on this machine. On three rea
   the load split across their nginx; its switch is the first server's. Prepare and retire run side by side;
   the switches one after the other.
 
-${bakeOutRows.length ? `## A broken release baked out
+${
+  bakeOutRows.length
+    ? `## A broken release baked out
 
 The version answers 500 on \`/\` while its health path answers; \`bake-time 30s\` with \`access-log\` (nginx's
 dhd_upstream log). Switch back: from the first failing signal the bake saw until nginx was proven on the old
@@ -522,7 +663,9 @@ container again (the deploy's own figure). Bad answers: non-2xx and connection e
 | --- | ---: | --- | --- | --- |
 ${bakeOutRows.join('\n')}
 
-` : ''}## Where this action's time goes (median per phase)
+`
+    : ''
+}## Where this action's time goes (median per phase)
 
 | phase | one server | three servers (last server's) |
 | --- | ---: | ---: |

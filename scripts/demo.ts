@@ -6,7 +6,10 @@ import { image, nginxGet, stackInfo, stackInputs } from '../test/support/stack.j
 
 const step = (m: string): void => console.log(`\n==> ${m}`);
 
-async function deploy(version: string, extra: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof runAction>>> {
+async function deploy(
+  version: string,
+  extra: Record<string, string> = {},
+): Promise<Awaited<ReturnType<typeof runAction>>> {
   const run = await runAction(stackInputs({ image: image(version), ...extra }));
   for (const line of run.stdout.split('\n')) if (line && !line.startsWith('::')) console.log(`    ${line}`);
   if (run.code !== 0) throw new Error(`the deploy of ${version} failed:\n${run.stdout}`);
@@ -18,7 +21,9 @@ if (before.status !== 200 || before.body !== 'v1') {
   step(`nginx serves ${before.status === 200 ? before.body : `HTTP ${before.status}`}: deploying v1 first`);
   await deploy('v1');
 }
-step(`nginx at ${stackInfo().nginxUrl} serves ${(await nginxGet()).body}; starting a load of new connections through it`);
+step(
+  `nginx at ${stackInfo().nginxUrl} serves ${(await nginxGet()).body}; starting a load of new connections through it`,
+);
 const load = startLoad({ url: stackInfo().nginxUrl, kind: 'new-connection' });
 await new Promise((r) => setTimeout(r, 500));
 step(`deploying ${image('v2')} with dist/index.js, as the GitHub runner would, with a 5 s bake reading nginx's log`);
@@ -33,7 +38,11 @@ step('result');
 console.log(`nginx now serves:  ${after.body} (upstream ${after.upstream})`);
 console.log(`requests sent:     ${report.sent}`);
 console.log(`requests failed:   ${failures(report)}  (${describeLoad(report)})`);
-console.log(`answers per version: ${Object.entries(report.bodies).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(
+  `answers per version: ${Object.entries(report.bodies)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 console.log(`switch time:       ${run.outputs['switch-seconds']} s (key write -> nginx proven on the new container)`);
 console.log(`bake:              ${run.outputs.bake}`);
 console.log(`deploy wall time:  ${run.outputs['duration-seconds']} s`);

@@ -7,7 +7,10 @@ import { parse } from 'yaml';
 const root = new URL('..', import.meta.url);
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8'));
 const inputs = Object.entries(action.inputs).map(([name, i]) => ({
-  name, description: i.description, required: i.required === true, ...(i.default === undefined ? {} : { default: String(i.default) }),
+  name,
+  description: i.description,
+  required: i.required === true,
+  ...(i.default === undefined ? {} : { default: String(i.default) }),
 }));
 const text = `// Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
 

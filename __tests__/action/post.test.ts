@@ -9,7 +9,15 @@ jest.unstable_mockModule('@actions/core', () => core);
 jest.unstable_mockModule('../../src/remote/session.js', () => sessionModule);
 const { run: post } = await import('../../src/action/post.js');
 
-const left = (servers: Record<string, Partial<Leftovers>>): string => JSON.stringify(Object.fromEntries(Object.entries(servers).map(([name, l]) => [name, { lock: '', lockOwner: 'me', container: '', switching: false, dockerConfig: '', ...l }])));
+const left = (servers: Record<string, Partial<Leftovers>>): string =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(servers).map(([name, l]) => [
+        name,
+        { lock: '', lockOwner: 'me', container: '', switching: false, dockerConfig: '', ...l },
+      ]),
+    ),
+  );
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -34,12 +42,23 @@ describe('post', () => {
   });
 
   test('a saved state that is not what a deploy writes is not acted on: no connection, a warning', async () => {
-    for (const tampered of [{ lock: 'some:other:key' }, { container: 'web-1; rm -rf ~' }, { dockerConfig: '/home/deploy' }, { container: 'web-1', switching: true, baking: '{"from":1}' }]) {
+    for (const tampered of [
+      { lock: 'some:other:key' },
+      { container: 'web-1; rm -rf ~' },
+      { dockerConfig: '/home/deploy' },
+      { container: 'web-1', switching: true, baking: '{"from":1}' },
+    ]) {
       infos.length = 0;
       Object.assign(state, { servers: left({ server: { lock: LOCK, ...tampered } }) });
       await post();
       expect(opened).toEqual([]);
-      expect(infos).toEqual(expect.arrayContaining([expect.stringMatching(/^warning: The saved state is not what a deploy writes \(.+\): nothing is done on this server\.$/)]));
+      expect(infos).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^warning: The saved state is not what a deploy writes \(.+\): nothing is done on this server\.$/,
+          ),
+        ]),
+      );
     }
   });
 
@@ -67,9 +86,13 @@ describe('post', () => {
 
   test('several servers: each container that may serve is said to stay, naming its server, whatever comes before it', async () => {
     inputs.host = 'a\nb';
-    Object.assign(state, { servers: left({ a: { lock: LOCK }, b: { lock: LOCK, container: 'web-1', switching: true } }) });
+    Object.assign(state, {
+      servers: left({ a: { lock: LOCK }, b: { lock: LOCK, container: 'web-1', switching: true } }),
+    });
     await post();
-    expect(infos).toContainEqual(expect.stringMatching(/^b: The deploy stopped after writing the key: web-1 may be serving and stays/));
+    expect(infos).toContainEqual(
+      expect.stringMatching(/^b: The deploy stopped after writing the key: web-1 may be serving and stays/),
+    );
     expect(opened).not.toContain('discard web-1');
   });
 

@@ -6,8 +6,13 @@ function shellAnswering(...answers: ExecResult[]): RemoteShell & { commands: str
   const commands: string[][] = [];
   return {
     commands,
-    run: async (argv) => { commands.push(argv); return answers.shift() ?? { code: 0, stdout: '', stderr: '' }; },
-    forward: async () => { throw new Error('no forwards here'); },
+    run: async (argv) => {
+      commands.push(argv);
+      return answers.shift() ?? { code: 0, stdout: '', stderr: '' };
+    },
+    forward: async () => {
+      throw new Error('no forwards here');
+    },
     onLost: () => undefined,
     close: async () => undefined,
   };
@@ -15,10 +20,14 @@ function shellAnswering(...answers: ExecResult[]): RemoteShell & { commands: str
 
 describe('discard', () => {
   test('a container between exit and restart refuses the first forced removal: tried again', async () => {
-    const racing = 'Error response from daemon: Could not kill running container 61c0, cannot remove - Container 61c0 is not running';
+    const racing =
+      'Error response from daemon: Could not kill running container 61c0, cannot remove - Container 61c0 is not running';
     const shell = shellAnswering({ code: 1, stdout: '', stderr: racing }, { code: 0, stdout: '', stderr: '' });
     await remoteDockerHost(shell).discard(['61c0']);
-    expect(shell.commands).toEqual([['docker', 'rm', '--force', '--volumes', '61c0'], ['docker', 'rm', '--force', '--volumes', '61c0']]);
+    expect(shell.commands).toEqual([
+      ['docker', 'rm', '--force', '--volumes', '61c0'],
+      ['docker', 'rm', '--force', '--volumes', '61c0'],
+    ]);
   });
 
   test('any other refusal fails at once, naming the command and what Docker said', async () => {

@@ -15,8 +15,20 @@ describe('image references', () => {
     expect(repositoryOf(`ghcr.io/a/b@sha256:${'a'.repeat(64)}`)).toBe('ghcr.io/a/b');
   });
   test('parseImageRef: the parts, or undefined for what Docker would refuse', () => {
-    expect(parseImageRef('ghcr.io/acme/web:1.4.2')).toEqual({ registry: 'ghcr.io', repository: 'ghcr.io/acme/web', name: 'web', tag: '1.4.2', digest: undefined });
-    expect(parseImageRef('acme/web')).toEqual({ registry: 'docker.io', repository: 'acme/web', name: 'web', tag: undefined, digest: undefined });
+    expect(parseImageRef('ghcr.io/acme/web:1.4.2')).toEqual({
+      registry: 'ghcr.io',
+      repository: 'ghcr.io/acme/web',
+      name: 'web',
+      tag: '1.4.2',
+      digest: undefined,
+    });
+    expect(parseImageRef('acme/web')).toEqual({
+      registry: 'docker.io',
+      repository: 'acme/web',
+      name: 'web',
+      tag: undefined,
+      digest: undefined,
+    });
     for (const bad of ['Acme/web', 'web:', 'a b', '-web', 'ghcr.io/Web']) expect(parseImageRef(bad)).toBeUndefined();
   });
 });

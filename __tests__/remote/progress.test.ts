@@ -25,7 +25,9 @@ describe('the progress of a pull', () => {
     progress.feed(redraw(1, 'c004be8e794d: Verifying Checksum ') + redraw(1, 'c004be8e794d: Download complete '));
     progress.feed(redraw(2, '36356066ed85: Extracting  17.27MB/100MB'));
     expect(progress.state).toMatchObject({ done: 1, bytes: 200_000_000 });
-    progress.feed(`${redraw(2, '36356066ed85: Pull complete ')}${redraw(1, 'c004be8e794d: Pull complete ')}\r\nDigest: sha256:ab\r\n`);
+    progress.feed(
+      `${redraw(2, '36356066ed85: Pull complete ')}${redraw(1, 'c004be8e794d: Pull complete ')}\r\nDigest: sha256:ab\r\n`,
+    );
     expect(pullLine(progress.state)).toBe('3/3 layers, 200.0 MB of 200.0 MB');
   });
 
@@ -35,8 +37,10 @@ describe('the progress of a pull', () => {
     expect(progress.state).toMatchObject({ bytes: 512 + 1.5e9, totalBytes: 1049 + 2e9 });
   });
 
-  test('a terminal\'s output as lines, and its last one', () => {
-    expect(withoutRedraws(`${redraw(1, 'a: Pull complete ')}\r\n\r\nError response from daemon: manifest unknown\r\n`)).toBe('a: Pull complete\nError response from daemon: manifest unknown');
+  test("a terminal's output as lines, and its last one", () => {
+    expect(
+      withoutRedraws(`${redraw(1, 'a: Pull complete ')}\r\n\r\nError response from daemon: manifest unknown\r\n`),
+    ).toBe('a: Pull complete\nError response from daemon: manifest unknown');
     expect(lastLine('Migrating 0041\nMigrating 0042_add_index\n\n')).toBe('Migrating 0042_add_index');
     expect(lastLine('')).toBeUndefined();
   });

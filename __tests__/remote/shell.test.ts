@@ -4,9 +4,31 @@ import { shellCommand } from '../../src/remote/shell.js';
 // Every value must reach the command as exactly one literal argument, as the
 // server's shell (sh -c, what sshd runs) parses it.
 const HOSTILE = [
-  'plain', 'with space', 'semi;colon', 'a && touch /tmp/pwned', '$(touch /tmp/pwned)', '`touch /tmp/pwned`',
-  "single'quote", 'double"quote', 'new\nline', '--leading-dash', '-', '', '*', '~root', '#comment', 'a|b', 'x>y',
-  '{port}', '{{json .}}', 'back\\slash', '$HOME', "it's $(id)", 'tab\there', '!bang', 'ünïcödé',
+  'plain',
+  'with space',
+  'semi;colon',
+  'a && touch /tmp/pwned',
+  '$(touch /tmp/pwned)',
+  '`touch /tmp/pwned`',
+  "single'quote",
+  'double"quote',
+  'new\nline',
+  '--leading-dash',
+  '-',
+  '',
+  '*',
+  '~root',
+  '#comment',
+  'a|b',
+  'x>y',
+  '{port}',
+  '{{json .}}',
+  'back\\slash',
+  '$HOME',
+  "it's $(id)",
+  'tab\there',
+  '!bang',
+  'ünïcödé',
 ];
 
 test.each(HOSTILE.map((v) => [v]))('%j arrives as one literal argument', (value) => {

@@ -36962,7 +36962,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 6474:
+/***/ 4672:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36979,7 +36979,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/action-inputs.ts
+;// CONCATENATED MODULE: ./src/config/action-inputs.ts
 // Generated from action.yml by scripts/generate-inputs.mjs (npm run build): do not edit.
 const ACTION_INPUTS = [
     {
@@ -37261,7 +37261,7 @@ const ACTION_INPUTS = [
     }
 ];
 
-;// CONCATENATED MODULE: ./src/upstream.ts
+;// CONCATENATED MODULE: ./src/remote/upstream.ts
 // The contract with confd and nginx, pure: what the action writes to the key
 // (redis-value with the port filled in) and how nginx says which upstream answered.
 /** redis-value with the port filled in. */
@@ -37288,7 +37288,7 @@ function upstreamPort(header) {
     return m ? Number(m[1]) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/bake-rules.ts
+;// CONCATENATED MODULE: ./src/deploy/bake-rules.ts
 // The bake's judgement, pure (README, "The bake"): nginx's upstream
 // log lines parsed, the new version's answers counted, and the verdict on them,
 // on the probes and on the container's own state. bake.ts does the watching.
@@ -37329,12 +37329,24 @@ function accessEntry(line) {
     if (typeof value !== 'object' || value === null)
         return undefined;
     const { msec, upstream, status, request_time: requestTime, request } = value;
-    if (typeof msec !== 'number' || typeof upstream !== 'string' || !Number.isInteger(status) || typeof requestTime !== 'number' || typeof request !== 'string')
+    if (typeof msec !== 'number' ||
+        typeof upstream !== 'string' ||
+        !Number.isInteger(status) ||
+        typeof requestTime !== 'number' ||
+        typeof request !== 'string')
         return undefined;
     return { msec, upstream, status: status, requestTime, request };
 }
 const isServerError = (status) => status !== undefined && status >= 500;
-const noTraffic = () => ({ requests: 0, errors: 0, errorsInARow: 0, byStatus: {}, firstFailures: [], garbage: 0, times: [] });
+const noTraffic = () => ({
+    requests: 0,
+    errors: 0,
+    errorsInARow: 0,
+    byStatus: {},
+    firstFailures: [],
+    garbage: 0,
+    times: [],
+});
 /** Counts the entries the new version (on `port`) answered; nginx's own 502/504 for it count too. */
 function countTraffic(traffic, entries, port) {
     for (const entry of entries) {
@@ -37410,7 +37422,9 @@ function bakeEvidence(report) {
     const lines = [];
     const t = report.traffic;
     if (t) {
-        const statuses = Object.entries(t.byStatus).map(([status, count]) => `${status}: ${count}`).join(', ');
+        const statuses = Object.entries(t.byStatus)
+            .map(([status, count]) => `${status}: ${count}`)
+            .join(', ');
         lines.push(`The new version answered ${t.requests} requests (${statuses || 'none'}).`);
         if (t.firstFailures.length > 0)
             lines.push(`First failing requests: ${t.firstFailures.join('; ')}`);
@@ -37427,7 +37441,7 @@ const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 // EXTERNAL MODULE: ./node_modules/ms/index.js
 var ms = __nccwpck_require__(744);
 var ms_default = /*#__PURE__*/__nccwpck_require__.n(ms);
-;// CONCATENATED MODULE: ./src/image-ref.ts
+;// CONCATENATED MODULE: ./src/remote/image-ref.ts
 // Docker image references, pure: one grammar (distribution/reference) for
 // validating the image input and for every part a deploy needs of a reference.
 const DOMAIN = String.raw `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
@@ -37461,30 +37475,58 @@ const registryOf = (image) => parseImageRef(image)?.registry ?? 'docker.io';
 const appFromImage = (image) => parseImageRef(image)?.name ?? '';
 /** The image a deploy pulled, as Docker runs exactly it whatever its tag names meanwhile: by the
  * registry digest of its repository, or by its local id when it never had one. */
-const pinnedRef = (image, identity) => (identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`);
+const pinnedRef = (image, identity) => identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`;
 
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __nccwpck_require__(5472);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/run-args.ts
+;// CONCATENATED MODULE: ./src/config/run-args.ts
 // The grammar of the run-args input, pure: extra `docker run` options, one
 // argument a line, that may neither override what the deploy sets itself nor
 // smuggle in a word docker would take as the image.
 /** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
 const MANAGED = {
-    '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
-    '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
-    '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
-    '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
-    '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
-    '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
-    '--attach': 'the container runs detached', '-a': 'the container runs detached',
-    '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+    '--detach': 'the container always runs detached',
+    '-d': 'the container always runs detached',
+    '--publish': 'the action publishes container-port on a port of port-range itself',
+    '-p': 'the action publishes container-port on a port of port-range itself',
+    '--publish-all': 'the action publishes container-port on a port of port-range itself',
+    '-P': 'the action publishes container-port on a port of port-range itself',
+    '--name': 'the action names each container',
+    '--rm': 'a retired container is stopped and removed by the action',
+    '--interactive': 'the container runs without a terminal',
+    '-i': 'the container runs without a terminal',
+    '--tty': 'the container runs without a terminal',
+    '-t': 'the container runs without a terminal',
+    '--attach': 'the container runs detached',
+    '-a': 'the container runs detached',
+    '--env-file': 'use the env-file input',
+    '--restart': 'use the restart input',
     '--help': 'docker run --help prints its help and runs nothing (a release command would "succeed" without running)',
 };
 /** docker run options that take no value. */
-const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
-    '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+const FLAGS = new Set([
+    '--detach',
+    '-d',
+    '--init',
+    '--interactive',
+    '-i',
+    '--tty',
+    '-t',
+    '--privileged',
+    '--read-only',
+    '--rm',
+    '--no-healthcheck',
+    '--oom-kill-disable',
+    '--publish-all',
+    '-P',
+    '--quiet',
+    '-q',
+    '--sig-proxy',
+    '--disable-content-trust',
+    '--use-api-socket',
+    '--help',
+]);
 /** Short options that take a value, glued (-v/data:/data) or on the next line. */
 const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
 const OWN_LABEL = /^docker-hot-deploy\./;
@@ -37565,7 +37607,7 @@ function parseRunArgs(lines) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/ssh/hostkey.ts
+;// CONCATENATED MODULE: ./src/remote/ssh/hostkey.ts
 // Host key pinning, pure: OpenSSH known_hosts lines (plain, hashed `|1|`,
 // `[host]:port`, wildcards, @revoked) and `SHA256:` fingerprints.
 
@@ -37579,7 +37621,7 @@ function parseKnownHosts(text) {
         if (!line || line.startsWith('#'))
             return;
         const fields = line.split(/\s+/);
-        const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
+        const marker = fields[0].startsWith('@') ? (fields.shift() ?? '') : '';
         if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
             throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
         }
@@ -37591,7 +37633,7 @@ function parseKnownHosts(text) {
         if (keyTypeOf(key) !== keyType) {
             throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
         }
-        entries.push({ marker: marker, patterns: hosts.split(','), keyType, key });
+        entries.push({ marker, patterns: hosts.split(','), keyType, key });
     });
     return entries;
 }
@@ -37611,7 +37653,10 @@ function hostName(host, port) {
     return port === 22 ? host : `[${host}]:${port}`;
 }
 function globMatches(pattern, name) {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
     return new RegExp(`^${re}$`, 'i').test(name);
 }
 function patternMatches(pattern, name) {
@@ -37659,7 +37704,7 @@ function preferredHostKeyAlgorithms(pins, host, port) {
     return [...new Set(algorithms)];
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/config/inputs.ts
 // Raw action inputs -> one validated, typed config. Pure: the caller supplies
 // the inputs; every problem is reported at once, naming the input, the bad value
 // (unless it is secret) and what is accepted.
@@ -37714,16 +37759,23 @@ function redactUrl(text) {
 }
 /** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
 function parseHostLine(line, defaultPort) {
-    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? ((0,external_node_net_namespaceObject.isIP)(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
+    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ??
+        ((0,external_node_net_namespaceObject.isIP)(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
     const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
     if (m?.[2] && (port < 1 || port > 65535))
         return undefined;
     return isHostAddress(host) && (!line.startsWith('[') || (0,external_node_net_namespaceObject.isIP)(host) === 6) ? { host, port } : undefined;
 }
-/** How a server is named in logs, errors and outputs: as ssh would name it. */
-const serverName = (server) => hostName(server.host, server.port);
+/** Where the deploy's probes go on a server: probe-url through nginx, health-path on the new port. */
+const probeTargets = (config) => ({
+    probeUrl: config.switch.probeUrl,
+    probeHost: config.switch.probeHost,
+    upstreamHeader: config.switch.upstreamHeader,
+    healthPath: config.switch.healthPath,
+    bindAddress: config.container.bindAddress,
+});
 /** A message about one server: it names the server when the deploy has several. */
-const aboutServer = (name, several, message) => (several ? `${name}: ${message}` : message);
+const aboutServer = (name, several, message) => several ? `${name}: ${message}` : message;
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_namespaceObject.isIP)(value) !== 0;
 }
@@ -37764,7 +37816,9 @@ function parseInputs(raw, { deploying = true } = {}) {
     // Connection
     const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-    const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
+    const fingerprints = get('host-fingerprint')
+        .split(/[\s,]+/)
+        .filter(Boolean);
     for (const fp of fingerprints)
         matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
     const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
@@ -37786,7 +37840,10 @@ function parseInputs(raw, { deploying = true } = {}) {
     const defaultPort = integer('port', 1, 65535);
     const pins = { knownHosts, fingerprints };
     const servers = [];
-    for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+    for (const line of required('host')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         const address = parseHostLine(line, defaultPort);
         if (!address) {
             fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
@@ -37801,24 +37858,36 @@ function parseInputs(raw, { deploying = true } = {}) {
     const batchText = get('batch-size');
     const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
     const batchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
-        ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
+        ? batchMatch[2]
+            ? { percent: Number(batchMatch[1]) }
+            : { servers: Number(batchMatch[1]) }
         : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
     // Container
     const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
     const imageText = rollback || !deploying ? get('image') : required('image');
-    const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
+    const image = !imageText || parseImageRef(imageText)
+        ? imageText
+        : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
     const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
     const bindAddress = get('bind-address');
     if ((0,external_node_net_namespaceObject.isIP)(bindAddress) === 0)
         fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
     const rangeText = get('port-range');
     const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-    const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
+    const portRange = rangeMatch &&
+        Number(rangeMatch[1]) >= 1 &&
+        Number(rangeMatch[1]) <= Number(rangeMatch[2]) &&
+        Number(rangeMatch[2]) <= 65535
         ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
-        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
+        : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, {
+            first: 1,
+            last: 1,
+        });
     const env = [];
-    get('env').split(/\r?\n/).forEach((line, i) => {
+    get('env')
+        .split(/\r?\n/)
+        .forEach((line, i) => {
         if (!line.trim() || line.trim().startsWith('#'))
             return;
         const eq = line.indexOf('=');
@@ -37830,7 +37899,10 @@ function parseInputs(raw, { deploying = true } = {}) {
     });
     const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
     const deprecations = [];
-    const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
+    const { runArgs, restart: restartArg, problems: runArgProblems, } = parseRunArgs(get('run-args')
+        .split(/\r?\n/)
+        .map((a) => a.trim())
+        .filter(Boolean));
     for (const problem of runArgProblems)
         fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
     let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
@@ -37857,7 +37929,7 @@ function parseInputs(raw, { deploying = true } = {}) {
     const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
     const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
     const bakeTime = duration('bake-time', { zero: true });
-    const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
+    const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, "an absolute path on the server (nginx's dhd_upstream log, such as /var/log/nginx/app-upstream.log)");
     const maxErrorsText = get('bake-max-errors');
     const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
     const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
@@ -37870,7 +37942,11 @@ function parseInputs(raw, { deploying = true } = {}) {
         container: {
             image,
             app,
-            containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
+            containerPort: get('container-port')
+                ? integer('container-port', 1, 65535)
+                : deploying
+                    ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
+                    : 0,
             bindAddress,
             portRange,
             env,
@@ -37881,7 +37957,10 @@ function parseInputs(raw, { deploying = true } = {}) {
             registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
             registryPassword: optional(raw('registry-password') ?? ''),
             pull,
-            releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+            releaseCommand: get('release-command')
+                .split(/\r?\n/)
+                .map((a) => a.trim())
+                .filter(Boolean),
             rollback,
         },
         switch: {
@@ -37903,7 +37982,12 @@ function parseInputs(raw, { deploying = true } = {}) {
             lockTimeoutMs: duration('lock-timeout'),
             timeoutMs: duration('timeout'),
         },
-        bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
+        bake: {
+            timeMs: bakeTime,
+            accessLog: optional(accessLog),
+            maxErrorPercent,
+            minRequests: integer('bake-min-requests', 1, 1_000_000),
+        },
         keepImages: integer('keep-images', 1, 100),
         deprecations,
     };
@@ -37988,7 +38072,7 @@ function parseRedisUrl(text, fail) {
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/docker.ts
+;// CONCATENATED MODULE: ./src/remote/docker.ts
 const LABEL_APP = 'docker-hot-deploy.app';
 /** The deployment a container belongs to: its redis-key, the deployment's identity on a server. */
 const LABEL_DEPLOYMENT = 'docker-hot-deploy.deployment';
@@ -38004,7 +38088,10 @@ const FILE_READ_BYTES = 256 * 1024;
 /** One line per container, a JSON array: docker inspect's template, parsed by parse.containers. */
 const CONTAINER_FORMAT = '[{{json .Id}},{{json .Name}},{{json .State.Status}},{{json .Config.Labels}},{{json .Config.Image}},{{json .Image}},{{json .HostConfig.PortBindings}},{{json .NetworkSettings.Ports}},{{json .State.StartedAt}}]';
 /** The env a container gets: the env-file on the server, then the env values on stdin. */
-const envArgs = (spec) => [...(spec.envFile ? ['--env-file', spec.envFile] : []), ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : [])];
+const envArgs = (spec) => [
+    ...(spec.envFile ? ['--env-file', spec.envFile] : []),
+    ...(spec.envOnStdin ? ['--env-file', '/dev/stdin'] : []),
+];
 /** An address as it stands before `:port`: IPv6 in brackets. */
 const bracketed = (address) => (address.includes(':') ? `[${address}]` : address);
 const build = {
@@ -38013,24 +38100,75 @@ const build = {
     /** Removes a registry-login directory, once no docker command uses it: a login the dropped
      * connection left hanging (an unanswering registry) would write the credentials back when it ends.
      * Killed (a docker CLI may catch SIGTERM) and awaited, 5 s at most; the path matched literally. */
-    removeDir: (dir) => ['sh', '-c', String.raw `p="docker --config $(printf %s "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g') "
+    removeDir: (dir) => [
+        'sh',
+        '-c',
+        String.raw `p="docker --config $(printf %s "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g') "
 pkill -KILL -f -- "$p"
 i=0; while pgrep -f -- "$p" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-rm -rf -- "$1"`, 'sh', dir],
-    login: (configDir, registry, username) => ['docker', '--config', configDir, 'login', '--username', username, '--password-stdin', registry],
+rm -rf -- "$1"`,
+        'sh',
+        dir,
+    ],
+    login: (configDir, registry, username) => [
+        'docker',
+        '--config',
+        configDir,
+        'login',
+        '--username',
+        username,
+        '--password-stdin',
+        registry,
+    ],
     /** With `progress`, docker prints each layer's progress (on a terminal: with its bytes) instead of only the image's name. */
-    pull: (image, configDir, progress = false) => ['docker', ...(configDir ? ['--config', configDir] : []), 'pull', ...(progress ? [] : ['--quiet']), image],
-    imageIdentity: (image) => ['docker', 'image', 'inspect', '--format', '{{json .RepoDigests}} {{.Id}}', image],
+    pull: (image, configDir, progress = false) => [
+        'docker',
+        ...(configDir ? ['--config', configDir] : []),
+        'pull',
+        ...(progress ? [] : ['--quiet']),
+        image,
+    ],
+    imageIdentity: (image) => [
+        'docker',
+        'image',
+        'inspect',
+        '--format',
+        '{{json .RepoDigests}} {{.Id}}',
+        image,
+    ],
     /** Every deployment's release history of this deploy user (its last `entries` lines, the newest
      * kept if they are too long), each file after a `==> PATH` line that begins a line of its own. */
-    readHistories: (dir, entries) => ['sh', '-c', `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "\\n==> %s\\n" "$f" && tail -n "$2" "$f" | tail -c ${FILE_READ_BYTES}; done; true`, 'sh', dir, String(entries)],
+    readHistories: (dir, entries) => [
+        'sh',
+        '-c',
+        `for f in "$1"/*.jsonl; do [ -f "$f" ] && printf "\\n==> %s\\n" "$f" && tail -n "$2" "$f" | tail -c ${FILE_READ_BYTES}; done; true`,
+        'sh',
+        dir,
+        String(entries),
+    ],
     /** Appends stdin's line to a history, keeping its last `keep` lines: written aside, then renamed, 0600. */
-    appendHistory: (path, keep) => ['sh', '-c', 'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"', 'sh', path, String(keep - 1)],
+    appendHistory: (path, keep) => [
+        'sh',
+        '-c',
+        'umask 077 && mkdir -p "${1%/*}" && { tail -n "$2" "$1" 2>/dev/null; cat; } > "$1.new" && mv "$1.new" "$1"',
+        'sh',
+        path,
+        String(keep - 1),
+    ],
     /** A one-off container of the new image, attached, removed when it ends: the release command. */
     runOnce(spec) {
         return [
-            'docker', 'run', '--rm', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`, '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`, '--label', `${LABEL_ROLE}=release`,
+            'docker',
+            'run',
+            '--rm',
+            '--name',
+            spec.name,
+            '--label',
+            `${LABEL_APP}=${spec.app}`,
+            '--label',
+            `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            '--label',
+            `${LABEL_ROLE}=release`,
             ...envArgs(spec),
             ...spec.runArgs,
             spec.image,
@@ -38039,17 +38177,33 @@ rm -rf -- "$1"`, 'sh', dir],
     },
     /** Every container on the server, stopped ones too: their ports come back with them. A container
      * removed between the listing and the inspect is reported on stderr (see parse.vanishedOnly). */
-    containers: () => ['sh', '-c', 'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids', 'sh', CONTAINER_FORMAT],
+    containers: () => [
+        'sh',
+        '-c',
+        'ids=$(docker ps --all --quiet --no-trunc) || exit 1; [ -z "$ids" ] && exit 0; exec docker container inspect --format "$1" $ids',
+        'sh',
+        CONTAINER_FORMAT,
+    ],
     run(spec) {
         return [
-            'docker', 'run', '--detach', '--name', spec.name,
-            '--label', `${LABEL_APP}=${spec.app}`,
-            '--label', `${LABEL_DEPLOYMENT}=${spec.deployment}`,
-            '--label', `${LABEL_DEPLOY}=${spec.deployId}`,
-            '--label', `${LABEL_IMAGE}=${spec.image}`,
+            'docker',
+            'run',
+            '--detach',
+            '--name',
+            spec.name,
+            '--label',
+            `${LABEL_APP}=${spec.app}`,
+            '--label',
+            `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            '--label',
+            `${LABEL_DEPLOY}=${spec.deployId}`,
+            '--label',
+            `${LABEL_IMAGE}=${spec.image}`,
             // An explicit host port: Docker would pick another ephemeral one on every restart.
-            '--publish', `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
-            '--restart', spec.restart,
+            '--publish',
+            `${bracketed(spec.bindAddress)}:${spec.hostPort}:${spec.containerPort}`,
+            '--restart',
+            spec.restart,
             ...(spec.runArgs.some((a) => LOGGING_OPTIONS.test(a)) ? [] : BOUNDED_LOGS),
             ...envArgs(spec),
             ...spec.runArgs,
@@ -38060,7 +38214,20 @@ rm -rf -- "$1"`, 'sh', dir],
     logs: (id, lines) => ['docker', 'logs', '--tail', String(lines), id],
     /** The exit codes of a container's deaths since `since`, oldest first: a restarted container's
      * own state says 0, Docker's events keep the code it died with. `--until 0s` makes it return. */
-    exitCodes: (id, since) => ['docker', 'events', '--since', since, '--until', '0s', '--filter', `container=${id}`, '--filter', 'event=die', '--format', '{{.Actor.Attributes.exitCode}}'],
+    exitCodes: (id, since) => [
+        'docker',
+        'events',
+        '--since',
+        since,
+        '--until',
+        '0s',
+        '--filter',
+        `container=${id}`,
+        '--filter',
+        'event=die',
+        '--format',
+        '{{.Actor.Attributes.exitCode}}',
+    ],
     stop: (id, seconds) => ['docker', 'stop', '--time', String(seconds), id],
     /** Force-removes: for containers that never served (their anonymous volumes go too). */
     discard: (ids) => ['docker', 'rm', '--force', '--volumes', ...ids],
@@ -38069,10 +38236,18 @@ rm -rf -- "$1"`, 'sh', dir],
     images: (repository) => ['docker', 'image', 'ls', '--no-trunc', '--format', '{{json .}}', repository],
     removeImages: (refs) => ['docker', 'image', 'rm', ...refs],
     /** What a deploy needs of the server, checked once: ss, ps and a Docker the user may use. */
-    serverCheck: () => ['sh', '-c', 'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1'],
+    serverCheck: () => [
+        'sh',
+        '-c',
+        'for t in ss ps docker; do command -v "$t" >/dev/null || echo "missing $t"; done; docker version --format "docker {{.Server.Version}}" 2>&1',
+    ],
     listeningPorts: () => ['ss', '-Htln'],
     /** Docker's root directory (where images go; /var/lib/docker when Docker does not say), then its free space. */
-    diskFree: () => ['sh', '-c', 'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null) && [ -d "$d" ] || d=/var/lib/docker; [ -d "$d" ] || d=/; echo "$d"; exec df -Pk -- "$d"'],
+    diskFree: () => [
+        'sh',
+        '-c',
+        'd=$(docker info --format "{{.DockerRootDir}}" 2>/dev/null) && [ -d "$d" ] || d=/var/lib/docker; [ -d "$d" ] || d=/; echo "$d"; exec df -Pk -- "$d"',
+    ],
     /** An image's size in bytes, if the server has it. */
     imageSize: (image) => ['docker', 'image', 'inspect', '--format', '{{.Size}}', image],
     /** The start of a file, at most `maxBytes` (what confd rendered, say). */
@@ -38081,17 +38256,32 @@ rm -rf -- "$1"`, 'sh', dir],
     logEnd: (path) => ['sh', '-c', 'head -c 0 -- "$1" && exec stat -L -c "%i %s" -- "$1"', 'sh', path],
     /** At most `maxBytes` of a log from `from` on, after an `INODE START` line. A log that was rotated
      * (another inode) or truncated (shorter than the offset) is read from its start. */
-    readLog: (path, from, maxBytes) => ['sh', '-c',
-        'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; '
-            + 'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"', 'sh', path, from.inode, String(from.offset), String(maxBytes)],
+    readLog: (path, from, maxBytes) => [
+        'sh',
+        '-c',
+        'st=$(stat -L -c "%i %s" -- "$1") || exit 1; ino=${st% *}; start=$3; { [ "$ino" != "$2" ] || [ "${st#* }" -lt "$3" ]; } && start=0; ' +
+            'echo "$ino $start"; tail -c +"$((start + 1))" -- "$1" | head -c "$4"',
+        'sh',
+        path,
+        from.inode,
+        String(from.offset),
+        String(maxBytes),
+    ],
     connectionsTo: (port) => ['ss', '-Htn', 'state', 'established', 'dport', '=', `:${port}`],
     /** Every process's pid, parent, owner and command line, after the deploy user's uid and the pids
      * of processes in nested PID namespaces (containers, or servers nested on this one): their nginx
      * and confd are not this server's. */
-    processes: () => ['sh', '-c', 'echo "me $(id -u)"; cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,ppid=,uid=,args='],
+    processes: () => [
+        'sh',
+        '-c',
+        'echo "me $(id -u)"; cat /proc/[0-9]*/status 2>/dev/null | awk \'$1 == "Pid:" { pid = $2 } $1 == "NSpid:" && NF > 2 { print "nested", pid }\'; exec ps -eo pid=,ppid=,uid=,args=',
+    ],
 };
 function jsonLines(text) {
-    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+    return text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
 }
 /** The host ports of docker's port maps (configured and current), without duplicates or unset ones. */
 function hostPortsOf(...maps) {
@@ -38100,10 +38290,15 @@ function hostPortsOf(...maps) {
 }
 const parse = {
     containers(text) {
-        return jsonLines(text)
-            .map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
+        return jsonLines(text).map(([id, name, state, labels, image, imageId, configured, current, startedAt]) => ({
             // The image as its deploy named it (it runs by digest).
-            id, name: name.replace(/^\//, ''), state, labels: labels ?? {}, image: labels?.[LABEL_IMAGE] || image, imageId, hostPorts: hostPortsOf(configured, current),
+            id,
+            name: name.replace(/^\//, ''),
+            state,
+            labels: labels ?? {},
+            image: labels?.[LABEL_IMAGE] || image,
+            imageId,
+            hostPorts: hostPortsOf(configured, current),
             ...(startedAt ? { startedAt } : {}),
         }));
     },
@@ -38112,16 +38307,32 @@ const parse = {
         const problems = [];
         const packages = { ss: 'iproute2', ps: 'procps', docker: 'docker.io' };
         for (const m of text.matchAll(/^missing (\w+)$/gm)) {
-            problems.push({ subject: m[1], problem: `${m[1]} is not installed on the server`, fix: `install it (Debian/Ubuntu: sudo apt-get install ${packages[m[1]]})` });
+            problems.push({
+                subject: m[1],
+                problem: `${m[1]} is not installed on the server`,
+                fix: `install it (Debian/Ubuntu: sudo apt-get install ${packages[m[1]]})`,
+            });
         }
         if (/permission denied.*docker\.sock/is.test(text)) {
-            problems.push({ subject: 'docker', problem: `${username} may not use Docker on the server`, fix: `add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies` });
+            problems.push({
+                subject: 'docker',
+                problem: `${username} may not use Docker on the server`,
+                fix: `add it to the docker group (sudo usermod -aG docker ${username}), then log in again so the group applies`,
+            });
         }
         else if (/cannot connect to the docker daemon/i.test(text)) {
-            problems.push({ subject: 'docker', problem: 'Docker is not running on the server', fix: 'start it (sudo systemctl start docker)' });
+            problems.push({
+                subject: 'docker',
+                problem: 'Docker is not running on the server',
+                fix: 'start it (sudo systemctl start docker)',
+            });
         }
         else if (!/^missing docker$/m.test(text) && !/^docker \S+/m.test(text)) {
-            problems.push({ subject: 'docker', problem: `docker version failed on the server: ${text.trim().split('\n').pop()}`, fix: `run docker version as ${username} on the server and fix what it says` });
+            problems.push({
+                subject: 'docker',
+                problem: `docker version failed on the server: ${text.trim().split('\n').pop()}`,
+                fix: `run docker version as ${username} on the server and fix what it says`,
+            });
         }
         return problems;
     },
@@ -38153,7 +38364,10 @@ const parse = {
     },
     /** exitCodes' output: the code of the last death, if Docker still has the event. */
     lastExitCode(text) {
-        const codes = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+        const codes = text
+            .split('\n')
+            .map((l) => l.trim())
+            .filter((l) => /^\d+$/.test(l));
         return codes.length > 0 ? Number(codes[codes.length - 1]) : undefined;
     },
     /** An image's content address, its registry digest (else its local id), and its local id. */
@@ -38184,11 +38398,16 @@ const parse = {
     },
     /** Tagged images by repository:tag; untagged ones (a tag moved on) by id. */
     images(text) {
-        return jsonLines(text)
-            .map((i) => ({ ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`, id: i.ID, createdAt: i.CreatedAt }));
+        return jsonLines(text).map((i) => ({
+            ref: i.Tag === '<none>' ? i.ID : `${i.Repository}:${i.Tag}`,
+            id: i.ID,
+            createdAt: i.CreatedAt,
+        }));
     },
     /** docker image rm problems other than "a container still uses it", which keeps that image by design. */
-    imageRemovalProblems: (stderr) => stderr.split('\n').filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
+    imageRemovalProblems: (stderr) => stderr
+        .split('\n')
+        .filter((l) => l.trim() && !/conflict: unable to (remove|delete)|is being used by|is using its referenced image/.test(l)),
     listeningPorts(text) {
         const ports = new Set();
         for (const line of text.split('\n')) {
@@ -38213,17 +38432,25 @@ const parse = {
             throw new Error(`unexpected log read output: ${bytes.subarray(0, 80).toString()}`);
         const start = parse.logEnd(bytes.subarray(0, newline).toString());
         const complete = bytes.subarray(newline + 1, bytes.lastIndexOf(0x0a) + 1);
-        return { position: { inode: start.inode, offset: start.offset + complete.length }, text: complete.toString('utf8') };
+        return {
+            position: { inode: start.inode, offset: start.offset + complete.length },
+            text: complete.toString('utf8'),
+        };
     },
     lineCount: (text) => text.split('\n').filter((l) => l.trim()).length,
     /** The command lines of the server's own processes (see build.processes): in its own PID namespace,
      * of root or the deploy user, and the nginx workers such a master started (they run as nginx's
      * user). Another local user's process called confd, or calling itself a worker, steers nothing. */
     processes(text) {
-        const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+        const lines = text
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
         const me = /^me (\d+)$/m.exec(text)?.[1];
         const nested = new Set(lines.filter((l) => l.startsWith('nested ')).map((l) => l.slice('nested '.length)));
-        const all = lines.map((l) => /^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null && !nested.has(m[1]))
+        const all = lines
+            .map((l) => /^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+            .filter((m) => m !== null && !nested.has(m[1]))
             .map(([, pid, ppid, uid, args]) => ({ pid, ppid, uid, args }));
         const owned = new Map(all.filter((p) => p.uid === '0' || p.uid === me).map((p) => [p.pid, p.args]));
         const byOwnNginx = (p) => /^nginx: worker process/.test(p.args) && /^nginx: master process/.test(owned.get(p.ppid) ?? '');
@@ -38253,14 +38480,10 @@ function takenPorts(listening, containers, reserved) {
     return taken;
 }
 
-;// CONCATENATED MODULE: ./src/probe.ts
-// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
-// connection may still be served by an old nginx worker after a reload.
+;// CONCATENATED MODULE: ./src/remote/probe-result.ts
+// What a probe answers and the rules read from it, pure: the deploy's verdicts and the
+// day-two commands take these without loading HTTP (the probes themselves are probe.ts).
 
-
-
-
-const PROBE_TIMEOUT_MS = 5_000;
 /** What the probes request through nginx: probe-url's path and query. */
 const probePath = (url) => `${url.pathname}${url.search}`;
 function isHealthyStatus(status) {
@@ -38277,10 +38500,19 @@ async function proveServed(probe, port, successes, next, failFast = () => false)
         inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === port ? inARow + 1 : 0;
         if (inARow >= successes)
             return 'proven';
-        if (!await next())
+        if (!(await next()))
             return 'timed out';
     }
 }
+
+;// CONCATENATED MODULE: ./src/remote/probe.ts
+// HTTP through an SSH forward, a fresh TCP connection per request: a kept-alive
+// connection may still be served by an old nginx worker after a reload.
+
+
+
+
+const PROBE_TIMEOUT_MS = 5_000;
 function httpGet(target) {
     const request = target.https ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
     return new Promise((resolve) => {
@@ -38305,8 +38537,7 @@ function httpGet(target) {
         req.end();
     });
 }
-/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
-function forwardedProbes(shell, config) {
+function forwardedProbes(shell, targets) {
     const forwards = new Map();
     const forwardTo = (host, port) => {
         const key = `${host}:${port}`;
@@ -38314,20 +38545,30 @@ function forwardedProbes(shell, config) {
             forwards.set(key, shell.forward(host, port));
         return forwards.get(key);
     };
-    const url = config.switch.probeUrl;
+    const url = targets.probeUrl;
     const https = url.protocol === 'https:';
     const urlPort = Number(url.port) || (https ? 443 : 80);
     const urlHost = url.hostname.replace(/^\[|\]$/g, '');
     return {
         async health(port) {
-            const forward = await forwardTo(config.container.bindAddress, port);
-            return httpGet({ socketPath: forward.path, https: false, path: config.switch.healthPath, hostHeader: `${bracketed(config.container.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+            const forward = await forwardTo(targets.bindAddress, port);
+            return httpGet({
+                socketPath: forward.path,
+                https: false,
+                path: targets.healthPath,
+                hostHeader: `${bracketed(targets.bindAddress)}:${port}`,
+                timeoutMs: PROBE_TIMEOUT_MS,
+            });
         },
         async probe() {
             const forward = await forwardTo(urlHost, urlPort);
             return httpGet({
-                socketPath: forward.path, https, path: probePath(url),
-                hostHeader: config.switch.probeHost ?? url.host, upstreamHeader: config.switch.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+                socketPath: forward.path,
+                https,
+                path: probePath(url),
+                hostHeader: targets.probeHost ?? url.host,
+                upstreamHeader: targets.upstreamHeader,
+                timeoutMs: PROBE_TIMEOUT_MS,
             });
         },
         async close() {
@@ -38338,7 +38579,7 @@ function forwardedProbes(shell, config) {
 
 // EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
 var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./src/redis.ts
+;// CONCATENATED MODULE: ./src/remote/redis.ts
 // The Redis key confd watches, reached through an SSH forward (Redis may be
 // reachable only from the server's network, never from the runner).
 
@@ -38400,14 +38641,18 @@ async function openKeyStore(shell, target) {
     });
     // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
     let firstError;
-    redis.on('error', (e) => { firstError ??= e; });
+    redis.on('error', (e) => {
+        firstError ??= e;
+    });
     // The local end of the forward accepts at once; a Redis host that never answers
     // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
     let timer;
     try {
         await Promise.race([
             redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+            new Promise((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+            }),
         ]);
     }
     catch (e) {
@@ -38423,8 +38668,10 @@ async function openKeyStore(shell, target) {
     // Through a lost SSH connection every command would wait for its timeout: fail them at once.
     // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
     let closed = false;
-    shell.onLost(() => { if (!closed)
-        redis.disconnect(); });
+    shell.onLost(() => {
+        if (!closed)
+            redis.disconnect();
+    });
     const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
     const held = new Map();
     const stopRenewing = (name) => {
@@ -38499,176 +38746,22 @@ async function openKeyStore(shell, target) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/history.ts
-// A deployment's release history, pure: what is kept on the server (one JSON line
-// a release, in a file of the deploy user's own), what a rollback goes back to,
-// and which images the last releases need.
-
-/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
-const HISTORY_ENTRIES = 50;
-/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
-const HISTORY_DIR = '.docker-hot-deploy/releases';
-/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
-function historyPath(deployment) {
-    const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
-    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
-}
-const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
-/** Image references, digests, ids and container names: no spaces, no control characters. */
-const history_REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
-const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
-/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
-function release(line) {
-    let entry;
+;// CONCATENATED MODULE: ./src/deploy/run.ts
+/** Runs `work` as `record`: its time, and ok once it returned. */
+async function timed(record, clock, work) {
+    const t0 = clock.now();
     try {
-        entry = JSON.parse(line);
+        const value = await work();
+        record.ok = true;
+        return value;
     }
-    catch {
-        return 'not JSON (a line cut short by a crash?)';
+    finally {
+        record.ms = clock.now() - t0;
     }
-    if (typeof entry !== 'object' || entry === null)
-        return 'not an object';
-    const e = entry;
-    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
-    if (!text('time', TIME_RE))
-        return 'no time';
-    if (!OUTCOMES.includes(e.outcome))
-        return `outcome ${JSON.stringify(e.outcome)}`;
-    for (const name of ['image', 'digest', 'imageId', 'container'])
-        if (!text(name, history_REFERENCE_RE))
-            return `${name} is missing or not a reference`;
-    if (!text('run'))
-        return 'no run';
-    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
-        return 'port is not a port';
-    if (e.reason !== undefined && typeof e.reason !== 'string')
-        return 'reason is not text';
-    if (e.deployment !== undefined && typeof e.deployment !== 'string')
-        return 'deployment is not text';
-    return e;
 }
-/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
-function parseHistory(text, skipped = () => undefined) {
-    const releases = [];
-    for (const line of text.split('\n')) {
-        if (!line.trim())
-            continue;
-        const entry = release(line);
-        if (typeof entry === 'string')
-            skipped(entry);
-        else
-            releases.push(entry);
-    }
-    return releases;
-}
-/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
-function servedStack(history) {
-    const stack = [];
-    for (const release of history) {
-        if (release.outcome === 'deployed')
-            stack.push(release);
-        else if (release.outcome === 'rolled back') {
-            stack.pop();
-            // The release rolled back to is the new top; after a trimmed history it may be missing.
-            if (stack.at(-1)?.digest !== release.digest)
-                stack.push(release);
-        }
-    }
-    return stack;
-}
-/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
-function rollbackTarget(history) {
-    const stack = servedStack(history);
-    if (stack.length >= 2)
-        return { release: stack[stack.length - 2] };
-    const serving = stack.at(-1);
-    return {
-        refusal: serving
-            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
-            : 'no release of this deployment is in the history on the server; deploy an image instead',
-    };
-}
-/** The images the last `keep` releases that served need, the rollback target always among them. */
-function imagesToKeep(history, keep) {
-    const stack = servedStack(history);
-    const ids = [];
-    for (const release of [...stack].reverse()) {
-        if (ids.length >= Math.max(keep, 2))
-            break;
-        if (release.imageId && !ids.includes(release.imageId))
-            ids.push(release.imageId);
-    }
-    return ids;
-}
-/** The last few entries, newest first, for the summary. */
-const latest = (history, count) => history.slice(-count).reverse();
-
-;// CONCATENATED MODULE: ./src/deployment-state.ts
-// What one deployment (a redis-key on a server) has there before a deploy
-// writes anything, pure: its containers, the one nginx serves, and whether the
-// key must first be put back in line with what nginx serves (a lost or wrong key).
-
-
-
-
-/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
-const appName = (app, image) => app || appFromImage(image) || 'app';
-/** States in which a container holds (or is about to hold again) its port. */
-const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
-/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
-const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
-function deploymentState(o) {
-    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
-    // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
-    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] === o.app && c.labels[LABEL_DEPLOYMENT] === undefined);
-    const liveOn = (port) => port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
-    const withLegacy = (c) => (c && !mine.includes(c) ? [...mine, c] : mine);
-    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
-    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
-    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
-    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
-    const keyContainer = liveOn(keyPort);
-    const servedContainer = liveOn(servedPort);
-    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
-    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
-        const to = formatKeyValue(o.redisValue, servedPort);
-        return {
-            keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
-            repair: { from: o.keyValue, to },
-            findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
-        };
-    }
-    const findings = [];
-    if (!fits)
-        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
-    if (keyPort !== undefined && !keyContainer) {
-        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
-    }
-    if (!keyContainer && mine.some(isUp)) {
-        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
-    }
-    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
-}
-/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
-function retirees(state, keep) {
-    const others = state.own.filter((c) => c.id !== keep);
-    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
-}
-/** The other deployments on the server, from their containers and their histories: their redis keys. */
-const neighbourDeployments = (containers, histories, own) => [...new Set([...containers.map((c) => c.labels[LABEL_DEPLOYMENT]), ...histories.flatMap((h) => h.map((r) => r.deployment))])]
-    .filter((d) => Boolean(d) && d !== own);
-/** Ports no new container may take though nothing may listen on them now: the one this deployment's
- * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
- * still points there: taking the port would make that site serve this app), and the ports their
- * histories last released on. */
-function reservedPorts(ownKeyPort, neighbourKeyValues, neighbourHistories) {
-    const named = neighbourKeyValues.map((value) => (value === null ? undefined : portNamedBy(value)));
-    const released = neighbourHistories.map((history) => servedStack(history).at(-1)?.port);
-    return [...new Set([ownKeyPort, ...named, ...released].filter((p) => p !== undefined))];
-}
-
-;// CONCATENATED MODULE: ./src/deploy-run.ts
+/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
+ * Above the time SSH keepalives take to declare a connection dead (see remote/ssh/connection.ts). */
+const LOCK_TTL_MS = 30_000;
 class DeployError extends Error {
     phase;
     reason;
@@ -38736,93 +38829,92 @@ class DeployRun {
     /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
     until(phaseMs, input) {
         const own = this.clock.now() + phaseMs;
-        return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+        return own <= this.deadline
+            ? { end: own, limit: input }
+            : { end: this.deadline, limit: 'timeout (the whole deploy)' };
     }
     seconds() {
         return (this.clock.now() - this.started) / 1000;
     }
 }
 
-;// CONCATENATED MODULE: ./src/bake.ts
-// The bake (README, "The bake"): after the switch, the new version
-// is watched for bake-time while the previous container stays warm. Twice a
-// second: the container's own state, what nginx logged for the new upstream
-// since the switch, and (every other time) a probe through nginx. The verdicts
-// are bake-rules.ts's; this module only gathers what they judge.
-
-const TICK_MS = 500;
-/** Reads of access-log that failed in a row (rotation between stat and read, a busy server) before
- * the bake stops watching real traffic and goes on with the container and the probes. */
-const LOG_READ_ATTEMPTS = 3;
-const PROGRESS_EVERY_MS = 10_000;
-/** Watches until bake-time passed or a verdict failed; the report says which, and when it was seen (failedAt). */
-async function watchBake(watch, plan) {
-    const t0 = watch.now();
-    const traffic = noTraffic();
-    const probes = [];
-    let probeFailures = 0;
-    let restarts = 0;
-    let position = plan.logStart && 'offset' in plan.logStart ? plan.logStart : undefined;
-    let notWatched = !watch.readLog ? 'no access-log set' : plan.logStart && 'unreadable' in plan.logStart ? plan.logStart.unreadable : undefined;
-    let readFailures = 0;
-    const readLog = async (from) => {
-        try {
-            const read = await watch.readLog?.(from);
-            readFailures = 0;
-            return read;
-        }
-        catch (e) {
-            readFailures += 1;
-            if (readFailures < LOG_READ_ATTEMPTS)
-                return undefined;
-            notWatched = `access-log could not be read ${LOG_READ_ATTEMPTS} times in a row (${e.message})`;
-            watch.progress(`${notWatched}: the bake goes on with the container and the probes`);
-            position = undefined;
-            return undefined;
-        }
-    };
-    let lastProgress = t0;
-    const report = (reason) => ({
-        passed: reason === undefined, seconds: (watch.now() - t0) / 1000, reason,
-        traffic: notWatched === undefined ? trafficReport(traffic) : undefined, notWatched, probes: probes.length, probeFailures, restarts,
-        failedAt: reason === undefined ? undefined : watch.now(),
-    });
-    for (let tick = 0;; tick += 1) {
-        const [container, read, probe] = await Promise.all([
-            watch.container(),
-            position ? readLog(position) : undefined,
-            tick % 2 === 0 ? watch.probe() : undefined,
-        ]);
-        restarts = container.restarts;
-        if (container.failure)
-            return report(container.failure);
-        if (read) {
-            position = read.position;
-            const { entries, garbage } = parseAccessLines(read.text);
-            traffic.garbage += garbage;
-            countTraffic(traffic, entries, plan.port);
-            const verdict = trafficVerdict(traffic, plan.limits);
-            if (verdict)
-                return report(verdict);
-        }
-        if (probe) {
-            probes.push(probe);
-            if (probe.error !== undefined || (probe.status ?? 0) >= 500)
-                probeFailures += 1;
-            const verdict = probeVerdict(probes, plan.probePath);
-            if (verdict)
-                return report(verdict);
-        }
-        const elapsed = watch.now() - t0;
-        if (elapsed >= plan.timeMs)
-            return report();
-        if (watch.now() - lastProgress >= PROGRESS_EVERY_MS) {
-            lastProgress = watch.now();
-            const seen = position ? `${traffic.requests} requests, ${traffic.errors} 5xx` : `${probes.length} probes, ${probeFailures} failed`;
-            watch.progress(`baking: ${Math.round(elapsed / 1000)} of ${plan.timeMs / 1000} s, ${seen}`);
-        }
-        await watch.pause(Math.min(TICK_MS, plan.timeMs - elapsed));
+;// CONCATENATED MODULE: ./src/remote/progress.ts
+// Progress of long work (a pull, a release command, waits on a lock or a drain), pure: what
+// `docker pull` prints on a terminal read into layers and bytes, and a line at most every
+// few seconds. The log folds plain lines; the CLI on a terminal rewrites one.
+/** How often a long piece of work says where it stands (the first time after as long). */
+const PROGRESS_EVERY_MS = 3_000;
+/** Docker's sizes (units.HumanSize: decimal, "12.58MB", "1.049kB", "512B"). */
+const UNITS = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+const SIZE = String.raw `([\d.]+)\s*(B|kB|KB|MB|GB|TB)`;
+const PROGRESS = new RegExp(`${SIZE}/${SIZE}`);
+const bytesOf = (value, unit) => Math.round(Number(value) * (UNITS[unit] ?? 1));
+/** Cursor moves and line clears of a terminal's output. */
+// eslint-disable-next-line no-control-regex -- a terminal's escape sequences start with ESC
+const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/** What `docker pull` on a terminal printed so far, by layer: it redraws one line per layer
+ * ("<id>: Downloading [==>  ] 12.58MB/104.2MB", "<id>: Pull complete", "<id>: Already exists"). */
+class PullProgress {
+    layers = new Map();
+    rest = '';
+    /** Output as it comes; a line cut between two chunks waits for its end. */
+    feed(text) {
+        const lines = (this.rest + text).replace(ESCAPES, '').split(/\r\n|\r|\n/);
+        this.rest = lines.pop() ?? '';
+        for (const line of lines)
+            this.line(line.trim());
     }
+    line(line) {
+        const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
+        // "<tag>: Pulling from <repository>" names the image, not a layer (a tag may look like a layer id).
+        if (!m || m[2].startsWith('Pulling from '))
+            return;
+        const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
+        this.layers.set(m[1], layer);
+        const status = m[2];
+        const sizes = PROGRESS.exec(status);
+        if (status.startsWith('Downloading') && sizes) {
+            layer.current = bytesOf(sizes[1], sizes[2]);
+            layer.total = bytesOf(sizes[3], sizes[4]);
+        }
+        else if (/^(Download complete|Verifying Checksum|Extracting)/.test(status)) {
+            layer.downloaded = true;
+        }
+        else if (/^(Pull complete|Already exists)/.test(status)) {
+            Object.assign(layer, { downloaded: true, done: true });
+        }
+    }
+    get state() {
+        const all = [...this.layers.values()];
+        const sized = all.filter((l) => l.total !== undefined);
+        return {
+            layers: all.length,
+            done: all.filter((l) => l.done).length,
+            bytes: sized.reduce((sum, l) => sum + (l.downloaded ? l.total : l.current), 0),
+            totalBytes: sized.reduce((sum, l) => sum + l.total, 0),
+        };
+    }
+}
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+/** "3/7 layers, 45.2 MB of 210.0 MB": as much as Docker told. */
+function pullLine(s) {
+    const layers = s.layers > 0 ? `${s.done}/${s.layers} layers` : 'waiting for the registry';
+    return s.totalBytes > 0 ? `${layers}, ${megabytes(s.bytes)} of ${megabytes(s.totalBytes)}` : layers;
+}
+/** A terminal's output as lines: its cursor moves and blank lines gone. */
+const withoutRedraws = (text) => text
+    .replace(ESCAPES, '')
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
+/** The last line a command printed that says something. */
+const lastLine = (text) => withoutRedraws(text).split('\n').at(-1) || undefined;
+/** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
+function reportWhile(work, line, say, everyMs = PROGRESS_EVERY_MS) {
+    const timer = setInterval(() => say(line()), everyMs);
+    timer.unref();
+    return work.finally(() => clearInterval(timer));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -40140,7 +40232,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-;// CONCATENATED MODULE: ./src/confd.ts
+;// CONCATENATED MODULE: ./src/remote/confd.ts
 // What a deploy can learn about the server's confd from outside: its processes' command lines
 // and the template resources in their -confdir. Pure: the commands run in docker-host.ts.
 
@@ -40164,22 +40256,30 @@ function flagValue(words, name) {
 }
 /** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value); undefined: not given. */
 function boolFlag(words, name) {
-    const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
+    const found = words
+        .map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w))
+        .filter((m) => m !== null)
+        .at(-1);
     return found === undefined ? undefined : ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
 }
 /** The command lines of confd processes (the executable is confd, whatever else names it), as words. */
 const confdCommands = (commandLines) => commandLines.map((line) => line.trim().split(/\s+/)).filter((words) => /(?:^|\/)confd$/.test(words[0] ?? ''));
 const configFileOf = (words) => flagValue(words, 'config-file') ?? DEFAULT_CONFIG_FILE;
 /** The settings files these confds read (confd.toml), to read before their processes are judged. */
-const confdConfigFiles = (commandLines) => [...new Set(confdCommands(commandLines).map(configFileOf))];
+const confdConfigFiles = (commandLines) => [
+    ...new Set(confdCommands(commandLines).map(configFileOf)),
+];
 /** What a confd.toml sets of what the deploy needs to know (an unreadable or broken file: nothing). */
 function configFileSettings(text) {
     try {
         const t = parse_parse(text ?? '');
         const str = (value) => (typeof value === 'string' ? value : undefined);
         return {
-            confdir: str(t.confdir), backend: str(t.backend), prefix: str(t.prefix),
-            watch: typeof t.watch === 'boolean' ? t.watch : undefined, interval: typeof t.interval === 'number' ? t.interval : undefined,
+            confdir: str(t.confdir),
+            backend: str(t.backend),
+            prefix: str(t.prefix),
+            watch: typeof t.watch === 'boolean' ? t.watch : undefined,
+            interval: typeof t.interval === 'number' ? t.interval : undefined,
         };
     }
     catch {
@@ -40201,16 +40301,30 @@ function confdProcesses(commandLines, configFiles = new Map()) {
     });
 }
 /** Each file's start after a `==> PATH` line (parse.files), the unreadable ones left out: confd's settings files. */
-const readConfigFiles = (paths) => ['sh', '-c', `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh', ...paths];
+const readConfigFiles = (paths) => [
+    'sh',
+    '-c',
+    `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${FILE_READ_BYTES} "$f"; done; true`,
+    'sh',
+    ...paths,
+];
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
 const redisConfds = (processes) => processes.filter((p) => p.backend === 'redis');
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
  * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
-const readResources = (confds) => ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
-    ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
+const readResources = (confds) => [
+    'sh',
+    '-c',
+    `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`,
+    'sh',
+    ...new Set(confds.map((p) => `${p.confdir}/conf.d`)),
+];
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
 function joinedKey(globalPrefix, own, key) {
-    return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+    return `/${[globalPrefix, own, key]
+        .map((p) => p.replace(/^\/+|\/+$/g, ''))
+        .filter(Boolean)
+        .join('/')}`;
 }
 /** A template resource's file as TOML: its keys (prefixes joined), dest and reload_cmd. */
 function resource(text, globalPrefix) {
@@ -40220,7 +40334,9 @@ function resource(text, globalPrefix) {
             return {};
         const str = (value) => (typeof value === 'string' ? value : undefined);
         return {
-            keys: Array.isArray(t.keys) ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k))) : undefined,
+            keys: Array.isArray(t.keys)
+                ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k)))
+                : undefined,
             dest: str(t.dest),
             reloadCmd: str(t.reload_cmd),
         };
@@ -40233,7 +40349,8 @@ function resource(text, globalPrefix) {
 function resourcesOf(confds, files) {
     const found = new Map();
     for (const p of confds) {
-        found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
+        found.set(p.confdir, [...files]
+            .filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
             .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })));
     }
     return found;
@@ -40266,7 +40383,12 @@ function sharedWatchProblem(state) {
     const shared = [...state.resources].filter(([, resources]) => resources.length > 1);
     if (shared.length === 0)
         return undefined;
-    const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
+    const which = shared
+        .map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources
+        .map((r) => r.file)
+        .sort()
+        .join(', ')})`)
+        .join('; ');
     return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
 }
 /** The Redis confds with a resource that renders from `key` (undefined: as confdsRendering, nobody can tell). */
@@ -40274,79 +40396,6 @@ function confdsRenderingKey(state, key) {
     if (confdsRendering(state, key) === undefined)
         return undefined;
     return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
-}
-
-;// CONCATENATED MODULE: ./src/progress.ts
-// Progress of long work (a pull, a release command, waits on a lock or a drain), pure: what
-// `docker pull` prints on a terminal read into layers and bytes, and a line at most every
-// few seconds. The log folds plain lines; the CLI on a terminal rewrites one.
-/** How often a long piece of work says where it stands (the first time after as long). */
-const progress_PROGRESS_EVERY_MS = 3_000;
-/** Docker's sizes (units.HumanSize: decimal, "12.58MB", "1.049kB", "512B"). */
-const UNITS = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
-const SIZE = String.raw `([\d.]+)\s*(B|kB|KB|MB|GB|TB)`;
-const PROGRESS = new RegExp(`${SIZE}/${SIZE}`);
-const bytesOf = (value, unit) => Math.round(Number(value) * (UNITS[unit] ?? 1));
-/** Cursor moves and line clears of a terminal's output. */
-const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
-/** What `docker pull` on a terminal printed so far, by layer: it redraws one line per layer
- * ("<id>: Downloading [==>  ] 12.58MB/104.2MB", "<id>: Pull complete", "<id>: Already exists"). */
-class PullProgress {
-    layers = new Map();
-    rest = '';
-    /** Output as it comes; a line cut between two chunks waits for its end. */
-    feed(text) {
-        const lines = (this.rest + text).replace(ESCAPES, '').split(/\r\n|\r|\n/);
-        this.rest = lines.pop() ?? '';
-        for (const line of lines)
-            this.line(line.trim());
-    }
-    line(line) {
-        const m = /^([0-9a-f]{12}): (.+)$/.exec(line);
-        // "<tag>: Pulling from <repository>" names the image, not a layer (a tag may look like a layer id).
-        if (!m || m[2].startsWith('Pulling from '))
-            return;
-        const layer = this.layers.get(m[1]) ?? { current: 0, downloaded: false, done: false };
-        this.layers.set(m[1], layer);
-        const status = m[2];
-        const sizes = PROGRESS.exec(status);
-        if (status.startsWith('Downloading') && sizes) {
-            layer.current = bytesOf(sizes[1], sizes[2]);
-            layer.total = bytesOf(sizes[3], sizes[4]);
-        }
-        else if (/^(Download complete|Verifying Checksum|Extracting)/.test(status)) {
-            layer.downloaded = true;
-        }
-        else if (/^(Pull complete|Already exists)/.test(status)) {
-            Object.assign(layer, { downloaded: true, done: true });
-        }
-    }
-    get state() {
-        const all = [...this.layers.values()];
-        const sized = all.filter((l) => l.total !== undefined);
-        return {
-            layers: all.length,
-            done: all.filter((l) => l.done).length,
-            bytes: sized.reduce((sum, l) => sum + (l.downloaded ? l.total : l.current), 0),
-            totalBytes: sized.reduce((sum, l) => sum + l.total, 0),
-        };
-    }
-}
-const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
-/** "3/7 layers, 45.2 MB of 210.0 MB": as much as Docker told. */
-function pullLine(s) {
-    const layers = s.layers > 0 ? `${s.done}/${s.layers} layers` : 'waiting for the registry';
-    return s.totalBytes > 0 ? `${layers}, ${megabytes(s.bytes)} of ${megabytes(s.totalBytes)}` : layers;
-}
-/** A terminal's output as lines: its cursor moves and blank lines gone. */
-const withoutRedraws = (text) => text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
-/** The last line a command printed that says something. */
-const lastLine = (text) => withoutRedraws(text).split('\n').at(-1) || undefined;
-/** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
-function reportWhile(work, line, say, everyMs = progress_PROGRESS_EVERY_MS) {
-    const timer = setInterval(() => say(line()), everyMs);
-    timer.unref();
-    return work.finally(() => clearInterval(timer));
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -41239,7 +41288,7 @@ class NodeSSH {
 
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
-;// CONCATENATED MODULE: ./src/shell.ts
+;// CONCATENATED MODULE: ./src/remote/shell.ts
 // The one place a remote command line is made: an argument list, each element
 // quoted so the server's shell passes it on as one literal argument.
 
@@ -41249,7 +41298,7 @@ function shellCommand(argv) {
     return (0,shell_quote.quote)([...argv]);
 }
 
-;// CONCATENATED MODULE: ./src/ssh/kept-output.ts
+;// CONCATENATED MODULE: ./src/remote/ssh/kept-output.ts
 // What a command's output keeps on the runner: at most `limit` bytes of a stream,
 // the last ones. node-ssh keeps all of it, and a chatty release command (or a
 // huge file on the server) could run the runner out of memory mid-deploy.
@@ -41282,7 +41331,7 @@ class KeptOutput {
     }
 }
 
-;// CONCATENATED MODULE: ./src/ssh/connection.ts
+;// CONCATENATED MODULE: ./src/remote/ssh/connection.ts
 // The one SSH connection of a deploy: host key pinned before authentication,
 // commands as exec channels (argument lists quoted by shellCommand), and local
 // forwards through the same connection for Redis and HTTP, on Unix sockets of the runner's user only.
@@ -41296,6 +41345,8 @@ class KeptOutput {
 
 /** Wide enough that docker draws its progress in full. */
 const TERMINAL = { cols: 200, rows: 50, term: 'xterm' };
+/** How a server is named in logs, errors and outputs: as ssh would name it. */
+const serverName = (server) => hostName(server.host, server.port);
 class HostKeyError extends Error {
 }
 /** The connection went away under the deploy: nothing more can be done on the server from here. */
@@ -41321,7 +41372,7 @@ async function openHop(hop, role, sock) {
         await ssh.connect({
             host: hop.host,
             port: hop.port,
-            sock: sock,
+            sock,
             username: hop.username,
             privateKey: hop.privateKey,
             passphrase: hop.passphrase,
@@ -41334,13 +41385,16 @@ async function openHop(hop, role, sock) {
                 if (hop.insecureSkipHostKeyCheck)
                     return true;
                 const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
-                const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
+                const verdict = pinned
+                    ? verifyHostKey(hop.pins, hop.host, hop.port, key)
+                    : { ok: false, reason: 'neither known-hosts nor host-fingerprint is set' };
                 if (!verdict.ok) {
                     const fix = role === 'server'
                         ? `set the input host-fingerprint: ${fingerprintOf(key)}`
                         : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
-                    refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
-                        `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
+                    refusal =
+                        `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
+                            `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
                 }
                 return verdict.ok;
             },
@@ -41389,7 +41443,10 @@ async function connect(target, debug) {
         onLoss.forEach((notify) => notify(lostWith));
     };
     for (const hop of [ssh, bastion]) {
-        hop?.connection?.on('error', (e) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+        hop?.connection?.on('error', (e) => {
+            debug(`ssh connection error: ${e.message}`);
+            lose(e.message);
+        });
         hop?.connection?.on('close', () => lose('the server closed it'));
     }
     const forwards = new Set();
@@ -41425,7 +41482,9 @@ async function connect(target, debug) {
             // Lost connection, timeout and too much output end the wait at once: a command that ignores
             // its closed channel (an attached `docker run`, say) may run on, and its caller deals with that.
             let stop = () => undefined;
-            const stopped = new Promise((_, reject) => { stop = reject; });
+            const stopped = new Promise((_, reject) => {
+                stop = reject;
+            });
             onLoss.add(stop);
             // The time counts from the request: a server that never opens the channel (sshd at its
             // MaxSessions, say) ends the wait as well.
@@ -41459,7 +41518,10 @@ async function connect(target, debug) {
                             stderr.push(chunk);
                             tell(chunk);
                         });
-                        opened.on('exit', (exitCode, exitSignal) => { code = exitCode ?? null; signal = exitSignal ?? null; });
+                        opened.on('exit', (exitCode, exitSignal) => {
+                            code = exitCode ?? null;
+                            signal = exitSignal ?? null;
+                        });
                         opened.on('close', () => resolve({ code, signal }));
                         opened.end(options.stdin);
                     });
@@ -41497,7 +41559,9 @@ async function connect(target, debug) {
                 sockets.add(socket);
                 socket.on('close', () => sockets.delete(socket));
                 // node-ssh throws at once (not a rejection) once the connection is gone.
-                Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then((channel) => {
+                Promise.resolve()
+                    .then(() => ssh.forwardOut('127.0.0.1', 0, host, port))
+                    .then((channel) => {
                     socket.pipe(channel).pipe(socket);
                     channel.on('error', () => socket.destroy());
                     socket.on('error', () => channel.destroy());
@@ -41537,7 +41601,10 @@ async function connect(target, debug) {
 function openTcp(host, port) {
     return new Promise((resolve, reject) => {
         const socket = (0,external_node_net_namespaceObject.connect)({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
-        socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+        socket.once('connect', () => {
+            socket.setTimeout(0);
+            resolve(socket);
+        });
         socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
         socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
     });
@@ -41579,839 +41646,7 @@ function listenLocally(onConnection) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/server-deploy.ts
-// One server's part of a deploy, phase by phase as the contract names them
-// (DESIGN.md "One deploy, step by step"). The orchestrator (deploy.ts) calls
-// the phases in stages across servers; each phase is timed on this server's
-// timeline and fails with a DeployError that carries its hint.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
-class LockLost extends Error {
-}
-/** Another server failed while this one prepared: it stops waiting. */
-class Stopped extends Error {
-}
-/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
-class Interrupted extends Error {
-}
-const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
-/** Renewed every quarter of it while held: a deploy whose runner died frees the lock this long after.
- * Above the time SSH keepalives take to declare a connection dead (see ssh/connection.ts). */
-const LOCK_TTL_MS = 30_000;
-const LOG_TAIL_LINES = 30;
-/** History entries the summary shows. */
-const SUMMARY_RELEASES = 5;
-const PORT_ATTEMPTS = 5;
-const KEPT_PROBES = 10;
-/** The most of access-log one read of the bake takes (twice a second). */
-const LOG_READ_BYTES = 1024 * 1024;
-/** What is kept of the release command's output for its progress line. */
-const RELEASE_TAIL_CHARS = 4096;
-const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
-const show = (value) => (value === null ? '(unset)' : `"${value}"`);
-const lastLines = (text, count) => text.split('\n').filter((l) => l.trim()).slice(-count).join('\n');
-class ServerDeploy {
-    run;
-    server;
-    timeline = [];
-    /** Holds this deployment's lock on the server. */
-    held = false;
-    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
-    switched = false;
-    /** nginx was proven to serve the new container: another server's failure switches this one back. */
-    proven = false;
-    /** The connection went away: nothing more can be done or recorded here. */
-    lost = false;
-    containerName;
-    app;
-    lock;
-    history;
-    inspection;
-    /** The server's confd as the deploy began: read beside the pull, said before the switch. */
-    confdAtStart;
-    pulled;
-    containerId;
-    port;
-    switchSeconds = 0;
-    /** Where access-log stood before the key write: the bake counts what follows. */
-    logStart;
-    /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
-    logCheck;
-    bakeReport;
-    /** When the bake saw the new version fail: the switch back is timed from there. */
-    bakeFailedAt;
-    probeLog = [];
-    env;
-    constructor(run, server) {
-        this.run = run;
-        this.server = server;
-        const { config, identity } = run;
-        this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
-        this.history = historyPath(config.switch.redisKey);
-        // The app names containers; a rollback without image or app takes it from the release it goes back to.
-        this.app = config.container.app || 'app';
-        this.containerName = `${this.app}-${identity.instance}`;
-        this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
-    }
-    get name() {
-        return this.server.name;
-    }
-    /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
-    get pulledImage() {
-        return this.pulled && { image: this.pulled.image, digest: this.pulled.identity.digest, local: this.pulled.identity.digest === this.pulled.identity.id };
-    }
-    /** What a rollback goes back to here, once inspected. */
-    get rollbackRelease() {
-        return this.inspection?.target?.release;
-    }
-    get config() {
-        return this.run.config;
-    }
-    /** A message about this server, naming it when there are several. */
-    said(message) {
-        return aboutServer(this.name, this.run.several, message);
-    }
-    warn(message) {
-        this.run.warn(this.said(message));
-    }
-    /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
-    progress(message) {
-        const { log } = this.run;
-        if (log.progress)
-            log.progress(this.said(message));
-        else
-            log.info(this.said(message));
-    }
-    /** For a polling wait: says `line()` when a few seconds passed since it last did (by the deploy's clock). */
-    everyFewSeconds() {
-        let last = this.run.clock.now();
-        return (line) => {
-            if (this.run.clock.now() - last < progress_PROGRESS_EVERY_MS)
-                return;
-            last = this.run.clock.now();
-            this.progress(line());
-        };
-    }
-    checkpoint(name, value) {
-        this.server.checkpoint?.(name, value);
-    }
-    // Recorded when a phase starts, so the timeline keeps the contract's order
-    // even where phases overlap.
-    async phase(name, work) {
-        const { clock, log } = this.run;
-        const t0 = clock.now();
-        const record = { phase: name, ms: 0, ok: false, detail: '' };
-        this.timeline.push(record);
-        try {
-            this.checkLock();
-            const { value, detail } = await log.group(this.said(name), work);
-            Object.assign(record, { ms: clock.now() - t0, ok: true, detail });
-            return value;
-        }
-        catch (e) {
-            const reason = e instanceof DeployError ? e.reason : e.message;
-            Object.assign(record, { ms: clock.now() - t0, detail: reason });
-            const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? this.lockLostHint() : e instanceof ConnectionLost ? this.connectionLostHint()
-                : e instanceof Interrupted ? 'The deploy was asked to stop: what it changed is undone, and the previous version serves.' : HINTS[name];
-            const failure = new DeployError(name, reason, hint, this.timeline, e instanceof DeployError ? e.details : {}, this.run.several ? this.name : undefined);
-            failure.oldServes = !this.switched;
-            failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
-            this.lost ||= failure.serverLost;
-            throw e instanceof Stopped ? e : failure;
-        }
-    }
-    // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
-    checkLock() {
-        const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
-        if (lost)
-            throw new LockLost(`the deploy lock was lost: ${lost}`);
-        if (this.run.interrupted)
-            throw new Interrupted('the deploy was interrupted (asked to stop)');
-    }
-    async pause(ms) {
-        await this.run.clock.sleep(ms);
-        this.checkLock();
-        if (this.run.stopped)
-            throw new Stopped(this.run.stopped);
-    }
-    connectionLostHint() {
-        return this.switched
-            ? `Check the server and the network. ${this.containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
-            : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
-    }
-    lockLostHint() {
-        return this.switched
-            ? `Another deploy may hold the lock now, so this one stopped. ${this.containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
-            : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
-    }
-    /** 2. Lock: one deploy of this key at a time; released in every outcome (unlock). */
-    acquireLock() {
-        const { clock, log, config } = this.run;
-        const { keys } = this.server;
-        return this.phase('lock', async () => {
-            const { end, limit } = this.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
-            const waitedFrom = clock.now();
-            const legacy = legacyLockName(config.switch.redisKey);
-            let announced = null;
-            const stillWaiting = this.everyFewSeconds();
-            for (;;) {
-                // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
-                const [acquired, legacyHolder] = await Promise.all([this.held || keys.tryLock(this.lock.name, this.lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
-                if (acquired && !this.held) {
-                    this.held = true;
-                    this.run.locked.add(this.name);
-                    this.checkpoint('lock', this.lock.name);
-                }
-                const [waitingFor, holder] = this.held ? [legacy, legacyHolder] : [this.lock.name, await keys.lockHolder(this.lock.name)];
-                // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
-                // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
-                if (!this.held && holder === this.lock.owner && this.run.locked.size > 0) {
-                    throw new DeployError('lock', `${this.lock.name} is held by this same deploy through another server: the servers share one Redis`, 'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', this.timeline);
-                }
-                if (this.held && holder === null) {
-                    const waited = clock.now() - waitedFrom;
-                    return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : this.lock.name };
-                }
-                if (holder && holder !== announced) {
-                    log.info(this.said(`Waiting for ${waitingFor}, held by ${holder}`));
-                    announced = holder;
-                }
-                else if (holder) {
-                    stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
-                }
-                if (clock.now() >= end)
-                    throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, this.timeline);
-                await clock.sleep(POLL_MS.lock);
-            }
-        });
-    }
-    async unlock() {
-        if (!this.held)
-            return;
-        await this.server.keys.unlock(this.lock.name, this.lock.owner).then(() => this.checkpoint('lock', ''), (e) => this.warn(`could not release ${this.lock.name} (it expires by itself): ${e.message}`));
-    }
-    /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
-    async writeKey(expected, value) {
-        const key = this.config.switch.redisKey;
-        const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
-        if (outcome.ok)
-            return;
-        if (outcome.lockLost)
-            throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
-        throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): someone else wrote it, and this deploy does not overwrite that`);
-    }
-    /** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
-    async inspectAndPull() {
-        const { docker, keys, probes } = this.server;
-        const c = this.config.container;
-        const s = this.config.switch;
-        // The release history is read beside it: a rollback takes its image from there.
-        const histories = docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES);
-        this.confdAtStart = docker.confd().catch(() => undefined);
-        const { accessLog, timeMs } = this.config.bake;
-        if (accessLog && timeMs > 0)
-            this.logCheck = docker.logEnd(accessLog).then(() => undefined, (e) => this.unreadableLog(accessLog, e));
-        const inspected = this.phase('inspect', async () => {
-            const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
-                keys.get(s.redisKey), keys.keyspaceNotifications(), keys.persistence(), docker.containers(), docker.listeningPorts(), probes.probe(), histories,
-            ]);
-            const skipped = [];
-            const history = parseHistory(files.get(this.history) ?? '', (why) => skipped.push(why));
-            if (skipped.length > 0)
-                this.warn(`~/${this.history}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
-            const target = c.rollback ? this.rollbackImage(history) : undefined;
-            const state = deploymentState({ deployment: s.redisKey, app: appName(c.app, target?.release.image ?? c.image), redisValue: s.redisValue, keyValue, served, containers });
-            state.findings.forEach((m) => this.warn(m));
-            if (state.repair)
-                await this.writeKey(state.repair.from, state.repair.to);
-            const risk = persistence && persistenceRisk(persistence);
-            if (risk)
-                this.warn(risk);
-            const neighbourHistories = [...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text));
-            const neighbourKeys = await Promise.all(neighbourDeployments(containers, neighbourHistories, s.redisKey).map((key) => keys.get(key).catch(() => null)));
-            const reserved = reservedPorts(state.keyPort, neighbourKeys, neighbourHistories);
-            const detail = state.keyValue === null ? 'key unset: first deploy' : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
-            return { value: { state, containers, listening, reserved, notifications, history, files, target }, detail };
-        });
-        const pulled = this.phase('pull', async () => {
-            // A rollback's image is known once the history is read; any other is pulled at once.
-            const target = c.rollback ? (await inspected).target : undefined;
-            const image = target?.ref ?? c.image;
-            const policy = target ? 'missing' : c.pull;
-            const registry = c.registry ?? registryOf(image);
-            const progress = new PullProgress();
-            const onOutput = (text) => progress.feed(text);
-            const t0 = this.run.clock.now();
-            const took = () => seconds(this.run.clock.now() - t0);
-            try {
-                const pulling = c.registryUsername && c.registryPassword ? this.pullLoggedIn(image, policy, registry, c.registryUsername, c.registryPassword, onOutput)
-                    : docker.pull(image, policy, undefined, onOutput);
-                const identity = await reportWhile(pulling, () => `pulling ${image}: ${pullLine(progress.state)} (${took()})`, (line) => this.progress(line));
-                const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
-                const { bytes } = progress.state;
-                return { value: { image, identity }, detail: `${image} ${identity.digest}${bytes > 0 ? `, ${megabytes(bytes)} in ${took()}` : ''}${login}` };
-            }
-            catch (e) {
-                if (!target)
-                    throw e;
-                throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
-            }
-        });
-        [this.inspection, this.pulled] = await Promise.all([inspected, pulled]);
-        // A rollback by image id pulls "sha256:...": its app is the release's image's.
-        this.app = appName(c.app, this.inspection.target?.release.image ?? this.pulled.image);
-        this.containerName = `${this.app}-${this.run.identity.instance}`;
-        if (this.inspection.target)
-            this.run.log.info(`Rolling back to ${this.inspection.target.release.image} (${this.pulled.image}), deployed ${this.inspection.target.release.time}`);
-    }
-    /** What `rollback: true` deploys, by digest; an Error says why there is none. */
-    rollbackImage(history) {
-        const c = this.config.container;
-        const found = rollbackTarget(history);
-        if ('refusal' in found)
-            throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', this.timeline);
-        const { release } = found;
-        const repository = repositoryOf(release.image);
-        if (c.image && repositoryOf(c.image) !== repository) {
-            throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', this.timeline);
-        }
-        // A digest from a registry is pulled by it; an image that never had one is run by its local id.
-        return { release, ref: pinnedRef(release.image, { digest: release.digest, id: release.imageId }) };
-    }
-    /** The login lives in a Docker config of this deploy's own, removed right after the pull:
-     * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
-    async pullLoggedIn(image, policy, registry, username, password, onOutput) {
-        const { docker } = this.server;
-        const configDir = await docker.makePrivateDir();
-        this.checkpoint('dockerConfig', configDir);
-        try {
-            await docker.login(configDir, registry, username, password);
-            return await docker.pull(image, policy, configDir, onOutput);
-        }
-        finally {
-            await docker.removeDir(configDir).then(() => this.checkpoint('dockerConfig', ''), (e) => this.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
-        }
-    }
-    /** What was inspected and pulled; `pinned` is what runs: the pulled image, even if its tag moved since. */
-    get prepared() {
-        if (!this.inspection || !this.pulled)
-            throw new Error('the server was not inspected');
-        return { inspection: this.inspection, ...this.pulled, pinned: pinnedRef(this.pulled.image, this.pulled.identity) };
-    }
-    /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
-    releasePhase() {
-        const c = this.config.container;
-        const { pinned } = this.prepared;
-        const name = `${this.containerName}-release`;
-        return this.phase('release', async () => {
-            // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
-            const running = this.prepared.inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === this.config.switch.redisKey && isUp(x));
-            if (running) {
-                throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, this.timeline);
-            }
-            const { end, limit } = this.run.until(this.config.timing.releaseTimeoutMs, 'release-timeout');
-            // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
-            this.checkpoint('release', name);
-            const t0 = this.run.clock.now();
-            let tail = '';
-            const released = this.server.docker.runOnce({
-                name, image: pinned, app: this.app, deployment: this.config.switch.redisKey,
-                envFile: c.envFile, envOnStdin: c.env.length > 0, runArgs: c.runArgs, command: c.releaseCommand,
-            }, this.env, Math.max(end - this.run.clock.now(), 1), (text) => { tail = (tail + text).slice(-RELEASE_TAIL_CHARS); });
-            const outcome = await reportWhile(released, () => {
-                const last = lastLine(tail);
-                return `the release command runs (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})${last ? `; its last line: ${last}` : ''}`;
-            }, (line) => this.progress(line));
-            this.checkpoint('release', '');
-            if (outcome === 'timed out')
-                throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, this.timeline);
-            const logs = lastLines(outcome.output, LOG_TAIL_LINES);
-            if (outcome.code !== 0)
-                throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, this.timeline, { logs });
-            return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
-        });
-    }
-    /** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
-    async startAndCheck() {
-        this.containerId = await this.start();
-        this.port = await this.ready(this.containerId);
-    }
-    start() {
-        const c = this.config.container;
-        const { inspection, image, pinned } = this.prepared;
-        return this.phase('start', async () => {
-            const spec = {
-                name: this.containerName, image, pinned, app: this.app, deployment: this.config.switch.redisKey,
-                deployId: this.run.identity.deployId, bindAddress: c.bindAddress, hostPort: 0, containerPort: c.containerPort, restart: c.restart,
-                runArgs: c.runArgs, envFile: c.envFile, envOnStdin: c.env.length > 0,
-            };
-            const taken = takenPorts(inspection.listening, inspection.containers, inspection.reserved);
-            for (let attempt = 1;; attempt += 1) {
-                const port = firstFreePort(c.portRange, taken);
-                if (port === undefined)
-                    throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
-                spec.hostPort = port;
-                // Said before the run: a deploy cancelled while docker creates it still has it removed.
-                this.checkpoint('container', this.containerName);
-                try {
-                    const containerId = await this.server.docker.run(spec, this.env);
-                    return { value: containerId, detail: `${this.containerName} started on :${port}` };
-                }
-                catch (e) {
-                    await this.server.docker.discard([this.containerName]).then(() => this.checkpoint('container', ''), () => undefined);
-                    // Taken between the look and the run (another deployment starting, say): try the next one.
-                    const clash = /address already in use|port is already allocated/.test(e.message);
-                    if (!clash || attempt >= PORT_ATTEMPTS)
-                        throw e;
-                    taken.add(port);
-                }
-            }
-        });
-    }
-    /** 6. Ready check, directly on the new port (read from the container: one
-     * that already exited has none, and its state says why). */
-    ready(id) {
-        const { docker, probes } = this.server;
-        const c = this.config.container;
-        const s = this.config.switch;
-        return this.phase('ready', async () => {
-            const { end, limit } = this.run.until(this.config.timing.healthTimeoutMs, 'health-timeout');
-            let last = '';
-            for (;;) {
-                const container = await docker.inspect(id, c.containerPort);
-                let failure = await this.containerFailure(container) ?? '';
-                if (!failure && container.status === 'running') {
-                    if (container.hostPort === undefined)
-                        failure = `docker published no port for ${c.containerPort}/tcp`;
-                    else {
-                        const answer = await probes.health(container.hostPort);
-                        if (isHealthyStatus(answer.status) && (container.health === undefined || container.health === 'healthy')) {
-                            return { value: container.hostPort, detail: `${s.healthPath} answered ${answer.status}${container.health ? ', healthy' : ''}` };
-                        }
-                        last = answer.error ?? `${s.healthPath} answered ${answer.status}${container.health ? `, health ${container.health}` : ''}`;
-                    }
-                }
-                if (!failure && this.run.clock.now() >= end)
-                    failure = `not ready within ${limit} (last: ${last || container.status})`;
-                if (failure)
-                    throw new DeployError('ready', failure, HINTS.ready, this.timeline, { logs: await this.newContainerLogs() });
-                await this.pause(POLL_MS.ready);
-            }
-        });
-    }
-    /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy): the ready check and the bake ask. */
-    async containerFailure(container) {
-        if (container.status === 'exited' || container.status === 'dead')
-            return `the container exited with code ${container.exitCode}`;
-        if (container.status === 'restarting' || container.restartCount > 0) {
-            // Running again after a restart, its state says exit code 0: Docker's events have the real one.
-            const code = container.exitCode || await this.server.docker.lastExitCode(container);
-            return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${this.config.container.restart})`;
-        }
-        if (container.health === 'unhealthy')
-            return 'the image HEALTHCHECK reports unhealthy';
-        return undefined;
-    }
-    async probe() {
-        const result = await this.server.probes.probe();
-        this.probeLog.push(result);
-        if (this.probeLog.length > KEPT_PROBES)
-            this.probeLog.shift();
-        return result;
-    }
-    /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
-     * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
-     * the old upstream is waited for. */
-    proveServing(expectPort, end, failFastPort) {
-        return proveServed(() => this.probe(), expectPort, this.config.switch.probeSuccesses, async () => {
-            if (this.run.clock.now() >= end)
-                return false;
-            await this.pause(POLL_MS.switch);
-            return true;
-        }, (result) => failFastPort !== undefined && upstreamPort(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
-    }
-    /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
-    get bakes() {
-        return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
-    }
-    // After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
-    // -interval poll): the new container may go only once the old upstream has served without a
-    // break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
-    async settledOn(oldPort, newPort) {
-        const { clock } = this.run;
-        let since;
-        for (;;) {
-            const result = await this.probe();
-            const served = upstreamPort(result.upstream);
-            if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort)
-                since = undefined;
-            else
-                since ??= clock.now();
-            if (since !== undefined && clock.now() - since >= this.config.timing.switchTimeoutMs)
-                return true;
-            if (clock.now() >= this.run.deadline)
-                return false;
-            await this.pause(POLL_MS.settle);
-        }
-    }
-    get newValue() {
-        return formatKeyValue(this.config.switch.redisValue, this.port ?? 0);
-    }
-    /** 7 + 8. Switch the key, then prove nginx serves the new port; on failure, write the old value back. */
-    switchTo() {
-        const { docker } = this.server;
-        const { redisKey, probeSuccesses } = this.config.switch;
-        const { state, notifications } = this.prepared.inspection;
-        const port = this.port ?? 0;
-        const newValue = this.newValue;
-        return this.phase('switch', async () => {
-            if (notifications === false) {
-                this.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
-            }
-            else if (notifications === undefined) {
-                this.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
-            }
-            const confdAtStart = await this.confdAtStart;
-            const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
-            if (sharedWatch)
-                this.warn(sharedWatch);
-            const accessLog = this.config.bake.accessLog;
-            if (this.bakes && accessLog)
-                this.logStart = (await this.logCheck) ?? await docker.logEnd(accessLog).catch((e) => this.unreadableLog(accessLog, e));
-            const t0 = this.run.clock.now();
-            // Said before the write: a deploy killed in between keeps a container the key may name.
-            this.checkpoint('switching', 'true');
-            await this.writeKey(state.keyValue, newValue);
-            this.switched = true;
-            const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-            const outcome = await this.proveServing(port, end, port);
-            if (outcome === 'proven') {
-                this.proven = true;
-                this.switchSeconds = (this.run.clock.now() - t0) / 1000;
-                if (this.bakes && state.keyPort !== undefined) {
-                    const baking = { from: newValue, to: state.keyValue, port: state.keyPort };
-                    this.checkpoint('baking', JSON.stringify(baking));
-                }
-                return { value: undefined, detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${this.switchSeconds.toFixed(3)} s` };
-            }
-            const failedProbes = [...this.probeLog];
-            const badAnswer = outcome === 'timed out' ? undefined : outcome;
-            const notServed = badAnswer ? `the new version answered ${badAnswer.status} on ${probePath(this.config.switch.probeUrl)} through nginx` : `nginx did not serve port ${port} within ${limit}`;
-            // Read again, not taken from the start: confd may have stopped since.
-            const hint = badAnswer
-                ? `The new version fails through nginx although its ready check passed (health-path ${this.config.switch.healthPath} may not cover the pages that fail): see its log lines.`
-                : switchHint(failedProbes, this.config, port, await this.switchFacts(notifications));
-            const logs = badAnswer ? await this.newContainerLogs() : undefined;
-            try {
-                await this.writeKey(newValue, state.keyValue);
-            }
-            catch (e) {
-                throw new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${this.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, this.timeline, { probes: failedProbes, logs });
-            }
-            const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
-            // Written back: the old version serves again once nginx is back on it (proven below).
-            // A bad answer means confd already rendered the new value: no render of it is left in flight,
-            // so nginx proven back on the old upstream is enough.
-            const settled = state.keyPort === undefined || (badAnswer
-                ? await this.proveServing(state.keyPort, this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout').end) === 'proven'
-                : await this.settledOn(state.keyPort, port));
-            if (!settled) {
-                const serves = upstreamPort(this.probeLog.at(-1)?.upstream);
-                throw new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${this.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${this.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${this.containerName}); otherwise the next deploy retires it. ${hint}`, this.timeline, { probes: failedProbes, logs });
-            }
-            this.switched = false;
-            this.checkpoint('switching', '');
-            throw new DeployError('switch', setBack, hint, this.timeline, { probes: failedProbes, logs });
-        });
-    }
-    /** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
-    switchBack() {
-        const { redisKey } = this.config.switch;
-        const { state } = this.prepared.inspection;
-        return this.phase('undo', async () => {
-            await this.writeKey(this.newValue, state.keyValue);
-            let detail = `${redisKey} unset again (nothing served before this deploy)`;
-            if (state.keyPort !== undefined) {
-                const { end, limit } = this.run.until(this.config.timing.switchTimeoutMs, 'switch-timeout');
-                if (await this.proveServing(state.keyPort, end) !== 'proven') {
-                    throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${this.containerName} stays running on :${this.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, this.timeline);
-                }
-                detail = `${redisKey}=${state.keyValue}; ${this.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
-                // It served (a bake, or batches after it): requests in flight to it finish before it goes.
-                detail += `; ${await this.drain([this.port ?? 0], 'removing it')}`;
-            }
-            this.switched = false;
-            this.proven = false;
-            if (this.bakes)
-                this.checkpoint('baking', '');
-            this.checkpoint('switching', '');
-            if (this.bakeReport && this.bakeFailedAt !== undefined)
-                this.bakeReport.switchBackSeconds = (this.run.clock.now() - this.bakeFailedAt) / 1000;
-            return { value: undefined, detail };
-        });
-    }
-    /** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most drain-timeout. */
-    async drain(ports, then) {
-        const { end, limit } = this.run.until(this.config.timing.drainTimeoutMs, 'drain-timeout');
-        const shown = ports.map((p) => `:${p}`).join(', ');
-        const t0 = this.run.clock.now();
-        const stillDraining = this.everyFewSeconds();
-        for (;;) {
-            const drain = await this.server.docker.drainState(ports);
-            if (drain.shuttingDownWorkers === 0 && drain.connections === 0)
-                return `no connection to ${shown} left`;
-            stillDraining(() => `draining ${shown}: ${drain.connections} connection(s) left, ${drain.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(this.run.clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
-            if (this.run.clock.now() >= end) {
-                this.warn(`${limit} passed with ${drain.connections} connection(s) to ${shown} and ${drain.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
-                return 'timed out';
-            }
-            await this.pause(POLL_MS.drain);
-        }
-    }
-    unreadableLog(path, e) {
-        this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
-            + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
-        return { unreadable: `${path} cannot be read` };
-    }
-    /** The new container's last log lines, for a failure's details. */
-    newContainerLogs() {
-        return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
-    }
-    /** After the switch, for bake-time: the new version watched under real traffic while the previous
-     * container stays warm. A failure throws, and the deploy switches back (deploy.ts, undo). */
-    bake() {
-        const { docker } = this.server;
-        const { bake, container: c } = this.config;
-        const id = this.containerId ?? '';
-        const port = this.port ?? 0;
-        return this.phase('bake', async () => {
-            if (!this.bakes)
-                return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
-            const { accessLog } = bake;
-            // Bounded by the deploy's deadline too: until() ends at whichever comes first.
-            const report = await watchBake({
-                container: async () => {
-                    const state = await docker.inspect(id, c.containerPort);
-                    return { failure: await this.containerFailure(state), restarts: state.restartCount };
-                },
-                probe: () => this.probe(),
-                readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
-                pause: (ms) => this.pause(ms),
-                now: () => this.run.clock.now(),
-                progress: (message) => this.run.log.info(this.said(message)),
-            }, { timeMs: this.run.until(bake.timeMs, 'bake-time').end - this.run.clock.now(), limits: bake, port, probePath: probePath(this.config.switch.probeUrl), logStart: this.logStart });
-            const { failedAt, ...seen } = report;
-            if (seen.passed && seen.seconds * 1000 < bake.timeMs)
-                throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${bake.timeMs / 1000} s`, HINTS.bake, this.timeline, { bake: seen });
-            this.bakeReport = seen;
-            if (seen.passed)
-                return { value: undefined, detail: bakeLine(seen) };
-            this.bakeFailedAt = failedAt;
-            throw new DeployError('bake', seen.reason ?? 'failed', this.bakeHint(), this.timeline, { logs: await this.newContainerLogs(), bake: seen });
-        });
-    }
-    /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
-    bakeHint() {
-        const release = this.config.container.releaseCommand.length > 0
-            ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
-            : '';
-        return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
-    }
-    /** What a failed switch can learn on the server: its confds now, and what they rendered for the key. */
-    async switchFacts(notifications) {
-        const { docker } = this.server;
-        const confd = await docker.confd().catch(() => undefined);
-        const resource = confd && resourceRendering(confd, this.config.switch.redisKey);
-        const rendered = resource?.dest ? await docker.readFile(resource.dest, FILE_READ_BYTES).catch(() => undefined) : undefined;
-        return { confd, notifications, resource, rendered };
-    }
-    /** The new container goes, unless the key may name it. */
-    async discardNew() {
-        if (this.switched || this.lost || !this.containerId)
-            return;
-        await this.server.docker.discard([this.containerId]).then(() => this.checkpoint('container', ''), (e) => this.warn(`could not remove ${this.containerName}: ${e.message}`));
-    }
-    /** 9 + 10 + 11. Every server serves the new version: record it, drain what ran before, stop it gracefully. */
-    async retire() {
-        const { docker } = this.server;
-        const { clock } = this.run;
-        const { inspection, image, identity } = this.prepared;
-        const { state } = inspection;
-        const id = this.containerId ?? '';
-        const port = this.port ?? 0;
-        const c = this.config.container;
-        const thisRelease = {
-            time: new Date(clock.now()).toISOString(), run: this.run.identity.lockOwner, outcome: c.rollback ? 'rolled back' : 'deployed',
-            image, digest: identity.digest, imageId: identity.id, container: this.containerName, port,
-        };
-        const releases = [...inspection.history, thisRelease];
-        // Every bake passed: from here the new version stays, whatever happens to the deploy.
-        if (this.bakes)
-            this.checkpoint('baking', '');
-        const recorded = this.record(thisRelease);
-        // Everything of this deployment that ran before: drained, then stopped gracefully.
-        const retiring = retirees(state, id);
-        const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
-        if (oldPorts.length > 0)
-            await this.phase('drain', async () => ({ value: undefined, detail: await this.drain(oldPorts, 'retiring') }));
-        // Past the proven switch, a failure here is a warning. Old containers stop
-        // side by side; images are pruned once they are gone.
-        await this.phase('retire', async () => {
-            const done = [];
-            const stopOne = async (old) => {
-                try {
-                    await docker.stop(old.id, Math.ceil(this.config.timing.stopTimeoutMs / 1000));
-                    await docker.remove([old.id]);
-                    done.push(`stopped ${old.name}`);
-                }
-                catch (e) {
-                    this.warn(`could not stop or remove ${old.name}: ${e.message}`);
-                }
-            };
-            const removeLeftovers = async () => {
-                if (retiring.remove.length === 0)
-                    return;
-                await docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => this.warn(`could not remove stopped containers of this deployment: ${e.message}`));
-            };
-            // Listed while the old containers stop; pruned once they are gone, so their images can go too.
-            // Kept whatever keep-images says: the new image, the one that served until now (the
-            // rollback target), every image a container of the server uses, and the images of the last
-            // keep-images releases of every deployment with a history here; the containers and the
-            // histories are read again once the old containers are gone (when anything is to be pruned),
-            // as neighbouring deployments may have started or released meanwhile.
-            const pruneImages = async (stopped) => {
-                try {
-                    const images = await docker.images(repositoryOf(image));
-                    await stopped;
-                    const protectedBy = (containers, files) => {
-                        const histories = [releases, ...[...files].filter(([path]) => path !== this.history).map(([, text]) => parseHistory(text))];
-                        return new Set([identity.id, ...(state.serving ? [state.serving.imageId] : []), ...containers.map((x) => x.imageId),
-                            ...histories.flatMap((h) => imagesToKeep(h, this.config.keepImages))]);
-                    };
-                    // The inspection's look without the containers retired here: if it prunes nothing, the fresh
-                    // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
-                    // they started or released is kept either way; what they let go is pruned next time.
-                    const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-                    if (imagesToPrune(images, protectedBy(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0)
-                        return;
-                    // A neighbour deploying now may have pulled an image it has not started yet: listed
-                    // above, so its lock is already held (a deploy pulls under its lock). Pruned next time;
-                    // asked again right before the removal, to leave the smallest window.
-                    const neighbourDeploying = async () => {
-                        const deploying = (await this.server.keys.deploying()).filter((key) => key !== this.config.switch.redisKey);
-                        if (deploying.length > 0)
-                            done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
-                        return deploying.length > 0;
-                    };
-                    // Asked before the look: a neighbour not deploying now has started what it pulled.
-                    if (await neighbourDeploying())
-                        return;
-                    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
-                    const prune = imagesToPrune(images, protectedBy(containers, files));
-                    if (prune.length === 0 || await neighbourDeploying())
-                        return;
-                    await docker.removeImages(prune);
-                    done.push(`pruned ${prune.join(', ')}`);
-                }
-                catch (e) {
-                    this.warn(`could not prune old images: ${e.message}`);
-                }
-            };
-            const stopped = Promise.all([...retiring.stop.map(stopOne), removeLeftovers()]);
-            await Promise.all([stopped, pruneImages(stopped), recorded]);
-            return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
-        });
-        return {
-            server: this.name,
-            container: this.containerName,
-            containerId: id,
-            port,
-            previousPort: state.keyPort,
-            previousContainer: state.serving?.name,
-            image,
-            previousImage: state.serving?.image,
-            imageDigest: identity.digest,
-            switchSeconds: this.switchSeconds,
-            probes: this.probeLog,
-            timeline: this.timeline,
-            releases: latest(releases, SUMMARY_RELEASES),
-            bake: this.bakeReport,
-        };
-    }
-    /** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
-    async recordFailure(e) {
-        if (!this.held || this.lost)
-            return;
-        const where = e.server && e.server !== this.name ? `${e.server}: ` : '';
-        await this.record({ outcome: this.bakeFailedAt !== undefined ? 'baked-out' : 'failed', image: this.config.container.image, digest: '', imageId: '', container: this.containerName, reason: `${where}${e.phase}: ${e.reason}` });
-    }
-    async record(release) {
-        const entry = { time: new Date(this.run.clock.now()).toISOString(), run: this.run.identity.lockOwner, ...release, deployment: this.config.switch.redisKey };
-        await this.server.docker.appendHistory(this.history, JSON.stringify(entry), HISTORY_ENTRIES).catch((e) => this.warn(`could not record the release in ~/${this.history}: ${e.message}`));
-    }
-}
-const HINTS = {
-    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
-    inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
-    pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
-    start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
-    release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
-    ready: 'The new container never served: see its log lines above. The previous version was not touched.',
-    bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
-    switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
-    undo: 'Check confd and nginx on this server: the key names the previous container again.',
-    drain: 'The switch succeeded; the old container may still hold connections.',
-    retire: 'The switch succeeded; clean up the old container by hand.',
-};
-/** What a failed switch looks like from outside, and what to check. */
-function switchHint(probes, config, port, facts) {
-    const header = config.switch.upstreamHeader;
-    if (probes.length > 0 && probes.every((p) => p.error))
-        return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
-    if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
-        return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
-    }
-    const { confd } = facts;
-    const count = confd?.processes.length;
-    const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
-    if (probes.some((p) => upstreamPort(p.upstream) === port))
-        return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
-    if (count === 0)
-        return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
-    if (confd && confdsRendering(confd, config.switch.redisKey) === 0) {
-        return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
-    }
-    if (facts.notifications === false)
-        return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
-    const sharedWatch = confd && sharedWatchProblem(confd);
-    if (sharedWatch)
-        return `nginx kept serving the old upstream: ${sharedWatch}`;
-    const { resource, rendered } = facts;
-    if (resource?.dest && rendered !== undefined) {
-        if (!namesPort(rendered, port)) {
-            return `nginx kept serving the old upstream: confd did not render :${port} to ${resource.dest}. Its check_cmd refused the value (does redis-value fit the template?), or it did not see the write (an -interval longer than switch-timeout; journalctl -u confd).`;
-        }
-        return handsPeerToNginx(resource)
-            ? `confd rendered :${port} to ${resource.dest}, but nginx did not take it: its reload_cmd (${resource.reloadCmd}) did not reach nginx's admin socket, or nginx refused the address. Check that nginx runs with dhd-peers.conf and its Lua module (README: A switch without a reload), then run the reload_cmd as root by hand.`
-            : `confd rendered :${port} to ${resource.dest}, but nginx kept the old upstream: its reload_cmd (${resource.reloadCmd ?? 'none'}) failed or signalled another nginx. Run nginx -t, then the reload_cmd as root by hand.`;
-    }
-    return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
-}
-
-;// CONCATENATED MODULE: ./src/docker-host.ts
+;// CONCATENATED MODULE: ./src/remote/docker-host.ts
 // The server as the deploy sees it: docker and host facts, executed over the
 // remote shell. Argument lists come from docker.ts; this file only runs them.
 
@@ -42424,7 +41659,10 @@ class RemoteCommandError extends Error {
     argv;
     result;
     constructor(argv, result) {
-        const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+        const lines = (result.stderr || result.stdout)
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
         super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
         this.argv = argv;
         this.result = result;
@@ -42463,7 +41701,9 @@ function remoteDockerHost(shell) {
     };
     return {
         makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-        async removeDir(dir) { await ok(build.removeDir(dir)); },
+        async removeDir(dir) {
+            await ok(build.removeDir(dir));
+        },
         async login(configDir, registry, username, password) {
             await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
         },
@@ -42480,15 +41720,21 @@ function remoteDockerHost(shell) {
                 // Without one (a key restricted with no-pty) it still names each layer as it completes.
                 const argv = build.pull(image, configDir, true);
                 const options = { timeoutMs: PULL_TIMEOUT_MS, onOutput, keepBytes: KEPT_OUTPUT_BYTES };
-                const onTerminal = terminalRefused ? undefined : await shell.run(argv, { ...options, terminal: true }).catch((e) => {
-                    if (!TERMINAL_REFUSED.test(e.message))
-                        throw e;
-                    terminalRefused = true;
-                    return undefined;
-                });
-                const result = onTerminal ?? await shell.run(argv, options);
+                const onTerminal = terminalRefused
+                    ? undefined
+                    : await shell.run(argv, { ...options, terminal: true }).catch((e) => {
+                        if (!TERMINAL_REFUSED.test(e.message))
+                            throw e;
+                        terminalRefused = true;
+                        return undefined;
+                    });
+                const result = onTerminal ?? (await shell.run(argv, options));
                 if (result.code !== 0)
-                    throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(`${result.stdout}\n${result.stderr}`) });
+                    throw new RemoteCommandError(argv, {
+                        ...result,
+                        stdout: '',
+                        stderr: withoutRedraws(`${result.stdout}\n${result.stderr}`),
+                    });
             }
             else {
                 await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
@@ -42500,7 +41746,12 @@ function remoteDockerHost(shell) {
         },
         async runOnce(spec, env, timeoutMs, onOutput) {
             try {
-                const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES, onOutput });
+                const result = await shell.run(build.runOnce(spec), {
+                    stdin: env,
+                    timeoutMs,
+                    keepBytes: KEPT_OUTPUT_BYTES,
+                    onOutput,
+                });
                 return { code: result.code, output: `${result.stdout}${result.stderr}` };
             }
             catch (e) {
@@ -42512,7 +41763,9 @@ function remoteDockerHost(shell) {
             }
         },
         readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
-        async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+        async appendHistory(path, line, keep) {
+            await ok(build.appendHistory(path, keep), { stdin: `${line}\n` });
+        },
         readiness,
         async checkServer(username) {
             const { problems } = await readiness(username);
@@ -42535,16 +41788,25 @@ function remoteDockerHost(shell) {
         run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
-            const result = await shell.run(build.logs(id, lines), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, keepBytes: KEPT_OUTPUT_BYTES });
+            const result = await shell.run(build.logs(id, lines), {
+                timeoutMs: docker_host_COMMAND_TIMEOUT_MS,
+                keepBytes: KEPT_OUTPUT_BYTES,
+            });
             return `${result.stdout}${result.stderr}`.trimEnd();
         },
         async lastExitCode(container) {
-            const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            const result = await shell.run(build.exitCodes(container.id, container.createdAt), {
+                timeoutMs: docker_host_COMMAND_TIMEOUT_MS,
+            });
             return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
         },
-        async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-        async remove(ids) { if (ids.length > 0)
-            await ok(build.remove(ids)); },
+        async stop(id, seconds) {
+            await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 });
+        },
+        async remove(ids) {
+            if (ids.length > 0)
+                await ok(build.remove(ids));
+        },
         async discard(ids) {
             if (ids.length === 0)
                 return;
@@ -42572,8 +41834,14 @@ function remoteDockerHost(shell) {
                 throw new RemoteCommandError(argv, result);
         },
         async drainState(ports) {
-            const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-            return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+            const [ps, ...ss] = await Promise.all([
+                ok(build.processes()),
+                ...ports.map((port) => ok(build.connectionsTo(port))),
+            ]);
+            return {
+                shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)),
+                connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0),
+            };
         },
         readFile: (path, maxBytes) => ok(build.readFile(path, maxBytes)),
         logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
@@ -42596,10 +41864,9 @@ function remoteDockerHost(shell) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/session.ts
+;// CONCATENATED MODULE: ./src/remote/session.ts
 // The SSH connection to one server, with the docker host and the Redis key
 // store on it: what every door (the Action's steps, the CLI) opens, once per server.
-
 
 
 
@@ -42613,7 +41880,10 @@ async function openSession(target, redis, log, checkServer = false) {
     let keys;
     try {
         // The server check runs beside the Redis handshake: it costs the deploy no time.
-        [keys] = await Promise.all([openKeyStore(shell, redis), checkServer ? docker.checkServer(target.username) : undefined]);
+        [keys] = await Promise.all([
+            openKeyStore(shell, redis),
+            checkServer ? docker.checkServer(target.username) : undefined,
+        ]);
     }
     catch (e) {
         await shell.close();
@@ -42638,7 +41908,7 @@ async function openSessions(servers, redis, log, checkServer = false) {
     const failed = settled.findIndex((s) => s.status === 'rejected');
     if (failed < 0)
         return settled.map((s) => s.value);
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : Promise.resolve())));
     const reason = settled[failed].reason;
     if (servers.length === 1)
         throw reason;
@@ -42646,7 +41916,7 @@ async function openSessions(servers, redis, log, checkServer = false) {
     throw new Error(`${serverName(servers[failed])}: ${reason.message}${refused > 1 ? ` (and ${refused - 1} more server(s) could not be reached)` : ''}. Nothing was changed on any server.`);
 }
 
-;// CONCATENATED MODULE: ./src/cleanup.ts
+;// CONCATENATED MODULE: ./src/deploy/cleanup.ts
 // What a deploy that stopped half way leaves to clean up, and the cleaning: the
 // Action's post step and the CLI's Ctrl-C both end here.
 
@@ -42655,9 +41925,19 @@ async function openSessions(servers, redis, log, checkServer = false) {
 
 
 
+
+
 /** Notes one checkpoint of one server. */
 function noteCheckpoint(left, lockOwner, server, name, value) {
-    const mine = (left[server] ??= { lock: '', lockOwner, container: '', switching: false, baking: '', dockerConfig: '', release: '' });
+    const mine = (left[server] ??= {
+        lock: '',
+        lockOwner,
+        container: '',
+        switching: false,
+        baking: '',
+        dockerConfig: '',
+        release: '',
+    });
     if (name === 'switching')
         mine.switching = value === 'true';
     else
@@ -42676,7 +41956,7 @@ async function switchBack(left, server, config, log) {
     const key = config.switch.redisKey;
     const lock = { name: lockName(key), owner: left.lockOwner };
     let outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
-    if (!outcome.ok && outcome.lockLost && await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS)) {
+    if (!outcome.ok && outcome.lockLost && (await server.keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS))) {
         left.lock = lock.name;
         outcome = await server.keys.compareAndSet(key, baking.from, baking.to, lock);
     }
@@ -42684,7 +41964,9 @@ async function switchBack(left, server, config, log) {
     // The deploy's own undo may have written it back already and only failed to prove it.
     const alreadyBack = !outcome.ok && !outcome.lockLost && outcome.current === baking.to;
     if (!outcome.ok && !alreadyBack) {
-        const why = outcome.lockLost ? `another deploy holds ${lock.name}` : `${key} holds ${outcome.current ?? '(unset)'} now`;
+        const why = outcome.lockLost
+            ? `another deploy holds ${lock.name}`
+            : `${key} holds ${outcome.current ?? '(unset)'} now`;
         log.warning(`The deploy stopped during its bake, and ${key} could not be set back (${why}): ${stays}; nginx serves what ${key} names.`);
         return false;
     }
@@ -42709,12 +41991,16 @@ async function cleanUp(left, server, config, log) {
     if (left.dockerConfig) {
         await server.docker.removeDir(left.dockerConfig).then(() => log.info(`Removed the registry login in ${left.dockerConfig}.`), (e) => log.warning(`Could not remove the registry login in ${left.dockerConfig}: ${e.message}`));
     }
-    const unserved = !left.switching || (left.baking && await switchBack(left, server, config, log).catch((e) => {
-        log.warning(`Could not switch back after the bake: ${e.message}`);
-        return false;
-    }));
+    const unserved = !left.switching ||
+        (left.baking &&
+            (await switchBack(left, server, config, log).catch((e) => {
+                log.warning(`Could not switch back after the bake: ${e.message}`);
+                return false;
+            })));
     if (left.container && unserved) {
-        await server.docker.discard([left.container]).then(() => log.info(left.baking ? `Removed ${left.container}, which served during the bake.` : `Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
+        await server.docker.discard([left.container]).then(() => log.info(left.baking
+            ? `Removed ${left.container}, which served during the bake.`
+            : `Removed ${left.container}, which never received traffic.`), (e) => log.warning(`Could not remove ${left.container}: ${e.message}`));
     }
     if (left.lock) {
         const released = await server.keys.unlock(left.lock, left.lockOwner);
@@ -42742,7 +42028,9 @@ function leftoversProblem(left, config) {
         catch {
             baking = undefined;
         }
-        if (typeof baking?.from !== 'string' || (baking.to !== null && typeof baking.to !== 'string') || !Number.isInteger(baking.port))
+        if (typeof baking?.from !== 'string' ||
+            (baking.to !== null && typeof baking.to !== 'string') ||
+            !Number.isInteger(baking.port))
             return 'the bake checkpoint is not one';
     }
     return undefined;
@@ -42756,15 +42044,21 @@ async function cleanUpServers(left, config, log) {
         if (!mine || !needsCleanup(mine))
             return;
         const several = config.servers.length > 1;
-        const serverLog = { info: (m) => log.info(aboutServer(name, several, m)), warning: (m) => log.warning(aboutServer(name, several, m)) };
+        const serverLog = {
+            info: (m) => log.info(aboutServer(name, several, m)),
+            warning: (m) => log.warning(aboutServer(name, several, m)),
+        };
         const problem = leftoversProblem(mine, config);
         if (problem) {
             serverLog.warning(`The saved state is not what a deploy writes (${problem}): nothing is done on this server.`);
             return;
         }
         try {
-            const session = await openSession(target, config.switch.redis, { debug: log.debug ?? (() => undefined), warning: serverLog.warning });
-            const probes = forwardedProbes(session.shell, config);
+            const session = await openSession(target, config.switch.redis, {
+                debug: log.debug ?? (() => undefined),
+                warning: serverLog.warning,
+            });
+            const probes = forwardedProbes(session.shell, probeTargets(config));
             await cleanUp(mine, { ...session, probes }, config, serverLog).finally(async () => {
                 await probes.close().catch(() => undefined);
                 await session.close();
@@ -42804,9 +42098,1423 @@ function anythingLeft(left, log) {
  * even after a deploy that went through. */
 const registryLoginLeft = (left) => Object.values(left).some((mine) => mine.dockerConfig);
 
-;// CONCATENATED MODULE: ./src/deploy.ts
-// One deploy across one or more servers, all or nothing (DESIGN.md "One deploy,
-// step by step"): lock every server, prepare the new version everywhere while
+;// CONCATENATED MODULE: ./src/deploy/bake.ts
+// The bake (README, "The bake"): after the switch, the new version
+// is watched for bake-time while the previous container stays warm. Twice a
+// second: the container's own state, what nginx logged for the new upstream
+// since the switch, and (every other time) a probe through nginx. The verdicts
+// are bake-rules.ts's; this module only gathers what they judge.
+
+const TICK_MS = 500;
+/** Reads of access-log that failed in a row (rotation between stat and read, a busy server) before
+ * the bake stops watching real traffic and goes on with the container and the probes. */
+const LOG_READ_ATTEMPTS = 3;
+const bake_PROGRESS_EVERY_MS = 10_000;
+/** Watches until bake-time passed or a verdict failed; the report says which, and when it was seen (failedAt). */
+async function watchBake(watch, plan) {
+    const t0 = watch.now();
+    const traffic = noTraffic();
+    const probes = [];
+    let probeFailures = 0;
+    let restarts = 0;
+    let position = plan.logStart && 'offset' in plan.logStart ? plan.logStart : undefined;
+    let notWatched = !watch.readLog
+        ? 'no access-log set'
+        : plan.logStart && 'unreadable' in plan.logStart
+            ? plan.logStart.unreadable
+            : undefined;
+    let readFailures = 0;
+    const readLog = async (from) => {
+        try {
+            const read = await watch.readLog?.(from);
+            readFailures = 0;
+            return read;
+        }
+        catch (e) {
+            readFailures += 1;
+            if (readFailures < LOG_READ_ATTEMPTS)
+                return undefined;
+            notWatched = `access-log could not be read ${LOG_READ_ATTEMPTS} times in a row (${e.message})`;
+            watch.progress(`${notWatched}: the bake goes on with the container and the probes`);
+            position = undefined;
+            return undefined;
+        }
+    };
+    let lastProgress = t0;
+    const report = (reason) => ({
+        passed: reason === undefined,
+        seconds: (watch.now() - t0) / 1000,
+        reason,
+        traffic: notWatched === undefined ? trafficReport(traffic) : undefined,
+        notWatched,
+        probes: probes.length,
+        probeFailures,
+        restarts,
+        failedAt: reason === undefined ? undefined : watch.now(),
+    });
+    for (let tick = 0;; tick += 1) {
+        const [container, read, probe] = await Promise.all([
+            watch.container(),
+            position ? readLog(position) : undefined,
+            tick % 2 === 0 ? watch.probe() : undefined,
+        ]);
+        restarts = container.restarts;
+        if (container.failure)
+            return report(container.failure);
+        if (read) {
+            position = read.position;
+            const { entries, garbage } = parseAccessLines(read.text);
+            traffic.garbage += garbage;
+            countTraffic(traffic, entries, plan.port);
+            const verdict = trafficVerdict(traffic, plan.limits);
+            if (verdict)
+                return report(verdict);
+        }
+        if (probe) {
+            probes.push(probe);
+            if (probe.error !== undefined || (probe.status ?? 0) >= 500)
+                probeFailures += 1;
+            const verdict = probeVerdict(probes, plan.probePath);
+            if (verdict)
+                return report(verdict);
+        }
+        const elapsed = watch.now() - t0;
+        if (elapsed >= plan.timeMs)
+            return report();
+        if (watch.now() - lastProgress >= bake_PROGRESS_EVERY_MS) {
+            lastProgress = watch.now();
+            const seen = position
+                ? `${traffic.requests} requests, ${traffic.errors} 5xx`
+                : `${probes.length} probes, ${probeFailures} failed`;
+            watch.progress(`baking: ${Math.round(elapsed / 1000)} of ${plan.timeMs / 1000} s, ${seen}`);
+        }
+        await watch.pause(Math.min(TICK_MS, plan.timeMs - elapsed));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/hints.ts
+
+
+
+const HINTS = {
+    lock: `Another deploy of this key is running (see the holder above); raise lock-timeout or retry when it finished. A holder that died frees the lock within ${LOCK_TTL_MS / 1000} s.`,
+    inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
+    pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
+    start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
+    release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
+    ready: 'The new container never served: see its log lines above. The previous version was not touched.',
+    bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
+    switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
+    undo: 'Check confd and nginx on this server: the key names the previous container again.',
+    drain: 'The switch succeeded; the old container may still hold connections.',
+    retire: 'The switch succeeded; clean up the old container by hand.',
+};
+const INTERRUPTED_HINT = 'The deploy was asked to stop: what it changed is undone, and the previous version serves.';
+function connectionLostHint(switched, containerName) {
+    return switched
+        ? `Check the server and the network. ${containerName} may serve; the lock expires by itself, and the next deploy retires whichever container the key does not name.`
+        : 'Check the server and the network. Nothing was switched: the previous version serves; the post step (or the next deploy) removes what this one started.';
+}
+function lockLostHint(switched, containerName) {
+    return switched
+        ? `Another deploy may hold the lock now, so this one stopped. ${containerName} may serve; the previous container still runs, and the next deploy retires whichever the key does not name.`
+        : 'Another deploy may hold the lock now, so this one stopped: nothing was switched, the previous version serves, and the new container was removed.';
+}
+/** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
+function bakeHint(config) {
+    const release = config.container.releaseCommand.length > 0
+        ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
+        : '';
+    return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
+}
+/** What a failed switch looks like from outside, and what to check. */
+function switchHint(probes, config, port, facts) {
+    const header = config.switch.upstreamHeader;
+    if (probes.length > 0 && probes.every((p) => p.error))
+        return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
+    if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
+        return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
+    }
+    const { confd } = facts;
+    const count = confd?.processes.length;
+    const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
+    if (probes.some((p) => upstreamPort(p.upstream) === port))
+        return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+    if (count === 0)
+        return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+    if (confd && confdsRendering(confd, config.switch.redisKey) === 0) {
+        return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
+    }
+    if (facts.notifications === false)
+        return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+    const sharedWatch = confd && sharedWatchProblem(confd);
+    if (sharedWatch)
+        return `nginx kept serving the old upstream: ${sharedWatch}`;
+    return renderedHint(facts, port, running);
+}
+/** The key was rendered, or not, by the confd that should: what that says about the switch. */
+function renderedHint({ resource, rendered }, port, running) {
+    if (resource?.dest && rendered !== undefined) {
+        if (!namesPort(rendered, port)) {
+            return `nginx kept serving the old upstream: confd did not render :${port} to ${resource.dest}. Its check_cmd refused the value (does redis-value fit the template?), or it did not see the write (an -interval longer than switch-timeout; journalctl -u confd).`;
+        }
+        return handsPeerToNginx(resource)
+            ? `confd rendered :${port} to ${resource.dest}, but nginx did not take it: its reload_cmd (${resource.reloadCmd}) did not reach nginx's admin socket, or nginx refused the address. Check that nginx runs with dhd-peers.conf and its Lua module (docs/host-setup.md: A switch without a reload), then run the reload_cmd as root by hand.`
+            : `confd rendered :${port} to ${resource.dest}, but nginx kept the old upstream: its reload_cmd (${resource.reloadCmd ?? 'none'}) failed or signalled another nginx. Run nginx -t, then the reload_cmd as root by hand.`;
+    }
+    return `nginx kept serving the old upstream although confd runs${running}: its check_cmd or reload_cmd probably failed, or it polls with an -interval longer than switch-timeout (journalctl -u confd). Check that the value written renders a valid upstream (redis-value) and that nginx -t passes.`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/bake.ts
+// The bake (docs/architecture.md): after the switch, the new version watched under real traffic
+// for bake-time while the previous container stays warm. A failure throws, and the deploy
+// switches back (orchestrator.ts, undo).
+
+
+
+
+
+/** The most of access-log one read of the bake takes (twice a second). */
+const LOG_READ_BYTES = 1024 * 1024;
+function bake(ctx) {
+    const { docker } = ctx.server;
+    const { bake: limits, container: c } = ctx.config;
+    const id = ctx.containerId ?? '';
+    const port = ctx.port ?? 0;
+    return ctx.phase('bake', async () => {
+        if (!ctx.bakes)
+            return { value: undefined, detail: 'no previous version served, so none to go back to: not baked' };
+        const { accessLog } = limits;
+        // Bounded by the deploy's deadline too: until() ends at whichever comes first.
+        const report = await watchBake({
+            container: async () => {
+                const state = await docker.inspect(id, c.containerPort);
+                return { failure: await ctx.containerFailure(state), restarts: state.restartCount };
+            },
+            probe: () => ctx.probe(),
+            readLog: accessLog ? (from) => docker.readLog(accessLog, from, LOG_READ_BYTES) : undefined,
+            pause: (ms) => ctx.pause(ms),
+            now: () => ctx.run.clock.now(),
+            progress: (message) => ctx.run.log.info(ctx.said(message)),
+        }, {
+            timeMs: ctx.run.until(limits.timeMs, 'bake-time').end - ctx.run.clock.now(),
+            limits,
+            port,
+            probePath: probePath(ctx.config.switch.probeUrl),
+            logStart: ctx.logStart,
+        });
+        const { failedAt, ...seen } = report;
+        if (seen.passed && seen.seconds * 1000 < limits.timeMs) {
+            throw new DeployError('bake', `timeout (the whole deploy) ended the bake after ${seen.seconds.toFixed(1)} s of bake-time ${limits.timeMs / 1000} s`, HINTS.bake, ctx.timeline, { bake: seen });
+        }
+        ctx.bakeReport = seen;
+        if (seen.passed)
+            return { value: undefined, detail: bakeLine(seen) };
+        ctx.bakeFailedAt = failedAt;
+        throw new DeployError('bake', seen.reason ?? 'failed', bakeHint(ctx.config), ctx.timeline, {
+            logs: await ctx.newContainerLogs(),
+            bake: seen,
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/history.ts
+// A deployment's release history, pure: what is kept on the server (one JSON line
+// a release, in a file of the deploy user's own), what a rollback goes back to,
+// and which images the last releases need.
+
+/** Entries a history keeps: enough to go back several releases, bounded so the file stays small. */
+const HISTORY_ENTRIES = 50;
+/** Where the histories live, relative to the deploy user's home (a deploy's commands start there). */
+const HISTORY_DIR = '.docker-hot-deploy/releases';
+/** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
+function historyPath(deployment) {
+    const readable = deployment
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^[._]+/, '')
+        .slice(0, 80);
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(deployment).digest('hex').slice(0, 8);
+    return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
+}
+const OUTCOMES = ['deployed', 'rolled back', 'failed', 'baked-out'];
+/** Image references, digests, ids and container names: no spaces, no control characters. */
+const history_REFERENCE_RE = /^[\w.:@/+[\]-]*$/;
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+/** One history line as a release, or why it is none: the file is the server's, so every field is checked. */
+function release(line) {
+    let entry;
+    try {
+        entry = JSON.parse(line);
+    }
+    catch {
+        return 'not JSON (a line cut short by a crash?)';
+    }
+    if (typeof entry !== 'object' || entry === null)
+        return 'not an object';
+    const e = entry;
+    const text = (name, re) => typeof e[name] === 'string' && (!re || re.test(e[name]));
+    if (!text('time', TIME_RE))
+        return 'no time';
+    if (!OUTCOMES.includes(e.outcome))
+        return `outcome ${JSON.stringify(e.outcome)}`;
+    for (const name of ['image', 'digest', 'imageId', 'container'])
+        if (!text(name, history_REFERENCE_RE))
+            return `${name} is missing or not a reference`;
+    if (!text('run'))
+        return 'no run';
+    if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535))
+        return 'port is not a port';
+    if (e.reason !== undefined && typeof e.reason !== 'string')
+        return 'reason is not text';
+    if (e.deployment !== undefined && typeof e.deployment !== 'string')
+        return 'deployment is not text';
+    return e;
+}
+/** The releases of a history file; a line that is no release is skipped, and `skipped` is told why. */
+function parseHistory(text, skipped = () => undefined) {
+    const releases = [];
+    for (const line of text.split('\n')) {
+        if (!line.trim())
+            continue;
+        const entry = release(line);
+        if (typeof entry === 'string')
+            skipped(entry);
+        else
+            releases.push(entry);
+    }
+    return releases;
+}
+/** The releases that served, oldest first: a rollback takes the one it rolled back from off the top. */
+function servedStack(history) {
+    const stack = [];
+    for (const release of history) {
+        if (release.outcome === 'deployed')
+            stack.push(release);
+        else if (release.outcome === 'rolled back') {
+            stack.pop();
+            // The release rolled back to is the new top; after a trimmed history it may be missing.
+            if (stack.at(-1)?.digest !== release.digest)
+                stack.push(release);
+        }
+    }
+    return stack;
+}
+/** What `rollback: true` deploys: the release before the one now serving, or why there is none. */
+function rollbackTarget(history) {
+    const stack = servedStack(history);
+    if (stack.length >= 2)
+        return { release: stack[stack.length - 2] };
+    const serving = stack.at(-1);
+    return {
+        refusal: serving
+            ? `nothing earlier to roll back to: the history holds only ${serving.image} (${serving.digest}), deployed ${serving.time}; deploy an image instead`
+            : 'no release of this deployment is in the history on the server; deploy an image instead',
+    };
+}
+/** The images the last `keep` releases that served need, the rollback target always among them. */
+function imagesToKeep(history, keep) {
+    const stack = servedStack(history);
+    const ids = [];
+    for (const release of [...stack].reverse()) {
+        if (ids.length >= Math.max(keep, 2))
+            break;
+        if (release.imageId && !ids.includes(release.imageId))
+            ids.push(release.imageId);
+    }
+    return ids;
+}
+/** The last few entries, newest first, for the summary. */
+const latest = (history, count) => history.slice(-count).reverse();
+
+;// CONCATENATED MODULE: ./src/deploy/server/checkpoints.ts
+// What the cancel-safe post step (and the CLI's Ctrl-C) needs to know of one server's deploy,
+// noted as it happens: the lock held, the container started, whether it may have received
+// traffic, the bake to undo, the registry login and the release command's container.
+/** A checkpoint as the post step's state keeps it: a string, '' once cleared (cleanup.ts reads it back). */
+function encodeCheckpoint(value) {
+    if (typeof value === 'boolean')
+        return value ? 'true' : '';
+    if (value === undefined)
+        return '';
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/rules.ts
+// The verdicts of one server's deploy that are rules, pure (table-tested): is the new
+// container fit to serve, is it ready, which images must not be pruned.
+
+
+/** Whether the container's own state hides its exit code: running again after a restart, it says 0
+ * (Docker's events have the real one). */
+const restartHidesExitCode = (container) => container.status !== 'exited' &&
+    container.status !== 'dead' &&
+    (container.status === 'restarting' || container.restartCount > 0) &&
+    !container.exitCode;
+/** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy), or
+ * undefined; `lastExitCode` is the code Docker's events give when its state hides it. */
+function containerFailure(container, restart, lastExitCode) {
+    if (container.status === 'exited' || container.status === 'dead')
+        return `the container exited with code ${container.exitCode}`;
+    if (container.status === 'restarting' || container.restartCount > 0) {
+        const code = container.exitCode || lastExitCode;
+        return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${restart})`;
+    }
+    if (container.health === 'unhealthy')
+        return 'the image HEALTHCHECK reports unhealthy';
+    return undefined;
+}
+/** Ready once health-path answers 2xx/3xx on the new port and the image's HEALTHCHECK (if any) says healthy. */
+function readiness(answer, health, healthPath) {
+    if (isHealthyStatus(answer.status) && (health === undefined || health === 'healthy')) {
+        return { ready: true, detail: `${healthPath} answered ${answer.status}${health ? ', healthy' : ''}` };
+    }
+    return {
+        ready: false,
+        last: answer.error ?? `${healthPath} answered ${answer.status}${health ? `, health ${health}` : ''}`,
+    };
+}
+/** The images pruning must not remove: the new one, the one that served, every image a container
+ * uses, and the images of the last keep-images releases of every deployment with a history here. */
+function protectedImages(facts) {
+    return new Set([
+        facts.newImageId,
+        ...(facts.servingImageId ? [facts.servingImageId] : []),
+        ...facts.containers.map((x) => x.imageId),
+        ...facts.histories.flatMap((h) => imagesToKeep(h, facts.keepImages)),
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/context.ts
+// One server's deploy: its state, and what every room of it (lock, prepare, switch, bake,
+// retire; docs/architecture.md) does the same way: time a phase, say something about this
+// server, note a checkpoint, wait without missing a lost lock or a stop.
+
+
+
+
+
+
+
+
+
+
+
+/** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
+class LockLost extends Error {
+}
+/** Another server failed while this one prepared: it stops waiting. */
+class Stopped extends Error {
+}
+/** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
+class Interrupted extends Error {
+}
+/** How often each wait looks again. */
+const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };
+/** The new container's (or the release command's) log lines a failure shows. */
+const LOG_TAIL_LINES = 30;
+const KEPT_PROBES = 10;
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
+/** The state of one server's deploy: what each room learnt or did, read by the next. */
+class ServerContext {
+    run;
+    server;
+    timeline = [];
+    /** Holds this deployment's lock on the server. */
+    held = false;
+    /** Set once the key names the new container: from then on it may serve and is never discarded blindly. */
+    switched = false;
+    /** nginx was proven to serve the new container: another server's failure switches this one back. */
+    proven = false;
+    /** The connection went away: nothing more can be done or recorded here. */
+    lost = false;
+    app;
+    containerName;
+    lock;
+    /** This deployment's release history on the server (under the home directory). */
+    history;
+    inspection;
+    /** The server's confd as the deploy began: read beside the pull, said before the switch. */
+    confdAtStart;
+    pulled;
+    containerId;
+    port;
+    switchSeconds = 0;
+    /** Where access-log stood before the key write: the bake counts what follows. */
+    logStart;
+    /** access-log checked as the deploy begins: unreadable is said then, not only at the switch. */
+    logCheck;
+    bakeReport;
+    /** When the bake saw the new version fail: the switch back is timed from there. */
+    bakeFailedAt;
+    probeLog = [];
+    /** env as an env file's lines, handed to docker on stdin (never in argv). */
+    env;
+    constructor(run, server) {
+        this.run = run;
+        this.server = server;
+        const { config, identity } = run;
+        this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
+        this.history = historyPath(config.switch.redisKey);
+        // The app names containers; a rollback without image or app takes it from the release it goes back to.
+        this.app = config.container.app || 'app';
+        this.containerName = `${this.app}-${identity.instance}`;
+        this.env = config.container.env.map(([k, v]) => `${k}=${v}\n`).join('');
+    }
+    get name() {
+        return this.server.name;
+    }
+    get config() {
+        return this.run.config;
+    }
+    get prepared() {
+        if (!this.inspection || !this.pulled)
+            throw new Error('the server was not inspected');
+        return { inspection: this.inspection, ...this.pulled, pinned: pinnedRef(this.pulled.image, this.pulled.identity) };
+    }
+    /** Whether this server bakes: bake-time is set and a previous version serves, to go back to. */
+    get bakes() {
+        return this.config.bake.timeMs > 0 && this.prepared.inspection.state.serving !== undefined;
+    }
+    /** What the key names once switched: redis-value with the new port. */
+    get newValue() {
+        return formatKeyValue(this.config.switch.redisValue, this.port ?? 0);
+    }
+    /** A message about this server, naming it when there are several. */
+    said(message) {
+        return aboutServer(this.name, this.run.several, message);
+    }
+    warn(message) {
+        this.run.warn(this.said(message));
+    }
+    /** Where long work stands (a pull, the release command, a wait): at most every few seconds (progress.ts). */
+    progress(message) {
+        const { log } = this.run;
+        if (log.progress)
+            log.progress(this.said(message));
+        else
+            log.info(this.said(message));
+    }
+    /** For a polling wait: says `line()` when a few seconds passed since it last did (by the deploy's clock). */
+    everyFewSeconds() {
+        let last = this.run.clock.now();
+        return (line) => {
+            if (this.run.clock.now() - last < PROGRESS_EVERY_MS)
+                return;
+            last = this.run.clock.now();
+            this.progress(line());
+        };
+    }
+    checkpoint(name, value) {
+        this.server.checkpoint?.(name, encodeCheckpoint(value));
+    }
+    /** Runs one phase on this server's timeline. Recorded when it starts, so the timeline keeps the
+     * deploy's order even where phases overlap; a failure becomes a DeployError with its hint. */
+    async phase(name, work) {
+        const record = { phase: name, ms: 0, ok: false, detail: '' };
+        this.timeline.push(record);
+        try {
+            return await timed(record, this.run.clock, async () => {
+                this.checkLock();
+                const { value, detail } = await this.run.log.group(this.said(name), work);
+                record.detail = detail;
+                return value;
+            });
+        }
+        catch (e) {
+            record.detail = e instanceof DeployError ? e.reason : e.message;
+            throw e instanceof Stopped ? e : this.failure(name, e);
+        }
+    }
+    failure(name, e) {
+        const hint = e instanceof DeployError
+            ? e.hint
+            : e instanceof LockLost
+                ? lockLostHint(this.switched, this.containerName)
+                : e instanceof ConnectionLost
+                    ? connectionLostHint(this.switched, this.containerName)
+                    : e instanceof Interrupted
+                        ? INTERRUPTED_HINT
+                        : HINTS[name];
+        const reason = e instanceof DeployError ? e.reason : e.message;
+        const details = e instanceof DeployError ? e.details : {};
+        const failure = new DeployError(name, reason, hint, this.timeline, details, this.run.several ? this.name : undefined);
+        failure.oldServes = !this.switched;
+        failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
+        this.lost ||= failure.serverLost;
+        return failure;
+    }
+    // The lock (and a request to stop) is checked at every phase and every poll: a deploy that lost it stops at once.
+    checkLock() {
+        const lost = this.held ? this.server.keys.lockLost(this.lock.name) : undefined;
+        if (lost)
+            throw new LockLost(`the deploy lock was lost: ${lost}`);
+        if (this.run.interrupted)
+            throw new Interrupted('the deploy was interrupted (asked to stop)');
+    }
+    async pause(ms) {
+        await this.run.clock.sleep(ms);
+        this.checkLock();
+        if (this.run.stopped)
+            throw new Stopped(this.run.stopped);
+    }
+    /** probe-url through nginx, kept for a failure's evidence. */
+    async probe() {
+        const result = await this.server.probes.probe();
+        this.probeLog.push(result);
+        if (this.probeLog.length > KEPT_PROBES)
+            this.probeLog.shift();
+        return result;
+    }
+    /** Writes the port key only while the lock is held and the key holds what this deploy last saw. */
+    async writeKey(expected, value) {
+        const key = this.config.switch.redisKey;
+        const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
+        if (outcome.ok)
+            return;
+        if (outcome.lockLost)
+            throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
+        const show = (v) => (v === null ? '(unset)' : `"${v}"`);
+        throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): ` +
+            'someone else wrote it, and this deploy does not overwrite that');
+    }
+    /** The new container's last log lines, for a failure's details. */
+    newContainerLogs() {
+        return this.server.docker
+            .logs(this.containerId ?? this.containerName, LOG_TAIL_LINES)
+            .catch(() => '(logs unavailable)');
+    }
+    /** Why the new container is not fit to serve by its own state: the ready check and the bake ask. */
+    async containerFailure(container) {
+        const code = restartHidesExitCode(container) ? await this.server.docker.lastExitCode(container) : undefined;
+        return containerFailure(container, this.config.container.restart, code);
+    }
+    /** access-log cannot be read: said once, and the bake watches without it. */
+    unreadableLog(path, e) {
+        this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. ` +
+            `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
+        return { unreadable: `${path} cannot be read` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/lock.ts
+// 2. Lock (docs/architecture.md): one deploy of a key at a time on a server, and 0.1's lock
+// name waited for too; released in every outcome.
+
+
+
+
+function acquireLock(ctx) {
+    const { clock, log, config } = ctx.run;
+    const { keys } = ctx.server;
+    const { lock } = ctx;
+    return ctx.phase('lock', async () => {
+        const { end, limit } = ctx.run.until(config.timing.lockTimeoutMs, 'lock-timeout');
+        const waitedFrom = clock.now();
+        const legacy = legacyLockName(config.switch.redisKey);
+        let announced = null;
+        const stillWaiting = ctx.everyFewSeconds();
+        for (;;) {
+            // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
+            const [acquired, legacyHolder] = await Promise.all([
+                ctx.held || keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS),
+                keys.lockHolder(legacy),
+            ]);
+            if (acquired && !ctx.held) {
+                ctx.held = true;
+                ctx.run.locked.add(ctx.name);
+                ctx.checkpoint('lock', lock.name);
+            }
+            const [waitingFor, holder] = ctx.held ? [legacy, legacyHolder] : [lock.name, await keys.lockHolder(lock.name)];
+            // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
+            // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
+            if (!ctx.held && holder === lock.owner && ctx.run.locked.size > 0) {
+                throw new DeployError('lock', `${lock.name} is held by this same deploy through another server: the servers share one Redis`, 'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', ctx.timeline);
+            }
+            if (ctx.held && holder === null) {
+                const waited = clock.now() - waitedFrom;
+                return {
+                    value: undefined,
+                    detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lock.name,
+                };
+            }
+            if (holder && holder !== announced) {
+                log.info(ctx.said(`Waiting for ${waitingFor}, held by ${holder}`));
+                announced = holder;
+            }
+            else if (holder) {
+                stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
+            }
+            if (clock.now() >= end)
+                throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, ctx.timeline);
+            await clock.sleep(POLL_MS.lock);
+        }
+    });
+}
+async function releaseLock(ctx) {
+    if (!ctx.held)
+        return;
+    await ctx.server.keys.unlock(ctx.lock.name, ctx.lock.owner).then(() => ctx.checkpoint('lock', ''), (e) => ctx.warn(`could not release ${ctx.lock.name} (it expires by itself): ${e.message}`));
+}
+
+;// CONCATENATED MODULE: ./src/deploy/deployment-state.ts
+// What one deployment (a redis-key on a server) has there before a deploy
+// writes anything, pure: its containers, the one nginx serves, and whether the
+// key must first be put back in line with what nginx serves (a lost or wrong key).
+
+
+
+
+/** The app a deployment's containers are labelled with: the `app` input, else the image's name. */
+const appName = (app, image) => app || appFromImage(image) || 'app';
+/** States in which a container holds (or is about to hold again) its port. */
+const isUp = (c) => ['running', 'restarting', 'paused'].includes(c.state);
+/** nginx's own failures (no answer from the upstream) say nothing about what serves. */
+const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
+function deploymentState(o) {
+    const mine = o.containers.filter((c) => c.labels[LABEL_DEPLOYMENT] === o.deployment);
+    // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
+    const legacy = o.containers.filter((c) => c.labels[LABEL_APP] === o.app && c.labels[LABEL_DEPLOYMENT] === undefined);
+    const liveOn = (port) => port === undefined
+        ? undefined
+        : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+    const withLegacy = (c) => c && !mine.includes(c) ? [...mine, c] : mine;
+    const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
+    // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
+    const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
+    const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status)
+        ? upstreamPort(o.served.upstream)
+        : undefined;
+    const keyContainer = liveOn(keyPort);
+    const servedContainer = liveOn(servedPort);
+    const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
+    if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
+        const to = formatKeyValue(o.redisValue, servedPort);
+        return {
+            keyValue: to,
+            keyPort: servedPort,
+            serving: servedContainer,
+            own: withLegacy(servedContainer),
+            repair: { from: o.keyValue, to },
+            findings: [
+                `${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`,
+            ],
+        };
+    }
+    const findings = [];
+    if (!fits)
+        findings.push(`${o.deployment} holds "${o.keyValue}", which does not fit redis-value ${o.redisValue}`);
+    if (keyPort !== undefined && !keyContainer) {
+        findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
+    }
+    if (!keyContainer && mine.some(isUp)) {
+        findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    }
+    return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
+}
+/** Containers of the deployment other than `keep`: the ones up are stopped gracefully, the rest removed. */
+function retirees(state, keep) {
+    const others = state.own.filter((c) => c.id !== keep);
+    return { stop: others.filter(isUp), remove: others.filter((c) => !isUp(c)) };
+}
+/** The other deployments on the server, from their containers and their histories: their redis keys. */
+const neighbourDeployments = (containers, histories, own) => [
+    ...new Set([
+        ...containers.map((c) => c.labels[LABEL_DEPLOYMENT]),
+        ...histories.flatMap((h) => h.map((r) => r.deployment)),
+    ]),
+].filter((d) => Boolean(d) && d !== own);
+/** Ports no new container may take though nothing may listen on them now: the one this deployment's
+ * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
+ * still points there: taking the port would make that site serve this app), and the ports their
+ * histories last released on. */
+function reservedPorts(ownKeyPort, neighbourKeyValues, neighbourHistories) {
+    const named = neighbourKeyValues.map((value) => (value === null ? undefined : portNamedBy(value)));
+    const released = neighbourHistories.map((history) => servedStack(history).at(-1)?.port);
+    return [...new Set([ownKeyPort, ...named, ...released].filter((p) => p !== undefined))];
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/prepare.ts
+// 3-6. Prepare (docs/architecture.md), while the old version serves: inspect what serves and
+// repair a lost or wrong key, pull beside it, the release phase, start on a free port, ready check.
+
+
+
+
+
+
+
+
+
+
+const PORT_ATTEMPTS = 5;
+/** What is kept of the release command's output for its progress line. */
+const RELEASE_TAIL_CHARS = 4096;
+const lastLines = (text, count) => text
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-count)
+    .join('\n');
+/** 3 + 4 (begun) + pull. Learn what serves now and repair a lost or wrong key first, while pulling. */
+async function inspectAndPull(ctx) {
+    const { docker } = ctx.server;
+    const c = ctx.config.container;
+    ctx.confdAtStart = docker.confd().catch(() => undefined);
+    const { accessLog, timeMs } = ctx.config.bake;
+    if (accessLog && timeMs > 0)
+        ctx.logCheck = docker.logEnd(accessLog).then(() => undefined, (e) => ctx.unreadableLog(accessLog, e));
+    const inspected = inspect(ctx);
+    // A rollback's image is known once the history is read; any other is pulled at once.
+    const pulled = ctx.phase('pull', async () => pull(ctx, c.rollback ? (await inspected).target : undefined));
+    [ctx.inspection, ctx.pulled] = await Promise.all([inspected, pulled]);
+    // A rollback by image id pulls "sha256:...": its app is the release's image's.
+    ctx.app = appName(c.app, ctx.inspection.target?.release.image ?? ctx.pulled.image);
+    ctx.containerName = `${ctx.app}-${ctx.run.identity.instance}`;
+    if (ctx.inspection.target)
+        ctx.run.log.info(`Rolling back to ${ctx.inspection.target.release.image} (${ctx.pulled.image}), deployed ${ctx.inspection.target.release.time}`);
+}
+function inspect(ctx) {
+    const { docker, keys, probes } = ctx.server;
+    const c = ctx.config.container;
+    const s = ctx.config.switch;
+    const historyFile = ctx.history;
+    return ctx.phase('inspect', async () => {
+        // The release history is read beside it: a rollback takes its image from there.
+        const [keyValue, notifications, persistence, containers, listening, served, files] = await Promise.all([
+            keys.get(s.redisKey),
+            keys.keyspaceNotifications(),
+            keys.persistence(),
+            docker.containers(),
+            docker.listeningPorts(),
+            probes.probe(),
+            docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
+        ]);
+        const skipped = [];
+        const history = parseHistory(files.get(historyFile) ?? '', (why) => skipped.push(why));
+        if (skipped.length > 0)
+            ctx.warn(`~/${historyFile}: ${skipped.length} line(s) are no release and were skipped (first: ${skipped[0]})`);
+        const target = c.rollback ? rollbackImage(ctx, history) : undefined;
+        const state = deploymentState({
+            deployment: s.redisKey,
+            app: appName(c.app, target?.release.image ?? c.image),
+            redisValue: s.redisValue,
+            keyValue,
+            served,
+            containers,
+        });
+        state.findings.forEach((m) => ctx.warn(m));
+        if (state.repair)
+            await ctx.writeKey(state.repair.from, state.repair.to);
+        const risk = persistence && persistenceRisk(persistence);
+        if (risk)
+            ctx.warn(risk);
+        const neighbourHistories = [...files]
+            .filter(([path]) => path !== historyFile)
+            .map(([, text]) => parseHistory(text));
+        const neighbourKeys = await Promise.all(neighbourDeployments(containers, neighbourHistories, s.redisKey).map((key) => keys.get(key).catch(() => null)));
+        const reserved = reservedPorts(state.keyPort, neighbourKeys, neighbourHistories);
+        const detail = state.keyValue === null
+            ? 'key unset: first deploy'
+            : `key=${state.keyValue}${state.serving ? `, serving: ${state.serving.name}` : ''}${state.repair ? ' (repaired)' : ''}`;
+        return { value: { state, containers, listening, reserved, notifications, history, files, target }, detail };
+    });
+}
+async function pull(ctx, target) {
+    const { docker } = ctx.server;
+    const c = ctx.config.container;
+    const image = target?.ref ?? c.image;
+    const policy = target ? 'missing' : c.pull;
+    const registry = c.registry ?? registryOf(image);
+    const progress = new PullProgress();
+    const onOutput = (text) => progress.feed(text);
+    const t0 = ctx.run.clock.now();
+    const took = () => seconds(ctx.run.clock.now() - t0);
+    try {
+        const pulling = c.registryUsername && c.registryPassword
+            ? pullLoggedIn(ctx, { image, policy, registry, username: c.registryUsername, password: c.registryPassword }, onOutput)
+            : docker.pull(image, policy, undefined, onOutput);
+        const identity = await reportWhile(pulling, () => `pulling ${image}: ${pullLine(progress.state)} (${took()})`, (line) => ctx.progress(line));
+        const login = c.registryUsername ? ` (logged in to ${registry} for this pull)` : '';
+        const { bytes } = progress.state;
+        return {
+            value: { image, identity },
+            detail: `${image} ${identity.digest}${bytes > 0 ? `, ${megabytes(bytes)} in ${took()}` : ''}${login}`,
+        };
+    }
+    catch (e) {
+        if (!target)
+            throw e;
+        throw new Error(`the release to roll back to, ${target.release.image} (${target.release.digest}, deployed ${target.release.time}), is not on the server and cannot be pulled by digest: ${e.message}`);
+    }
+}
+/** What `rollback: true` deploys, by digest; a DeployError says why there is none. */
+function rollbackImage(ctx, history) {
+    const c = ctx.config.container;
+    const found = rollbackTarget(history);
+    if ('refusal' in found)
+        throw new DeployError('inspect', `rollback: ${found.refusal}`, 'Rollback deploys the release before the one now serving, from the history on the server.', ctx.timeline);
+    const { release } = found;
+    const repository = repositoryOf(release.image);
+    if (c.image && repositoryOf(c.image) !== repository) {
+        throw new DeployError('inspect', `rollback: image names ${repositoryOf(c.image)}, but the release to roll back to is ${release.image}`, 'Leave image out for a rollback, or name the repository being rolled back.', ctx.timeline);
+    }
+    // A digest from a registry is pulled by it; an image that never had one is run by its local id.
+    return { release, ref: pinnedRef(release.image, { digest: release.digest, id: release.imageId }) };
+}
+/** The login lives in a Docker config of this deploy's own, removed right after the pull:
+ * `docker login` would otherwise leave the password in ~/.docker/config.json for good. */
+async function pullLoggedIn(ctx, p, onOutput) {
+    const { docker } = ctx.server;
+    const configDir = await docker.makePrivateDir();
+    ctx.checkpoint('dockerConfig', configDir);
+    try {
+        await docker.login(configDir, p.registry, p.username, p.password);
+        return await docker.pull(p.image, p.policy, configDir, onOutput);
+    }
+    finally {
+        await docker.removeDir(configDir).then(() => ctx.checkpoint('dockerConfig', ''), (e) => ctx.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
+    }
+}
+/** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
+function releasePhase(ctx) {
+    const c = ctx.config.container;
+    const { clock } = ctx.run;
+    const { pinned, inspection } = ctx.prepared;
+    const name = `${ctx.containerName}-release`;
+    return ctx.phase('release', async () => {
+        // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
+        const running = inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === ctx.config.switch.redisKey && isUp(x));
+        if (running) {
+            throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, ctx.timeline);
+        }
+        const { end, limit } = ctx.run.until(ctx.config.timing.releaseTimeoutMs, 'release-timeout');
+        // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
+        ctx.checkpoint('release', name);
+        const t0 = clock.now();
+        let tail = '';
+        const released = ctx.server.docker.runOnce({
+            name,
+            image: pinned,
+            app: ctx.app,
+            deployment: ctx.config.switch.redisKey,
+            envFile: c.envFile,
+            envOnStdin: c.env.length > 0,
+            runArgs: c.runArgs,
+            command: c.releaseCommand,
+        }, ctx.env, Math.max(end - clock.now(), 1), (text) => {
+            tail = (tail + text).slice(-RELEASE_TAIL_CHARS);
+        });
+        const outcome = await reportWhile(released, () => {
+            const last = lastLine(tail);
+            return `the release command runs (${seconds(clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})${last ? `; its last line: ${last}` : ''}`;
+        }, (line) => ctx.progress(line));
+        ctx.checkpoint('release', '');
+        if (outcome === 'timed out')
+            throw new DeployError('release', `the release command did not finish within ${limit}; its container was removed`, HINTS.release, ctx.timeline);
+        const logs = lastLines(outcome.output, LOG_TAIL_LINES);
+        if (outcome.code !== 0)
+            throw new DeployError('release', `the release command exited with code ${outcome.code}`, HINTS.release, ctx.timeline, { logs });
+        return { value: undefined, detail: `${c.releaseCommand.join(' ')}: exit 0` };
+    });
+}
+/** 5 + 6. Start the new container on a free port of port-range, then check it is ready. */
+async function startAndCheck(ctx) {
+    ctx.containerId = await start(ctx);
+    ctx.port = await ready(ctx, ctx.containerId);
+}
+function start(ctx) {
+    const c = ctx.config.container;
+    const { docker } = ctx.server;
+    const { inspection, image, pinned } = ctx.prepared;
+    return ctx.phase('start', async () => {
+        const spec = {
+            name: ctx.containerName,
+            image,
+            pinned,
+            app: ctx.app,
+            deployment: ctx.config.switch.redisKey,
+            deployId: ctx.run.identity.deployId,
+            bindAddress: c.bindAddress,
+            hostPort: 0,
+            containerPort: c.containerPort,
+            restart: c.restart,
+            runArgs: c.runArgs,
+            envFile: c.envFile,
+            envOnStdin: c.env.length > 0,
+        };
+        const taken = takenPorts(inspection.listening, inspection.containers, inspection.reserved);
+        for (let attempt = 1;; attempt += 1) {
+            const port = firstFreePort(c.portRange, taken);
+            if (port === undefined)
+                throw new Error(`no free port in port-range ${c.portRange.first}-${c.portRange.last}`);
+            spec.hostPort = port;
+            // Said before the run: a deploy cancelled while docker creates it still has it removed.
+            ctx.checkpoint('container', ctx.containerName);
+            try {
+                const containerId = await docker.run(spec, ctx.env);
+                return { value: containerId, detail: `${ctx.containerName} started on :${port}` };
+            }
+            catch (e) {
+                await docker.discard([ctx.containerName]).then(() => ctx.checkpoint('container', ''), () => undefined);
+                // Taken between the look and the run (another deployment starting, say): try the next one.
+                const clash = /address already in use|port is already allocated/.test(e.message);
+                if (!clash || attempt >= PORT_ATTEMPTS)
+                    throw e;
+                taken.add(port);
+            }
+        }
+    });
+}
+/** 6. Ready check, directly on the new port (read from the container: one
+ * that already exited has none, and its state says why). */
+function ready(ctx, id) {
+    const { docker, probes } = ctx.server;
+    const c = ctx.config.container;
+    return ctx.phase('ready', async () => {
+        const { end, limit } = ctx.run.until(ctx.config.timing.healthTimeoutMs, 'health-timeout');
+        let last = '';
+        for (;;) {
+            const container = await docker.inspect(id, c.containerPort);
+            let failure = (await ctx.containerFailure(container)) ?? '';
+            if (!failure && container.status === 'running') {
+                if (container.hostPort === undefined)
+                    failure = `docker published no port for ${c.containerPort}/tcp`;
+                else {
+                    const verdict = readiness(await probes.health(container.hostPort), container.health, ctx.config.switch.healthPath);
+                    if (verdict.ready)
+                        return { value: container.hostPort, detail: verdict.detail };
+                    last = verdict.last;
+                }
+            }
+            if (!failure && ctx.run.clock.now() >= end)
+                failure = `not ready within ${limit} (last: ${last || container.status})`;
+            if (failure)
+                throw new DeployError('ready', failure, HINTS.ready, ctx.timeline, { logs: await ctx.newContainerLogs() });
+            await ctx.pause(POLL_MS.ready);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/record.ts
+// The release history on the server (docs/architecture.md, history): every deploy that held the
+// lock adds a line, deployed or failed; a rollback reads it.
+
+async function record(ctx, release) {
+    const entry = {
+        time: new Date(ctx.run.clock.now()).toISOString(),
+        run: ctx.run.identity.lockOwner,
+        ...release,
+        deployment: ctx.config.switch.redisKey,
+    };
+    await ctx.server.docker
+        .appendHistory(ctx.history, JSON.stringify(entry), HISTORY_ENTRIES)
+        .catch((e) => ctx.warn(`could not record the release in ~/${ctx.history}: ${e.message}`));
+}
+/** A failed deploy is part of the history too (unless it never held the lock or lost the server). */
+async function recordFailure(ctx, e) {
+    if (!ctx.held || ctx.lost)
+        return;
+    const where = e.server && e.server !== ctx.name ? `${e.server}: ` : '';
+    await record(ctx, {
+        outcome: ctx.bakeFailedAt !== undefined ? 'baked-out' : 'failed',
+        image: ctx.config.container.image,
+        digest: '',
+        imageId: '',
+        container: ctx.containerName,
+        reason: `${where}${e.phase}: ${e.reason}`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/drain.ts
+// Drain (docs/architecture.md): before a container that served goes, the requests in flight
+// to it finish: no nginx worker still shutting down, no connection to its ports left.
+
+/** Waits until no nginx worker is shutting down and no connection to `ports` is left, at most
+ * drain-timeout; says what it waited for (or 'timed out', warned with `then`: what happens anyway). */
+async function drain(ctx, ports, then) {
+    const { clock } = ctx.run;
+    const { end, limit } = ctx.run.until(ctx.config.timing.drainTimeoutMs, 'drain-timeout');
+    const shown = ports.map((p) => `:${p}`).join(', ');
+    const t0 = clock.now();
+    const stillDraining = ctx.everyFewSeconds();
+    for (;;) {
+        const left = await ctx.server.docker.drainState(ports);
+        if (left.shuttingDownWorkers === 0 && left.connections === 0)
+            return `no connection to ${shown} left`;
+        stillDraining(() => `draining ${shown}: ${left.connections} connection(s) left, ${left.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
+        if (clock.now() >= end) {
+            ctx.warn(`${limit} passed with ${left.connections} connection(s) to ${shown} and ${left.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
+            return 'timed out';
+        }
+        await ctx.pause(POLL_MS.drain);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/retire.ts
+// 9-11. Retire (docs/architecture.md): every server serves the new version; record the release,
+// drain what ran before, stop it gracefully, prune the images nothing needs. Past the proven
+// switch, a failure here is a warning.
+
+
+
+
+
+
+
+/** History entries the summary shows. */
+const SUMMARY_RELEASES = 5;
+async function retire(ctx) {
+    const { inspection, image, identity } = ctx.prepared;
+    const { state } = inspection;
+    const port = ctx.port ?? 0;
+    const thisRelease = {
+        time: new Date(ctx.run.clock.now()).toISOString(),
+        run: ctx.run.identity.lockOwner,
+        outcome: ctx.config.container.rollback ? 'rolled back' : 'deployed',
+        image,
+        digest: identity.digest,
+        imageId: identity.id,
+        container: ctx.containerName,
+        port,
+    };
+    const releases = [...inspection.history, thisRelease];
+    // Every bake passed: from here the new version stays, whatever happens to the deploy.
+    if (ctx.bakes)
+        ctx.checkpoint('baking', undefined);
+    const recorded = record(ctx, thisRelease);
+    // Everything of this deployment that ran before: drained, then stopped gracefully.
+    const retiring = retirees(state, ctx.containerId ?? '');
+    const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
+    if (oldPorts.length > 0)
+        await ctx.phase('drain', async () => ({ value: undefined, detail: await drain(ctx, oldPorts, 'retiring') }));
+    // Old containers stop side by side; images are pruned once they are gone.
+    await ctx.phase('retire', async () => {
+        const done = [];
+        const stopped = Promise.all([
+            ...retiring.stop.map((old) => stopOne(ctx, old, done)),
+            removeLeftovers(ctx, retiring, done),
+        ]);
+        await Promise.all([stopped, pruneImages(ctx, releases, retiring, stopped, done), recorded]);
+        return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
+    });
+    return {
+        server: ctx.name,
+        container: ctx.containerName,
+        containerId: ctx.containerId ?? '',
+        port,
+        previousPort: state.keyPort,
+        previousContainer: state.serving?.name,
+        image,
+        previousImage: state.serving?.image,
+        imageDigest: identity.digest,
+        switchSeconds: ctx.switchSeconds,
+        probes: ctx.probeLog,
+        timeline: ctx.timeline,
+        releases: latest(releases, SUMMARY_RELEASES),
+        bake: ctx.bakeReport,
+    };
+}
+async function stopOne(ctx, old, done) {
+    const { docker } = ctx.server;
+    try {
+        await docker.stop(old.id, Math.ceil(ctx.config.timing.stopTimeoutMs / 1000));
+        await docker.remove([old.id]);
+        done.push(`stopped ${old.name}`);
+    }
+    catch (e) {
+        ctx.warn(`could not stop or remove ${old.name}: ${e.message}`);
+    }
+}
+async function removeLeftovers(ctx, retiring, done) {
+    if (retiring.remove.length === 0)
+        return;
+    await ctx.server.docker.remove(retiring.remove.map((x) => x.id)).then(() => done.push(`removed ${retiring.remove.length} stopped container(s)`), (e) => ctx.warn(`could not remove stopped containers of this deployment: ${e.message}`));
+}
+// Listed while the old containers stop; pruned once they are gone, so their images can go too.
+// Kept whatever keep-images says (rules.ts, protectedImages); the containers and the histories
+// are read again once the old containers are gone (when anything is to be pruned), as
+// neighbouring deployments may have started or released meanwhile.
+async function pruneImages(ctx, releases, retiring, stopped, done) {
+    const { docker } = ctx.server;
+    const { inspection, image, identity } = ctx.prepared;
+    const kept = (containers, files) => protectedImages({
+        newImageId: identity.id,
+        servingImageId: inspection.state.serving?.imageId,
+        containers,
+        keepImages: ctx.config.keepImages,
+        histories: [
+            releases,
+            ...[...files].filter(([path]) => path !== ctx.history).map(([, text]) => parseHistory(text)),
+        ],
+    });
+    try {
+        const images = await docker.images(repositoryOf(image));
+        await stopped;
+        // The inspection's look without the containers retired here: if it prunes nothing, the fresh
+        // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
+        // they started or released is kept either way; what they let go is pruned next time.
+        const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
+        if (imagesToPrune(images, kept(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0)
+            return;
+        // Asked before the look: a neighbour not deploying now has started what it pulled.
+        if (await neighbourDeploying(ctx, done))
+            return;
+        const [containers, files] = await Promise.all([
+            docker.containers(),
+            docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
+        ]);
+        const prune = imagesToPrune(images, kept(containers, files));
+        if (prune.length === 0 || (await neighbourDeploying(ctx, done)))
+            return;
+        await docker.removeImages(prune);
+        done.push(`pruned ${prune.join(', ')}`);
+    }
+    catch (e) {
+        ctx.warn(`could not prune old images: ${e.message}`);
+    }
+}
+// A neighbour deploying now may have pulled an image it has not started yet: listed before the
+// old containers stopped, so its lock is already held (a deploy pulls under its lock). Pruned
+// next time; asked again right before the removal, to leave the smallest window.
+async function neighbourDeploying(ctx, done) {
+    const deploying = (await ctx.server.keys.deploying()).filter((key) => key !== ctx.config.switch.redisKey);
+    if (deploying.length > 0)
+        done.push(`old images kept this time: ${deploying.join(', ')} is deploying on this server`);
+    return deploying.length > 0;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/switch.ts
+// 7 + 8. Switch (docs/architecture.md): write the key, prove nginx serves the new port; on
+// failure write the old value back and wait until nginx has settled on the old upstream.
+// Undo: another server failed after this one switched, so it switches back.
+
+
+
+
+
+
+
+
+/** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
+ * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
+ * the old upstream is waited for. */
+function proveServing(ctx, expectPort, end, failFastPort) {
+    return proveServed(() => ctx.probe(), expectPort, ctx.config.switch.probeSuccesses, async () => {
+        if (ctx.run.clock.now() >= end)
+            return false;
+        await ctx.pause(POLL_MS.switch);
+        return true;
+    }, (result) => failFastPort !== undefined && upstreamPort(result.upstream) === failFastPort && (result.status ?? 0) >= 500);
+}
+// After a write-back, a render of the new value may still be in flight (a slow check_cmd, an
+// -interval poll): the new container may go only once the old upstream has served without a
+// break for as long as a render was given (switch-timeout). Bounded by the deploy's timeout.
+async function settledOn(ctx, oldPort, newPort) {
+    const { clock } = ctx.run;
+    let since;
+    for (;;) {
+        const result = await ctx.probe();
+        const served = upstreamPort(result.upstream);
+        if (served === newPort || !isHealthyStatus(result.status) || served !== oldPort)
+            since = undefined;
+        else
+            since ??= clock.now();
+        if (since !== undefined && clock.now() - since >= ctx.config.timing.switchTimeoutMs)
+            return true;
+        if (clock.now() >= ctx.run.deadline)
+            return false;
+        await ctx.pause(POLL_MS.settle);
+    }
+}
+/** Said before the write: what might keep confd from rendering it, and where the bake's log starts. */
+async function beforeTheWrite(ctx) {
+    const { notifications } = ctx.prepared.inspection;
+    if (notifications === false) {
+        ctx.warn('Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch will not see this write; only its -interval poll will');
+    }
+    else if (notifications === undefined) {
+        ctx.run.log.info('Could not check Redis keyspace notifications (CONFIG is refused, as on managed Redis): make sure notify-keyspace-events includes K$');
+    }
+    const confdAtStart = await ctx.confdAtStart;
+    const sharedWatch = confdAtStart && sharedWatchProblem(confdAtStart);
+    if (sharedWatch)
+        ctx.warn(sharedWatch);
+    const accessLog = ctx.config.bake.accessLog;
+    if (ctx.bakes && accessLog)
+        ctx.logStart =
+            (await ctx.logCheck) ??
+                (await ctx.server.docker.logEnd(accessLog).catch((e) => ctx.unreadableLog(accessLog, e)));
+}
+function switchTo(ctx) {
+    const { redisKey, probeSuccesses } = ctx.config.switch;
+    const { state } = ctx.prepared.inspection;
+    const port = ctx.port ?? 0;
+    const newValue = ctx.newValue;
+    return ctx.phase('switch', async () => {
+        await beforeTheWrite(ctx);
+        const t0 = ctx.run.clock.now();
+        // Said before the write: a deploy killed in between keeps a container the key may name.
+        ctx.checkpoint('switching', true);
+        await ctx.writeKey(state.keyValue, newValue);
+        ctx.switched = true;
+        const { end, limit } = ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+        const outcome = await proveServing(ctx, port, end, port);
+        if (outcome !== 'proven')
+            throw await switchFailed(ctx, outcome, limit);
+        ctx.proven = true;
+        ctx.switchSeconds = (ctx.run.clock.now() - t0) / 1000;
+        if (ctx.bakes && state.keyPort !== undefined) {
+            const baking = { from: newValue, to: state.keyValue, port: state.keyPort };
+            ctx.checkpoint('baking', baking);
+        }
+        return {
+            value: undefined,
+            detail: `${redisKey}=${newValue}; ${probeSuccesses} probes in a row answered by :${port} after ${ctx.switchSeconds.toFixed(3)} s`,
+        };
+    });
+}
+/** nginx did not serve the new port (or it answered 5xx): the old value goes back, and once nginx
+ * is back on the old upstream, the failure to throw. */
+async function switchFailed(ctx, outcome, limit) {
+    const { redisKey, healthPath, probeUrl } = ctx.config.switch;
+    const { state, notifications } = ctx.prepared.inspection;
+    const port = ctx.port ?? 0;
+    const failedProbes = [...ctx.probeLog];
+    const badAnswer = outcome === 'timed out' ? undefined : outcome;
+    const notServed = badAnswer
+        ? `the new version answered ${badAnswer.status} on ${probePath(probeUrl)} through nginx`
+        : `nginx did not serve port ${port} within ${limit}`;
+    // Read again, not taken from the start: confd may have stopped since.
+    const hint = badAnswer
+        ? `The new version fails through nginx although its ready check passed (health-path ${healthPath} may not cover the pages that fail): see its log lines.`
+        : switchHint(failedProbes, ctx.config, port, await switchFacts(ctx, notifications));
+    const logs = badAnswer ? await ctx.newContainerLogs() : undefined;
+    try {
+        await ctx.writeKey(ctx.newValue, state.keyValue);
+    }
+    catch (e) {
+        return new DeployError('switch', `${notServed}, and ${redisKey} could not be set back: ${e.message}`, `${ctx.containerName} stays running on :${port}, since the key may name it. Check what ${redisKey} holds and which container nginx serves.`, ctx.timeline, { probes: failedProbes, logs });
+    }
+    const setBack = `${notServed}; ${redisKey} was set back to ${state.keyValue ?? '(unset)'}`;
+    // Written back: the old version serves again once nginx is back on it (proven below).
+    // A bad answer means confd already rendered the new value: no render of it is left in flight,
+    // so nginx proven back on the old upstream is enough.
+    const settled = state.keyPort === undefined ||
+        (badAnswer
+            ? (await proveServing(ctx, state.keyPort, ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout').end)) === 'proven'
+            : await settledOn(ctx, state.keyPort, port));
+    if (!settled) {
+        const serves = upstreamPort(ctx.probeLog.at(-1)?.upstream);
+        return new DeployError('switch', `${setBack}, but by the deploy's timeout nginx had not served :${state.keyPort} without a break for ${ctx.config.timing.switchTimeoutMs / 1000} s (it serves ${serves ? `:${serves}` : 'neither'} now)`, `${ctx.containerName} stays running on :${port}: a slow confd may still point nginx at it. Once nginx serves :${state.keyPort} steadily, remove it (docker rm -f ${ctx.containerName}); otherwise the next deploy retires it. ${hint}`, ctx.timeline, { probes: failedProbes, logs });
+    }
+    ctx.switched = false;
+    ctx.checkpoint('switching', false);
+    return new DeployError('switch', setBack, hint, ctx.timeline, { probes: failedProbes, logs });
+}
+/** What a failed switch can learn on the server: its confds now, and what they rendered for the key. */
+async function switchFacts(ctx, notifications) {
+    const { docker } = ctx.server;
+    const confd = await docker.confd().catch(() => undefined);
+    const resource = confd && resourceRendering(confd, ctx.config.switch.redisKey);
+    const rendered = resource?.dest
+        ? await docker.readFile(resource.dest, FILE_READ_BYTES).catch(() => undefined)
+        : undefined;
+    return { confd, notifications, resource, rendered };
+}
+/** Another server failed after this one switched: the old value goes back, and nginx is proven to serve it again. */
+function switch_switchBack(ctx) {
+    const { redisKey } = ctx.config.switch;
+    const { state } = ctx.prepared.inspection;
+    return ctx.phase('undo', async () => {
+        await ctx.writeKey(ctx.newValue, state.keyValue);
+        let detail = `${redisKey} unset again (nothing served before this deploy)`;
+        if (state.keyPort !== undefined) {
+            const { end, limit } = ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+            if ((await proveServing(ctx, state.keyPort, end)) !== 'proven') {
+                throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${ctx.containerName} stays running on :${ctx.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, ctx.timeline);
+            }
+            detail = `${redisKey}=${state.keyValue}; ${ctx.config.switch.probeSuccesses} probes in a row answered by :${state.keyPort}`;
+            // It served (a bake, or batches after it): requests in flight to it finish before it goes.
+            detail += `; ${await drain(ctx, [ctx.port ?? 0], 'removing it')}`;
+        }
+        ctx.switched = false;
+        ctx.proven = false;
+        if (ctx.bakes)
+            ctx.checkpoint('baking', undefined);
+        ctx.checkpoint('switching', false);
+        if (ctx.bakeReport && ctx.bakeFailedAt !== undefined)
+            ctx.bakeReport.switchBackSeconds = (ctx.run.clock.now() - ctx.bakeFailedAt) / 1000;
+        return { value: undefined, detail };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/server/server-deploy.ts
+
+
+
+
+
+
+
+
+/** What the orchestrator drives on one server; what each step does is in its room. */
+class ServerDeploy {
+    ctx;
+    constructor(run, server) {
+        this.ctx = new ServerContext(run, server);
+    }
+    get name() {
+        return this.ctx.name;
+    }
+    get timeline() {
+        return this.ctx.timeline;
+    }
+    /** The key may name the new container: it may serve, and is never discarded blindly. */
+    get switched() {
+        return this.ctx.switched;
+    }
+    /** nginx was proven to serve the new container: another server's failure switches this one back. */
+    get proven() {
+        return this.ctx.proven;
+    }
+    /** The connection went away: nothing more can be done or recorded here. */
+    get lost() {
+        return this.ctx.lost;
+    }
+    /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
+    get pulledImage() {
+        const { pulled } = this.ctx;
+        return (pulled && {
+            image: pulled.image,
+            digest: pulled.identity.digest,
+            local: pulled.identity.digest === pulled.identity.id,
+        });
+    }
+    /** What a rollback goes back to here, once inspected. */
+    get rollbackRelease() {
+        return this.ctx.inspection?.target?.release;
+    }
+    acquireLock = () => acquireLock(this.ctx);
+    unlock = () => releaseLock(this.ctx);
+    inspectAndPull = () => inspectAndPull(this.ctx);
+    releasePhase = () => releasePhase(this.ctx);
+    startAndCheck = () => startAndCheck(this.ctx);
+    switchTo = () => switchTo(this.ctx);
+    bake = () => bake(this.ctx);
+    switchBack = () => switch_switchBack(this.ctx);
+    retire = () => retire(this.ctx);
+    recordFailure = (e) => recordFailure(this.ctx, e);
+    /** The new container goes, unless the key may name it. */
+    async discardNew() {
+        const { ctx } = this;
+        if (ctx.switched || ctx.lost || !ctx.containerId)
+            return;
+        await ctx.server.docker.discard([ctx.containerId]).then(() => ctx.checkpoint('container', ''), (e) => ctx.warn(`could not remove ${ctx.containerName}: ${e.message}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/orchestrator.ts
+// One deploy across one or more servers, all or nothing (docs/architecture.md, the deploy step by step):
+// lock every server, prepare the new version everywhere while
 // the old one serves, switch in batches (undone everywhere if any server
 // fails), and only then retire the old version everywhere. One server is the
 // same sequence with one element. Written against small interfaces so unit
@@ -42822,16 +43530,8 @@ async function deploy(config, deps, identity) {
     const stages = [];
     async function stage(name, detail, work) {
         const record = { stage: name, ms: 0, ok: false, detail };
-        const t0 = run.clock.now();
         stages.push(record);
-        try {
-            const value = await work();
-            record.ok = true;
-            return value;
-        }
-        finally {
-            record.ms = run.clock.now() - t0;
-        }
+        return timed(record, run.clock, work);
     }
     try {
         await stage('lock', 'every server, in a fixed order', () => acquireLocks(servers));
@@ -42876,18 +43576,19 @@ async function prepare(run, servers) {
 /** Runs `work` on every server side by side and waits for all of them; the first failure is
  * thrown. While preparing (`run` given), one failure stops the others' waits. */
 async function everyOne(servers, work, run) {
+    // Boxed: a rejection with a falsy value (undefined, 0) is a failure too.
     let first;
     await Promise.all(servers.map((s) => work(s).catch((e) => {
         if (e instanceof Stopped)
             return;
-        first ??= e;
+        first ??= { error: e };
         if (run)
             run.stopped = `${s.name} failed`;
     })));
     if (run)
         run.stopped = undefined;
     if (first)
-        throw first;
+        throw first.error;
 }
 /** One build everywhere: a tag pushed again while the servers pulled would leave them running different code.
  * Images built on each server (no registry digest) have ids of their own and are not compared. */
@@ -42917,7 +43618,9 @@ async function undo(e, servers, stages, stage) {
     const undoFailures = [];
     if (switched.length > 0) {
         await stage('undo', `switch back ${switched.map((s) => s.name).join(', ')}`, async () => {
-            await Promise.all(switched.map((s) => s.switchBack().catch((u) => { undoFailures.push(u); })));
+            await Promise.all(switched.map((s) => s.switchBack().catch((u) => {
+                undoFailures.push(u);
+            })));
             if (undoFailures.length > 0)
                 throw undoFailures[0];
         }).catch(() => undefined);
@@ -42926,7 +43629,8 @@ async function undo(e, servers, stages, stage) {
         await s.discardNew();
         await s.recordFailure(e);
     }));
-    const failure = undoFailures.length === 0 ? e
+    const failure = undoFailures.length === 0
+        ? e
         : new DeployError(e.phase, `${e.reason}; switching back failed on ${undoFailures.map((u) => u.server ?? 'the server').join(', ')}: ${undoFailures.map((u) => u.reason).join('; ')}`, `${undoFailures.map((u) => u.hint).join(' ')} ${e.hint}`, e.timeline, e.details, e.server);
     failure.oldServes = servers.every((s) => !s.switched);
     failure.serverLost = servers.some((s) => s.lost);
@@ -42935,10 +43639,11 @@ async function undo(e, servers, stages, stage) {
     return failure;
 }
 
-;// CONCATENATED MODULE: ./src/run-deploy.ts
+;// CONCATENATED MODULE: ./src/deploy/on-servers.ts
 // One deploy as every door runs it: the SSH session and its probes opened, the
 // deploy run against them with real time, everything closed again. The doors
 // (the Action, the CLI) bring their own log, checkpoints and identity.
+
 
 
 
@@ -42952,11 +43657,15 @@ function newIdentity(config, who) {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const instance = `${stamp}-${(0,external_node_crypto_namespaceObject.randomBytes)(2).toString('hex')}`;
     const what = config.container.rollback ? 'rolling back' : `deploying ${config.container.image}`;
-    return { deployId: who.deployId ?? `manual-${stamp}`, instance, lockOwner: `${who.description} ${what} [${instance}]` };
+    return {
+        deployId: who.deployId ?? `manual-${stamp}`,
+        instance,
+        lockOwner: `${who.description} ${what} [${instance}]`,
+    };
 }
 const runDeploy = async (config, identity, hooks) => {
-    const sessions = await openSessions(config.servers, config.switch.redis, { debug: hooks.debug, warning: hooks.log.warning }, true);
-    const probes = sessions.map((session) => forwardedProbes(session.shell, config));
+    const sessions = await openSessions(config.servers, config.switch.redis, hooks.log, true);
+    const probes = sessions.map((session) => forwardedProbes(session.shell, probeTargets(config)));
     try {
         return await deploy(config, {
             servers: sessions.map((session, i) => ({
@@ -42981,7 +43690,15 @@ function bakeOutput(report) {
     if (!report)
         return undefined;
     const { passed, seconds, traffic, probes, probeFailures, restarts } = report;
-    return { passed, seconds: Number(seconds.toFixed(1)), requests: traffic?.requests ?? null, errors: traffic?.errors ?? null, probes, 'probe-failures': probeFailures, restarts };
+    return {
+        passed,
+        seconds: Number(seconds.toFixed(1)),
+        requests: traffic?.requests ?? null,
+        errors: traffic?.errors ?? null,
+        probes,
+        'probe-failures': probeFailures,
+        restarts,
+    };
 }
 /** One server's outputs, by the names action.yml gives them. */
 function serverOutputs(result) {
@@ -43007,11 +43724,12 @@ function outputsOf(result) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/printable.ts
+;// CONCATENATED MODULE: ./src/remote/printable.ts
 // What a server, Redis or an image says reaches the runner's log: GitHub takes a line that starts
 // with "::" as a workflow command (::add-mask::, ::set-output, ::stop-commands::), and the old
 // form "##[command]" anywhere in a line. Control characters are shown escaped, a line's leading
 // "::" and every "##[" are broken, so a value read from the server is only ever shown, never obeyed.
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 function printable(text) {
     return text
@@ -43021,7 +43739,7 @@ function printable(text) {
         .join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/day-two.ts
+;// CONCATENATED MODULE: ./src/operate/day-two.ts
 // What runs on a server right now, for the on-call person (CLI `status` and `history`):
 // what nginx serves, the key, this deployment's containers, the lock and the last
 // releases. Read only; the view is pure, the reading is one round of commands.
@@ -43042,9 +43760,19 @@ function lockStatus(name, holder, ttlMs, now) {
     };
 }
 function serverStatus(r, releases) {
-    const state = deploymentState({ deployment: r.redisKey, app: r.app, redisValue: r.redisValue, keyValue: r.keyValue, served: r.served, containers: r.containers });
+    const state = deploymentState({
+        deployment: r.redisKey,
+        app: r.app,
+        redisValue: r.redisValue,
+        keyValue: r.keyValue,
+        served: r.served,
+        containers: r.containers,
+    });
     // Status writes nothing: a repair the next deploy would make is a finding here.
-    const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`]
+    const findings = state.repair
+        ? [
+            `${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`,
+        ]
         : state.findings.map((f) => f.replace('this deploy is the repair', 'the next deploy repairs it'));
     return {
         server: r.server,
@@ -43052,8 +43780,14 @@ function serverStatus(r, releases) {
         key: { name: r.redisKey, value: r.keyValue },
         serving: state.serving?.name,
         containers: state.own.map((c) => ({
-            name: c.name, state: c.state, image: c.image, imageId: c.imageId, digest: r.history.findLast((release) => release.container === c.name)?.digest,
-            ports: c.hostPorts, startedAt: c.startedAt, serving: c === state.serving,
+            name: c.name,
+            state: c.state,
+            image: c.image,
+            imageId: c.imageId,
+            digest: r.history.findLast((release) => release.container === c.name)?.digest,
+            ports: c.hostPorts,
+            startedAt: c.startedAt,
+            serving: c === state.serving,
         })),
         locks: r.locks.map((l) => lockStatus(l.name, l.holder, l.ttlMs, r.now)),
         releases: latest(r.history, releases),
@@ -43069,20 +43803,32 @@ async function readServerStatus(session, probes, config, releases) {
     const { redisKey, redisValue } = config.switch;
     const names = lockNames(redisKey);
     const [keyValue, served, containers, files, ...lockStates] = await Promise.all([
-        session.keys.get(redisKey), probes.probe(), session.docker.containers(), session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
+        session.keys.get(redisKey),
+        probes.probe(),
+        session.docker.containers(),
+        session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
         ...names.map((name) => session.keys.lockState(name)),
     ]);
-    const locks = names.flatMap((name, i) => { const held = lockStates[i]; return held ? [{ name, ...held }] : []; });
+    const locks = names.flatMap((name, i) => {
+        const held = lockStates[i];
+        return held ? [{ name, ...held }] : [];
+    });
     const history = parseHistory(files.get(historyPath(redisKey)) ?? '');
     const app = appName(config.container.app, config.container.image || history.at(-1)?.image || '');
     return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, locks, now: Date.now() }, releases);
 }
 /** A value from the server on one line of its own: escaped, a newline too. */
 const field = (text) => printable(text.replace(/\n/g, '\\x0a'));
-const ago = (seconds) => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+const ago = (seconds) => seconds < 120
+    ? `${seconds} s`
+    : seconds < 7200
+        ? `${Math.round(seconds / 60)} min`
+        : `${Math.round(seconds / 3600)} h`;
 function lockLine(lock) {
     const age = lock.ageSeconds === undefined ? '' : `, its deploy began ${ago(lock.ageSeconds)} ago`;
-    const expiry = lock.expiresInMs === undefined ? ', never expires' : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
+    const expiry = lock.expiresInMs === undefined
+        ? ', never expires'
+        : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
     return `${field(lock.name)} held by ${field(lock.holder)}${age}${expiry}`;
 }
 const releaseLine = (r) => field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
@@ -43096,7 +43842,8 @@ function nginxLine(s) {
     return `${s.nginx.status}${s.nginx.upstream ? ` from ${field(s.nginx.upstream)}` : ' (no upstream header)'}${s.serving ? ` → ${field(s.serving)}` : ''}`;
 }
 function statusText(statuses) {
-    return statuses.map((s) => [
+    return statuses
+        .map((s) => [
         field(s.server),
         `  nginx       ${nginxLine(s)}`,
         `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
@@ -43106,11 +43853,17 @@ function statusText(statuses) {
         `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,
         ...s.releases.map((r) => `    ${releaseLine(r)}`),
         ...s.findings.map((f) => `  ! ${field(f)}`),
-    ].join('\n')).join('\n\n');
+    ].join('\n'))
+        .join('\n\n');
 }
-const historyText = (statuses) => statuses.map((s) => [field(s.server), ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`))].join('\n')).join('\n\n');
+const historyText = (statuses) => statuses
+    .map((s) => [
+    field(s.server),
+    ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`)),
+].join('\n'))
+    .join('\n\n');
 
-;// CONCATENATED MODULE: ./src/doctor-checks.ts
+;// CONCATENATED MODULE: ./src/operate/doctor-checks.ts
 // The doctor's verdicts (CLI `doctor`, the Action's `command: doctor`): every check a deploy
 // makes as it begins, and the host setup's, judged from one round of reads on a server (doctor.ts).
 // Pure. A check passes, warns (a deploy goes through, but something is not as the README sets
@@ -43124,48 +43877,64 @@ const historyText = (statuses) => statuses.map((s) => [field(s.server), ...(s.re
 const GIB = 1024 ** 3;
 /** Below this much free space, even a small image's layers and a container's logs do not fit. */
 const MIN_FREE_BYTES = GIB / 2;
-const size = (bytes) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`);
+const size = (bytes) => bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
 const pass = (check, detail) => ({ check, verdict: 'pass', detail });
 const warn = (check, detail, fix) => ({ check, verdict: 'warn', detail, fix });
 const fail = (check, detail, fix) => ({ check, verdict: 'fail', detail, fix });
 function sshCheck(r) {
-    return r.hostKeyChecked ? pass('ssh', `connected as ${r.username}, the server's host key checked`)
+    return r.hostKeyChecked
+        ? pass('ssh', `connected as ${r.username}, the server's host key checked`)
         : warn('ssh', `connected as ${r.username} without checking the server's host key (insecure-skip-host-key-check)`, 'pin it with known-hosts or host-fingerprint');
 }
 /** ss and ps, then Docker: what the deploy checks before anything else. */
 function serverChecks(r) {
     if ('error' in r.readiness)
-        return [fail('tools', `the check of ss, ps and docker did not run: ${r.readiness.error}`, 'check that the deploy user has a POSIX shell (sh)')];
+        return [
+            fail('tools', `the check of ss, ps and docker did not run: ${r.readiness.error}`, 'check that the deploy user has a POSIX shell (sh)'),
+        ];
     const { problems, dockerVersion } = r.readiness.value;
     const tools = problems.filter((p) => p.subject !== 'docker');
     const docker = problems.filter((p) => p.subject === 'docker');
     return [
-        tools.length === 0 ? pass('tools', 'ss and ps are installed') : fail('tools', tools.map((p) => p.problem).join('; '), tools.map((p) => p.fix).join('; ')),
-        docker.length === 0 ? pass('docker', `Docker ${dockerVersion ?? ''} answers ${r.username}`.replace('  ', ' ')) : fail('docker', docker[0].problem, docker[0].fix),
+        tools.length === 0
+            ? pass('tools', 'ss and ps are installed')
+            : fail('tools', tools.map((p) => p.problem).join('; '), tools.map((p) => p.fix).join('; ')),
+        docker.length === 0
+            ? pass('docker', `Docker ${dockerVersion ?? ''} answers ${r.username}`.replace('  ', ' '))
+            : fail('docker', docker[0].problem, docker[0].fix),
     ];
 }
 function redisChecks(r, s) {
     if ('error' in r.redis) {
-        return [fail('redis', `${r.redis.error} (keyspace notifications, persistence, the key and the lock were not checked)`, 'check redis-url as the server sees it (the deploy reaches Redis through the SSH connection) and the Redis user and password')];
+        return [
+            fail('redis', `${r.redis.error} (keyspace notifications, persistence, the key and the lock were not checked)`, 'check redis-url as the server sees it (the deploy reaches Redis through the SSH connection) and the Redis user and password'),
+        ];
     }
     const { keyValue, notifications, persistence, locks } = r.redis.value;
     const risk = persistence && persistenceRisk(persistence);
     return [
         pass('redis', `answers; ${s.redisKey} ${keyValue === null ? 'is unset (the first deploy sets it)' : `= ${keyValue}`}`),
-        notifications === true ? pass('notifications', 'keyspace notifications cover SET: confd -watch hears every switch')
-            : notifications === false ? fail('notifications', 'Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch never hears a switch, and the deploy fails after switch-timeout', 'redis-cli CONFIG SET notify-keyspace-events K$g, and the same in redis.conf (examples/host/redis/keyspace-events.conf)')
+        notifications === true
+            ? pass('notifications', 'keyspace notifications cover SET: confd -watch hears every switch')
+            : notifications === false
+                ? fail('notifications', 'Redis keyspace notifications are off (notify-keyspace-events lacks K$): confd -watch never hears a switch, and the deploy fails after switch-timeout', 'redis-cli CONFIG SET notify-keyspace-events K$g, and the same in redis.conf (examples/host/redis/keyspace-events.conf)')
                 : warn('notifications', 'keyspace notifications could not be read (CONFIG is refused, as on managed Redis)', 'make sure notify-keyspace-events includes K$'),
-        persistence === undefined ? warn('persistence', 'Redis persistence could not be read (CONFIG is refused)', 'make sure Redis keeps the key across a restart (appendonly yes)')
-            : risk ? warn('persistence', risk.replace(/\. Set appendonly.*$/, ''), 'set appendonly yes (examples/host/redis/persistence.conf)')
+        persistence === undefined
+            ? warn('persistence', 'Redis persistence could not be read (CONFIG is refused)', 'make sure Redis keeps the key across a restart (appendonly yes)')
+            : risk
+                ? warn('persistence', risk.replace(/\. Set appendonly.*$/, ''), 'set appendonly yes (examples/host/redis/persistence.conf)')
                 : pass('persistence', 'appendonly yes: the key survives a Redis restart'),
-        locks.length === 0 ? pass('lock', 'free: no deploy runs')
+        locks.length === 0
+            ? pass('lock', 'free: no deploy runs')
             : warn('lock', locks.map((l) => lockLine(lockStatus(l.name, l.holder, l.ttlMs, r.now))).join('; '), 'a deploy runs, or one died holding it: if none runs, docker-hot-deploy unlock --force (or --owner HOLDER)'),
     ];
 }
 /** confd: running, with the Redis backend, one of them rendering the key, and how soon it would. */
 function confdChecks(r, s) {
     if ('error' in r.confd)
-        return [fail('confd', `its processes could not be listed: ${r.confd.error}`, 'check that ps works for the deploy user')];
+        return [
+            fail('confd', `its processes could not be listed: ${r.confd.error}`, 'check that ps works for the deploy user'),
+        ];
     const state = r.confd.value;
     const startIt = `start this deployment's confd with -backend redis -watch (systemctl start confd, or confd@NAME; examples/host/systemd)`;
     if (state.processes.length === 0)
@@ -43175,18 +43944,23 @@ function confdChecks(r, s) {
     }
     const rendering = confdsRenderingKey(state, s.redisKey);
     if (rendering === undefined) {
-        return [warn('confd', `a confd's template resources could not be read (its -confdir ${[...state.resources.keys()].join(', ')}): whether one renders ${s.redisKey} is unknown`, 'let the deploy user read the -confdir (its conf.d/*.toml), or check by hand that a resource lists the key')];
+        return [
+            warn('confd', `a confd's template resources could not be read (its -confdir ${[...state.resources.keys()].join(', ')}): whether one renders ${s.redisKey} is unknown`, 'let the deploy user read the -confdir (its conf.d/*.toml), or check by hand that a resource lists the key'),
+        ];
     }
     if (rendering.length === 0) {
-        return [fail('confd', `no running confd renders ${s.redisKey} (they read ${[...state.resources.keys()].join(', ')}; none has a template resource for it)`, startIt)];
+        return [
+            fail('confd', `no running confd renders ${s.redisKey} (they read ${[...state.resources.keys()].join(', ')}; none has a template resource for it)`, startIt),
+        ];
     }
     const checks = [];
     const polling = rendering.filter((p) => !p.watch);
     const slowest = Math.max(...polling.map((p) => p.intervalSeconds));
     const renders = `${rendering.length === 1 ? 'one confd renders' : `${rendering.length} confds render`} ${s.redisKey}`;
-    checks.push(polling.length === 0 ? pass('confd', `${renders} on every write (-watch)`)
-        : warn('confd', `${renders}, without -watch: a switch waits for its next poll, up to ${slowest} s (-interval)`
-            + `${slowest * 1000 > s.switchTimeoutMs ? ', longer than switch-timeout: a deploy may fail and switch back' : ''}`, 'run it with -watch (examples/host/systemd/confd.service), or watch = true in its confd.toml'));
+    checks.push(polling.length === 0
+        ? pass('confd', `${renders} on every write (-watch)`)
+        : warn('confd', `${renders}, without -watch: a switch waits for its next poll, up to ${slowest} s (-interval)` +
+            `${slowest * 1000 > s.switchTimeoutMs ? ', longer than switch-timeout: a deploy may fail and switch back' : ''}`, 'run it with -watch (examples/host/systemd/confd.service), or watch = true in its confd.toml'));
     const shared = sharedWatchProblem(state);
     if (shared)
         checks.push(warn('confd-resources', shared.replace(/ Run one confd.*$/, ''), 'run one confd per deployment (README: Several deployments on one server)'));
@@ -43201,8 +43975,11 @@ function renderCheck(r) {
     const { resource, text } = r.rendered;
     if ('error' in text)
         return [];
-    return namesPort(text.value, port) ? [pass('render', `${resource.dest} names :${port}, as the key does`)]
-        : [warn('render', `${resource.dest} does not name :${port}, which the key holds: confd has not rendered the key's value`, 'journalctl -u confd: its check_cmd may refuse the value (does redis-value fit the template?), or it does not hear the writes')];
+    return namesPort(text.value, port)
+        ? [pass('render', `${resource.dest} names :${port}, as the key does`)]
+        : [
+            warn('render', `${resource.dest} does not name :${port}, which the key holds: confd has not rendered the key's value`, 'journalctl -u confd: its check_cmd may refuse the value (does redis-value fit the template?), or it does not hear the writes'),
+        ];
 }
 function nginxCheck(r, s) {
     const { served } = r;
@@ -43221,13 +43998,24 @@ function deploymentCheck(r, s) {
     if (!('value' in r.containers) || !('value' in r.redis))
         return [];
     const { keyValue } = r.redis.value;
-    const state = deploymentState({ deployment: s.redisKey, app: s.app, redisValue: s.redisValue, keyValue, served: r.served, containers: r.containers.value });
+    const state = deploymentState({
+        deployment: s.redisKey,
+        app: s.app,
+        redisValue: s.redisValue,
+        keyValue,
+        served: r.served,
+        containers: r.containers.value,
+    });
     const servedPort = r.served.status !== undefined && r.served.status < 500 ? upstreamPort(r.served.upstream) : undefined;
     if (state.repair) {
-        return [warn('deployment', `${s.redisKey} ${keyValue === null ? 'is unset' : `holds "${keyValue}"`}, but nginx serves ${state.serving?.name} on :${servedPort}`, `nothing to do: the next deploy writes "${state.repair.to}" back first`)];
+        return [
+            warn('deployment', `${s.redisKey} ${keyValue === null ? 'is unset' : `holds "${keyValue}"`}, but nginx serves ${state.serving?.name} on :${servedPort}`, `nothing to do: the next deploy writes "${state.repair.to}" back first`),
+        ];
     }
     if (state.findings.length > 0) {
-        return [warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)')];
+        return [
+            warn('deployment', state.findings.join('; ').replace('this deploy is the repair', 'the next deploy repairs it'), 'deploy again, or roll back (status shows the releases)'),
+        ];
     }
     if (state.keyPort === undefined)
         return [pass('deployment', 'nothing deployed yet: the first deploy sets the key')];
@@ -43235,7 +44023,9 @@ function deploymentCheck(r, s) {
     if (r.served.error || !r.served.upstream)
         return [];
     if (servedPort !== state.keyPort) {
-        return [warn('deployment', `${s.redisKey} names :${state.keyPort} (${state.serving?.name}), but nginx ${servedPort === undefined ? 'did not say what it serves' : `serves :${servedPort}`}`, 'nginx did not take confd\'s last render: check its reload_cmd (nginx -t, then the reload_cmd by hand)')];
+        return [
+            warn('deployment', `${s.redisKey} names :${state.keyPort} (${state.serving?.name}), but nginx ${servedPort === undefined ? 'did not say what it serves' : `serves :${servedPort}`}`, "nginx did not take confd's last render: check its reload_cmd (nginx -t, then the reload_cmd by hand)"),
+        ];
     }
     return [pass('deployment', `nginx serves ${state.serving?.name} on :${servedPort}, which the key names`)];
 }
@@ -43252,17 +44042,21 @@ function portsCheck(r, s) {
     const range = `port-range ${first}-${last}`;
     if (free === 0)
         return fail('ports', `no free port in ${range}: every one is listened on, published or held by a key`, 'widen port-range, or remove stopped containers that hold ports');
-    return containers ? pass('ports', `${free} of ${last - first + 1} free in ${range}`)
+    return containers
+        ? pass('ports', `${free} of ${last - first + 1} free in ${range}`)
         : warn('ports', `at most ${free} of ${last - first + 1} free in ${range}: the containers could not be listed, so the ports stopped ones publish are not counted`, 'give the deploy user Docker (see docker)');
 }
 /** Free space where Docker keeps images: failing below what nothing fits in, warning below the next image and some room. */
 function diskCheck(r) {
     if ('error' in r.disk)
-        return warn('disk', `free space could not be read: ${r.disk.error}`, 'check the space of Docker\'s root directory (docker info) by hand');
+        return warn('disk', `free space could not be read: ${r.disk.error}`, "check the space of Docker's root directory (docker info) by hand");
     const { path, freeBytes } = r.disk.value;
     const estimate = r.image && 'estimateBytes' in r.image ? r.image.estimateBytes : 0;
-    const detail = `${size(freeBytes)} free on ${path}${r.image && 'present' in r.image ? ' (the image is on the server already)'
-        : estimate > 0 ? ` (an earlier tag of the image is ${size(estimate)})` : ''}`;
+    const detail = `${size(freeBytes)} free on ${path}${r.image && 'present' in r.image
+        ? ' (the image is on the server already)'
+        : estimate > 0
+            ? ` (an earlier tag of the image is ${size(estimate)})`
+            : ''}`;
     const fix = 'free space (docker image prune, docker builder prune) or grow the disk; keep-images bounds what deploys keep';
     if (freeBytes < MIN_FREE_BYTES)
         return fail('disk', `${detail}: not enough for any image and the containers' logs`, fix);
@@ -43274,14 +44068,25 @@ function accessLogCheck(r) {
     if (!r.accessLog)
         return [];
     const { path, problem } = r.accessLog;
-    return problem ? [fail('access-log', `${path} cannot be read by ${r.username}: ${problem}: the bake would judge by probes alone`, `let ${r.username} read it (on Debian: sudo usermod -aG adm ${r.username}, as nginx's logs belong to adm), or fix access-log`)]
+    return problem
+        ? [
+            fail('access-log', `${path} cannot be read by ${r.username}: ${problem}: the bake would judge by probes alone`, `let ${r.username} read it (on Debian: sudo usermod -aG adm ${r.username}, as nginx's logs belong to adm), or fix access-log`),
+        ]
         : [pass('access-log', `${path} is readable: the bake counts nginx's answers`)];
 }
 /** Every check, in the order a deploy meets them. */
 function doctorChecks(r, s) {
     return [
-        sshCheck(r), ...serverChecks(r), ...redisChecks(r, s), ...confdChecks(r, s), ...renderCheck(r), nginxCheck(r, s),
-        ...deploymentCheck(r, s), portsCheck(r, s), diskCheck(r), ...accessLogCheck(r),
+        sshCheck(r),
+        ...serverChecks(r),
+        ...redisChecks(r, s),
+        ...confdChecks(r, s),
+        ...renderCheck(r),
+        nginxCheck(r, s),
+        ...deploymentCheck(r, s),
+        portsCheck(r, s),
+        diskCheck(r),
+        ...accessLogCheck(r),
     ];
 }
 /** A server that could not be reached at all: one failed check. */
@@ -43291,10 +44096,13 @@ const failures = (servers) => servers.reduce((n, s) => n + s.checks.filter((c) =
 const warnings = (servers) => servers.reduce((n, s) => n + s.checks.filter((c) => c.verdict === 'warn').length, 0);
 function doctorText(servers) {
     const width = Math.max(...servers.flatMap((s) => s.checks.map((c) => c.check.length)));
-    const blocks = servers.map((s) => [s.server, ...s.checks.flatMap((c) => [
+    const blocks = servers.map((s) => [
+        s.server,
+        ...s.checks.flatMap((c) => [
             `  ${MARK[c.verdict]} ${c.check.padEnd(width)}  ${c.detail}`,
             ...(c.fix && c.verdict !== 'pass' ? [`  ${' '.repeat(width + 2)}  fix: ${c.fix}`] : []),
-        ])].join('\n'));
+        ]),
+    ].join('\n'));
     return [...blocks, doctorSummary(servers)].join('\n\n');
 }
 function doctorSummary(servers) {
@@ -43302,11 +44110,12 @@ function doctorSummary(servers) {
     const warned = warnings(servers);
     const on = `on ${servers.length} server${servers.length === 1 ? '' : 's'}`;
     const warnedText = warned > 0 ? `, ${warned} warning${warned === 1 ? '' : 's'}` : '';
-    return failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed${warnedText} ${on}: a deploy fails or cannot switch until they are fixed.`
+    return failed > 0
+        ? `${failed} check${failed === 1 ? '' : 's'} failed${warnedText} ${on}: a deploy fails or cannot switch until they are fixed.`
         : `Ready to deploy ${on}${warned > 0 ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.`;
 }
 
-;// CONCATENATED MODULE: ./src/doctor.ts
+;// CONCATENATED MODULE: ./src/operate/doctor.ts
 // The doctor (CLI `doctor`, the Action's `command: doctor`): each server read in one round of
 // commands side by side, every read on its own (one that fails is a finding, not the end), then
 // judged by doctor-checks.ts. It only reads: no lock is taken, no key or container touched.
@@ -43327,9 +44136,15 @@ const read = (work) => work.then((value) => ({ value }), (e) => ({ error: e.mess
 async function redisFacts(keys, redisKey) {
     const names = lockNames(redisKey);
     const [keyValue, notifications, persistence, ...held] = await Promise.all([
-        keys.get(redisKey), keys.keyspaceNotifications(), keys.persistence(), ...names.map((name) => keys.lockState(name)),
+        keys.get(redisKey),
+        keys.keyspaceNotifications(),
+        keys.persistence(),
+        ...names.map((name) => keys.lockState(name)),
     ]);
-    const locks = names.flatMap((name, i) => { const state = held[i]; return state ? [{ name, ...state }] : []; });
+    const locks = names.flatMap((name, i) => {
+        const state = held[i];
+        return state ? [{ name, ...state }] : [];
+    });
     return { keyValue, notifications, persistence, locks };
 }
 /** Whether the image is on the server already, else the size of the newest image of its repository there (a new tag is about as large). */
@@ -43353,18 +44168,28 @@ async function doctorServer(target, config, debug) {
         return { server, checks: [unreachable(e.message)] };
     }
     const docker = remoteDockerHost(shell);
-    const probes = forwardedProbes(shell, config);
+    const probes = forwardedProbes(shell, probeTargets(config));
     const { redisKey } = config.switch;
     const opening = read(openKeyStore(shell, config.switch.redis));
     try {
         const [readiness, confd, served, containers, listening, histories, disk, store, accessLogProblem] = await Promise.all([
-            read(docker.readiness(target.username)), read(docker.confd()), probes.probe(), read(docker.containers()), read(docker.listeningPorts()),
-            docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES).catch(() => new Map()), read(docker.diskFree()), opening,
-            config.bake.accessLog ? docker.logEnd(config.bake.accessLog).then(() => undefined, (e) => e.message) : undefined,
+            read(docker.readiness(target.username)),
+            read(docker.confd()),
+            probes.probe(),
+            read(docker.containers()),
+            read(docker.listeningPorts()),
+            docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES).catch(() => new Map()),
+            read(docker.diskFree()),
+            opening,
+            config.bake.accessLog
+                ? docker.logEnd(config.bake.accessLog).then(() => undefined, (e) => e.message)
+                : undefined,
         ]);
         const history = parseHistory(histories.get(historyPath(redisKey)) ?? '');
         const image = config.container.image || history.at(-1)?.image || '';
-        const neighbourHistories = [...histories].filter(([path]) => path !== historyPath(redisKey)).map(([, text]) => parseHistory(text));
+        const neighbourHistories = [...histories]
+            .filter(([path]) => path !== historyPath(redisKey))
+            .map(([, text]) => parseHistory(text));
         const neighbours = neighbourDeployments('value' in containers ? containers.value : [], neighbourHistories, redisKey);
         const resource = 'value' in confd ? resourceRendering(confd.value, redisKey) : undefined;
         const [redis, neighbourKeys, imageState, rendered] = await Promise.all([
@@ -43376,8 +44201,18 @@ async function doctorServer(target, config, debug) {
         const keyValue = 'value' in redis ? redis.value.keyValue : null;
         const keyPort = keyValue === null ? undefined : portNamedBy(keyValue);
         const reading = {
-            username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
-            reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, image: imageState, now: Date.now(),
+            username: target.username,
+            hostKeyChecked: !target.insecureSkipHostKeyCheck,
+            readiness,
+            redis,
+            confd,
+            served,
+            containers,
+            listening,
+            reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories),
+            disk,
+            image: imageState,
+            now: Date.now(),
             rendered: resource && rendered ? { resource, text: rendered } : undefined,
             accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
         };
@@ -43385,8 +44220,13 @@ async function doctorServer(target, config, debug) {
         return {
             server,
             checks: doctorChecks(reading, {
-                redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
-                portRange: config.container.portRange, app: appName(config.container.app, image), switchTimeoutMs: config.timing.switchTimeoutMs,
+                redisKey,
+                redisValue: s.redisValue,
+                upstreamHeader: s.upstreamHeader,
+                probeUrl: s.probeUrl.href,
+                portRange: config.container.portRange,
+                app: appName(config.container.app, image),
+                switchTimeoutMs: config.timing.switchTimeoutMs,
             }),
         };
     }
@@ -43399,10 +44239,12 @@ async function doctorServer(target, config, debug) {
     }
 }
 /** Every server side by side; one the doctor could not finish with is a failed check, the others still shown. */
-const doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)
-    .catch((e) => ({ server: serverName(target), checks: [unreachable(`the doctor could not read the server: ${e.message}`)] }))));
+const doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug).catch((e) => ({
+    server: serverName(target),
+    checks: [unreachable(`the doctor could not read the server: ${e.message}`)],
+}))));
 
-;// CONCATENATED MODULE: ./src/unlock.ts
+;// CONCATENATED MODULE: ./src/operate/unlock.ts
 
 /** Two renewal periods: a live deploy renews at least once in that time. */
 const UNLOCK_WATCH_MS = LOCK_TTL_MS / 2;
@@ -43425,11 +44267,17 @@ async function unlockLock(keys, name, request, clock, say) {
     const { holder } = held;
     if ('owner' in request) {
         if (request.owner !== holder)
-            return { free: false, message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released` };
+            return {
+                free: false,
+                message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released`,
+            };
         return unlock_release(keys, name, holder, `it was held by ${quoted(holder)}`);
     }
     if (!('force' in request)) {
-        return { free: false, message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it` };
+        return {
+            free: false,
+            message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it`,
+        };
     }
     const deploysLock = held.ttlMs >= 0 && held.ttlMs <= LOCK_TTL_MS;
     const watchMs = deploysLock ? held.ttlMs + RENEWAL_SLACK_MS : UNLOCK_WATCH_MS;
@@ -43448,7 +44296,10 @@ async function unlockLock(keys, name, request, clock, say) {
         const at = clock.now();
         const renewed = last.ttlMs < 0 ? now.ttlMs >= 0 : now.ttlMs > last.ttlMs - (at - last.at) + RENEWAL_SLACK_MS;
         if (renewed)
-            return { free: false, message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it` };
+            return {
+                free: false,
+                message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it`,
+            };
         last = { ...now, at };
     }
     if (deploysLock)
@@ -43456,10 +44307,11 @@ async function unlockLock(keys, name, request, clock, say) {
     return unlock_release(keys, name, holder, `it was held by ${quoted(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s`);
 }
 
-;// CONCATENATED MODULE: ./src/operate.ts
+;// CONCATENATED MODULE: ./src/operate/commands.ts
 // The CLI's day-two commands: status and history read every server side by side, unlock
 // releases a lock its deploy left behind. Nothing else on a server changes. Each server
 // answers for itself: one that cannot be read is named, the others are still shown.
+
 
 
 
@@ -43476,7 +44328,10 @@ function onEveryServer(config, say, verbose, work) {
     return Promise.all(config.servers.map(async (target) => {
         const server = serverName(target);
         try {
-            const session = await openSession(target, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
+            const session = await openSession(target, config.switch.redis, {
+                debug: verbose ? say : () => undefined,
+                warning: (m) => say(`warning: ${m}`),
+            });
             try {
                 return { server: session.name, ok: true, value: await work(session) };
             }
@@ -43492,7 +44347,7 @@ function onEveryServer(config, say, verbose, work) {
 /** Every server's status (CLI status and history, the Action's `command: status`). */
 function everyServerStatus(config, say, verbose, releases) {
     return onEveryServer(config, say, verbose, async (session) => {
-        const probes = forwardedProbes(session.shell, config);
+        const probes = forwardedProbes(session.shell, probeTargets(config));
         try {
             return await readServerStatus(session, probes, config, releases);
         }
@@ -43547,7 +44402,7 @@ async function unlockServer(session, redisKey, request, say) {
     return outcomes;
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/cli/cli.ts
 // The CLI door, for any CI or a laptop: `docker-hot-deploy deploy --host ... --image ...`.
 // The same inputs as action.yml (names, defaults, validation), as flags or DHD_*
 // variables (so secrets need not be flags); never INPUT_*.
@@ -43577,7 +44432,9 @@ const envName = (input) => `DHD_${input.toUpperCase().replace(/-/g, '_')}`;
 function usage() {
     const rows = CLI_INPUTS.map((i) => {
         const flag = BOOLEAN_INPUTS.has(i.name) ? `--${i.name}` : `--${i.name} VALUE`;
-        const marks = [i.required ? 'required' : '', i.default !== undefined ? `default ${i.default}` : ''].filter(Boolean).join(', ');
+        const marks = [i.required ? 'required' : '', i.default !== undefined ? `default ${i.default}` : '']
+            .filter(Boolean)
+            .join(', ');
         return `  ${flag}\n      ${i.description}${marks ? ` (${marks})` : ''}\n      env: ${envName(i.name)}`;
     });
     return [
@@ -43589,7 +44446,7 @@ function usage() {
         '',
         'deploy hot-deploys a Docker web app to one or more servers over SSH with zero dropped requests:',
         'the same deploy as the GitHub Action, with the same inputs. status shows, per server, what',
-        'nginx serves, the key, this deployment\'s containers, the lock and the last releases; history',
+        "nginx serves, the key, this deployment's containers, the lock and the last releases; history",
         'the last releases; unlock releases a lock left by a deploy that died (with --owner, if that',
         'holder still has it; with --force, never one a deploy may still hold); doctor checks each server',
         'for everything a deploy needs (Docker, Redis, confd, nginx, ports, disk), each with its fix.',
@@ -43612,8 +44469,8 @@ function usage() {
         '  --verbose    print each remote command',
         '  --limit N    status and history: releases shown per server (1-50; default 5, history 10)',
         '  --owner H    unlock: release the lock only if H (its value, as status shows it) holds it',
-        '  --force      unlock: wait out a deploy\'s lock (30 s at most) unless it is renewed; release',
-        '               one without a deploy\'s time to live once nobody renewed it for 15 s',
+        "  --force      unlock: wait out a deploy's lock (30 s at most) unless it is renewed; release",
+        "               one without a deploy's time to live once nobody renewed it for 15 s",
         '  --help       this text',
         '',
     ].join('\n');
@@ -43623,7 +44480,12 @@ const COMMANDS = ['deploy', 'status', 'history', 'unlock', 'doctor'];
 /** Flags and DHD_* variables -> raw inputs; a flag wins over a variable. Throws on a usage error. */
 function readInvocation(args, env) {
     const options = {
-        json: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' }, limit: { type: 'string' }, owner: { type: 'string' }, force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean' },
+        limit: { type: 'string' },
+        owner: { type: 'string' },
+        force: { type: 'boolean' },
     };
     for (const input of CLI_INPUTS) {
         // Collected, so that a repeated flag is seen: a line each for multi-line inputs, an error for the others.
@@ -43668,25 +44530,46 @@ function readInvocation(args, env) {
         const variableFile = fromFile ? env[`${envName(input.name)}_FILE`] : undefined;
         if (Array.isArray(flag) && flag.length > 1 && !MULTI_LINE_INPUTS.has(input.name))
             throw new Error(`--${input.name} is given ${flag.length} times: it takes one value`);
-        const value = flag !== undefined ? (Array.isArray(flag) ? flag.join('\n') : String(flag))
-            : flagFile !== undefined ? read(flagFile, `--${input.name}-file`)
-                : variable !== undefined ? variable
-                    : variableFile !== undefined ? read(variableFile, `${envName(input.name)}_FILE`) : undefined;
+        const value = flag !== undefined
+            ? Array.isArray(flag)
+                ? flag.join('\n')
+                : String(flag)
+            : flagFile !== undefined
+                ? read(flagFile, `--${input.name}-file`)
+                : variable !== undefined
+                    ? variable
+                    : variableFile !== undefined
+                        ? read(variableFile, `${envName(input.name)}_FILE`)
+                        : undefined;
         if (value !== undefined)
             inputs[input.name] = value;
     }
     // Secrets, env (its values are masked in the Action) and a redis-url with a password: every local user sees argv.
-    const secret = (name) => SECRET_INPUTS.includes(name) || name === 'env'
-        || (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
-    const secretFlags = CLI_INPUTS.map((i) => i.name).filter((name) => values[name] !== undefined && secret(name)).map((name) => `--${name}`);
-    return { command, inputs, json: values.json === true, verbose: values.verbose === true, limit: Number(limitText ?? (command === 'history' ? 10 : STATUS_RELEASES)), unlock, secretFlags };
+    const secret = (name) => SECRET_INPUTS.includes(name) ||
+        name === 'env' ||
+        (name === 'redis-url' && redactUrl(inputs[name] ?? '') !== inputs[name]);
+    const secretFlags = CLI_INPUTS.map((i) => i.name)
+        .filter((name) => values[name] !== undefined && secret(name))
+        .map((name) => `--${name}`);
+    return {
+        command,
+        inputs,
+        json: values.json === true,
+        verbose: values.verbose === true,
+        limit: Number(limitText ?? (command === 'history' ? 10 : STATUS_RELEASES)),
+        unlock,
+        secretFlags,
+    };
 }
 /** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
 function deployer(env) {
     if (env.CI_JOB_URL)
         return { deployId: env.CI_JOB_ID, description: `${env.CI_PROJECT_PATH ?? 'gitlab'} ${env.CI_JOB_URL}` };
     if (env.BUILDKITE_BUILD_URL)
-        return { deployId: env.BUILDKITE_BUILD_ID, description: `${env.BUILDKITE_PIPELINE_SLUG ?? 'buildkite'} ${env.BUILDKITE_BUILD_URL}` };
+        return {
+            deployId: env.BUILDKITE_BUILD_ID,
+            description: `${env.BUILDKITE_PIPELINE_SLUG ?? 'buildkite'} ${env.BUILDKITE_BUILD_URL}`,
+        };
     if (env.BUILD_URL)
         return { deployId: env.BUILD_TAG, description: `${env.JOB_NAME ?? 'jenkins'} ${env.BUILD_URL}` };
     return { description: `${(0,external_node_os_namespaceObject.userInfo)().username}@${(0,external_node_os_namespaceObject.hostname)()} (docker-hot-deploy CLI)` };
@@ -43748,7 +44631,9 @@ async function main(args, env, io, deployWith = runDeploy) {
     };
     for (const flag of invocation.secretFlags) {
         // env-file is an input of its own (a file on the server): env has no --env-file flag.
-        const instead = READ_FROM_FILE.has(flag.slice(2)) ? `${envName(flag.slice(2))} or ${flag}-file` : envName(flag.slice(2));
+        const instead = READ_FROM_FILE.has(flag.slice(2))
+            ? `${envName(flag.slice(2))} or ${flag}-file`
+            : envName(flag.slice(2));
         say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
     }
     if (invocation.command !== 'deploy')
@@ -43757,6 +44642,7 @@ async function main(args, env, io, deployWith = runDeploy) {
         info: say,
         progress,
         warning: (m) => say(`warning: ${m}`),
+        debug: verbose ? say : () => undefined,
         async group(name, work) {
             say(`… ${name}`);
             return work();
@@ -43796,7 +44682,6 @@ async function main(args, env, io, deployWith = runDeploy) {
     try {
         const result = await deployWith(config, identity, {
             log,
-            debug: verbose ? (m) => say(m) : () => undefined,
             checkpoint: (server, name, value) => noteCheckpoint(left, identity.lockOwner, server, name, value),
             signal: stop.signal,
         });
@@ -43846,10 +44731,10 @@ async function main(args, env, io, deployWith = runDeploy) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6474);
+/* harmony import */ var _cli_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4672);
 // The CLI, as `npx docker-hot-deploy` or `node dist/cli/index.js` starts it (package.json bin).
 
-const code = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {
+const code = await (0,_cli_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     columns: process.stderr.isTTY ? process.stderr.columns || 80 : undefined,

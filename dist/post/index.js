@@ -4,7 +4,7 @@ const __dirname = __dhdFileURLToPath(new URL('.', import.meta.url));
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7657:
+/***/ 3175:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -22,7 +22,7 @@ const STATE = { servers: 'servers', finished: 'finished' };
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7657);
+/* harmony import */ var _action_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3175);
 // The Action's post step, as the runner starts it (action.yml runs.post, bundled to dist/post/index.js).
 
 // As the main step: an exit, so the SSH forwards' sockets go.
@@ -31,7 +31,7 @@ for (const signal of ['SIGINT', 'SIGTERM'])
 // After a deploy that finished (most runs) there is nothing to clean up: the runner gives the saved
 // state as STATE_<name> (what core.getState reads), so the cleanup's code is not even loaded.
 if (process.env[`STATE_${_action_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.finished}`] !== 'true')
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(557), __nccwpck_require__.e(127)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1127))).run();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(557), __nccwpck_require__.e(515)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5515))).run();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -8,13 +8,14 @@ function maskSecrets(secrets: string[]): void {
   for (const secret of secrets.filter(Boolean)) {
     core.setSecret(secret);
     // The runner masks a multi-line secret line by line.
-    for (const line of secret.split(/\r?\n/)) if (line.trim().length > 3 && line.trim() !== secret) core.setSecret(line.trim());
+    for (const line of secret.split(/\r?\n/))
+      if (line.trim().length > 3 && line.trim() !== secret) core.setSecret(line.trim());
   }
 }
 
 /** What the Action's step does (the input `command`; the CLI's is its first argument). */
 export const ACTION_COMMANDS = ['deploy', 'doctor', 'status'] as const;
-export type ActionCommand = typeof ACTION_COMMANDS[number];
+export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
 /** The command and the validated inputs, or undefined after reporting why they are not. */
 export function readConfig(): { command: ActionCommand; config: Config } | undefined {
@@ -23,7 +24,10 @@ export function readConfig(): { command: ActionCommand; config: Config } | undef
   try {
     const commandText = raw('command').trim() || 'deploy';
     const command = ACTION_COMMANDS.find((c) => c === commandText);
-    if (!command) throw new InputError([`command: ${JSON.stringify(commandText.slice(0, 80))} is not one of ${ACTION_COMMANDS.join(', ')}`]);
+    if (!command)
+      throw new InputError([
+        `command: ${JSON.stringify(commandText.slice(0, 80))} is not one of ${ACTION_COMMANDS.join(', ')}`,
+      ]);
     // doctor and status read the servers: what a deploy starts (image, container-port) is not needed.
     const config = parseInputs(raw, { deploying: command === 'deploy' });
     maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);

@@ -4,7 +4,14 @@ import { bakeEvidence } from '../deploy/bake-rules.js';
 import { printable } from '../remote/printable.js';
 import { noteCheckpoint, registryLoginLeft, type ServerLeftovers } from '../deploy/cleanup.js';
 import { DeployError } from '../deploy/run.js';
-import { newIdentity, outputsOf, runDeploy, TIMEOUT_GRACE_MS, type Deployer, type RunDeploy } from '../deploy/on-servers.js';
+import {
+  newIdentity,
+  outputsOf,
+  runDeploy,
+  TIMEOUT_GRACE_MS,
+  type Deployer,
+  type RunDeploy,
+} from '../deploy/on-servers.js';
 import { readConfig, writeSummary } from './config.js';
 import { STATE } from './state.js';
 import { failureSummary, successSummary } from './summary.js';
@@ -42,7 +49,12 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
   try {
     const result = await deployWith(config, identity, {
       // core.info writes its line as it is: a value from the server in it must not become a workflow command.
-      log: { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), debug: core.debug, group: core.group },
+      log: {
+        info: (m: string) => core.info(printable(m)),
+        warning: (m: string) => core.warning(m),
+        debug: core.debug,
+        group: core.group,
+      },
       checkpoint: (server, name, value) => {
         noteCheckpoint(left, identity.lockOwner, server, name, value);
         core.saveState(STATE.servers, JSON.stringify(left));
@@ -51,14 +63,22 @@ export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
     if (!registryLoginLeft(left)) core.saveState(STATE.finished, 'true');
     for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value);
     await writeSummary(successSummary(result.image, result));
-    core.info(`${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`);
+    core.info(
+      `${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`,
+    );
   } catch (e) {
     // setFailed sets it on the runner; tools that stand in for @actions/core (local-action) may not.
     process.exitCode = 1;
     if (e instanceof DeployError) {
       // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
-      const evidence = e.details.bake ? bakeEvidence(e.details.bake).map((l) => `\n${l}`).join('') : '';
-      core.error(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, { title: `docker-hot-deploy: ${e.phase} failed` });
+      const evidence = e.details.bake
+        ? bakeEvidence(e.details.bake)
+            .map((l) => `\n${l}`)
+            .join('')
+        : '';
+      core.error(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, {
+        title: `docker-hot-deploy: ${e.phase} failed`,
+      });
       await writeSummary(failureSummary(config.container.image || 'the rollback', e));
       core.setFailed(`${e.message}. ${e.hint}`);
     } else {

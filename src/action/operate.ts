@@ -11,7 +11,6 @@ import { everyServerStatus, unreadServers } from '../operate/commands.js';
 import { printable } from '../remote/printable.js';
 import { doctorMarkdown, statusMarkdown } from './summary.js';
 
-
 export async function operateStep(command: Exclude<ActionCommand, 'deploy'>, config: Config): Promise<void> {
   // They change nothing: the post step has nothing to clean up, and need not load what would.
   core.saveState(STATE.finished, 'true');
@@ -27,7 +26,12 @@ export async function operateStep(command: Exclude<ActionCommand, 'deploy'>, con
     }
     return;
   }
-  const results = await everyServerStatus(config, (line) => core.info(printable(line)), core.isDebug(), STATUS_RELEASES);
+  const results = await everyServerStatus(
+    config,
+    (line) => core.info(printable(line)),
+    core.isDebug(),
+    STATUS_RELEASES,
+  );
   const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
   const unread = unreadServers(results);
   if (statuses.length > 0) core.info(printable(statusText(statuses)));

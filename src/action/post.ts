@@ -10,7 +10,11 @@ import { printable } from '../remote/printable.js';
 export async function run(): Promise<void> {
   if (core.getState(STATE.finished) === 'true') return;
   const left = JSON.parse(core.getState(STATE.servers) || '{}') as ServerLeftovers;
-  const log = { info: (m: string) => core.info(printable(m)), warning: (m: string) => core.warning(m), debug: core.debug };
+  const log = {
+    info: (m: string) => core.info(printable(m)),
+    warning: (m: string) => core.warning(m),
+    debug: core.debug,
+  };
   if (!anythingLeft(left, log)) return;
   const config = readConfig()?.config;
   if (!config) return;

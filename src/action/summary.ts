@@ -12,16 +12,29 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A table of phases or stages: whether each went through, its name, how long, what it did. */
-function stepTable(heading: 'phase' | 'stage', steps: Array<{ ok: boolean; name: string; ms: number; detail: string }>): string {
+function stepTable(
+  heading: 'phase' | 'stage',
+  steps: Array<{ ok: boolean; name: string; ms: number; detail: string }>,
+): string {
   const rows = steps.map((x) => `| ${x.ok ? '✅' : '❌'} ${x.name} | ${seconds(x.ms)} | ${cell(x.detail)} |`);
   return [`| ${heading} | duration | detail |`, '| --- | ---: | --- |', ...rows].join('\n');
 }
 
-const timelineTable = (timeline: PhaseRecord[]): string => stepTable('phase', timeline.map((p) => ({ ...p, name: p.phase })));
-const stageTable = (stages: StageRecord[]): string => `**Stages across the servers**\n\n${stepTable('stage', stages.map((x) => ({ ...x, name: x.stage })))}`;
+const timelineTable = (timeline: PhaseRecord[]): string =>
+  stepTable(
+    'phase',
+    timeline.map((p) => ({ ...p, name: p.phase })),
+  );
+const stageTable = (stages: StageRecord[]): string =>
+  `**Stages across the servers**\n\n${stepTable(
+    'stage',
+    stages.map((x) => ({ ...x, name: x.stage })),
+  )}`;
 
 function probeList(probes: ProbeResult[]): string {
-  const lines = probes.map((p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`);
+  const lines = probes.map(
+    (p) => `- ${p.error ? `error: ${cell(p.error)}` : `${p.status}, upstream ${p.upstream ?? '(no header)'}`}`,
+  );
   return `**Last probes through nginx**\n\n${lines.join('\n')}`;
 }
 
@@ -33,7 +46,9 @@ function bakeTable(results: Array<{ server: string; bake?: BakeReport }>, severa
   const rows = baked.map(({ server, bake }) => {
     const b = bake as BakeReport;
     const t = b.traffic;
-    const traffic = t ? `${t.requests} | ${t.errors} (${percent(t.errors, t.requests).toFixed(1)}%) | ${n(t.p50)} / ${n(t.p99)}` : 'not watched | | ';
+    const traffic = t
+      ? `${t.requests} | ${t.errors} (${percent(t.errors, t.requests).toFixed(1)}%) | ${n(t.p50)} / ${n(t.p99)}`
+      : 'not watched | | ';
     return `| ${several ? `${server} | ` : ''}${b.passed ? '✅' : '❌'} ${b.seconds.toFixed(1)} s | ${traffic} | ${b.probes} (${b.probeFailures} failed) | ${b.restarts} |`;
   });
   const notWatched = baked.find((x) => !x.bake?.traffic)?.bake?.notWatched;
@@ -43,14 +58,24 @@ function bakeTable(results: Array<{ server: string; bake?: BakeReport }>, severa
     `| ${several ? 'server | ' : ''}bake | requests answered | 5xx | p50 / p99 | probes | restarts |`,
     `| ${several ? '--- | ' : ''}--- | ---: | ---: | --- | ---: | ---: |`,
     ...rows,
-    ...(notWatched ? ['', `Real traffic was not watched (${cell(notWatched)}): set \`access-log\` to nginx's dhd_upstream log (README, "The bake").`] : []),
+    ...(notWatched
+      ? [
+          '',
+          `Real traffic was not watched (${cell(notWatched)}): set \`access-log\` to nginx's dhd_upstream log (README, "The bake").`,
+        ]
+      : []),
   ].join('\n');
 }
 
 /** Sections separated by blank lines; absent ones leave no trace. */
 const sections = (...parts: Array<string | false>): string => `${parts.filter(Boolean).join('\n\n')}\n`;
 
-const previously = (x: ServerResult): string => (x.previousContainer ? `${x.previousContainer} (:${x.previousPort})` : x.previousPort ? `:${x.previousPort}` : '(nothing)');
+const previously = (x: ServerResult): string =>
+  x.previousContainer
+    ? `${x.previousContainer} (:${x.previousPort})`
+    : x.previousPort
+      ? `:${x.previousPort}`
+      : '(nothing)';
 
 /** One server: what changed, the digest, the switch and the deploy, a row each. */
 function overviewTable(r: DeployResult): string {
@@ -66,8 +91,16 @@ function overviewTable(r: DeployResult): string {
 
 /** Several servers: the digest and the deploy once, then a row per server. */
 function serversTable(r: DeployResult): string {
-  const rows = r.servers.map((x) => `| ${x.server} | ${previously(x)} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`);
-  return [`Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`, '', '| server | container | switch (key write → proven) |', '| --- | --- | ---: |', ...rows].join('\n');
+  const rows = r.servers.map(
+    (x) => `| ${x.server} | ${previously(x)} → **${x.container}** (:${x.port}) | ${x.switchSeconds.toFixed(3)} s |`,
+  );
+  return [
+    `Image digest \`${r.imageDigest}\`, deploy ${r.durationSeconds.toFixed(2)} s.`,
+    '',
+    '| server | container | switch (key write → proven) |',
+    '| --- | --- | ---: |',
+    ...rows,
+  ].join('\n');
 }
 
 export function successSummary(image: string, r: DeployResult): string {
@@ -85,8 +118,17 @@ export function successSummary(image: string, r: DeployResult): string {
 }
 
 function releaseTable(releases: Release[]): string {
-  const rows = releases.map((r) => `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`);
-  return ['**Last releases of this deployment** (rollback: true goes back one)', '', '| time (UTC) | outcome | image | digest | container |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = releases.map(
+    (r) =>
+      `| ${r.time.replace('T', ' ').slice(0, 19)} | ${r.outcome} | ${cell(r.image)} | ${r.digest ? `\`${r.digest.slice(0, 19)}\`` : ''} | ${r.container} |`,
+  );
+  return [
+    '**Last releases of this deployment** (rollback: true goes back one)',
+    '',
+    '| time (UTC) | outcome | image | digest | container |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 export function failureSummary(image: string, e: DeployError): string {
@@ -94,11 +136,21 @@ export function failureSummary(image: string, e: DeployError): string {
   return sections(
     `## docker-hot-deploy: ${image} was not deployed`,
     `${e.server ? `On **${e.server}**, ` : ''}**${e.phase}** failed: ${cell(e.reason)}`,
-    several && (e.oldServes ? 'All or nothing: no server serves the new version; every server that had switched was switched back.' : 'Some servers could not be switched back: see the hint.'),
+    several &&
+      (e.oldServes
+        ? 'All or nothing: no server serves the new version; every server that had switched was switched back.'
+        : 'Some servers could not be switched back: see the hint.'),
     e.hint,
-    e.details.bake !== undefined && [bakeTable([{ server: e.server ?? '', bake: e.details.bake }], false), ...bakeEvidence(e.details.bake).map(cell)].filter(Boolean).join('\n\n'),
+    e.details.bake !== undefined &&
+      [bakeTable([{ server: e.server ?? '', bake: e.details.bake }], false), ...bakeEvidence(e.details.bake).map(cell)]
+        .filter(Boolean)
+        .join('\n\n'),
     several && stageTable(e.stages),
-    ...(several ? e.servers.map((x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`) : [timelineTable(e.timeline)]),
+    ...(several
+      ? e.servers.map(
+          (x) => `**${x.server}**${x.switched ? ' (may serve the new version)' : ''}\n\n${timelineTable(x.timeline)}`,
+        )
+      : [timelineTable(e.timeline)]),
     Boolean(e.details.logs) && `**Last log lines of the new container**\n\n\`\`\`\n${e.details.logs}\n\`\`\``,
     (e.details.probes ?? []).length > 0 && probeList(e.details.probes ?? []),
   );
@@ -111,12 +163,17 @@ export function doctorMarkdown(servers: ServerDoctor[]): string {
   const several = servers.length > 1;
   return sections(
     `## docker-hot-deploy doctor: ${cell(doctorSummary(servers))}`,
-    ...servers.map((s) => [
-      ...(several ? [`**${cell(s.server)}**`, ''] : []),
-      '| | check | finding | fix |',
-      '| --- | --- | --- | --- |',
-      ...s.checks.map((c) => `| ${VERDICT[c.verdict]} | ${c.check} | ${cell(c.detail)} | ${c.verdict === 'pass' ? '' : cell(c.fix ?? '')} |`),
-    ].join('\n')),
+    ...servers.map((s) =>
+      [
+        ...(several ? [`**${cell(s.server)}**`, ''] : []),
+        '| | check | finding | fix |',
+        '| --- | --- | --- | --- |',
+        ...s.checks.map(
+          (c) =>
+            `| ${VERDICT[c.verdict]} | ${c.check} | ${cell(c.detail)} | ${c.verdict === 'pass' ? '' : cell(c.fix ?? '')} |`,
+        ),
+      ].join('\n'),
+    ),
   );
 }
 
@@ -124,18 +181,22 @@ export function doctorMarkdown(servers: ServerDoctor[]): string {
 export function statusMarkdown(statuses: ServerStatus[], unread: Array<{ server: string; error: string }>): string {
   return sections(
     `## docker-hot-deploy status${statuses.length > 1 ? ` of ${statuses.length} servers` : ''}`,
-    ...statuses.map((s) => [
-      `**${cell(s.server)}**`,
-      '',
-      '| | |',
-      '| --- | --- |',
-      `| nginx | ${cell(nginxLine(s))} |`,
-      `| key | ${cell(s.key.name)} = ${s.key.value === null ? '(unset)' : cell(s.key.value)} |`,
-      `| lock | ${s.locks.length === 0 ? 'free' : s.locks.map((l) => cell(lockLine(l))).join('<br>')} |`,
-      ...(s.containers.length === 0 ? [] : ['', '| containers (● serving) |', '| --- |', ...s.containers.map((c) => `| ${cell(containerLine(c))} |`)]),
-      ...s.findings.map((f) => `\n⚠️ ${cell(f)}`),
-      ...(s.releases.length === 0 ? [] : ['', releaseTable(s.releases)]),
-    ].join('\n')),
+    ...statuses.map((s) =>
+      [
+        `**${cell(s.server)}**`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        `| nginx | ${cell(nginxLine(s))} |`,
+        `| key | ${cell(s.key.name)} = ${s.key.value === null ? '(unset)' : cell(s.key.value)} |`,
+        `| lock | ${s.locks.length === 0 ? 'free' : s.locks.map((l) => cell(lockLine(l))).join('<br>')} |`,
+        ...(s.containers.length === 0
+          ? []
+          : ['', '| containers (● serving) |', '| --- |', ...s.containers.map((c) => `| ${cell(containerLine(c))} |`)]),
+        ...s.findings.map((f) => `\n⚠️ ${cell(f)}`),
+        ...(s.releases.length === 0 ? [] : ['', releaseTable(s.releases)]),
+      ].join('\n'),
+    ),
     unread.length > 0 && unread.map((u) => `❌ **${cell(u.server)}** could not be read: ${cell(u.error)}`).join('\n\n'),
   );
 }

@@ -93,7 +93,8 @@ export class InputError extends Error {
   }
 }
 
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const APP_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const USER_RE = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/;
 const FINGERPRINT_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -122,7 +123,9 @@ export function redactUrl(text: string): string {
 
 /** One line of `host`: `name`, `name:port`, `[v6]:port` or a bare IPv6 address. */
 function parseHostLine(line: string, defaultPort: number): { host: string; port: number } | undefined {
-  const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ?? (isIP(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
+  const m =
+    /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(line) ??
+    (isIP(line) === 6 ? null : /^([^:\s]+)(?::(\d{1,5}))?$/.exec(line));
   const [host, port] = m ? [m[1], m[2] ? Number(m[2]) : defaultPort] : [line, defaultPort];
   if (m?.[2] && (port < 1 || port > 65535)) return undefined;
   return isHostAddress(host) && (!line.startsWith('[') || isIP(host) === 6) ? { host, port } : undefined;
@@ -130,17 +133,20 @@ function parseHostLine(line: string, defaultPort: number): { host: string; port:
 
 /** Where the deploy's probes go on a server: probe-url through nginx, health-path on the new port. */
 export const probeTargets = (config: Config): ProbeTargets => ({
-  probeUrl: config.switch.probeUrl, probeHost: config.switch.probeHost, upstreamHeader: config.switch.upstreamHeader,
-  healthPath: config.switch.healthPath, bindAddress: config.container.bindAddress,
+  probeUrl: config.switch.probeUrl,
+  probeHost: config.switch.probeHost,
+  upstreamHeader: config.switch.upstreamHeader,
+  healthPath: config.switch.healthPath,
+  bindAddress: config.container.bindAddress,
 });
 
 /** A message about one server: it names the server when the deploy has several. */
-export const aboutServer = (name: string, several: boolean, message: string): string => (several ? `${name}: ${message}` : message);
+export const aboutServer = (name: string, several: boolean, message: string): string =>
+  several ? `${name}: ${message}` : message;
 
 function isHostAddress(value: string): boolean {
   return HOSTNAME_RE.test(value) || isIP(value) !== 0;
 }
-
 
 /** `deploying: false` for commands that only read or release (status, history, unlock):
  * what the deploy starts (image, container-port) is then not required. */
@@ -165,9 +171,18 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
   const duration = (name: string, { zero = false } = {}): number => {
     const value = get(name);
     const parsed = parseDuration(value);
-    if (parsed !== undefined && parsed > MAX_DURATION_MS) return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
+    if (parsed !== undefined && parsed > MAX_DURATION_MS)
+      return fail(
+        name,
+        `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`,
+        1000,
+      );
     if (parsed !== undefined && (parsed > 0 || zero)) return parsed;
-    return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
+    return fail(
+      name,
+      `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`,
+      1000,
+    );
   };
   const matching = (name: string, re: RegExp, accepted: string, value = get(name)): string =>
     !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
@@ -178,8 +193,16 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
   // Connection
   const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
   const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
-  const fingerprints = get('host-fingerprint').split(/[\s,]+/).filter(Boolean);
-  for (const fp of fingerprints) matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
+  const fingerprints = get('host-fingerprint')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  for (const fp of fingerprints)
+    matching(
+      'host-fingerprint',
+      FINGERPRINT_RE,
+      'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU',
+      fp,
+    );
   const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
   const username = matching('username', USER_RE, 'a Unix user name', required('username'));
   const passphrase = optional(raw('passphrase') ?? '');
@@ -191,7 +214,12 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
       port: integer('jump-port', 1, 65535),
       username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
       // The jump key is unencrypted or shares `passphrase` with the server's key.
-      privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+      privateKey: privateKeyInput(
+        'jump-private-key',
+        get('jump-private-key') || privateKey,
+        raw('passphrase') ?? '',
+        fail,
+      ),
       passphrase,
       pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
     };
@@ -199,10 +227,17 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
   const defaultPort = integer('port', 1, 65535);
   const pins = { knownHosts, fingerprints };
   const servers: SshTarget[] = [];
-  for (const line of required('host').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+  for (const line of required('host')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const address = parseHostLine(line, defaultPort);
     if (!address) {
-      fail('host', `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`, undefined);
+      fail(
+        'host',
+        `${shown('host', line)} is not a server: accepted, one a line: a host name or IP address, name:port, or [IPv6]:port`,
+        undefined,
+      );
     } else if (servers.some((x) => x.host === address.host && x.port === address.port)) {
       fail('host', `${shown('host', line)} is given twice`, undefined);
     } else {
@@ -211,64 +246,140 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
   }
   const batchText = get('batch-size');
   const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
-  const batchSize: BatchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
-    ? (batchMatch[2] ? { percent: Number(batchMatch[1]) } : { servers: Number(batchMatch[1]) })
-    : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
+  const batchSize: BatchSize =
+    batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+      ? batchMatch[2]
+        ? { percent: Number(batchMatch[1]) }
+        : { servers: Number(batchMatch[1]) }
+      : fail(
+          'batch-size',
+          `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`,
+          { servers: 1 },
+        );
 
   // Container
   const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
   // A rollback finds its image in the history; `image`, if given, names the repository it expects.
   const imageText = rollback || !deploying ? get('image') : required('image');
-  const image = !imageText || parseImageRef(imageText) ? imageText : fail('image', `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`, '');
-  const app = matching('app', APP_RE, 'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)', get('app') || appFromImage(image));
+  const image =
+    !imageText || parseImageRef(imageText)
+      ? imageText
+      : fail(
+          'image',
+          `${shown('image', imageText)} is not a Docker image reference such as ghcr.io/acme/web:1.4.2`,
+          '',
+        );
+  const app = matching(
+    'app',
+    APP_RE,
+    'a name of letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)',
+    get('app') || appFromImage(image),
+  );
   const bindAddress = get('bind-address');
-  if (isIP(bindAddress) === 0) fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
+  if (isIP(bindAddress) === 0)
+    fail(
+      'bind-address',
+      `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`,
+      '',
+    );
   const rangeText = get('port-range');
   const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-  const portRange = rangeMatch && Number(rangeMatch[1]) >= 1 && Number(rangeMatch[1]) <= Number(rangeMatch[2]) && Number(rangeMatch[2]) <= 65535
-    ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
-    : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, { first: 1, last: 1 });
+  const portRange =
+    rangeMatch &&
+    Number(rangeMatch[1]) >= 1 &&
+    Number(rangeMatch[1]) <= Number(rangeMatch[2]) &&
+    Number(rangeMatch[2]) <= 65535
+      ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+      : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, {
+          first: 1,
+          last: 1,
+        });
   const env: Array<[string, string]> = [];
-  get('env').split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim() || line.trim().startsWith('#')) return;
-    const eq = line.indexOf('=');
-    const name = eq > 0 ? line.slice(0, eq).trim() : '';
-    if (!ENV_NAME_RE.test(name)) fail('env', `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`, undefined);
-    else env.push([name, line.slice(eq + 1)]);
-  });
+  get('env')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (!line.trim() || line.trim().startsWith('#')) return;
+      const eq = line.indexOf('=');
+      const name = eq > 0 ? line.slice(0, eq).trim() : '';
+      if (!ENV_NAME_RE.test(name))
+        fail(
+          'env',
+          `line ${i + 1} is not NAME=value (NAME of letters, digits and _, not starting with a digit)`,
+          undefined,
+        );
+      else env.push([name, line.slice(eq + 1)]);
+    });
   const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
   const deprecations: string[] = [];
-  const { runArgs, restart: restartArg, problems: runArgProblems } = parseRunArgs(get('run-args').split(/\r?\n/).map((a) => a.trim()).filter(Boolean));
-  for (const problem of runArgProblems) fail('run-args', `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`, undefined);
+  const {
+    runArgs,
+    restart: restartArg,
+    problems: runArgProblems,
+  } = parseRunArgs(
+    get('run-args')
+      .split(/\r?\n/)
+      .map((a) => a.trim())
+      .filter(Boolean),
+  );
+  for (const problem of runArgProblems)
+    fail(
+      'run-args',
+      `${redactUrl(problem)}; accepted: docker run options, one argument a line (--memory=512m, or -v then /data:/data); run-args is trusted like membership of the docker group`,
+      undefined,
+    );
   let restart = matching('restart', RESTART_RE, RESTART_ACCEPTED);
   if (restartArg !== undefined) {
     // 0.1 had no restart input: its users put the policy in run-args.
     restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
-    deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
+    deprecations.push(
+      `run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`,
+    );
   }
   const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
   const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never') as PullPolicy;
 
   // Switch
   const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
-  const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
-  const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
+  const redisKey = matching(
+    'redis-key',
+    /^[^\s\0]{1,512}$/,
+    'a Redis key without spaces (such as /nginx/upstream/app/port)',
+    required('redis-key'),
+  );
+  const redisValue = matching(
+    'redis-value',
+    /^[^\s{}]*\{port\}[^\s{}]*$/,
+    'a value containing {port} once, such as {port} or 127.0.0.1:{port}',
+  );
   let probeUrl = new URL('http://127.0.0.1/');
   try {
     probeUrl = new URL(get('probe-url'));
     if (!/^https?:$/.test(probeUrl.protocol) || probeUrl.username || probeUrl.password) throw new Error('scheme');
   } catch {
-    fail('probe-url', `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`, undefined);
+    fail(
+      'probe-url',
+      `${shown('probe-url', get('probe-url'))} is not an http:// or https:// URL (as seen from the server)`,
+      undefined,
+    );
   }
   const probeHost = matching('probe-host', /^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'a host name for the Host header');
   const upstreamHeader = matching('upstream-header', HEADER_RE, 'an HTTP header name');
   const bakeTime = duration('bake-time', { zero: true });
-  const accessLog = matching('access-log', /^\/[^\0\n\r]*$/, 'an absolute path on the server (nginx\'s dhd_upstream log, such as /var/log/nginx/app-upstream.log)');
+  const accessLog = matching(
+    'access-log',
+    /^\/[^\0\n\r]*$/,
+    "an absolute path on the server (nginx's dhd_upstream log, such as /var/log/nginx/app-upstream.log)",
+  );
   const maxErrorsText = get('bake-max-errors');
   const maxErrorsMatch = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(maxErrorsText);
-  const maxErrorPercent = maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
-    ? Number(maxErrorsMatch[1])
-    : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
+  const maxErrorPercent =
+    maxErrorsMatch && Number(maxErrorsMatch[1]) > 0 && Number(maxErrorsMatch[1]) <= 100
+      ? Number(maxErrorsMatch[1])
+      : fail(
+          'bake-max-errors',
+          `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`,
+          100,
+        );
   const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
 
   const config: Config = {
@@ -277,7 +388,11 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
     container: {
       image,
       app,
-      containerPort: get('container-port') ? integer('container-port', 1, 65535) : deploying ? fail('container-port', 'is required (the port the app listens on inside the container)', 0) : 0,
+      containerPort: get('container-port')
+        ? integer('container-port', 1, 65535)
+        : deploying
+          ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
+          : 0,
       bindAddress,
       portRange,
       env,
@@ -288,7 +403,10 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
       registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
       registryPassword: optional(raw('registry-password') ?? ''),
       pull,
-      releaseCommand: get('release-command').split(/\r?\n/).map((a) => a.trim()).filter(Boolean),
+      releaseCommand: get('release-command')
+        .split(/\r?\n/)
+        .map((a) => a.trim())
+        .filter(Boolean),
       rollback,
     },
     switch: {
@@ -310,7 +428,12 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
       lockTimeoutMs: duration('lock-timeout'),
       timeoutMs: duration('timeout'),
     },
-    bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent, minRequests: integer('bake-min-requests', 1, 1_000_000) },
+    bake: {
+      timeMs: bakeTime,
+      accessLog: optional(accessLog),
+      maxErrorPercent,
+      minRequests: integer('bake-min-requests', 1, 1_000_000),
+    },
     keepImages: integer('keep-images', 1, 100),
     deprecations,
   };
@@ -319,7 +442,9 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
   const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
   if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
     const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
-    problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
+    problems.push(
+      `bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`,
+    );
   }
   if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
     problems.push('registry-username, registry-password: give both or neither');
@@ -334,13 +459,22 @@ type Fail = <T>(name: string, message: string, fallback: T) => T;
 function privateKeyInput(name: string, key: string, passphrase: string, fail: Fail): string {
   if (!key) return key;
   if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
-    return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
+    return fail(
+      name,
+      'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that',
+      '',
+    );
   }
   const parsed = ssh2.utils.parseKey(key, passphrase || undefined);
   if (!(parsed instanceof Error)) return key;
   if (/no passphrase given/.test(parsed.message)) return fail(name, 'is encrypted: set the passphrase input', '');
-  if (/passphrase|decrypt/i.test(parsed.message)) return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
-  return fail(name, 'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys', '');
+  if (/passphrase|decrypt/i.test(parsed.message))
+    return fail(name, 'could not be decrypted with the passphrase input (wrong passphrase?)', '');
+  return fail(
+    name,
+    'is not a private key ssh can read; accepted: OpenSSH ("BEGIN OPENSSH PRIVATE KEY") or PEM RSA/ECDSA keys',
+    '',
+  );
 }
 
 function knownHostsInput(name: string, text: string, fail: Fail): KnownHost[] {
@@ -362,14 +496,16 @@ function decoded(part: string): string {
 }
 
 function parseRedisUrl(text: string, fail: (message: string) => undefined): RedisTarget | undefined {
-  const accepted = 'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
+  const accepted =
+    'a redis:// or rediss:// URL as seen from the server, such as redis://127.0.0.1:6379 or rediss://:PASSWORD@cache.internal:6380/2';
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     return fail(`is not ${accepted}`);
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    return fail(`has scheme ${url.protocol}; accepted: ${accepted}`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!isHostAddress(host)) return fail(`has no valid host; accepted: ${accepted}`);
   const db = url.pathname.replace(/^\//, '') || '0';

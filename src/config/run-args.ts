@@ -4,19 +4,47 @@
 
 /** Options the action sets or that would break the deploy: the port it publishes, its name and labels, detached and not interactive. */
 const MANAGED: Record<string, string> = {
-  '--detach': 'the container always runs detached', '-d': 'the container always runs detached',
-  '--publish': 'the action publishes container-port on a port of port-range itself', '-p': 'the action publishes container-port on a port of port-range itself',
-  '--publish-all': 'the action publishes container-port on a port of port-range itself', '-P': 'the action publishes container-port on a port of port-range itself',
-  '--name': 'the action names each container', '--rm': 'a retired container is stopped and removed by the action',
-  '--interactive': 'the container runs without a terminal', '-i': 'the container runs without a terminal',
-  '--tty': 'the container runs without a terminal', '-t': 'the container runs without a terminal',
-  '--attach': 'the container runs detached', '-a': 'the container runs detached',
-  '--env-file': 'use the env-file input', '--restart': 'use the restart input',
+  '--detach': 'the container always runs detached',
+  '-d': 'the container always runs detached',
+  '--publish': 'the action publishes container-port on a port of port-range itself',
+  '-p': 'the action publishes container-port on a port of port-range itself',
+  '--publish-all': 'the action publishes container-port on a port of port-range itself',
+  '-P': 'the action publishes container-port on a port of port-range itself',
+  '--name': 'the action names each container',
+  '--rm': 'a retired container is stopped and removed by the action',
+  '--interactive': 'the container runs without a terminal',
+  '-i': 'the container runs without a terminal',
+  '--tty': 'the container runs without a terminal',
+  '-t': 'the container runs without a terminal',
+  '--attach': 'the container runs detached',
+  '-a': 'the container runs detached',
+  '--env-file': 'use the env-file input',
+  '--restart': 'use the restart input',
   '--help': 'docker run --help prints its help and runs nothing (a release command would "succeed" without running)',
 };
 /** docker run options that take no value. */
-const FLAGS = new Set(['--detach', '-d', '--init', '--interactive', '-i', '--tty', '-t', '--privileged', '--read-only', '--rm',
-  '--no-healthcheck', '--oom-kill-disable', '--publish-all', '-P', '--quiet', '-q', '--sig-proxy', '--disable-content-trust', '--use-api-socket', '--help']);
+const FLAGS = new Set([
+  '--detach',
+  '-d',
+  '--init',
+  '--interactive',
+  '-i',
+  '--tty',
+  '-t',
+  '--privileged',
+  '--read-only',
+  '--rm',
+  '--no-healthcheck',
+  '--oom-kill-disable',
+  '--publish-all',
+  '-P',
+  '--quiet',
+  '-q',
+  '--sig-proxy',
+  '--disable-content-trust',
+  '--use-api-socket',
+  '--help',
+]);
 /** Short options that take a value, glued (-v/data:/data) or on the next line. */
 const SHORT_WITH_VALUE = new Set(['-a', '-c', '-e', '-h', '-l', '-m', '-p', '-u', '-v', '-w']);
 const OWN_LABEL = /^docker-hot-deploy\./;
@@ -52,12 +80,12 @@ function options(lines: string[], problems: string[]): Option[] {
       const name = eq > 0 ? line.slice(0, eq) : line;
       const value = eq > 0 ? line.slice(eq + 1) : undefined;
       // --restart keeps 0.1's two-line form; every other long option with a value needs `=`.
-      if (value === undefined && name === '--restart' && i + 1 < lines.length) found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+      if (value === undefined && name === '--restart' && i + 1 < lines.length)
+        found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
       else if (value === undefined && !FLAGS.has(name)) {
         problems.push(`${JSON.stringify(line)} takes a value: write ${name}=VALUE on one line`);
         if (i + 1 < lines.length && !lines[i + 1].startsWith('-')) i += 1; // the value meant for it, said once
-      }
-      else found.push({ name, value, text: line, lines: [i] });
+      } else found.push({ name, value, text: line, lines: [i] });
       continue;
     }
     // Short options, possibly glued: -dit, -v/data:/data, -p8080:80.
@@ -66,12 +94,15 @@ function options(lines: string[], problems: string[]): Option[] {
       if (SHORT_WITH_VALUE.has(name)) {
         const glued = line.slice(k + 1).replace(/^=/, '');
         if (glued) found.push({ name, value: glued, text: line, lines: [i] });
-        else if (i + 1 < lines.length && !lines[i + 1].startsWith('-')) found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
+        else if (i + 1 < lines.length && !lines[i + 1].startsWith('-'))
+          found.push({ name, value: lines[i + 1], text: line, lines: [i, ++i] });
         else problems.push(`${JSON.stringify(line)} takes a value: put it after ${name} or on the next line`);
         break;
       }
       if (!FLAGS.has(name)) {
-        problems.push(`${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`);
+        problems.push(
+          `${JSON.stringify(line)} is not a docker run option this action knows: write long options as --name=VALUE`,
+        );
         break;
       }
       found.push({ name, text: line, lines: [i] });
@@ -96,7 +127,8 @@ export function parseRunArgs(lines: string[]): RunArgs {
       restart = option.value ?? '';
       option.lines.forEach((i) => removed.add(i));
     } else if (managed) refuse(option, managed);
-    else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? '')) refuse(option, "docker-hot-deploy.* labels are the action's own");
+    else if ((option.name === '--label' || option.name === '-l') && OWN_LABEL.test(option.value ?? ''))
+      refuse(option, "docker-hot-deploy.* labels are the action's own");
     else if (HOST_NETWORK.test(option.text)) refuse(option, 'with the host network nothing is published on port-range');
   }
   return { runArgs: lines.filter((_, i) => !removed.has(i)), restart, problems };

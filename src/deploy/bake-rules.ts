@@ -52,7 +52,14 @@ function accessEntry(line: string): AccessEntry | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { msec, upstream, status, request_time: requestTime, request } = value as Record<string, unknown>;
-  if (typeof msec !== 'number' || typeof upstream !== 'string' || !Number.isInteger(status) || typeof requestTime !== 'number' || typeof request !== 'string') return undefined;
+  if (
+    typeof msec !== 'number' ||
+    typeof upstream !== 'string' ||
+    !Number.isInteger(status) ||
+    typeof requestTime !== 'number' ||
+    typeof request !== 'string'
+  )
+    return undefined;
   return { msec, upstream, status: status as number, requestTime, request };
 }
 
@@ -71,7 +78,15 @@ export interface Traffic {
   times: number[];
 }
 
-export const noTraffic = (): Traffic => ({ requests: 0, errors: 0, errorsInARow: 0, byStatus: {}, firstFailures: [], garbage: 0, times: [] });
+export const noTraffic = (): Traffic => ({
+  requests: 0,
+  errors: 0,
+  errorsInARow: 0,
+  byStatus: {},
+  firstFailures: [],
+  garbage: 0,
+  times: [],
+});
 
 /** Counts the entries the new version (on `port`) answered; nginx's own 502/504 for it count too. */
 export function countTraffic(traffic: Traffic, entries: AccessEntry[], port: number): void {
@@ -86,7 +101,8 @@ export function countTraffic(traffic: Traffic, entries: AccessEntry[], port: num
     }
     traffic.errors += 1;
     traffic.errorsInARow += 1;
-    if (traffic.firstFailures.length < KEPT_FAILURES) traffic.firstFailures.push(`${requestLine(entry.request)} -> ${entry.status}`);
+    if (traffic.firstFailures.length < KEPT_FAILURES)
+      traffic.firstFailures.push(`${requestLine(entry.request)} -> ${entry.status}`);
   }
 }
 
@@ -97,7 +113,8 @@ export const percent = (part: number, whole: number): number => (whole === 0 ? 0
 
 /** Why the new version's answers fail the bake, or undefined. */
 export function trafficVerdict(traffic: Traffic, limits: BakeLimits): string | undefined {
-  if (traffic.errorsInARow >= ERRORS_IN_A_ROW) return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
+  if (traffic.errorsInARow >= ERRORS_IN_A_ROW)
+    return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
   const share = percent(traffic.errors, traffic.requests);
   if (traffic.requests >= limits.minRequests && traffic.errors > 0 && share >= limits.maxErrorPercent) {
     return `${traffic.errors} of ${traffic.requests} requests the new version answered were 5xx (${share.toFixed(1)}%, bake-max-errors ${limits.maxErrorPercent}%; access-log)`;
@@ -115,7 +132,8 @@ export interface BakeProbe {
 /** Why the probes fail the bake (the last PROBE_FAILURES_IN_A_ROW all failed), or undefined. */
 export function probeVerdict(recent: BakeProbe[], path: string): string | undefined {
   const last = recent.slice(-PROBE_FAILURES_IN_A_ROW);
-  if (last.length < PROBE_FAILURES_IN_A_ROW || !last.every((p) => p.error !== undefined || isServerError(p.status))) return undefined;
+  if (last.length < PROBE_FAILURES_IN_A_ROW || !last.every((p) => p.error !== undefined || isServerError(p.status)))
+    return undefined;
   const latest = last[last.length - 1];
   const what = latest.error ?? `answered ${latest.status}${latest.upstream ? ` (upstream ${latest.upstream})` : ''}`;
   return `probe-url ${path} failed ${PROBE_FAILURES_IN_A_ROW} times in a row through nginx: ${what}`;
@@ -135,7 +153,15 @@ export interface BakeReport {
   /** Why it failed. */
   reason?: string;
   /** The new version's answers in access-log; undefined when real traffic was not watched. */
-  traffic?: { requests: number; errors: number; byStatus: Record<string, number>; firstFailures: string[]; garbage: number; p50?: number; p99?: number };
+  traffic?: {
+    requests: number;
+    errors: number;
+    byStatus: Record<string, number>;
+    firstFailures: string[];
+    garbage: number;
+    p50?: number;
+    p99?: number;
+  };
   /** Why real traffic was not watched. */
   notWatched?: string;
   probes: number;
@@ -171,10 +197,15 @@ export function bakeEvidence(report: BakeReport): string[] {
   const lines: string[] = [];
   const t = report.traffic;
   if (t) {
-    const statuses = Object.entries(t.byStatus).map(([status, count]) => `${status}: ${count}`).join(', ');
+    const statuses = Object.entries(t.byStatus)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ');
     lines.push(`The new version answered ${t.requests} requests (${statuses || 'none'}).`);
     if (t.firstFailures.length > 0) lines.push(`First failing requests: ${t.firstFailures.join('; ')}`);
   }
-  if (report.switchBackSeconds !== undefined) lines.push(`From the first failing signal to nginx serving the previous version again: ${report.switchBackSeconds.toFixed(2)} s.`);
+  if (report.switchBackSeconds !== undefined)
+    lines.push(
+      `From the first failing signal to nginx serving the previous version again: ${report.switchBackSeconds.toFixed(2)} s.`,
+    );
   return lines;
 }

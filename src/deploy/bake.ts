@@ -4,8 +4,15 @@
 // since the switch, and (every other time) a probe through nginx. The verdicts
 // are bake-rules.ts's; this module only gathers what they judge.
 import {
-  countTraffic, noTraffic, parseAccessLines, probeVerdict, trafficReport, trafficVerdict,
-  type BakeLimits, type BakeProbe, type BakeReport,
+  countTraffic,
+  noTraffic,
+  parseAccessLines,
+  probeVerdict,
+  trafficReport,
+  trafficVerdict,
+  type BakeLimits,
+  type BakeProbe,
+  type BakeReport,
 } from './bake-rules.js';
 import type { LogPosition, LogRead } from '../remote/docker.js';
 
@@ -46,7 +53,11 @@ export async function watchBake(watch: BakeWatch, plan: BakePlan): Promise<BakeR
   let probeFailures = 0;
   let restarts = 0;
   let position = plan.logStart && 'offset' in plan.logStart ? plan.logStart : undefined;
-  let notWatched = !watch.readLog ? 'no access-log set' : plan.logStart && 'unreadable' in plan.logStart ? plan.logStart.unreadable : undefined;
+  let notWatched = !watch.readLog
+    ? 'no access-log set'
+    : plan.logStart && 'unreadable' in plan.logStart
+      ? plan.logStart.unreadable
+      : undefined;
   let readFailures = 0;
   const readLog = async (from: LogPosition): Promise<LogRead | undefined> => {
     try {
@@ -64,8 +75,14 @@ export async function watchBake(watch: BakeWatch, plan: BakePlan): Promise<BakeR
   };
   let lastProgress = t0;
   const report = (reason?: string): BakeReport & { failedAt?: number } => ({
-    passed: reason === undefined, seconds: (watch.now() - t0) / 1000, reason,
-    traffic: notWatched === undefined ? trafficReport(traffic) : undefined, notWatched, probes: probes.length, probeFailures, restarts,
+    passed: reason === undefined,
+    seconds: (watch.now() - t0) / 1000,
+    reason,
+    traffic: notWatched === undefined ? trafficReport(traffic) : undefined,
+    notWatched,
+    probes: probes.length,
+    probeFailures,
+    restarts,
     failedAt: reason === undefined ? undefined : watch.now(),
   });
 
@@ -95,7 +112,9 @@ export async function watchBake(watch: BakeWatch, plan: BakePlan): Promise<BakeR
     if (elapsed >= plan.timeMs) return report();
     if (watch.now() - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = watch.now();
-      const seen = position ? `${traffic.requests} requests, ${traffic.errors} 5xx` : `${probes.length} probes, ${probeFailures} failed`;
+      const seen = position
+        ? `${traffic.requests} requests, ${traffic.errors} 5xx`
+        : `${probes.length} probes, ${probeFailures} failed`;
       watch.progress(`baking: ${Math.round(elapsed / 1000)} of ${plan.timeMs / 1000} s, ${seen}`);
     }
     await watch.pause(Math.min(TICK_MS, plan.timeMs - elapsed));

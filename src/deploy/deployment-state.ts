@@ -39,7 +39,8 @@ export interface DeploymentState {
 export const appName = (app: string, image: string): string => app || appFromImage(image) || 'app';
 
 /** States in which a container holds (or is about to hold again) its port. */
-export const isUp = (c: Pick<ContainerSummary, 'state'>): boolean => ['running', 'restarting', 'paused'].includes(c.state);
+export const isUp = (c: Pick<ContainerSummary, 'state'>): boolean =>
+  ['running', 'restarting', 'paused'].includes(c.state);
 
 /** nginx's own failures (no answer from the upstream) say nothing about what serves. */
 const NGINX_UPSTREAM_FAILURE = new Set([502, 504]);
@@ -49,13 +50,19 @@ export function deploymentState(o: Observed): DeploymentState {
   // 0.1 labelled containers by app only: one of this app's is this deployment's only if it publishes the port in use.
   const legacy = o.containers.filter((c) => c.labels[LABEL_APP] === o.app && c.labels[LABEL_DEPLOYMENT] === undefined);
   const liveOn = (port: number | undefined): ContainerSummary | undefined =>
-    port === undefined ? undefined : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
-  const withLegacy = (c: ContainerSummary | undefined): ContainerSummary[] => (c && !mine.includes(c) ? [...mine, c] : mine);
+    port === undefined
+      ? undefined
+      : [...mine, ...legacy].find((c) => c.state === 'running' && c.hostPorts.includes(port));
+  const withLegacy = (c: ContainerSummary | undefined): ContainerSummary[] =>
+    c && !mine.includes(c) ? [...mine, c] : mine;
 
   const fits = o.keyValue === null || portFromKeyValue(o.redisValue, o.keyValue) !== undefined;
   // A value in another form than redis-value still names its port: that is a redis-value problem, not a lost key.
   const keyPort = o.keyValue === null ? undefined : portNamedBy(o.keyValue);
-  const servedPort = o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status) ? upstreamPort(o.served.upstream) : undefined;
+  const servedPort =
+    o.served.status !== undefined && !NGINX_UPSTREAM_FAILURE.has(o.served.status)
+      ? upstreamPort(o.served.upstream)
+      : undefined;
   const keyContainer = liveOn(keyPort);
   const servedContainer = liveOn(servedPort);
   const shown = o.keyValue === null ? 'is unset' : `holds "${o.keyValue}"`;
@@ -63,9 +70,14 @@ export function deploymentState(o: Observed): DeploymentState {
   if (servedContainer && servedPort !== undefined && servedPort !== keyPort) {
     const to = formatKeyValue(o.redisValue, servedPort);
     return {
-      keyValue: to, keyPort: servedPort, serving: servedContainer, own: withLegacy(servedContainer),
+      keyValue: to,
+      keyPort: servedPort,
+      serving: servedContainer,
+      own: withLegacy(servedContainer),
       repair: { from: o.keyValue, to },
-      findings: [`${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`],
+      findings: [
+        `${o.deployment} ${shown}, but nginx serves ${servedContainer.name} on :${servedPort}: writing "${to}" back first (confd renders what nginx already serves)`,
+      ],
     };
   }
   const findings: string[] = [];
@@ -74,7 +86,9 @@ export function deploymentState(o: Observed): DeploymentState {
     findings.push(`${o.deployment} names port ${keyPort}, but no running container of this deployment publishes it`);
   }
   if (!keyContainer && mine.some(isUp)) {
-    findings.push('nginx serves no running container of this deployment: the site is down, and this deploy is the repair');
+    findings.push(
+      'nginx serves no running container of this deployment: the site is down, and this deploy is the repair',
+    );
   }
   return { keyValue: o.keyValue, keyPort, serving: keyContainer, own: withLegacy(keyContainer), findings };
 }
@@ -93,14 +107,22 @@ export function retirees(state: DeploymentState, keep: string): Retirees {
 
 /** The other deployments on the server, from their containers and their histories: their redis keys. */
 export const neighbourDeployments = (containers: ContainerSummary[], histories: Release[][], own: string): string[] =>
-  [...new Set([...containers.map((c) => c.labels[LABEL_DEPLOYMENT]), ...histories.flatMap((h) => h.map((r) => r.deployment))])]
-    .filter((d): d is string => Boolean(d) && d !== own);
+  [
+    ...new Set([
+      ...containers.map((c) => c.labels[LABEL_DEPLOYMENT]),
+      ...histories.flatMap((h) => h.map((r) => r.deployment)),
+    ]),
+  ].filter((d): d is string => Boolean(d) && d !== own);
 
 /** Ports no new container may take though nothing may listen on them now: the one this deployment's
  * key names, the ones its neighbours' keys name (their container restarting, or gone while nginx
  * still points there: taking the port would make that site serve this app), and the ports their
  * histories last released on. */
-export function reservedPorts(ownKeyPort: number | undefined, neighbourKeyValues: Array<string | null>, neighbourHistories: Release[][]): number[] {
+export function reservedPorts(
+  ownKeyPort: number | undefined,
+  neighbourKeyValues: Array<string | null>,
+  neighbourHistories: Release[][],
+): number[] {
   const named = neighbourKeyValues.map((value) => (value === null ? undefined : portNamedBy(value)));
   const released = neighbourHistories.map((history) => servedStack(history).at(-1)?.port);
   return [...new Set([ownKeyPort, ...named, ...released].filter((p): p is number => p !== undefined))];

@@ -31,7 +31,10 @@ export const HISTORY_DIR = '.docker-hot-deploy/releases';
 
 /** One file per deployment: its redis-key made a file name, and a hash that keeps two keys apart. */
 export function historyPath(deployment: string): string {
-  const readable = deployment.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+  const readable = deployment
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 80);
   const hash = createHash('sha256').update(deployment).digest('hex').slice(0, 8);
   return `${HISTORY_DIR}/${readable}-${hash}.jsonl`;
 }
@@ -54,9 +57,11 @@ function release(line: string): Release | string {
   const text = (name: string, re?: RegExp): boolean => typeof e[name] === 'string' && (!re || re.test(e[name]));
   if (!text('time', TIME_RE)) return 'no time';
   if (!OUTCOMES.includes(e.outcome as string)) return `outcome ${JSON.stringify(e.outcome)}`;
-  for (const name of ['image', 'digest', 'imageId', 'container']) if (!text(name, REFERENCE_RE)) return `${name} is missing or not a reference`;
+  for (const name of ['image', 'digest', 'imageId', 'container'])
+    if (!text(name, REFERENCE_RE)) return `${name} is missing or not a reference`;
   if (!text('run')) return 'no run';
-  if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 1 && (e.port as number) <= 65535)) return 'port is not a port';
+  if (e.port !== undefined && !(Number.isInteger(e.port) && (e.port as number) >= 1 && (e.port as number) <= 65535))
+    return 'port is not a port';
   if (e.reason !== undefined && typeof e.reason !== 'string') return 'reason is not text';
   if (e.deployment !== undefined && typeof e.deployment !== 'string') return 'deployment is not text';
   return e as unknown as Release;

@@ -28,7 +28,11 @@ export function newIdentity(config: Config, who: Deployer): DeployIdentity {
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const instance = `${stamp}-${randomBytes(2).toString('hex')}`;
   const what = config.container.rollback ? 'rolling back' : `deploying ${config.container.image}`;
-  return { deployId: who.deployId ?? `manual-${stamp}`, instance, lockOwner: `${who.description} ${what} [${instance}]` };
+  return {
+    deployId: who.deployId ?? `manual-${stamp}`,
+    instance,
+    lockOwner: `${who.description} ${what} [${instance}]`,
+  };
 }
 
 export interface DeployHooks {
@@ -45,18 +49,22 @@ export const runDeploy: RunDeploy = async (config, identity, hooks) => {
   const sessions = await openSessions(config.servers, config.switch.redis, hooks.log, true);
   const probes = sessions.map((session) => forwardedProbes(session.shell, probeTargets(config)));
   try {
-    return await deploy(config, {
-      servers: sessions.map((session, i) => ({
-        name: session.name,
-        docker: session.docker,
-        keys: session.keys,
-        probes: probes[i],
-        checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
-      })),
-      clock: realClock,
-      log: hooks.log,
-      signal: hooks.signal,
-    }, identity);
+    return await deploy(
+      config,
+      {
+        servers: sessions.map((session, i) => ({
+          name: session.name,
+          docker: session.docker,
+          keys: session.keys,
+          probes: probes[i],
+          checkpoint: (name, value) => hooks.checkpoint(session.name, name, value),
+        })),
+        clock: realClock,
+        log: hooks.log,
+        signal: hooks.signal,
+      },
+      identity,
+    );
   } finally {
     await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
     await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
@@ -67,7 +75,15 @@ export const runDeploy: RunDeploy = async (config, identity, hooks) => {
 function bakeOutput(report: BakeReport | undefined): object | undefined {
   if (!report) return undefined;
   const { passed, seconds, traffic, probes, probeFailures, restarts } = report;
-  return { passed, seconds: Number(seconds.toFixed(1)), requests: traffic?.requests ?? null, errors: traffic?.errors ?? null, probes, 'probe-failures': probeFailures, restarts };
+  return {
+    passed,
+    seconds: Number(seconds.toFixed(1)),
+    requests: traffic?.requests ?? null,
+    errors: traffic?.errors ?? null,
+    probes,
+    'probe-failures': probeFailures,
+    restarts,
+  };
 }
 
 /** One server's outputs, by the names action.yml gives them. */
@@ -91,6 +107,8 @@ export function outputsOf(result: DeployResult): Record<string, string> {
     ...serverOutputs(result),
     bake: result.bake ? JSON.stringify(bakeOutput(result.bake)) : '',
     'duration-seconds': result.durationSeconds.toFixed(2),
-    servers: JSON.stringify(result.servers.map((r) => ({ server: r.server, ...serverOutputs(r), bake: bakeOutput(r.bake) ?? null }))),
+    servers: JSON.stringify(
+      result.servers.map((r) => ({ server: r.server, ...serverOutputs(r), bake: bakeOutput(r.bake) ?? null })),
+    ),
   };
 }

@@ -4,7 +4,16 @@
 // fails), and only then retire the old version everywhere. One server is the
 // same sequence with one element. Written against small interfaces so unit
 // tests drive it with fakes.
-import { DeployError, DeployRun, timed, type Clock, type DeployIdentity, type DeployLog, type StageName, type StageRecord } from './run.js';
+import {
+  DeployError,
+  DeployRun,
+  timed,
+  type Clock,
+  type DeployIdentity,
+  type DeployLog,
+  type StageName,
+  type StageRecord,
+} from './run.js';
 import { batchCount, type Config } from '../config/inputs.js';
 import { ServerDeploy, Stopped, type Server, type ServerResult } from './server/server-deploy.js';
 
@@ -48,11 +57,14 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
       const names = `batch ${i + 1} of ${batches.length}: ${batch.map((s) => s.name).join(', ')}`;
       await stage('switch', names, () => everyOne(batch, (s) => s.switchTo()));
       // Each batch bakes before the next switches: with batch-size 1, the first server is a canary.
-      if (config.bake.timeMs > 0) await stage('bake', `${names}, for bake-time`, () => everyOne(batch, (s) => s.bake(), run));
+      if (config.bake.timeMs > 0)
+        await stage('bake', `${names}, for bake-time`, () => everyOne(batch, (s) => s.bake(), run));
     }
     // Every bake passed: from here on the new version stays, whatever interrupts.
     run.interruptible = false;
-    const results = await stage('retire', 'drain and retire, side by side', () => Promise.all(servers.map((s) => s.retire())));
+    const results = await stage('retire', 'drain and retire, side by side', () =>
+      Promise.all(servers.map((s) => s.retire())),
+    );
     return { ...results[0], servers: results, stages, durationSeconds: run.seconds(), warnings: run.warnings };
   } catch (e) {
     run.interruptible = false;
@@ -65,7 +77,8 @@ export async function deploy(config: Config, deps: Deps, identity: DeployIdentit
 /** 2. One server after the other, in the order of their names: two deploys of the same servers cannot deadlock. */
 async function acquireLocks(servers: ServerDeploy[]): Promise<void> {
   // By code unit, not localeCompare: two runners with other locales must take them in the same order.
-  for (const server of [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) await server.acquireLock();
+  for (const server of [...servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+    await server.acquireLock();
 }
 
 /** 3-6 on every server while the old version serves: inspect and pull side by side, the
@@ -80,15 +93,24 @@ async function prepare(run: DeployRun, servers: ServerDeploy[]): Promise<void> {
 
 /** Runs `work` on every server side by side and waits for all of them; the first failure is
  * thrown. While preparing (`run` given), one failure stops the others' waits. */
-async function everyOne(servers: ServerDeploy[], work: (s: ServerDeploy) => Promise<void>, run?: DeployRun): Promise<void> {
-  let first: unknown;
-  await Promise.all(servers.map((s) => work(s).catch((e: unknown) => {
-    if (e instanceof Stopped) return;
-    first ??= e;
-    if (run) run.stopped = `${s.name} failed`;
-  })));
+async function everyOne(
+  servers: ServerDeploy[],
+  work: (s: ServerDeploy) => Promise<void>,
+  run?: DeployRun,
+): Promise<void> {
+  // Boxed: a rejection with a falsy value (undefined, 0) is a failure too.
+  let first: { error: unknown } | undefined;
+  await Promise.all(
+    servers.map((s) =>
+      work(s).catch((e: unknown) => {
+        if (e instanceof Stopped) return;
+        first ??= { error: e };
+        if (run) run.stopped = `${s.name} failed`;
+      }),
+    ),
+  );
   if (run) run.stopped = undefined;
-  if (first) throw first;
+  if (first) throw first.error;
 }
 
 /** One build everywhere: a tag pushed again while the servers pulled would leave them running different code.
@@ -97,8 +119,14 @@ function sameBuild(servers: ServerDeploy[]): void {
   const digests = new Set(servers.filter((s) => !s.pulledImage?.local).map((s) => s.pulledImage?.digest));
   if (digests.size <= 1) return;
   const list = servers.map((s) => `${s.name}: ${s.pulledImage?.digest}`).join('; ');
-  throw new DeployError('pull', `the servers pulled different builds of ${servers[0].pulledImage?.image} (${list})`,
-    'The tag was pushed again while the servers pulled it (or a server has its own image under that name). Deploy by digest (image@sha256:...), or again once the tag settled.', [], {}, servers[0].name);
+  throw new DeployError(
+    'pull',
+    `the servers pulled different builds of ${servers[0].pulledImage?.image} (${list})`,
+    'The tag was pushed again while the servers pulled it (or a server has its own image under that name). Deploy by digest (image@sha256:...), or again once the tag settled.',
+    [],
+    {},
+    servers[0].name,
+  );
 }
 
 /** A rollback goes back to one release everywhere, or nowhere. */
@@ -107,30 +135,57 @@ function sameRollbackTarget(servers: ServerDeploy[]): void {
   const digests = new Set([...targets.values()].map((r) => r?.digest));
   if (digests.size <= 1) return;
   const list = [...targets].map(([name, r]) => `${name}: ${r?.image} (${r?.digest})`).join('; ');
-  throw new DeployError('inspect', `rollback: the servers would go back to different releases (${list})`,
-    'Their histories differ (a server deployed on its own?). Deploy the image wanted by name instead of rolling back.', [], {}, servers[0].name);
+  throw new DeployError(
+    'inspect',
+    `rollback: the servers would go back to different releases (${list})`,
+    'Their histories differ (a server deployed on its own?). Deploy the image wanted by name instead of rolling back.',
+    [],
+    {},
+    servers[0].name,
+  );
 }
 
 /** All or nothing: every server that switched is switched back (and proven), every
  * new container that never served is removed, and the failure is recorded everywhere. */
-async function undo(e: unknown, servers: ServerDeploy[], stages: StageRecord[], stage: <T>(name: StageName, detail: string, work: () => Promise<T>) => Promise<T>): Promise<unknown> {
+async function undo(
+  e: unknown,
+  servers: ServerDeploy[],
+  stages: StageRecord[],
+  stage: <T>(name: StageName, detail: string, work: () => Promise<T>) => Promise<T>,
+): Promise<unknown> {
   if (!(e instanceof DeployError)) return e;
   // The server that failed its own switch has already written its key back.
   const switched = servers.filter((s) => s.proven && !s.lost);
   const undoFailures: DeployError[] = [];
   if (switched.length > 0) {
     await stage('undo', `switch back ${switched.map((s) => s.name).join(', ')}`, async () => {
-      await Promise.all(switched.map((s) => s.switchBack().catch((u: DeployError) => { undoFailures.push(u); })));
+      await Promise.all(
+        switched.map((s) =>
+          s.switchBack().catch((u: DeployError) => {
+            undoFailures.push(u);
+          }),
+        ),
+      );
       if (undoFailures.length > 0) throw undoFailures[0];
     }).catch(() => undefined);
   }
-  await Promise.all(servers.map(async (s) => {
-    await s.discardNew();
-    await s.recordFailure(e);
-  }));
-  const failure = undoFailures.length === 0 ? e
-    : new DeployError(e.phase, `${e.reason}; switching back failed on ${undoFailures.map((u) => u.server ?? 'the server').join(', ')}: ${undoFailures.map((u) => u.reason).join('; ')}`,
-      `${undoFailures.map((u) => u.hint).join(' ')} ${e.hint}`, e.timeline, e.details, e.server);
+  await Promise.all(
+    servers.map(async (s) => {
+      await s.discardNew();
+      await s.recordFailure(e);
+    }),
+  );
+  const failure =
+    undoFailures.length === 0
+      ? e
+      : new DeployError(
+          e.phase,
+          `${e.reason}; switching back failed on ${undoFailures.map((u) => u.server ?? 'the server').join(', ')}: ${undoFailures.map((u) => u.reason).join('; ')}`,
+          `${undoFailures.map((u) => u.hint).join(' ')} ${e.hint}`,
+          e.timeline,
+          e.details,
+          e.server,
+        );
   failure.oldServes = servers.every((s) => !s.switched);
   failure.serverLost = servers.some((s) => s.lost);
   failure.stages = stages;

@@ -7,8 +7,8 @@ import type { Log } from '../remote/log.js';
 import type { ProbeResult } from '../remote/probe-result.js';
 
 export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** What a deploy says: its phases as groups, warnings, progress (remote/log.ts). */
@@ -22,7 +22,8 @@ export interface DeployIdentity {
   lockOwner: string;
 }
 
-export type PhaseName = 'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'bake' | 'undo' | 'drain' | 'retire';
+export type PhaseName =
+  'lock' | 'inspect' | 'pull' | 'release' | 'start' | 'ready' | 'switch' | 'bake' | 'undo' | 'drain' | 'retire';
 
 /** One timed step of a deploy: a server's phase or a stage across servers. */
 export interface StepRecord {
@@ -80,7 +81,10 @@ export class DeployError extends Error {
   servers: ServerReport[] = [];
 
   constructor(
-    readonly phase: PhaseName, readonly reason: string, readonly hint: string, readonly timeline: PhaseRecord[],
+    readonly phase: PhaseName,
+    readonly reason: string,
+    readonly hint: string,
+    readonly timeline: PhaseRecord[],
     readonly details: { logs?: string; probes?: ProbeResult[]; bake?: BakeReport } = {},
     /** The server that failed, named when there are several. */
     readonly server?: string,
@@ -101,9 +105,14 @@ export class DeployRun {
   /** False once the deploy is undoing a failure or retiring after every bake passed: an interrupt then waits. */
   interruptible = true;
 
-  constructor(readonly config: Config, readonly identity: DeployIdentity, readonly clock: Clock, readonly log: DeployLog,
+  constructor(
+    readonly config: Config,
+    readonly identity: DeployIdentity,
+    readonly clock: Clock,
+    readonly log: DeployLog,
     /** Aborted when the deploy is asked to stop (the CLI's Ctrl-C): it undoes what it did, as a failure does. */
-    private readonly signal?: AbortSignal) {
+    private readonly signal?: AbortSignal,
+  ) {
     this.started = clock.now();
     this.deadline = this.started + config.timing.timeoutMs;
     config.deprecations.forEach((m) => this.warn(m));
@@ -125,7 +134,9 @@ export class DeployRun {
   /** A phase waits for its own limit or the whole deploy's, whichever ends first, and names the one that did. */
   until(phaseMs: number, input: string): { end: number; limit: string } {
     const own = this.clock.now() + phaseMs;
-    return own <= this.deadline ? { end: own, limit: input } : { end: this.deadline, limit: 'timeout (the whole deploy)' };
+    return own <= this.deadline
+      ? { end: own, limit: input }
+      : { end: this.deadline, limit: 'timeout (the whole deploy)' };
   }
 
   seconds(): number {

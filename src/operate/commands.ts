@@ -31,24 +31,39 @@ export type PerServer<T> = { server: string; ok: true; value: T } | { server: st
 const jsonLine = (value: unknown): string => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b')}\n`;
 
 /** `work` on each server side by side, its session closed again whatever happens; every server's outcome. */
-function onEveryServer<T>(config: Config, say: (line: string) => void, verbose: boolean, work: (session: Session) => Promise<T>): Promise<Array<PerServer<T>>> {
-  return Promise.all(config.servers.map(async (target): Promise<PerServer<T>> => {
-    const server = serverName(target);
-    try {
-      const session = await openSession(target, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
+function onEveryServer<T>(
+  config: Config,
+  say: (line: string) => void,
+  verbose: boolean,
+  work: (session: Session) => Promise<T>,
+): Promise<Array<PerServer<T>>> {
+  return Promise.all(
+    config.servers.map(async (target): Promise<PerServer<T>> => {
+      const server = serverName(target);
       try {
-        return { server: session.name, ok: true, value: await work(session) };
-      } finally {
-        await session.close().catch(() => undefined);
+        const session = await openSession(target, config.switch.redis, {
+          debug: verbose ? say : () => undefined,
+          warning: (m) => say(`warning: ${m}`),
+        });
+        try {
+          return { server: session.name, ok: true, value: await work(session) };
+        } finally {
+          await session.close().catch(() => undefined);
+        }
+      } catch (e) {
+        return { server, ok: false, error: (e as Error).message };
       }
-    } catch (e) {
-      return { server, ok: false, error: (e as Error).message };
-    }
-  }));
+    }),
+  );
 }
 
 /** Every server's status (CLI status and history, the Action's `command: status`). */
-export function everyServerStatus(config: Config, say: (line: string) => void, verbose: boolean, releases: number): Promise<Array<PerServer<ServerStatus>>> {
+export function everyServerStatus(
+  config: Config,
+  say: (line: string) => void,
+  verbose: boolean,
+  releases: number,
+): Promise<Array<PerServer<ServerStatus>>> {
   return onEveryServer(config, say, verbose, async (session) => {
     const probes = forwardedProbes(session.shell, probeTargets(config));
     try {
@@ -75,16 +90,20 @@ export async function operate(request: OperateRequest, config: Config, io: Out):
     return ok ? 0 : 1;
   }
   if (request.command === 'unlock') {
-    const results = await onEveryServer(config, say, request.verbose, (session) => unlockServer(session, config.switch.redisKey, request.unlock, say));
+    const results = await onEveryServer(config, say, request.verbose, (session) =>
+      unlockServer(session, config.switch.redisKey, request.unlock, say),
+    );
     sayFailures(results);
     const free = results.every((r) => r.ok && r.value.every((o) => o.free));
-    if (request.json) io.stdout(jsonLine({ ok: free, servers: results.map((r) => (r.ok ? { server: r.server, locks: r.value } : r)) }));
+    if (request.json)
+      io.stdout(jsonLine({ ok: free, servers: results.map((r) => (r.ok ? { server: r.server, locks: r.value } : r)) }));
     return free ? 0 : 1;
   }
   const results = await everyServerStatus(config, say, request.verbose, request.limit);
   const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
   if (request.json) {
-    const shown = request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
+    const shown =
+      request.command === 'history' ? statuses.map((s) => ({ server: s.server, releases: s.releases })) : statuses;
     io.stdout(jsonLine({ ok: statuses.length === results.length, servers: shown, failed: unreadServers(results) }));
   } else if (statuses.length > 0) {
     io.stdout(`${request.command === 'history' ? historyText(statuses) : statusText(statuses)}\n`);
@@ -94,13 +113,20 @@ export async function operate(request: OperateRequest, config: Config, io: Out):
 }
 
 /** Both locks a deploy waits for (this version's and 0.1's), each as the request says. */
-async function unlockServer(session: Session, redisKey: string, request: UnlockRequest, say: (line: string) => void): Promise<Array<UnlockOutcome & { lock: string }>> {
+async function unlockServer(
+  session: Session,
+  redisKey: string,
+  request: UnlockRequest,
+  say: (line: string) => void,
+): Promise<Array<UnlockOutcome & { lock: string }>> {
   const [current, legacy] = lockNames(redisKey);
   const outcomes: Array<UnlockOutcome & { lock: string }> = [];
   for (const name of [current, legacy]) {
     // 0.1's lock is only looked at when held; this version's always answers.
     if (name === legacy && (await session.keys.lockState(name)) === null) continue;
-    const outcome = await unlockLock(session.keys, name, request, realClock, (line) => say(`${printable(session.name)}: ${printable(line)}`));
+    const outcome = await unlockLock(session.keys, name, request, realClock, (line) =>
+      say(`${printable(session.name)}: ${printable(line)}`),
+    );
     say(`${printable(session.name)}: ${printable(outcome.message)}`);
     outcomes.push({ lock: name, ...outcome });
   }

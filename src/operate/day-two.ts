@@ -76,9 +76,19 @@ export function lockStatus(name: string, holder: string, ttlMs: number, now: num
 }
 
 export function serverStatus(r: StatusReading, releases: number): ServerStatus {
-  const state = deploymentState({ deployment: r.redisKey, app: r.app, redisValue: r.redisValue, keyValue: r.keyValue, served: r.served, containers: r.containers });
+  const state = deploymentState({
+    deployment: r.redisKey,
+    app: r.app,
+    redisValue: r.redisValue,
+    keyValue: r.keyValue,
+    served: r.served,
+    containers: r.containers,
+  });
   // Status writes nothing: a repair the next deploy would make is a finding here.
-  const findings = state.repair ? [`${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`]
+  const findings = state.repair
+    ? [
+        `${r.redisKey} ${r.keyValue === null ? 'is unset' : `holds "${r.keyValue}"`}, but nginx serves ${state.serving?.name}: the next deploy writes "${state.repair.to}" back first`,
+      ]
     : state.findings.map((f) => f.replace('this deploy is the repair', 'the next deploy repairs it'));
   return {
     server: r.server,
@@ -86,8 +96,14 @@ export function serverStatus(r: StatusReading, releases: number): ServerStatus {
     key: { name: r.redisKey, value: r.keyValue },
     serving: state.serving?.name,
     containers: state.own.map((c) => ({
-      name: c.name, state: c.state, image: c.image, imageId: c.imageId, digest: r.history.findLast((release) => release.container === c.name)?.digest,
-      ports: c.hostPorts, startedAt: c.startedAt, serving: c === state.serving,
+      name: c.name,
+      state: c.state,
+      image: c.image,
+      imageId: c.imageId,
+      digest: r.history.findLast((release) => release.container === c.name)?.digest,
+      ports: c.hostPorts,
+      startedAt: c.startedAt,
+      serving: c === state.serving,
     })),
     locks: r.locks.map((l) => lockStatus(l.name, l.holder, l.ttlMs, r.now)),
     releases: latest(r.history, releases),
@@ -102,36 +118,62 @@ export const STATUS_RELEASES = 5;
 export const lockNames = (redisKey: string): string[] => [lockName(redisKey), legacyLockName(redisKey)];
 
 /** One server's status, read in one round of commands beside each other. */
-export async function readServerStatus(session: Session, probes: Probes, config: Config, releases: number): Promise<ServerStatus> {
+export async function readServerStatus(
+  session: Session,
+  probes: Probes,
+  config: Config,
+  releases: number,
+): Promise<ServerStatus> {
   const { redisKey, redisValue } = config.switch;
   const names = lockNames(redisKey);
   const [keyValue, served, containers, files, ...lockStates] = await Promise.all([
-    session.keys.get(redisKey), probes.probe(), session.docker.containers(), session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
+    session.keys.get(redisKey),
+    probes.probe(),
+    session.docker.containers(),
+    session.docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
     ...names.map((name) => session.keys.lockState(name)),
   ]);
-  const locks = names.flatMap((name, i) => { const held = lockStates[i]; return held ? [{ name, ...held }] : []; });
+  const locks = names.flatMap((name, i) => {
+    const held = lockStates[i];
+    return held ? [{ name, ...held }] : [];
+  });
   const history = parseHistory(files.get(historyPath(redisKey)) ?? '');
   const app = appName(config.container.app, config.container.image || history.at(-1)?.image || '');
-  return serverStatus({ server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, locks, now: Date.now() }, releases);
+  return serverStatus(
+    { server: session.name, redisKey, redisValue, app, keyValue, served, containers, history, locks, now: Date.now() },
+    releases,
+  );
 }
 
 /** A value from the server on one line of its own: escaped, a newline too. */
 const field = (text: string): string => printable(text.replace(/\n/g, '\\x0a'));
 
-const ago = (seconds: number): string => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+const ago = (seconds: number): string =>
+  seconds < 120
+    ? `${seconds} s`
+    : seconds < 7200
+      ? `${Math.round(seconds / 60)} min`
+      : `${Math.round(seconds / 3600)} h`;
 
 export function lockLine(lock: LockStatus): string {
   const age = lock.ageSeconds === undefined ? '' : `, its deploy began ${ago(lock.ageSeconds)} ago`;
-  const expiry = lock.expiresInMs === undefined ? ', never expires' : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
+  const expiry =
+    lock.expiresInMs === undefined
+      ? ', never expires'
+      : `, expires in ${Math.ceil(lock.expiresInMs / 1000)} s unless renewed`;
   return `${field(lock.name)} held by ${field(lock.holder)}${age}${expiry}`;
 }
 
 export const releaseLine = (r: Release): string =>
-  field(`${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`);
+  field(
+    `${r.time.replace('T', ' ').slice(0, 19)}Z  ${r.outcome.padEnd(11)} ${r.image}  ${r.digest.slice(0, 19)}  ${r.container}${r.port ? ` :${r.port}` : ''}${r.reason ? `  (${r.reason})` : ''}`,
+  );
 
 export function containerLine(c: ContainerStatus): string {
   const since = c.startedAt && isUp(c) ? ` since ${c.startedAt.replace('T', ' ').slice(0, 19)}Z` : '';
-  return field(`${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`);
+  return field(
+    `${c.serving ? '●' : '○'} ${c.name}  ${c.state}${since}  ${c.ports.map((p) => `:${p}`).join(' ') || '(no port)'}  ${c.image}  ${c.digest ? c.digest.slice(0, 19) : `image ${c.imageId.slice(0, 19)}`}${c.serving ? '  (serving)' : ''}`,
+  );
 }
 
 export function nginxLine(s: ServerStatus): string {
@@ -140,18 +182,29 @@ export function nginxLine(s: ServerStatus): string {
 }
 
 export function statusText(statuses: ServerStatus[]): string {
-  return statuses.map((s) => [
-    field(s.server),
-    `  nginx       ${nginxLine(s)}`,
-    `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
-    ...(s.locks.length === 0 ? ['  lock        free'] : s.locks.map((l) => `  lock        ${lockLine(l)}`)),
-    `  containers${s.containers.length === 0 ? '  (none)' : ''}`,
-    ...s.containers.map((c) => `    ${containerLine(c)}`),
-    `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,
-    ...s.releases.map((r) => `    ${releaseLine(r)}`),
-    ...s.findings.map((f) => `  ! ${field(f)}`),
-  ].join('\n')).join('\n\n');
+  return statuses
+    .map((s) =>
+      [
+        field(s.server),
+        `  nginx       ${nginxLine(s)}`,
+        `  key         ${field(s.key.name)} = ${s.key.value === null ? '(unset)' : field(s.key.value)}`,
+        ...(s.locks.length === 0 ? ['  lock        free'] : s.locks.map((l) => `  lock        ${lockLine(l)}`)),
+        `  containers${s.containers.length === 0 ? '  (none)' : ''}`,
+        ...s.containers.map((c) => `    ${containerLine(c)}`),
+        `  releases${s.releases.length === 0 ? '    (none recorded)' : ''}`,
+        ...s.releases.map((r) => `    ${releaseLine(r)}`),
+        ...s.findings.map((f) => `  ! ${field(f)}`),
+      ].join('\n'),
+    )
+    .join('\n\n');
 }
 
 export const historyText = (statuses: ServerStatus[]): string =>
-  statuses.map((s) => [field(s.server), ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`))].join('\n')).join('\n\n');
+  statuses
+    .map((s) =>
+      [
+        field(s.server),
+        ...(s.releases.length === 0 ? ['  (none recorded)'] : s.releases.map((r) => `  ${releaseLine(r)}`)),
+      ].join('\n'),
+    )
+    .join('\n\n');

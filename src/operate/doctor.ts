@@ -6,7 +6,14 @@ import { lockNames } from './day-two.js';
 import { appName, neighbourDeployments, reservedPorts } from '../deploy/deployment-state.js';
 import { remoteDockerHost, type DockerHost } from '../remote/docker-host.js';
 import { FILE_READ_BYTES } from '../remote/docker.js';
-import { doctorChecks, unreachable, type DoctorReading, type Read, type RedisFacts, type ServerDoctor } from './doctor-checks.js';
+import {
+  doctorChecks,
+  unreachable,
+  type DoctorReading,
+  type Read,
+  type RedisFacts,
+  type ServerDoctor,
+} from './doctor-checks.js';
 import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, parseHistory } from '../deploy/history.js';
 import { repositoryOf } from '../remote/image-ref.js';
 import { probeTargets, type Config } from '../config/inputs.js';
@@ -15,14 +22,24 @@ import { openKeyStore, type KeyStore } from '../remote/redis.js';
 import { connect, serverName, type SshTarget } from '../remote/ssh/connection.js';
 import { portNamedBy } from '../remote/upstream.js';
 
-const read = <T>(work: Promise<T>): Promise<Read<T>> => work.then((value) => ({ value }), (e: Error) => ({ error: e.message }));
+const read = <T>(work: Promise<T>): Promise<Read<T>> =>
+  work.then(
+    (value) => ({ value }),
+    (e: Error) => ({ error: e.message }),
+  );
 
 async function redisFacts(keys: KeyStore, redisKey: string): Promise<RedisFacts> {
   const names = lockNames(redisKey);
   const [keyValue, notifications, persistence, ...held] = await Promise.all([
-    keys.get(redisKey), keys.keyspaceNotifications(), keys.persistence(), ...names.map((name) => keys.lockState(name)),
+    keys.get(redisKey),
+    keys.keyspaceNotifications(),
+    keys.persistence(),
+    ...names.map((name) => keys.lockState(name)),
   ]);
-  const locks = names.flatMap((name, i) => { const state = held[i]; return state ? [{ name, ...state }] : []; });
+  const locks = names.flatMap((name, i) => {
+    const state = held[i];
+    return state ? [{ name, ...state }] : [];
+  });
   return { keyValue, notifications, persistence, locks };
 }
 
@@ -36,7 +53,11 @@ async function imageOnServer(docker: DockerHost, image: string): Promise<DoctorR
 }
 
 /** Every check on one server; a server that cannot be reached is one failed check. */
-export async function doctorServer(target: SshTarget, config: Config, debug: (line: string) => void): Promise<ServerDoctor> {
+export async function doctorServer(
+  target: SshTarget,
+  config: Config,
+  debug: (line: string) => void,
+): Promise<ServerDoctor> {
   const server = serverName(target);
   let shell;
   try {
@@ -49,15 +70,33 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
   const { redisKey } = config.switch;
   const opening = read(openKeyStore(shell, config.switch.redis));
   try {
-    const [readiness, confd, served, containers, listening, histories, disk, store, accessLogProblem] = await Promise.all([
-      read(docker.readiness(target.username)), read(docker.confd()), probes.probe(), read(docker.containers()), read(docker.listeningPorts()),
-      docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES).catch(() => new Map<string, string>()), read(docker.diskFree()), opening,
-      config.bake.accessLog ? docker.logEnd(config.bake.accessLog).then(() => undefined, (e: Error) => e.message) : undefined,
-    ]);
+    const [readiness, confd, served, containers, listening, histories, disk, store, accessLogProblem] =
+      await Promise.all([
+        read(docker.readiness(target.username)),
+        read(docker.confd()),
+        probes.probe(),
+        read(docker.containers()),
+        read(docker.listeningPorts()),
+        docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES).catch(() => new Map<string, string>()),
+        read(docker.diskFree()),
+        opening,
+        config.bake.accessLog
+          ? docker.logEnd(config.bake.accessLog).then(
+              () => undefined,
+              (e: Error) => e.message,
+            )
+          : undefined,
+      ]);
     const history = parseHistory(histories.get(historyPath(redisKey)) ?? '');
     const image = config.container.image || history.at(-1)?.image || '';
-    const neighbourHistories = [...histories].filter(([path]) => path !== historyPath(redisKey)).map(([, text]) => parseHistory(text));
-    const neighbours = neighbourDeployments('value' in containers ? containers.value : [], neighbourHistories, redisKey);
+    const neighbourHistories = [...histories]
+      .filter(([path]) => path !== historyPath(redisKey))
+      .map(([, text]) => parseHistory(text));
+    const neighbours = neighbourDeployments(
+      'value' in containers ? containers.value : [],
+      neighbourHistories,
+      redisKey,
+    );
     const resource = 'value' in confd ? resourceRendering(confd.value, redisKey) : undefined;
     const [redis, neighbourKeys, imageState, rendered] = await Promise.all([
       'value' in store ? read(redisFacts(store.value, redisKey)) : store,
@@ -68,8 +107,18 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
     const keyValue = 'value' in redis ? redis.value.keyValue : null;
     const keyPort = keyValue === null ? undefined : portNamedBy(keyValue);
     const reading: DoctorReading = {
-      username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
-      reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories), disk, image: imageState, now: Date.now(),
+      username: target.username,
+      hostKeyChecked: !target.insecureSkipHostKeyCheck,
+      readiness,
+      redis,
+      confd,
+      served,
+      containers,
+      listening,
+      reserved: reservedPorts(keyPort, neighbourKeys, neighbourHistories),
+      disk,
+      image: imageState,
+      now: Date.now(),
       rendered: resource && rendered ? { resource, text: rendered } : undefined,
       accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
     };
@@ -77,8 +126,13 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
     return {
       server,
       checks: doctorChecks(reading, {
-        redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
-        portRange: config.container.portRange, app: appName(config.container.app, image), switchTimeoutMs: config.timing.switchTimeoutMs,
+        redisKey,
+        redisValue: s.redisValue,
+        upstreamHeader: s.upstreamHeader,
+        probeUrl: s.probeUrl.href,
+        portRange: config.container.portRange,
+        app: appName(config.container.app, image),
+        switchTimeoutMs: config.timing.switchTimeoutMs,
       }),
     };
   } finally {
@@ -91,5 +145,11 @@ export async function doctorServer(target: SshTarget, config: Config, debug: (li
 
 /** Every server side by side; one the doctor could not finish with is a failed check, the others still shown. */
 export const doctor = (config: Config, debug: (line: string) => void): Promise<ServerDoctor[]> =>
-  Promise.all(config.servers.map((target) => doctorServer(target, config, debug)
-    .catch((e: Error) => ({ server: serverName(target), checks: [unreachable(`the doctor could not read the server: ${e.message}`)] }))));
+  Promise.all(
+    config.servers.map((target) =>
+      doctorServer(target, config, debug).catch((e: Error) => ({
+        server: serverName(target),
+        checks: [unreachable(`the doctor could not read the server: ${e.message}`)],
+      })),
+    ),
+  );

@@ -34,34 +34,59 @@ async function release(keys: LockKeys, name: string, holder: string, why: string
   return { free: false, message: `${name} was taken meanwhile by ${quoted(after.holder)}: nothing released` };
 }
 
-export async function unlockLock(keys: LockKeys, name: string, request: UnlockRequest, clock: Clock, say: (line: string) => void): Promise<UnlockOutcome> {
+export async function unlockLock(
+  keys: LockKeys,
+  name: string,
+  request: UnlockRequest,
+  clock: Clock,
+  say: (line: string) => void,
+): Promise<UnlockOutcome> {
   const held = await keys.lockState(name);
   if (held === null) return { free: true, message: `${name} is not held: nothing to release` };
   const { holder } = held;
   if ('owner' in request) {
-    if (request.owner !== holder) return { free: false, message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released` };
+    if (request.owner !== holder)
+      return {
+        free: false,
+        message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released`,
+      };
     return release(keys, name, holder, `it was held by ${quoted(holder)}`);
   }
   if (!('force' in request)) {
-    return { free: false, message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it` };
+    return {
+      free: false,
+      message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it`,
+    };
   }
   const deploysLock = held.ttlMs >= 0 && held.ttlMs <= LOCK_TTL_MS;
   const watchMs = deploysLock ? held.ttlMs + RENEWAL_SLACK_MS : UNLOCK_WATCH_MS;
-  say(deploysLock
-    ? `${name} is held by ${quoted(holder)} with a deploy's time to live: a deploy that died frees it within ${Math.ceil(held.ttlMs / 1000)} s; waiting for that (it is never deleted while a deploy may run)`
-    : `${name} is held by ${quoted(holder)} and ${held.ttlMs < 0 ? 'never expires' : `expires in ${Math.ceil(held.ttlMs / 1000)} s`}: watching it for ${UNLOCK_WATCH_MS / 1000} s (a running deploy renews it in that time)`);
+  say(
+    deploysLock
+      ? `${name} is held by ${quoted(holder)} with a deploy's time to live: a deploy that died frees it within ${Math.ceil(held.ttlMs / 1000)} s; waiting for that (it is never deleted while a deploy may run)`
+      : `${name} is held by ${quoted(holder)} and ${held.ttlMs < 0 ? 'never expires' : `expires in ${Math.ceil(held.ttlMs / 1000)} s`}: watching it for ${UNLOCK_WATCH_MS / 1000} s (a running deploy renews it in that time)`,
+  );
   let last = { ...held, at: clock.now() };
   const end = last.at + watchMs;
   while (clock.now() < end) {
     await clock.sleep(Math.min(POLL_MS, end - clock.now()));
     const now = await keys.lockState(name);
     if (now === null) return { free: true, message: `${name} expired: its holder was gone` };
-    if (now.holder !== holder) return { free: false, message: `${name} was taken meanwhile by ${quoted(now.holder)}: nothing released` };
+    if (now.holder !== holder)
+      return { free: false, message: `${name} was taken meanwhile by ${quoted(now.holder)}: nothing released` };
     const at = clock.now();
     const renewed = last.ttlMs < 0 ? now.ttlMs >= 0 : now.ttlMs > last.ttlMs - (at - last.at) + RENEWAL_SLACK_MS;
-    if (renewed) return { free: false, message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it` };
+    if (renewed)
+      return {
+        free: false,
+        message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it`,
+      };
     last = { ...now, at };
   }
   if (deploysLock) return { free: false, message: `${name} is still held by ${quoted(holder)}: nothing released` };
-  return release(keys, name, holder, `it was held by ${quoted(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s`);
+  return release(
+    keys,
+    name,
+    holder,
+    `it was held by ${quoted(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s`,
+  );
 }

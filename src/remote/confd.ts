@@ -50,7 +50,10 @@ function flagValue(words: string[], name: string): string | undefined {
 
 /** A Go boolean flag: `-name` or `-name=true` sets it (`-name false` does not: Go takes no separate value); undefined: not given. */
 function boolFlag(words: string[], name: string): boolean | undefined {
-  const found = words.map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w)).filter((m) => m !== null).at(-1);
+  const found = words
+    .map((w) => new RegExp(`^--?${name}(?:=(.*))?$`).exec(w))
+    .filter((m) => m !== null)
+    .at(-1);
   return found === undefined ? undefined : ['', undefined, 'true', '1', 't', 'T', 'TRUE', 'True'].includes(found[1]);
 }
 
@@ -61,16 +64,27 @@ const confdCommands = (commandLines: string[]): string[][] =>
 const configFileOf = (words: string[]): string => flagValue(words, 'config-file') ?? DEFAULT_CONFIG_FILE;
 
 /** The settings files these confds read (confd.toml), to read before their processes are judged. */
-export const confdConfigFiles = (commandLines: string[]): string[] => [...new Set(confdCommands(commandLines).map(configFileOf))];
+export const confdConfigFiles = (commandLines: string[]): string[] => [
+  ...new Set(confdCommands(commandLines).map(configFileOf)),
+];
 
 /** What a confd.toml sets of what the deploy needs to know (an unreadable or broken file: nothing). */
-function configFileSettings(text: string | undefined): { confdir?: string; backend?: string; prefix?: string; watch?: boolean; interval?: number } {
+function configFileSettings(text: string | undefined): {
+  confdir?: string;
+  backend?: string;
+  prefix?: string;
+  watch?: boolean;
+  interval?: number;
+} {
   try {
     const t = parseToml(text ?? '') as Record<string, unknown>;
     const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
     return {
-      confdir: str(t.confdir), backend: str(t.backend), prefix: str(t.prefix),
-      watch: typeof t.watch === 'boolean' ? t.watch : undefined, interval: typeof t.interval === 'number' ? t.interval : undefined,
+      confdir: str(t.confdir),
+      backend: str(t.backend),
+      prefix: str(t.prefix),
+      watch: typeof t.watch === 'boolean' ? t.watch : undefined,
+      interval: typeof t.interval === 'number' ? t.interval : undefined,
     };
   } catch {
     return {};
@@ -87,27 +101,41 @@ export function confdProcesses(commandLines: string[], configFiles = new Map<str
       backend: flagValue(words, 'backend') ?? file.backend ?? DEFAULT_BACKEND,
       prefix: flagValue(words, 'prefix') ?? file.prefix ?? '',
       watch: boolFlag(words, 'watch') ?? file.watch ?? false,
-      intervalSeconds: Number(flagValue(words, 'interval') ?? file.interval ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
+      intervalSeconds:
+        Number(flagValue(words, 'interval') ?? file.interval ?? DEFAULT_INTERVAL_SECONDS) || DEFAULT_INTERVAL_SECONDS,
     };
   });
 }
 
 /** Each file's start after a `==> PATH` line (parse.files), the unreadable ones left out: confd's settings files. */
-export const readConfigFiles = (paths: string[]): Argv =>
-  ['sh', '-c', `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh', ...paths];
+export const readConfigFiles = (paths: string[]): Argv => [
+  'sh',
+  '-c',
+  `for f in "$@"; do [ -r "$f" ] && printf "\\n==> %s\\n" "$f" && head -c ${FILE_READ_BYTES} "$f"; done; true`,
+  'sh',
+  ...paths,
+];
 
 /** The confds with the Redis backend: the ones whose resources a deploy's key writes re-render. */
-export const redisConfds = (processes: ConfdProcess[]): ConfdProcess[] => processes.filter((p) => p.backend === 'redis');
+export const redisConfds = (processes: ConfdProcess[]): ConfdProcess[] =>
+  processes.filter((p) => p.backend === 'redis');
 
 /** Every template resource (conf.d/**\/*.toml, as confd finds them) in these confds' -confdir, each
  * file after a `==> PATH` line (parse.files); bounded, as what is read comes from the server. */
-export const readResources = (confds: ConfdProcess[]): Argv =>
-  ['sh', '-c', `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`, 'sh',
-    ...new Set(confds.map((p) => `${p.confdir}/conf.d`))];
+export const readResources = (confds: ConfdProcess[]): Argv => [
+  'sh',
+  '-c',
+  `find "$@" -type f -name "*.toml" 2>/dev/null | head -n ${MAX_RESOURCES} | while IFS= read -r f; do printf "\\n==> %s\\n" "$f"; head -c ${FILE_READ_BYTES} "$f"; done; true`,
+  'sh',
+  ...new Set(confds.map((p) => `${p.confdir}/conf.d`)),
+];
 
 /** confd's prefix joining: "/" + the trimmed global and resource prefixes, then the key. */
 function joinedKey(globalPrefix: string, own: string, key: string): string {
-  return `/${[globalPrefix, own, key].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return `/${[globalPrefix, own, key]
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 /** A template resource's file as TOML: its keys (prefixes joined), dest and reload_cmd. */
@@ -117,7 +145,9 @@ function resource(text: string, globalPrefix: string): Omit<TemplateResource, 'f
     if (!t) return {};
     const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
     return {
-      keys: Array.isArray(t.keys) ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k))) : undefined,
+      keys: Array.isArray(t.keys)
+        ? t.keys.map((k) => joinedKey(globalPrefix, str(t.prefix) ?? '', String(k)))
+        : undefined,
       dest: str(t.dest),
       reloadCmd: str(t.reload_cmd),
     };
@@ -130,8 +160,12 @@ function resource(text: string, globalPrefix: string): Omit<TemplateResource, 'f
 export function resourcesOf(confds: ConfdProcess[], files: Map<string, string>): Map<string, TemplateResource[]> {
   const found = new Map<string, TemplateResource[]>();
   for (const p of confds) {
-    found.set(p.confdir, [...files].filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
-      .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })));
+    found.set(
+      p.confdir,
+      [...files]
+        .filter(([path]) => path.startsWith(`${p.confdir}/conf.d/`))
+        .map(([path, text]) => ({ file: path.slice(path.lastIndexOf('/') + 1), ...resource(text, p.prefix) })),
+    );
   }
   return found;
 }
@@ -170,12 +204,22 @@ export function confdsRendering(state: ConfdState, key: string): number | undefi
 export function sharedWatchProblem(state: ConfdState): string | undefined {
   const shared = [...state.resources].filter(([, resources]) => resources.length > 1);
   if (shared.length === 0) return undefined;
-  const which = shared.map(([dir, resources]) => `confd -confdir ${dir} has ${resources.length} template resources (${resources.map((r) => r.file).sort().join(', ')})`).join('; ');
+  const which = shared
+    .map(
+      ([dir, resources]) =>
+        `confd -confdir ${dir} has ${resources.length} template resources (${resources
+          .map((r) => r.file)
+          .sort()
+          .join(', ')})`,
+    )
+    .join('; ');
   return `${which}: confd's Redis backend wakes only one of a process's resources per write, so nginx may keep the old upstream. Run one confd per deployment (README: Several deployments on one server).`;
 }
 
 /** The Redis confds with a resource that renders from `key` (undefined: as confdsRendering, nobody can tell). */
 export function confdsRenderingKey(state: ConfdState, key: string): ConfdProcess[] | undefined {
   if (confdsRendering(state, key) === undefined) return undefined;
-  return redisConfds(state.processes).filter((p) => (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)));
+  return redisConfds(state.processes).filter((p) =>
+    (state.resources.get(p.confdir) ?? []).some((r) => renders(r, key)),
+  );
 }

@@ -2,10 +2,31 @@
 // remote shell. Argument lists come from docker.ts; this file only runs them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from './shell.js';
-import { build, parse, type ContainerState, type LogPosition, type LogRead, type ContainerSummary, type ImageIdentity, type ImageSummary, type OneOffSpec, type PullPolicy, type RunSpec, type ServerProblem } from './docker.js';
+import {
+  build,
+  parse,
+  type ContainerState,
+  type LogPosition,
+  type LogRead,
+  type ContainerSummary,
+  type ImageIdentity,
+  type ImageSummary,
+  type OneOffSpec,
+  type PullPolicy,
+  type RunSpec,
+  type ServerProblem,
+} from './docker.js';
 import { repositoryOf } from './image-ref.js';
 import { withoutRedraws } from './progress.js';
-import { confdConfigFiles, confdProcesses, readConfigFiles, readResources, redisConfds, resourcesOf, type ConfdState } from './confd.js';
+import {
+  confdConfigFiles,
+  confdProcesses,
+  readConfigFiles,
+  readResources,
+  redisConfds,
+  resourcesOf,
+  type ConfdState,
+} from './confd.js';
 import { CommandTimedOut, type ExecResult, type RemoteShell } from './ssh/connection.js';
 
 export interface DrainState {
@@ -15,58 +36,74 @@ export interface DrainState {
 
 export interface DockerHost {
   /** A 0700 directory of the deploy user's own; its path. */
-  makePrivateDir(): Promise<string>;
-  removeDir(dir: string): Promise<void>;
+  makePrivateDir: () => Promise<string>;
+  removeDir: (dir: string) => Promise<void>;
   /** docker login with a Docker config in `configDir`, the password on stdin. */
-  login(configDir: string, registry: string, username: string, password: string): Promise<void>;
+  login: (configDir: string, registry: string, username: string, password: string) => Promise<void>;
   /** Makes the image present as the policy says (with the login in `configDir`, if any); returns its identity.
    * `onOutput` gets docker's progress as it pulls (run on a terminal, where docker gives its bytes). */
-  pull(image: string, policy: PullPolicy, configDir?: string, onOutput?: (text: string) => void): Promise<ImageIdentity>;
+  pull: (
+    image: string,
+    policy: PullPolicy,
+    configDir?: string,
+    onOutput?: (text: string) => void,
+  ) => Promise<ImageIdentity>;
   /** Runs a one-off container attached, the end of its output kept (and each chunk given to `onOutput`),
    * bounded by timeoutMs (then it is removed). */
-  runOnce(spec: OneOffSpec, env: string, timeoutMs: number, onOutput?: (text: string) => void): Promise<{ code: number; output: string } | 'timed out'>;
+  runOnce: (
+    spec: OneOffSpec,
+    env: string,
+    timeoutMs: number,
+    onOutput?: (text: string) => void,
+  ) => Promise<{ code: number; output: string } | 'timed out'>;
   /** Every release history in `dir` (relative to the deploy user's home), by path: the last `entries` lines of each. */
-  readHistories(dir: string, entries: number): Promise<Map<string, string>>;
-  appendHistory(path: string, line: string, keep: number): Promise<void>;
+  readHistories: (dir: string, entries: number) => Promise<Map<string, string>>;
+  appendHistory: (path: string, line: string, keep: number) => Promise<void>;
   /** What the server lacks that a deploy needs (Docker access, ss, ps), each with its fix, and Docker's version. */
-  readiness(username: string): Promise<{ problems: ServerProblem[]; dockerVersion?: string }>;
+  readiness: (username: string) => Promise<{ problems: ServerProblem[]; dockerVersion?: string }>;
   /** Fails, saying what to fix, when the server lacks what a deploy needs (readiness). */
-  checkServer(username: string): Promise<void>;
+  checkServer: (username: string) => Promise<void>;
   /** Docker's root directory and the free bytes of its file system. */
-  diskFree(): Promise<{ path: string; freeBytes: number }>;
+  diskFree: () => Promise<{ path: string; freeBytes: number }>;
   /** An image's size in bytes; undefined when the server does not have it. */
-  imageSize(image: string): Promise<number | undefined>;
+  imageSize: (image: string) => Promise<number | undefined>;
   /** Every container on the server, of any deployment. */
-  containers(): Promise<ContainerSummary[]>;
-  listeningPorts(): Promise<Set<number>>;
+  containers: () => Promise<ContainerSummary[]>;
+  listeningPorts: () => Promise<Set<number>>;
   /** docker run; `env` (NAME=value lines) goes on stdin when spec.envOnStdin. */
-  run(spec: RunSpec, env?: string): Promise<string>;
-  inspect(id: string, containerPort: number): Promise<ContainerState>;
-  logs(id: string, lines: number): Promise<string>;
+  run: (spec: RunSpec, env?: string) => Promise<string>;
+  inspect: (id: string, containerPort: number) => Promise<ContainerState>;
+  logs: (id: string, lines: number) => Promise<string>;
   /** The code a container last exited with, even after its restart policy restarted it (undefined when unknown). */
-  lastExitCode(container: ContainerState): Promise<number | undefined>;
-  stop(id: string, seconds: number): Promise<void>;
+  lastExitCode: (container: ContainerState) => Promise<number | undefined>;
+  stop: (id: string, seconds: number) => Promise<void>;
   /** Removes stopped containers; their volumes stay. */
-  remove(ids: string[]): Promise<void>;
+  remove: (ids: string[]) => Promise<void>;
   /** Force-removes containers that never served, with their anonymous volumes. */
-  discard(ids: string[]): Promise<void>;
-  images(repository: string): Promise<ImageSummary[]>;
-  removeImages(refs: string[]): Promise<void>;
+  discard: (ids: string[]) => Promise<void>;
+  images: (repository: string) => Promise<ImageSummary[]>;
+  removeImages: (refs: string[]) => Promise<void>;
   /** nginx workers shutting down, and connections to any of these ports. */
-  drainState(ports: number[]): Promise<DrainState>;
+  drainState: (ports: number[]) => Promise<DrainState>;
   /** The start of a file, at most `maxBytes`. */
-  readFile(path: string, maxBytes: number): Promise<string>;
+  readFile: (path: string, maxBytes: number) => Promise<string>;
   /** Where a log file (nginx's access-log) ends now. */
-  logEnd(path: string): Promise<LogPosition>;
+  logEnd: (path: string) => Promise<LogPosition>;
   /** Whole lines of a log from `from` on, at most `maxBytes`; a rotated or truncated log from its start. */
-  readLog(path: string, from: LogPosition, maxBytes: number): Promise<LogRead>;
+  readLog: (path: string, from: LogPosition, maxBytes: number) => Promise<LogRead>;
   /** The server's own confd processes (not those of containers), and the template resources of those with the Redis backend. */
-  confd(): Promise<ConfdState>;
+  confd: () => Promise<ConfdState>;
 }
 
 export class RemoteCommandError extends Error {
-  constructor(readonly argv: Argv, readonly result: ExecResult) {
-    const lines = (result.stderr || result.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+  constructor(
+    readonly argv: Argv,
+    readonly result: ExecResult,
+  ) {
+    const lines = (result.stderr || result.stdout)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     super(`${argv.slice(0, 3).join(' ')} failed (exit ${result.code}): ${lines.slice(-5).join(' | ')}`);
   }
 }
@@ -104,7 +141,9 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
 
   return {
     makePrivateDir: async () => (await ok(build.makePrivateDir())).trim(),
-    async removeDir(dir) { await ok(build.removeDir(dir)); },
+    async removeDir(dir) {
+      await ok(build.removeDir(dir));
+    },
     async login(configDir, registry, username, password) {
       await ok(build.login(configDir, registry, username), { stdin: `${password}\n` });
     },
@@ -119,13 +158,20 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
         // Without one (a key restricted with no-pty) it still names each layer as it completes.
         const argv = build.pull(image, configDir, true);
         const options = { timeoutMs: PULL_TIMEOUT_MS, onOutput, keepBytes: KEPT_OUTPUT_BYTES };
-        const onTerminal = terminalRefused ? undefined : await shell.run(argv, { ...options, terminal: true }).catch((e: Error) => {
-          if (!TERMINAL_REFUSED.test(e.message)) throw e;
-          terminalRefused = true;
-          return undefined;
-        });
-        const result = onTerminal ?? await shell.run(argv, options);
-        if (result.code !== 0) throw new RemoteCommandError(argv, { ...result, stdout: '', stderr: withoutRedraws(`${result.stdout}\n${result.stderr}`) });
+        const onTerminal = terminalRefused
+          ? undefined
+          : await shell.run(argv, { ...options, terminal: true }).catch((e: Error) => {
+              if (!TERMINAL_REFUSED.test(e.message)) throw e;
+              terminalRefused = true;
+              return undefined;
+            });
+        const result = onTerminal ?? (await shell.run(argv, options));
+        if (result.code !== 0)
+          throw new RemoteCommandError(argv, {
+            ...result,
+            stdout: '',
+            stderr: withoutRedraws(`${result.stdout}\n${result.stderr}`),
+          });
       } else {
         await ok(build.pull(image, configDir), { timeoutMs: PULL_TIMEOUT_MS });
       }
@@ -135,7 +181,12 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     },
     async runOnce(spec, env, timeoutMs, onOutput) {
       try {
-        const result = await shell.run(build.runOnce(spec), { stdin: env, timeoutMs, keepBytes: KEPT_OUTPUT_BYTES, onOutput });
+        const result = await shell.run(build.runOnce(spec), {
+          stdin: env,
+          timeoutMs,
+          keepBytes: KEPT_OUTPUT_BYTES,
+          onOutput,
+        });
         return { code: result.code, output: `${result.stdout}${result.stderr}` };
       } catch (e) {
         if (!(e instanceof CommandTimedOut)) throw e;
@@ -145,16 +196,22 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       }
     },
     readHistories: async (dir, entries) => parse.files(await ok(build.readHistories(dir, entries))),
-    async appendHistory(path, line, keep) { await ok(build.appendHistory(path, keep), { stdin: `${line}\n` }); },
+    async appendHistory(path, line, keep) {
+      await ok(build.appendHistory(path, keep), { stdin: `${line}\n` });
+    },
     readiness,
     async checkServer(username) {
       const { problems } = await readiness(username);
-      if (problems.length > 0) throw new Error(`The server is not ready for deploys: ${problems.map((p) => `${p.problem}: ${p.fix}`).join('; ')}.`);
+      if (problems.length > 0)
+        throw new Error(
+          `The server is not ready for deploys: ${problems.map((p) => `${p.problem}: ${p.fix}`).join('; ')}.`,
+        );
     },
     async containers() {
       const argv = build.containers();
       const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
-      if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr))) throw new RemoteCommandError(argv, result);
+      if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
+        throw new RemoteCommandError(argv, result);
       return parse.containers(result.stdout);
     },
     listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
@@ -166,15 +223,24 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
     inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
     async logs(id, lines) {
-      const result = await shell.run(build.logs(id, lines), { timeoutMs: COMMAND_TIMEOUT_MS, keepBytes: KEPT_OUTPUT_BYTES });
+      const result = await shell.run(build.logs(id, lines), {
+        timeoutMs: COMMAND_TIMEOUT_MS,
+        keepBytes: KEPT_OUTPUT_BYTES,
+      });
       return `${result.stdout}${result.stderr}`.trimEnd();
     },
     async lastExitCode(container) {
-      const result = await shell.run(build.exitCodes(container.id, container.createdAt), { timeoutMs: COMMAND_TIMEOUT_MS });
+      const result = await shell.run(build.exitCodes(container.id, container.createdAt), {
+        timeoutMs: COMMAND_TIMEOUT_MS,
+      });
       return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
     },
-    async stop(id, seconds) { await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 }); },
-    async remove(ids) { if (ids.length > 0) await ok(build.remove(ids)); },
+    async stop(id, seconds) {
+      await ok(build.stop(id, seconds), { timeoutMs: (seconds + 30) * 1000 });
+    },
+    async remove(ids) {
+      if (ids.length > 0) await ok(build.remove(ids));
+    },
     async discard(ids) {
       if (ids.length === 0) return;
       // Docker refuses to force-remove a container its restart policy is between exit and restart
@@ -197,8 +263,14 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
       if (parse.imageRemovalProblems(result.stderr).length > 0) throw new RemoteCommandError(argv, result);
     },
     async drainState(ports) {
-      const [ps, ...ss] = await Promise.all([ok(build.processes()), ...ports.map((port) => ok(build.connectionsTo(port)))]);
-      return { shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)), connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0) };
+      const [ps, ...ss] = await Promise.all([
+        ok(build.processes()),
+        ...ports.map((port) => ok(build.connectionsTo(port))),
+      ]);
+      return {
+        shuttingDownWorkers: parse.shuttingDownWorkers(parse.processes(ps)),
+        connections: ss.reduce((sum, text) => sum + parse.lineCount(text), 0),
+      };
     },
     readFile: (path, maxBytes) => ok(build.readFile(path, maxBytes)),
     logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
@@ -211,7 +283,10 @@ export function remoteDockerHost(shell: RemoteShell): DockerHost {
     async confd() {
       const commandLines = parse.processes(await ok(build.processes()));
       const settingsFiles = confdConfigFiles(commandLines);
-      const processes = confdProcesses(commandLines, settingsFiles.length > 0 ? parse.files(await ok(readConfigFiles(settingsFiles))) : undefined);
+      const processes = confdProcesses(
+        commandLines,
+        settingsFiles.length > 0 ? parse.files(await ok(readConfigFiles(settingsFiles))) : undefined,
+      );
       const redis = redisConfds(processes);
       if (redis.length === 0) return { processes, resources: new Map() };
       return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };

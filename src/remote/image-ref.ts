@@ -3,7 +3,9 @@
 
 const DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?`;
 const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
-const REFERENCE_RE = new RegExp(String.raw`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`);
+const REFERENCE_RE = new RegExp(
+  String.raw`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
+);
 /** A registry host as the registry input takes it. */
 export const REGISTRY_RE = new RegExp(`^${DOMAIN}$`);
 
@@ -45,4 +47,4 @@ export const appFromImage = (image: string): string => parseImageRef(image)?.nam
 /** The image a deploy pulled, as Docker runs exactly it whatever its tag names meanwhile: by the
  * registry digest of its repository, or by its local id when it never had one. */
 export const pinnedRef = (image: string, identity: { digest: string; id: string }): string =>
-  (identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`);
+  identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`;

@@ -2,6 +2,7 @@
 // with "::" as a workflow command (::add-mask::, ::set-output, ::stop-commands::), and the old
 // form "##[command]" anywhere in a line. Control characters are shown escaped, a line's leading
 // "::" and every "##[" are broken, so a value read from the server is only ever shown, never obeyed.
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
 export function printable(text: string): string {

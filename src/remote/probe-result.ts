@@ -12,9 +12,9 @@ export interface ProbeResult {
 /** What the deploy asks of HTTP on a server. */
 export interface Probes {
   /** health-path on the new container's own port, bypassing nginx. */
-  health(port: number): Promise<ProbeResult>;
+  health: (port: number) => Promise<ProbeResult>;
   /** probe-url through nginx, a fresh connection each time. */
-  probe(): Promise<ProbeResult>;
+  probe: () => Promise<ProbeResult>;
 }
 
 /** What the probes request through nginx: probe-url's path and query. */
@@ -26,14 +26,19 @@ export function isHealthyStatus(status: number | undefined): boolean {
 
 /** Probes until `successes` probes in a row are answered (2xx/3xx) by `port`: 'proven'. A probe
  * `failFast` picks ends it at once and is returned; 'timed out' once `next` (which waits) says stop. */
-export async function proveServed(probe: () => Promise<ProbeResult>, port: number, successes: number, next: () => Promise<boolean>,
-  failFast: (result: ProbeResult) => boolean = () => false): Promise<'proven' | 'timed out' | ProbeResult> {
+export async function proveServed(
+  probe: () => Promise<ProbeResult>,
+  port: number,
+  successes: number,
+  next: () => Promise<boolean>,
+  failFast: (result: ProbeResult) => boolean = () => false,
+): Promise<'proven' | 'timed out' | ProbeResult> {
   let inARow = 0;
   for (;;) {
     const result = await probe();
     if (failFast(result)) return result;
     inARow = isHealthyStatus(result.status) && upstreamPort(result.upstream) === port ? inARow + 1 : 0;
     if (inARow >= successes) return 'proven';
-    if (!await next()) return 'timed out';
+    if (!(await next())) return 'timed out';
   }
 }

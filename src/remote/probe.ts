@@ -22,22 +22,27 @@ export interface HttpTarget {
 export function httpGet(target: HttpTarget): Promise<ProbeResult> {
   const request = target.https ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const req = request({
-      socketPath: target.socketPath,
-      path: target.path,
-      method: 'GET',
-      agent: false,
-      headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
-      timeout: target.timeoutMs,
-      // The tunnel already proved the server's identity; this probe checks routing.
-      rejectUnauthorized: false,
-      servername: target.hostHeader.replace(/:\d+$/, ''),
-    }, (res) => {
-      const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }));
-      res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
-    });
+    const req = request(
+      {
+        socketPath: target.socketPath,
+        path: target.path,
+        method: 'GET',
+        agent: false,
+        headers: { Host: target.hostHeader, Connection: 'close', 'User-Agent': 'docker-hot-deploy-probe' },
+        timeout: target.timeoutMs,
+        // The tunnel already proved the server's identity; this probe checks routing.
+        rejectUnauthorized: false,
+        servername: target.hostHeader.replace(/:\d+$/, ''),
+      },
+      (res) => {
+        const header = target.upstreamHeader ? res.headers[target.upstreamHeader.toLowerCase()] : undefined;
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode, upstream: Array.isArray(header) ? header.join(', ') : header }),
+        );
+        res.on('error', (e) => resolve({ status: res.statusCode, error: e.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
     req.on('error', (e) => resolve({ error: e.message || (e as NodeJS.ErrnoException).code || 'connection failed' }));
     req.end();
@@ -68,13 +73,23 @@ export function forwardedProbes(shell: RemoteShell, targets: ProbeTargets): Prob
   return {
     async health(port) {
       const forward = await forwardTo(targets.bindAddress, port);
-      return httpGet({ socketPath: forward.path, https: false, path: targets.healthPath, hostHeader: `${bracketed(targets.bindAddress)}:${port}`, timeoutMs: PROBE_TIMEOUT_MS });
+      return httpGet({
+        socketPath: forward.path,
+        https: false,
+        path: targets.healthPath,
+        hostHeader: `${bracketed(targets.bindAddress)}:${port}`,
+        timeoutMs: PROBE_TIMEOUT_MS,
+      });
     },
     async probe() {
       const forward = await forwardTo(urlHost, urlPort);
       return httpGet({
-        socketPath: forward.path, https, path: probePath(url),
-        hostHeader: targets.probeHost ?? url.host, upstreamHeader: targets.upstreamHeader, timeoutMs: PROBE_TIMEOUT_MS,
+        socketPath: forward.path,
+        https,
+        path: probePath(url),
+        hostHeader: targets.probeHost ?? url.host,
+        upstreamHeader: targets.upstreamHeader,
+        timeoutMs: PROBE_TIMEOUT_MS,
       });
     },
     async close() {

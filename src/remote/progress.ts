@@ -26,6 +26,7 @@ const SIZE = String.raw`([\d.]+)\s*(B|kB|KB|MB|GB|TB)`;
 const PROGRESS = new RegExp(`${SIZE}/${SIZE}`);
 const bytesOf = (value: string, unit: string): number => Math.round(Number(value) * (UNITS[unit] ?? 1));
 /** Cursor moves and line clears of a terminal's output. */
+// eslint-disable-next-line no-control-regex -- a terminal's escape sequences start with ESC
 const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** What `docker pull` on a terminal printed so far, by layer: it redraws one line per layer
@@ -81,13 +82,23 @@ export function pullLine(s: PullState): string {
 
 /** A terminal's output as lines: its cursor moves and blank lines gone. */
 export const withoutRedraws = (text: string): string =>
-  text.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).join('\n');
+  text
+    .replace(ESCAPES, '')
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
 
 /** The last line a command printed that says something. */
 export const lastLine = (text: string): string | undefined => withoutRedraws(text).split('\n').at(-1) || undefined;
 
 /** Calls `say` with `line()` every `everyMs` while the work runs (nothing for work quicker than that). */
-export function reportWhile<T>(work: Promise<T>, line: () => string, say: (line: string) => void, everyMs = PROGRESS_EVERY_MS): Promise<T> {
+export function reportWhile<T>(
+  work: Promise<T>,
+  line: () => string,
+  say: (line: string) => void,
+  everyMs = PROGRESS_EVERY_MS,
+): Promise<T> {
   const timer = setInterval(() => say(line()), everyMs);
   timer.unref();
   return work.finally(() => clearInterval(timer));

@@ -21,7 +21,8 @@ export interface LockRef {
   owner: string;
 }
 
-export type WriteOutcome = { ok: true } | { ok: false; lockLost: true } | { ok: false; lockLost: false; current: string | null };
+export type WriteOutcome =
+  { ok: true } | { ok: false; lockLost: true } | { ok: false; lockLost: false; current: string | null };
 
 export interface Persistence {
   appendonly: boolean;
@@ -29,32 +30,34 @@ export interface Persistence {
 }
 
 export interface KeyStore {
-  get(key: string): Promise<string | null>;
+  get: (key: string) => Promise<string | null>;
   /** Sets the key (deletes it when value is null) only while `lock` is held and the key still holds `expected`. */
-  compareAndSet(key: string, expected: string | null, value: string | null, lock: LockRef): Promise<WriteOutcome>;
+  compareAndSet: (key: string, expected: string | null, value: string | null, lock: LockRef) => Promise<WriteOutcome>;
   /** true/false when CONFIG GET answers; undefined where it is refused (managed Redis). */
-  keyspaceNotifications(): Promise<boolean | undefined>;
+  keyspaceNotifications: () => Promise<boolean | undefined>;
   /** appendonly and save, or undefined where CONFIG is refused. */
-  persistence(): Promise<Persistence | undefined>;
+  persistence: () => Promise<Persistence | undefined>;
   /** SET name owner NX PX ttl; while held, renewed until unlock or close. */
-  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  tryLock: (name: string, owner: string, ttlMs: number) => Promise<boolean>;
   /** Why a lock this store took is no longer held (deleted, taken, or not renewed in time), or undefined. */
-  lockLost(name: string): string | undefined;
-  lockHolder(name: string): Promise<string | null>;
+  lockLost: (name: string) => string | undefined;
+  lockHolder: (name: string) => Promise<string | null>;
   /** Its holder and the ms until it expires unless renewed (-1: never), read in one step; null: not held. */
-  lockState(name: string): Promise<{ holder: string; ttlMs: number } | null>;
+  lockState: (name: string) => Promise<{ holder: string; ttlMs: number } | null>;
   /** Deletes the lock only if `owner` still holds it. */
-  unlock(name: string, owner: string): Promise<boolean>;
+  unlock: (name: string, owner: string) => Promise<boolean>;
   /** The deployments (redis keys) whose deploy holds its lock now, on any server of this Redis
    * (a deploy of 0.2 or earlier is not seen). */
-  deploying(): Promise<string[]>;
-  close(): Promise<void>;
+  deploying: () => Promise<string[]>;
+  close: () => Promise<void>;
 }
 
 // Compare-and-act in one step, so a lock that expired and was taken by another
 // deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+const RENEW_IF_OWNER =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 // KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
 // '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
 // (no second element: the key is unset).
@@ -83,7 +86,8 @@ export function notificationsCoverSet(flags: string): boolean {
 /** Why a write to this Redis may not survive its restart, or undefined when it will. */
 export function persistenceRisk(p: Persistence): string | undefined {
   if (p.appendonly) return undefined;
-  if (!p.save.trim()) return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
+  if (!p.save.trim())
+    return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
   return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
 }
 
@@ -113,20 +117,30 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
   });
   // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
   let firstError: Error | undefined;
-  redis.on('error', (e: Error) => { firstError ??= e; });
+  redis.on('error', (e: Error) => {
+    firstError ??= e;
+  });
   // The local end of the forward accepts at once; a Redis host that never answers
   // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       redis.connect().then(() => redis.ping()),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+          CONNECT_TIMEOUT_MS,
+        );
+      }),
     ]);
   } catch (e) {
     redis.disconnect();
     await forward.close();
     // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-    const why = (firstError ?? (e as Error)).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
+    const why = (firstError ?? (e as Error)).message.replace(
+      /^Command timed out$/,
+      `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`,
+    );
     throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
   } finally {
     clearTimeout(timer);
@@ -134,9 +148,14 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
   // Through a lost SSH connection every command would wait for its timeout: fail them at once.
   // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
   let closed = false;
-  shell.onLost(() => { if (!closed) redis.disconnect(); });
+  shell.onLost(() => {
+    if (!closed) redis.disconnect();
+  });
   const config = (name: string): Promise<string | undefined> =>
-    redis.config('GET', name).then((reply: unknown) => configValue(reply, name), () => undefined);
+    redis.config('GET', name).then(
+      (reply: unknown) => configValue(reply, name),
+      () => undefined,
+    );
   const held = new Map<string, { timer: NodeJS.Timeout; lost?: string }>();
   const stopRenewing = (name: string): void => {
     clearInterval(held.get(name)?.timer);
@@ -145,7 +164,17 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
   return {
     get: (key) => redis.get(key),
     async compareAndSet(key, expected, value, lock) {
-      const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? '')) as string[];
+      const reply = (await redis.eval(
+        COMPARE_AND_SET,
+        2,
+        key,
+        lock.name,
+        lock.owner,
+        expected === null ? '0' : '1',
+        expected ?? '',
+        value === null ? '0' : '1',
+        value ?? '',
+      )) as string[];
       if (reply[0] === 'ok') return { ok: true };
       if (reply[0] === 'lock') return { ok: false, lockLost: true };
       return { ok: false, lockLost: false, current: reply[1] ?? null };
@@ -164,18 +193,22 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
       await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
       let renewedAt = Date.now();
       const lock: { timer: NodeJS.Timeout; lost?: string } = {
-        timer: setInterval(() => {
-          redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then(
-            (renewed) => {
-              if (renewed === 1) renewedAt = Date.now();
-              else lock.lost ??= `${name} was deleted or taken over by someone else`;
-            },
-            (e: Error) => {
-              // Past three quarters of the TTL another deploy may take it any moment.
-              if (Date.now() - renewedAt > (ttlMs * 3) / 4) lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-            },
-          );
-        }, Math.floor(ttlMs / 4)),
+        timer: setInterval(
+          () => {
+            redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then(
+              (renewed) => {
+                if (renewed === 1) renewedAt = Date.now();
+                else lock.lost ??= `${name} was deleted or taken over by someone else`;
+              },
+              (e: Error) => {
+                // Past three quarters of the TTL another deploy may take it any moment.
+                if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                  lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+              },
+            );
+          },
+          Math.floor(ttlMs / 4),
+        ),
       };
       lock.timer.unref();
       held.set(name, lock);
@@ -184,7 +217,10 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
     lockLost: (name) => held.get(name)?.lost,
     lockHolder: (name) => redis.get(name),
     async lockState(name) {
-      const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec()) as [[null, string | null], [null, number]];
+      const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec()) as [
+        [null, string | null],
+        [null, number],
+      ];
       return holder === null ? null : { holder, ttlMs };
     },
     async unlock(name, owner) {

@@ -1,16 +1,31 @@
 // The bake on the real stack, under load through nginx: after the switch the new
 // version is watched (its container, probes, nginx's dhd_upstream log) while the
 // previous container stays running, and a bad version is switched back by itself.
+import { expect } from '@jest/globals';
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { badSeconds, describeLoad, duringLoad, failures, type LoadReport } from '../support/load.js';
 import { baseline, expectUntouched } from '../support/untouched.js';
-import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, stackInfo, stackInputs, waitFor } from '../support/stack.js';
+import {
+  appContainers,
+  image,
+  keyValue,
+  lockValue,
+  nginxGet,
+  resetStack,
+  stackInfo,
+  stackInputs,
+  waitFor,
+} from '../support/stack.js';
 
 /** The deploy under new-connection load through nginx, reported as the note reports it. */
 async function underLoad(what: string, work: () => Promise<ActionRun>): Promise<{ run: ActionRun; load: LoadReport }> {
   const { result: run, load } = await duringLoad(stackInfo().nginxUrl, work);
-  const switchBack = /From the first failing signal to nginx serving the previous version again: ([\d.]+) s/.exec(run.stdout)?.[1];
-  console.log(`${what}: ${describeLoad(load)}; bad version served ${badSeconds(load, isBad).toFixed(2)} s${switchBack ? `; switch back ${switchBack} s` : ''}; deploy ${run.wallSeconds.toFixed(1)} s`);
+  const switchBack = /From the first failing signal to nginx serving the previous version again: ([\d.]+) s/.exec(
+    run.stdout,
+  )?.[1];
+  console.log(
+    `${what}: ${describeLoad(load)}; bad version served ${badSeconds(load, isBad).toFixed(2)} s${switchBack ? `; switch back ${switchBack} s` : ''}; deploy ${run.wallSeconds.toFixed(1)} s`,
+  );
   return { run, load };
 }
 
@@ -33,7 +48,10 @@ describe('the bake', () => {
       await waitFor('the bake', () => deploying.output().includes('::group::bake'));
       // In the reload setup an old nginx worker may still answer for a moment after the proof.
       await waitFor('nginx on v2', async () => (await nginxGet()).body === 'v2');
-      during.push({ body: (await nginxGet()).body, containers: appContainers().filter((c) => c.state === 'running').length });
+      during.push({
+        body: (await nginxGet()).body,
+        containers: appContainers().filter((c) => c.state === 'running').length,
+      });
       return deploying.done;
     });
     expect(run.code).toBe(0);
@@ -52,10 +70,13 @@ describe('the bake', () => {
   test('pages answer 500 while the health path and probe-url answer: the access log fails the bake, and nginx serves the old version again', async () => {
     const before = await baseline();
     const { run, load } = await underLoad('500 on /, access-log', () =>
-      runAction(baking({ image: image('broken'), 'probe-url': 'http://127.0.0.1/cgi-bin/health' })));
+      runAction(baking({ image: image('broken'), 'probe-url': 'http://127.0.0.1/cgi-bin/health' })),
+    );
     console.log(failureMessage(run));
     expect(run.code).toBe(1);
-    expect(failureMessage(run)).toMatch(/^bake failed: the new version answered 10 requests in a row with 5xx|^bake failed: \d+ of \d+ requests the new version answered were 5xx/);
+    expect(failureMessage(run)).toMatch(
+      /^bake failed: the new version answered 10 requests in a row with 5xx|^bake failed: \d+ of \d+ requests the new version answered were 5xx/,
+    );
     expect(run.stdout).toMatch(/First failing requests: GET \/ -> 500/);
     expect(run.stdout).toContain('relation "orders" does not exist');
     expect(run.summary).toContain('**bake** failed');
@@ -66,10 +87,13 @@ describe('the bake', () => {
   test('pages answer 500 and probe-url is one of them: the switch proof fails at once, without waiting out switch-timeout', async () => {
     const before = await baseline();
     const { run, load } = await underLoad('500 on /, probes only', () =>
-      runAction(baking({ image: image('broken'), 'access-log': '', 'switch-timeout': '60s' })));
+      runAction(baking({ image: image('broken'), 'access-log': '', 'switch-timeout': '60s' })),
+    );
     console.log(failureMessage(run));
     expect(run.code).toBe(1);
-    expect(failureMessage(run)).toMatch(/^switch failed: the new version answered 500 on \/ through nginx; \/nginx\/upstream\/app\/port was set back/);
+    expect(failureMessage(run)).toMatch(
+      /^switch failed: the new version answered 500 on \/ through nginx; \/nginx\/upstream\/app\/port was set back/,
+    );
     expect(run.wallSeconds).toBeLessThan(30);
     expect(badSeconds(load, isBad)).toBeLessThan(5);
     await expectUntouched(before);
@@ -77,7 +101,9 @@ describe('the bake', () => {
 
   test('a version that exits 5 s after it started: the bake switches back, and the old version serves', async () => {
     const before = await baseline();
-    const { run, load } = await underLoad('exits 5 s after start', () => runAction(baking({ image: image('crashlater') })));
+    const { run, load } = await underLoad('exits 5 s after start', () =>
+      runAction(baking({ image: image('crashlater') })),
+    );
     console.log(failureMessage(run));
     expect(run.code).toBe(1);
     expect(failureMessage(run)).toMatch(/^bake failed: the container exited with code 4/);
@@ -94,7 +120,12 @@ describe('the bake', () => {
       await waitFor('the bake', () => cancelled.output().includes('::group::bake'));
       cancelled.child.kill('SIGINT'); // what the runner sends on cancel
       const main = await cancelled.done;
-      expect(JSON.parse(main.state.servers)).toEqual({ [`[127.0.0.1]:${stackInfo().sshPort}`]: expect.objectContaining({ switching: true, baking: expect.stringContaining('"port"') }) });
+      expect(JSON.parse(main.state.servers)).toEqual({
+        [`[127.0.0.1]:${stackInfo().sshPort}`]: expect.objectContaining({
+          switching: true,
+          baking: expect.stringContaining('"port"'),
+        }),
+      });
       expect(await lockValue()).not.toBeNull();
       return runPost(inputs, main.state);
     });

@@ -4,15 +4,43 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startCli as startCliWith, type CliRun, type RunningCli } from '../support/cli.js';
 import { describeLoad, duringLoad, failures } from '../support/load.js';
-import { appContainers, image, keyValue, lockValue, nginxGet, resetStack, stackInfo, waitFor } from '../support/stack.js';
+import {
+  appContainers,
+  image,
+  keyValue,
+  lockValue,
+  nginxGet,
+  resetStack,
+  stackInfo,
+  waitFor,
+} from '../support/stack.js';
 
 const stack = stackInfo();
 const privateKey = readFileSync(stack.privateKeyPath, 'utf8');
 
 /** The CLI's deploy with the stack's server as flags and the private key in DHD_PRIVATE_KEY, as a CI job would. */
-const startCli = (args: string[], env: Record<string, string> = {}): RunningCli => startCliWith(['deploy', '--host', stack.host, '--port', String(stack.sshPort),
-  '--username', stack.username, '--host-fingerprint', stack.hostFingerprint, '--container-port', '8080', '--redis-url', stack.redisUrl, '--redis-key', stack.redisKey, ...args],
-{ DHD_PRIVATE_KEY: privateKey, DHD_BAKE_TIME: '0s', ...env });
+const startCli = (args: string[], env: Record<string, string> = {}): RunningCli =>
+  startCliWith(
+    [
+      'deploy',
+      '--host',
+      stack.host,
+      '--port',
+      String(stack.sshPort),
+      '--username',
+      stack.username,
+      '--host-fingerprint',
+      stack.hostFingerprint,
+      '--container-port',
+      '8080',
+      '--redis-url',
+      stack.redisUrl,
+      '--redis-key',
+      stack.redisKey,
+      ...args,
+    ],
+    { DHD_PRIVATE_KEY: privateKey, DHD_BAKE_TIME: '0s', ...env },
+  );
 const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => startCli(args, env).done;
 
 beforeAll(async () => {
@@ -21,14 +49,29 @@ beforeAll(async () => {
 });
 
 test('v1 -> v2 under load: zero failed requests, a JSON result for scripts, no secret printed, INPUT_* ignored', async () => {
-  const { result: run, load } = await duringLoad(stack.nginxUrl, () => cli(['--image', image('v2'), '--json'], { INPUT_IMAGE: image('v3') }));
+  const { result: run, load } = await duringLoad(stack.nginxUrl, () =>
+    cli(['--image', image('v2'), '--json'], { INPUT_IMAGE: image('v3') }),
+  );
   console.log(`CLI v1 -> v2: ${describeLoad(load)}`);
   expect(run.code).toBe(0);
   expect(failures(load)).toBe(0);
-  const result = JSON.parse(run.stdout) as { ok: boolean; outputs: Record<string, string>; timeline: Array<{ phase: string }> };
+  const result = JSON.parse(run.stdout) as {
+    ok: boolean;
+    outputs: Record<string, string>;
+    timeline: Array<{ phase: string }>;
+  };
   expect(result.ok).toBe(true);
   expect(result.outputs.image).toBe(image('v2'));
-  expect(result.timeline.map((p) => p.phase)).toEqual(['lock', 'inspect', 'pull', 'start', 'ready', 'switch', 'drain', 'retire']);
+  expect(result.timeline.map((p) => p.phase)).toEqual([
+    'lock',
+    'inspect',
+    'pull',
+    'start',
+    'ready',
+    'switch',
+    'drain',
+    'retire',
+  ]);
   expect(await nginxGet()).toMatchObject({ status: 200, body: 'v2', upstream: `127.0.0.1:${result.outputs.port}` });
   expect(run.stderr).toMatch(/✓ switch +[\d.]+ s/);
   expect(`${run.stdout}${run.stderr}`).not.toContain(privateKey.split('\n')[1]);
@@ -38,7 +81,9 @@ test('bad input: exit 2, the input named, nothing done', async () => {
   const before = await keyValue();
   const run = await cli(['--image', image('v3'), '--health-timeout', 'soon']);
   expect(run.code).toBe(2);
-  expect(run.stderr).toMatch(/^Invalid inputs \(nothing was done on the server\):\n {2}- health-timeout: "soon" is not a duration/);
+  expect(run.stderr).toMatch(
+    /^Invalid inputs \(nothing was done on the server\):\n {2}- health-timeout: "soon" is not a duration/,
+  );
   expect(await keyValue()).toBe(before);
   expect((await cli(['--no-such-input', 'x'])).code).toBe(2);
 });
@@ -54,7 +99,14 @@ test('a failed deploy: exit 3, the previous version serves', async () => {
 
 test('Ctrl-C during the ready check: the deploy stops at its next step and undoes what it did (lock released, new container removed), exit 130', async () => {
   const before = { answer: await nginxGet(), containers: appContainers() };
-  const running = startCli(['--image', image('error500'), '--health-path', '/cgi-bin/health', '--health-timeout', '60s']);
+  const running = startCli([
+    '--image',
+    image('error500'),
+    '--health-path',
+    '/cgi-bin/health',
+    '--health-timeout',
+    '60s',
+  ]);
   await waitFor('the ready check', () => running.stderr().includes('… ready'));
   running.child.kill('SIGINT');
   const run = await running.done;
@@ -84,11 +136,17 @@ describe('a registry that stops answering (its process stopped: connections hang
   const registry = (): number => Number(readFileSync(`${stack.dir}/registry.pid`, 'utf8'));
   beforeEach(() => process.kill(registry(), 'SIGSTOP'));
   afterEach(() => process.kill(registry(), 'SIGCONT'));
-  const loginDirsLeft = (): string => execFileSync('find', ['/tmp', '-maxdepth', '1', '-user', stack.username, '-name', 'docker-hot-deploy.*']).toString().trim();
+  const loginDirsLeft = (): string =>
+    execFileSync('find', ['/tmp', '-maxdepth', '1', '-user', stack.username, '-name', 'docker-hot-deploy.*'])
+      .toString()
+      .trim();
 
   test('the SSH connection dropped during a logged-in pull: the CLI removes the registry login and releases the lock on its way out', async () => {
     const before = { answer: await nginxGet(), containers: appContainers() };
-    const running = startCli(['--image', image('v2'), '--registry', '127.0.0.1:5000', '--registry-username', 'ci', '--verbose'], { DHD_REGISTRY_PASSWORD: 'not-a-real-password' });
+    const running = startCli(
+      ['--image', image('v2'), '--registry', '127.0.0.1:5000', '--registry-username', 'ci', '--verbose'],
+      { DHD_REGISTRY_PASSWORD: 'not-a-real-password' },
+    );
     await waitFor('the registry login', () => /\$ docker --config \S+ login/.test(running.stderr()));
     execFileSync('pkill', ['-KILL', '-f', '^sshd: deploy']);
     const run = await running.done;
@@ -116,7 +174,9 @@ test('Docker hung on the server past timeout: the CLI gives up after timeout and
     const run = await cli(['--image', image('v2'), '--timeout', '5s']);
     console.log(`Docker hung, timeout 5 s: the CLI exited after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('The deploy did not finish within timeout (5 s): stopping it and cleaning up as a cancelled run does.');
+    expect(run.stderr).toContain(
+      'The deploy did not finish within timeout (5 s): stopping it and cleaning up as a cancelled run does.',
+    );
     expect(Date.now() - started).toBeLessThan(50_000);
   } finally {
     process.kill(dockerd, 'SIGCONT');

@@ -1,6 +1,7 @@
 // Day two, as the on-call person runs it: `docker-hot-deploy doctor | status | history | unlock`
 // (dist/cli under Node 24) with the same inputs as the deploy, as DHD_* variables, against
 // the stack's server and the three simulated ones.
+import { expect } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,14 +11,29 @@ import type { Check, ServerDoctor } from '../../src/operate/doctor-checks.js';
 import { deployOk, failureMessage, runAction, startAction } from '../support/action.js';
 import { startCli, type CliRun } from '../support/cli.js';
 import { resetServers, serverImage, servers, serversInputs } from '../support/servers.js';
-import { appContainers, docker, image, keyValue, lockKey, lockValue, nginxGet, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
+import {
+  appContainers,
+  docker,
+  image,
+  keyValue,
+  lockKey,
+  lockValue,
+  nginxGet,
+  resetStack,
+  restartStack,
+  stackInfo,
+  stackInputs,
+  stopWatcher,
+  waitFor,
+} from '../support/stack.js';
 
 const stack = stackInfo();
 
 /** The CLI's `command` with a deploy's inputs as DHD_* variables (no image or container-port needed). */
 function dayTwo(command: string, inputs: Record<string, string>, args: string[] = []): Promise<CliRun> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(inputs)) if (!['image', 'container-port', 'bake-time'].includes(name)) env[envName(name)] = value;
+  for (const [name, value] of Object.entries(inputs))
+    if (!['image', 'container-port', 'bake-time'].includes(name)) env[envName(name)] = value;
   return startCli([command, ...args], env).done;
 }
 const statusOf = async (inputs: Record<string, string>): Promise<ServerStatus[]> => {
@@ -29,9 +45,15 @@ const doctorOf = async (inputs: Record<string, string>): Promise<{ code: number 
   const run = await dayTwo('doctor', inputs, ['--json']);
   return { code: run.code, servers: (JSON.parse(run.stdout) as { servers: ServerDoctor[] }).servers };
 };
-const verdicts = (checks: Check[]): Record<string, string> => Object.fromEntries(checks.map((c) => [c.check, c.verdict]));
+const verdicts = (checks: Check[]): Record<string, string> =>
+  Object.fromEntries(checks.map((c) => [c.check, c.verdict]));
 /** What status must not change. */
-const untouched = async (): Promise<unknown> => ({ key: await keyValue(), lock: await lockValue(), containers: appContainers(), answer: await nginxGet() });
+const untouched = async (): Promise<unknown> => ({
+  key: await keyValue(),
+  lock: await lockValue(),
+  containers: appContainers(),
+  answer: await nginxGet(),
+});
 
 describe('status and history on the stack', () => {
   beforeAll(async () => {
@@ -47,9 +69,17 @@ describe('status and history on the stack', () => {
     expect(deployed.serving).toBe(v2.outputs.container);
     expect(deployed.nginx).toMatchObject({ status: 200, upstream: `127.0.0.1:${v2.outputs.port}` });
     expect(deployed.key).toEqual({ name: stack.redisKey, value: v2.outputs.port });
-    expect(deployed.containers.find((c) => c.serving)).toMatchObject({ name: v2.outputs.container, state: 'running', image: image('v2'), ports: [Number(v2.outputs.port)] });
+    expect(deployed.containers.find((c) => c.serving)).toMatchObject({
+      name: v2.outputs.container,
+      state: 'running',
+      image: image('v2'),
+      ports: [Number(v2.outputs.port)],
+    });
     expect(deployed.locks).toEqual([]);
-    expect(deployed.releases.map((r) => [r.outcome, r.image])).toEqual([['deployed', image('v2')], ['deployed', image('v1')]]);
+    expect(deployed.releases.map((r) => [r.outcome, r.image])).toEqual([
+      ['deployed', image('v2')],
+      ['deployed', image('v1')],
+    ]);
     expect(deployed.releases[0].digest).toBe(v2.outputs['image-digest']);
 
     const back = await deployOk(stackInputs({ rollback: 'true' }));
@@ -58,7 +88,11 @@ describe('status and history on the stack', () => {
     // A rollback runs the release by its digest, and names it so.
     const v1ByDigest = `${stack.imageRepo}@${v1.outputs['image-digest']}`;
     expect(rolledBack.containers.find((c) => c.serving)?.image).toBe(v1ByDigest);
-    expect(rolledBack.releases[0]).toMatchObject({ outcome: 'rolled back', image: v1ByDigest, digest: v1.outputs['image-digest'] });
+    expect(rolledBack.releases[0]).toMatchObject({
+      outcome: 'rolled back',
+      image: v1ByDigest,
+      digest: v1.outputs['image-digest'],
+    });
 
     const text = await dayTwo('status', stackInputs());
     expect(text.code).toBe(0);
@@ -66,7 +100,13 @@ describe('status and history on the stack', () => {
     expect(text.stdout).toContain('  lock        free');
     const history = await dayTwo('history', stackInputs(), ['--limit', '2']);
     expect(history.code).toBe(0);
-    expect(history.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[2])).toEqual(['rolled', 'deployed']);
+    expect(
+      history.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/)[2]),
+    ).toEqual(['rolled', 'deployed']);
   });
 });
 
@@ -87,14 +127,21 @@ describe('unlock', () => {
 
   test("releases a dead deploy's lock with --force only by waiting for it to expire; one no deploy would leave after watching it, or at once with --owner", async () => {
     const dead = 'acme/web run 9 deploying web:3 [20261207040000-dead]';
-    const setLock = (ttlMs: number): void => { execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SET', lockKey(), dead, 'PX', String(ttlMs)]); };
+    const setLock = (ttlMs: number): void => {
+      execFileSync('redis-cli', ['-p', String(stack.redisPort), 'SET', lockKey(), dead, 'PX', String(ttlMs)]);
+    };
     setLock(600_000);
     const named = await dayTwo('unlock', stackInputs());
     expect(named.code).toBe(1);
     expect(named.stderr).toContain(`is held by "${dead}": name it with --owner`);
     const forced = await dayTwo('unlock', stackInputs(), ['--force', '--json']);
     expect(forced.code).toBe(0);
-    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: true, servers: [{ locks: [{ lock: lockKey(), free: true, message: expect.stringContaining('did not renew it for 15 s') }] }] });
+    expect(JSON.parse(forced.stdout)).toMatchObject({
+      ok: true,
+      servers: [
+        { locks: [{ lock: lockKey(), free: true, message: expect.stringContaining('did not renew it for 15 s') }] },
+      ],
+    });
     expect(await lockValue()).toBeNull();
     // A deploy's time to live (a deploy killed hard): never deleted, waited out.
     setLock(6_000);
@@ -112,16 +159,31 @@ describe('unlock', () => {
 });
 
 describe('doctor', () => {
-  test('on a server set up as the README says, after a deploy: every check passes, with the bake\'s access-log; nothing changed', async () => {
+  test("on a server set up as the README says, after a deploy: every check passes, with the bake's access-log; nothing changed", async () => {
     await resetStack();
     await deployOk(stackInputs({ image: image('v1') }));
     const before = await untouched();
-    const { code, servers: [server] } = await doctorOf(stackInputs({ 'access-log': stack.accessLog }));
+    const {
+      code,
+      servers: [server],
+    } = await doctorOf(stackInputs({ 'access-log': stack.accessLog }));
     expect(await untouched()).toEqual(before);
     expect(code).toBe(0);
     expect(verdicts(server.checks)).toEqual({
-      ssh: 'pass', tools: 'pass', docker: 'pass', redis: 'pass', notifications: 'pass', persistence: 'pass', lock: 'pass', confd: 'pass',
-      render: 'pass', nginx: 'pass', deployment: 'pass', ports: 'pass', disk: expect.stringMatching(/^(pass|warn)$/), 'access-log': 'pass',
+      ssh: 'pass',
+      tools: 'pass',
+      docker: 'pass',
+      redis: 'pass',
+      notifications: 'pass',
+      persistence: 'pass',
+      lock: 'pass',
+      confd: 'pass',
+      render: 'pass',
+      nginx: 'pass',
+      deployment: 'pass',
+      ports: 'pass',
+      disk: expect.stringMatching(/^(pass|warn)$/),
+      'access-log': 'pass',
     });
   });
 
@@ -131,27 +193,45 @@ describe('doctor', () => {
       await stopWatcher();
       execFileSync('redis-cli', ['-p', String(stack.redisPort), 'CONFIG', 'SET', 'notify-keyspace-events', '']);
       // nginx without the map that gives the probe (from 127.0.0.1) the upstream header.
-      execFileSync('sed', ['-i', 's|include .*app-upstream-header.conf;|map $remote_addr $app_upstream_header { default ""; }|', config]);
+      execFileSync('sed', [
+        '-i',
+        's|include .*app-upstream-header.conf;|map $remote_addr $app_upstream_header { default ""; }|',
+        config,
+      ]);
       execFileSync('nginx', ['-c', config, '-s', 'reload']);
       execFileSync('gpasswd', ['-d', stack.username, 'docker']);
       await waitFor('nginx without the upstream header', async () => (await nginxGet()).upstream === undefined, 10_000);
       const before = await untouched();
-      const { code, servers: [server] } = await doctorOf(stackInputs());
+      const {
+        code,
+        servers: [server],
+      } = await doctorOf(stackInputs());
       const text = await dayTwo('doctor', stackInputs());
       expect(await untouched()).toEqual(before);
       expect(code).toBe(1);
       expect(text.code).toBe(1);
       const failed = Object.fromEntries(server.checks.filter((c) => c.verdict === 'fail').map((c) => [c.check, c]));
       expect(Object.keys(failed).sort()).toEqual(['confd', 'docker', 'nginx', 'notifications']);
-      expect(failed.docker).toMatchObject({ detail: `${stack.username} may not use Docker on the server`, fix: expect.stringContaining(`usermod -aG docker ${stack.username}`) });
-      expect(failed.confd).toMatchObject({ detail: expect.stringContaining(`no running confd renders ${stack.redisKey}`), fix: expect.stringContaining('systemctl start confd') });
+      expect(failed.docker).toMatchObject({
+        detail: `${stack.username} may not use Docker on the server`,
+        fix: expect.stringContaining(`usermod -aG docker ${stack.username}`),
+      });
+      expect(failed.confd).toMatchObject({
+        detail: expect.stringContaining(`no running confd renders ${stack.redisKey}`),
+        fix: expect.stringContaining('systemctl start confd'),
+      });
       expect(failed.notifications.fix).toContain('notify-keyspace-events K$g');
-      expect(failed.nginx).toMatchObject({ detail: expect.stringContaining('without the X-Upstream header'), fix: expect.stringContaining('app-upstream-header.conf') });
+      expect(failed.nginx).toMatchObject({
+        detail: expect.stringContaining('without the X-Upstream header'),
+        fix: expect.stringContaining('app-upstream-header.conf'),
+      });
       // What still works is still checked: Redis, the ports (those stopped containers publish unknown without Docker).
       expect(verdicts(server.checks)).toMatchObject({ ssh: 'pass', redis: 'pass', ports: 'warn' });
       expect(text.stdout).toContain(`✗ docker`);
       expect(text.stdout).toContain(`fix: add it to the docker group (sudo usermod -aG docker ${stack.username})`);
-      expect(text.stdout).toMatch(/^4 checks failed, 1 warning on 1 server: a deploy fails or cannot switch until they are fixed\.$/m);
+      expect(text.stdout).toMatch(
+        /^4 checks failed, 1 warning on 1 server: a deploy fails or cannot switch until they are fixed\.$/m,
+      );
     } finally {
       execFileSync('redis-cli', ['-p', String(stack.redisPort), 'CONFIG', 'SET', 'notify-keyspace-events', 'K$g']);
       // up.sh puts the deploy user back in the docker group, writes nginx.conf again and starts the watcher.
@@ -176,7 +256,12 @@ describe("the Action's command input", () => {
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.outputs.report) as { ok: boolean; servers: ServerDoctor[] };
     expect(report.ok).toBe(true);
-    expect(verdicts(report.servers[0].checks)).toMatchObject({ docker: 'pass', redis: 'pass', confd: 'pass', nginx: 'warn' });
+    expect(verdicts(report.servers[0].checks)).toMatchObject({
+      docker: 'pass',
+      redis: 'pass',
+      confd: 'pass',
+      nginx: 'warn',
+    });
     expect(ok.summary).toContain('## docker-hot-deploy doctor: Ready to deploy on 1 server');
     expect(ok.summary).toContain('| ✅ | docker | Docker ');
     expect(ok.stdout).toContain('✓ confd');
@@ -185,7 +270,9 @@ describe("the Action's command input", () => {
     const failing = await runAction(step('doctor', { 'upstream-header': 'X-Not-Sent' }));
     expect(failing.code).toBe(1);
     expect(failureMessage(failing)).toMatch(/^1 check failed on 1 server/);
-    expect(failing.summary).toMatch(/\| ❌ \| nginx \| .* without the X-Not-Sent header.* \| include examples\/host\/nginx\/app-upstream-header\.conf/);
+    expect(failing.summary).toMatch(
+      /\| ❌ \| nginx \| .* without the X-Not-Sent header.* \| include examples\/host\/nginx\/app-upstream-header\.conf/,
+    );
     expect(JSON.parse(failing.outputs.report)).toMatchObject({ ok: false });
     // Nothing for a post step to clean up, as it learns without loading the cleanup.
     expect(failing.state).toEqual({ finished: 'true' });
@@ -209,7 +296,12 @@ describe('progress of long work', () => {
     // Not on the server yet: every byte comes from the registry.
     execFileSync('docker', ['image', 'rm', '--force', image('large')], { stdio: 'ignore' });
     const registry = Number(readFileSync(`${stack.dir}/registry.pid`, 'utf8'));
-    const running = startAction(stackInputs({ image: image('large'), 'release-command': 'sh\n-c\necho migrating step 1; sleep 4; echo migrated' }));
+    const running = startAction(
+      stackInputs({
+        image: image('large'),
+        'release-command': 'sh\n-c\necho migrating step 1; sleep 4; echo migrated',
+      }),
+    );
     // A slow link: the registry runs a twentieth of the time while the pull runs.
     let pulling = true;
     const slowLink = (async () => {
@@ -229,7 +321,9 @@ describe('progress of long work', () => {
     }
     const run = await running.done;
     expect(run.code).toBe(0);
-    const lines = [...run.stdout.matchAll(/^pulling \S+:large: (\d+)\/(\d+) layers, ([\d.]+) MB of ([\d.]+) MB \((\d+) s\)$/gm)];
+    const lines = [
+      ...run.stdout.matchAll(/^pulling \S+:large: (\d+)\/(\d+) layers, ([\d.]+) MB of ([\d.]+) MB \((\d+) s\)$/gm),
+    ];
     expect(lines.length).toBeGreaterThanOrEqual(2);
     // The bytes grow, of the two 100 MB layers the base image lacks (as the registry holds them); each
     // layer's size counts once Docker gives it, as its download begins.
@@ -242,14 +336,22 @@ describe('progress of long work', () => {
     const seconds = Number(lines.at(-1)?.[5]);
     expect(lines.length).toBeLessThanOrEqual(seconds / 3 + 1);
     expect(run.summary).toMatch(/\| ✅ pull \| [\d.]+ s \| \S+:large sha256:\w+, 20[01]\.\d MB in \d+ s \|/);
-    expect(run.stdout).toMatch(/^the release command runs \(\d+ s so far, at most 600 s: release-timeout\); its last line: migrating step 1$/m);
+    expect(run.stdout).toMatch(
+      /^the release command runs \(\d+ s so far, at most 600 s: release-timeout\); its last line: migrating step 1$/m,
+    );
   }, 180_000);
 
   test('a key restricted with no-pty: the pull goes on without a terminal (its layers counted, not its bytes)', async () => {
     const authorized = `/home/${stack.username}/.ssh/authorized_keys`;
     const keys = readFileSync(authorized, 'utf8');
     try {
-      writeFileSync(authorized, keys.split('\n').map((line) => (line.trim() ? `no-pty ${line}` : line)).join('\n'));
+      writeFileSync(
+        authorized,
+        keys
+          .split('\n')
+          .map((line) => (line.trim() ? `no-pty ${line}` : line))
+          .join('\n'),
+      );
       // Not on the server: it is pulled, not found.
       execFileSync('docker', ['image', 'rm', '--force', image('v2')], { stdio: 'ignore' });
       const run = await deployOk(stackInputs({ image: image('v2') }));

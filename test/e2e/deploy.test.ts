@@ -3,9 +3,19 @@
 import { createServer, type Server } from 'node:net';
 import { deployOk, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures, type LoadKind, type LoadReport } from '../support/load.js';
-import { appContainers, docker, image, keyValue, nginxGet, resetStack, stackInfo, stackInputs } from '../support/stack.js';
+import {
+  appContainers,
+  docker,
+  image,
+  keyValue,
+  nginxGet,
+  resetStack,
+  stackInfo,
+  stackInputs,
+} from '../support/stack.js';
 
-const deployVersion = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> => deployOk(stackInputs({ image: image(version), ...extra }));
+const deployVersion = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> =>
+  deployOk(stackInputs({ image: image(version), ...extra }));
 
 async function deployUnderLoad(version: string, kind: LoadKind): Promise<{ run: ActionRun; load: LoadReport }> {
   const { result: run, load } = await duringLoad(stackInfo().nginxUrl, () => deployVersion(version), kind);
@@ -44,7 +54,9 @@ describe('hot deploy on the real stack', () => {
   test('v1 -> v2 under new-connection load: zero failed requests', async () => {
     const before = await nginxGet();
     const { run, load } = await deployUnderLoad('v2', 'new-connection');
-    console.log(`v1 -> v2, ${describeLoad(load)}; switch ${run.outputs['switch-seconds']} s, deploy ${run.outputs['duration-seconds']} s`);
+    console.log(
+      `v1 -> v2, ${describeLoad(load)}; switch ${run.outputs['switch-seconds']} s, deploy ${run.outputs['duration-seconds']} s`,
+    );
     expect(load.sent).toBeGreaterThan(100);
     expect(failures(load)).toBe(0);
     expect(load.bodies.v1).toBeGreaterThan(0);

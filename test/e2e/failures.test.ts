@@ -1,10 +1,25 @@
 // Bad days on the real stack: each failed, concurrent or interrupted deploy must
 // leave the old version serving, the key where it was, the lock free and no
 // stray container, while a load through nginx sees zero failed requests.
+import { expect } from '@jest/globals';
 import { failureMessage, runAction, runPost, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, failures, startLoad, type Load } from '../support/load.js';
 import { baseline, expectUntouched } from '../support/untouched.js';
-import { appContainers, image, keyValue, lockKey, lockValue, nginxGet, redisClient, resetStack, restartStack, stackInfo, stackInputs, stopWatcher, waitFor } from '../support/stack.js';
+import {
+  appContainers,
+  image,
+  keyValue,
+  lockKey,
+  lockValue,
+  nginxGet,
+  redisClient,
+  resetStack,
+  restartStack,
+  stackInfo,
+  stackInputs,
+  stopWatcher,
+  waitFor,
+} from '../support/stack.js';
 
 let load: Load | undefined;
 async function underLoad<T>(work: () => Promise<T>): Promise<T> {
@@ -26,7 +41,6 @@ async function failingDeploy(version: string, extra: Record<string, string> = {}
   await expectUntouched(before);
   return run;
 }
-
 
 beforeAll(async () => {
   await resetStack();
@@ -52,7 +66,9 @@ describe('a failed deploy leaves the previous version serving', () => {
   test('a health path answering 500 until health-timeout', async () => {
     const run = await failingDeploy('error500', { 'health-path': '/cgi-bin/health', 'health-timeout': '3s' });
     console.log(failureMessage(run));
-    expect(failureMessage(run)).toMatch(/^ready failed: not ready within health-timeout \(last: \/cgi-bin\/health answered 500\)/);
+    expect(failureMessage(run)).toMatch(
+      /^ready failed: not ready within health-timeout \(last: \/cgi-bin\/health answered 500\)/,
+    );
   });
 
   test('an image whose HEALTHCHECK reports unhealthy', async () => {
@@ -72,7 +88,9 @@ describe('a failed deploy leaves the previous version serving', () => {
     try {
       const run = await underLoad(async () => {
         // The ready check's answer takes 2 s: confd is stopped well before the key can be written.
-        const deploying = startAction(stackInputs({ image: image('v2'), 'switch-timeout': '3s', 'health-path': '/cgi-bin/slow?2' }));
+        const deploying = startAction(
+          stackInputs({ image: image('v2'), 'switch-timeout': '3s', 'health-path': '/cgi-bin/slow?2' }),
+        );
         await waitFor('the ready check', () => deploying.output().includes('::group::ready'));
         await stopWatcher();
         return deploying.done;
@@ -80,9 +98,13 @@ describe('a failed deploy leaves the previous version serving', () => {
       expect(run.code).toBe(1);
       await expectUntouched(before);
       console.log(failureMessage(run));
-      expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/);
+      expect(failureMessage(run)).toMatch(
+        /^switch failed: nginx did not serve port \d+ within switch-timeout; \/nginx\/upstream\/app\/port was set back to \d+/,
+      );
       // The staging deployment's confd still runs: the hint tells that it is not this one's.
-      expect(failureMessage(run)).toMatch(/no running confd renders \/nginx\/upstream\/app\/port \(the confds that run read \S+confd-staging, and none has a template resource for it\)/);
+      expect(failureMessage(run)).toMatch(
+        /no running confd renders \/nginx\/upstream\/app\/port \(the confds that run read \S+confd-staging, and none has a template resource for it\)/,
+      );
       expect(run.summary).toContain('**Last probes through nginx**');
     } finally {
       restartStack();
@@ -94,7 +116,9 @@ describe('a failed deploy leaves the previous version serving', () => {
     const run = await failingDeploy('v2', { 'redis-value': '{port}x', 'switch-timeout': '3s' });
     console.log(failureMessage(run));
     expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout/);
-    expect(failureMessage(run)).toMatch(/nginx kept serving the old upstream: confd did not render :\d+ to \S+\. Its check_cmd refused the value/);
+    expect(failureMessage(run)).toMatch(
+      /nginx kept serving the old upstream: confd did not render :\d+ to \S+\. Its check_cmd refused the value/,
+    );
   });
 });
 
@@ -109,7 +133,9 @@ describe('concurrent and interrupted deploys', () => {
       const run = await runAction(stackInputs({ image: image('v2'), 'lock-timeout': '2s' }));
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(`Waiting for ${lock}, held by ${holder}`);
-      expect(failureMessage(run)).toMatch(new RegExp(`^lock failed: ${lock} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`));
+      expect(failureMessage(run)).toMatch(
+        new RegExp(`^lock failed: ${lock} is still held by ${holder.replace(/[.()[\]]/g, '\\$&')} after lock-timeout`),
+      );
       expect({ key: await keyValue(), containers: appContainers() }).toEqual(before);
       expect(await redis.get(lock)).toBe(holder);
     } finally {
@@ -118,12 +144,10 @@ describe('concurrent and interrupted deploys', () => {
     }
   });
 
-
   test('two deploys started at the same moment: one waits for the lock, both succeed', async () => {
-    const [a, b] = await underLoad(() => Promise.all([
-      runAction(stackInputs({ image: image('v2') })),
-      runAction(stackInputs({ image: image('v3') })),
-    ]));
+    const [a, b] = await underLoad(() =>
+      Promise.all([runAction(stackInputs({ image: image('v2') })), runAction(stackInputs({ image: image('v3') }))]),
+    );
     expect([a.code, b.code]).toEqual([0, 0]);
     const waiter = [a, b].filter((r) => r.stdout.includes(`Waiting for ${lockKey()}, held by`));
     expect(waiter).toHaveLength(1);
@@ -165,7 +189,12 @@ describe('concurrent and interrupted deploys', () => {
       cancelled.child.kill('SIGINT'); // what the runner sends on cancel
       const main = await cancelled.done;
       // What the post step reads: each server's leftovers, by the server's name.
-      expect(JSON.parse(main.state.servers)).toEqual({ [`[127.0.0.1]:${stackInfo().sshPort}`]: expect.objectContaining({ container: expect.stringMatching(/^hello-/), switching: false }) });
+      expect(JSON.parse(main.state.servers)).toEqual({
+        [`[127.0.0.1]:${stackInfo().sshPort}`]: expect.objectContaining({
+          container: expect.stringMatching(/^hello-/),
+          switching: false,
+        }),
+      });
       expect(main.state.finished).toBeUndefined();
       expect(await lockValue()).not.toBeNull();
       return runPost(inputs, main.state);

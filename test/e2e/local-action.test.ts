@@ -12,13 +12,20 @@ const stack = stackInfo();
 function localAction(version: string): Promise<{ code: number; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'dhd-local-action-'));
   const env = join(dir, '.env');
-  const lines = Object.entries(stackInputs({ image: image(version) })).map(([name, value]) => `INPUT_${name.toUpperCase()}="${value}"`);
+  const lines = Object.entries(stackInputs({ image: image(version) })).map(
+    ([name, value]) => `INPUT_${name.toUpperCase()}="${value}"`,
+  );
   writeFileSync(env, `${lines.join('\n')}\n`);
   return new Promise((resolve) => {
-    execFile('npx', ['local-action', 'run', '.', 'src/action/main.ts', env, '--post', 'src/action/post.ts'], { cwd: root, timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, stdout, stderr) => {
-      rmSync(dir, { recursive: true, force: true });
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      'npx',
+      ['local-action', 'run', '.', 'src/action/main.ts', env, '--post', 'src/action/post.ts'],
+      { cwd: root, timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+      (error, stdout, stderr) => {
+        rmSync(dir, { recursive: true, force: true });
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 

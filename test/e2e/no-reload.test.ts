@@ -11,12 +11,31 @@ import { image, keyValue, nginxGet, resetStack, stackInfo, stackInputs } from '.
 
 const stack = stackInfo();
 const noReload = stack.nginxSetup === 'no-reload';
-const deploy = (version: string): ReturnType<typeof deployOk> => deployOk(stackInputs({ image: image(version), 'bake-time': '0s' }));
+const deploy = (version: string): ReturnType<typeof deployOk> =>
+  deployOk(stackInputs({ image: image(version), 'bake-time': '0s' }));
 /** A PUT to the admin socket as `user`: curl's exit code and what nginx answered. */
 function setPeer(user: string, name: string, address: string): { code: number; answer: string } {
   try {
-    const answer = execFileSync('runuser', ['-u', user, '--', 'curl', '--silent', '--show-error', '--fail-with-body', '--unix-socket', '/run/nginx-dhd/admin.sock',
-      '--request', 'PUT', '--data-binary', address, `http://localhost/peer/${name}`], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const answer = execFileSync(
+      'runuser',
+      [
+        '-u',
+        user,
+        '--',
+        'curl',
+        '--silent',
+        '--show-error',
+        '--fail-with-body',
+        '--unix-socket',
+        '/run/nginx-dhd/admin.sock',
+        '--request',
+        'PUT',
+        '--data-binary',
+        address,
+        `http://localhost/peer/${name}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ).toString();
     return { code: 0, answer };
   } catch (e) {
     const failed = e as { status: number; stdout: Buffer; stderr: Buffer };
@@ -33,10 +52,13 @@ test(`${stack.nginxSetup} setup: 20 deploys under new connections and kept-alive
   const fresh = startLoad({ url: stack.nginxUrl, kind: 'new-connection', workers: 2 });
   const kept = startLoad({ url: stack.nginxUrl, kind: 'keep-alive', workers: 6 });
   const switches: number[] = [];
-  for (let i = 0; i < 20; i += 1) switches.push(Number((await deploy(i % 2 === 0 ? 'v2' : 'v1')).outputs['switch-seconds']));
+  for (let i = 0; i < 20; i += 1)
+    switches.push(Number((await deploy(i % 2 === 0 ? 'v2' : 'v1')).outputs['switch-seconds']));
   const [freshReport, keptReport] = await Promise.all([fresh.stop(), kept.stop()]);
   switches.sort((a, b) => a - b);
-  console.log(`${stack.nginxSetup} setup, 20 deploys: ${describeLoad(freshReport)}; ${describeLoad(keptReport)}; median switch ${switches[10].toFixed(3)} s`);
+  console.log(
+    `${stack.nginxSetup} setup, 20 deploys: ${describeLoad(freshReport)}; ${describeLoad(keptReport)}; median switch ${switches[10].toFixed(3)} s`,
+  );
   expect(freshReport.bodies.v1).toBeGreaterThan(0);
   expect(freshReport.bodies.v2).toBeGreaterThan(0);
   expect(failures(freshReport)).toBe(0);
@@ -59,9 +81,14 @@ test(`${stack.nginxSetup} setup: 20 deploys under new connections and kept-alive
     const before = await nginxGet();
     const config = `${stack.dir}/nginx.conf`;
     // The master and its workers (not the simulated servers' nginx).
-    execFileSync('sh', ['-c', 'm=$(cat /run/nginx.pid); w=$(pgrep -P "$m"); kill -KILL $w "$m"; while kill -0 $w "$m" 2>/dev/null; do sleep 0.1; done']);
+    execFileSync('sh', [
+      '-c',
+      'm=$(cat /run/nginx.pid); w=$(pgrep -P "$m"); kill -KILL $w "$m"; while kill -0 $w "$m" 2>/dev/null; do sleep 0.1; done',
+    ]);
     // Without the drop-in, the socket's file keeps nginx from starting: the whole site down.
-    expect(() => execFileSync('/usr/sbin/nginx', ['-c', config], { stdio: 'pipe' })).toThrow(/admin\.sock failed \(98: Address already in use\)/);
+    expect(() => execFileSync('/usr/sbin/nginx', ['-c', config], { stdio: 'pipe' })).toThrow(
+      /admin\.sock failed \(98: Address already in use\)/,
+    );
     const dropIn = readFileSync(new URL('../../examples/host/systemd/nginx-dhd-socket.conf', import.meta.url), 'utf8');
     execFileSync('sh', ['-c', /^ExecStartPre=-(.+)$/m.exec(dropIn)?.[1] ?? 'false']);
     execFileSync('/usr/sbin/nginx', ['-c', config]);
@@ -74,7 +101,9 @@ test(`${stack.nginxSetup} setup: 20 deploys under new connections and kept-alive
     const app = createServer((socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
-      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nka\n'));
+      socket.on('data', () =>
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nka\n'),
+      );
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     const peer = `127.0.0.1:${(app.address() as AddressInfo).port}`;
@@ -110,8 +139,12 @@ test(`${stack.nginxSetup} setup: 20 deploys under new connections and kept-alive
     try {
       const run = await runAction(stackInputs({ image: image('v3'), 'bake-time': '0s', 'switch-timeout': '3s' }));
       expect(run.code).toBe(1);
-      expect(failureMessage(run)).toMatch(/^switch failed: nginx did not serve port \d+ within switch-timeout; \S+ was set back/);
-      expect(failureMessage(run)).toMatch(/confd rendered :\d+ to \/etc\/nginx\/dhd\/app\.peer, but nginx did not take it: its reload_cmd \(\/usr\/local\/bin\/dhd-peer set app \/etc\/nginx\/dhd\/app\.peer\) did not reach nginx's admin socket/);
+      expect(failureMessage(run)).toMatch(
+        /^switch failed: nginx did not serve port \d+ within switch-timeout; \S+ was set back/,
+      );
+      expect(failureMessage(run)).toMatch(
+        /confd rendered :\d+ to \/etc\/nginx\/dhd\/app\.peer, but nginx did not take it: its reload_cmd \(\/usr\/local\/bin\/dhd-peer set app \/etc\/nginx\/dhd\/app\.peer\) did not reach nginx's admin socket/,
+      );
     } finally {
       execFileSync('mv', ['/run/nginx-dhd/away.sock', '/run/nginx-dhd/admin.sock']);
     }

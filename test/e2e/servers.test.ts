@@ -1,11 +1,23 @@
 // Several servers, all or nothing, end to end: dist/ under Node 24 against three
 // simulated servers (each its own dockerd, sshd, Redis, nginx and confd in its
 // own namespaces), under load through every server's nginx.
+import { expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { runAction, startAction, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoads, failures, type LoadReport } from '../support/load.js';
 import {
-  resetServers, restartServers, serverContainers, serverGet, serverImage, serverKey, serverLock, servers, serversInputs, stopServerConfd, writeServerFile, type SimulatedServer,
+  resetServers,
+  restartServers,
+  serverContainers,
+  serverGet,
+  serverImage,
+  serverKey,
+  serverLock,
+  servers,
+  serversInputs,
+  stopServerConfd,
+  writeServerFile,
+  type SimulatedServer,
 } from '../support/servers.js';
 import { stackInfo, waitFor } from '../support/stack.js';
 
@@ -14,8 +26,15 @@ const ENV_FILE = '/home/deploy/app.env';
 const LOAD = { kind: 'new-connection', ratePerSecond: 30, workers: 4 } as const;
 
 /** A deploy to every server while a load runs through each one's nginx. */
-async function deployUnderLoad(version: string, extra: Record<string, string> = {}): Promise<{ run: ActionRun; loads: LoadReport[] }> {
-  const { result: run, loads } = await duringLoads(servers().map((s) => s.nginxUrl), () => runAction(serversInputs({ image: serverImage(version), ...extra })), LOAD);
+async function deployUnderLoad(
+  version: string,
+  extra: Record<string, string> = {},
+): Promise<{ run: ActionRun; loads: LoadReport[] }> {
+  const { result: run, loads } = await duringLoads(
+    servers().map((s) => s.nginxUrl),
+    () => runAction(serversInputs({ image: serverImage(version), ...extra })),
+    LOAD,
+  );
   loads.forEach((load, i) => console.log(`${servers()[i].host}: ${describeLoad(load)}`));
   return { run, loads };
 }
@@ -30,7 +49,10 @@ async function expectEveryServer(version: string): Promise<void> {
   }
 }
 
-const snapshot = (server: SimulatedServer): { key: string; containers: Array<{ name: string; state: string }> } => ({ key: serverKey(server), containers: serverContainers(server) });
+const snapshot = (server: SimulatedServer): { key: string; containers: Array<{ name: string; state: string }> } => ({
+  key: serverKey(server),
+  containers: serverContainers(server),
+});
 
 describe('several servers on the real stack', () => {
   beforeAll(async () => {
@@ -68,7 +90,7 @@ describe('several servers on the real stack', () => {
     console.log(`three servers, all at once: deploy ${run.outputs['duration-seconds']} s`);
   });
 
-  test('the third server\'s new container never gets ready: nothing switched anywhere, every new container removed', async () => {
+  test("the third server's new container never gets ready: nothing switched anywhere, every new container removed", async () => {
     const [, , third] = servers();
     writeServerFile(third, 'app.env', 'UNREADY=the database is unreachable from this server\n');
     const before = servers().map(snapshot);
@@ -90,7 +112,7 @@ describe('several servers on the real stack', () => {
     }
   });
 
-  test('the third server\'s switch fails after the first two switched: they are switched back, proven, and all serve the old version', async () => {
+  test("the third server's switch fails after the first two switched: they are switched back, proven, and all serve the old version", async () => {
     const [, , third] = servers();
     stopServerConfd(third);
     const before = servers().map(snapshot);
@@ -116,7 +138,10 @@ describe('several servers on the real stack', () => {
     const before = servers().map(snapshot);
     const serving = (await serverGet(first)).body;
     const { run, loads } = await deployUnderLoad('broken', {
-      'bake-time': '30s', 'access-log': stackInfo().accessLog, 'health-path': '/cgi-bin/health', 'probe-url': 'http://127.0.0.1/cgi-bin/health',
+      'bake-time': '30s',
+      'access-log': stackInfo().accessLog,
+      'health-path': '/cgi-bin/health',
+      'probe-url': 'http://127.0.0.1/cgi-bin/health',
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`${first.host.replace(/\./g, '\\.')}: bake failed: .*5xx`));
@@ -136,31 +161,50 @@ describe('several servers on the real stack', () => {
     const second = await runAction(serversInputs({ image: serverImage('v2') }));
     const firstRun = await first.done;
     expect([firstRun.code, second.code]).toEqual([0, 0]);
-    expect(second.stdout).toMatch(/Waiting for docker-hot-deploy:lock:\/nginx\/upstream\/app\/port, held by .*deploying .*hello:v1/);
+    expect(second.stdout).toMatch(
+      /Waiting for docker-hot-deploy:lock:\/nginx\/upstream\/app\/port, held by .*deploying .*hello:v1/,
+    );
     await expectEveryServer('v2');
   });
 
   test('one server unreachable: refused before any server changes', async () => {
     const [first, second, third] = servers();
     const before = servers().map(snapshot);
-    const run = await runAction(serversInputs({ image: serverImage('v3'), host: `${first.host}\n${second.host}\n${third.host}:2` }));
+    const run = await runAction(
+      serversInputs({ image: serverImage('v3'), host: `${first.host}\n${second.host}\n${third.host}:2` }),
+    );
     expect(run.code).not.toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`\\[${third.host.replace(/\./g, '\\.')}\\]:2: .*ECONNREFUSED.*Nothing was changed on any server`));
+    expect(run.stdout).toMatch(
+      new RegExp(`\\[${third.host.replace(/\./g, '\\.')}\\]:2: .*ECONNREFUSED.*Nothing was changed on any server`),
+    );
     expect(servers().map(snapshot)).toEqual(before);
     await expectEveryServer('v2');
   });
 
-  test('one jump host serves every server; with host-fingerprint, each server\'s key must be one of the pins', async () => {
+  test("one jump host serves every server; with host-fingerprint, each server's key must be one of the pins", async () => {
     const stack = stackInfo();
-    const viaBastion = (fingerprints: string[]): Record<string, string> => serversInputs({
-      image: serverImage('v1'), 'known-hosts': '', 'host-fingerprint': fingerprints.join('\n'),
-      'jump-host': '127.0.0.1', 'jump-port': String(stack.bastion.port), 'jump-username': stack.bastion.username,
-      'jump-private-key': readFileSync(stack.bastion.privateKeyPath, 'utf8'), 'jump-known-hosts': stack.bastion.knownHosts,
-    });
-    const accepted = (): number => readFileSync(`${stack.dir}/bastion.log`, 'utf8').split('Accepted publickey for jump').length;
+    const viaBastion = (fingerprints: string[]): Record<string, string> =>
+      serversInputs({
+        image: serverImage('v1'),
+        'known-hosts': '',
+        'host-fingerprint': fingerprints.join('\n'),
+        'jump-host': '127.0.0.1',
+        'jump-port': String(stack.bastion.port),
+        'jump-username': stack.bastion.username,
+        'jump-private-key': readFileSync(stack.bastion.privateKeyPath, 'utf8'),
+        'jump-known-hosts': stack.bastion.knownHosts,
+      });
+    const accepted = (): number =>
+      readFileSync(`${stack.dir}/bastion.log`, 'utf8').split('Accepted publickey for jump').length;
     const [, , third] = servers();
     const before = servers().map(snapshot);
-    const refused = await runAction(viaBastion(servers().slice(0, 2).map((s) => s.fingerprint)));
+    const refused = await runAction(
+      viaBastion(
+        servers()
+          .slice(0, 2)
+          .map((s) => s.fingerprint),
+      ),
+    );
     expect(refused.code).not.toBe(0);
     expect(refused.stdout).toContain(`Refusing the server ${third.host}`);
     expect(refused.stdout).toContain(third.fingerprint);

@@ -4,10 +4,25 @@
 import { readFileSync } from 'node:fs';
 import { deployOk, type ActionRun } from '../support/action.js';
 import { describeLoad, duringLoad, failures, type LoadReport } from '../support/load.js';
-import { docker, image, keyValue, nginxGet, pidAlive, redisClient, resetStack, restartRedisEmpty, restartStack, stackInfo, stackInputs, waitFor, type NginxAnswer } from '../support/stack.js';
+import {
+  docker,
+  image,
+  keyValue,
+  nginxGet,
+  pidAlive,
+  redisClient,
+  resetStack,
+  restartRedisEmpty,
+  restartStack,
+  stackInfo,
+  stackInputs,
+  waitFor,
+  type NginxAnswer,
+} from '../support/stack.js';
 
 const stack = stackInfo();
-const production = (version: string, extra: Record<string, string> = {}): Record<string, string> => stackInputs({ image: image(version), ...extra });
+const production = (version: string, extra: Record<string, string> = {}): Record<string, string> =>
+  stackInputs({ image: image(version), ...extra });
 const staging = (version: string): Record<string, string> =>
   stackInputs({ image: image(version), 'redis-key': stack.staging.redisKey, 'probe-url': stack.staging.nginxUrl });
 
@@ -43,9 +58,15 @@ describe('between deploys, with no deploy', () => {
     const pid = Number(docker('inspect', '--format', '{{.State.Pid}}', run.outputs.container));
     process.kill(pid, 'SIGKILL');
     const killedAt = Date.now();
-    await waitFor('the container to be restarted', () => Number(docker('inspect', '--format', '{{.RestartCount}}', run.outputs.container)) >= 1, 15_000);
+    await waitFor(
+      'the container to be restarted',
+      () => Number(docker('inspect', '--format', '{{.RestartCount}}', run.outputs.container)) >= 1,
+      15_000,
+    );
     await waitFor('nginx to serve v1 again', async () => serves(await tryGet(), 'v1', run.outputs.port), 15_000);
-    console.log(`main process killed: nginx served v1 on :${run.outputs.port} again after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+    console.log(
+      `main process killed: nginx served v1 on :${run.outputs.port} again after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`,
+    );
     expect(docker('port', run.outputs.container, '8080/tcp')).toBe(`127.0.0.1:${run.outputs.port}`);
   });
 
@@ -57,7 +78,9 @@ describe('between deploys, with no deploy', () => {
     const startedAt = Date.now();
     restartStack();
     await waitFor('nginx to serve v1 again', async () => serves(await tryGet(), 'v1', run.outputs.port), 30_000);
-    console.log(`dockerd restarted: nginx served v1 on :${run.outputs.port} again ${((Date.now() - startedAt) / 1000).toFixed(1)} s after dockerd was started`);
+    console.log(
+      `dockerd restarted: nginx served v1 on :${run.outputs.port} again ${((Date.now() - startedAt) / 1000).toFixed(1)} s after dockerd was started`,
+    );
     expect(docker('inspect', '--format', '{{.State.Status}}', run.outputs.container)).toBe('running');
   });
 });
@@ -78,7 +101,9 @@ describe('a lost or wrong key', () => {
 
       const { result: run, load } = await duringLoad(stack.nginxUrl, () => deployOk(production('v2')));
       reportZeroFailures('Redis restarted empty, then v1 -> v2', load);
-      expect(run.stdout).toContain(`/nginx/upstream/app/port is unset, but nginx serves ${before.outputs.container} on :${before.outputs.port}: writing "${before.outputs.port}" back first`);
+      expect(run.stdout).toContain(
+        `/nginx/upstream/app/port is unset, but nginx serves ${before.outputs.container} on :${before.outputs.port}: writing "${before.outputs.port}" back first`,
+      );
       expect(run.stdout).toContain('Redis keeps nothing across a restart (appendonly no, save "")');
       expect(run.summary).toContain('Redis keeps nothing across a restart');
       expect(run.outputs['previous-container']).toBe(before.outputs.container);
@@ -93,22 +118,35 @@ describe('a lost or wrong key', () => {
   });
 
   test.each([
-    ['deleted', async (redis: ReturnType<typeof redisClient>) => { await redis.del(stack.redisKey); }],
-    ['set to garbage', async (redis: ReturnType<typeof redisClient>) => { await redis.set(stack.redisKey, 'garbage'); }],
-  ])('the key %s by hand: nginx keeps serving, and a deploy under load drops nothing and leaves the key right', async (how, change) => {
-    const before = await deployOk(production('v1'));
-    const redis = redisClient();
-    await change(redis);
-    redis.disconnect();
-    await new Promise((r) => setTimeout(r, 500));
-    await expectServing('v1', before);
+    [
+      'deleted',
+      async (redis: ReturnType<typeof redisClient>) => {
+        await redis.del(stack.redisKey);
+      },
+    ],
+    [
+      'set to garbage',
+      async (redis: ReturnType<typeof redisClient>) => {
+        await redis.set(stack.redisKey, 'garbage');
+      },
+    ],
+  ])(
+    'the key %s by hand: nginx keeps serving, and a deploy under load drops nothing and leaves the key right',
+    async (how, change) => {
+      const before = await deployOk(production('v1'));
+      const redis = redisClient();
+      await change(redis);
+      redis.disconnect();
+      await new Promise((r) => setTimeout(r, 500));
+      await expectServing('v1', before);
 
-    const { result: run, load } = await duringLoad(stack.nginxUrl, () => deployOk(production('v3')));
-    reportZeroFailures(`key ${how}, then v1 -> v3`, load);
-    expect(run.stdout).toMatch(/nginx serves hello-\S+ on :\d+: writing "\d+" back first/);
-    expect(await keyValue()).toBe(run.outputs.port);
-    await expectServing('v3', run);
-  });
+      const { result: run, load } = await duringLoad(stack.nginxUrl, () => deployOk(production('v3')));
+      reportZeroFailures(`key ${how}, then v1 -> v3`, load);
+      expect(run.stdout).toMatch(/nginx serves hello-\S+ on :\d+: writing "\d+" back first/);
+      expect(await keyValue()).toBe(run.outputs.port);
+      await expectServing('v3', run);
+    },
+  );
 
   test('after a lost key, the container that was serving answers its in-flight slow request before it stops', async () => {
     const before = await deployOk(production('v1'));
@@ -146,6 +184,16 @@ test('two deployments of one image on one server: deploying each leaves the othe
   expect(prodNow.outputs['previous-container']).toBe(prod.outputs.container);
   await expectServing('v3', prodNow);
   await expectServing('v1', stg, stack.staging.nginxUrl);
-  const running = docker('ps', '--filter', 'label=docker-hot-deploy.app=hello', '--format', '{{.Names}} {{.Label "docker-hot-deploy.deployment"}}').split('\n').sort();
-  expect(running).toEqual([`${prodNow.outputs.container} ${stack.redisKey}`, `${stg.outputs.container} ${stack.staging.redisKey}`].sort());
+  const running = docker(
+    'ps',
+    '--filter',
+    'label=docker-hot-deploy.app=hello',
+    '--format',
+    '{{.Names}} {{.Label "docker-hot-deploy.deployment"}}',
+  )
+    .split('\n')
+    .sort();
+  expect(running).toEqual(
+    [`${prodNow.outputs.container} ${stack.redisKey}`, `${stg.outputs.container} ${stack.staging.redisKey}`].sort(),
+  );
 });

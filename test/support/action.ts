@@ -63,23 +63,32 @@ export function ownChild(child: ChildProcess): void {
 }
 
 // Under jest only: the benchmark and the demo use these helpers too.
-if (typeof afterEach === 'function') afterEach(async () => {
-  await Promise.all([...running].filter((child) => child.exitCode === null && child.signalCode === null).map(async (child) => {
-    console.log(`stopping a process the test left running: ${child.spawnargs.slice(1).join(' ')}`);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
-  }));
-});
+if (typeof afterEach === 'function')
+  afterEach(async () => {
+    await Promise.all(
+      [...running]
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map(async (child) => {
+          console.log(`stopping a process the test left running: ${child.spawnargs.slice(1).join(' ')}`);
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGINT');
+          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+          await exited;
+          clearTimeout(timer);
+        }),
+    );
+  });
 
 const inputEnv = (inputs: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
 
 function spawnStep(script: string, env: Record<string, string>): RunningAction {
   const dir = mkdtempSync(join(tmpdir(), 'dhd-run-'));
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  };
   Object.values(files).forEach((f) => writeFileSync(f, ''));
   const started = Date.now();
   const child = spawn(NODE24, [script], {
@@ -88,8 +97,12 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
   });
   ownChild(child);
   let stdout = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
   let peakKb = 0;
   const memory = setInterval(() => {
     try {
@@ -107,7 +120,9 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
       clearInterval(memory);
       const read = (f: string): string => readFileSync(f, 'utf8');
       resolve({
-        code, signal, stdout,
+        code,
+        signal,
+        stdout,
         outputs: parseFileCommand(read(files.GITHUB_OUTPUT)),
         state: parseFileCommand(read(files.GITHUB_STATE)),
         summary: read(files.GITHUB_STEP_SUMMARY),
@@ -121,7 +136,11 @@ function spawnStep(script: string, env: Record<string, string>): RunningAction {
 }
 
 /** The main step; `main` another build's (the benchmark's --compare). */
-export function startAction(inputs: Record<string, string>, env: Record<string, string> = {}, main = MAIN): RunningAction {
+export function startAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  main = MAIN,
+): RunningAction {
   return spawnStep(main, { ...inputEnv(inputs), ...env });
 }
 

@@ -5,8 +5,16 @@ import { NODE24, ownChild } from './action.js';
 
 const CLI = new URL('../../dist/cli/index.js', import.meta.url).pathname;
 
-export interface CliRun { code: number | null; stdout: string; stderr: string }
-export interface RunningCli { child: ReturnType<typeof spawn>; stderr(): string; done: Promise<CliRun> }
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+export interface RunningCli {
+  child: ReturnType<typeof spawn>;
+  stderr(): string;
+  done: Promise<CliRun>;
+}
 
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
   const child = spawn(NODE24, [CLI, ...args], {
@@ -16,8 +24,12 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
   ownChild(child);
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, stderr: () => stderr, done };
 }

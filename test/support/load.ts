@@ -42,41 +42,56 @@ export interface LoadOptions {
 export function startLoad(options: LoadOptions): Load {
   const { url, kind, ratePerSecond, workers = 4, pauseMs = 5, maxMs = 120_000 } = options;
   const agent = kind === 'keep-alive' ? new Agent({ keepAlive: true, maxSockets: workers }) : false;
-  const report: LoadReport = { kind, sent: 0, ok: 0, non2xx: 0, connectionErrors: 0, resets: 0, errorMessages: {}, bodies: {}, answers: [] };
+  const report: LoadReport = {
+    kind,
+    sent: 0,
+    ok: 0,
+    non2xx: 0,
+    connectionErrors: 0,
+    resets: 0,
+    errorMessages: {},
+    bodies: {},
+    answers: [],
+  };
   const endAt = Date.now() + maxMs;
   let stopped = false;
 
-  const once = (): Promise<void> => new Promise((resolve) => {
-    report.sent += 1;
-    const sentAt = performance.now();
-    const answered = (answer: string): void => { report.answers.push({ at: Date.now(), answer, ms: performance.now() - sentAt }); };
-    const req = request(url, { agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) report.ok += 1;
-        else report.non2xx += 1;
-        const key = status >= 200 && status < 300 ? body.trim() : `HTTP ${status}`;
-        report.bodies[key] = (report.bodies[key] ?? 0) + 1;
+  const once = (): Promise<void> =>
+    new Promise((resolve) => {
+      report.sent += 1;
+      const sentAt = performance.now();
+      const answered = (answer: string): void => {
+        report.answers.push({ at: Date.now(), answer, ms: performance.now() - sentAt });
+      };
+      const req = request(url, { agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) report.ok += 1;
+          else report.non2xx += 1;
+          const key = status >= 200 && status < 300 ? body.trim() : `HTTP ${status}`;
+          report.bodies[key] = (report.bodies[key] ?? 0) + 1;
+          answered(key);
+          resolve();
+        });
+        res.on('error', (e) => fail(e));
+      });
+      const fail = (e: NodeJS.ErrnoException): void => {
+        report.connectionErrors += 1;
+        if (req.reusedSocket) report.resets += 1;
+        const key = e.code ?? e.message;
+        report.errorMessages[key] = (report.errorMessages[key] ?? 0) + 1;
         answered(key);
         resolve();
-      });
-      res.on('error', (e) => fail(e));
+      };
+      req.on('error', fail);
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.end();
     });
-    const fail = (e: NodeJS.ErrnoException): void => {
-      report.connectionErrors += 1;
-      if (req.reusedSocket) report.resets += 1;
-      const key = e.code ?? e.message;
-      report.errorMessages[key] = (report.errorMessages[key] ?? 0) + 1;
-      answered(key);
-      resolve();
-    };
-    req.on('error', fail);
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.end();
-  });
 
   const worker = async (): Promise<void> => {
     while (!stopped && Date.now() < endAt) {
@@ -120,19 +135,29 @@ export function badSeconds(r: LoadReport, bad: (answer: string) => boolean): num
 }
 
 export function describeLoad(r: LoadReport): string {
-  const errors = Object.entries(r.errorMessages).map(([k, v]) => `${k} x${v}`).join(', ');
+  const errors = Object.entries(r.errorMessages)
+    .map(([k, v]) => `${k} x${v}`)
+    .join(', ');
   const resets = r.kind === 'keep-alive' ? `, ${r.resets} on reused connections` : '';
   return `${r.kind}: ${r.sent} sent, ${r.ok} ok, ${r.non2xx} non-2xx, ${r.connectionErrors} connection errors${errors ? ` (${errors})` : ''}${resets}`;
 }
 
 /** Runs `work` while a load runs through `url`, with a moment of load before and after it. */
-export async function duringLoad<T>(url: string, work: () => Promise<T>, kind: LoadKind = 'new-connection'): Promise<{ result: T; load: LoadReport }> {
+export async function duringLoad<T>(
+  url: string,
+  work: () => Promise<T>,
+  kind: LoadKind = 'new-connection',
+): Promise<{ result: T; load: LoadReport }> {
   const { result, loads } = await duringLoads([url], work, { kind });
   return { result, load: loads[0] };
 }
 
 /** Runs `work` while a load runs through each of `urls` (several servers' nginx), one report each. */
-export async function duringLoads<T>(urls: string[], work: () => Promise<T>, options: Omit<LoadOptions, 'url'>): Promise<{ result: T; loads: LoadReport[] }> {
+export async function duringLoads<T>(
+  urls: string[],
+  work: () => Promise<T>,
+  options: Omit<LoadOptions, 'url'>,
+): Promise<{ result: T; loads: LoadReport[] }> {
   const loads = urls.map((url) => startLoad({ url, ...options }));
   const stopAll = (): Promise<LoadReport[]> => Promise.all(loads.map((l) => l.stop()));
   await sleep(300);

@@ -3,7 +3,15 @@
 // the stack's private subnet.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { APP_CONTAINERS, namesAndStates, nginxGet, stackInfo, stackScript, waitFor, type NginxAnswer } from './stack.js';
+import {
+  APP_CONTAINERS,
+  namesAndStates,
+  nginxGet,
+  stackInfo,
+  stackScript,
+  waitFor,
+  type NginxAnswer,
+} from './stack.js';
 
 export interface SimulatedServer {
   index: number;
@@ -54,7 +62,9 @@ export function serversInputs(overrides: Record<string, string> = {}): Record<st
 
 /** A command on a server, as root there: in its network, mount and PID namespaces. */
 export function onServer(server: SimulatedServer, ...argv: string[]): string {
-  return execFileSync('nsenter', ['-t', String(server.holderPid), '-n', '-m', '-p', '--wd=/', '--', ...argv], { encoding: 'utf8' }).trim();
+  return execFileSync('nsenter', ['-t', String(server.holderPid), '-n', '-m', '-p', '--wd=/', '--', ...argv], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** The test app's containers on a server: name and state. */
@@ -62,8 +72,17 @@ export function serverContainers(server: SimulatedServer): Array<{ name: string;
   return namesAndStates(onServer(server, 'docker', ...APP_CONTAINERS));
 }
 
-export const serverKey = (server: SimulatedServer): string => onServer(server, 'redis-cli', '-p', String(stackInfo().redisPort), 'GET', stackInfo().redisKey);
-export const serverLock = (server: SimulatedServer): string => onServer(server, 'redis-cli', '-p', String(stackInfo().redisPort), 'GET', `docker-hot-deploy:lock:${stackInfo().redisKey}`);
+export const serverKey = (server: SimulatedServer): string =>
+  onServer(server, 'redis-cli', '-p', String(stackInfo().redisPort), 'GET', stackInfo().redisKey);
+export const serverLock = (server: SimulatedServer): string =>
+  onServer(
+    server,
+    'redis-cli',
+    '-p',
+    String(stackInfo().redisPort),
+    'GET',
+    `docker-hot-deploy:lock:${stackInfo().redisKey}`,
+  );
 
 /** One request through the server's nginx, from this machine, as the load balancer sends it. */
 export const serverGet = (server: SimulatedServer): Promise<NginxAnswer> => nginxGet(server.nginxUrl);
@@ -71,7 +90,8 @@ export const serverGet = (server: SimulatedServer): Promise<NginxAnswer> => ngin
 /** Every server back to nothing deployed, nginx on its placeholder, confd running. */
 export async function resetServers(): Promise<void> {
   stackScript('reset.sh', ['--servers']);
-  for (const server of servers()) await waitFor(`${server.host} to answer 502`, async () => (await serverGet(server)).status === 502);
+  for (const server of servers())
+    await waitFor(`${server.host} to answer 502`, async () => (await serverGet(server)).status === 502);
 }
 
 /** Stops confd on one server, as if it had died there. */

@@ -68,10 +68,22 @@ export function docker(...args: string[]): string {
 }
 
 /** `docker ps` arguments that list the test app's containers as "name state" lines. */
-export const APP_CONTAINERS = ['ps', '--all', '--filter', `label=docker-hot-deploy.app=${APP}`, '--format', '{{.Names}} {{.State}}'];
+export const APP_CONTAINERS = [
+  'ps',
+  '--all',
+  '--filter',
+  `label=docker-hot-deploy.app=${APP}`,
+  '--format',
+  '{{.Names}} {{.State}}',
+];
 
 export const namesAndStates = (out: string): Array<{ name: string; state: string }> =>
-  (out ? out.split('\n').map((l) => { const [name, state] = l.split(' '); return { name, state }; }) : []);
+  out
+    ? out.split('\n').map((l) => {
+        const [name, state] = l.split(' ');
+        return { name, state };
+      })
+    : [];
 
 /** Containers of the test app this action labelled: name and state. */
 export function appContainers(): Array<{ name: string; state: string }> {
@@ -82,7 +94,11 @@ export function redisClient(): Redis {
   return new Redis({ port: stackInfo().redisPort, lazyConnect: false });
 }
 
-export interface NginxAnswer { status: number; body: string; upstream?: string }
+export interface NginxAnswer {
+  status: number;
+  body: string;
+  upstream?: string;
+}
 
 /** One request through nginx on a fresh connection, as a user's browser would. */
 export function nginxGet(url = stackInfo().nginxUrl): Promise<NginxAnswer> {
@@ -90,8 +106,16 @@ export function nginxGet(url = stackInfo().nginxUrl): Promise<NginxAnswer> {
     const req = request(url, { agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim(), upstream: res.headers['x-upstream'] as string | undefined }));
+      res.on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: body.trim(),
+          upstream: res.headers['x-upstream'] as string | undefined,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -100,8 +124,16 @@ export function nginxGet(url = stackInfo().nginxUrl): Promise<NginxAnswer> {
 
 /** Runs a script of test/stack in the host setup the stack runs (DHD_NGINX unset would mean the
  * reload setup, and up.sh would switch to it), or in `setup`. */
-export function stackScript(script: string, args: string[] = [], setup = stackInfo().nginxSetup, stdio: 'ignore' | 'inherit' = 'ignore'): void {
-  execFileSync('bash', [new URL(`../stack/${script}`, import.meta.url).pathname, ...args], { env: { ...process.env, DHD_NGINX: setup }, stdio });
+export function stackScript(
+  script: string,
+  args: string[] = [],
+  setup = stackInfo().nginxSetup,
+  stdio: 'ignore' | 'inherit' = 'ignore',
+): void {
+  execFileSync('bash', [new URL(`../stack/${script}`, import.meta.url).pathname, ...args], {
+    env: { ...process.env, DHD_NGINX: setup },
+    stdio,
+  });
 }
 
 /** Back to a server with nothing deployed: no app containers, keys unset, nginx answering 502. */
@@ -127,7 +159,11 @@ export const keyValue = (): Promise<string | null> => redisGet(stackInfo().redis
 export const lockKey = (): string => `docker-hot-deploy:lock:${stackInfo().redisKey}`;
 export const lockValue = (): Promise<string | null> => redisGet(lockKey());
 
-export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -139,7 +175,14 @@ export async function waitFor(what: string, condition: () => Promise<boolean> | 
 export async function stopWatcher(): Promise<void> {
   const pid = Number(readFileSync(`${stackInfo().dir}/watcher.pid`, 'utf8'));
   process.kill(pid, 'SIGTERM');
-  await waitFor('the watcher to stop', () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+  await waitFor('the watcher to stop', () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 /** Starts whatever part of the stack is down (here: the watcher again). */
@@ -147,7 +190,14 @@ export function restartStack(): void {
   stackScript('up.sh');
 }
 
-export const pidAlive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+export const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Redis stopped and started again with nothing: no data files, no persistence (until CONFIG SET appendonly yes). */
 export async function restartRedisEmpty(): Promise<void> {

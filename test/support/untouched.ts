@@ -18,7 +18,11 @@ export async function baseline(): Promise<Baseline> {
 
 export async function expectUntouched(before: Baseline): Promise<void> {
   const answer = await nginxGet();
-  expect({ status: answer.status, body: answer.body, upstream: answer.upstream }).toEqual({ status: 200, body: before.body, upstream: before.upstream });
+  expect({ status: answer.status, body: answer.body, upstream: answer.upstream }).toEqual({
+    status: 200,
+    body: before.body,
+    upstream: before.upstream,
+  });
   expect(await keyValue()).toBe(before.key);
   expect(await lockValue()).toBeNull();
   expect(appContainers()).toEqual(before.containers);

@@ -1,5 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { entryMatchesHost, fingerprintOf, keyTypeOf, KnownHostsError, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from '../../../src/remote/ssh/hostkey.js';
+import {
+  entryMatchesHost,
+  fingerprintOf,
+  keyTypeOf,
+  KnownHostsError,
+  parseKnownHosts,
+  preferredHostKeyAlgorithms,
+  verifyHostKey,
+} from '../../../src/remote/ssh/hostkey.js';
 
 function blob(type: string, body: Buffer): Buffer {
   const t = Buffer.from(type);
@@ -48,9 +56,17 @@ test('verifies against known-hosts or fingerprints, fails closed otherwise', () 
   const pins = { knownHosts: parseKnownHosts(`[h]:2222 ssh-ed25519 ${ed.toString('base64')}`), fingerprints: [] };
   expect(verifyHostKey(pins, 'h', 2222, ed)).toEqual({ ok: true });
   expect(verifyHostKey(pins, 'h', 2222, other).ok).toBe(false);
-  expect(verifyHostKey(pins, 'elsewhere', 22, ed)).toEqual({ ok: false, reason: 'known-hosts has no line for elsewhere' });
+  expect(verifyHostKey(pins, 'elsewhere', 22, ed)).toEqual({
+    ok: false,
+    reason: 'known-hosts has no line for elsewhere',
+  });
   expect(verifyHostKey({ knownHosts: [], fingerprints: [fingerprintOf(other)] }, 'h', 22, other)).toEqual({ ok: true });
-  const revoked = { knownHosts: parseKnownHosts(`@revoked h ssh-ed25519 ${ed.toString('base64')}\nh ssh-ed25519 ${ed.toString('base64')}`), fingerprints: [] };
+  const revoked = {
+    knownHosts: parseKnownHosts(
+      `@revoked h ssh-ed25519 ${ed.toString('base64')}\nh ssh-ed25519 ${ed.toString('base64')}`,
+    ),
+    fingerprints: [],
+  };
   expect(verifyHostKey(revoked, 'h', 22, ed).ok).toBe(false);
 });
 

@@ -100,7 +100,10 @@ export class ServerContext {
   /** env as an env file's lines, handed to docker on stdin (never in argv). */
   readonly env: string;
 
-  constructor(readonly run: DeployRun, readonly server: Server) {
+  constructor(
+    readonly run: DeployRun,
+    readonly server: Server,
+  ) {
     const { config, identity } = run;
     this.lock = { name: lockName(config.switch.redisKey), owner: identity.lockOwner };
     this.history = historyPath(config.switch.redisKey);
@@ -182,12 +185,26 @@ export class ServerContext {
   }
 
   private failure(name: PhaseName, e: unknown): DeployError {
-    const hint = e instanceof DeployError ? e.hint : e instanceof LockLost ? lockLostHint(this.switched, this.containerName)
-      : e instanceof ConnectionLost ? connectionLostHint(this.switched, this.containerName)
-        : e instanceof Interrupted ? INTERRUPTED_HINT : HINTS[name];
+    const hint =
+      e instanceof DeployError
+        ? e.hint
+        : e instanceof LockLost
+          ? lockLostHint(this.switched, this.containerName)
+          : e instanceof ConnectionLost
+            ? connectionLostHint(this.switched, this.containerName)
+            : e instanceof Interrupted
+              ? INTERRUPTED_HINT
+              : HINTS[name];
     const reason = e instanceof DeployError ? e.reason : (e as Error).message;
     const details = e instanceof DeployError ? e.details : {};
-    const failure = new DeployError(name, reason, hint, this.timeline, details, this.run.several ? this.name : undefined);
+    const failure = new DeployError(
+      name,
+      reason,
+      hint,
+      this.timeline,
+      details,
+      this.run.several ? this.name : undefined,
+    );
     failure.oldServes = !this.switched;
     failure.serverLost = e instanceof ConnectionLost || (e instanceof DeployError && e.serverLost);
     this.lost ||= failure.serverLost;
@@ -220,15 +237,20 @@ export class ServerContext {
     const key = this.config.switch.redisKey;
     const outcome = await this.server.keys.compareAndSet(key, expected, value, this.lock);
     if (outcome.ok) return;
-    if (outcome.lockLost) throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
+    if (outcome.lockLost)
+      throw new Error(`${this.lock.name} is no longer held by this deploy, so ${key} was not written`);
     const show = (v: string | null): string => (v === null ? '(unset)' : `"${v}"`);
-    throw new Error(`${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): `
-      + 'someone else wrote it, and this deploy does not overwrite that');
+    throw new Error(
+      `${key} changed meanwhile (it holds ${show(outcome.current)}, not ${show(expected)}): ` +
+        'someone else wrote it, and this deploy does not overwrite that',
+    );
   }
 
   /** The new container's last log lines, for a failure's details. */
   newContainerLogs(): Promise<string> {
-    return this.server.docker.logs(this.containerId ?? this.containerName, LOG_TAIL_LINES).catch(() => '(logs unavailable)');
+    return this.server.docker
+      .logs(this.containerId ?? this.containerName, LOG_TAIL_LINES)
+      .catch(() => '(logs unavailable)');
   }
 
   /** Why the new container is not fit to serve by its own state: the ready check and the bake ask. */
@@ -239,8 +261,10 @@ export class ServerContext {
 
   /** access-log cannot be read: said once, and the bake watches without it. */
   unreadableLog(path: string, e: Error): { unreadable: string } {
-    this.warn(`access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. `
-      + `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`);
+    this.warn(
+      `access-log ${path} cannot be read (${e.message}): the bake watches the container and probes only, not real traffic. ` +
+        `The deploy user needs read access to it (on Debian: usermod -aG adm ${this.config.servers[0]?.username ?? 'USER'}, as nginx's logs belong to the adm group).`,
+    );
     return { unreadable: `${path} cannot be read` };
   }
 }

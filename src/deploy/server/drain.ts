@@ -13,9 +13,14 @@ export async function drain(ctx: ServerContext, ports: number[], then: string): 
   for (;;) {
     const left = await ctx.server.docker.drainState(ports);
     if (left.shuttingDownWorkers === 0 && left.connections === 0) return `no connection to ${shown} left`;
-    stillDraining(() => `draining ${shown}: ${left.connections} connection(s) left, ${left.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`);
+    stillDraining(
+      () =>
+        `draining ${shown}: ${left.connections} connection(s) left, ${left.shuttingDownWorkers} nginx worker(s) shutting down (${seconds(clock.now() - t0)} so far, at most ${seconds(end - t0)}: ${limit})`,
+    );
     if (clock.now() >= end) {
-      ctx.warn(`${limit} passed with ${left.connections} connection(s) to ${shown} and ${left.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`);
+      ctx.warn(
+        `${limit} passed with ${left.connections} connection(s) to ${shown} and ${left.shuttingDownWorkers} nginx worker(s) shutting down; ${then} anyway`,
+      );
       return 'timed out';
     }
     await ctx.pause(POLL_MS.drain);

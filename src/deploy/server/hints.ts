@@ -2,7 +2,14 @@
 // hints that depend on what the deploy saw (a failed switch, a lost lock or connection).
 import type { Config } from '../../config/inputs.js';
 import { LOCK_TTL_MS, type PhaseName } from '../run.js';
-import { confdsRendering, handsPeerToNginx, namesPort, sharedWatchProblem, type ConfdState, type TemplateResource } from '../../remote/confd.js';
+import {
+  confdsRendering,
+  handsPeerToNginx,
+  namesPort,
+  sharedWatchProblem,
+  type ConfdState,
+  type TemplateResource,
+} from '../../remote/confd.js';
 import type { ProbeResult } from '../../remote/probe-result.js';
 import { upstreamPort } from '../../remote/upstream.js';
 
@@ -11,7 +18,8 @@ export const HINTS: Record<PhaseName, string> = {
   inspect: 'Check redis-url (as seen from the server) and that the deploy user may run docker.',
   pull: 'Check the image reference, the registry credentials and that the server reaches the registry.',
   start: 'Check container-port, port-range, run-args and env-file; the previous version was not touched.',
-  release: 'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
+  release:
+    'The release command failed: see its log lines above. Nothing was started or switched: the previous version serves. Write migrations the running version tolerates (expand, then contract).',
   ready: 'The new container never served: see its log lines above. The previous version was not touched.',
   bake: 'The bake watches the new version after the switch (bake-time) while the previous one keeps running; when it cannot go on, the deploy switches back.',
   switch: 'Check that confd runs with -watch, its check_cmd and reload_cmd, and that nginx sends the upstream header.',
@@ -20,7 +28,8 @@ export const HINTS: Record<PhaseName, string> = {
   retire: 'The switch succeeded; clean up the old container by hand.',
 };
 
-export const INTERRUPTED_HINT = 'The deploy was asked to stop: what it changed is undone, and the previous version serves.';
+export const INTERRUPTED_HINT =
+  'The deploy was asked to stop: what it changed is undone, and the previous version serves.';
 
 export function connectionLostHint(switched: boolean, containerName: string): string {
   return switched
@@ -36,9 +45,10 @@ export function lockLostHint(switched: boolean, containerName: string): string {
 
 /** A bake verdict: the new version failed; the deploy switches back to the previous one, which kept running. */
 export function bakeHint(config: Config): string {
-  const release = config.container.releaseCommand.length > 0
-    ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
-    : '';
+  const release =
+    config.container.releaseCommand.length > 0
+      ? ' The release command ran before the switch: the previous version now runs against what it changed (write migrations the previous version tolerates: expand, then contract).'
+      : '';
   return `The new version failed through nginx after its ready check passed: see the evidence and its log lines. The deploy switches back to the previous version, which kept running.${release}`;
 }
 
@@ -55,19 +65,23 @@ export interface SwitchFacts {
 /** What a failed switch looks like from outside, and what to check. */
 export function switchHint(probes: ProbeResult[], config: Config, port: number, facts: SwitchFacts): string {
   const header = config.switch.upstreamHeader;
-  if (probes.length > 0 && probes.every((p) => p.error)) return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
+  if (probes.length > 0 && probes.every((p) => p.error))
+    return `nginx did not answer at probe-url ${config.switch.probeUrl.href} (${probes.at(-1)?.error}): check probe-url as seen from the server.`;
   if (probes.some((p) => p.status !== undefined) && probes.every((p) => !p.upstream)) {
     return `Responses carry no ${header} header: add \`add_header ${header} $upstream_addr always;\` for requests from 127.0.0.1 (examples/host/nginx), or set upstream-header.`;
   }
   const { confd } = facts;
   const count = confd?.processes.length;
   const running = count === undefined ? '' : ` (${count} confd process${count === 1 ? ' runs' : 'es run'})`;
-  if (probes.some((p) => upstreamPort(p.upstream) === port)) return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
-  if (count === 0) return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
+  if (probes.some((p) => upstreamPort(p.upstream) === port))
+    return `nginx served the new port only some of the time: is more than one nginx or confd running${running}?`;
+  if (count === 0)
+    return 'nginx kept serving the old upstream and no confd process runs on the server: start confd (systemctl start confd).';
   if (confd && confdsRendering(confd, config.switch.redisKey) === 0) {
     return `nginx kept serving the old upstream: no running confd renders ${config.switch.redisKey} (the confds that run read ${[...confd.resources.keys()].join(', ')}, and none has a template resource for it). Start this deployment's confd (systemctl start confd, or confd@NAME).`;
   }
-  if (facts.notifications === false) return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
+  if (facts.notifications === false)
+    return 'nginx kept serving the old upstream: Redis keyspace notifications are off, so confd -watch never saw the write. Set notify-keyspace-events K$g.';
   const sharedWatch = confd && sharedWatchProblem(confd);
   if (sharedWatch) return `nginx kept serving the old upstream: ${sharedWatch}`;
   return renderedHint(facts, port, running);

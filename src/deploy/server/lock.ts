@@ -17,7 +17,10 @@ export function acquireLock(ctx: ServerContext): Promise<void> {
     const stillWaiting = ctx.everyFewSeconds();
     for (;;) {
       // A 0.1 deploy still running holds the old name, and knows nothing of the new one.
-      const [acquired, legacyHolder] = await Promise.all([ctx.held || keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS), keys.lockHolder(legacy)]);
+      const [acquired, legacyHolder] = await Promise.all([
+        ctx.held || keys.tryLock(lock.name, lock.owner, LOCK_TTL_MS),
+        keys.lockHolder(legacy),
+      ]);
       if (acquired && !ctx.held) {
         ctx.held = true;
         ctx.run.locked.add(ctx.name);
@@ -27,20 +30,36 @@ export function acquireLock(ctx: ServerContext): Promise<void> {
       // Its own owner, and another server of this deploy holds its lock: the same lock, one Redis. (Alone,
       // its own owner is its own SET whose reply was lost and resent: that expires, and is waited for.)
       if (!ctx.held && holder === lock.owner && ctx.run.locked.size > 0) {
-        throw new DeployError('lock', `${lock.name} is held by this same deploy through another server: the servers share one Redis`,
-          'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.', ctx.timeline);
+        throw new DeployError(
+          'lock',
+          `${lock.name} is held by this same deploy through another server: the servers share one Redis`,
+          'Several servers of one deploy each need their own Redis (redis-url as seen from each server): with one shared key, confd on every server would follow one value.',
+          ctx.timeline,
+        );
       }
       if (ctx.held && holder === null) {
         const waited = clock.now() - waitedFrom;
-        return { value: undefined, detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lock.name };
+        return {
+          value: undefined,
+          detail: announced ? `waited ${(waited / 1000).toFixed(1)} s for ${announced}` : lock.name,
+        };
       }
       if (holder && holder !== announced) {
         log.info(ctx.said(`Waiting for ${waitingFor}, held by ${holder}`));
         announced = holder;
       } else if (holder) {
-        stillWaiting(() => `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`);
+        stillWaiting(
+          () =>
+            `still waiting for ${waitingFor}, held by ${holder} (${seconds(clock.now() - waitedFrom)} so far, at most ${seconds(end - waitedFrom)}: ${limit})`,
+        );
       }
-      if (clock.now() >= end) throw new DeployError('lock', `${waitingFor} is still held by ${holder ?? announced} after ${limit}`, HINTS.lock, ctx.timeline);
+      if (clock.now() >= end)
+        throw new DeployError(
+          'lock',
+          `${waitingFor} is still held by ${holder ?? announced} after ${limit}`,
+          HINTS.lock,
+          ctx.timeline,
+        );
       await clock.sleep(POLL_MS.lock);
     }
   });

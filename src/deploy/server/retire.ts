@@ -19,8 +19,14 @@ export async function retire(ctx: ServerContext): Promise<ServerResult> {
   const { state } = inspection;
   const port = ctx.port ?? 0;
   const thisRelease: Release = {
-    time: new Date(ctx.run.clock.now()).toISOString(), run: ctx.run.identity.lockOwner, outcome: ctx.config.container.rollback ? 'rolled back' : 'deployed',
-    image, digest: identity.digest, imageId: identity.id, container: ctx.containerName, port,
+    time: new Date(ctx.run.clock.now()).toISOString(),
+    run: ctx.run.identity.lockOwner,
+    outcome: ctx.config.container.rollback ? 'rolled back' : 'deployed',
+    image,
+    digest: identity.digest,
+    imageId: identity.id,
+    container: ctx.containerName,
+    port,
   };
   const releases = [...inspection.history, thisRelease];
   // Every bake passed: from here the new version stays, whatever happens to the deploy.
@@ -30,21 +36,35 @@ export async function retire(ctx: ServerContext): Promise<ServerResult> {
   // Everything of this deployment that ran before: drained, then stopped gracefully.
   const retiring = retirees(state, ctx.containerId ?? '');
   const oldPorts = [...new Set(retiring.stop.flatMap((x) => x.hostPorts))].filter((p) => p !== port);
-  if (oldPorts.length > 0) await ctx.phase('drain', async () => ({ value: undefined, detail: await drain(ctx, oldPorts, 'retiring') }));
+  if (oldPorts.length > 0)
+    await ctx.phase('drain', async () => ({ value: undefined, detail: await drain(ctx, oldPorts, 'retiring') }));
 
   // Old containers stop side by side; images are pruned once they are gone.
   await ctx.phase('retire', async () => {
     const done: string[] = [];
-    const stopped = Promise.all([...retiring.stop.map((old) => stopOne(ctx, old, done)), removeLeftovers(ctx, retiring, done)]);
+    const stopped = Promise.all([
+      ...retiring.stop.map((old) => stopOne(ctx, old, done)),
+      removeLeftovers(ctx, retiring, done),
+    ]);
     await Promise.all([stopped, pruneImages(ctx, releases, retiring, stopped, done), recorded]);
     return { value: undefined, detail: done.join('; ') || 'nothing to retire' };
   });
 
   return {
-    server: ctx.name, container: ctx.containerName, containerId: ctx.containerId ?? '', port,
-    previousPort: state.keyPort, previousContainer: state.serving?.name, image, previousImage: state.serving?.image,
-    imageDigest: identity.digest, switchSeconds: ctx.switchSeconds, probes: ctx.probeLog, timeline: ctx.timeline,
-    releases: latest(releases, SUMMARY_RELEASES), bake: ctx.bakeReport,
+    server: ctx.name,
+    container: ctx.containerName,
+    containerId: ctx.containerId ?? '',
+    port,
+    previousPort: state.keyPort,
+    previousContainer: state.serving?.name,
+    image,
+    previousImage: state.serving?.image,
+    imageDigest: identity.digest,
+    switchSeconds: ctx.switchSeconds,
+    probes: ctx.probeLog,
+    timeline: ctx.timeline,
+    releases: latest(releases, SUMMARY_RELEASES),
+    bake: ctx.bakeReport,
   };
 }
 
@@ -71,13 +91,26 @@ async function removeLeftovers(ctx: ServerContext, retiring: Retirees, done: str
 // Kept whatever keep-images says (rules.ts, protectedImages); the containers and the histories
 // are read again once the old containers are gone (when anything is to be pruned), as
 // neighbouring deployments may have started or released meanwhile.
-async function pruneImages(ctx: ServerContext, releases: Release[], retiring: Retirees, stopped: Promise<unknown>, done: string[]): Promise<void> {
+async function pruneImages(
+  ctx: ServerContext,
+  releases: Release[],
+  retiring: Retirees,
+  stopped: Promise<unknown>,
+  done: string[],
+): Promise<void> {
   const { docker } = ctx.server;
   const { inspection, image, identity } = ctx.prepared;
-  const kept = (containers: ContainerSummary[], files: Map<string, string>): Set<string> => protectedImages({
-    newImageId: identity.id, servingImageId: inspection.state.serving?.imageId, containers, keepImages: ctx.config.keepImages,
-    histories: [releases, ...[...files].filter(([path]) => path !== ctx.history).map(([, text]) => parseHistory(text))],
-  });
+  const kept = (containers: ContainerSummary[], files: Map<string, string>): Set<string> =>
+    protectedImages({
+      newImageId: identity.id,
+      servingImageId: inspection.state.serving?.imageId,
+      containers,
+      keepImages: ctx.config.keepImages,
+      histories: [
+        releases,
+        ...[...files].filter(([path]) => path !== ctx.history).map(([, text]) => parseHistory(text)),
+      ],
+    });
   try {
     const images = await docker.images(repositoryOf(image));
     await stopped;
@@ -85,12 +118,24 @@ async function pruneImages(ctx: ServerContext, releases: Release[], retiring: Re
     // look is not taken (~0.1 s). It could only differ by what neighbours changed since: what
     // they started or released is kept either way; what they let go is pruned next time.
     const gone = new Set([...retiring.stop, ...retiring.remove].map((x) => x.id));
-    if (imagesToPrune(images, kept(inspection.containers.filter((x) => !gone.has(x.id)), inspection.files)).length === 0) return;
+    if (
+      imagesToPrune(
+        images,
+        kept(
+          inspection.containers.filter((x) => !gone.has(x.id)),
+          inspection.files,
+        ),
+      ).length === 0
+    )
+      return;
     // Asked before the look: a neighbour not deploying now has started what it pulled.
     if (await neighbourDeploying(ctx, done)) return;
-    const [containers, files] = await Promise.all([docker.containers(), docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES)]);
+    const [containers, files] = await Promise.all([
+      docker.containers(),
+      docker.readHistories(HISTORY_DIR, HISTORY_ENTRIES),
+    ]);
     const prune = imagesToPrune(images, kept(containers, files));
-    if (prune.length === 0 || await neighbourDeploying(ctx, done)) return;
+    if (prune.length === 0 || (await neighbourDeploying(ctx, done))) return;
     await docker.removeImages(prune);
     done.push(`pruned ${prune.join(', ')}`);
   } catch (e) {

@@ -7,13 +7,20 @@ import { isHealthyStatus, type ProbeResult } from '../../remote/probe-result.js'
 /** Whether the container's own state hides its exit code: running again after a restart, it says 0
  * (Docker's events have the real one). */
 export const restartHidesExitCode = (container: ContainerState): boolean =>
-  container.status !== 'exited' && container.status !== 'dead' && (container.status === 'restarting' || container.restartCount > 0)
-  && !container.exitCode;
+  container.status !== 'exited' &&
+  container.status !== 'dead' &&
+  (container.status === 'restarting' || container.restartCount > 0) &&
+  !container.exitCode;
 
 /** Why the new container is not fit to serve by its own state (exited, restarted, unhealthy), or
  * undefined; `lastExitCode` is the code Docker's events give when its state hides it. */
-export function containerFailure(container: ContainerState, restart: string, lastExitCode?: number): string | undefined {
-  if (container.status === 'exited' || container.status === 'dead') return `the container exited with code ${container.exitCode}`;
+export function containerFailure(
+  container: ContainerState,
+  restart: string,
+  lastExitCode?: number,
+): string | undefined {
+  if (container.status === 'exited' || container.status === 'dead')
+    return `the container exited with code ${container.exitCode}`;
   if (container.status === 'restarting' || container.restartCount > 0) {
     const code = container.exitCode || lastExitCode;
     return `the container exited${code ? ` with code ${code}` : ''} and was restarted (restart: ${restart})`;
@@ -30,7 +37,10 @@ export function readiness(answer: ProbeResult, health: string | undefined, healt
   if (isHealthyStatus(answer.status) && (health === undefined || health === 'healthy')) {
     return { ready: true, detail: `${healthPath} answered ${answer.status}${health ? ', healthy' : ''}` };
   }
-  return { ready: false, last: answer.error ?? `${healthPath} answered ${answer.status}${health ? `, health ${health}` : ''}` };
+  return {
+    ready: false,
+    last: answer.error ?? `${healthPath} answered ${answer.status}${health ? `, health ${health}` : ''}`,
+  };
 }
 
 /** What pruning keeps, whatever keep-images says. */

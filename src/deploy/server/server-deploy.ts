@@ -51,7 +51,13 @@ export class ServerDeploy {
   /** What was pulled here: the image, its digest, and whether that is only a local image id (no registry digest). */
   get pulledImage(): { image: string; digest: string; local: boolean } | undefined {
     const { pulled } = this.ctx;
-    return pulled && { image: pulled.image, digest: pulled.identity.digest, local: pulled.identity.digest === pulled.identity.id };
+    return (
+      pulled && {
+        image: pulled.image,
+        digest: pulled.identity.digest,
+        local: pulled.identity.digest === pulled.identity.id,
+      }
+    );
   }
 
   /** What a rollback goes back to here, once inspected. */

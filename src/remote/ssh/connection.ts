@@ -94,7 +94,7 @@ async function openHop(hop: Omit<SshTarget, 'jump'>, role: 'server' | 'jump host
     await ssh.connect({
       host: hop.host,
       port: hop.port,
-      sock: sock as never,
+      sock,
       username: hop.username,
       privateKey: hop.privateKey,
       passphrase: hop.passphrase,
@@ -106,12 +106,16 @@ async function openHop(hop: Omit<SshTarget, 'jump'>, role: 'server' | 'jump host
       hostVerifier: (key: Buffer): boolean => {
         if (hop.insecureSkipHostKeyCheck) return true;
         const pinned = hop.pins.knownHosts.length > 0 || hop.pins.fingerprints.length > 0;
-        const verdict = pinned ? verifyHostKey(hop.pins, hop.host, hop.port, key) : { ok: false as const, reason: 'neither known-hosts nor host-fingerprint is set' };
+        const verdict = pinned
+          ? verifyHostKey(hop.pins, hop.host, hop.port, key)
+          : { ok: false as const, reason: 'neither known-hosts nor host-fingerprint is set' };
         if (!verdict.ok) {
-          const fix = role === 'server'
-            ? `set the input host-fingerprint: ${fingerprintOf(key)}`
-            : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
-          refusal = `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
+          const fix =
+            role === 'server'
+              ? `set the input host-fingerprint: ${fingerprintOf(key)}`
+              : `add its line to jump-known-hosts (ssh-keyscan -p ${hop.port} ${hop.host})`;
+          refusal =
+            `Refusing the ${role} ${name}: ${verdict.reason}. It offered ${fingerprintOf(key)}; ` +
             `if that is its key, ${fix} (check it there with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub).`;
         }
         return verdict.ok;
@@ -122,9 +126,13 @@ async function openHop(hop: Omit<SshTarget, 'jump'>, role: 'server' | 'jump host
     if (refusal) throw new HostKeyError(refusal);
     const message = (e as Error).message;
     if (/authentication methods failed/i.test(message)) {
-      throw new Error(`The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`);
+      throw new Error(
+        `The ${role} ${name} refused the key for ${hop.username}: add its public half to ~${hop.username}/.ssh/authorized_keys there (${role === 'server' ? 'private-key' : 'jump-private-key'}).`,
+      );
     }
-    throw new Error(`SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`);
+    throw new Error(
+      `SSH to the ${role} ${hop.username}@${name} failed: ${message} (${role === 'server' ? 'host, port' : 'jump-host, jump-port'})`,
+    );
   }
   return ssh;
 }
@@ -157,7 +165,10 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
     onLoss.forEach((notify) => notify(lostWith as ConnectionLost));
   };
   for (const hop of [ssh, bastion]) {
-    hop?.connection?.on('error', (e: Error) => { debug(`ssh connection error: ${e.message}`); lose(e.message); });
+    hop?.connection?.on('error', (e: Error) => {
+      debug(`ssh connection error: ${e.message}`);
+      lose(e.message);
+    });
     hop?.connection?.on('close', () => lose('the server closed it'));
   }
 
@@ -172,7 +183,8 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       const client = ssh.connection;
       if (!client) throw new ConnectionLost('the SSH connection to the server is closed');
       // A terminal echoes what it is given: stdin (a password, env values) would come back as output.
-      if (options.terminal && options.stdin !== undefined) throw new Error(`${what}: stdin is never sent to a terminal`);
+      if (options.terminal && options.stdin !== undefined)
+        throw new Error(`${what}: stdin is never sent to a terminal`);
       const limit = options.keepBytes ?? OUTPUT_LIMIT_BYTES;
       // Progress only: whatever its listener does, the command's own output and outcome stay as they are.
       const tell = (chunk: Buffer): void => {
@@ -190,7 +202,9 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
       // Lost connection, timeout and too much output end the wait at once: a command that ignores
       // its closed channel (an attached `docker run`, say) may run on, and its caller deals with that.
       let stop: (e: Error) => void = () => undefined;
-      const stopped = new Promise<never>((_, reject) => { stop = reject; });
+      const stopped = new Promise<never>((_, reject) => {
+        stop = reject;
+      });
       onLoss.add(stop);
       // The time counts from the request: a server that never opens the channel (sshd at its
       // MaxSessions, say) ends the wait as well.
@@ -215,21 +229,29 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
               // What is parsed must be whole: past the limit it is an error, not a cut.
               if (stdout.cut > 0 && !options.keepBytes) {
                 opened.close();
-                stop(new Error(`${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`));
+                stop(
+                  new Error(
+                    `${what} printed more than ${limit / 1024 / 1024} MB on the server; nothing of it was used`,
+                  ),
+                );
               }
             });
             opened.stderr.on('data', (chunk: Buffer) => {
               stderr.push(chunk);
               tell(chunk);
             });
-            opened.on('exit', (exitCode: number | null, exitSignal?: string) => { code = exitCode ?? null; signal = exitSignal ?? null; });
+            opened.on('exit', (exitCode: number | null, exitSignal?: string) => {
+              code = exitCode ?? null;
+              signal = exitSignal ?? null;
+            });
             opened.on('close', () => resolve({ code, signal }));
             opened.end(options.stdin);
           });
         });
         const result = await Promise.race([stopped, ended]);
         // No exit status and no signal: the channel closed under the command (a dropped connection).
-        if (result.code === null && !result.signal) throw new ConnectionLost(`the SSH connection closed before ${what} reported how it ended`);
+        if (result.code === null && !result.signal)
+          throw new ConnectionLost(`the SSH connection closed before ${what} reported how it ended`);
         const text = (kept: KeptOutput): string => {
           const decoded = kept.bytes().toString('utf8');
           return kept.cut > 0 ? `[${kept.cut} bytes before this were not kept]\n${decoded}` : decoded;
@@ -257,29 +279,32 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
         // node-ssh throws at once (not a rejection) once the connection is gone.
-        Promise.resolve().then(() => ssh.forwardOut('127.0.0.1', 0, host, port)).then(
-          (channel) => {
-            socket.pipe(channel).pipe(socket);
-            channel.on('error', () => socket.destroy());
-            socket.on('error', () => channel.destroy());
-            socket.on('close', () => channel.destroy());
-          },
-          (e: Error) => {
-            debug(`forward to ${host}:${port} refused: ${e.message}`);
-            socket.destroy();
-          },
-        );
+        Promise.resolve()
+          .then(() => ssh.forwardOut('127.0.0.1', 0, host, port))
+          .then(
+            (channel) => {
+              socket.pipe(channel).pipe(socket);
+              channel.on('error', () => socket.destroy());
+              socket.on('error', () => channel.destroy());
+              socket.on('close', () => channel.destroy());
+            },
+            (e: Error) => {
+              debug(`forward to ${host}:${port} refused: ${e.message}`);
+              socket.destroy();
+            },
+          );
       });
       const forward: Forward = {
         path: server.address() as string,
-        close: () => new Promise<void>((resolve) => {
-          forwards.delete(forward);
-          server.close(() => {
-            removeNow(dirname(forward.path));
-            resolve();
-          });
-          sockets.forEach((s) => s.destroy());
-        }),
+        close: () =>
+          new Promise<void>((resolve) => {
+            forwards.delete(forward);
+            server.close(() => {
+              removeNow(dirname(forward.path));
+              resolve();
+            });
+            sockets.forEach((s) => s.destroy());
+          }),
       };
       forwards.add(forward);
       return forward;
@@ -303,14 +328,19 @@ export async function connect(target: SshTarget, debug: (m: string) => void): Pr
 function openTcp(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host, port, noDelay: true, timeout: READY_TIMEOUT_MS });
-    socket.once('connect', () => { socket.setTimeout(0); resolve(socket); });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve(socket);
+    });
     socket.once('timeout', () => socket.destroy(new Error(`no TCP connection within ${READY_TIMEOUT_MS / 1000} s`)));
     socket.once('error', (e) => reject(new Error(`could not reach ${host}:${port}: ${e.message}`)));
   });
 }
 
 /** Offer the pinned key types first, as OpenSSH does, so the server presents a pinned key. */
-function hostKeyAlgorithms(target: Pick<SshTarget, 'pins' | 'host' | 'port'>): { algorithms?: { serverHostKey: never } } {
+function hostKeyAlgorithms(target: Pick<SshTarget, 'pins' | 'host' | 'port'>): {
+  algorithms?: { serverHostKey: never };
+} {
   const preferred = preferredHostKeyAlgorithms(target.pins, target.host, target.port);
   return preferred ? { algorithms: { serverHostKey: preferred as never } } : {};
 }

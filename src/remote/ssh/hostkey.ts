@@ -18,7 +18,7 @@ export function parseKnownHosts(text: string): KnownHost[] {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const fields = line.split(/\s+/);
-    const marker = fields[0].startsWith('@') ? fields.shift() ?? '' : '';
+    const marker = fields[0].startsWith('@') ? (fields.shift() ?? '') : '';
     if (marker !== '' && marker !== '@revoked' && marker !== '@cert-authority') {
       throw new KnownHostsError(`line ${index + 1}: unknown marker ${marker}`);
     }
@@ -30,7 +30,7 @@ export function parseKnownHosts(text: string): KnownHost[] {
     if (keyTypeOf(key) !== keyType) {
       throw new KnownHostsError(`line ${index + 1}: the key does not decode as ${keyType}`);
     }
-    entries.push({ marker: marker as KnownHost['marker'], patterns: hosts.split(','), keyType, key });
+    entries.push({ marker, patterns: hosts.split(','), keyType, key });
   });
   return entries;
 }
@@ -53,7 +53,10 @@ export function hostName(host: string, port: number): string {
 }
 
 function globMatches(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'i').test(name);
 }
 

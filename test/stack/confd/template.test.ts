@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { render, TemplateError } from './template.js';
 
-const example = readFileSync(new URL('../../../examples/host/confd/templates/app-upstream.conf.tmpl', import.meta.url), 'utf8');
+const example = readFileSync(
+  new URL('../../../examples/host/confd/templates/app-upstream.conf.tmpl', import.meta.url),
+  'utf8',
+);
 const KEY = '/nginx/upstream/app/port';
 
 test('the example template: key unset -> an error, so confd keeps the upstream nginx serves', () => {
@@ -17,7 +20,9 @@ test('a template with a fallback renders it when the key is missing, as confd do
 });
 
 test('the example template: a port or an address', () => {
-  expect(render(example, new Map([[KEY, '49153']]))).toBe('upstream app {\n    server 127.0.0.1:49153;\n    keepalive 16;\n}\n');
+  expect(render(example, new Map([[KEY, '49153']]))).toBe(
+    'upstream app {\n    server 127.0.0.1:49153;\n    keepalive 16;\n}\n',
+  );
   expect(render(example, new Map([[KEY, '10.1.2.3:49153']]))).toContain('    server 10.1.2.3:49153;\n');
 });
 

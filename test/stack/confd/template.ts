@@ -6,8 +6,14 @@
 export type Store = ReadonlyMap<string, string>;
 type Value = string | boolean;
 
-interface Text { kind: 'text'; text: string }
-interface Action { kind: 'action'; body: string }
+interface Text {
+  kind: 'text';
+  text: string;
+}
+interface Action {
+  kind: 'action';
+  body: string;
+}
 type Piece = Text | Action;
 
 type Node =
@@ -28,7 +34,10 @@ function lex(source: string): Piece[] {
   let rest = source;
   while (rest.length > 0) {
     const open = rest.indexOf('{{');
-    if (open < 0) { pieces.push({ kind: 'text', text: rest }); break; }
+    if (open < 0) {
+      pieces.push({ kind: 'text', text: rest });
+      break;
+    }
     let text = rest.slice(0, open);
     let after = rest.slice(open + 2);
     if (/^- /.test(after) || after.startsWith('-\n') || after.startsWith('-\t')) {
@@ -68,14 +77,20 @@ function tokenize(body: string): string[] {
   const re = /\s*("(?:[^"\\]|\\.)*"|`[^`]*`|:=|\||\(|\)|\$?[A-Za-z_][A-Za-z0-9_]*|\$|[^\s()|]+)/gy;
   let consumed = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(body)) !== null) { tokens.push(m[1]); consumed = re.lastIndex; }
+  while ((m = re.exec(body)) !== null) {
+    tokens.push(m[1]);
+    consumed = re.lastIndex;
+  }
   if (body.slice(consumed).trim() !== '') throw new TemplateError(`cannot parse action {{${body}}}`);
   return tokens;
 }
 
 class ExprParser {
   private i = 0;
-  constructor(private readonly tokens: string[], private readonly body: string) {}
+  constructor(
+    private readonly tokens: string[],
+    private readonly body: string,
+  ) {}
 
   parsePipeline(): Expr {
     let expr = this.parseCommand();
@@ -88,9 +103,13 @@ class ExprParser {
     return expr;
   }
 
-  done(): boolean { return this.i >= this.tokens.length; }
+  done(): boolean {
+    return this.i >= this.tokens.length;
+  }
 
-  private peek(): string | undefined { return this.tokens[this.i]; }
+  private peek(): string | undefined {
+    return this.tokens[this.i];
+  }
 
   private parseCommand(): Expr {
     const first = this.parseOperand();
@@ -134,7 +153,10 @@ function parse(pieces: Piece[]): Node[] {
     while (i < pieces.length) {
       const piece = pieces[i];
       i += 1;
-      if (piece.kind === 'text') { if (piece.text) nodes.push(piece); continue; }
+      if (piece.kind === 'text') {
+        if (piece.text) nodes.push(piece);
+        continue;
+      }
       const body = piece.body;
       if (body.startsWith('/*')) {
         if (!body.endsWith('*/')) throw new TemplateError('unclosed comment');
@@ -142,12 +164,16 @@ function parse(pieces: Piece[]): Node[] {
       }
       const tokens = tokenize(body);
       const [head] = tokens;
-      if (head === 'else' && tokens[1] === 'if') return { nodes, stop: 'else', elseIf: parseExpr(tokens.slice(2), body) };
+      if (head === 'else' && tokens[1] === 'if')
+        return { nodes, stop: 'else', elseIf: parseExpr(tokens.slice(2), body) };
       if (head === 'end' || head === 'else') {
         if (tokens.length > 1) throw new TemplateError(`unexpected {{${body}}}`);
         return { nodes, stop: head };
       }
-      if (head === 'if') { nodes.push(ifNode(parseExpr(tokens.slice(1), body))); continue; }
+      if (head === 'if') {
+        nodes.push(ifNode(parseExpr(tokens.slice(1), body)));
+        continue;
+      }
       if (['range', 'with', 'define', 'template', 'block'].includes(head)) {
         throw new TemplateError(`{{${head}}} is not supported by this confd stand-in`);
       }
@@ -201,7 +227,7 @@ function truthy(value: Value): boolean {
 
 export function render(source: string, store: Store): string {
   const nodes = parse(lex(source));
-  const scopes: Map<string, Value>[] = [new Map()];
+  const scopes: Map<string, Value>[] = [new Map<string, Value>()];
   const lookup = (name: string): Value => {
     for (let s = scopes.length - 1; s >= 0; s -= 1) {
       const value = scopes[s].get(name);

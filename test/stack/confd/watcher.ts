@@ -18,7 +18,20 @@ import { render } from './template.js';
 const run = promisify(execFile);
 
 // confd's redis backend re-reads the keys after these keyspace events.
-const WATCHED_EVENTS = new Set(['del', 'append', 'rename_from', 'rename_to', 'expire', 'set', 'incrby', 'incrbyfloat', 'hset', 'hincrby', 'hincrbyfloat', 'hdel']);
+const WATCHED_EVENTS = new Set([
+  'del',
+  'append',
+  'rename_from',
+  'rename_to',
+  'expire',
+  'set',
+  'incrby',
+  'incrbyfloat',
+  'hset',
+  'hincrby',
+  'hincrbyfloat',
+  'hdel',
+]);
 
 interface Resource {
   name: string;
@@ -36,7 +49,14 @@ function log(level: 'INFO' | 'ERROR' | 'DEBUG', message: string): void {
   process.stdout.write(`${new Date().toISOString()} confd[${process.pid}]: ${level} ${message}\n`);
 }
 
-function flags(): { node: string; confdir: string; watch: boolean; interval: number; onetime: boolean; prefix: string } {
+function flags(): {
+  node: string;
+  confdir: string;
+  watch: boolean;
+  interval: number;
+  onetime: boolean;
+  prefix: string;
+} {
   // confd uses Go's flag package: -name value, single dash.
   const args = process.argv.slice(2).map((a) => (/^-[a-z]/.test(a) ? `-${a}` : a));
   const { values } = parseArgs({
@@ -52,8 +72,16 @@ function flags(): { node: string; confdir: string; watch: boolean; interval: num
       'log-level': { type: 'string', default: 'info' },
     },
   });
-  if (values.backend !== 'redis') throw new Error(`backend ${values.backend} is not supported by this stand-in (redis only)`);
-  return { node: values.node, confdir: values.confdir, watch: values.watch, interval: Number(values.interval), onetime: values.onetime, prefix: values.prefix };
+  if (values.backend !== 'redis')
+    throw new Error(`backend ${values.backend} is not supported by this stand-in (redis only)`);
+  return {
+    node: values.node,
+    confdir: values.confdir,
+    watch: values.watch,
+    interval: Number(values.interval),
+    onetime: values.onetime,
+    prefix: values.prefix,
+  };
 }
 
 /** confd's NewTemplateResource: "/" + the trimmed global and resource prefixes, or "/" alone. */
@@ -65,24 +93,26 @@ function joinedPrefix(globalPrefix: string, own: string): string {
 async function loadResources(confdir: string, globalPrefix: string): Promise<Resource[]> {
   const dir = join(confdir, 'conf.d');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.toml')).sort();
-  return Promise.all(files.map(async (file) => {
-    const doc = parseToml(await readFile(join(dir, file), 'utf8')) as { template?: Record<string, unknown> };
-    const t = doc.template;
-    if (!t || typeof t.src !== 'string' || typeof t.dest !== 'string' || !Array.isArray(t.keys)) {
-      throw new Error(`${file}: [template] needs src, dest and keys`);
-    }
-    const prefix = joinedPrefix(globalPrefix, typeof t.prefix === 'string' ? t.prefix : '');
-    return {
-      name: file,
-      src: join(confdir, 'templates', t.src),
-      dest: t.dest,
-      prefix,
-      keys: (t.keys as string[]).map((k) => (prefix + k).replace(/\/+/g, '/')),
-      mode: typeof t.mode === 'string' ? parseInt(t.mode, 8) : -1,
-      checkCmd: typeof t.check_cmd === 'string' ? t.check_cmd : '',
-      reloadCmd: typeof t.reload_cmd === 'string' ? t.reload_cmd : '',
-    };
-  }));
+  return Promise.all(
+    files.map(async (file) => {
+      const doc = parseToml(await readFile(join(dir, file), 'utf8')) as { template?: Record<string, unknown> };
+      const t = doc.template;
+      if (!t || typeof t.src !== 'string' || typeof t.dest !== 'string' || !Array.isArray(t.keys)) {
+        throw new Error(`${file}: [template] needs src, dest and keys`);
+      }
+      const prefix = joinedPrefix(globalPrefix, typeof t.prefix === 'string' ? t.prefix : '');
+      return {
+        name: file,
+        src: join(confdir, 'templates', t.src),
+        dest: t.dest,
+        prefix,
+        keys: (t.keys as string[]).map((k) => (prefix + k).replace(/\/+/g, '/')),
+        mode: typeof t.mode === 'string' ? parseInt(t.mode, 8) : -1,
+        checkCmd: typeof t.check_cmd === 'string' ? t.check_cmd : '',
+        reloadCmd: typeof t.reload_cmd === 'string' ? t.reload_cmd : '',
+      };
+    }),
+  );
 }
 
 /** confd's redis GetValues: a string key's value, a hash's fields, or else the string keys below it. */
@@ -91,7 +121,8 @@ async function fetchValues(redis: Redis, keys: string[]): Promise<Map<string, st
   for (const key of keys) {
     const type = await redis.type(key);
     if (type === 'string') store.set(key, (await redis.get(key)) ?? '');
-    else if (type === 'hash') for (const [f, v] of Object.entries(await redis.hgetall(key))) store.set(`${key}/${f}`, v);
+    else if (type === 'hash')
+      for (const [f, v] of Object.entries(await redis.hgetall(key))) store.set(`${key}/${f}`, v);
     else {
       for (const sub of await redis.keys(key === '/' ? '*' : `${key}/*`)) {
         const value = await redis.get(sub).catch(() => null);
@@ -120,7 +151,13 @@ async function shell(command: string): Promise<void> {
 async function processResource(redis: Redis, r: Resource): Promise<void> {
   const store = await fetchValues(redis, r.keys);
   const content = render(await readFile(r.src, 'utf8'), store);
-  const mode = r.mode >= 0 ? r.mode : await stat(r.dest).then((s) => s.mode & 0o7777, () => 0o644);
+  const mode =
+    r.mode >= 0
+      ? r.mode
+      : await stat(r.dest).then(
+          (s) => s.mode & 0o7777,
+          () => 0o644,
+        );
   const staged = join(dirname(r.dest), `.${basename(r.dest)}${randomBytes(5).toString('hex')}`);
   await writeFile(staged, content);
   await chmod(staged, mode);
@@ -154,15 +191,21 @@ function sharedWatch(resources: Resource[], processOne: (r: Resource) => Promise
   const waiting: Resource[] = [];
   let unclaimed = 0;
   const serve = (r: Resource): void => {
-    processOne(r).catch((e: unknown) => log('ERROR', e instanceof Error ? e.message : String(e))).finally(() => {
-      if (unclaimed > 0) { unclaimed -= 1; serve(r); } else waiting.push(r);
-    });
+    processOne(r)
+      .catch((e: unknown) => log('ERROR', e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        if (unclaimed > 0) {
+          unclaimed -= 1;
+          serve(r);
+        } else waiting.push(r);
+      });
   };
   // Each resource renders once at start, then waits.
   resources.forEach(serve);
   return () => {
     const next = waiting.shift();
-    if (next) serve(next); else unclaimed += 1;
+    if (next) serve(next);
+    else unclaimed += 1;
   };
 }
 
@@ -171,12 +214,20 @@ function serialised(work: () => Promise<void>): () => void {
   let running = false;
   let again = false;
   const kick = (): void => {
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
-    work().catch((e: unknown) => log('ERROR', e instanceof Error ? e.message : String(e))).finally(() => {
-      running = false;
-      if (again) { again = false; kick(); }
-    });
+    work()
+      .catch((e: unknown) => log('ERROR', e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
   };
   return kick;
 }
@@ -198,7 +249,10 @@ async function main(): Promise<void> {
     // Like confd: each resource in turn, an error logged and the last one the exit status.
     let failed = false;
     for (const r of resources) {
-      await processResource(redis, r).catch((e: unknown) => { failed = true; log('ERROR', e instanceof Error ? e.message : String(e)); });
+      await processResource(redis, r).catch((e: unknown) => {
+        failed = true;
+        log('ERROR', e instanceof Error ? e.message : String(e));
+      });
     }
     redis.disconnect();
     if (failed) process.exitCode = 1;

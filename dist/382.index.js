@@ -1,11 +1,11 @@
 import { fileURLToPath as __dhdFileURLToPath } from 'node:url';
 const __filename = __dhdFileURLToPath(import.meta.url);
 const __dirname = __dhdFileURLToPath(new URL('.', import.meta.url));
-export const id = 650;
-export const ids = [650];
+export const id = 382;
+export const ids = [382];
 export const modules = {
 
-/***/ 6650:
+/***/ 5382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,37 +18,37 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
 var core = __webpack_require__(4116);
-// EXTERNAL MODULE: ./src/action-config.ts
-var action_config = __webpack_require__(3420);
-// EXTERNAL MODULE: ./src/action-state.ts
-var action_state = __webpack_require__(7657);
-// EXTERNAL MODULE: ./src/day-two.ts
-var day_two = __webpack_require__(3478);
-// EXTERNAL MODULE: ./src/confd.ts + 9 modules
-var src_confd = __webpack_require__(8790);
-// EXTERNAL MODULE: ./src/deployment-state.ts
-var deployment_state = __webpack_require__(7976);
-// EXTERNAL MODULE: ./src/docker-host.ts
-var docker_host = __webpack_require__(1490);
-// EXTERNAL MODULE: ./src/docker.ts
-var src_docker = __webpack_require__(3871);
-// EXTERNAL MODULE: ./src/doctor-checks.ts
-var doctor_checks = __webpack_require__(7536);
-// EXTERNAL MODULE: ./src/history.ts
-var src_history = __webpack_require__(536);
-// EXTERNAL MODULE: ./src/image-ref.ts
-var image_ref = __webpack_require__(7206);
-// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
-var inputs = __webpack_require__(8254);
-// EXTERNAL MODULE: ./src/probe.ts + 1 modules
-var probe = __webpack_require__(2053);
-// EXTERNAL MODULE: ./src/redis.ts
-var redis = __webpack_require__(3672);
-// EXTERNAL MODULE: ./src/ssh/connection.ts + 8 modules
-var connection = __webpack_require__(5757);
-// EXTERNAL MODULE: ./src/upstream.ts
-var upstream = __webpack_require__(3529);
-;// CONCATENATED MODULE: ./src/doctor.ts
+// EXTERNAL MODULE: ./src/action/config.ts
+var action_config = __webpack_require__(8374);
+// EXTERNAL MODULE: ./src/action/state.ts
+var state = __webpack_require__(3175);
+// EXTERNAL MODULE: ./src/operate/day-two.ts
+var day_two = __webpack_require__(5673);
+// EXTERNAL MODULE: ./src/remote/confd.ts + 9 modules
+var remote_confd = __webpack_require__(9865);
+// EXTERNAL MODULE: ./src/deploy/deployment-state.ts
+var deployment_state = __webpack_require__(7648);
+// EXTERNAL MODULE: ./src/remote/docker-host.ts
+var docker_host = __webpack_require__(587);
+// EXTERNAL MODULE: ./src/remote/docker.ts
+var remote_docker = __webpack_require__(7124);
+// EXTERNAL MODULE: ./src/operate/doctor-checks.ts
+var doctor_checks = __webpack_require__(2131);
+// EXTERNAL MODULE: ./src/deploy/history.ts
+var deploy_history = __webpack_require__(8259);
+// EXTERNAL MODULE: ./src/remote/image-ref.ts
+var image_ref = __webpack_require__(6283);
+// EXTERNAL MODULE: ./src/config/inputs.ts + 2 modules
+var inputs = __webpack_require__(8406);
+// EXTERNAL MODULE: ./src/remote/probe.ts + 1 modules
+var probe = __webpack_require__(2489);
+// EXTERNAL MODULE: ./src/remote/redis.ts
+var redis = __webpack_require__(7493);
+// EXTERNAL MODULE: ./src/remote/ssh/connection.ts + 8 modules
+var connection = __webpack_require__(338);
+// EXTERNAL MODULE: ./src/remote/upstream.ts
+var upstream = __webpack_require__(817);
+;// CONCATENATED MODULE: ./src/operate/doctor.ts
 // The doctor (CLI `doctor`, the Action's `command: doctor`): each server read in one round of
 // commands side by side, every read on its own (one that fails is a finding, not the end), then
 // judged by doctor-checks.ts. It only reads: no lock is taken, no key or container touched.
@@ -69,9 +69,15 @@ const read = (work) => work.then((value) => ({ value }), (e) => ({ error: e.mess
 async function redisFacts(keys, redisKey) {
     const names = (0,day_two/* lockNames */.Kr)(redisKey);
     const [keyValue, notifications, persistence, ...held] = await Promise.all([
-        keys.get(redisKey), keys.keyspaceNotifications(), keys.persistence(), ...names.map((name) => keys.lockState(name)),
+        keys.get(redisKey),
+        keys.keyspaceNotifications(),
+        keys.persistence(),
+        ...names.map((name) => keys.lockState(name)),
     ]);
-    const locks = names.flatMap((name, i) => { const state = held[i]; return state ? [{ name, ...state }] : []; });
+    const locks = names.flatMap((name, i) => {
+        const state = held[i];
+        return state ? [{ name, ...state }] : [];
+    });
     return { keyValue, notifications, persistence, locks };
 }
 /** Whether the image is on the server already, else the size of the newest image of its repository there (a new tag is about as large). */
@@ -86,7 +92,7 @@ async function imageOnServer(docker, image) {
 }
 /** Every check on one server; a server that cannot be reached is one failed check. */
 async function doctorServer(target, config, debug) {
-    const server = (0,inputs/* serverName */.L5)(target);
+    const server = (0,connection/* serverName */.L5)(target);
     let shell;
     try {
         shell = await (0,connection/* connect */.Ng)(target, debug);
@@ -95,31 +101,51 @@ async function doctorServer(target, config, debug) {
         return { server, checks: [(0,doctor_checks/* unreachable */.HB)(e.message)] };
     }
     const docker = (0,docker_host/* remoteDockerHost */.r)(shell);
-    const probes = (0,probe/* forwardedProbes */.MP)(shell, config);
+    const probes = (0,probe/* forwardedProbes */.M)(shell, (0,inputs/* probeTargets */.$F)(config));
     const { redisKey } = config.switch;
     const opening = read((0,redis/* openKeyStore */.vv)(shell, config.switch.redis));
     try {
         const [readiness, confd, served, containers, listening, histories, disk, store, accessLogProblem] = await Promise.all([
-            read(docker.readiness(target.username)), read(docker.confd()), probes.probe(), read(docker.containers()), read(docker.listeningPorts()),
-            docker.readHistories(src_history/* HISTORY_DIR */.rE, src_history/* HISTORY_ENTRIES */.ai).catch(() => new Map()), read(docker.diskFree()), opening,
-            config.bake.accessLog ? docker.logEnd(config.bake.accessLog).then(() => undefined, (e) => e.message) : undefined,
+            read(docker.readiness(target.username)),
+            read(docker.confd()),
+            probes.probe(),
+            read(docker.containers()),
+            read(docker.listeningPorts()),
+            docker.readHistories(deploy_history/* HISTORY_DIR */.rE, deploy_history/* HISTORY_ENTRIES */.ai).catch(() => new Map()),
+            read(docker.diskFree()),
+            opening,
+            config.bake.accessLog
+                ? docker.logEnd(config.bake.accessLog).then(() => undefined, (e) => e.message)
+                : undefined,
         ]);
-        const history = (0,src_history/* parseHistory */.i6)(histories.get((0,src_history/* historyPath */.ae)(redisKey)) ?? '');
+        const history = (0,deploy_history/* parseHistory */.i6)(histories.get((0,deploy_history/* historyPath */.ae)(redisKey)) ?? '');
         const image = config.container.image || history.at(-1)?.image || '';
-        const neighbourHistories = [...histories].filter(([path]) => path !== (0,src_history/* historyPath */.ae)(redisKey)).map(([, text]) => (0,src_history/* parseHistory */.i6)(text));
+        const neighbourHistories = [...histories]
+            .filter(([path]) => path !== (0,deploy_history/* historyPath */.ae)(redisKey))
+            .map(([, text]) => (0,deploy_history/* parseHistory */.i6)(text));
         const neighbours = (0,deployment_state/* neighbourDeployments */.wP)('value' in containers ? containers.value : [], neighbourHistories, redisKey);
-        const resource = 'value' in confd ? (0,src_confd/* resourceRendering */.tH)(confd.value, redisKey) : undefined;
+        const resource = 'value' in confd ? (0,remote_confd/* resourceRendering */.tH)(confd.value, redisKey) : undefined;
         const [redis, neighbourKeys, imageState, rendered] = await Promise.all([
             'value' in store ? read(redisFacts(store.value, redisKey)) : store,
             'value' in store ? Promise.all(neighbours.map((key) => store.value.get(key).catch(() => null))) : [],
             imageOnServer(docker, image),
-            resource?.dest ? read(docker.readFile(resource.dest, src_docker/* FILE_READ_BYTES */.yU)) : undefined,
+            resource?.dest ? read(docker.readFile(resource.dest, remote_docker/* FILE_READ_BYTES */.yU)) : undefined,
         ]);
         const keyValue = 'value' in redis ? redis.value.keyValue : null;
         const keyPort = keyValue === null ? undefined : (0,upstream/* portNamedBy */.QO)(keyValue);
         const reading = {
-            username: target.username, hostKeyChecked: !target.insecureSkipHostKeyCheck, readiness, redis, confd, served, containers, listening,
-            reserved: (0,deployment_state/* reservedPorts */.Jl)(keyPort, neighbourKeys, neighbourHistories), disk, image: imageState, now: Date.now(),
+            username: target.username,
+            hostKeyChecked: !target.insecureSkipHostKeyCheck,
+            readiness,
+            redis,
+            confd,
+            served,
+            containers,
+            listening,
+            reserved: (0,deployment_state/* reservedPorts */.Jl)(keyPort, neighbourKeys, neighbourHistories),
+            disk,
+            image: imageState,
+            now: Date.now(),
             rendered: resource && rendered ? { resource, text: rendered } : undefined,
             accessLog: config.bake.accessLog ? { path: config.bake.accessLog, problem: accessLogProblem } : undefined,
         };
@@ -127,8 +153,13 @@ async function doctorServer(target, config, debug) {
         return {
             server,
             checks: (0,doctor_checks/* doctorChecks */.zq)(reading, {
-                redisKey, redisValue: s.redisValue, upstreamHeader: s.upstreamHeader, probeUrl: s.probeUrl.href,
-                portRange: config.container.portRange, app: (0,deployment_state/* appName */.JB)(config.container.app, image), switchTimeoutMs: config.timing.switchTimeoutMs,
+                redisKey,
+                redisValue: s.redisValue,
+                upstreamHeader: s.upstreamHeader,
+                probeUrl: s.probeUrl.href,
+                portRange: config.container.portRange,
+                app: (0,deployment_state/* appName */.JB)(config.container.app, image),
+                switchTimeoutMs: config.timing.switchTimeoutMs,
             }),
         };
     }
@@ -141,19 +172,21 @@ async function doctorServer(target, config, debug) {
     }
 }
 /** Every server side by side; one the doctor could not finish with is a failed check, the others still shown. */
-const doctor_doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug)
-    .catch((e) => ({ server: (0,inputs/* serverName */.L5)(target), checks: [(0,doctor_checks/* unreachable */.HB)(`the doctor could not read the server: ${e.message}`)] }))));
+const doctor_doctor = (config, debug) => Promise.all(config.servers.map((target) => doctorServer(target, config, debug).catch((e) => ({
+    server: (0,connection/* serverName */.L5)(target),
+    checks: [(0,doctor_checks/* unreachable */.HB)(`the doctor could not read the server: ${e.message}`)],
+}))));
 
-// EXTERNAL MODULE: ./src/run-deploy.ts + 1 modules
-var run_deploy = __webpack_require__(9370);
-// EXTERNAL MODULE: ./src/session.ts
-var src_session = __webpack_require__(2927);
-// EXTERNAL MODULE: ./src/server-deploy.ts + 1 modules
-var server_deploy = __webpack_require__(3019);
-;// CONCATENATED MODULE: ./src/unlock.ts
+// EXTERNAL MODULE: ./src/deploy/on-servers.ts + 14 modules
+var on_servers = __webpack_require__(751);
+// EXTERNAL MODULE: ./src/remote/session.ts
+var remote_session = __webpack_require__(4622);
+// EXTERNAL MODULE: ./src/deploy/run.ts
+var run = __webpack_require__(114);
+;// CONCATENATED MODULE: ./src/operate/unlock.ts
 
 /** Two renewal periods: a live deploy renews at least once in that time. */
-const UNLOCK_WATCH_MS = server_deploy/* LOCK_TTL_MS */.cU / 2;
+const UNLOCK_WATCH_MS = run/* LOCK_TTL_MS */.cU / 2;
 const POLL_MS = 1_000;
 /** Slack for the round trips between two reads of a lock's time to live. */
 const RENEWAL_SLACK_MS = 1_000;
@@ -173,11 +206,17 @@ async function unlock_unlockLock(keys, name, request, clock, say) {
     const { holder } = held;
     if ('owner' in request) {
         if (request.owner !== holder)
-            return { free: false, message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released` };
+            return {
+                free: false,
+                message: `${name} is held by ${quoted(holder)}, not by the --owner given: nothing released`,
+            };
         return release(keys, name, holder, `it was held by ${quoted(holder)}`);
     }
     if (!('force' in request)) {
-        return { free: false, message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it` };
+        return {
+            free: false,
+            message: `${name} is held by ${quoted(holder)}: name it with --owner to release it, or give --force to release it once no deploy renews it`,
+        };
     }
     const deploysLock = held.ttlMs >= 0 && held.ttlMs <= LOCK_TTL_MS;
     const watchMs = deploysLock ? held.ttlMs + RENEWAL_SLACK_MS : UNLOCK_WATCH_MS;
@@ -196,7 +235,10 @@ async function unlock_unlockLock(keys, name, request, clock, say) {
         const at = clock.now();
         const renewed = last.ttlMs < 0 ? now.ttlMs >= 0 : now.ttlMs > last.ttlMs - (at - last.at) + RENEWAL_SLACK_MS;
         if (renewed)
-            return { free: false, message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it` };
+            return {
+                free: false,
+                message: `${name} is still renewed by its holder: a deploy is running. Nothing released; wait for it, or stop it`,
+            };
         last = { ...now, at };
     }
     if (deploysLock)
@@ -204,10 +246,11 @@ async function unlock_unlockLock(keys, name, request, clock, say) {
     return release(keys, name, holder, `it was held by ${quoted(holder)}, which did not renew it for ${UNLOCK_WATCH_MS / 1000} s`);
 }
 
-;// CONCATENATED MODULE: ./src/operate.ts
+;// CONCATENATED MODULE: ./src/operate/commands.ts
 // The CLI's day-two commands: status and history read every server side by side, unlock
 // releases a lock its deploy left behind. Nothing else on a server changes. Each server
 // answers for itself: one that cannot be read is named, the others are still shown.
+
 
 
 
@@ -222,9 +265,12 @@ const jsonLine = (value) => `${JSON.stringify(value).replace(/##\[/g, '##\\u005b
 /** `work` on each server side by side, its session closed again whatever happens; every server's outcome. */
 function onEveryServer(config, say, verbose, work) {
     return Promise.all(config.servers.map(async (target) => {
-        const server = (0,inputs/* serverName */.L5)(target);
+        const server = (0,connection/* serverName */.L5)(target);
         try {
-            const session = await (0,src_session/* openSession */.f)(target, config.switch.redis, { debug: verbose ? say : () => undefined, warning: (m) => say(`warning: ${m}`) });
+            const session = await (0,remote_session/* openSession */.f)(target, config.switch.redis, {
+                debug: verbose ? say : () => undefined,
+                warning: (m) => say(`warning: ${m}`),
+            });
             try {
                 return { server: session.name, ok: true, value: await work(session) };
             }
@@ -240,7 +286,7 @@ function onEveryServer(config, say, verbose, work) {
 /** Every server's status (CLI status and history, the Action's `command: status`). */
 function everyServerStatus(config, say, verbose, releases) {
     return onEveryServer(config, say, verbose, async (session) => {
-        const probes = (0,probe/* forwardedProbes */.MP)(session.shell, config);
+        const probes = (0,probe/* forwardedProbes */.M)(session.shell, (0,inputs/* probeTargets */.$F)(config));
         try {
             return await (0,day_two/* readServerStatus */.Q3)(session, probes, config, releases);
         }
@@ -295,11 +341,11 @@ async function unlockServer(session, redisKey, request, say) {
     return outcomes;
 }
 
-// EXTERNAL MODULE: ./src/printable.ts
-var src_printable = __webpack_require__(5260);
-// EXTERNAL MODULE: ./src/summary.ts
-var summary = __webpack_require__(8855);
-;// CONCATENATED MODULE: ./src/action-operate.ts
+// EXTERNAL MODULE: ./src/remote/printable.ts
+var remote_printable = __webpack_require__(7521);
+// EXTERNAL MODULE: ./src/action/summary.ts
+var summary = __webpack_require__(8770);
+;// CONCATENATED MODULE: ./src/action/operate.ts
 // The Action's `command: doctor` and `command: status`: the CLI's reads of every server,
 // shown in the log as the CLI shows them, in the job summary as tables, and as the report output.
 
@@ -313,11 +359,11 @@ var summary = __webpack_require__(8855);
 
 async function operateStep(command, config) {
     // They change nothing: the post step has nothing to clean up, and need not load what would.
-    core/* saveState */.LZ(action_state/* STATE */.c.finished, 'true');
+    core/* saveState */.LZ(state/* STATE */.c.finished, 'true');
     if (command === 'doctor') {
         const servers = await doctor_doctor(config, core/* debug */.Yz);
         const ok = (0,doctor_checks/* failures */.e9)(servers) === 0;
-        core/* info */.pq((0,src_printable/* printable */.g)((0,doctor_checks/* doctorText */.lW)(servers)));
+        core/* info */.pq((0,remote_printable/* printable */.g)((0,doctor_checks/* doctorText */.lW)(servers)));
         core/* setOutput */.uH('report', JSON.stringify({ ok, servers }));
         await (0,action_config/* writeSummary */.Sy)((0,summary/* doctorMarkdown */.tJ)(servers));
         if (!ok) {
@@ -326,11 +372,11 @@ async function operateStep(command, config) {
         }
         return;
     }
-    const results = await everyServerStatus(config, (line) => core/* info */.pq((0,src_printable/* printable */.g)(line)), core/* isDebug */._o(), day_two/* STATUS_RELEASES */.Ys);
+    const results = await everyServerStatus(config, (line) => core/* info */.pq((0,remote_printable/* printable */.g)(line)), core/* isDebug */._o(), day_two/* STATUS_RELEASES */.Ys);
     const statuses = results.flatMap((r) => (r.ok ? [r.value] : []));
     const unread = unreadServers(results);
     if (statuses.length > 0)
-        core/* info */.pq((0,src_printable/* printable */.g)((0,day_two/* statusText */.qS)(statuses)));
+        core/* info */.pq((0,remote_printable/* printable */.g)((0,day_two/* statusText */.qS)(statuses)));
     core/* setOutput */.uH('report', JSON.stringify({ ok: unread.length === 0, servers: statuses, failed: unread }));
     await (0,action_config/* writeSummary */.Sy)((0,summary/* statusMarkdown */.KZ)(statuses, unread));
     if (unread.length > 0) {
