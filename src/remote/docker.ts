@@ -26,6 +26,16 @@ interface ContainerSpec {
   runArgs: string[];
 }
 
+/** Every container a deploy starts is named and labelled with its app and deployment. */
+const nameAndLabels = (spec: ContainerSpec): Argv => [
+  '--name',
+  spec.name,
+  '--label',
+  `${LABEL_APP}=${spec.app}`,
+  '--label',
+  `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+];
+
 /** The app's container. `image` is as the deploy names it (its label); `pinned` is what runs: the pulled image by digest or id. */
 export interface RunSpec extends ContainerSpec {
   pinned: string;
@@ -185,12 +195,7 @@ rm -rf -- "$1"`,
       'docker',
       'run',
       '--rm',
-      '--name',
-      spec.name,
-      '--label',
-      `${LABEL_APP}=${spec.app}`,
-      '--label',
-      `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+      ...nameAndLabels(spec),
       '--label',
       `${LABEL_ROLE}=release`,
       ...envArgs(spec),
@@ -213,12 +218,7 @@ rm -rf -- "$1"`,
       'docker',
       'run',
       '--detach',
-      '--name',
-      spec.name,
-      '--label',
-      `${LABEL_APP}=${spec.app}`,
-      '--label',
-      `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+      ...nameAndLabels(spec),
       '--label',
       `${LABEL_DEPLOY}=${spec.deployId}`,
       '--label',
