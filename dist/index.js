@@ -70834,6 +70834,15 @@ const LABEL_DEPLOY = 'docker-hot-deploy.deploy';
 const LABEL_IMAGE = 'docker-hot-deploy.image';
 /** Set on a release command's one-off container. */
 const LABEL_ROLE = 'docker-hot-deploy.role';
+/** Every container a deploy starts is named and labelled with its app and deployment. */
+const nameAndLabels = (spec) => [
+    '--name',
+    spec.name,
+    '--label',
+    `${LABEL_APP}=${spec.app}`,
+    '--label',
+    `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+];
 /** Log rotation unless run-args chooses the logging: an unbounded json-file log fills the disk. */
 const BOUNDED_LOGS = ['--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3'];
 const LOGGING_OPTIONS = /^--log-(?:driver|opt)(?:=|$)/;
@@ -70915,12 +70924,7 @@ rm -rf -- "$1"`,
             'docker',
             'run',
             '--rm',
-            '--name',
-            spec.name,
-            '--label',
-            `${LABEL_APP}=${spec.app}`,
-            '--label',
-            `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            ...nameAndLabels(spec),
             '--label',
             `${LABEL_ROLE}=release`,
             ...envArgs(spec),
@@ -70943,12 +70947,7 @@ rm -rf -- "$1"`,
             'docker',
             'run',
             '--detach',
-            '--name',
-            spec.name,
-            '--label',
-            `${LABEL_APP}=${spec.app}`,
-            '--label',
-            `${LABEL_DEPLOYMENT}=${spec.deployment}`,
+            ...nameAndLabels(spec),
             '--label',
             `${LABEL_DEPLOY}=${spec.deployId}`,
             '--label',
