@@ -20,10 +20,10 @@
 // - action and naive take turns (A B, B A, ...) under one load: the ratio is taken per pair.
 // - The load alone runs first, on the served app: at a rate this machine keeps up with, nothing fails.
 // Prints a table and writes docs/benchmarks.md.
-// `npm run bench -- --compare <git-ref> [--pairs 8]`: instead, this build (dist/ as it is: run
-// `npm run build` first) and the ref's (built in a temporary worktree) deploy in turns on the idle
-// stack, and the median wall, switch, phases and start of each are printed side by side, with the
-// per-pair ratio.
+// `npm run bench -- --compare <git-ref>[,<git-ref>...] [--pairs 8]`: instead, this build (dist/ as
+// it is: run `npm run build` first) and each ref's (built in a temporary worktree) deploy in turns
+// on the idle stack, and the median wall, switch, phases and start of each are printed side by
+// side, with the per-pair ratio, and written to docs/benchmarks-compare.md.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -449,7 +449,7 @@ function buildRef(ref: string): { main: string; remove: () => void } {
   return { main: join(dir, 'dist/index.js'), remove };
 }
 
-async function compare(ref: string, pairs: number): Promise<void> {
+async function compare(ref: string, pairs: number): Promise<string> {
   const other = buildRef(ref);
   const mainOf = (which: 'this' | 'ref'): string | undefined => (which === 'ref' ? other.main : undefined);
   const measured: Record<'this' | 'ref', DeployMeasure[]> = { this: [], ref: [] };
@@ -484,22 +484,36 @@ async function compare(ref: string, pairs: number): Promise<void> {
     ['switch s (median)', (d: DeployMeasure) => d.switchSeconds],
     ...PHASES.map((p) => [`phase ${p} s`, (d: DeployMeasure) => d.phases?.[p]] as const),
   ] as const;
-  console.log(
-    `\n${pairs} pairs, deploys taking turns on the idle stack (${stackInfo().nginxSetup} setup, bake-time ${BAKE_TIME}, ` +
-      'no load, no simulated servers)\n',
-  );
-  console.log(`| what | this build | ${ref} |\n| --- | ---: | ---: |`);
-  for (const [what, f] of lines) console.log(`| ${what} | ${med('this', f)} | ${med('ref', f)} |`);
   const startMedian = (which: 'this' | 'ref'): string => median(startMs[which]).toFixed(0);
-  console.log(
+  const subject = execFileSync('git', ['log', '-1', '--format=%h %s', ref], { encoding: 'utf8' }).trim().slice(0, 100);
+  return [
+    `## Against ${ref}`,
+    '',
+    `${ref}: ${subject}…`,
+    '',
+    `${pairs} pairs, deploys taking turns on the idle stack (${stackInfo().nginxSetup} setup, bake-time ${BAKE_TIME}, ` +
+      'no load, no simulated servers).',
+    '',
+    `| what | this build | ${ref} |`,
+    '| --- | ---: | ---: |',
+    ...lines.map(([what, f]) => `| ${what} | ${med('this', f)} | ${med('ref', f)} |`),
     `| dist/index.js without inputs: start to exit ms (median of ${STARTUP_RUNS}) | ${startMedian('this')} | ${startMedian('ref')} |`,
-  );
-  console.log(`\nWall time, this build / ${ref}, per pair: ${ratioSpread(ratios)}`);
+    '',
+    `Wall time, this build / ${ref}, per pair: ${ratioSpread(ratios)}`,
+    '',
+  ].join('\n');
 }
 
+// Each ref in turn against this tree; written to docs/benchmarks-compare.md.
 if (args.compare) {
-  const ref = args.compare;
-  await leavingStackAsFound(() => compare(ref, Number(args.pairs)));
+  const refs = args.compare.split(',');
+  const sections: string[] = [];
+  await leavingStackAsFound(async () => {
+    for (const ref of refs) sections.push(await compare(ref, Number(args.pairs)));
+  });
+  const report = `# This build against earlier ones\n\nProduced by \`npm run bench -- --compare ${args.compare} --pairs ${args.pairs}\` on ${new Date().toISOString().slice(0, 10)}, on the machine docs/benchmarks.md describes.\n\n${sections.join('\n')}`;
+  console.log(`\n${report}`);
+  writeFileSync(new URL('../docs/benchmarks-compare.md', import.meta.url), report);
   process.exit(0);
 }
 

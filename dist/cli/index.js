@@ -37371,8 +37371,9 @@ const requestLine = (request) => request.split(' ').slice(0, 2).join(' ');
 const percent = (part, whole) => (whole === 0 ? 0 : (100 * part) / whole);
 /** Why the new version's answers fail the bake, or undefined. */
 function trafficVerdict(traffic, limits) {
+    // The rule it hit, not how many more one read of the log happened to hold.
     if (traffic.errorsInARow >= ERRORS_IN_A_ROW)
-        return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
+        return `the new version answered ${ERRORS_IN_A_ROW} requests in a row with 5xx (access-log)`;
     const share = percent(traffic.errors, traffic.requests);
     if (traffic.requests >= limits.minRequests && traffic.errors > 0 && share >= limits.maxErrorPercent) {
         return `${traffic.errors} of ${traffic.requests} requests the new version answered were 5xx (${share.toFixed(1)}%, bake-max-errors ${limits.maxErrorPercent}%; access-log)`;
@@ -38536,6 +38537,7 @@ function httpGet(target) {
         req.end();
     });
 }
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
 function forwardedProbes(shell, targets) {
     const forwards = new Map();
     const forwardTo = (host, port) => {
@@ -42973,18 +42975,21 @@ async function pullLoggedIn(ctx, p, onOutput) {
         await docker.removeDir(configDir).then(() => ctx.checkpoint('dockerConfig', ''), (e) => ctx.warn(`could not remove the registry login in ${configDir}: ${e.message}`));
     }
 }
+/** A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema. */
+function refuseSecondRelease(ctx) {
+    const running = ctx.prepared.inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === ctx.config.switch.redisKey && isUp(x));
+    if (!running)
+        return;
+    throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, ctx.timeline);
+}
 /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
 function releasePhase(ctx) {
     const c = ctx.config.container;
     const { clock } = ctx.run;
-    const { pinned, inspection } = ctx.prepared;
+    const { pinned } = ctx.prepared;
     const name = `${ctx.containerName}-release`;
     return ctx.phase('release', async () => {
-        // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
-        const running = inspection.containers.find((x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === ctx.config.switch.redisKey && isUp(x));
-        if (running) {
-            throw new DeployError('release', `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`, `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`, ctx.timeline);
-        }
+        refuseSecondRelease(ctx);
         const { end, limit } = ctx.run.until(ctx.config.timing.releaseTimeoutMs, 'release-timeout');
         // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
         ctx.checkpoint('release', name);
@@ -44655,7 +44660,9 @@ async function main(args, env, io, deployWith = runDeploy) {
     const stop = new AbortController();
     // Once, for whichever asks first: a failure, the backstop, a second Ctrl-C.
     let cleaning;
-    const cleanUpNow = () => (cleaning ??= anythingLeft(left, log) ? cleanUpWithin(left, config, log) : Promise.resolve());
+    // The cleanup's SSH sessions say nothing, even with --verbose: only the deploy's commands are shown.
+    const cleanupLog = { info: log.info, warning: log.warning };
+    const cleanUpNow = () => (cleaning ??= anythingLeft(left, log) ? cleanUpWithin(left, config, cleanupLog) : Promise.resolve());
     let timedOut = false;
     const onInterrupt = () => {
         if (!stop.signal.aborted) {

@@ -1429,6 +1429,7 @@ function httpGet(target) {
         req.end();
     });
 }
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
 function forwardedProbes(shell, targets) {
     const forwards = new Map();
     const forwardTo = (host, port) => {

@@ -294,8 +294,10 @@ export async function main(
   const stop = new AbortController();
   // Once, for whichever asks first: a failure, the backstop, a second Ctrl-C.
   let cleaning: Promise<void> | undefined;
+  // The cleanup's SSH sessions say nothing, even with --verbose: only the deploy's commands are shown.
+  const cleanupLog = { info: log.info, warning: log.warning };
   const cleanUpNow = (): Promise<void> =>
-    (cleaning ??= anythingLeft(left, log) ? cleanUpWithin(left, config, log) : Promise.resolve());
+    (cleaning ??= anythingLeft(left, log) ? cleanUpWithin(left, config, cleanupLog) : Promise.resolve());
   let timedOut = false;
   const onInterrupt = (): void => {
     if (!stop.signal.aborted) {

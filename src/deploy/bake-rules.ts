@@ -113,8 +113,9 @@ export const percent = (part: number, whole: number): number => (whole === 0 ? 0
 
 /** Why the new version's answers fail the bake, or undefined. */
 export function trafficVerdict(traffic: Traffic, limits: BakeLimits): string | undefined {
+  // The rule it hit, not how many more one read of the log happened to hold.
   if (traffic.errorsInARow >= ERRORS_IN_A_ROW)
-    return `the new version answered ${traffic.errorsInARow} requests in a row with 5xx (access-log)`;
+    return `the new version answered ${ERRORS_IN_A_ROW} requests in a row with 5xx (access-log)`;
   const share = percent(traffic.errors, traffic.requests);
   if (traffic.requests >= limits.minRequests && traffic.errors > 0 && share >= limits.maxErrorPercent) {
     return `${traffic.errors} of ${traffic.requests} requests the new version answered were 5xx (${share.toFixed(1)}%, bake-max-errors ${limits.maxErrorPercent}%; access-log)`;

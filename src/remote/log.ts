@@ -3,12 +3,12 @@
 // (Pick<Log, ...>): the SSH session its debug lines and warnings, the deploy its groups.
 
 export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
+  info: (message: string) => void;
+  warning: (message: string) => void;
   /** Detail for debugging (SSH), shown when the run is debugged. */
-  debug(message: string): void;
+  debug: (message: string) => void;
   /** One step's lines under its name (folded in the Actions log). */
-  group<T>(name: string, work: () => Promise<T>): Promise<T>;
+  group: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   /** Where long work stands, every few seconds (without it: info). The CLI on a terminal rewrites one line. */
-  progress?(message: string): void;
+  progress?: (message: string) => void;
 }

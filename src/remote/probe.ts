@@ -49,7 +49,6 @@ export function httpGet(target: HttpTarget): Promise<ProbeResult> {
   });
 }
 
-/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
 /** Where the probes go: probe-url (through nginx, with probe-host) and health-path on bind-address. */
 export interface ProbeTargets {
   probeUrl: URL;
@@ -59,6 +58,7 @@ export interface ProbeTargets {
   bindAddress: string;
 }
 
+/** The deploy's probes over the SSH connection: one forward per target, a fresh TCP connection per request. */
 export function forwardedProbes(shell: RemoteShell, targets: ProbeTargets): Probes & { close(): Promise<void> } {
   const forwards = new Map<string, Promise<Forward>>();
   const forwardTo = (host: string, port: number): Promise<Forward> => {

@@ -3,7 +3,6 @@
 import { Redis } from 'ioredis';
 import type { RemoteShell } from './ssh/connection.js';
 
-/** The lock a deploy holds while it writes. */
 /** Where Redis is, as seen from the server (redis-url). */
 export interface RedisTarget {
   /** redis-url as it may be shown: without its password. */
@@ -16,6 +15,7 @@ export interface RedisTarget {
   db: number;
 }
 
+/** The lock a deploy holds while it writes. */
 export interface LockRef {
   name: string;
   owner: string;

@@ -52,11 +52,11 @@ export interface Prepared {
 }
 
 /** The deploy lock is gone: whatever the deploy was doing on this server, it stops. */
-export class LockLost extends Error {}
+class LockLost extends Error {}
 /** Another server failed while this one prepared: it stops waiting. */
 export class Stopped extends Error {}
 /** The deploy was asked to stop (Ctrl-C): it fails at its next step, and what it did is undone. */
-export class Interrupted extends Error {}
+class Interrupted extends Error {}
 
 /** How often each wait looks again. */
 export const POLL_MS = { lock: 250, ready: 50, switch: 5, settle: 50, drain: 50 };

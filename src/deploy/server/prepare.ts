@@ -196,25 +196,28 @@ async function pullLoggedIn(
   }
 }
 
+/** A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema. */
+function refuseSecondRelease(ctx: ServerContext): void {
+  const running = ctx.prepared.inspection.containers.find(
+    (x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === ctx.config.switch.redisKey && isUp(x),
+  );
+  if (!running) return;
+  throw new DeployError(
+    'release',
+    `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`,
+    `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`,
+    ctx.timeline,
+  );
+}
+
 /** 5a. The release phase: once, in a one-off container of the new image, before anything starts. */
 export function releasePhase(ctx: ServerContext): Promise<void> {
   const c = ctx.config.container;
   const { clock } = ctx.run;
-  const { pinned, inspection } = ctx.prepared;
+  const { pinned } = ctx.prepared;
   const name = `${ctx.containerName}-release`;
   return ctx.phase('release', async () => {
-    // A migration of an earlier deploy that was killed may still run: two at once could corrupt the schema.
-    const running = inspection.containers.find(
-      (x) => x.labels[LABEL_ROLE] === 'release' && x.labels[LABEL_DEPLOYMENT] === ctx.config.switch.redisKey && isUp(x),
-    );
-    if (running) {
-      throw new DeployError(
-        'release',
-        `${running.name}, the release command of an earlier deploy, still runs: this one does not start a second`,
-        `Wait for it to finish (docker logs -f ${running.name}), or stop it if it is stuck (docker rm -f ${running.name}), then deploy again. Nothing was started or switched: the previous version serves.`,
-        ctx.timeline,
-      );
-    }
+    refuseSecondRelease(ctx);
     const { end, limit } = ctx.run.until(ctx.config.timing.releaseTimeoutMs, 'release-timeout');
     // Said before it starts: a deploy cancelled meanwhile has its post step stop it.
     ctx.checkpoint('release', name);

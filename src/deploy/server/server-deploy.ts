@@ -13,7 +13,7 @@ import { retire } from './retire.js';
 import type { ServerResult } from './server-result.js';
 import { switchBack, switchTo } from './switch.js';
 
-export type { BakingCheckpoint, Checkpoint } from './checkpoints.js';
+export type { Checkpoint } from './checkpoints.js';
 export { Stopped, type Server } from './context.js';
 export type { ServerResult } from './server-result.js';
 
