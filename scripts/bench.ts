@@ -485,7 +485,7 @@ async function compare(ref: string, pairs: number): Promise<string> {
     ...PHASES.map((p) => [`phase ${p} s`, (d: DeployMeasure) => d.phases?.[p]] as const),
   ] as const;
   const startMedian = (which: 'this' | 'ref'): string => median(startMs[which]).toFixed(0);
-  const subject = execFileSync('git', ['log', '-1', '--format=%h %s', ref], { encoding: 'utf8' }).trim().slice(0, 100);
+  const subject = execFileSync('git', ['log', '-1', '--format=%s', ref], { encoding: 'utf8' }).trim().slice(0, 100);
   return [
     `## Against ${ref}`,
     '',
@@ -611,6 +611,9 @@ minus the benchmark process's own, which is the load generator's.${
 measured in turns (action, naive, then naive, action, ...) under one load, so that each pair saw the same machine.`
     : ''
 }
+
+This build against earlier ones, deploys in turns on the idle stack: [benchmarks-compare.md](benchmarks-compare.md)
+(\`npm run bench -- --compare <git-ref>\`).
 
 ## The load alone
 
