@@ -43097,6 +43097,12 @@ function ready(ctx, id) {
         }
     });
 }
+/** The new container goes after a failure, unless the key may name it (or the server is gone). */
+async function discardNew(ctx) {
+    if (ctx.switched || ctx.lost || !ctx.containerId)
+        return;
+    await ctx.server.docker.discard([ctx.containerId]).then(() => ctx.checkpoint('container', ''), (e) => ctx.warn(`could not remove ${ctx.containerName}: ${e.message}`));
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/server/record.ts
 // The release history on the server (docs/architecture.md, history): every deploy that held the
@@ -43298,6 +43304,8 @@ async function neighbourDeploying(ctx, done) {
 
 
 
+/** Each wait for nginx to serve a port (the switch, the way back) gets switch-timeout, within the deploy's. */
+const switchDeadline = (ctx) => ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
 /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
  * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
  * the old upstream is waited for. */
@@ -43360,7 +43368,7 @@ function switchTo(ctx) {
         ctx.checkpoint('switching', true);
         await ctx.writeKey(state.keyValue, newValue);
         ctx.switched = true;
-        const { end, limit } = ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+        const { end, limit } = switchDeadline(ctx);
         const outcome = await proveServing(ctx, port, end, port);
         if (outcome !== 'proven')
             throw await switchFailed(ctx, outcome, limit);
@@ -43404,7 +43412,7 @@ async function switchFailed(ctx, outcome, limit) {
     // so nginx proven back on the old upstream is enough.
     const settled = state.keyPort === undefined ||
         (badAnswer
-            ? (await proveServing(ctx, state.keyPort, ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout').end)) === 'proven'
+            ? (await proveServing(ctx, state.keyPort, switchDeadline(ctx).end)) === 'proven'
             : await settledOn(ctx, state.keyPort, port));
     if (!settled) {
         const serves = upstreamPort(ctx.probeLog.at(-1)?.upstream);
@@ -43432,7 +43440,7 @@ function switch_switchBack(ctx) {
         await ctx.writeKey(ctx.newValue, state.keyValue);
         let detail = `${redisKey} unset again (nothing served before this deploy)`;
         if (state.keyPort !== undefined) {
-            const { end, limit } = ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+            const { end, limit } = switchDeadline(ctx);
             if ((await proveServing(ctx, state.keyPort, end)) !== 'proven') {
                 throw new DeployError('undo', `${redisKey} was set back to ${state.keyValue}, but nginx did not serve :${state.keyPort} again within ${limit}`, `${ctx.containerName} stays running on :${ctx.port}, since nginx may still serve it. Check confd on this server; the next deploy retires whichever container the key does not name.`, ctx.timeline);
             }
@@ -43507,13 +43515,7 @@ class ServerDeploy {
     switchBack = () => switch_switchBack(this.ctx);
     retire = () => retire(this.ctx);
     recordFailure = (e) => recordFailure(this.ctx, e);
-    /** The new container goes, unless the key may name it. */
-    async discardNew() {
-        const { ctx } = this;
-        if (ctx.switched || ctx.lost || !ctx.containerId)
-            return;
-        await ctx.server.docker.discard([ctx.containerId]).then(() => ctx.checkpoint('container', ''), (e) => ctx.warn(`could not remove ${ctx.containerName}: ${e.message}`));
-    }
+    discardNew = () => discardNew(this.ctx);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/orchestrator.ts

@@ -350,3 +350,12 @@ function ready(ctx: ServerContext, id: string): Promise<number> {
     }
   });
 }
+
+/** The new container goes after a failure, unless the key may name it (or the server is gone). */
+export async function discardNew(ctx: ServerContext): Promise<void> {
+  if (ctx.switched || ctx.lost || !ctx.containerId) return;
+  await ctx.server.docker.discard([ctx.containerId]).then(
+    () => ctx.checkpoint('container', ''),
+    (e: Error) => ctx.warn(`could not remove ${ctx.containerName}: ${e.message}`),
+  );
+}

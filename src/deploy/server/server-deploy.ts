@@ -7,7 +7,7 @@ import type { DeployError, DeployRun, PhaseRecord } from '../run.js';
 import { bake } from './bake.js';
 import { ServerContext, type Server } from './context.js';
 import { acquireLock, releaseLock } from './lock.js';
-import { inspectAndPull, releasePhase, startAndCheck } from './prepare.js';
+import { discardNew, inspectAndPull, releasePhase, startAndCheck } from './prepare.js';
 import { recordFailure } from './record.js';
 import { retire } from './retire.js';
 import type { ServerResult } from './server-result.js';
@@ -75,14 +75,5 @@ export class ServerDeploy {
   switchBack = (): Promise<void> => switchBack(this.ctx);
   retire = (): Promise<ServerResult> => retire(this.ctx);
   recordFailure = (e: DeployError): Promise<void> => recordFailure(this.ctx, e);
-
-  /** The new container goes, unless the key may name it. */
-  async discardNew(): Promise<void> {
-    const { ctx } = this;
-    if (ctx.switched || ctx.lost || !ctx.containerId) return;
-    await ctx.server.docker.discard([ctx.containerId]).then(
-      () => ctx.checkpoint('container', ''),
-      (e: Error) => ctx.warn(`could not remove ${ctx.containerName}: ${e.message}`),
-    );
-  }
+  discardNew = (): Promise<void> => discardNew(this.ctx);
 }

@@ -11,6 +11,10 @@ import { POLL_MS, type ServerContext } from './context.js';
 import { drain } from './drain.js';
 import { switchHint, type SwitchFacts } from './hints.js';
 
+/** Each wait for nginx to serve a port (the switch, the way back) gets switch-timeout, within the deploy's. */
+const switchDeadline = (ctx: ServerContext): { end: number; limit: string } =>
+  ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+
 /** 'proven' once probe-successes probes in a row are answered by `expectPort`; a 5xx that
  * `failFastPort` answered ends it at once (that answer is returned): only an nginx still on
  * the old upstream is waited for. */
@@ -85,7 +89,7 @@ export function switchTo(ctx: ServerContext): Promise<void> {
     ctx.checkpoint('switching', true);
     await ctx.writeKey(state.keyValue, newValue);
     ctx.switched = true;
-    const { end, limit } = ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+    const { end, limit } = switchDeadline(ctx);
     const outcome = await proveServing(ctx, port, end, port);
     if (outcome !== 'proven') throw await switchFailed(ctx, outcome, limit);
     ctx.proven = true;
@@ -139,11 +143,7 @@ async function switchFailed(
   const settled =
     state.keyPort === undefined ||
     (badAnswer
-      ? (await proveServing(
-          ctx,
-          state.keyPort,
-          ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout').end,
-        )) === 'proven'
+      ? (await proveServing(ctx, state.keyPort, switchDeadline(ctx).end)) === 'proven'
       : await settledOn(ctx, state.keyPort, port));
   if (!settled) {
     const serves = upstreamPort(ctx.probeLog.at(-1)?.upstream);
@@ -179,7 +179,7 @@ export function switchBack(ctx: ServerContext): Promise<void> {
     await ctx.writeKey(ctx.newValue, state.keyValue);
     let detail = `${redisKey} unset again (nothing served before this deploy)`;
     if (state.keyPort !== undefined) {
-      const { end, limit } = ctx.run.until(ctx.config.timing.switchTimeoutMs, 'switch-timeout');
+      const { end, limit } = switchDeadline(ctx);
       if ((await proveServing(ctx, state.keyPort, end)) !== 'proven') {
         throw new DeployError(
           'undo',
