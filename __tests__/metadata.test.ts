@@ -132,6 +132,31 @@ describe('README and action.yml agree', () => {
     expect(post({}).stderr).toMatch(/Cannot find module/);
   });
 
+  test("the main step's entry is small: it reads the inputs, and loads a step's code only once they are valid", () => {
+    // A run stopped by its inputs, and the start of every run, load this file alone (docs/architecture.md).
+    expect(statSync(join(root, 'dist/index.js')).size).toBeLessThan(256 * 1024);
+    const entryOnly = mkdtempSync(join(tmpdir(), 'dhd-main-'));
+    for (const file of ['index.js', 'package.json']) copyFileSync(join(root, 'dist', file), join(entryOnly, file));
+    const main = spawnSync(process.execPath, [join(entryOnly, 'index.js')], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(main.status).toBe(1);
+    expect(main.stdout).toMatch(
+      /^::error::Invalid inputs \(nothing was done on the server\):%0A {2}- private-key: is required/,
+    );
+  });
+
+  test('no bundle holds undici: @actions/http-client gets the stand-in (bundle/undici-unused.js)', () => {
+    const bundles = ['dist', 'dist/post', 'dist/cli'].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((name) => name.endsWith('.js'))
+        .map((name) => join(root, dir, name)),
+    );
+    // llhttp is undici's HTTP parser, at the heart of its client.
+    expect(bundles.filter((file) => readFileSync(file, 'utf8').includes('llhttp'))).toEqual([]);
+  });
+
   test('dist/ holds only what a Linux runner executes', () => {
     const files = (dir: string): string[] =>
       readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>

@@ -16,16 +16,16 @@ __webpack_require__.d(__webpack_exports__, {
   operateStep: () => (/* binding */ operateStep)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
-var core = __webpack_require__(4116);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __webpack_require__(5334);
 // EXTERNAL MODULE: ./src/action/config.ts
 var action_config = __webpack_require__(8374);
 // EXTERNAL MODULE: ./src/action/state.ts
 var state = __webpack_require__(3175);
 // EXTERNAL MODULE: ./src/operate/day-two.ts
 var day_two = __webpack_require__(5673);
-// EXTERNAL MODULE: ./src/remote/confd.ts + 9 modules
-var remote_confd = __webpack_require__(9865);
+// EXTERNAL MODULE: ./src/remote/confd.ts
+var remote_confd = __webpack_require__(6208);
 // EXTERNAL MODULE: ./src/deploy/deployment-state.ts
 var deployment_state = __webpack_require__(7648);
 // EXTERNAL MODULE: ./src/remote/docker-host.ts
@@ -38,14 +38,14 @@ var doctor_checks = __webpack_require__(2131);
 var deploy_history = __webpack_require__(8259);
 // EXTERNAL MODULE: ./src/remote/image-ref.ts
 var image_ref = __webpack_require__(6283);
-// EXTERNAL MODULE: ./src/config/inputs.ts + 2 modules
-var inputs = __webpack_require__(8406);
-// EXTERNAL MODULE: ./src/remote/probe.ts + 1 modules
-var probe = __webpack_require__(2489);
+// EXTERNAL MODULE: ./src/config/inputs.ts + 3 modules
+var inputs = __webpack_require__(779);
+// EXTERNAL MODULE: ./src/remote/probe.ts
+var probe = __webpack_require__(1112);
 // EXTERNAL MODULE: ./src/remote/redis.ts
 var redis = __webpack_require__(7493);
-// EXTERNAL MODULE: ./src/remote/ssh/connection.ts + 8 modules
-var connection = __webpack_require__(338);
+// EXTERNAL MODULE: ./src/remote/ssh/connection.ts + 2 modules
+var connection = __webpack_require__(1213);
 // EXTERNAL MODULE: ./src/remote/upstream.ts
 var upstream = __webpack_require__(817);
 ;// CONCATENATED MODULE: ./src/operate/doctor.ts
@@ -103,7 +103,7 @@ async function doctorServer(target, config, debug) {
     const docker = (0,docker_host/* remoteDockerHost */.r)(shell);
     const probes = (0,probe/* forwardedProbes */.M)(shell, (0,inputs/* probeTargets */.$F)(config));
     const { redisKey } = config.switch;
-    const opening = read((0,redis/* openKeyStore */.vv)(shell, config.switch.redis));
+    const opening = read((0,redis/* openKeyStore */.v)(shell, config.switch.redis));
     try {
         const [readiness, confd, served, containers, listening, histories, disk, store, accessLogProblem] = await Promise.all([
             read(docker.readiness(target.username)),

@@ -1,4 +1,5 @@
-import { InputError, parseDuration, parseInputs } from '../../src/config/inputs.js';
+import { InputError, parseDuration, parseInputs, readInputs } from '../../src/config/inputs.js';
+import { loadKeyParser } from '../../src/remote/ssh/private-key.js';
 import { TEST_ENCRYPTED_KEY, TEST_KEY as KEY, TEST_PASSPHRASE } from '../../__fixtures__/keys.js';
 const FINGERPRINT = 'SHA256:NlSr+d3IDcV8RmWZBUKCk+h/3E6vxbtSEwM6glRrjMs';
 const valid: Record<string, string> = {
@@ -11,8 +12,9 @@ const valid: Record<string, string> = {
   'redis-key': '/nginx/upstream/app/port',
 };
 
+const parseKey = await loadKeyParser();
 const parse = (overrides: Record<string, string> = {}) =>
-  parseInputs((name) => ({ ...valid, ...overrides })[name] ?? '');
+  parseInputs((name) => ({ ...valid, ...overrides })[name] ?? '', { parseKey });
 
 function problems(overrides: Record<string, string>): string[] {
   try {
@@ -249,6 +251,20 @@ describe('parseInputs', () => {
     expect(problems({ 'private-key': TEST_ENCRYPTED_KEY, passphrase: 'wrong' })).toEqual([
       'private-key: could not be decrypted with the passphrase input (wrong passphrase?)',
     ]);
+  });
+
+  test('readInputs reads the keys as parseInputs does, and reports a missing key with the rest', async () => {
+    const read = (overrides: Record<string, string>) => readInputs((name) => ({ ...valid, ...overrides })[name] ?? '');
+    expect((await read({})).servers[0].privateKey).toBe(KEY.trim());
+    await expect(read({ 'private-key': TEST_ENCRYPTED_KEY })).rejects.toThrow(
+      'private-key: is encrypted: set the passphrase input',
+    );
+    await expect(read({ 'private-key': '', 'drain-timeout': 'soon' })).rejects.toMatchObject({
+      problems: [
+        'private-key: is required',
+        expect.stringMatching(/^drain-timeout: "soon" is not a duration/) as string,
+      ],
+    });
   });
 
   test("a jump host: its own known-hosts is required, user and key default to the server's", () => {

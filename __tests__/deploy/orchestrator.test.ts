@@ -3,6 +3,7 @@ import { expect } from '@jest/globals';
 import { deploy, type Deps } from '../../src/deploy/orchestrator.js';
 import { DeployError } from '../../src/deploy/run.js';
 import { parseInputs, type Config } from '../../src/config/inputs.js';
+import { loadKeyParser } from '../../src/remote/ssh/private-key.js';
 import { historyPath, parseHistory, type Release } from '../../src/deploy/history.js';
 import type { RunSpec } from '../../src/remote/docker.js';
 import { TEST_KEY } from '../../__fixtures__/keys.js';
@@ -23,9 +24,10 @@ function config(overrides: Record<string, string> = {}): Config {
     'bake-time': '0s',
     ...overrides,
   };
-  return parseInputs((n) => inputs[n] ?? '');
+  return parseInputs((n) => inputs[n] ?? '', { parseKey });
 }
 
+const parseKey = await loadKeyParser();
 const identity = { deployId: '9.1', instance: 'new', lockOwner: 'acme/web run 9 [x]' };
 
 async function failure(promise: Promise<unknown>): Promise<DeployError> {

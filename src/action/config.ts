@@ -1,7 +1,7 @@
 // What the Action's two steps share: the inputs read and masked as the runner
 // gives them, and the state the main step saves for the post step.
 import * as core from '@actions/core';
-import { InputError, parseInputs, SECRET_INPUTS, type Config } from '../config/inputs.js';
+import { InputError, readInputs, SECRET_INPUTS, type Config } from '../config/inputs.js';
 
 /** Registers secrets with the runner before anything can print them. */
 function maskSecrets(secrets: string[]): void {
@@ -18,7 +18,7 @@ export const ACTION_COMMANDS = ['deploy', 'doctor', 'status'] as const;
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
 /** The command and the validated inputs, or undefined after reporting why they are not. */
-export function readConfig(): { command: ActionCommand; config: Config } | undefined {
+export async function readConfig(): Promise<{ command: ActionCommand; config: Config } | undefined> {
   const raw = (name: string): string => core.getInput(name);
   maskSecrets(SECRET_INPUTS.map(raw));
   try {
@@ -29,7 +29,7 @@ export function readConfig(): { command: ActionCommand; config: Config } | undef
         `command: ${JSON.stringify(commandText.slice(0, 80))} is not one of ${ACTION_COMMANDS.join(', ')}`,
       ]);
     // doctor and status read the servers: what a deploy starts (image, container-port) is not needed.
-    const config = parseInputs(raw, { deploying: command === 'deploy' });
+    const config = await readInputs(raw, { deploying: command === 'deploy' });
     maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
     return { command, config };
   } catch (e) {

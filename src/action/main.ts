@@ -1,90 +1,16 @@
-// The Action's main step: inputs -> one deploy over SSH -> outputs, summary, state for the post step.
-import * as core from '@actions/core';
-import { bakeEvidence } from '../deploy/bake-rules.js';
-import { printable } from '../remote/printable.js';
-import { noteCheckpoint, registryLoginLeft, type ServerLeftovers } from '../deploy/cleanup.js';
-import { DeployError } from '../deploy/run.js';
-import {
-  newIdentity,
-  outputsOf,
-  runDeploy,
-  TIMEOUT_GRACE_MS,
-  type Deployer,
-  type RunDeploy,
-} from '../deploy/on-servers.js';
-import { readConfig, writeSummary } from './config.js';
-import { STATE } from './state.js';
-import { failureSummary, successSummary } from './summary.js';
-
-/** Who runs the deploy, as a GitHub workflow run names itself. */
-function githubRun(): Deployer {
-  const env = process.env;
-  if (!env.GITHUB_RUN_ID) return { description: `${env.GITHUB_REPOSITORY ?? 'local'} a run outside GitHub Actions` };
-  const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
-  return {
-    deployId: `${env.GITHUB_RUN_ID}.${attempt}`,
-    description: `${env.GITHUB_REPOSITORY} ${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID} (attempt ${attempt})`,
-  };
-}
+// The Action's main step: the inputs, then the step they ask for. Each step's code is loaded only
+// once the inputs are valid and only for the command given: a step that stops at its inputs loads
+// little (docs/architecture.md, "Start-up").
+import type { RunDeploy } from '../deploy/on-servers.js';
+import { readConfig } from './config.js';
 
 /** The main step; `deployWith` is the deploy itself (unit tests give a fake). */
-export async function run(deployWith: RunDeploy = runDeploy): Promise<void> {
-  const read = readConfig();
+export async function run(deployWith?: RunDeploy): Promise<void> {
+  const read = await readConfig();
   if (!read) {
     process.exitCode = 1;
     return;
   }
-  // Only some runs read the servers instead: that code is loaded when asked for.
-  if (read.command !== 'deploy') return (await import('./operate.js')).operateStep(read.command, read.config);
-  const { config } = read;
-  const identity = newIdentity(config, githubRun());
-  // The deploy bounds its own waits by `timeout`; this is the backstop for a hung
-  // command. The post step then releases the lock and removes an unused container.
-  const backstop = setTimeout(() => {
-    core.setFailed(`The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s)`);
-    process.exit(1);
-  }, config.timing.timeoutMs + TIMEOUT_GRACE_MS);
-  backstop.unref();
-  const left: ServerLeftovers = {};
-  try {
-    const result = await deployWith(config, identity, {
-      // core.info writes its line as it is: a value from the server in it must not become a workflow command.
-      log: {
-        info: (m: string) => core.info(printable(m)),
-        warning: (m: string) => core.warning(m),
-        debug: core.debug,
-        group: core.group,
-      },
-      checkpoint: (server, name, value) => {
-        noteCheckpoint(left, identity.lockOwner, server, name, value);
-        core.saveState(STATE.servers, JSON.stringify(left));
-      },
-    });
-    if (!registryLoginLeft(left)) core.saveState(STATE.finished, 'true');
-    for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value);
-    await writeSummary(successSummary(result.image, result));
-    core.info(
-      `${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`,
-    );
-  } catch (e) {
-    // setFailed sets it on the runner; tools that stand in for @actions/core (local-action) may not.
-    process.exitCode = 1;
-    if (e instanceof DeployError) {
-      // What the deploy could not undo (a dropped connection, say) is still in the checkpoints: post finishes it.
-      const evidence = e.details.bake
-        ? bakeEvidence(e.details.bake)
-            .map((l) => `\n${l}`)
-            .join('')
-        : '';
-      core.error(`${e.message}\n${e.hint}${evidence}${e.details.logs ? `\nLast log lines:\n${e.details.logs}` : ''}`, {
-        title: `docker-hot-deploy: ${e.phase} failed`,
-      });
-      await writeSummary(failureSummary(config.container.image || 'the rollback', e));
-      core.setFailed(`${e.message}. ${e.hint}`);
-    } else {
-      core.setFailed((e as Error).message);
-    }
-  } finally {
-    clearTimeout(backstop);
-  }
+  if (read.command === 'deploy') return (await import('./deploy.js')).deployStep(read.config, deployWith);
+  return (await import('./operate.js')).operateStep(read.command, read.config);
 }

@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
     debug: core.debug,
   };
   if (!anythingLeft(left, log)) return;
-  const config = readConfig()?.config;
+  const config = (await readConfig())?.config;
   if (!config) return;
   core.info('The main step did not finish: cleaning up after it.');
   await cleanUpWithin(left, config, log);

@@ -1,38 +1,16 @@
 // The CLI door, for any CI or a laptop: `docker-hot-deploy deploy --host ... --image ...`.
 // The same inputs as action.yml (names, defaults, validation), as flags or DHD_*
 // variables (so secrets need not be flags); never INPUT_*.
+// A command's code is loaded only once its inputs are valid, and only that command's
+// (docs/architecture.md, "Start-up").
 import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ACTION_INPUTS } from '../config/action-inputs.js';
-import { bakeEvidence, bakeLine } from '../deploy/bake-rules.js';
-import { anythingLeft, cleanUpWithin, noteCheckpoint, type ServerLeftovers } from '../deploy/cleanup.js';
-import type { DeployResult } from '../deploy/orchestrator.js';
-import { DeployError, type PhaseRecord, type ServerTimeline, type StageRecord } from '../deploy/run.js';
-import { InputError, parseInputs, redactUrl, SECRET_INPUTS, type Config } from '../config/inputs.js';
-import {
-  newIdentity,
-  outputsOf,
-  runDeploy,
-  TIMEOUT_GRACE_MS,
-  type Deployer,
-  type RunDeploy,
-} from '../deploy/on-servers.js';
+import { InputError, readInputs, redactUrl, SECRET_INPUTS, type Config } from '../config/inputs.js';
+import type { RunDeploy } from '../deploy/on-servers.js';
 import { STATUS_RELEASES } from '../operate/day-two.js';
-import { operate } from '../operate/commands.js';
-import { printable } from '../remote/printable.js';
-import type { Log } from '../remote/log.js';
 import type { UnlockRequest } from '../operate/unlock.js';
-
-/** What the exit status says. */
-export const EXIT = { deployed: 0, failed: 1, badInput: 2, oldServes: 3, interrupted: 130 } as const;
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** stderr is a terminal this many columns wide: progress rewrites one line there instead of adding lines. */
-  columns?: number;
-}
+import { EXIT, terminal, type Io } from './output.js';
 
 /** The inputs as flags: all of action.yml's but `command`, which is the CLI's first argument. */
 const CLI_INPUTS = ACTION_INPUTS.filter((i) => i.name !== 'command');
@@ -197,43 +175,8 @@ export function readInvocation(args: string[], env: NodeJS.ProcessEnv): Invocati
   };
 }
 
-/** Who deploys, as the CI at hand names it (GitLab CI, Buildkite, Jenkins), else the user and machine. */
-function deployer(env: NodeJS.ProcessEnv): Deployer {
-  if (env.CI_JOB_URL)
-    return { deployId: env.CI_JOB_ID, description: `${env.CI_PROJECT_PATH ?? 'gitlab'} ${env.CI_JOB_URL}` };
-  if (env.BUILDKITE_BUILD_URL)
-    return {
-      deployId: env.BUILDKITE_BUILD_ID,
-      description: `${env.BUILDKITE_PIPELINE_SLUG ?? 'buildkite'} ${env.BUILDKITE_BUILD_URL}`,
-    };
-  if (env.BUILD_URL) return { deployId: env.BUILD_TAG, description: `${env.JOB_NAME ?? 'jenkins'} ${env.BUILD_URL}` };
-  return { description: `${userInfo().username}@${hostname()} (docker-hot-deploy CLI)` };
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-/** Back to the start of the line, and the line erased. */
-const CLEAR_LINE = '\r\x1b[2K';
-/** One phase or stage: whether it went through, its name, how long, what it did. */
-const stepLine = (ok: boolean, name: string, ms: number, detail: string): string =>
-  `  ${ok ? '✓' : '✗'} ${name.padEnd(8)} ${seconds(ms).padStart(8)}  ${detail}`;
-const timelineText = (timeline: PhaseRecord[]): string =>
-  timeline.map((p) => stepLine(p.ok, p.phase, p.ms, p.detail)).join('\n');
-
-/** Each server's phases (named when there are several), then the stages across them. */
-function timelinesText(servers: ServerTimeline[], stages: StageRecord[]): string {
-  if (servers.length <= 1) return timelineText(servers[0]?.timeline ?? []);
-  const perServer = servers.map((s) => `${s.server}:\n${timelineText(s.timeline)}`);
-  const stageLines = stages.map((s) => stepLine(s.ok, s.stage, s.ms, s.detail));
-  return [...perServer, `stages:\n${stageLines.join('\n')}`].join('\n');
-}
-
 /** Runs the CLI; returns the exit status. `deployWith` is the deploy itself (tests may give a fake). */
-export async function main(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  io: Io,
-  deployWith: RunDeploy = runDeploy,
-): Promise<number> {
+export async function main(args: string[], env: NodeJS.ProcessEnv, io: Io, deployWith?: RunDeploy): Promise<number> {
   let invocation: Invocation | 'help';
   try {
     invocation = readInvocation(args, env);
@@ -247,123 +190,25 @@ export async function main(
   }
   let config: Config;
   try {
-    config = parseInputs((name) => invocation.inputs[name] ?? '', { deploying: invocation.command === 'deploy' });
+    config = await readInputs((name) => invocation.inputs[name] ?? '', { deploying: invocation.command === 'deploy' });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     io.stderr(`${e.message}\n`);
     if (invocation.json) io.stdout(`${JSON.stringify({ ok: false, badInput: e.problems })}\n`);
     return EXIT.badInput;
   }
-  const { json, verbose } = invocation;
-  // On a terminal the progress line is rewritten in place, and cleared before anything else is said.
-  let progressShown = false;
-  const say = (line: string): void => {
-    io.stderr(`${progressShown ? CLEAR_LINE : ''}${line}\n`);
-    progressShown = false;
-  };
-  const progress = (line: string): void => {
-    if (!io.columns) return say(line);
-    // Shorter than the terminal: a wrapped line would not be rewritten. What a server printed is shown, never obeyed.
-    const shown = printable(line).replace(/\s+/g, ' ');
-    io.stderr(`${CLEAR_LINE}${shown.length >= io.columns ? `${shown.slice(0, io.columns - 2)}…` : shown}`);
-    progressShown = true;
-  };
+  const out = terminal(io);
   for (const flag of invocation.secretFlags) {
     // env-file is an input of its own (a file on the server): env has no --env-file flag.
     const instead = READ_FROM_FILE.has(flag.slice(2))
       ? `${envName(flag.slice(2))} or ${flag}-file`
       : envName(flag.slice(2));
-    say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
+    out.say(`warning: ${flag} is visible to every user of this machine in the process list: use ${instead} instead`);
   }
-  if (invocation.command !== 'deploy') return operate({ ...invocation, command: invocation.command }, config, io);
-  const log: Log = {
-    info: say,
-    progress,
-    warning: (m: string) => say(`warning: ${m}`),
-    debug: verbose ? say : () => undefined,
-    async group<T>(name: string, work: () => Promise<T>): Promise<T> {
-      say(`… ${name}`);
-      return work();
-    },
-  };
-  const identity = newIdentity(config, deployer(env));
-  // What a failed or interrupted deploy leaves to clean up: its checkpoints, kept here as the Action keeps its state.
-  const left: ServerLeftovers = {};
-  // The first Ctrl-C asks the deploy to stop: it undoes what it did at its next step (a bake is
-  // switched back). A second one cleans up at once from the checkpoints, as a cancelled run's post step.
-  const stop = new AbortController();
-  // Once, for whichever asks first: a failure, the backstop, a second Ctrl-C.
-  let cleaning: Promise<void> | undefined;
-  // The cleanup's SSH sessions say nothing, even with --verbose: only the deploy's commands are shown.
-  const cleanupLog = { info: log.info, warning: log.warning };
-  const cleanUpNow = (): Promise<void> =>
-    (cleaning ??= anythingLeft(left, log) ? cleanUpWithin(left, config, cleanupLog) : Promise.resolve());
-  let timedOut = false;
-  const onInterrupt = (): void => {
-    if (!stop.signal.aborted) {
-      say(
-        'Interrupted: stopping the deploy at its next step and undoing what it did (Ctrl-C again to clean up and exit at once).',
-      );
-      stop.abort();
-      process.once('SIGINT', onInterrupt);
-      process.once('SIGTERM', onInterrupt);
-      return;
-    }
-    say('Interrupted again: cleaning up as a cancelled run does.');
-    void cleanUpNow().finally(() => process.exit(EXIT.interrupted));
-  };
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
-  // The deploy bounds its own waits by `timeout`; this is the backstop for a hung command, as the Action has.
-  const backstop = setTimeout(() => {
-    timedOut = true;
-    say(
-      `The deploy did not finish within timeout (${config.timing.timeoutMs / 1000} s): stopping it and cleaning up as a cancelled run does.`,
-    );
-    stop.abort();
-    void cleanUpNow().finally(() => process.exit(EXIT.failed));
-  }, config.timing.timeoutMs + TIMEOUT_GRACE_MS);
-  backstop.unref();
-  try {
-    const result: DeployResult = await deployWith(config, identity, {
-      log,
-      checkpoint: (server, name, value) => noteCheckpoint(left, identity.lockOwner, server, name, value),
-      signal: stop.signal,
-    });
-    say(timelinesText(result.servers, result.stages));
-    say(
-      `${result.image} is live on :${result.port} (switch ${result.switchSeconds.toFixed(3)} s, deploy ${result.durationSeconds.toFixed(2)} s)`,
-    );
-    if (result.bake) say(`bake: ${bakeLine(result.bake)}`);
-    if (json)
-      io.stdout(
-        `${JSON.stringify({ ok: true, outputs: outputsOf(result), timeline: result.timeline, stages: result.stages, warnings: result.warnings, releases: result.releases })}\n`,
-      );
-    return EXIT.deployed;
-  } catch (e) {
-    clearTimeout(backstop);
-    if (!(e instanceof DeployError)) {
-      say(`docker-hot-deploy: ${(e as Error).message}`);
-      if (json) io.stdout(`${JSON.stringify({ ok: false, error: (e as Error).message })}\n`);
-      await cleanUpNow();
-      return EXIT.failed;
-    }
-    say(e.servers.length > 0 ? timelinesText(e.servers, e.stages) : timelineText(e.timeline));
-    if (e.details.bake) bakeEvidence(e.details.bake).forEach(say);
-    if (e.details.logs) say(`Last log lines:\n${e.details.logs}`);
-    say(`${e.message}. ${e.hint}`);
-    if (json)
-      io.stdout(
-        `${JSON.stringify({ ok: false, server: e.server, phase: e.phase, reason: e.reason, hint: e.hint, oldServes: e.oldServes, timeline: e.timeline, stages: e.stages, servers: e.servers, logs: e.details.logs, bake: e.details.bake })}\n`,
-      );
-    // What the undo could not reach (a server lost meanwhile, a registry login left) is still in
-    // the checkpoints: cleaned up as the Action's post step would.
-    await cleanUpNow();
-    if (stop.signal.aborted && !timedOut) return EXIT.interrupted;
-    return e.oldServes && !timedOut ? EXIT.oldServes : EXIT.failed;
-  } finally {
-    clearTimeout(backstop);
-    process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGTERM', onInterrupt);
+  if (invocation.command !== 'deploy') {
+    const { operate } = await import('../operate/commands.js');
+    return operate({ ...invocation, command: invocation.command }, config, io);
   }
+  const { deployCommand } = await import('./deploy.js');
+  return deployCommand(invocation, config, env, { io, out }, deployWith);
 }

@@ -5,14 +5,13 @@ import { isIP } from 'node:net';
 import ms from 'ms';
 import { ACTION_INPUTS } from './action-inputs.js';
 import { appFromImage, parseImageRef, REGISTRY_RE } from '../remote/image-ref.js';
-// ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
-import ssh2 from 'ssh2';
 import { parseRunArgs } from './run-args.js';
 import type { SshTarget } from '../remote/ssh/connection.js';
 import type { PullPolicy } from '../remote/docker.js';
 import type { RedisTarget } from '../remote/redis.js';
 import type { ProbeTargets } from '../remote/probe.js';
 import { KnownHostsError, parseKnownHosts, type KnownHost } from '../remote/ssh/hostkey.js';
+import { loadKeyParser, type ParseKey } from '../remote/ssh/private-key.js';
 
 /** How many servers switch at a time: a number of them, or a share of all of them. */
 export type BatchSize = { servers: number } | { percent: number };
@@ -148,9 +147,25 @@ function isHostAddress(value: string): boolean {
   return HOSTNAME_RE.test(value) || isIP(value) !== 0;
 }
 
-/** `deploying: false` for commands that only read or release (status, history, unlock):
- * what the deploy starts (image, container-port) is then not required. */
-export function parseInputs(raw: (name: string) => string, { deploying = true } = {}): Config {
+export interface ParseOptions {
+  /** false for commands that only read or release (status, history, unlock): what the deploy
+   * starts (image, container-port) is then not required. */
+  deploying?: boolean;
+  /** Reads the private keys as the connection will (remote/ssh/private-key.ts). */
+  parseKey: ParseKey;
+}
+
+/** The inputs as the Action and the CLI read them: ssh2's key parser is loaded only when a key is
+ * given, so that a run stopped by its inputs loads little (docs/architecture.md, "Start-up"). */
+export async function readInputs(raw: (name: string) => string, { deploying = true } = {}): Promise<Config> {
+  const keyGiven = KEY_INPUTS.some((name) => (raw(name) ?? '').trim());
+  return parseInputs(raw, { deploying, parseKey: keyGiven ? await loadKeyParser() : noKeyToParse });
+}
+const KEY_INPUTS = ['private-key', 'jump-private-key'];
+// Without a key, privateKeyInput reports the missing input and never parses.
+const noKeyToParse: ParseKey = () => new Error('no key given');
+
+export function parseInputs(raw: (name: string) => string, { deploying = true, parseKey }: ParseOptions): Config {
   const problems: string[] = [];
   const get = (name: string): string => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
   const fail = <T>(name: string, message: string, fallback: T): T => {
@@ -191,7 +206,7 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
     !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
 
   // Connection
-  const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+  const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', parseKey, fail);
   const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
   const fingerprints = get('host-fingerprint')
     .split(/[\s,]+/)
@@ -218,6 +233,7 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
         'jump-private-key',
         get('jump-private-key') || privateKey,
         raw('passphrase') ?? '',
+        parseKey,
         fail,
       ),
       passphrase,
@@ -456,7 +472,7 @@ export function parseInputs(raw: (name: string) => string, { deploying = true } 
 type Fail = <T>(name: string, message: string, fallback: T) => T;
 
 /** A key ssh2 can read (and decrypt), checked before connecting. */
-function privateKeyInput(name: string, key: string, passphrase: string, fail: Fail): string {
+function privateKeyInput(name: string, key: string, passphrase: string, parseKey: ParseKey, fail: Fail): string {
   if (!key) return key;
   if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
     return fail(
@@ -465,7 +481,7 @@ function privateKeyInput(name: string, key: string, passphrase: string, fail: Fa
       '',
     );
   }
-  const parsed = ssh2.utils.parseKey(key, passphrase || undefined);
+  const parsed = parseKey(key, passphrase || undefined);
   if (!(parsed instanceof Error)) return key;
   if (/no passphrase given/.test(parsed.message)) return fail(name, 'is encrypted: set the passphrase input', '');
   if (/passphrase|decrypt/i.test(parsed.message))

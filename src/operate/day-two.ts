@@ -7,7 +7,7 @@ import { HISTORY_DIR, HISTORY_ENTRIES, historyPath, latest, parseHistory, type R
 import type { Config } from '../config/inputs.js';
 import { printable } from '../remote/printable.js';
 import type { ProbeResult, Probes } from '../remote/probe-result.js';
-import { legacyLockName, lockName } from '../remote/redis.js';
+import { legacyLockName, lockName } from '../remote/redis-rules.js';
 import type { Session } from '../remote/session.js';
 
 export interface LockStatus {

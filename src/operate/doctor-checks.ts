@@ -14,7 +14,7 @@ import { lockLine, lockStatus } from './day-two.js';
 import { deploymentState } from '../deploy/deployment-state.js';
 import { takenPorts, type ContainerSummary, type ServerProblem } from '../remote/docker.js';
 import type { ProbeResult } from '../remote/probe-result.js';
-import { persistenceRisk, type Persistence } from '../remote/redis.js';
+import { persistenceRisk, type Persistence } from '../remote/redis-rules.js';
 import { portNamedBy, upstreamPort } from '../remote/upstream.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';

@@ -2,6 +2,7 @@
 // reachable only from the server's network, never from the runner).
 import { Redis } from 'ioredis';
 import type { RemoteShell } from './ssh/connection.js';
+import { lockedDeployment, notificationsCoverSet, type Persistence } from './redis-rules.js';
 
 /** Where Redis is, as seen from the server (redis-url). */
 export interface RedisTarget {
@@ -23,11 +24,6 @@ export interface LockRef {
 
 export type WriteOutcome =
   { ok: true } | { ok: false; lockLost: true } | { ok: false; lockLost: false; current: string | null };
-
-export interface Persistence {
-  appendonly: boolean;
-  save: string;
-}
 
 export interface KeyStore {
   get: (key: string) => Promise<string | null>;
@@ -68,28 +64,9 @@ if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then 
 if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
 return {'ok'}`;
 
-/** The action's lock for a deployment, under a name no confd prefix of the host setup matches
- * (they start with "/"): taking it never makes confd render. */
-const LOCK_PREFIX = 'docker-hot-deploy:lock:';
-export const lockName = (redisKey: string): string => `${LOCK_PREFIX}${redisKey}`;
 /** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
  * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
 const LOCKS_TAKEN = 'docker-hot-deploy:locks';
-/** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
-export const legacyLockName = (redisKey: string): string => `${redisKey}:lock`;
-
-/** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
-export function notificationsCoverSet(flags: string): boolean {
-  return flags.includes('K') && (flags.includes('$') || flags.includes('A'));
-}
-
-/** Why a write to this Redis may not survive its restart, or undefined when it will. */
-export function persistenceRisk(p: Persistence): string | undefined {
-  if (p.appendonly) return undefined;
-  if (!p.save.trim())
-    return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
-  return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
 
 /** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
 function configValue(reply: unknown, name: string): string {
@@ -228,10 +205,10 @@ export async function openKeyStore(shell: RemoteShell, target: RedisTarget): Pro
       return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
     },
     async deploying() {
-      const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => name.startsWith(LOCK_PREFIX));
+      const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => lockedDeployment(name) !== undefined);
       if (names.length === 0) return [];
       const holders = await redis.mget(names);
-      return names.filter((_, i) => holders[i] !== null).map((name) => name.slice(LOCK_PREFIX.length));
+      return names.filter((_, i) => holders[i] !== null).flatMap((name) => lockedDeployment(name) ?? []);
     },
     async close() {
       closed = true;

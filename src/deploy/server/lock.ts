@@ -1,7 +1,7 @@
 // 2. Lock (docs/architecture.md): one deploy of a key at a time on a server, and 0.1's lock
 // name waited for too; released in every outcome.
 import { DeployError, LOCK_TTL_MS } from '../run.js';
-import { legacyLockName } from '../../remote/redis.js';
+import { legacyLockName } from '../../remote/redis-rules.js';
 import { POLL_MS, seconds, type ServerContext } from './context.js';
 import { HINTS } from './hints.js';
 

@@ -14,7 +14,7 @@ import {
 } from '../../remote/docker.js';
 import { pinnedRef, registryOf, repositoryOf } from '../../remote/image-ref.js';
 import { lastLine, megabytes, PullProgress, pullLine, reportWhile } from '../../remote/progress.js';
-import { persistenceRisk } from '../../remote/redis.js';
+import { persistenceRisk } from '../../remote/redis-rules.js';
 import { LOG_TAIL_LINES, POLL_MS, seconds, type Inspection, type ServerContext } from './context.js';
 import { HINTS } from './hints.js';
 import { readiness } from './rules.js';

@@ -1,11 +1,11 @@
 import { fileURLToPath as __dhdFileURLToPath } from 'node:url';
 const __filename = __dhdFileURLToPath(import.meta.url);
 const __dirname = __dhdFileURLToPath(new URL('.', import.meta.url));
-export const id = 515;
-export const ids = [515];
+export const id = 219;
+export const ids = [219];
 export const modules = {
 
-/***/ 5515:
+/***/ 219:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -343,9 +343,6 @@ const appFromImage = (image) => parseImageRef(image)?.name ?? '';
  * registry digest of its repository, or by its local id when it never had one. */
 const pinnedRef = (image, identity) => identity.digest === identity.id ? identity.id : `${repositoryOf(image)}@${identity.digest}`;
 
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __webpack_require__(5472);
-var lib_default = /*#__PURE__*/__webpack_require__.n(lib);
 ;// CONCATENATED MODULE: ./src/config/run-args.ts
 // The grammar of the run-args input, pure: extra `docker run` options, one
 // argument a line, that may neither override what the deploy sets itself nor
@@ -570,6 +567,13 @@ function preferredHostKeyAlgorithms(pins, host, port) {
     return [...new Set(algorithms)];
 }
 
+;// CONCATENATED MODULE: ./src/remote/ssh/private-key.ts
+async function loadKeyParser() {
+    // ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
+    const { default: ssh2 } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 5472, 23));
+    return (key, passphrase) => ssh2.utils.parseKey(key, passphrase);
+}
+
 ;// CONCATENATED MODULE: ./src/config/inputs.ts
 // Raw action inputs -> one validated, typed config. Pure: the caller supplies
 // the inputs; every problem is reported at once, naming the input, the bad value
@@ -578,7 +582,6 @@ function preferredHostKeyAlgorithms(pins, host, port) {
 
 
 
-// ssh2 is CommonJS: a named import works only once bundled, the default one everywhere (tsx too).
 
 
 
@@ -645,9 +648,16 @@ const aboutServer = (name, several, message) => several ? `${name}: ${message}` 
 function isHostAddress(value) {
     return HOSTNAME_RE.test(value) || (0,external_node_net_.isIP)(value) !== 0;
 }
-/** `deploying: false` for commands that only read or release (status, history, unlock):
- * what the deploy starts (image, container-port) is then not required. */
-function parseInputs(raw, { deploying = true } = {}) {
+/** The inputs as the Action and the CLI read them: ssh2's key parser is loaded only when a key is
+ * given, so that a run stopped by its inputs loads little (docs/architecture.md, "Start-up"). */
+async function readInputs(raw, { deploying = true } = {}) {
+    const keyGiven = KEY_INPUTS.some((name) => (raw(name) ?? '').trim());
+    return parseInputs(raw, { deploying, parseKey: keyGiven ? await loadKeyParser() : noKeyToParse });
+}
+const KEY_INPUTS = ['private-key', 'jump-private-key'];
+// Without a key, privateKeyInput reports the missing input and never parses.
+const noKeyToParse = () => new Error('no key given');
+function parseInputs(raw, { deploying = true, parseKey }) {
     const problems = [];
     const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
     const fail = (name, message, fallback) => {
@@ -680,7 +690,7 @@ function parseInputs(raw, { deploying = true } = {}) {
     const optional = (value) => value || undefined;
     const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
     // Connection
-    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', fail);
+    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', parseKey, fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
     const fingerprints = get('host-fingerprint')
         .split(/[\s,]+/)
@@ -698,7 +708,7 @@ function parseInputs(raw, { deploying = true } = {}) {
             port: integer('jump-port', 1, 65535),
             username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
             // The jump key is unencrypted or shares `passphrase` with the server's key.
-            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', fail),
+            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', parseKey, fail),
             passphrase,
             pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
         };
@@ -872,13 +882,13 @@ function parseInputs(raw, { deploying = true } = {}) {
     return config;
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
-function privateKeyInput(name, key, passphrase, fail) {
+function privateKeyInput(name, key, passphrase, parseKey, fail) {
     if (!key)
         return key;
     if (/-----BEGIN (?:ENCRYPTED )?PRIVATE KEY-----/.test(key)) {
         return fail(name, 'is a PKCS#8 key, which the SSH library cannot read: convert it with `ssh-keygen -p -f KEY` (OpenSSH format) and store that', '');
     }
-    const parsed = lib_default().utils.parseKey(key, passphrase || undefined);
+    const parsed = parseKey(key, passphrase || undefined);
     if (!(parsed instanceof Error))
         return key;
     if (/no passphrase given/.test(parsed.message))
@@ -1470,32 +1480,15 @@ function forwardedProbes(shell, targets) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __webpack_require__(7796);
-;// CONCATENATED MODULE: ./src/remote/redis.ts
-// The Redis key confd watches, reached through an SSH forward (Redis may be
-// reachable only from the server's network, never from the runner).
-
-// Compare-and-act in one step, so a lock that expired and was taken by another
-// deploy is never renewed or deleted by the old holder.
-const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
-// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
-// (no second element: the key is unset).
-const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
-local current = redis.call('GET', KEYS[1])
-if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
-if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
-return {'ok'}`;
+;// CONCATENATED MODULE: ./src/remote/redis-rules.ts
+// The Redis side's names and verdicts, apart from the client (redis.ts): what status, the doctor
+// and a deploy's checks share without loading ioredis.
 /** The action's lock for a deployment, under a name no confd prefix of the host setup matches
  * (they start with "/"): taking it never makes confd render. */
 const LOCK_PREFIX = 'docker-hot-deploy:lock:';
 const lockName = (redisKey) => `${LOCK_PREFIX}${redisKey}`;
-/** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
- * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
-const LOCKS_TAKEN = 'docker-hot-deploy:locks';
+/** The deployment (its redis key) a lock of lockName's is for; undefined for any other name. */
+const lockedDeployment = (name) => name.startsWith(LOCK_PREFIX) ? name.slice(LOCK_PREFIX.length) : undefined;
 /** Where 0.1 kept the lock (inside confd's prefix); honoured while one lives. */
 const legacyLockName = (redisKey) => `${redisKey}:lock`;
 /** confd -watch hears a SET only with keyspace events (K) for string commands ($, or A for all). */
@@ -1509,134 +1502,6 @@ function persistenceRisk(p) {
     if (!p.save.trim())
         return 'Redis keeps nothing across a restart (appendonly no, save ""): a restart loses the key, and a confd template with a fallback renders it at confd\'s next write. Set appendonly yes (examples/host/redis/persistence.conf)';
     return `Redis persists only by snapshots (appendonly no, save "${p.save}"): a crash before the next snapshot loses this write. Set appendonly yes (examples/host/redis/persistence.conf)`;
-}
-/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
-function configValue(reply, name) {
-    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
-}
-/** Each Redis command, and the connection through the forward, answer within this or fail. */
-const COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-async function openKeyStore(shell, target) {
-    const forward = await shell.forward(target.host, target.port);
-    const redis = new built.Redis({
-        path: forward.path,
-        username: target.username,
-        password: target.password,
-        db: target.db,
-        // TLS runs end to end through the forward: verify the name the server has.
-        tls: target.tls ? { servername: target.host } : undefined,
-        lazyConnect: true,
-        maxRetriesPerRequest: 2,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        commandTimeout: COMMAND_TIMEOUT_MS,
-        retryStrategy: (times) => (times > 3 ? null : 200 * times),
-    });
-    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
-    let firstError;
-    redis.on('error', (e) => {
-        firstError ??= e;
-    });
-    // The local end of the forward accepts at once; a Redis host that never answers
-    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
-    let timer;
-    try {
-        await Promise.race([
-            redis.connect().then(() => redis.ping()),
-            new Promise((_, reject) => {
-                timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
-            }),
-        ]);
-    }
-    catch (e) {
-        redis.disconnect();
-        await forward.close();
-        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
-        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`);
-        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
-    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
-    let closed = false;
-    shell.onLost(() => {
-        if (!closed)
-            redis.disconnect();
-    });
-    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
-    const held = new Map();
-    const stopRenewing = (name) => {
-        clearInterval(held.get(name)?.timer);
-        held.delete(name);
-    };
-    return {
-        get: (key) => redis.get(key),
-        async compareAndSet(key, expected, value, lock) {
-            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
-            if (reply[0] === 'ok')
-                return { ok: true };
-            if (reply[0] === 'lock')
-                return { ok: false, lockLost: true };
-            return { ok: false, lockLost: false, current: reply[1] ?? null };
-        },
-        async keyspaceNotifications() {
-            const flags = await config('notify-keyspace-events');
-            return flags === undefined ? undefined : notificationsCoverSet(flags);
-        },
-        async persistence() {
-            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
-            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
-        },
-        async tryLock(name, owner, ttlMs) {
-            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
-                return false;
-            // Only for neighbours' pruning: a Redis user not allowed it still deploys.
-            await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
-            let renewedAt = Date.now();
-            const lock = {
-                timer: setInterval(() => {
-                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
-                        if (renewed === 1)
-                            renewedAt = Date.now();
-                        else
-                            lock.lost ??= `${name} was deleted or taken over by someone else`;
-                    }, (e) => {
-                        // Past three quarters of the TTL another deploy may take it any moment.
-                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
-                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
-                    });
-                }, Math.floor(ttlMs / 4)),
-            };
-            lock.timer.unref();
-            held.set(name, lock);
-            return true;
-        },
-        lockLost: (name) => held.get(name)?.lost,
-        lockHolder: (name) => redis.get(name),
-        async lockState(name) {
-            const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec());
-            return holder === null ? null : { holder, ttlMs };
-        },
-        async unlock(name, owner) {
-            stopRenewing(name);
-            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
-        },
-        async deploying() {
-            const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => name.startsWith(LOCK_PREFIX));
-            if (names.length === 0)
-                return [];
-            const holders = await redis.mget(names);
-            return names.filter((_, i) => holders[i] !== null).map((name) => name.slice(LOCK_PREFIX.length));
-        },
-        async close() {
-            closed = true;
-            [...held.keys()].forEach(stopRenewing);
-            redis.disconnect();
-            await forward.close();
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/run.ts
@@ -2369,7 +2234,7 @@ class RemoteCommandError extends Error {
     }
 }
 const PULL_TIMEOUT_MS = 10 * 60_000;
-const docker_host_COMMAND_TIMEOUT_MS = 60_000;
+const COMMAND_TIMEOUT_MS = 60_000;
 const DISCARD_ATTEMPTS = 3;
 const DISCARD_RETRY_MS = 500;
 /** What is kept of a release command's output and a container's log: the end, where the error is. */
@@ -2380,14 +2245,14 @@ function remoteDockerHost(shell) {
     // Asked once: a server that refused a terminal refuses it again.
     let terminalRefused = false;
     const ok = async (argv, options = {}) => {
-        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, ...options });
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...options });
         if (result.code !== 0)
             throw new RemoteCommandError(argv, result);
         return result.stdout;
     };
     const identityOf = async (image) => {
         const argv = build.imageIdentity(image);
-        const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+        const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
         if (result.code === 0)
             return parse.imageIdentity(result.stdout, repositoryOf(image));
         if (/no such image/i.test(result.stderr))
@@ -2395,7 +2260,7 @@ function remoteDockerHost(shell) {
         throw new RemoteCommandError(argv, result);
     };
     const readiness = async (username) => {
-        const result = await shell.run(build.serverCheck(), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+        const result = await shell.run(build.serverCheck(), { timeoutMs: COMMAND_TIMEOUT_MS });
         const text = `${result.stdout}${result.stderr}`;
         return { problems: parse.serverProblems(text, username), dockerVersion: parse.dockerVersion(text) };
     };
@@ -2474,7 +2339,7 @@ function remoteDockerHost(shell) {
         },
         async containers() {
             const argv = build.containers();
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
             if (result.code !== 0 && !(result.stdout && parse.vanishedOnly(result.stderr)))
                 throw new RemoteCommandError(argv, result);
             return parse.containers(result.stdout);
@@ -2482,21 +2347,21 @@ function remoteDockerHost(shell) {
         listeningPorts: async () => parse.listeningPorts(await ok(build.listeningPorts())),
         diskFree: async () => parse.diskFree(await ok(build.diskFree())),
         async imageSize(image) {
-            const result = await shell.run(build.imageSize(image), { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            const result = await shell.run(build.imageSize(image), { timeoutMs: COMMAND_TIMEOUT_MS });
             return result.code === 0 ? Number(result.stdout.trim()) : undefined;
         },
         run: async (spec, env) => (await ok(build.run(spec), { stdin: env })).trim(),
         inspect: async (id, containerPort) => parse.inspect(await ok(build.inspect(id)), containerPort),
         async logs(id, lines) {
             const result = await shell.run(build.logs(id, lines), {
-                timeoutMs: docker_host_COMMAND_TIMEOUT_MS,
+                timeoutMs: COMMAND_TIMEOUT_MS,
                 keepBytes: KEPT_OUTPUT_BYTES,
             });
             return `${result.stdout}${result.stderr}`.trimEnd();
         },
         async lastExitCode(container) {
             const result = await shell.run(build.exitCodes(container.id, container.createdAt), {
-                timeoutMs: docker_host_COMMAND_TIMEOUT_MS,
+                timeoutMs: COMMAND_TIMEOUT_MS,
             });
             return result.code === 0 ? parse.lastExitCode(result.stdout) : undefined;
         },
@@ -2529,7 +2394,7 @@ function remoteDockerHost(shell) {
             if (refs.length === 0)
                 return;
             const argv = build.removeImages(refs);
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS });
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS });
             if (parse.imageRemovalProblems(result.stderr).length > 0)
                 throw new RemoteCommandError(argv, result);
         },
@@ -2547,7 +2412,7 @@ function remoteDockerHost(shell) {
         logEnd: async (path) => parse.logEnd(await ok(build.logEnd(path))),
         async readLog(path, from, maxBytes) {
             const argv = build.readLog(path, from, maxBytes);
-            const result = await shell.run(argv, { timeoutMs: docker_host_COMMAND_TIMEOUT_MS, bytes: true });
+            const result = await shell.run(argv, { timeoutMs: COMMAND_TIMEOUT_MS, bytes: true });
             if (result.code !== 0)
                 throw new RemoteCommandError(argv, result);
             return parse.logRead(result.stdoutBytes ?? Buffer.from(result.stdout));
@@ -2560,6 +2425,158 @@ function remoteDockerHost(shell) {
             if (redis.length === 0)
                 return { processes, resources: new Map() };
             return { processes, resources: resourcesOf(redis, parse.files(await ok(readResources(redis)))) };
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __webpack_require__(7796);
+;// CONCATENATED MODULE: ./src/remote/redis.ts
+// The Redis key confd watches, reached through an SSH forward (Redis may be
+// reachable only from the server's network, never from the runner).
+
+
+// Compare-and-act in one step, so a lock that expired and was taken by another
+// deploy is never renewed or deleted by the old holder.
+const RENEW_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_OWNER = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// KEYS: the port key, the lock. ARGV: lock owner, '1' if a value is expected, the expected value,
+// '1' to set (else delete), the new value. Answers {'ok'}, {'lock'} or {'changed', current}
+// (no second element: the key is unset).
+const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lock'} end
+local current = redis.call('GET', KEYS[1])
+if (ARGV[2] == '1' and current ~= ARGV[3]) or (ARGV[2] ~= '1' and current) then return {'changed', current} end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5]) else redis.call('DEL', KEYS[1]) end
+return {'ok'}`;
+/** The names of the locks deploys took (a member stays after its lock expired: the lock itself says
+ * whether it is held). What neighbours read before pruning, without scanning the keyspace. */
+const LOCKS_TAKEN = 'docker-hot-deploy:locks';
+/** CONFIG GET's answer: RESP2 [name, value], RESP3 a map. */
+function configValue(reply, name) {
+    return Array.isArray(reply) ? String(reply[1] ?? '') : String(reply[name] ?? '');
+}
+/** Each Redis command, and the connection through the forward, answer within this or fail. */
+const redis_COMMAND_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+async function openKeyStore(shell, target) {
+    const forward = await shell.forward(target.host, target.port);
+    const redis = new built.Redis({
+        path: forward.path,
+        username: target.username,
+        password: target.password,
+        db: target.db,
+        // TLS runs end to end through the forward: verify the name the server has.
+        tls: target.tls ? { servername: target.host } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        commandTimeout: redis_COMMAND_TIMEOUT_MS,
+        retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    });
+    // Errors surface through the command that fails; the first says why (WRONGPASS, TLS...).
+    let firstError;
+    redis.on('error', (e) => {
+        firstError ??= e;
+    });
+    // The local end of the forward accepts at once; a Redis host that never answers
+    // (blackholed) shows only as a missing reply, so the whole handshake is bounded.
+    let timer;
+    try {
+        await Promise.race([
+            redis.connect().then(() => redis.ping()),
+            new Promise((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+            }),
+        ]);
+    }
+    catch (e) {
+        redis.disconnect();
+        await forward.close();
+        // ioredis says "Command timed out" when its ready check got no reply: say what that means here.
+        const why = (firstError ?? e).message.replace(/^Command timed out$/, `no answer within ${redis_COMMAND_TIMEOUT_MS / 1000} s`);
+        throw new Error(`Redis at ${target.shown} (redis-url, as seen from the server) did not answer: ${why}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    // Through a lost SSH connection every command would wait for its timeout: fail them at once.
+    // (Not again after close: ioredis would wait 2 s for a stream that already closed.)
+    let closed = false;
+    shell.onLost(() => {
+        if (!closed)
+            redis.disconnect();
+    });
+    const config = (name) => redis.config('GET', name).then((reply) => configValue(reply, name), () => undefined);
+    const held = new Map();
+    const stopRenewing = (name) => {
+        clearInterval(held.get(name)?.timer);
+        held.delete(name);
+    };
+    return {
+        get: (key) => redis.get(key),
+        async compareAndSet(key, expected, value, lock) {
+            const reply = (await redis.eval(COMPARE_AND_SET, 2, key, lock.name, lock.owner, expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? ''));
+            if (reply[0] === 'ok')
+                return { ok: true };
+            if (reply[0] === 'lock')
+                return { ok: false, lockLost: true };
+            return { ok: false, lockLost: false, current: reply[1] ?? null };
+        },
+        async keyspaceNotifications() {
+            const flags = await config('notify-keyspace-events');
+            return flags === undefined ? undefined : notificationsCoverSet(flags);
+        },
+        async persistence() {
+            const [appendonly, save] = await Promise.all([config('appendonly'), config('save')]);
+            return appendonly === undefined || save === undefined ? undefined : { appendonly: appendonly === 'yes', save };
+        },
+        async tryLock(name, owner, ttlMs) {
+            if ((await redis.set(name, owner, 'PX', ttlMs, 'NX')) !== 'OK')
+                return false;
+            // Only for neighbours' pruning: a Redis user not allowed it still deploys.
+            await redis.sadd(LOCKS_TAKEN, name).catch(() => undefined);
+            let renewedAt = Date.now();
+            const lock = {
+                timer: setInterval(() => {
+                    redis.eval(RENEW_IF_OWNER, 1, name, owner, ttlMs).then((renewed) => {
+                        if (renewed === 1)
+                            renewedAt = Date.now();
+                        else
+                            lock.lost ??= `${name} was deleted or taken over by someone else`;
+                    }, (e) => {
+                        // Past three quarters of the TTL another deploy may take it any moment.
+                        if (Date.now() - renewedAt > (ttlMs * 3) / 4)
+                            lock.lost ??= `${name} could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${e.message})`;
+                    });
+                }, Math.floor(ttlMs / 4)),
+            };
+            lock.timer.unref();
+            held.set(name, lock);
+            return true;
+        },
+        lockLost: (name) => held.get(name)?.lost,
+        lockHolder: (name) => redis.get(name),
+        async lockState(name) {
+            const [[, holder], [, ttlMs]] = (await redis.multi().get(name).pttl(name).exec());
+            return holder === null ? null : { holder, ttlMs };
+        },
+        async unlock(name, owner) {
+            stopRenewing(name);
+            return (await redis.eval(DELETE_IF_OWNER, 1, name, owner)) === 1;
+        },
+        async deploying() {
+            const names = (await redis.smembers(LOCKS_TAKEN)).filter((name) => lockedDeployment(name) !== undefined);
+            if (names.length === 0)
+                return [];
+            const holders = await redis.mget(names);
+            return names.filter((_, i) => holders[i] !== null).flatMap((name) => lockedDeployment(name) ?? []);
+        },
+        async close() {
+            closed = true;
+            [...held.keys()].forEach(stopRenewing);
+            redis.disconnect();
+            await forward.close();
         },
     };
 }
@@ -2816,7 +2833,7 @@ function maskSecrets(secrets) {
 /** What the Action's step does (the input `command`; the CLI's is its first argument). */
 const ACTION_COMMANDS = ['deploy', 'doctor', 'status'];
 /** The command and the validated inputs, or undefined after reporting why they are not. */
-function readConfig() {
+async function readConfig() {
     const raw = (name) => lib_core/* getInput */.V4(name);
     maskSecrets(SECRET_INPUTS.map(raw));
     try {
@@ -2827,7 +2844,7 @@ function readConfig() {
                 `command: ${JSON.stringify(commandText.slice(0, 80))} is not one of ${ACTION_COMMANDS.join(', ')}`,
             ]);
         // doctor and status read the servers: what a deploy starts (image, container-port) is not needed.
-        const config = parseInputs(raw, { deploying: command === 'deploy' });
+        const config = await readInputs(raw, { deploying: command === 'deploy' });
         maskSecrets([config.switch.redis.password ?? '', ...config.container.env.map(([, value]) => value)]);
         return { command, config };
     }
@@ -2880,7 +2897,7 @@ async function run() {
     };
     if (!anythingLeft(left, log))
         return;
-    const config = readConfig()?.config;
+    const config = (await readConfig())?.config;
     if (!config)
         return;
     lib_core/* info */.pq('The main step did not finish: cleaning up after it.');

@@ -1,4 +1,4 @@
-import { notificationsCoverSet } from '../../src/remote/redis.js';
+import { notificationsCoverSet } from '../../src/remote/redis-rules.js';
 
 test('confd -watch hears a SET with K and $ (or A) in notify-keyspace-events', () => {
   expect(notificationsCoverSet('K$')).toBe(true);
