@@ -2,7 +2,16 @@
 // action.yml and the workflows against the published schemas, the README's
 // tables against action.yml, and the code's defaults against both.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -117,30 +126,32 @@ describe('README and action.yml agree', () => {
     }
   });
 
-  test("the post step's entry is small and loads the cleanup only after a deploy that did not finish", () => {
-    // Every deploy runs it: after one that finished, it decides from the saved state alone.
-    expect(statSync(join(root, 'dist/post/index.js')).size).toBeLessThan(64 * 1024);
-    const entryOnly = mkdtempSync(join(tmpdir(), 'dhd-post-'));
-    for (const file of ['index.js', 'package.json']) copyFileSync(join(root, 'dist/post', file), join(entryOnly, file));
-    const post = (env: Record<string, string>): ReturnType<typeof spawnSync> =>
-      spawnSync(process.execPath, [join(entryOnly, 'index.js')], {
+  /** Runs an entry of dist/ copied alone (with its package.json), without the chunks it may import. */
+  const runEntryAlone = (dir: string, env: Record<string, string>): ReturnType<typeof spawnSync> => {
+    const alone = mkdtempSync(join(tmpdir(), 'dhd-entry-'));
+    try {
+      for (const file of ['index.js', 'package.json']) copyFileSync(join(root, dir, file), join(alone, file));
+      return spawnSync(process.execPath, [join(alone, 'index.js')], {
         env: { PATH: process.env.PATH, ...env },
         encoding: 'utf8',
       });
-    expect(post({ STATE_finished: 'true' })).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  };
+
+  test("the post step's entry is small and loads the cleanup only after a deploy that did not finish", () => {
+    // Every deploy runs it: after one that finished, it decides from the saved state alone.
+    expect(statSync(join(root, 'dist/post/index.js')).size).toBeLessThan(64 * 1024);
+    expect(runEntryAlone('dist/post', { STATE_finished: 'true' })).toMatchObject({ status: 0, stdout: '', stderr: '' });
     // Without that state it needs the cleanup's chunk, which this copy lacks.
-    expect(post({}).stderr).toMatch(/Cannot find module/);
+    expect(runEntryAlone('dist/post', {}).stderr).toMatch(/Cannot find module/);
   });
 
   test("the main step's entry is small: it reads the inputs, and loads a step's code only once they are valid", () => {
     // A run stopped by its inputs, and the start of every run, load this file alone (docs/architecture.md).
     expect(statSync(join(root, 'dist/index.js')).size).toBeLessThan(256 * 1024);
-    const entryOnly = mkdtempSync(join(tmpdir(), 'dhd-main-'));
-    for (const file of ['index.js', 'package.json']) copyFileSync(join(root, 'dist', file), join(entryOnly, file));
-    const main = spawnSync(process.execPath, [join(entryOnly, 'index.js')], {
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-    });
+    const main = runEntryAlone('dist', {});
     expect(main.status).toBe(1);
     expect(main.stdout).toMatch(
       /^::error::Invalid inputs \(nothing was done on the server\):%0A {2}- private-key: is required/,

@@ -1053,8 +1053,11 @@ async function readInputs(raw, { deploying = true } = {}) {
     return parseInputs(raw, { deploying, parseKey: keyGiven ? await loadKeyParser() : noKeyToParse });
 }
 const KEY_INPUTS = ['private-key', 'jump-private-key'];
-// Without a key, privateKeyInput reports the missing input and never parses.
-const noKeyToParse = () => new Error('no key given');
+// Without a key, privateKeyInput reports the missing input and never parses: if it ever did, this
+// fails loudly rather than calling a good key unreadable.
+const noKeyToParse = () => {
+    throw new Error('readInputs: a key was read without loading the key parser');
+};
 function parseInputs(raw, { deploying = true, parseKey }) {
     const problems = [];
     const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';

@@ -259,6 +259,15 @@ describe('parseInputs', () => {
     await expect(read({ 'private-key': TEST_ENCRYPTED_KEY })).rejects.toThrow(
       'private-key: is encrypted: set the passphrase input',
     );
+    // A jump host's key alone is read too (the server's key is still required).
+    await expect(
+      read({ 'private-key': ' ', 'jump-host': 'bastion.example.com', 'jump-private-key': TEST_ENCRYPTED_KEY }),
+    ).rejects.toMatchObject({
+      problems: expect.arrayContaining([
+        'private-key: is required',
+        'jump-private-key: is encrypted: set the passphrase input',
+      ]) as string[],
+    });
     await expect(read({ 'private-key': '', 'drain-timeout': 'soon' })).rejects.toMatchObject({
       problems: [
         'private-key: is required',

@@ -162,8 +162,11 @@ export async function readInputs(raw: (name: string) => string, { deploying = tr
   return parseInputs(raw, { deploying, parseKey: keyGiven ? await loadKeyParser() : noKeyToParse });
 }
 const KEY_INPUTS = ['private-key', 'jump-private-key'];
-// Without a key, privateKeyInput reports the missing input and never parses.
-const noKeyToParse: ParseKey = () => new Error('no key given');
+// Without a key, privateKeyInput reports the missing input and never parses: if it ever did, this
+// fails loudly rather than calling a good key unreadable.
+const noKeyToParse: ParseKey = () => {
+  throw new Error('readInputs: a key was read without loading the key parser');
+};
 
 export function parseInputs(raw: (name: string) => string, { deploying = true, parseKey }: ParseOptions): Config {
   const problems: string[] = [];

@@ -3,7 +3,8 @@
 // (docs/architecture.md, "Start-up").
 import type { ParsedKey } from 'ssh2';
 
-/** ssh2's parser: the key, or why it cannot be read (an Error, returned rather than thrown). */
+/** ssh2's parser: the key, or why it cannot be read (an Error, returned rather than thrown). An
+ * OpenSSH file gives an array (it may hold several keys), which @types/ssh2 does not say. */
 export type ParseKey = (key: string, passphrase?: string) => ParsedKey | ParsedKey[] | Error;
 
 export async function loadKeyParser(): Promise<ParseKey> {
