@@ -967,40 +967,127 @@ const KEY_INPUTS = ['private-key', 'jump-private-key'];
 const noKeyToParse = () => {
     throw new Error('readInputs: a key was read without loading the key parser');
 };
-function parseInputs(raw, { deploying = true, parseKey }) {
+function inputReader(raw) {
     const problems = [];
     const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
     const fail = (name, message, fallback) => {
         problems.push(`${name}: ${message}`);
         return fallback;
     };
-    const shown = (name, raw) => {
+    const shown = (name, value) => {
         if (SECRET_INPUTS.includes(name))
             return '(secret)';
-        const value = redactUrl(raw);
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+        const redacted = redactUrl(value);
+        return JSON.stringify(redacted.length > 80 ? `${redacted.slice(0, 80)}...` : redacted);
     };
-    const required = (name) => get(name) || fail(name, 'is required', '');
-    const integer = (name, min, max) => {
-        const value = get(name);
-        if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
-            return Number(value);
-        return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+    return {
+        problems,
+        raw: (name) => raw(name) ?? '',
+        get,
+        fail,
+        shown,
+        required: (name) => get(name) || fail(name, 'is required', ''),
+        integer(name, min, max) {
+            const value = get(name);
+            if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max)
+                return Number(value);
+            return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+        },
+        duration(name, { zero = false } = {}) {
+            const value = get(name);
+            const parsed = parseDuration(value);
+            if (parsed !== undefined && parsed > MAX_DURATION_MS)
+                return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
+            if (parsed !== undefined && (parsed > 0 || zero))
+                return parsed;
+            return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
+        },
+        matching: (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, ''),
+        hostInput: (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, ''),
     };
-    const duration = (name, { zero = false } = {}) => {
-        const value = get(name);
-        const parsed = parseDuration(value);
-        if (parsed !== undefined && parsed > MAX_DURATION_MS)
-            return fail(name, `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`, 1000);
-        if (parsed !== undefined && (parsed > 0 || zero))
-            return parsed;
-        return fail(name, `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`, 1000);
+}
+const optional = (value) => value || undefined;
+function parseInputs(raw, { deploying = true, parseKey }) {
+    const r = inputReader(raw);
+    const { get, fail, integer, duration, matching, problems, shown } = r;
+    // The sections in action.yml's order; what the config below reads last is reported last.
+    const servers = sshTargets(r, parseKey);
+    const batchSize = batchSizeInput(r);
+    const container = containerInputs(r, deploying);
+    const switching = switchInputs(r);
+    const config = {
+        servers,
+        batchSize,
+        container: {
+            image: container.image,
+            app: container.app,
+            containerPort: get('container-port')
+                ? integer('container-port', 1, 65535)
+                : deploying
+                    ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
+                    : 0,
+            bindAddress: container.bindAddress,
+            portRange: container.portRange,
+            env: container.env,
+            envFile: optional(container.envFile),
+            runArgs: container.runArgs,
+            restart: container.restart,
+            registry: optional(container.registry),
+            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
+            registryPassword: optional(r.raw('registry-password')),
+            pull: container.pull,
+            releaseCommand: get('release-command')
+                .split(/\r?\n/)
+                .map((a) => a.trim())
+                .filter(Boolean),
+            rollback: container.rollback,
+        },
+        switch: {
+            redis: switching.redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redisKey: switching.redisKey,
+            redisValue: switching.redisValue,
+            probeUrl: switching.probeUrl,
+            probeHost: optional(switching.probeHost),
+            upstreamHeader: switching.upstreamHeader,
+            probeSuccesses: integer('probe-successes', 1, 100),
+            healthPath: switching.healthPath,
+        },
+        timing: {
+            healthTimeoutMs: duration('health-timeout'),
+            releaseTimeoutMs: duration('release-timeout'),
+            switchTimeoutMs: duration('switch-timeout'),
+            drainTimeoutMs: duration('drain-timeout'),
+            stopTimeoutMs: duration('stop-timeout'),
+            lockTimeoutMs: duration('lock-timeout'),
+            timeoutMs: duration('timeout'),
+        },
+        bake: {
+            timeMs: switching.bakeTime,
+            accessLog: optional(switching.accessLog),
+            maxErrorPercent: switching.maxErrorPercent,
+            minRequests: integer('bake-min-requests', 1, 1_000_000),
+        },
+        keepImages: integer('keep-images', 1, 100),
+        deprecations: container.deprecations,
     };
-    const matching = (name, re, accepted, value = get(name)) => !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
-    const optional = (value) => value || undefined;
-    const hostInput = (name, value) => !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
-    // Connection
-    const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', parseKey, fail);
+    // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
+    const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
+    const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
+    if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
+        const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
+        problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
+    }
+    if (Boolean(get('registry-username')) !== Boolean(r.raw('registry-password'))) {
+        problems.push('registry-username, registry-password: give both or neither');
+    }
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return config;
+}
+/** host (a server a line), username, the key, the host key pins, and the jump host if any. */
+function sshTargets(r, parseKey) {
+    const { get, fail, shown, required, integer, matching, hostInput } = r;
+    const privateKey = privateKeyInput('private-key', required('private-key'), r.raw('passphrase'), parseKey, fail);
     const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
     const fingerprints = get('host-fingerprint')
         .split(/[\s,]+/)
@@ -1009,7 +1096,7 @@ function parseInputs(raw, { deploying = true, parseKey }) {
         matching('host-fingerprint', FINGERPRINT_RE, 'an OpenSSH SHA256 fingerprint such as SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU', fp);
     const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
     const username = matching('username', USER_RE, 'a Unix user name', required('username'));
-    const passphrase = optional(raw('passphrase') ?? '');
+    const passphrase = optional(r.raw('passphrase'));
     let jump;
     const jumpHost = get('jump-host');
     if (jumpHost) {
@@ -1018,7 +1105,7 @@ function parseInputs(raw, { deploying = true, parseKey }) {
             port: integer('jump-port', 1, 65535),
             username: matching('jump-username', USER_RE, 'a Unix user name', get('jump-username') || get('username')),
             // The jump key is unencrypted or shares `passphrase` with the server's key.
-            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, raw('passphrase') ?? '', parseKey, fail),
+            privateKey: privateKeyInput('jump-private-key', get('jump-private-key') || privateKey, r.raw('passphrase'), parseKey, fail),
             passphrase,
             pins: { knownHosts: knownHostsInput('jump-known-hosts', required('jump-known-hosts'), fail), fingerprints: [] },
         };
@@ -1041,14 +1128,20 @@ function parseInputs(raw, { deploying = true, parseKey }) {
             servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
         }
     }
+    return servers;
+}
+function batchSizeInput({ get, fail, shown }) {
     const batchText = get('batch-size');
     const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
-    const batchSize = batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+    return batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
         ? batchMatch[2]
             ? { percent: Number(batchMatch[1]) }
             : { servers: Number(batchMatch[1]) }
         : fail('batch-size', `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`, { servers: 1 });
-    // Container
+}
+/** What the new container is: its image and name, where it listens, its environment and docker options. */
+function containerInputs(r, deploying) {
+    const { get, fail, shown, required, matching } = r;
     const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
     // A rollback finds its image in the history; `image`, if given, names the repository it expects.
     const imageText = rollback || !deploying ? get('image') : required('image');
@@ -1059,9 +1152,18 @@ function parseInputs(raw, { deploying = true, parseKey }) {
     const bindAddress = get('bind-address');
     if ((0,external_node_net_.isIP)(bindAddress) === 0)
         fail('bind-address', `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`, '');
+    const portRange = portRangeInput(r);
+    const env = envInput(r);
+    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+    const { runArgs, restart, deprecations } = runArgsInputs(r);
+    const registry = matching('registry', image_ref/* REGISTRY_RE */.kk, 'a registry host such as ghcr.io or registry.example.com:5000');
+    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
+    return { rollback, image, app, bindAddress, portRange, env, envFile, runArgs, restart, deprecations, registry, pull };
+}
+function portRangeInput({ get, fail, shown }) {
     const rangeText = get('port-range');
     const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-    const portRange = rangeMatch &&
+    return rangeMatch &&
         Number(rangeMatch[1]) >= 1 &&
         Number(rangeMatch[1]) <= Number(rangeMatch[2]) &&
         Number(rangeMatch[2]) <= 65535
@@ -1070,6 +1172,9 @@ function parseInputs(raw, { deploying = true, parseKey }) {
             first: 1,
             last: 1,
         });
+}
+/** env: NAME=value a line; blank lines and # comments skipped. */
+function envInput({ get, fail }) {
     const env = [];
     get('env')
         .split(/\r?\n/)
@@ -1083,7 +1188,10 @@ function parseInputs(raw, { deploying = true, parseKey }) {
         else
             env.push([name, line.slice(eq + 1)]);
     });
-    const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+    return env;
+}
+/** run-args, and the restart policy: the input's, or (deprecated) a --restart in run-args. */
+function runArgsInputs({ get, fail, matching }) {
     const deprecations = [];
     const { runArgs, restart: restartArg, problems: runArgProblems, } = parseRunArgs(get('run-args')
         .split(/\r?\n/)
@@ -1097,9 +1205,11 @@ function parseInputs(raw, { deploying = true, parseKey }) {
         restart = matching('run-args', RESTART_RE, `a restart policy (${RESTART_ACCEPTED})`, restartArg) && restartArg;
         deprecations.push(`run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`);
     }
-    const registry = matching('registry', image_ref/* REGISTRY_RE */.kk, 'a registry host such as ghcr.io or registry.example.com:5000');
-    const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
-    // Switch
+    return { runArgs, restart, deprecations };
+}
+/** How the switch is made and proven (Redis, the key, the probe through nginx) and how the bake judges. */
+function switchInputs(r) {
+    const { get, fail, shown, required, duration, matching } = r;
     const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
     const redisKey = matching('redis-key', /^[^\s\0]{1,512}$/, 'a Redis key without spaces (such as /nginx/upstream/app/port)', required('redis-key'));
     const redisValue = matching('redis-value', /^[^\s{}]*\{port\}[^\s{}]*$/, 'a value containing {port} once, such as {port} or 127.0.0.1:{port}');
@@ -1122,74 +1232,18 @@ function parseInputs(raw, { deploying = true, parseKey }) {
         ? Number(maxErrorsMatch[1])
         : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
     const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
-    const config = {
-        servers,
-        batchSize,
-        container: {
-            image,
-            app,
-            containerPort: get('container-port')
-                ? integer('container-port', 1, 65535)
-                : deploying
-                    ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
-                    : 0,
-            bindAddress,
-            portRange,
-            env,
-            envFile: optional(envFile),
-            runArgs,
-            restart,
-            registry: optional(registry),
-            registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
-            registryPassword: optional(raw('registry-password') ?? ''),
-            pull,
-            releaseCommand: get('release-command')
-                .split(/\r?\n/)
-                .map((a) => a.trim())
-                .filter(Boolean),
-            rollback,
-        },
-        switch: {
-            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
-            redisKey,
-            redisValue,
-            probeUrl,
-            probeHost: optional(probeHost),
-            upstreamHeader,
-            probeSuccesses: integer('probe-successes', 1, 100),
-            healthPath,
-        },
-        timing: {
-            healthTimeoutMs: duration('health-timeout'),
-            releaseTimeoutMs: duration('release-timeout'),
-            switchTimeoutMs: duration('switch-timeout'),
-            drainTimeoutMs: duration('drain-timeout'),
-            stopTimeoutMs: duration('stop-timeout'),
-            lockTimeoutMs: duration('lock-timeout'),
-            timeoutMs: duration('timeout'),
-        },
-        bake: {
-            timeMs: bakeTime,
-            accessLog: optional(accessLog),
-            maxErrorPercent,
-            minRequests: integer('bake-min-requests', 1, 1_000_000),
-        },
-        keepImages: integer('keep-images', 1, 100),
-        deprecations,
+    return {
+        redis,
+        redisKey,
+        redisValue,
+        probeUrl,
+        probeHost,
+        upstreamHeader,
+        bakeTime,
+        accessLog,
+        maxErrorPercent,
+        healthPath,
     };
-    // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
-    const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
-    const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
-    if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
-        const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
-        problems.push(`bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`);
-    }
-    if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
-        problems.push('registry-username, registry-password: give both or neither');
-    }
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return config;
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
 function privateKeyInput(name, key, passphrase, parseKey, fail) {

@@ -168,48 +168,155 @@ const noKeyToParse: ParseKey = () => {
   throw new Error('readInputs: a key was read without loading the key parser');
 };
 
-export function parseInputs(raw: (name: string) => string, { deploying = true, parseKey }: ParseOptions): Config {
+/** Reads the raw inputs, each the same way (trimmed, with action.yml's default), and collects every
+ * problem: each section below reads its inputs through one, so that all are reported at once. */
+interface InputReader {
+  problems: string[];
+  /** As given, untrimmed (keys, passwords). */
+  raw: (name: string) => string;
+  get: (name: string) => string;
+  fail: Fail;
+  /** How a bad value is shown: quoted and cut short, a URL's password hidden, a secret not at all. */
+  shown: (name: string, value: string) => string;
+  required: (name: string) => string;
+  integer: (name: string, min: number, max: number) => number;
+  duration: (name: string, options?: { zero?: boolean }) => number;
+  matching: (name: string, re: RegExp, accepted: string, value?: string) => string;
+  hostInput: (name: string, value: string) => string;
+}
+
+function inputReader(raw: (name: string) => string): InputReader {
   const problems: string[] = [];
   const get = (name: string): string => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
   const fail = <T>(name: string, message: string, fallback: T): T => {
     problems.push(`${name}: ${message}`);
     return fallback;
   };
-  const shown = (name: string, raw: string): string => {
+  const shown = (name: string, value: string): string => {
     if ((SECRET_INPUTS as readonly string[]).includes(name)) return '(secret)';
-    const value = redactUrl(raw);
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+    const redacted = redactUrl(value);
+    return JSON.stringify(redacted.length > 80 ? `${redacted.slice(0, 80)}...` : redacted);
   };
-  const required = (name: string): string => get(name) || fail(name, 'is required', '');
-  const integer = (name: string, min: number, max: number): number => {
-    const value = get(name);
-    if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
-    return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
-  };
-  const duration = (name: string, { zero = false } = {}): number => {
-    const value = get(name);
-    const parsed = parseDuration(value);
-    if (parsed !== undefined && parsed > MAX_DURATION_MS)
+  return {
+    problems,
+    raw: (name) => raw(name) ?? '',
+    get,
+    fail,
+    shown,
+    required: (name) => get(name) || fail(name, 'is required', ''),
+    integer(name, min, max) {
+      const value = get(name);
+      if (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
+      return fail(name, `${shown(name, value)} is not a whole number from ${min} to ${max}`, min);
+    },
+    duration(name, { zero = false } = {}) {
+      const value = get(name);
+      const parsed = parseDuration(value);
+      if (parsed !== undefined && parsed > MAX_DURATION_MS)
+        return fail(
+          name,
+          `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`,
+          1000,
+        );
+      if (parsed !== undefined && (parsed > 0 || zero)) return parsed;
       return fail(
         name,
-        `${shown(name, value)} is longer than 24h (seconds are meant: 90 is 90 s; or use 90s, 2m, 1h)`,
+        `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`,
         1000,
       );
-    if (parsed !== undefined && (parsed > 0 || zero)) return parsed;
-    return fail(
-      name,
-      `${shown(name, value)} is not a duration: use seconds (90), or a number with s, m or h (90s, 2m)${zero ? '; 0s turns it off' : ''}`,
-      1000,
-    );
+    },
+    matching: (name, re, accepted, value = get(name)) =>
+      !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, ''),
+    hostInput: (name, value) =>
+      !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, ''),
   };
-  const matching = (name: string, re: RegExp, accepted: string, value = get(name)): string =>
-    !value || re.test(value) ? value : fail(name, `${shown(name, value)} is not ${accepted}`, '');
-  const optional = (value: string): string | undefined => value || undefined;
-  const hostInput = (name: string, value: string): string =>
-    !value || isHostAddress(value) ? value : fail(name, `${shown(name, value)} is not a host name or IP address`, '');
+}
 
-  // Connection
-  const privateKey = privateKeyInput('private-key', required('private-key'), raw('passphrase') ?? '', parseKey, fail);
+const optional = (value: string): string | undefined => value || undefined;
+
+export function parseInputs(raw: (name: string) => string, { deploying = true, parseKey }: ParseOptions): Config {
+  const r = inputReader(raw);
+  const { get, fail, integer, duration, matching, problems, shown } = r;
+  // The sections in action.yml's order; what the config below reads last is reported last.
+  const servers = sshTargets(r, parseKey);
+  const batchSize = batchSizeInput(r);
+  const container = containerInputs(r, deploying);
+  const switching = switchInputs(r);
+  const config: Config = {
+    servers,
+    batchSize,
+    container: {
+      image: container.image,
+      app: container.app,
+      containerPort: get('container-port')
+        ? integer('container-port', 1, 65535)
+        : deploying
+          ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
+          : 0,
+      bindAddress: container.bindAddress,
+      portRange: container.portRange,
+      env: container.env,
+      envFile: optional(container.envFile),
+      runArgs: container.runArgs,
+      restart: container.restart,
+      registry: optional(container.registry),
+      registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
+      registryPassword: optional(r.raw('registry-password')),
+      pull: container.pull,
+      releaseCommand: get('release-command')
+        .split(/\r?\n/)
+        .map((a) => a.trim())
+        .filter(Boolean),
+      rollback: container.rollback,
+    },
+    switch: {
+      redis: switching.redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+      redisKey: switching.redisKey,
+      redisValue: switching.redisValue,
+      probeUrl: switching.probeUrl,
+      probeHost: optional(switching.probeHost),
+      upstreamHeader: switching.upstreamHeader,
+      probeSuccesses: integer('probe-successes', 1, 100),
+      healthPath: switching.healthPath,
+    },
+    timing: {
+      healthTimeoutMs: duration('health-timeout'),
+      releaseTimeoutMs: duration('release-timeout'),
+      switchTimeoutMs: duration('switch-timeout'),
+      drainTimeoutMs: duration('drain-timeout'),
+      stopTimeoutMs: duration('stop-timeout'),
+      lockTimeoutMs: duration('lock-timeout'),
+      timeoutMs: duration('timeout'),
+    },
+    bake: {
+      timeMs: switching.bakeTime,
+      accessLog: optional(switching.accessLog),
+      maxErrorPercent: switching.maxErrorPercent,
+      minRequests: integer('bake-min-requests', 1, 1_000_000),
+    },
+    keepImages: integer('keep-images', 1, 100),
+    deprecations: container.deprecations,
+  };
+  // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
+  const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
+  const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
+  if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
+    const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
+    problems.push(
+      `bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`,
+    );
+  }
+  if (Boolean(get('registry-username')) !== Boolean(r.raw('registry-password'))) {
+    problems.push('registry-username, registry-password: give both or neither');
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return config;
+}
+
+/** host (a server a line), username, the key, the host key pins, and the jump host if any. */
+function sshTargets(r: InputReader, parseKey: ParseKey): SshTarget[] {
+  const { get, fail, shown, required, integer, matching, hostInput } = r;
+  const privateKey = privateKeyInput('private-key', required('private-key'), r.raw('passphrase'), parseKey, fail);
   const knownHosts = knownHostsInput('known-hosts', get('known-hosts'), fail);
   const fingerprints = get('host-fingerprint')
     .split(/[\s,]+/)
@@ -223,7 +330,7 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
     );
   const insecure = matching('insecure-skip-host-key-check', /^(?:true|false)$/, 'true or false') === 'true';
   const username = matching('username', USER_RE, 'a Unix user name', required('username'));
-  const passphrase = optional(raw('passphrase') ?? '');
+  const passphrase = optional(r.raw('passphrase'));
   let jump: SshTarget['jump'];
   const jumpHost = get('jump-host');
   if (jumpHost) {
@@ -235,7 +342,7 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
       privateKey: privateKeyInput(
         'jump-private-key',
         get('jump-private-key') || privateKey,
-        raw('passphrase') ?? '',
+        r.raw('passphrase'),
         parseKey,
         fail,
       ),
@@ -263,20 +370,26 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
       servers.push({ ...address, username, privateKey, passphrase, pins, insecureSkipHostKeyCheck: insecure, jump });
     }
   }
+  return servers;
+}
+
+function batchSizeInput({ get, fail, shown }: InputReader): BatchSize {
   const batchText = get('batch-size');
   const batchMatch = /^(\d{1,3})(%?)$/.exec(batchText);
-  const batchSize: BatchSize =
-    batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
-      ? batchMatch[2]
-        ? { percent: Number(batchMatch[1]) }
-        : { servers: Number(batchMatch[1]) }
-      : fail(
-          'batch-size',
-          `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`,
-          { servers: 1 },
-        );
+  return batchMatch && Number(batchMatch[1]) >= 1 && (!batchMatch[2] || Number(batchMatch[1]) <= 100)
+    ? batchMatch[2]
+      ? { percent: Number(batchMatch[1]) }
+      : { servers: Number(batchMatch[1]) }
+    : fail(
+        'batch-size',
+        `${shown('batch-size', batchText)} is not a number of servers (such as 1 or 2) or a percentage of them (such as 50%)`,
+        { servers: 1 },
+      );
+}
 
-  // Container
+/** What the new container is: its image and name, where it listens, its environment and docker options. */
+function containerInputs(r: InputReader, deploying: boolean) {
+  const { get, fail, shown, required, matching } = r;
   const rollback = matching('rollback', /^(?:true|false)$/, 'true or false') === 'true';
   // A rollback finds its image in the history; `image`, if given, names the repository it expects.
   const imageText = rollback || !deploying ? get('image') : required('image');
@@ -301,18 +414,31 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
       `${shown('bind-address', bindAddress)} is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)`,
       '',
     );
+  const portRange = portRangeInput(r);
+  const env = envInput(r);
+  const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+  const { runArgs, restart, deprecations } = runArgsInputs(r);
+  const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
+  const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never') as PullPolicy;
+  return { rollback, image, app, bindAddress, portRange, env, envFile, runArgs, restart, deprecations, registry, pull };
+}
+
+function portRangeInput({ get, fail, shown }: InputReader): { first: number; last: number } {
   const rangeText = get('port-range');
   const rangeMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rangeText);
-  const portRange =
-    rangeMatch &&
+  return rangeMatch &&
     Number(rangeMatch[1]) >= 1 &&
     Number(rangeMatch[1]) <= Number(rangeMatch[2]) &&
     Number(rangeMatch[2]) <= 65535
-      ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
-      : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, {
-          first: 1,
-          last: 1,
-        });
+    ? { first: Number(rangeMatch[1]), last: Number(rangeMatch[2]) }
+    : fail('port-range', `${shown('port-range', rangeText)} is not a range of ports such as 20000-20999`, {
+        first: 1,
+        last: 1,
+      });
+}
+
+/** env: NAME=value a line; blank lines and # comments skipped. */
+function envInput({ get, fail }: InputReader): Array<[string, string]> {
   const env: Array<[string, string]> = [];
   get('env')
     .split(/\r?\n/)
@@ -328,7 +454,15 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
         );
       else env.push([name, line.slice(eq + 1)]);
     });
-  const envFile = matching('env-file', /^\/[^\0\n\r]*$/, 'an absolute path on the server');
+  return env;
+}
+
+/** run-args, and the restart policy: the input's, or (deprecated) a --restart in run-args. */
+function runArgsInputs({ get, fail, matching }: InputReader): {
+  runArgs: string[];
+  restart: string;
+  deprecations: string[];
+} {
   const deprecations: string[] = [];
   const {
     runArgs,
@@ -354,10 +488,12 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
       `run-args: --restart is deprecated; set the input restart: ${restartArg} instead (run-args' policy is used this time)`,
     );
   }
-  const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
-  const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never') as PullPolicy;
+  return { runArgs, restart, deprecations };
+}
 
-  // Switch
+/** How the switch is made and proven (Redis, the key, the probe through nginx) and how the bake judges. */
+function switchInputs(r: InputReader) {
+  const { get, fail, shown, required, duration, matching } = r;
   const redis = parseRedisUrl(get('redis-url'), (m) => fail('redis-url', m, undefined));
   const redisKey = matching(
     'redis-key',
@@ -400,76 +536,18 @@ export function parseInputs(raw: (name: string) => string, { deploying = true, p
           100,
         );
   const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
-
-  const config: Config = {
-    servers,
-    batchSize,
-    container: {
-      image,
-      app,
-      containerPort: get('container-port')
-        ? integer('container-port', 1, 65535)
-        : deploying
-          ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
-          : 0,
-      bindAddress,
-      portRange,
-      env,
-      envFile: optional(envFile),
-      runArgs,
-      restart,
-      registry: optional(registry),
-      registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
-      registryPassword: optional(raw('registry-password') ?? ''),
-      pull,
-      releaseCommand: get('release-command')
-        .split(/\r?\n/)
-        .map((a) => a.trim())
-        .filter(Boolean),
-      rollback,
-    },
-    switch: {
-      redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
-      redisKey,
-      redisValue,
-      probeUrl,
-      probeHost: optional(probeHost),
-      upstreamHeader,
-      probeSuccesses: integer('probe-successes', 1, 100),
-      healthPath,
-    },
-    timing: {
-      healthTimeoutMs: duration('health-timeout'),
-      releaseTimeoutMs: duration('release-timeout'),
-      switchTimeoutMs: duration('switch-timeout'),
-      drainTimeoutMs: duration('drain-timeout'),
-      stopTimeoutMs: duration('stop-timeout'),
-      lockTimeoutMs: duration('lock-timeout'),
-      timeoutMs: duration('timeout'),
-    },
-    bake: {
-      timeMs: bakeTime,
-      accessLog: optional(accessLog),
-      maxErrorPercent,
-      minRequests: integer('bake-min-requests', 1, 1_000_000),
-    },
-    keepImages: integer('keep-images', 1, 100),
-    deprecations,
+  return {
+    redis,
+    redisKey,
+    redisValue,
+    probeUrl,
+    probeHost,
+    upstreamHeader,
+    bakeTime,
+    accessLog,
+    maxErrorPercent,
+    healthPath,
   };
-  // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
-  const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
-  const timingValid = !problems.some((p) => p.startsWith('timeout:') || p.startsWith('bake-time:'));
-  if (timingValid && batches * config.bake.timeMs >= config.timing.timeoutMs) {
-    const times = batches > 1 ? ` (${batches} batches bake one after the other)` : '';
-    problems.push(
-      `bake-time: ${shown('bake-time', get('bake-time'))}${times} leaves nothing of timeout (${shown('timeout', get('timeout'))}) for the rest of the deploy: shorten it, raise batch-size or raise timeout`,
-    );
-  }
-  if (Boolean(get('registry-username')) !== Boolean(raw('registry-password'))) {
-    problems.push('registry-username, registry-password: give both or neither');
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  return config;
 }
 
 type Fail = <T>(name: string, message: string, fallback: T) => T;
