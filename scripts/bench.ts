@@ -146,6 +146,9 @@ function phasesOf(summary: string): Record<string, number> {
   return phases;
 }
 
+/** How the action prints each remote command with RUNNER_DEBUG set. */
+const isRemoteCommand = (line: string): boolean => line.startsWith('::debug::$ ');
+
 async function actionDeploy(version: string, several = false, main?: string): Promise<DeployMeasure> {
   const sshBefore = sshdAccepted();
   const started = Date.now();
@@ -157,8 +160,9 @@ async function actionDeploy(version: string, several = false, main?: string): Pr
   let firstCommandMs: number | undefined;
   let printed = '';
   running.child.stdout?.on('data', (chunk: Buffer) => {
+    if (firstCommandMs !== undefined) return;
     printed += chunk.toString();
-    if (firstCommandMs === undefined && /^::debug::\$ /m.test(printed)) firstCommandMs = Date.now() - started;
+    if (printed.split('\n').some(isRemoteCommand)) firstCommandMs = Date.now() - started;
   });
   const run: ActionRun = await running.done;
   if (run.code !== 0) throw new Error(`action deploy failed:\n${run.stdout}`);
@@ -167,7 +171,7 @@ async function actionDeploy(version: string, several = false, main?: string): Pr
     switchSeconds: Number(run.outputs['switch-seconds']),
     phases: phasesOf(run.summary),
     sshConnections: several ? undefined : sshdAccepted() - sshBefore,
-    remoteCommands: run.stdout.split('\n').filter((l) => l.startsWith('::debug::$ ')).length,
+    remoteCommands: run.stdout.split('\n').filter(isRemoteCommand).length,
     firstCommandMs,
   };
 }

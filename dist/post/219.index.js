@@ -651,7 +651,7 @@ function isHostAddress(value) {
 /** The inputs as the Action and the CLI read them: ssh2's key parser is loaded only when a key is
  * given, so that a run stopped by its inputs loads little (docs/architecture.md, "Start-up"). */
 async function readInputs(raw, { deploying = true } = {}) {
-    const keyGiven = KEY_INPUTS.some((name) => (raw(name) ?? '').trim());
+    const keyGiven = KEY_INPUTS.some((name) => inputValue(raw, name));
     return parseInputs(raw, { deploying, parseKey: keyGiven ? await loadKeyParser() : noKeyToParse });
 }
 const KEY_INPUTS = ['private-key', 'jump-private-key'];
@@ -660,9 +660,11 @@ const KEY_INPUTS = ['private-key', 'jump-private-key'];
 const noKeyToParse = () => {
     throw new Error('readInputs: a key was read without loading the key parser');
 };
+/** An input as given, trimmed, else action.yml's default, else empty. */
+const inputValue = (raw, name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
 function inputReader(raw) {
     const problems = [];
-    const get = (name) => (raw(name) ?? '').trim() || DEFAULTS[name] || '';
+    const get = (name) => inputValue(raw, name);
     const fail = (name, message, fallback) => {
         problems.push(`${name}: ${message}`);
         return fallback;
@@ -706,45 +708,26 @@ function parseInputs(raw, { deploying = true, parseKey }) {
     // The sections in action.yml's order; what the config below reads last is reported last.
     const servers = sshTargets(r, parseKey);
     const batchSize = batchSizeInput(r);
-    const container = containerInputs(r, deploying);
+    const { deprecations, ...container } = containerInputs(r, deploying);
     const switching = switchInputs(r);
     const config = {
         servers,
         batchSize,
         container: {
-            image: container.image,
-            app: container.app,
+            ...container,
             containerPort: get('container-port')
                 ? integer('container-port', 1, 65535)
                 : deploying
                     ? fail('container-port', 'is required (the port the app listens on inside the container)', 0)
                     : 0,
-            bindAddress: container.bindAddress,
-            portRange: container.portRange,
-            env: container.env,
-            envFile: optional(container.envFile),
-            runArgs: container.runArgs,
-            restart: container.restart,
-            registry: optional(container.registry),
             registryUsername: optional(matching('registry-username', /^[^\s]{1,255}$/, 'a user name without spaces')),
             registryPassword: optional(r.raw('registry-password')),
-            pull: container.pull,
             releaseCommand: get('release-command')
                 .split(/\r?\n/)
                 .map((a) => a.trim())
                 .filter(Boolean),
-            rollback: container.rollback,
         },
-        switch: {
-            redis: switching.redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
-            redisKey: switching.redisKey,
-            redisValue: switching.redisValue,
-            probeUrl: switching.probeUrl,
-            probeHost: optional(switching.probeHost),
-            upstreamHeader: switching.upstreamHeader,
-            probeSuccesses: integer('probe-successes', 1, 100),
-            healthPath: switching.healthPath,
-        },
+        switch: { ...switching.switch, probeSuccesses: integer('probe-successes', 1, 100) },
         timing: {
             healthTimeoutMs: duration('health-timeout'),
             releaseTimeoutMs: duration('release-timeout'),
@@ -754,14 +737,9 @@ function parseInputs(raw, { deploying = true, parseKey }) {
             lockTimeoutMs: duration('lock-timeout'),
             timeoutMs: duration('timeout'),
         },
-        bake: {
-            timeMs: switching.bakeTime,
-            accessLog: optional(switching.accessLog),
-            maxErrorPercent: switching.maxErrorPercent,
-            minRequests: integer('bake-min-requests', 1, 1_000_000),
-        },
+        bake: { ...switching.bake, minRequests: integer('bake-min-requests', 1, 1_000_000) },
         keepImages: integer('keep-images', 1, 100),
-        deprecations: container.deprecations,
+        deprecations,
     };
     // Each batch bakes in turn: all of them must fit in timeout, with room for the rest of the deploy.
     const batches = servers.length === 0 ? 1 : Math.ceil(servers.length / batchCount(servers.length, batchSize));
@@ -851,7 +829,20 @@ function containerInputs(r, deploying) {
     const { runArgs, restart, deprecations } = runArgsInputs(r);
     const registry = matching('registry', REGISTRY_RE, 'a registry host such as ghcr.io or registry.example.com:5000');
     const pull = matching('pull', /^(?:always|missing|never)$/, 'one of always, missing, never');
-    return { rollback, image, app, bindAddress, portRange, env, envFile, runArgs, restart, deprecations, registry, pull };
+    return {
+        rollback,
+        image,
+        app,
+        bindAddress,
+        portRange,
+        env,
+        envFile: optional(envFile),
+        runArgs,
+        restart,
+        deprecations,
+        registry: optional(registry),
+        pull,
+    };
 }
 function portRangeInput({ get, fail, shown }) {
     const rangeText = get('port-range');
@@ -926,16 +917,16 @@ function switchInputs(r) {
         : fail('bake-max-errors', `${shown('bake-max-errors', maxErrorsText)} is not a share of requests above 0 and at most 100% (such as 5% or 0.5%)`, 100);
     const healthPath = matching('health-path', /^\/[^\s]*$/, 'a path starting with / and without spaces');
     return {
-        redis,
-        redisKey,
-        redisValue,
-        probeUrl,
-        probeHost,
-        upstreamHeader,
-        bakeTime,
-        accessLog,
-        maxErrorPercent,
-        healthPath,
+        switch: {
+            redis: redis ?? { shown: '', host: '127.0.0.1', port: 6379, tls: false, db: 0 },
+            redisKey,
+            redisValue,
+            probeUrl,
+            probeHost: optional(probeHost),
+            upstreamHeader,
+            healthPath,
+        },
+        bake: { timeMs: bakeTime, accessLog: optional(accessLog), maxErrorPercent },
     };
 }
 /** A key ssh2 can read (and decrypt), checked before connecting. */
